@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QtGlobal>
+
+// Every buffer, queue and size limit of groupchat lives here, so that what a peer can make
+// the server hold is decided in one place. The first group can be changed per server with
+// command-line options; the constants below them are part of the protocol.
+struct ChatLimits
+{
+    // Longest line a peer may send, in bytes, line terminator excluded. A longer line is
+    // refused with an error and discarded up to its newline; it is never buffered whole.
+    qsizetype maxLineBytes = 4096;
+
+    // Bytes the server may hold for one client that is slow to read. Passing it disconnects
+    // that client ("send queue exceeded") so one stuck reader cannot cost memory or other
+    // clients their messages.
+    qint64 maxSendQueueBytes = 1024 * 1024;
+
+    // Connections served at once; the next one is told "server full" and closed.
+    int maxClients = 10000;
+
+    // Recent messages replayed to a client when it connects.
+    int historyLines = 20;
+
+    // Nicks are 1..maxNickLength characters.
+    static constexpr int maxNickLength = 32;
+
+    // A /quit reason is cut to this many characters before others see it.
+    static constexpr int maxReasonLength = 200;
+
+    // Bytes Qt may buffer from one socket before the server takes them; with the line limit
+    // this bounds what a client that never sends a newline can cost.
+    static constexpr qint64 socketReadBufferBytes = 64 * 1024;
+
+    // Connections the kernel may hold for us before we accept them; connection storms
+    // (a whole office reconnecting after a network blip) need more than Qt's default 50.
+    static constexpr int listenBacklog = 1024;
+
+    // How long a stopping server keeps flushing queued output before it closes the sockets.
+    static constexpr int shutdownGraceMs = 2000;
+};

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QObject>
+#include <QRegularExpression>
+#include <QStringList>
+#include <QTcpSocket>
+
+// A loopback chat client for tests: keeps every line it receives and waits for the ones a
+// test expects by running the event loop (never by sleeping), always with a time limit.
+class TestClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TestClient(QObject *parent = nullptr);
+
+    bool connectTo(quint16 port, const QHostAddress &host = QHostAddress::LocalHost, int timeoutMs = 5000);
+    void sendLine(const QByteArray &line);
+    void sendRaw(const QByteArray &bytes);
+    void disconnectFromServer();
+
+    // Waits for a line matching pattern after the last line a wait returned; returns it, or
+    // a null string on timeout (lines skipped over stay in lines()).
+    QString waitForLine(const QRegularExpression &pattern, int timeoutMs = 5000);
+    QString waitForLine(const QString &exact, int timeoutMs = 5000);
+    // Waits until at least count lines have arrived in total.
+    bool waitForLineCount(qsizetype count, int timeoutMs = 5000);
+    bool waitForDisconnected(int timeoutMs = 5000);
+
+    // The nick the server gave this client, as far as the test knows.
+    QString nick() const { return m_nick; }
+    void setNick(const QString &nick) { m_nick = nick; }
+
+    const QStringList &lines() const { return m_lines; }
+    // Lines received after the last line a wait returned.
+    QStringList unreadLines() const { return m_lines.mid(m_cursor); }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    void readLines();
+
+    QTcpSocket m_socket;
+    QByteArray m_partial;
+    QStringList m_lines;
+    QString m_nick;
+    qsizetype m_cursor = 0;
+};
+
+// Matches a whole chat line "[HH:MM:SS] nick: text" exactly.
+QRegularExpression chatLinePattern(const QString &nick, const QString &text);

@@ -1,0 +1,519 @@
+// The real ChatServer over real loopback sockets, driven the way nc users drive it.
+#include "chatserver.h"
+#include "clientsession.h"
+#include "testclient.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+const QRegularExpression greetingPattern(
+        QStringLiteral("^\\* welcome to groupchat, you are (\\S+); \\d+ online; /help lists commands$"));
+const QRegularExpression anyChatLine(QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] "));
+
+// A client that connects and then never reads: a plain socket outside the event loop with a
+// small receive buffer, so the server's queue for it fills quickly.
+class StuckClient
+{
+public:
+    explicit StuckClient(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const int size = 4096;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        sockaddr_in address = {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        m_connected = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+    }
+    ~StuckClient() { ::close(m_fd); }
+    StuckClient(const StuckClient &) = delete;
+    StuckClient &operator=(const StuckClient &) = delete;
+    bool isConnected() const { return m_connected; }
+
+private:
+    int m_fd = -1;
+    bool m_connected = false;
+};
+
+QStringList chatLines(const TestClient &client)
+{
+    return client.lines().filter(anyChatLine);
+}
+
+} // namespace
+
+class tst_ChatServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void greetingNamesNickAndJoinIsAnnounced();
+    void messageReachesEveryoneInOneOrder();
+    void historyIsReplayedOnConnect();
+    void nickChange();
+    void nickCollisionKeepsOldNick();
+    void invalidNick_data();
+    void invalidNick();
+    void nickIsFreedWhenOwnerLeaves();
+    void privateMessageReachesOnlyTarget();
+    void privateMessageErrors_data();
+    void privateMessageErrors();
+    void action();
+    void leaveNotice_data();
+    void leaveNotice();
+    void unknownCommand();
+    void helpAndWho();
+    void emptyLinesAreIgnored();
+    void controlCharactersAreRemoved();
+    void overlongLineIsRefusedAndConnectionStaysUsable();
+    void stuckReaderIsDroppedAndOthersGetEverything();
+    void serverFull();
+    void shutdownNoticeReachesEveryClient();
+    void listensAgainAfterStop();
+
+private:
+    std::unique_ptr<ChatServer> startServer(const ChatLimits &limits = {});
+    // Connects a client and waits for its greeting; null when that fails.
+    std::unique_ptr<TestClient> join(const ChatServer &server);
+
+    std::unique_ptr<ChatServer> m_server;
+};
+
+std::unique_ptr<ChatServer> tst_ChatServer::startServer(const ChatLimits &limits)
+{
+    auto server = std::make_unique<ChatServer>(limits);
+    if (!server->listen(QHostAddress::LocalHost, 0))
+        return nullptr;
+    return server;
+}
+
+std::unique_ptr<TestClient> tst_ChatServer::join(const ChatServer &server)
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(server.serverPort()))
+        return nullptr;
+    const QString greeting = client->waitForLine(greetingPattern);
+    if (greeting.isNull())
+        return nullptr;
+    client->setNick(greetingPattern.match(greeting).captured(1));
+    return client;
+}
+
+void tst_ChatServer::init()
+{
+    m_server = startServer();
+    QVERIFY(m_server);
+}
+
+void tst_ChatServer::cleanup()
+{
+    m_server.reset();
+}
+
+void tst_ChatServer::greetingNamesNickAndJoinIsAnnounced()
+{
+    auto a = join(*m_server);
+    QVERIFY(a);
+    QCOMPARE(a->nick(), QStringLiteral("guest1"));
+    QCOMPARE(a->lines().constFirst(),
+             QStringLiteral("* welcome to groupchat, you are guest1; 1 online; /help lists commands"));
+    auto b = join(*m_server);
+    QVERIFY(b);
+    QCOMPARE(b->nick(), QStringLiteral("guest2"));
+    QVERIFY(!a->waitForLine(QStringLiteral("* guest2 joined")).isNull());
+    QCOMPARE(m_server->clientCount(), 2);
+}
+
+void tst_ChatServer::messageReachesEveryoneInOneOrder()
+{
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(join(*m_server));
+        QVERIFY(clients.back());
+    }
+    // Interleaved senders: the server's receive order decides, but it must be one order.
+    const int rounds = 20;
+    for (int round = 0; round < rounds; ++round) {
+        for (size_t i = 0; i < clients.size(); ++i)
+            clients[i]->sendLine(QByteArray("line ") + QByteArray::number(round) + " from " +
+                                 QByteArray::number(i));
+    }
+    const qsizetype expected = rounds * qsizetype(clients.size());
+    for (const auto &client : clients)
+        QTRY_COMPARE(chatLines(*client).size(), expected);
+
+    const QStringList reference = chatLines(*clients.front());
+    for (const auto &client : clients)
+        QCOMPARE(chatLines(*client), reference);
+    // Each sender's own lines keep the order it sent them in.
+    for (size_t i = 0; i < clients.size(); ++i) {
+        const QStringList own = reference.filter(u"] " + clients[i]->nick() + u": ");
+        QCOMPARE(own.size(), rounds);
+        for (int round = 0; round < rounds; ++round)
+            QVERIFY(own.at(round).endsWith(QStringLiteral("line %1 from %2").arg(round).arg(i)));
+    }
+}
+
+void tst_ChatServer::historyIsReplayedOnConnect()
+{
+    ChatLimits limits;
+    limits.historyLines = 3;
+    auto server = startServer(limits);
+    QVERIFY(server);
+    auto a = join(*server);
+    QVERIFY(a);
+    for (int i = 1; i <= 5; ++i)
+        a->sendLine("message " + QByteArray::number(i));
+    QVERIFY(!a->waitForLine(chatLinePattern(a->nick(), QStringLiteral("message 5"))).isNull());
+
+    auto b = join(*server);
+    QVERIFY(b);
+    QVERIFY(b->waitForLineCount(4));
+    const QStringList replay = b->lines().mid(1, 3);
+    QVERIFY2(chatLinePattern(a->nick(), QStringLiteral("message 3")).match(replay.value(0)).hasMatch(),
+             qPrintable(replay.join(u'|')));
+    QVERIFY(chatLinePattern(a->nick(), QStringLiteral("message 4")).match(replay.value(1)).hasMatch());
+    QVERIFY(chatLinePattern(a->nick(), QStringLiteral("message 5")).match(replay.value(2)).hasMatch());
+}
+
+void tst_ChatServer::nickChange()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/nick");
+    QVERIFY(!a->waitForLine(QStringLiteral("* you are guest1; /nick NAME changes it")).isNull());
+    a->sendLine("/nick alice");
+    const QString notice = QStringLiteral("* guest1 is now known as alice");
+    QVERIFY(!a->waitForLine(notice).isNull());
+    QVERIFY(!b->waitForLine(notice).isNull());
+    a->sendLine("hello");
+    QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("hello"))).isNull());
+    // A change of case only is allowed for the nick's owner.
+    a->sendLine("/nick Alice");
+    QVERIFY(!b->waitForLine(QStringLiteral("* alice is now known as Alice")).isNull());
+    QCOMPARE(m_server->findClient(QStringLiteral("ALICE"))->nick(), QStringLiteral("Alice"));
+}
+
+void tst_ChatServer::nickCollisionKeepsOldNick()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/nick alice");
+    QVERIFY(!b->waitForLine(QStringLiteral("* guest1 is now known as alice")).isNull());
+    b->sendLine("/nick ALICE");
+    QVERIFY(!b->waitForLine(QStringLiteral("! nick ALICE is already taken")).isNull());
+    b->sendLine("still me");
+    QVERIFY(!a->waitForLine(chatLinePattern(QStringLiteral("guest2"), QStringLiteral("still me"))).isNull());
+    QVERIFY(a->lines().filter(QStringLiteral("now known as ALICE")).isEmpty());
+}
+
+void tst_ChatServer::invalidNick_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::newRow("space inside") << QByteArray("/nick al ice");
+    QTest::newRow("33 characters") << QByteArray("/nick ") + QByteArray(33, 'a');
+    QTest::newRow("4000 characters") << QByteArray("/nick ") + QByteArray(4000, 'a');
+    QTest::newRow("HTML") << QByteArray("/nick <b>bold</b>");
+    QTest::newRow("colon") << QByteArray("/nick a:b");
+    QTest::newRow("escape sequence") << QByteArray("/nick a\x1b[31mb c");
+}
+
+void tst_ChatServer::invalidNick()
+{
+    QFETCH(QByteArray, line);
+    auto a = join(*m_server);
+    QVERIFY(a);
+    a->sendLine(line);
+    QVERIFY(!a->waitForLine(QStringLiteral("! invalid nick: use 1-32 letters, digits, _ - or .")).isNull());
+    a->sendLine("same nick");
+    QVERIFY(!a->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("same nick"))).isNull());
+}
+
+void tst_ChatServer::nickIsFreedWhenOwnerLeaves()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/nick alice");
+    QVERIFY(!b->waitForLine(QStringLiteral("* guest1 is now known as alice")).isNull());
+    a->sendLine("quit");
+    QVERIFY(!b->waitForLine(QStringLiteral("* alice left (quit)")).isNull());
+    b->sendLine("/nick alice");
+    QVERIFY(!b->waitForLine(QStringLiteral("* guest2 is now known as alice")).isNull());
+}
+
+void tst_ChatServer::privateMessageReachesOnlyTarget()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    auto c = join(*m_server);
+    QVERIFY(a && b && c);
+    a->sendLine("/msg GUEST2 just between us");
+    const QRegularExpression privateLine(
+            QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] \\(private\\) guest1 -> guest2: just between us$"));
+    QVERIFY(!b->waitForLine(privateLine).isNull());
+    QVERIFY(!a->waitForLine(privateLine).isNull());
+    // Order is kept per client, so once c has the next public line it would have had the
+    // private one too.
+    a->sendLine("public again");
+    QVERIFY(!c->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("public again")))
+                     .isNull());
+    QVERIFY(c->lines().filter(QStringLiteral("just between us")).isEmpty());
+}
+
+void tst_ChatServer::privateMessageErrors_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("no such nick") << QByteArray("/msg zed hi") << QStringLiteral("! no such nick: zed");
+    QTest::newRow("no text") << QByteArray("/msg guest1") << QStringLiteral("! usage: /msg NICK TEXT");
+    QTest::newRow("nothing") << QByteArray("/msg") << QStringLiteral("! usage: /msg NICK TEXT");
+}
+
+void tst_ChatServer::privateMessageErrors()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, error);
+    auto a = join(*m_server);
+    QVERIFY(a);
+    a->sendLine(line);
+    QVERIFY(!a->waitForLine(error).isNull());
+}
+
+void tst_ChatServer::action()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/me waves at everyone");
+    const QRegularExpression actionLine(
+            QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] \\* guest1 waves at everyone$"));
+    QVERIFY(!a->waitForLine(actionLine).isNull());
+    QVERIFY(!b->waitForLine(actionLine).isNull());
+    a->sendLine("/me");
+    QVERIFY(!a->waitForLine(QStringLiteral("! usage: /me ACTION")).isNull());
+}
+
+void tst_ChatServer::leaveNotice_data()
+{
+    QTest::addColumn<QByteArray>("line"); // empty: the connection just drops
+    QTest::addColumn<QString>("notice");
+    QTest::newRow("quit") << QByteArray("quit") << QStringLiteral("* guest1 left (quit)");
+    QTest::newRow("/quit") << QByteArray("/quit") << QStringLiteral("* guest1 left (quit)");
+    QTest::newRow("/quit with reason")
+            << QByteArray("/quit off to lunch") << QStringLiteral("* guest1 left (off to lunch)");
+    QTest::newRow("dropped") << QByteArray() << QStringLiteral("* guest1 left (connection closed)");
+}
+
+void tst_ChatServer::leaveNotice()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, notice);
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    if (line.isEmpty()) {
+        a->socket().abort();
+    } else {
+        a->sendLine(line);
+        QVERIFY(!a->waitForLine(QStringLiteral("* goodbye")).isNull());
+        QVERIFY(a->waitForDisconnected());
+    }
+    QVERIFY(!b->waitForLine(notice).isNull());
+    QTRY_COMPARE(m_server->clientCount(), 1);
+}
+
+void tst_ChatServer::unknownCommand()
+{
+    auto a = join(*m_server);
+    QVERIFY(a);
+    a->sendLine("/dance wildly");
+    QVERIFY(!a->waitForLine(QStringLiteral("! unknown command /dance, try /help")).isNull());
+}
+
+void tst_ChatServer::helpAndWho()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/help");
+    QVERIFY(!a->waitForLine(QStringLiteral("* commands:")).isNull());
+    QVERIFY(!a->waitForLine(
+                      QRegularExpression(QStringLiteral("^\\*   /msg NICK TEXT +send TEXT to NICK only$")))
+                     .isNull());
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\*   /quit \\[REASON\\]"))).isNull());
+
+    b->sendLine("/nick bob");
+    QVERIFY(!a->waitForLine(QStringLiteral("* guest2 is now known as bob")).isNull());
+    a->sendLine("/who");
+    QVERIFY(!a->waitForLine(QStringLiteral("* 2 online:")).isNull());
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral(
+                                    "^\\*   guest1, connected \\d\\d:\\d\\d:\\d\\d \\(you\\)$")))
+                     .isNull());
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\*   bob, connected \\d\\d:\\d\\d:\\d\\d$")))
+                     .isNull());
+}
+
+void tst_ChatServer::emptyLinesAreIgnored()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendRaw("\n\r\n   \n\t\nafter blanks\n");
+    QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("after blanks")))
+                     .isNull());
+    QCOMPARE(chatLines(*b).size(), 1);
+}
+
+void tst_ChatServer::controlCharactersAreRemoved()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendRaw(QByteArrayLiteral("\x1b[2Jred\x1b[31m\0text\x07\tend\xff\r\n"));
+    const QString expected = QStringLiteral("[2Jred[31mtext\tend") + QChar(0xfffd);
+    QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("guest1"), expected)).isNull());
+}
+
+void tst_ChatServer::overlongLineIsRefusedAndConnectionStaysUsable()
+{
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    // Just over the limit, then a megabyte without a newline: both refused once each.
+    a->sendLine(QByteArray(4097, 'x'));
+    QVERIFY(!a->waitForLine(QStringLiteral("! line too long (limit 4096 bytes)")).isNull());
+    a->sendRaw(QByteArray(1024 * 1024, 'y'));
+    a->sendRaw("\nstill works\n");
+    QVERIFY(!a->waitForLine(QStringLiteral("! line too long (limit 4096 bytes)")).isNull());
+    QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("still works")))
+                     .isNull());
+    QCOMPARE(chatLines(*b).size(), 1);
+    // Exactly at the limit is fine.
+    a->sendLine(QByteArray(4096, 'z'));
+    QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("guest1"), QString(4096, u'z'))).isNull());
+}
+
+void tst_ChatServer::stuckReaderIsDroppedAndOthersGetEverything()
+{
+    ChatLimits limits;
+    limits.maxSendQueueBytes = 64 * 1024;
+    auto server = startServer(limits);
+    QVERIFY(server);
+    auto talker = join(*server);
+    auto bystander = join(*server);
+    QVERIFY(talker && bystander);
+    StuckClient stuck(server->serverPort());
+    QVERIFY(stuck.isConnected());
+    const QString joined = bystander->waitForLine(QRegularExpression(QStringLiteral("^\\* (\\S+) joined$")));
+    QVERIFY(!joined.isNull());
+    const QString stuckNick = joined.section(u' ', 1, 1);
+    const QString dropped = u"* " + stuckNick + u" left (send queue exceeded)";
+
+    // Send 1 KB lines in batches until the stuck client is dropped (bounded: 8 MB at most).
+    const QByteArray padding(1000, '.');
+    int sent = 0;
+    const int maxLines = 8000;
+    while (sent < maxLines && !bystander->lines().contains(dropped)) {
+        for (int i = 0; i < 100; ++i, ++sent)
+            talker->sendLine(QByteArray::number(sent) + ' ' + padding);
+        QVERIFY(!bystander
+                         ->waitForLine(chatLinePattern(talker->nick(), QString::number(sent - 1) + u' ' +
+                                                                               QString::fromLatin1(padding)),
+                                       10000)
+                         .isNull());
+    }
+    QVERIFY2(bystander->lines().contains(dropped), "the stuck client was never dropped");
+    qInfo("the stuck client was dropped after %d lines of 1 KB", sent);
+    QTRY_COMPARE(server->clientCount(), 2);
+
+    for (int i = 0; i < 10; ++i, ++sent)
+        talker->sendLine(QByteArray::number(sent) + ' ' + padding);
+    QVERIFY(!bystander
+                     ->waitForLine(chatLinePattern(talker->nick(), QString::number(sent - 1) + u' ' +
+                                                                           QString::fromLatin1(padding)),
+                                   10000)
+                     .isNull());
+
+    // Every line, once, in order, for both who kept reading.
+    for (const TestClient *reader : { talker.get(), bystander.get() }) {
+        const QStringList received = chatLines(*reader);
+        QCOMPARE(received.size(), sent);
+        for (int i = 0; i < sent; ++i)
+            QVERIFY(received.at(i).contains(u": " + QString::number(i) + u' '));
+    }
+}
+
+void tst_ChatServer::serverFull()
+{
+    ChatLimits limits;
+    limits.maxClients = 2;
+    auto server = startServer(limits);
+    QVERIFY(server);
+    auto a = join(*server);
+    auto b = join(*server);
+    QVERIFY(a && b);
+    TestClient c;
+    QVERIFY(c.connectTo(server->serverPort()));
+    QVERIFY(!c.waitForLine(QStringLiteral("! server full")).isNull());
+    QVERIFY(c.waitForDisconnected());
+    QCOMPARE(c.lines(), QStringList{ QStringLiteral("! server full") });
+    QCOMPARE(server->clientCount(), 2);
+    a->sendLine("still here");
+    QVERIFY(!b->waitForLine(chatLinePattern(a->nick(), QStringLiteral("still here"))).isNull());
+    // A place frees up when someone leaves.
+    b->sendLine("quit");
+    QTRY_COMPARE(server->clientCount(), 1);
+    QVERIFY(join(*server));
+}
+
+void tst_ChatServer::shutdownNoticeReachesEveryClient()
+{
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(join(*m_server));
+        QVERIFY(clients.back());
+    }
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    m_server->stop();
+    QVERIFY(!m_server->isListening());
+    for (const auto &client : clients) {
+        QVERIFY(!client->waitForLine(QStringLiteral("* server shutting down")).isNull());
+        QVERIFY(client->waitForDisconnected());
+        // Nobody is told that the others left: the whole room is going.
+        QVERIFY(client->lines().filter(QStringLiteral(" left (")).isEmpty());
+    }
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+    QCOMPARE(m_server->clientCount(), 0);
+}
+
+void tst_ChatServer::listensAgainAfterStop()
+{
+    auto a = join(*m_server);
+    QVERIFY(a);
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    m_server->stop();
+    QVERIFY(stopped.wait());
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto b = join(*m_server);
+    QVERIFY(b);
+    b->sendLine("back again");
+    QVERIFY(!b->waitForLine(chatLinePattern(b->nick(), QStringLiteral("back again"))).isNull());
+}
+
+QTEST_GUILESS_MAIN(tst_ChatServer)
+#include "tst_chatserver.moc"
