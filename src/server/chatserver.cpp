@@ -2,10 +2,13 @@
 
 #include "chatcommand.h"
 #include "clientsession.h"
+#include "jsonprotocol.h"
 #include "nickrules.h"
 #include "plainprotocol.h"
 #include "serverlog.h"
 
+#include <QRandomGenerator>
+#include <QSysInfo>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -21,10 +24,35 @@ QString connectionTime(const QDateTime &utc)
     return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
+ServerEvent makeEvent(ServerEvent::Type type)
+{
+    ServerEvent event;
+    event.type = type;
+    event.time = QDateTime::currentDateTimeUtc();
+    return event;
+}
+
+QString newToken()
+{
+    quint64 words[2];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+// A rough upper bound of a message's size on the wire, to keep a replay within the send queue.
+qint64 wireSize(const ChatMessage &message)
+{
+    return 128 + 3 * (message.from.size() + message.text.size());
+}
+
 } // namespace
 
 ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
-    : QObject(parent), m_limits(limits), m_server(new QTcpServer(this)), m_history(limits.historyLines)
+    : QObject(parent),
+      m_limits(limits),
+      m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
+      m_server(new QTcpServer(this)),
+      m_history(qMax(limits.historyKeep, limits.historyLines))
 {
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
     connect(m_server, &QTcpServer::newConnection, this, &ChatServer::acceptConnections);
@@ -80,10 +108,11 @@ void ChatServer::stop()
         QMetaObject::invokeMethod(this, &ChatServer::finishStop, Qt::QueuedConnection);
         return;
     }
-    for (ClientSession *client : std::as_const(m_clients)) {
-        client->sendNotice(shutdownReason);
+    ServerEvent shutdown = makeEvent(ServerEvent::Type::Shutdown);
+    shutdown.text = shutdownReason;
+    broadcast(shutdown);
+    for (ClientSession *client : std::as_const(m_clients))
         client->close(shutdownReason);
-    }
     m_shutdownTimer.start(ChatLimits::shutdownGraceMs);
 }
 
@@ -121,38 +150,61 @@ void ChatServer::refuse(QTcpSocket *socket, const QString &why)
 void ChatServer::addClient(ClientSession *client)
 {
     client->setNick(nextGuestNick());
+    client->setLastIdAtConnect(lastMessageId());
     m_clients.append(client);
     m_byNickKey.insert(NickRules::key(client->nick()), client);
     connect(client, &ClientSession::commandReceived, this,
             [this, client](const ChatCommand &command) { handleCommand(client, command); });
-    connect(client, &ClientSession::lineTooLong, client, [this, client] {
+    connect(client, &ClientSession::lineTooLong, this, [this, client] {
         qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
                   qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
-        client->sendError(QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
+        client->sendError(QStringLiteral("line-too-long"),
+                          QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
     });
+    connect(client, &ClientSession::announceDue, this, [this, client] { announce(client); });
     connect(client, &ClientSession::closed, this,
             [this, client](const QString &reason) { removeClient(client, reason); });
 
-    qCInfo(lcServer, "%s connected as %s (%d online)", qPrintable(client->peer()), qPrintable(client->nick()),
-           clientCount());
-    client->sendNotice(QStringLiteral("welcome to groupchat, you are %1; %2 online; /help lists commands")
-                               .arg(client->nick())
-                               .arg(clientCount()));
-    for (const ChatMessage &message : m_history.recent(m_limits.historyLines))
-        client->send(PlainProtocol::messageLine(message));
-    broadcast(PlainProtocol::noticeLine(client->nick() + u" joined"), client);
+    qCInfo(lcServer, "%s connected as %s (%d connected)", qPrintable(client->peer()),
+           qPrintable(client->nick()), clientCount());
+    Q_EMIT clientConnected(client);
+    // Plain clients are greeted at once; a JSON client skips these lines and waits for its
+    // welcome.
+    ServerEvent greeting = makeEvent(ServerEvent::Type::Welcome);
+    greeting.nick = client->nick();
+    greeting.users = onlineUsers();
+    greeting.users.append({ client->nick(), client->connectedAt() });
+    greeting.history = m_history.recent(m_limits.historyLines);
+    client->send(greeting);
+}
+
+void ChatServer::announce(ClientSession *client)
+{
+    if (client->isAnnounced() || client->isClosing())
+        return;
+    client->setAnnounced();
+    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+    joined.nick = client->nick();
+    broadcast(joined, client);
     Q_EMIT clientJoined(client);
 }
 
 void ChatServer::removeClient(ClientSession *client, const QString &reason)
 {
     m_clients.removeOne(client);
-    m_byNickKey.remove(NickRules::key(client->nick()));
-    qCInfo(lcServer, "%s (%s) disconnected: %s (%d online)", qPrintable(client->nick()),
+    const QString key = NickRules::key(client->nick());
+    // A replaced session's nick already belongs to its successor.
+    if (m_byNickKey.value(key) == client)
+        m_byNickKey.remove(key);
+    qCInfo(lcServer, "%s (%s) disconnected: %s (%d connected)", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(reason), clientCount());
-    if (!m_stopping)
-        broadcast(PlainProtocol::noticeLine(client->nick() + u" left (" + reason + u')'));
-    Q_EMIT clientLeft(client, reason);
+    if (!m_stopping && client->isAnnounced() && !client->isReplaced()) {
+        ServerEvent left = makeEvent(ServerEvent::Type::Leave);
+        left.nick = client->nick();
+        left.text = reason;
+        broadcast(left);
+    }
+    Q_EMIT clientDisconnected(client, reason);
     client->deleteLater();
     if (m_stopping && m_clients.isEmpty())
         finishStop();
@@ -161,13 +213,25 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
 void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command)
 {
     using Type = ChatCommand::Type;
+    if (command.type == Type::Hello) {
+        handleHello(client, command);
+        return;
+    }
+    if (client->isJson() && !client->hasWelcome()) {
+        // The hello itself was malformed: the handshake failed.
+        client->sendError(command.target, command.text);
+        client->close(QStringLiteral("bad hello: ") + command.text);
+        return;
+    }
+    // A plain client's first line makes it a member of the room before the line counts.
+    announce(client);
     switch (command.type) {
     case Type::Say:
         postMessage(client, ChatMessage::Kind::Say, command.text);
         break;
     case Type::Action:
         if (command.text.isEmpty())
-            client->sendError(QStringLiteral("usage: /me ACTION"));
+            client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /me ACTION"));
         else
             postMessage(client, ChatMessage::Kind::Action, command.text);
         break;
@@ -186,47 +250,170 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
     case Type::Quit: {
         const QString reason = command.text.isEmpty() ? QStringLiteral("quit")
                                                       : command.text.left(ChatLimits::maxReasonLength);
-        client->sendNotice(QStringLiteral("goodbye"));
+        if (!client->isJson())
+            client->sendNotice(QStringLiteral("goodbye"));
         client->close(reason);
         break;
     }
+    case Type::Ping: {
+        ServerEvent pong = makeEvent(ServerEvent::Type::Pong);
+        pong.token = command.token;
+        client->send(pong);
+        break;
+    }
     case Type::Unknown:
-        client->sendError(QStringLiteral("unknown command %1, try /help")
+        client->sendError(QStringLiteral("unknown-command"),
+                          QStringLiteral("unknown command %1, try /help")
                                   .arg(command.target.left(ChatLimits::maxNickLength)));
+        break;
+    case Type::Invalid:
+        qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
+                  qPrintable(client->peer()), qPrintable(command.text));
+        client->sendError(command.target, command.text);
+        break;
+    case Type::Hello:
         break;
     }
 }
 
+void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
+{
+    if (client->hasWelcome()) {
+        client->sendError(QStringLiteral("unexpected-hello"),
+                          QStringLiteral("this connection has already said hello"));
+        return;
+    }
+    if (hello.version != JsonProtocol::version) {
+        client->sendError(QStringLiteral("unsupported-version"),
+                          QStringLiteral("this server speaks protocol version %1, not %2")
+                                  .arg(JsonProtocol::version)
+                                  .arg(hello.version));
+        client->close(QStringLiteral("unsupported protocol version %1").arg(hello.version));
+        return;
+    }
+    const QString nick = hello.target.normalized(QString::NormalizationForm_C);
+    if (!nick.isEmpty() && nick != client->nick()) {
+        ClientSession *owner = findClient(nick);
+        const bool takeover =
+                owner && owner != client && !hello.token.isEmpty() && owner->token() == hello.token;
+        if (takeover) {
+            // The same person, back on a new connection before the old one was noticed gone.
+            qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
+                   qPrintable(client->peer()), qPrintable(owner->peer()));
+            m_byNickKey.remove(NickRules::key(owner->nick()));
+            owner->replace();
+            if (client->isAnnounced()) {
+                // Too late to be quiet: the room knows this connection as a guest already.
+                ServerEvent left = makeEvent(ServerEvent::Type::Leave);
+                left.nick = owner->nick();
+                left.text = QStringLiteral("reconnected");
+                broadcast(left, owner);
+            }
+        }
+        const auto [code, why] = nickRefusal(client, nick);
+        if (!code.isEmpty()) {
+            client->sendError(code, why);
+            client->close(why);
+            return;
+        }
+        rename(client, nick);
+        if (takeover && !client->isAnnounced()) {
+            // Nobody saw the old connection go, so nobody sees this one come.
+            client->setAnnounced();
+            Q_EMIT clientJoined(client);
+        }
+    }
+    qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
+    client->setToken(newToken());
+    sendWelcome(client, hello);
+    announce(client);
+}
+
+void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
+{
+    ServerEvent welcome = makeEvent(ServerEvent::Type::Welcome);
+    welcome.version = JsonProtocol::version;
+    welcome.serverName = m_serverName;
+    welcome.nick = client->nick();
+    welcome.token = client->token();
+    welcome.lastId = lastMessageId();
+    welcome.users = onlineUsers();
+    if (!client->isAnnounced())
+        welcome.users.append({ client->nick(), client->connectedAt() });
+    welcome.limits = { m_limits.maxLineBytes, m_limits.historyLines, m_history.capacity(),
+                       ChatLimits::maxNickLength };
+
+    // "since" from another life of this server (its ids started again) cannot be honoured.
+    const bool resumes = hello.hasSince && hello.since <= lastMessageId();
+    quint64 after = 0;
+    if (resumes) {
+        after = hello.since;
+    } else {
+        // The recent history, and anything posted since this connection opened.
+        const QList<ChatMessage> recent = m_history.recent(m_limits.historyLines);
+        after = recent.isEmpty() ? lastMessageId() : recent.constFirst().id - 1;
+        after = qMin(after, client->lastIdAtConnect());
+    }
+    welcome.history = m_history.after(after);
+    welcome.historyComplete = !hello.hasSince || (resumes && m_history.holdsEverythingAfter(after));
+    // The replay must fit in the client's send queue with room to spare.
+    qint64 bytes = 0;
+    qsizetype keepFrom = welcome.history.size();
+    while (keepFrom > 0 &&
+           bytes + wireSize(welcome.history.at(keepFrom - 1)) <= m_limits.maxSendQueueBytes / 2)
+        bytes += wireSize(welcome.history.at(--keepFrom));
+    if (keepFrom > 0) {
+        welcome.history.remove(0, keepFrom);
+        welcome.historyComplete = false;
+    }
+    client->send(welcome);
+}
+
 void ChatServer::postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text)
 {
-    ChatMessage message;
+    ServerEvent event = makeEvent(ServerEvent::Type::Message);
+    ChatMessage &message = event.message;
     message.id = m_nextMessageId++;
-    message.time = QDateTime::currentDateTimeUtc();
+    message.time = event.time;
     message.from = from->nick();
     message.text = text;
     message.kind = kind;
     from->countMessageSent();
     m_history.append(message);
-    broadcast(PlainProtocol::messageLine(message));
+    broadcast(event);
     Q_EMIT messagePosted(message);
 }
 
 void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QString &text)
 {
     if (to.isEmpty() || text.isEmpty()) {
-        from->sendError(QStringLiteral("usage: /msg NICK TEXT"));
+        from->sendError(QStringLiteral("usage"), QStringLiteral("usage: /msg NICK TEXT"));
         return;
     }
     ClientSession *target = findClient(to);
-    if (!target) {
-        from->sendError(QStringLiteral("no such nick: %1").arg(to.left(ChatLimits::maxNickLength)));
+    if (!target || !target->isAnnounced()) {
+        from->sendError(QStringLiteral("no-such-nick"),
+                        QStringLiteral("no such nick: %1").arg(to.left(ChatLimits::maxNickLength)));
         return;
     }
-    const QByteArray line =
-            PlainProtocol::privateLine(QDateTime::currentDateTimeUtc(), from->nick(), target->nick(), text);
-    target->send(line);
+    ServerEvent event = makeEvent(ServerEvent::Type::Private);
+    event.from = from->nick();
+    event.to = target->nick();
+    event.text = text;
+    target->send(event);
     if (target != from)
-        from->send(line);
+        from->send(event);
+}
+
+std::pair<QString, QString> ChatServer::nickRefusal(const ClientSession *client, const QString &nick) const
+{
+    if (!NickRules::isValid(nick))
+        return { QStringLiteral("invalid-nick"),
+                 QStringLiteral("invalid nick: use %1").arg(NickRules::ruleText()) };
+    const ClientSession *owner = findClient(nick);
+    if (owner && owner != client)
+        return { QStringLiteral("nick-taken"), QStringLiteral("nick %1 is already taken").arg(nick) };
+    return {};
 }
 
 void ChatServer::changeNick(ClientSession *client, const QString &requested)
@@ -236,37 +423,55 @@ void ChatServer::changeNick(ClientSession *client, const QString &requested)
         client->sendNotice(QStringLiteral("you are %1; /nick NAME changes it").arg(client->nick()));
         return;
     }
-    if (!NickRules::isValid(nick)) {
-        client->sendError(QStringLiteral("invalid nick: use %1").arg(NickRules::ruleText()));
-        return;
-    }
     if (nick == client->nick()) {
         client->sendNotice(QStringLiteral("you are already %1").arg(nick));
         return;
     }
-    const QString key = NickRules::key(nick);
-    ClientSession *owner = m_byNickKey.value(key);
-    if (owner && owner != client) {
-        client->sendError(QStringLiteral("nick %1 is already taken").arg(nick));
+    const auto [code, why] = nickRefusal(client, nick);
+    if (!code.isEmpty()) {
+        client->sendError(code, why);
         return;
     }
+    rename(client, nick);
+}
+
+void ChatServer::rename(ClientSession *client, const QString &nick)
+{
     const QString oldNick = client->nick();
-    m_byNickKey.remove(NickRules::key(oldNick));
-    m_byNickKey.insert(key, client);
+    if (m_byNickKey.value(NickRules::key(oldNick)) == client)
+        m_byNickKey.remove(NickRules::key(oldNick));
+    m_byNickKey.insert(NickRules::key(nick), client);
     client->setNick(nick);
     qCInfo(lcServer, "%s (%s) is now known as %s", qPrintable(oldNick), qPrintable(client->peer()),
            qPrintable(nick));
-    broadcast(PlainProtocol::noticeLine(oldNick + u" is now known as " + nick));
+    if (client->isAnnounced()) {
+        ServerEvent event = makeEvent(ServerEvent::Type::Nick);
+        event.oldNick = oldNick;
+        event.newNick = nick;
+        broadcast(event);
+    }
     Q_EMIT nickChanged(client, oldNick);
+}
+
+QList<OnlineUser> ChatServer::onlineUsers() const
+{
+    QList<OnlineUser> users;
+    users.reserve(m_clients.size());
+    for (const ClientSession *client : m_clients) {
+        if (client->isAnnounced())
+            users.append({ client->nick(), client->connectedAt() });
+    }
+    return users;
 }
 
 void ChatServer::sendWho(ClientSession *client) const
 {
-    client->sendNotice(QStringLiteral("%1 online:").arg(clientCount()));
-    for (const ClientSession *other : m_clients) {
+    const QList<OnlineUser> users = onlineUsers();
+    client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
+    for (const OnlineUser &user : users) {
         client->sendNotice(QStringLiteral("  %1, connected %2%3")
-                                   .arg(other->nick(), connectionTime(other->connectedAt()),
-                                        other == client ? QStringLiteral(" (you)") : QString()));
+                                   .arg(user.nick, connectionTime(user.since),
+                                        user.nick == client->nick() ? QStringLiteral(" (you)") : QString()));
     }
 }
 
@@ -290,11 +495,18 @@ void ChatServer::sendHelp(ClientSession *client) const
     }
 }
 
-void ChatServer::broadcast(const QByteArray &bytes, const ClientSession *except)
+void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except)
 {
+    // Serialised once per dialect; every client shares the same bytes.
+    QByteArray plain;
+    QByteArray json;
     for (ClientSession *client : std::as_const(m_clients)) {
-        if (client != except)
-            client->send(bytes);
+        if (client == except)
+            continue;
+        QByteArray &bytes = client->isJson() ? json : plain;
+        if (bytes.isEmpty())
+            bytes = client->isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event);
+        client->sendBytes(bytes);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "chatlimits.h"
 #include "chatmessage.h"
 #include "messagehistory.h"
+#include "serverevent.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -16,7 +17,8 @@ class QTcpServer;
 class QTcpSocket;
 
 // The room: accepts connections, gives each a ClientSession, carries out what clients ask
-// and sends every message to everyone, in the order the server received them.
+// and sends every message to everyone, in the order the server received them, each client
+// in its own dialect (plain text or JSON lines).
 class ChatServer : public QObject
 {
     Q_OBJECT
@@ -24,6 +26,10 @@ class ChatServer : public QObject
 public:
     explicit ChatServer(const ChatLimits &limits = {}, QObject *parent = nullptr);
     ~ChatServer() override;
+
+    // The name JSON clients are told in their welcome.
+    void setServerName(const QString &name) { m_serverName = name; }
+    QString serverName() const { return m_serverName; }
 
     // QHostAddress::Any listens on every IPv4 and IPv6 address. Port 0 picks a free port.
     bool listen(const QHostAddress &address = QHostAddress::Any, quint16 port = 6666);
@@ -40,13 +46,19 @@ public:
 
     const ChatLimits &limits() const { return m_limits; }
     int clientCount() const { return int(m_clients.size()); }
-    // In the order they connected.
+    // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
+    // The newest message id assigned (0 before the first message).
+    quint64 lastMessageId() const { return m_nextMessageId - 1; }
 
 Q_SIGNALS:
+    // A connection was accepted; the room does not know it yet.
+    void clientConnected(ClientSession *client);
+    // The room was told the client joined (its first line, its hello, or a short wait).
     void clientJoined(ClientSession *client);
-    void clientLeft(ClientSession *client, const QString &reason);
+    // The connection is gone; client is deleted once control returns to the event loop.
+    void clientDisconnected(ClientSession *client, const QString &reason);
     void nickChanged(ClientSession *client, const QString &oldNick);
     void messagePosted(const ChatMessage &message);
     void stopped();
@@ -55,18 +67,27 @@ private:
     void acceptConnections();
     void refuse(QTcpSocket *socket, const QString &why);
     void addClient(ClientSession *client);
+    void announce(ClientSession *client);
     void removeClient(ClientSession *client, const QString &reason);
     void handleCommand(ClientSession *client, const ChatCommand &command);
+    void handleHello(ClientSession *client, const ChatCommand &hello);
+    void sendWelcome(ClientSession *client, const ChatCommand &hello);
     void postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text);
     void sendPrivate(ClientSession *from, const QString &to, const QString &text);
     void changeNick(ClientSession *client, const QString &requested);
+    void rename(ClientSession *client, const QString &nick);
+    // Why nick cannot be client's, or empty when it can.
+    std::pair<QString, QString> nickRefusal(const ClientSession *client, const QString &nick) const;
     void sendWho(ClientSession *client) const;
     void sendHelp(ClientSession *client) const;
-    void broadcast(const QByteArray &bytes, const ClientSession *except = nullptr);
+    QList<OnlineUser> onlineUsers() const;
+    // Sends event to every client but except, rendering it once per dialect.
+    void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);
     QString nextGuestNick();
     void finishStop();
 
     ChatLimits m_limits;
+    QString m_serverName;
     QTcpServer *m_server;
     MessageHistory m_history;
     QList<ClientSession *> m_clients;

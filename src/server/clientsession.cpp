@@ -1,8 +1,10 @@
 #include "clientsession.h"
 
+#include "jsonprotocol.h"
 #include "plainprotocol.h"
 
 #include <QTcpSocket>
+#include <QTimerEvent>
 
 namespace {
 
@@ -36,6 +38,9 @@ ClientSession::ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &l
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::readFromSocket);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &ClientSession::onErrorOccurred);
     connect(m_socket, &QTcpSocket::disconnected, this, &ClientSession::onDisconnected);
+    // A timer of the object itself, not a QTimer: thousands of idle sessions should not
+    // each carry one.
+    m_announceTimer = startTimer(ChatLimits::announceDelayMs);
 }
 
 QString ClientSession::peer() const
@@ -50,9 +55,9 @@ qint64 ClientSession::sendQueueBytes() const
     return m_socket->bytesToWrite();
 }
 
-void ClientSession::send(const QByteArray &bytes)
+void ClientSession::sendBytes(const QByteArray &bytes)
 {
-    if (m_closing)
+    if (m_closing || bytes.isEmpty())
         return;
     m_socket->write(bytes);
     m_bytesSent += bytes.size();
@@ -64,6 +69,29 @@ void ClientSession::send(const QByteArray &bytes)
     }
 }
 
+void ClientSession::send(const ServerEvent &event)
+{
+    sendBytes(isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event));
+}
+
+void ClientSession::sendNotice(const QString &text)
+{
+    ServerEvent event;
+    event.type = ServerEvent::Type::Notice;
+    event.from = QStringLiteral("server");
+    event.text = text;
+    send(event);
+}
+
+void ClientSession::sendError(const QString &code, const QString &text)
+{
+    ServerEvent event;
+    event.type = ServerEvent::Type::Error;
+    event.code = code;
+    event.text = text;
+    send(event);
+}
+
 void ClientSession::flushOutput()
 {
     m_flushScheduled = false;
@@ -72,16 +100,6 @@ void ClientSession::flushOutput()
     m_socket->flush();
     if (m_socket->bytesToWrite() > m_maxSendQueueBytes)
         abort(QStringLiteral("send queue exceeded"));
-}
-
-void ClientSession::sendNotice(const QString &text)
-{
-    send(PlainProtocol::noticeLine(text));
-}
-
-void ClientSession::sendError(const QString &text)
-{
-    send(PlainProtocol::errorLine(text));
 }
 
 void ClientSession::close(const QString &reason)
@@ -104,6 +122,22 @@ void ClientSession::abort(const QString &reason)
     QMetaObject::invokeMethod(m_socket, &QTcpSocket::abort, Qt::QueuedConnection);
 }
 
+void ClientSession::replace()
+{
+    m_replaced = true;
+    abort(QStringLiteral("replaced by a new connection"));
+}
+
+void ClientSession::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_announceTimer)
+        return QObject::timerEvent(event);
+    killTimer(m_announceTimer);
+    m_announceTimer = 0;
+    if (!m_closing)
+        Q_EMIT announceDue();
+}
+
 void ClientSession::readFromSocket()
 {
     char buffer[16 * 1024];
@@ -120,8 +154,15 @@ void ClientSession::readFromSocket()
 
 void ClientSession::handleLine(QByteArrayView line)
 {
-    if (m_closing)
+    if (m_closing || line.trimmed().isEmpty())
         return;
+    if (m_mode == Mode::Undecided) {
+        m_mode = JsonProtocol::isHello(line) ? Mode::Json : Mode::Plain;
+    }
+    if (m_mode == Mode::Json) {
+        Q_EMIT commandReceived(JsonProtocol::decodeCommand(line));
+        return;
+    }
     const QString text = PlainProtocol::sanitize(line);
     if (text.trimmed().isEmpty())
         return;

@@ -3,6 +3,7 @@
 #include "chatcommand.h"
 #include "chatlimits.h"
 #include "lineframer.h"
+#include "serverevent.h"
 
 #include <QAbstractSocket>
 #include <QDateTime>
@@ -12,18 +13,39 @@
 class QTcpSocket;
 
 // One connected client as the server sees it: its socket, the bytes it owes us (framed into
-// lines and commands) and the bytes we owe it (bounded by the send-queue limit).
+// lines and commands), the bytes we owe it (bounded by the send-queue limit) and the dialect
+// it speaks.
 class ClientSession : public QObject
 {
     Q_OBJECT
 
 public:
+    // Plain until the first line says otherwise; a JSON hello as the first line switches to
+    // Json for the rest of the connection.
+    enum class Mode { Undecided, Plain, Json };
+
     // Takes ownership of socket, which must be connected.
     ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, QObject *parent = nullptr);
 
     quint64 id() const { return m_id; }
     QString nick() const { return m_nick; }
     void setNick(const QString &nick) { m_nick = nick; }
+    Mode mode() const { return m_mode; }
+    bool isJson() const { return m_mode == Mode::Json; }
+
+    // Whether the room has been told this client joined. Until then it is not listed.
+    bool isAnnounced() const { return m_announced; }
+    void setAnnounced() { m_announced = true; }
+    // Whether the JSON handshake is done.
+    bool hasWelcome() const { return !m_token.isEmpty(); }
+    // The secret a JSON client presents to take its nick back after a dropped connection.
+    QString token() const { return m_token; }
+    void setToken(const QString &token) { m_token = token; }
+    // The newest message id when this client connected.
+    quint64 lastIdAtConnect() const { return m_lastIdAtConnect; }
+    void setLastIdAtConnect(quint64 id) { m_lastIdAtConnect = id; }
+    // A session replaced by its own owner's new connection leaves without a word to the room.
+    bool isReplaced() const { return m_replaced; }
 
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
@@ -38,22 +60,32 @@ public:
     // Bytes waiting to be taken by the client's TCP connection.
     qint64 sendQueueBytes() const;
 
-    // Queues bytes for the client; one whose queue passes the limit is dropped.
-    void send(const QByteArray &bytes);
+    // Queues bytes already in this client's dialect; one whose queue passes the limit is
+    // dropped.
+    void sendBytes(const QByteArray &bytes);
+    // Queues an event, written in this client's dialect.
+    void send(const ServerEvent &event);
     void sendNotice(const QString &text);
-    void sendError(const QString &text);
+    void sendError(const QString &code, const QString &text);
 
     // Sends what is queued, then disconnects. reason is what the log and the others see.
     void close(const QString &reason);
     // Disconnects at once, dropping what is queued.
     void abort(const QString &reason);
+    // Disconnects at once because the same person connected again.
+    void replace();
     bool isClosing() const { return m_closing; }
 
 Q_SIGNALS:
     void commandReceived(const ChatCommand &command);
     void lineTooLong();
+    // The client has been connected for ChatLimits::announceDelayMs.
+    void announceDue();
     // Emitted once, when the connection is gone; the session may be deleted afterwards.
     void closed(const QString &reason);
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
 
 private:
     void readFromSocket();
@@ -67,14 +99,20 @@ private:
     const qint64 m_maxSendQueueBytes;
     const quint64 m_id;
     QString m_nick;
+    QString m_token;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     QDateTime m_connectedAt;
+    quint64 m_lastIdAtConnect = 0;
     qint64 m_bytesReceived = 0;
     qint64 m_bytesSent = 0;
     qint64 m_messagesSent = 0;
     QString m_closeReason;
+    int m_announceTimer = 0;
+    Mode m_mode = Mode::Undecided;
+    bool m_announced = false;
+    bool m_replaced = false;
     bool m_closing = false;
-    bool m_flushScheduled = false;
     bool m_closedEmitted = false;
+    bool m_flushScheduled = false;
 };

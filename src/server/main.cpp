@@ -16,6 +16,7 @@ namespace {
 struct ServerOptions
 {
     ChatLimits limits;
+    QString name;
     QHostAddress address = QHostAddress::Any;
     quint16 port = 6666;
 };
@@ -60,6 +61,15 @@ std::optional<ServerOptions> parseOptions(const QCoreApplication &app)
               QStringLiteral("Replay the last <n> messages to a client that connects (default %1).")
                       .arg(defaults.historyLines),
               QStringLiteral("n") },
+            { QStringLiteral("history-keep"),
+              QStringLiteral("Hold the last <n> messages for clients that come back and ask for what they "
+                             "missed (default %1).")
+                      .arg(defaults.historyKeep),
+              QStringLiteral("n") },
+            { QStringLiteral("name"),
+              QStringLiteral(
+                      "The server name shown in the desktop client (default: groupchat on <host name>)."),
+              QStringLiteral("name") },
             { QStringLiteral("max-line"),
               QStringLiteral("Refuse lines longer than <bytes> (default %1).").arg(defaults.maxLineBytes),
               QStringLiteral("bytes") },
@@ -90,16 +100,20 @@ std::optional<ServerOptions> parseOptions(const QCoreApplication &app)
     const auto port = numberOption<quint16>(parser, QStringLiteral("port"), 0, 65535, options.port);
     const auto history =
             numberOption<int>(parser, QStringLiteral("history"), 0, 100000, defaults.historyLines);
+    const auto historyKeep =
+            numberOption<int>(parser, QStringLiteral("history-keep"), 0, 10000000, defaults.historyKeep);
     const auto maxLine =
             numberOption<qsizetype>(parser, QStringLiteral("max-line"), 16, 1 << 20, defaults.maxLineBytes);
     const auto maxSendq = numberOption<qint64>(parser, QStringLiteral("max-sendq"), 4096, qint64(1) << 32,
                                                defaults.maxSendQueueBytes);
     const auto maxClients =
             numberOption<int>(parser, QStringLiteral("max-clients"), 1, 1000000, defaults.maxClients);
-    if (!port || !history || !maxLine || !maxSendq || !maxClients)
+    if (!port || !history || !historyKeep || !maxLine || !maxSendq || !maxClients)
         return std::nullopt;
     options.port = *port;
     options.limits.historyLines = *history;
+    options.limits.historyKeep = *historyKeep;
+    options.name = parser.value(QStringLiteral("name")).left(100);
     options.limits.maxLineBytes = *maxLine;
     options.limits.maxSendQueueBytes = *maxSendq;
     options.limits.maxClients = *maxClients;
@@ -140,6 +154,8 @@ int main(int argc, char *argv[])
         return 2;
 
     ChatServer server(options->limits);
+    if (!options->name.isEmpty())
+        server.setServerName(options->name);
     if (!server.listen(options->address, options->port)) {
         qCCritical(lcServer, "cannot listen on port %u: %s", options->port, qPrintable(server.errorString()));
         return 1;

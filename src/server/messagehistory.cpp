@@ -1,11 +1,17 @@
 #include "messagehistory.h"
 
+#include <algorithm>
+
 void MessageHistory::append(const ChatMessage &message)
 {
-    if (m_capacity == 0)
+    if (m_capacity == 0) {
+        m_lastDroppedId = message.id;
         return;
-    if (int(m_messages.size()) == m_capacity)
+    }
+    if (int(m_messages.size()) == m_capacity) {
+        m_lastDroppedId = m_messages.front().id;
         m_messages.pop_front();
+    }
     m_messages.push_back(message);
 }
 
@@ -13,4 +19,17 @@ QList<ChatMessage> MessageHistory::recent(int count) const
 {
     const auto n = qBound(0, count, size());
     return QList<ChatMessage>(m_messages.end() - n, m_messages.end());
+}
+
+QList<ChatMessage> MessageHistory::after(quint64 id) const
+{
+    const auto first =
+            std::upper_bound(m_messages.begin(), m_messages.end(), id,
+                             [](quint64 value, const ChatMessage &message) { return value < message.id; });
+    return QList<ChatMessage>(first, m_messages.end());
+}
+
+bool MessageHistory::holdsEverythingAfter(quint64 id) const
+{
+    return id >= m_lastDroppedId;
 }

@@ -6,7 +6,8 @@
 
 #include <deque>
 
-// The most recent messages of the room, oldest first, never more than its capacity.
+// The most recent messages of the room, oldest first, never more than its capacity. Ids are
+// strictly increasing, so "everything after id N" is a binary search.
 class MessageHistory
 {
 public:
@@ -15,11 +16,17 @@ public:
     void append(const ChatMessage &message);
     // The last count messages (fewer if fewer are held), oldest first.
     QList<ChatMessage> recent(int count) const;
+    // Every held message with an id greater than id, oldest first.
+    QList<ChatMessage> after(quint64 id) const;
+
+    // Whether every message after id is still held (none has been dropped for capacity).
+    bool holdsEverythingAfter(quint64 id) const;
 
     int size() const { return int(m_messages.size()); }
     int capacity() const { return m_capacity; }
 
 private:
     std::deque<ChatMessage> m_messages;
+    quint64 m_lastDroppedId = 0;
     int m_capacity;
 };

@@ -2,8 +2,9 @@
 
 #include <QString>
 
-// One line a client typed, understood: a chat message or a slash command with its
-// arguments. Pure parsing; whether the arguments are acceptable is the server's decision.
+// One request from a client, understood: a chat message, a slash command typed in plain
+// mode, or a JSON request (JsonProtocol). Pure data; whether the arguments are acceptable is
+// the server's decision.
 struct ChatCommand
 {
     enum class Type {
@@ -15,13 +16,37 @@ struct ChatCommand
         Help, // /help
         Quit, // /quit [text], or a bare "quit"
         Unknown, // target: the command word as typed, with its slash
+        Hello, // JSON: target = nick wished for (may be empty), version, since, token
+        Ping, // JSON: token is echoed in the pong
+        Invalid, // JSON that could not be understood: target = error code, text = why
     };
 
     Type type = Type::Say;
     QString target;
     QString text;
 
-    // line is already sanitised text without its terminator. A leading "//" escapes the
-    // slash: "//etc" says "/etc".
+    // Hello and Ping only.
+    int version = 0;
+    bool hasSince = false;
+    quint64 since = 0;
+    QString token;
+
+    // Parses a line typed in plain mode; line is already sanitised text without its
+    // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
     static ChatCommand parse(const QString &line);
+
+    static ChatCommand invalid(const QString &code, const QString &why)
+    {
+        ChatCommand command;
+        command.type = Type::Invalid;
+        command.target = code;
+        command.text = why;
+        return command;
+    }
+
+    friend bool operator==(const ChatCommand &a, const ChatCommand &b)
+    {
+        return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
+               a.hasSince == b.hasSince && a.since == b.since && a.token == b.token;
+    }
 };

@@ -22,6 +22,10 @@ struct ChatLimits
     // Recent messages replayed to a client when it connects.
     int historyLines = 20;
 
+    // Messages held in memory for clients that come back and ask for what they missed
+    // ("since" in the JSON hello). Never fewer than historyLines.
+    int historyKeep = 1000;
+
     // Nicks are 1..maxNickLength characters.
     static constexpr int maxNickLength = 32;
 
@@ -31,6 +35,11 @@ struct ChatLimits
     // Bytes Qt may buffer from one socket before the server takes them; with the line limit
     // this bounds what a client that never sends a newline can cost.
     static constexpr qint64 socketReadBufferBytes = 64 * 1024;
+
+    // A new connection is announced to the room ("joined") with its first line, or after this
+    // long if it sends none: a desktop client's JSON hello arrives well within it and joins
+    // under its own nick instead of as a guest that renames itself at once.
+    static constexpr int announceDelayMs = 500;
 
     // Connections the kernel may hold for us before we accept them; connection storms
     // (a whole office reconnecting after a network blip) need more than Qt's default 50.

@@ -13,4 +13,9 @@ struct ChatMessage
     QString from;
     QString text;
     Kind kind = Kind::Say;
+
+    friend bool operator==(const ChatMessage &a, const ChatMessage &b)
+    {
+        return a.id == b.id && a.time == b.time && a.from == b.from && a.text == b.text && a.kind == b.kind;
+    }
 };

@@ -55,6 +55,44 @@ QByteArray PlainProtocol::privateLine(const QDateTime &time, const QString &from
     return line(u'[' + clockTime(time) + u"] (private) " + from + u" -> " + to + u": " + text);
 }
 
+QByteArray PlainProtocol::encode(const ServerEvent &event)
+{
+    using Type = ServerEvent::Type;
+    switch (event.type) {
+    case Type::Welcome: {
+        QByteArray lines =
+                noticeLine(QStringLiteral("welcome to groupchat, you are %1; %2 online; /help lists commands")
+                                   .arg(event.nick)
+                                   .arg(event.users.size()));
+        for (const ChatMessage &message : event.history)
+            lines += messageLine(message);
+        return lines;
+    }
+    case Type::Message:
+        return messageLine(event.message);
+    case Type::Private:
+        return privateLine(event.time, event.from, event.to, event.text);
+    case Type::Join:
+        return noticeLine(event.nick + u" joined");
+    case Type::Leave:
+        return noticeLine(event.nick + u" left (" + event.text + u')');
+    case Type::Nick:
+        return noticeLine(event.oldNick + u" is now known as " + event.newNick);
+    case Type::Notice:
+        if (event.from == u"admin")
+            return noticeLine(u"notice from the admin: " + event.text);
+        return noticeLine(event.text);
+    case Type::Error:
+        return errorLine(event.text);
+    case Type::Shutdown:
+        return noticeLine(event.text);
+    case Type::Pong:
+    case Type::Invalid:
+        break;
+    }
+    return QByteArray();
+}
+
 QByteArray PlainProtocol::noticeLine(const QString &text)
 {
     return line(u"* " + text);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "serverevent.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -17,6 +18,10 @@ public:
     static QString sanitize(QByteArrayView utf8);
     // The same for text that is already decoded.
     static QString removeControls(const QString &text);
+
+    // An event as plain-mode lines (a welcome is the greeting followed by the history);
+    // empty for events plain mode does not show.
+    static QByteArray encode(const ServerEvent &event);
 
     // "[HH:MM:SS] nick: text" or, for an action, "[HH:MM:SS] * nick text"; local time.
     static QByteArray messageLine(const ChatMessage &message);

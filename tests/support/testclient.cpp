@@ -1,5 +1,6 @@
 #include "testclient.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 TestClient::TestClient(QObject *parent) : QObject(parent)
@@ -48,6 +49,26 @@ QString TestClient::waitForLine(const QRegularExpression &pattern, int timeoutMs
 QString TestClient::waitForLine(const QString &exact, int timeoutMs)
 {
     return waitForLine(QRegularExpression(u'^' + QRegularExpression::escape(exact) + u'$'), timeoutMs);
+}
+
+QJsonObject TestClient::waitForJson(const QString &type,
+                                    const std::function<bool(const QJsonObject &)> &accept, int timeoutMs)
+{
+    QJsonObject found;
+    const auto seen = [&] {
+        for (; m_cursor < m_lines.size(); ++m_cursor) {
+            const QJsonObject object = QJsonDocument::fromJson(m_lines.at(m_cursor).toUtf8()).object();
+            if (object.value(u"type").toString() == type && (!accept || accept(object))) {
+                found = object;
+                ++m_cursor;
+                return true;
+            }
+        }
+        return false;
+    };
+    if (seen() || QTest::qWaitFor(seen, timeoutMs))
+        return found;
+    return QJsonObject();
 }
 
 bool TestClient::waitForLineCount(qsizetype count, int timeoutMs)

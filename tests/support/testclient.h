@@ -1,10 +1,13 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QRegularExpression>
 #include <QStringList>
 #include <QTcpSocket>
+
+#include <functional>
 
 // A loopback chat client for tests: keeps every line it receives and waits for the ones a
 // test expects by running the event loop (never by sleeping), always with a time limit.
@@ -26,6 +29,10 @@ public:
     QString waitForLine(const QString &exact, int timeoutMs = 5000);
     // Waits until at least count lines have arrived in total.
     bool waitForLineCount(qsizetype count, int timeoutMs = 5000);
+    // Waits for a JSON object line whose "type" is type and that satisfies accept (if
+    // given), after the last line a wait returned; an empty object on timeout.
+    QJsonObject waitForJson(const QString &type, const std::function<bool(const QJsonObject &)> &accept = {},
+                            int timeoutMs = 5000);
     bool waitForDisconnected(int timeoutMs = 5000);
 
     // The nick the server gave this client, as far as the test knows.

@@ -1,0 +1,510 @@
+#include "jsonprotocol.h"
+
+#include "plainprotocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <initializer_list>
+
+namespace {
+
+// Writes one JSON object with its keys in the order given: "type" first reads better in a
+// log or a terminal than QJsonObject's alphabetical order, and skipping QJsonObject saves
+// the server an allocation per key on its hottest path.
+class JsonWriter
+{
+public:
+    JsonWriter() { m_out.append('{'); }
+
+    JsonWriter &add(const char *key, const QString &value)
+    {
+        appendKey(key);
+        appendString(value);
+        return *this;
+    }
+    JsonWriter &add(const char *key, quint64 value)
+    {
+        appendKey(key);
+        m_out.append(QByteArray::number(value));
+        return *this;
+    }
+    JsonWriter &add(const char *key, int value)
+    {
+        appendKey(key);
+        m_out.append(QByteArray::number(value));
+        return *this;
+    }
+    JsonWriter &add(const char *key, bool value)
+    {
+        appendKey(key);
+        m_out.append(value ? "true" : "false");
+        return *this;
+    }
+    // value is already JSON (a nested object or array).
+    JsonWriter &addJson(const char *key, const QByteArray &value)
+    {
+        appendKey(key);
+        m_out.append(value);
+        return *this;
+    }
+
+    QByteArray object()
+    {
+        m_out.append('}');
+        return m_out;
+    }
+    QByteArray line()
+    {
+        m_out.append("}\n");
+        return m_out;
+    }
+
+private:
+    void appendKey(const char *key)
+    {
+        if (!m_first)
+            m_out.append(',');
+        m_first = false;
+        m_out.append('"').append(key).append("\":");
+    }
+
+    void appendString(const QString &value)
+    {
+        static const char hex[] = "0123456789abcdef";
+        const QByteArray utf8 = value.toUtf8();
+        m_out.reserve(m_out.size() + utf8.size() + 2);
+        m_out.append('"');
+        for (const char c : utf8) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
+                m_out.append('\\').append(c);
+            } else if (byte < 0x20) {
+                switch (c) {
+                case '\n':
+                    m_out.append("\\n");
+                    break;
+                case '\r':
+                    m_out.append("\\r");
+                    break;
+                case '\t':
+                    m_out.append("\\t");
+                    break;
+                default:
+                    m_out.append("\\u00").append(hex[byte >> 4]).append(hex[byte & 0xf]);
+                }
+            } else {
+                m_out.append(c);
+            }
+        }
+        m_out.append('"');
+    }
+
+    QByteArray m_out;
+    bool m_first = true;
+};
+
+QByteArray messageObject(const ChatMessage &message)
+{
+    return JsonWriter()
+            .add("type", QStringLiteral("message"))
+            .add("id", message.id)
+            .add("time", JsonProtocol::timeText(message.time))
+            .add("from", message.from)
+            .add("text", message.text)
+            .add("kind",
+                 message.kind == ChatMessage::Kind::Action ? QStringLiteral("action") : QStringLiteral("say"))
+            .object();
+}
+
+QByteArray welcomeLine(const ServerEvent &event)
+{
+    QByteArray users("[");
+    for (const OnlineUser &user : event.users) {
+        if (users.size() > 1)
+            users.append(',');
+        users.append(JsonWriter()
+                             .add("nick", user.nick)
+                             .add("since", JsonProtocol::timeText(user.since))
+                             .object());
+    }
+    users.append(']');
+    QByteArray history("[");
+    for (const ChatMessage &message : event.history) {
+        if (history.size() > 1)
+            history.append(',');
+        history.append(messageObject(message));
+    }
+    history.append(']');
+    const QByteArray limits = JsonWriter()
+                                      .add("maxLineBytes", quint64(event.limits.maxLineBytes))
+                                      .add("historyLines", event.limits.historyLines)
+                                      .add("historyKeep", event.limits.historyKeep)
+                                      .add("maxNickLength", event.limits.maxNickLength)
+                                      .object();
+    return JsonWriter()
+            .add("type", QStringLiteral("welcome"))
+            .add("version", event.version)
+            .add("server", event.serverName)
+            .add("nick", event.nick)
+            .add("token", event.token)
+            .add("lastId", event.lastId)
+            .add("historyComplete", event.historyComplete)
+            .addJson("limits", limits)
+            .addJson("users", users)
+            .addJson("history", history)
+            .line();
+}
+
+// Reads the fields of one request strictly: every field must be expected and of its type.
+class RequestReader
+{
+public:
+    explicit RequestReader(const QJsonObject &object) : m_object(object) { }
+
+    bool onlyFields(std::initializer_list<const char *> allowed)
+    {
+        for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
+            bool known = false;
+            for (const char *name : allowed)
+                known = known || it.key() == QLatin1String(name);
+            if (!known)
+                return fail(QStringLiteral("unknown field \"%1\"").arg(it.key().left(64)));
+        }
+        return true;
+    }
+
+    // Text fields are sanitised like plain-mode lines: no control characters get through.
+    bool text(const char *name, QString *out, bool required)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        if (value.isUndefined())
+            return !required || fail(QStringLiteral("\"%1\" is missing").arg(QLatin1String(name)));
+        if (!value.isString())
+            return fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(name)));
+        *out = PlainProtocol::removeControls(value.toString());
+        return true;
+    }
+
+    bool nonEmptyText(const char *name, QString *out)
+    {
+        if (!text(name, out, true))
+            return false;
+        return !out->trimmed().isEmpty() ||
+               fail(QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(name)));
+    }
+
+    bool number(const char *name, quint64 *out, bool *present)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        *present = !value.isUndefined();
+        if (!*present)
+            return true;
+        // Doubles hold integers exactly up to 2^53; larger "ids" are not ours.
+        const double d = value.toDouble(-1);
+        if (!value.isDouble() || d < 0 || d > 9007199254740992.0 || d != double(quint64(d)))
+            return fail(
+                    QStringLiteral("\"%1\" must be a whole number from 0 to 2^53").arg(QLatin1String(name)));
+        *out = quint64(d);
+        return true;
+    }
+
+    ChatCommand error() const { return ChatCommand::invalid(QStringLiteral("bad-field"), m_error); }
+
+private:
+    bool fail(const QString &why)
+    {
+        m_error = why;
+        return false;
+    }
+
+    const QJsonObject &m_object;
+    QString m_error;
+};
+
+bool parseObject(QByteArrayView line, QJsonObject *object, QString *why)
+{
+    QJsonParseError error;
+    const QJsonDocument document =
+            QJsonDocument::fromJson(QByteArray::fromRawData(line.data(), line.size()), &error);
+    if (error.error != QJsonParseError::NoError) {
+        *why = QStringLiteral("not valid JSON: %1 at offset %2").arg(error.errorString()).arg(error.offset);
+        return false;
+    }
+    if (!document.isObject()) {
+        *why = QStringLiteral("expected a JSON object");
+        return false;
+    }
+    *object = document.object();
+    return true;
+}
+
+ChatMessage decodeMessage(const QJsonObject &object)
+{
+    ChatMessage message;
+    message.id = quint64(object.value(u"id").toDouble());
+    message.time = JsonProtocol::parseTime(object.value(u"time").toString());
+    message.from = object.value(u"from").toString();
+    message.text = object.value(u"text").toString();
+    message.kind = object.value(u"kind").toString() == u"action" ? ChatMessage::Kind::Action
+                                                                 : ChatMessage::Kind::Say;
+    return message;
+}
+
+} // namespace
+
+QString JsonProtocol::timeText(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QDateTime JsonProtocol::parseTime(const QString &text)
+{
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    return time.isValid() ? time.toUTC() : QDateTime();
+}
+
+QByteArray JsonProtocol::encode(const ChatCommand &command)
+{
+    using Type = ChatCommand::Type;
+    switch (command.type) {
+    case Type::Say:
+        return JsonWriter().add("type", QStringLiteral("say")).add("text", command.text).line();
+    case Type::Action:
+        return JsonWriter().add("type", QStringLiteral("action")).add("text", command.text).line();
+    case Type::Private:
+        return JsonWriter()
+                .add("type", QStringLiteral("private"))
+                .add("to", command.target)
+                .add("text", command.text)
+                .line();
+    case Type::Nick:
+        return JsonWriter().add("type", QStringLiteral("nick")).add("nick", command.target).line();
+    case Type::Quit: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("quit"));
+        if (!command.text.isEmpty())
+            writer.add("reason", command.text);
+        return writer.line();
+    }
+    case Type::Hello: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("hello"))
+                .add("version", command.version)
+                .add("nick", command.target);
+        if (command.hasSince)
+            writer.add("since", command.since);
+        if (!command.token.isEmpty())
+            writer.add("token", command.token);
+        return writer.line();
+    }
+    case Type::Ping: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("ping"));
+        if (!command.token.isEmpty())
+            writer.add("token", command.token);
+        return writer.line();
+    }
+    case Type::Who:
+    case Type::Help:
+    case Type::Unknown:
+    case Type::Invalid:
+        break;
+    }
+    return QByteArray();
+}
+
+bool JsonProtocol::isHello(QByteArrayView line)
+{
+    QJsonObject object;
+    QString why;
+    return line.trimmed().startsWith('{') && parseObject(line, &object, &why) &&
+           object.value(u"type") == QLatin1String("hello");
+}
+
+ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
+{
+    QJsonObject object;
+    QString why;
+    if (!parseObject(line, &object, &why))
+        return ChatCommand::invalid(QStringLiteral("malformed"), why);
+    const QJsonValue typeValue = object.value(u"type");
+    if (!typeValue.isString())
+        return ChatCommand::invalid(QStringLiteral("bad-field"), QStringLiteral("\"type\" must be a string"));
+    const QString type = typeValue.toString();
+
+    RequestReader reader(object);
+    ChatCommand command;
+    bool ok = false;
+    if (type == u"say") {
+        command.type = ChatCommand::Type::Say;
+        ok = reader.onlyFields({ "type", "text" }) && reader.nonEmptyText("text", &command.text);
+    } else if (type == u"action") {
+        command.type = ChatCommand::Type::Action;
+        ok = reader.onlyFields({ "type", "text" }) && reader.nonEmptyText("text", &command.text);
+    } else if (type == u"private") {
+        command.type = ChatCommand::Type::Private;
+        ok = reader.onlyFields({ "type", "to", "text" }) && reader.text("to", &command.target, true) &&
+             reader.nonEmptyText("text", &command.text);
+    } else if (type == u"nick") {
+        command.type = ChatCommand::Type::Nick;
+        ok = reader.onlyFields({ "type", "nick" }) && reader.text("nick", &command.target, true);
+    } else if (type == u"quit") {
+        command.type = ChatCommand::Type::Quit;
+        ok = reader.onlyFields({ "type", "reason" }) && reader.text("reason", &command.text, false);
+    } else if (type == u"ping") {
+        command.type = ChatCommand::Type::Ping;
+        ok = reader.onlyFields({ "type", "token" }) && reader.text("token", &command.token, false);
+    } else if (type == u"hello") {
+        command.type = ChatCommand::Type::Hello;
+        quint64 version = 0;
+        bool hasVersion = false;
+        ok = reader.onlyFields({ "type", "version", "nick", "since", "token" }) &&
+             reader.number("version", &version, &hasVersion) && reader.text("nick", &command.target, false) &&
+             reader.number("since", &command.since, &command.hasSince) &&
+             reader.text("token", &command.token, false);
+        if (ok && !hasVersion)
+            return ChatCommand::invalid(QStringLiteral("bad-field"),
+                                        QStringLiteral("\"version\" is missing"));
+        command.version = int(qMin<quint64>(version, 1 << 30));
+    } else {
+        return ChatCommand::invalid(QStringLiteral("unknown-type"),
+                                    QStringLiteral("unknown request type \"%1\"").arg(type.left(64)));
+    }
+    return ok ? command : reader.error();
+}
+
+QByteArray JsonProtocol::encode(const ServerEvent &event)
+{
+    using Type = ServerEvent::Type;
+    switch (event.type) {
+    case Type::Welcome:
+        return welcomeLine(event);
+    case Type::Message:
+        return messageObject(event.message) + '\n';
+    case Type::Private:
+        return JsonWriter()
+                .add("type", QStringLiteral("private"))
+                .add("time", timeText(event.time))
+                .add("from", event.from)
+                .add("to", event.to)
+                .add("text", event.text)
+                .line();
+    case Type::Join:
+        return JsonWriter()
+                .add("type", QStringLiteral("join"))
+                .add("time", timeText(event.time))
+                .add("nick", event.nick)
+                .line();
+    case Type::Leave:
+        return JsonWriter()
+                .add("type", QStringLiteral("leave"))
+                .add("time", timeText(event.time))
+                .add("nick", event.nick)
+                .add("reason", event.text)
+                .line();
+    case Type::Nick:
+        return JsonWriter()
+                .add("type", QStringLiteral("nick"))
+                .add("time", timeText(event.time))
+                .add("old", event.oldNick)
+                .add("new", event.newNick)
+                .line();
+    case Type::Notice:
+        return JsonWriter()
+                .add("type", QStringLiteral("notice"))
+                .add("from", event.from)
+                .add("text", event.text)
+                .line();
+    case Type::Error:
+        return JsonWriter()
+                .add("type", QStringLiteral("error"))
+                .add("code", event.code)
+                .add("text", event.text)
+                .line();
+    case Type::Shutdown:
+        return JsonWriter().add("type", QStringLiteral("shutdown")).add("text", event.text).line();
+    case Type::Pong: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("pong"));
+        if (!event.token.isEmpty())
+            writer.add("token", event.token);
+        return writer.line();
+    }
+    case Type::Invalid:
+        break;
+    }
+    return QByteArray();
+}
+
+ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
+{
+    QJsonObject object;
+    QString why;
+    if (!parseObject(line, &object, &why))
+        return ServerEvent::invalid(why);
+    const QString type = object.value(u"type").toString();
+    const auto text = [&](const char16_t *name) { return object.value(QStringView(name)).toString(); };
+
+    ServerEvent event;
+    event.time = parseTime(text(u"time"));
+    if (type == u"message") {
+        event.type = ServerEvent::Type::Message;
+        event.message = decodeMessage(object);
+    } else if (type == u"private") {
+        event.type = ServerEvent::Type::Private;
+        event.from = text(u"from");
+        event.to = text(u"to");
+        event.text = text(u"text");
+    } else if (type == u"join") {
+        event.type = ServerEvent::Type::Join;
+        event.nick = text(u"nick");
+    } else if (type == u"leave") {
+        event.type = ServerEvent::Type::Leave;
+        event.nick = text(u"nick");
+        event.text = text(u"reason");
+    } else if (type == u"nick") {
+        event.type = ServerEvent::Type::Nick;
+        event.oldNick = text(u"old");
+        event.newNick = text(u"new");
+    } else if (type == u"notice") {
+        event.type = ServerEvent::Type::Notice;
+        event.from = text(u"from");
+        event.text = text(u"text");
+    } else if (type == u"error") {
+        event.type = ServerEvent::Type::Error;
+        event.code = text(u"code");
+        event.text = text(u"text");
+    } else if (type == u"shutdown") {
+        event.type = ServerEvent::Type::Shutdown;
+        event.text = text(u"text");
+    } else if (type == u"pong") {
+        event.type = ServerEvent::Type::Pong;
+        event.token = text(u"token");
+    } else if (type == u"welcome") {
+        event.type = ServerEvent::Type::Welcome;
+        event.version = object.value(u"version").toInt();
+        event.serverName = text(u"server");
+        event.nick = text(u"nick");
+        event.token = text(u"token");
+        event.lastId = quint64(object.value(u"lastId").toDouble());
+        event.historyComplete = object.value(u"historyComplete").toBool(true);
+        const QJsonObject limits = object.value(u"limits").toObject();
+        event.limits.maxLineBytes = limits.value(u"maxLineBytes").toInteger();
+        event.limits.historyLines = limits.value(u"historyLines").toInt();
+        event.limits.historyKeep = limits.value(u"historyKeep").toInt();
+        event.limits.maxNickLength = limits.value(u"maxNickLength").toInt();
+        const QJsonArray users = object.value(u"users").toArray();
+        for (const QJsonValue &user : users) {
+            const QJsonObject o = user.toObject();
+            event.users.append({ o.value(u"nick").toString(), parseTime(o.value(u"since").toString()) });
+        }
+        const QJsonArray history = object.value(u"history").toArray();
+        for (const QJsonValue &message : history)
+            event.history.append(decodeMessage(message.toObject()));
+    } else {
+        return ServerEvent::invalid(QStringLiteral("unknown event type \"%1\"").arg(type.left(64)));
+    }
+    return event;
+}

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+// Someone in the room, as the server lists them.
+struct OnlineUser
+{
+    QString nick;
+    QDateTime since; // connected at (UTC)
+
+    friend bool operator==(const OnlineUser &a, const OnlineUser &b)
+    {
+        return a.nick == b.nick && a.since == b.since;
+    }
+};
+
+// The limits a server announces in its welcome, so that a client can keep to them as the
+// user types instead of waiting for a refusal.
+struct ServerLimits
+{
+    qsizetype maxLineBytes = 0; // a whole request line, JSON envelope included
+    int historyLines = 0; // replayed to a new client
+    int historyKeep = 0; // held for clients that resume with "since"
+    int maxNickLength = 0;
+
+    friend bool operator==(const ServerLimits &a, const ServerLimits &b)
+    {
+        return a.maxLineBytes == b.maxLineBytes && a.historyLines == b.historyLines &&
+               a.historyKeep == b.historyKeep && a.maxNickLength == b.maxNickLength;
+    }
+};
+
+// Anything the server tells a client, independent of how it is written on the wire
+// (PlainProtocol and JsonProtocol each render it).
+struct ServerEvent
+{
+    enum class Type { Invalid, Welcome, Message, Private, Join, Leave, Nick, Notice, Error, Shutdown, Pong };
+
+    Type type = Type::Invalid;
+    QDateTime time; // Private, Join, Leave, Nick (UTC)
+    ChatMessage message; // Message
+    QString nick; // Welcome (the nick granted), Join, Leave
+    QString oldNick; // Nick
+    QString newNick; // Nick
+    QString from; // Private; Notice: "server" or "admin"
+    QString to; // Private
+    QString text; // Private, Notice, Error, Shutdown; Leave: the reason; Invalid: why
+    QString code; // Error: a stable, machine-readable word (docs/PROTOCOL.md)
+    QString token; // Welcome: proves it is us when we resume; Pong: echoes the ping's
+
+    // Welcome only.
+    int version = 0;
+    QString serverName;
+    QList<OnlineUser> users;
+    QList<ChatMessage> history; // oldest first
+    bool historyComplete = true; // false: some messages after "since" are no longer held
+    quint64 lastId = 0; // the newest message id the server has assigned
+    ServerLimits limits;
+
+    static ServerEvent invalid(const QString &why)
+    {
+        ServerEvent event;
+        event.text = why;
+        return event;
+    }
+};

@@ -1,0 +1,422 @@
+// The JSON-lines dialect of the real ChatServer over loopback sockets, side by side with
+// plain clients in one room.
+#include "chatserver.h"
+#include "testclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+QByteArray hello(const QString &nick, const QJsonObject &extra = {})
+{
+    QJsonObject object{ { QStringLiteral("type"), QStringLiteral("hello") },
+                        { QStringLiteral("version"), 1 },
+                        { QStringLiteral("nick"), nick } };
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        object.insert(it.key(), it.value());
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray request(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray say(const QString &text)
+{
+    return request({ { QStringLiteral("type"), QStringLiteral("say") }, { QStringLiteral("text"), text } });
+}
+
+std::function<bool(const QJsonObject &)> field(const QString &name, const QJsonValue &value)
+{
+    return [name, value](const QJsonObject &object) { return object.value(name) == value; };
+}
+
+QList<quint64> ids(const QJsonArray &messages)
+{
+    QList<quint64> result;
+    for (const QJsonValue &message : messages)
+        result.append(quint64(message.toObject().value(u"id").toDouble()));
+    return result;
+}
+
+} // namespace
+
+class tst_JsonMode : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void helloGetsWelcomeAndJoinsUnderItsNick();
+    void plainAndJsonShareOneRoom();
+    void eventsReachJsonClients();
+    void badRequestsKeepTheConnection_data();
+    void badRequestsKeepTheConnection();
+    void failedHello_data();
+    void failedHello();
+    void resumeGetsExactlyWhatWasMissed();
+    void resumeBeyondHistorySaysSo();
+    void sinceFromAnotherServerLife();
+    void tokenTakesNickBackQuietly();
+    void pingPong();
+    void shutdownReachesJsonClients();
+
+private:
+    // A JSON client that said hello and got its welcome (returned through welcome).
+    std::unique_ptr<TestClient> connectJson(const QString &nick, QJsonObject *welcome = nullptr,
+                                            const QJsonObject &extra = {});
+    std::unique_ptr<TestClient> connectPlain();
+
+    std::unique_ptr<ChatServer> m_server;
+};
+
+void tst_JsonMode::init()
+{
+    ChatLimits limits;
+    limits.historyLines = 5;
+    limits.historyKeep = 50;
+    m_server = std::make_unique<ChatServer>(limits);
+    m_server->setServerName(QStringLiteral("test server"));
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+}
+
+void tst_JsonMode::cleanup()
+{
+    m_server.reset();
+}
+
+std::unique_ptr<TestClient> tst_JsonMode::connectJson(const QString &nick, QJsonObject *welcome,
+                                                      const QJsonObject &extra)
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(m_server->serverPort()))
+        return nullptr;
+    client->sendLine(hello(nick, extra));
+    const QJsonObject w = client->waitForJson(QStringLiteral("welcome"));
+    if (w.isEmpty())
+        return nullptr;
+    client->setNick(w.value(u"nick").toString());
+    if (welcome)
+        *welcome = w;
+    return client;
+}
+
+std::unique_ptr<TestClient> tst_JsonMode::connectPlain()
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(m_server->serverPort()))
+        return nullptr;
+    const QString greeting = client->waitForLine(
+            QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are (\\S+);")));
+    if (greeting.isNull())
+        return nullptr;
+    client->setNick(greeting.section(u' ', 6, 6).chopped(1));
+    client->sendLine("/nick");
+    if (client->waitForLine(QRegularExpression(QStringLiteral("^\\* you are "))).isNull())
+        return nullptr;
+    return client;
+}
+
+void tst_JsonMode::helloGetsWelcomeAndJoinsUnderItsNick()
+{
+    auto plain = connectPlain();
+    QVERIFY(plain);
+    plain->sendLine("earlier message");
+    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("earlier message"))).isNull());
+
+    QJsonObject welcome;
+    auto alice = connectJson(QStringLiteral("alice"), &welcome);
+    QVERIFY(alice);
+    QCOMPARE(welcome.value(u"version").toInt(), 1);
+    QCOMPARE(welcome.value(u"nick").toString(), QStringLiteral("alice"));
+    QCOMPARE(welcome.value(u"server").toString(), QStringLiteral("test server"));
+    QVERIFY(!welcome.value(u"token").toString().isEmpty());
+    QCOMPARE(welcome.value(u"lastId").toInt(), 1);
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
+    const QJsonObject limits = welcome.value(u"limits").toObject();
+    QCOMPARE(limits.value(u"maxLineBytes").toInt(), 4096);
+    QCOMPARE(limits.value(u"historyLines").toInt(), 5);
+    QCOMPARE(limits.value(u"historyKeep").toInt(), 50);
+    QCOMPARE(limits.value(u"maxNickLength").toInt(), 32);
+    QStringList nicks;
+    for (const QJsonValue &user : welcome.value(u"users").toArray()) {
+        nicks.append(user.toObject().value(u"nick").toString());
+        QVERIFY(user.toObject().value(u"since").toString().endsWith(u'Z'));
+    }
+    QCOMPARE(nicks, (QStringList{ plain->nick(), QStringLiteral("alice") }));
+    const QJsonArray history = welcome.value(u"history").toArray();
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.at(0).toObject().value(u"text").toString(), QStringLiteral("earlier message"));
+
+    // The room meets alice under her own name, never as a guest.
+    QVERIFY(!plain->waitForLine(QStringLiteral("* alice joined")).isNull());
+    QVERIFY(plain->lines().filter(QStringLiteral("is now known as")).isEmpty());
+}
+
+void tst_JsonMode::plainAndJsonShareOneRoom()
+{
+    auto plain = connectPlain();
+    auto alice = connectJson(QStringLiteral("alice"));
+    QVERIFY(plain && alice);
+    alice->sendLine(say(QStringLiteral("from JSON <b>bold</b>")));
+    QVERIFY(!plain->waitForLine(
+                          chatLinePattern(QStringLiteral("alice"), QStringLiteral("from JSON <b>bold</b>")))
+                     .isNull());
+    const QJsonObject own = alice->waitForJson(QStringLiteral("message"));
+    QCOMPARE(own.value(u"text").toString(), QStringLiteral("from JSON <b>bold</b>"));
+    QCOMPARE(own.value(u"from").toString(), QStringLiteral("alice"));
+    QCOMPARE(own.value(u"kind").toString(), QStringLiteral("say"));
+    QVERIFY(QDateTime::fromString(own.value(u"time").toString(), Qt::ISODateWithMs).isValid());
+    QVERIFY(own.value(u"time").toString().endsWith(u'Z'));
+
+    plain->sendLine("from plain");
+    const QJsonObject theirs = alice->waitForJson(QStringLiteral("message"));
+    QCOMPARE(theirs.value(u"text").toString(), QStringLiteral("from plain"));
+    QCOMPARE(theirs.value(u"from").toString(), plain->nick());
+    QVERIFY(theirs.value(u"id").toInteger() > own.value(u"id").toInteger());
+}
+
+void tst_JsonMode::eventsReachJsonClients()
+{
+    auto alice = connectJson(QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = connectJson(QStringLiteral("bob"));
+    QVERIFY(bob);
+    QCOMPARE(alice->waitForJson(QStringLiteral("join")).value(u"nick").toString(), QStringLiteral("bob"));
+
+    bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("action") },
+                            { QStringLiteral("text"), QStringLiteral("waves") } }));
+    QCOMPARE(alice->waitForJson(QStringLiteral("message")).value(u"kind").toString(),
+             QStringLiteral("action"));
+
+    bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("private") },
+                            { QStringLiteral("to"), QStringLiteral("ALICE") },
+                            { QStringLiteral("text"), QStringLiteral("psst") } }));
+    const QJsonObject received = alice->waitForJson(QStringLiteral("private"));
+    QCOMPARE(received.value(u"from").toString(), QStringLiteral("bob"));
+    QCOMPARE(received.value(u"to").toString(), QStringLiteral("alice"));
+    QCOMPARE(received.value(u"text").toString(), QStringLiteral("psst"));
+    QVERIFY(!bob->waitForJson(QStringLiteral("private")).isEmpty());
+
+    bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("private") },
+                            { QStringLiteral("to"), QStringLiteral("nobody") },
+                            { QStringLiteral("text"), QStringLiteral("psst") } }));
+    QVERIFY(!bob->waitForJson(QStringLiteral("error"),
+                              field(QStringLiteral("code"), QStringLiteral("no-such-nick")))
+                     .isEmpty());
+
+    bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("nick") },
+                            { QStringLiteral("nick"), QStringLiteral("alice") } }));
+    QVERIFY(!bob->waitForJson(QStringLiteral("error"),
+                              field(QStringLiteral("code"), QStringLiteral("nick-taken")))
+                     .isEmpty());
+    bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("nick") },
+                            { QStringLiteral("nick"), QStringLiteral("robert") } }));
+    const QJsonObject renamed = alice->waitForJson(QStringLiteral("nick"));
+    QCOMPARE(renamed.value(u"old").toString(), QStringLiteral("bob"));
+    QCOMPARE(renamed.value(u"new").toString(), QStringLiteral("robert"));
+
+    bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("quit") },
+                            { QStringLiteral("reason"), QStringLiteral("lunch") } }));
+    const QJsonObject left = alice->waitForJson(QStringLiteral("leave"));
+    QCOMPARE(left.value(u"nick").toString(), QStringLiteral("robert"));
+    QCOMPARE(left.value(u"reason").toString(), QStringLiteral("lunch"));
+    QVERIFY(bob->waitForDisconnected());
+}
+
+void tst_JsonMode::badRequestsKeepTheConnection_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("not JSON") << QByteArray("this is not json") << QStringLiteral("malformed");
+    QTest::newRow("broken JSON") << QByteArray("{\"type\":") << QStringLiteral("malformed");
+    QTest::newRow("unknown type") << QByteArray("{\"type\":\"dance\"}") << QStringLiteral("unknown-type");
+    QTest::newRow("wrong field type")
+            << QByteArray("{\"type\":\"say\",\"text\":[]}") << QStringLiteral("bad-field");
+    QTest::newRow("second hello") << hello(QStringLiteral("x")) << QStringLiteral("unexpected-hello");
+    QTest::newRow("line too long") << ("{\"type\":\"say\",\"text\":\"" + QByteArray(5000, 'x') + "\"}")
+                                   << QStringLiteral("line-too-long");
+}
+
+void tst_JsonMode::badRequestsKeepTheConnection()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, code);
+    auto alice = connectJson(QStringLiteral("alice"));
+    QVERIFY(alice);
+    alice->sendLine(line);
+    const QJsonObject error = alice->waitForJson(QStringLiteral("error"));
+    QCOMPARE(error.value(u"code").toString(), code);
+    QVERIFY(!error.value(u"text").toString().isEmpty());
+    alice->sendLine(say(QStringLiteral("still here")));
+    QVERIFY(!alice->waitForJson(QStringLiteral("message"),
+                                field(QStringLiteral("text"), QStringLiteral("still here")))
+                     .isEmpty());
+}
+
+void tst_JsonMode::failedHello_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("nick taken") << hello(QStringLiteral("ALICE")) << QStringLiteral("nick-taken");
+    QTest::newRow("invalid nick") << hello(QStringLiteral("a b")) << QStringLiteral("invalid-nick");
+    QTest::newRow("newer version") << request({ { QStringLiteral("type"), QStringLiteral("hello") },
+                                                { QStringLiteral("version"), 2 } })
+                                   << QStringLiteral("unsupported-version");
+    QTest::newRow("malformed hello") << request({ { QStringLiteral("type"), QStringLiteral("hello") },
+                                                  { QStringLiteral("version"), QStringLiteral("one") } })
+                                     << QStringLiteral("bad-field");
+}
+
+void tst_JsonMode::failedHello()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, code);
+    auto alice = connectJson(QStringLiteral("alice"));
+    QVERIFY(alice);
+    TestClient other;
+    QVERIFY(other.connectTo(m_server->serverPort()));
+    other.sendLine(line);
+    QCOMPARE(other.waitForJson(QStringLiteral("error")).value(u"code").toString(), code);
+    QVERIFY(other.waitForDisconnected());
+    // The room never heard of it.
+    alice->sendLine(say(QStringLiteral("sync")));
+    QVERIFY(!alice->waitForJson(QStringLiteral("message")).isEmpty());
+    QVERIFY(alice->lines().filter(QStringLiteral("\"join\"")).isEmpty());
+}
+
+void tst_JsonMode::resumeGetsExactlyWhatWasMissed()
+{
+    auto plain = connectPlain();
+    QJsonObject welcome;
+    auto alice = connectJson(QStringLiteral("alice"), &welcome);
+    QVERIFY(plain && alice);
+    const QString token = welcome.value(u"token").toString();
+    for (int i = 1; i <= 3; ++i)
+        plain->sendLine("before " + QByteArray::number(i));
+    const QJsonObject last = alice->waitForJson(QStringLiteral("message"),
+                                                field(QStringLiteral("text"), QStringLiteral("before 3")));
+    QVERIFY(!last.isEmpty());
+    const quint64 lastSeen = quint64(last.value(u"id").toInteger());
+
+    alice->socket().abort();
+    QVERIFY(!plain->waitForLine(QStringLiteral("* alice left (connection closed)")).isNull());
+    for (int i = 1; i <= 4; ++i)
+        plain->sendLine("missed " + QByteArray::number(i));
+    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("missed 4"))).isNull());
+
+    QJsonObject resumed;
+    auto again = connectJson(
+            QStringLiteral("alice"), &resumed,
+            { { QStringLiteral("since"), qint64(lastSeen) }, { QStringLiteral("token"), token } });
+    QVERIFY(again);
+    const QJsonArray history = resumed.value(u"history").toArray();
+    QCOMPARE(ids(history), (QList<quint64>{ lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4 }));
+    QCOMPARE(history.at(0).toObject().value(u"text").toString(), QStringLiteral("missed 1"));
+    QCOMPARE(history.at(3).toObject().value(u"text").toString(), QStringLiteral("missed 4"));
+    QCOMPARE(resumed.value(u"historyComplete").toBool(), true);
+    QCOMPARE(quint64(resumed.value(u"lastId").toInteger()), lastSeen + 4);
+
+    // Nothing after the welcome repeats what it held.
+    plain->sendLine("after");
+    const QJsonObject next = again->waitForJson(QStringLiteral("message"));
+    QCOMPARE(next.value(u"text").toString(), QStringLiteral("after"));
+    QCOMPARE(quint64(next.value(u"id").toInteger()), lastSeen + 5);
+}
+
+void tst_JsonMode::resumeBeyondHistorySaysSo()
+{
+    auto plain = connectPlain();
+    QVERIFY(plain);
+    for (int i = 1; i <= 60; ++i)
+        plain->sendLine("message " + QByteArray::number(i));
+    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("message 60"))).isNull());
+    QJsonObject welcome;
+    auto alice = connectJson(QStringLiteral("alice"), &welcome, { { QStringLiteral("since"), 2 } });
+    QVERIFY(alice);
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), false);
+    const QList<quint64> held = ids(welcome.value(u"history").toArray());
+    QCOMPARE(held.size(), 50);
+    QCOMPARE(held.constFirst(), quint64(11));
+    QCOMPARE(held.constLast(), quint64(60));
+}
+
+void tst_JsonMode::sinceFromAnotherServerLife()
+{
+    auto plain = connectPlain();
+    QVERIFY(plain);
+    plain->sendLine("only message");
+    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("only message"))).isNull());
+    QJsonObject welcome;
+    auto alice = connectJson(QStringLiteral("alice"), &welcome, { { QStringLiteral("since"), 500 } });
+    QVERIFY(alice);
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), false);
+    QCOMPARE(welcome.value(u"lastId").toInt(), 1);
+    QCOMPARE(ids(welcome.value(u"history").toArray()), QList<quint64>{ 1 });
+}
+
+void tst_JsonMode::tokenTakesNickBackQuietly()
+{
+    auto plain = connectPlain();
+    QJsonObject welcome;
+    auto ghost = connectJson(QStringLiteral("alice"), &welcome);
+    QVERIFY(plain && ghost);
+    QVERIFY(!plain->waitForLine(QStringLiteral("* alice joined")).isNull());
+
+    // The old connection is still open (say, a laptop that lost its Wi-Fi): without the
+    // token the nick stays taken, with it the new connection takes over.
+    TestClient stranger;
+    QVERIFY(stranger.connectTo(m_server->serverPort()));
+    stranger.sendLine(
+            hello(QStringLiteral("alice"), { { QStringLiteral("token"), QStringLiteral("guessed") } }));
+    QCOMPARE(stranger.waitForJson(QStringLiteral("error")).value(u"code").toString(),
+             QStringLiteral("nick-taken"));
+
+    QJsonObject resumed;
+    auto alice = connectJson(QStringLiteral("alice"), &resumed,
+                             { { QStringLiteral("token"), welcome.value(u"token") } });
+    QVERIFY(alice);
+    QCOMPARE(resumed.value(u"nick").toString(), QStringLiteral("alice"));
+    QVERIFY(resumed.value(u"token").toString() != welcome.value(u"token").toString());
+    QVERIFY(ghost->waitForDisconnected());
+    QTRY_COMPARE(m_server->clientCount(), 2);
+
+    alice->sendLine(say(QStringLiteral("back")));
+    QVERIFY(!plain->waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("back"))).isNull());
+    QVERIFY(plain->lines().filter(QStringLiteral("alice left")).isEmpty());
+    QCOMPARE(plain->lines().filter(QStringLiteral("alice joined")).size(), 1);
+}
+
+void tst_JsonMode::pingPong()
+{
+    auto alice = connectJson(QStringLiteral("alice"));
+    QVERIFY(alice);
+    alice->sendLine(request({ { QStringLiteral("type"), QStringLiteral("ping") },
+                              { QStringLiteral("token"), QStringLiteral("t1") } }));
+    QCOMPARE(alice->waitForJson(QStringLiteral("pong")).value(u"token").toString(), QStringLiteral("t1"));
+}
+
+void tst_JsonMode::shutdownReachesJsonClients()
+{
+    auto alice = connectJson(QStringLiteral("alice"));
+    auto plain = connectPlain();
+    QVERIFY(alice && plain);
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    m_server->stop();
+    QCOMPARE(alice->waitForJson(QStringLiteral("shutdown")).value(u"text").toString(),
+             QStringLiteral("server shutting down"));
+    QVERIFY(!plain->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    QVERIFY(alice->waitForDisconnected());
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+}
+
+QTEST_GUILESS_MAIN(tst_JsonMode)
+#include "tst_jsonmode.moc"
