@@ -9,8 +9,10 @@ packages=(
   # Qt 6 (Core, Network, Widgets, Sql, Test, Linguist tools)
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libgl-dev
-  # running windows without a screen, and the offscreen platform
-  xvfb xauth
+  # Qt's own translations, fonts for Latin and Chinese text, running windows without a screen
+  qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei xvfb xauth
+  # checking the desktop launcher
+  desktop-file-utils
   # used by tests and scripts
   python3 procps netcat-openbsd
 )

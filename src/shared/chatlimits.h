@@ -45,6 +45,10 @@ struct ChatLimits
     // (a whole office reconnecting after a network blip) need more than Qt's default 50.
     static constexpr int listenBacklog = 1024;
 
+    // Longest line the desktop client accepts from a server: a welcome carries the history
+    // and the user list in one line.
+    static constexpr qsizetype clientMaxLineBytes = 16 * 1024 * 1024;
+
     // How long a stopping server keeps flushing queued output before it closes the sockets.
     static constexpr int shutdownGraceMs = 2000;
 };

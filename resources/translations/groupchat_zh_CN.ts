@@ -1,0 +1,510 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ChatClient</name>
+    <message>
+        <source>Disconnected: %1</source>
+        <translation>已断开连接：%1</translation>
+    </message>
+    <message>
+        <source>Commands: /me ACTION (say what you do), /msg NICK TEXT (private message), /nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). Start a line with // to send one that begins with /.</source>
+        <translation>命令：/me 动作（描述你在做什么），/msg 昵称 内容（私聊），/nick 名字（更改昵称），/who（谁在线），/quit [原因]（离开）。以 // 开头可以发送以 / 开头的消息。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n here: %1</source>
+        <translation>
+            <numerusform>%n 人在线：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Unknown command %1. Type /help for the list.</source>
+        <translation>未知命令 %1。输入 /help 查看命令列表。</translation>
+    </message>
+    <message>
+        <source>You are %1.</source>
+        <translation>你的昵称是 %1。</translation>
+    </message>
+    <message>
+        <source>Usage: /me ACTION</source>
+        <translation>用法：/me 动作</translation>
+    </message>
+    <message>
+        <source>Usage: /msg NICK TEXT</source>
+        <translation>用法：/msg 昵称 内容</translation>
+    </message>
+    <message>
+        <source>You left the chat.</source>
+        <translation>你已离开聊天。</translation>
+    </message>
+    <message>
+        <source>Not connected: this was not sent.</source>
+        <translation>未连接：这条消息没有发出。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too long to send: the server takes at most %n bytes per line.</source>
+        <translation>
+            <numerusform>太长，无法发送：服务器每行最多接受 %n 字节。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reconnected.</source>
+        <translation>已重新连接。</translation>
+    </message>
+    <message>
+        <source>Some messages from while you were away are no longer on the server.</source>
+        <translation>你离开期间的部分消息已不在服务器上。</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (%2 port %3) as %4.</source>
+        <translation>已连接到 %1（%2 端口 %3），昵称 %4。</translation>
+    </message>
+    <message>
+        <source>Private message from %1</source>
+        <translation>来自 %1 的私聊消息</translation>
+    </message>
+    <message>
+        <source>The server is shutting down.</source>
+        <translation>服务器正在关闭。</translation>
+    </message>
+    <message>
+        <source>%1 mentioned you</source>
+        <translation>%1 提到了你</translation>
+    </message>
+</context>
+<context>
+    <name>ChatConnection</name>
+    <message>
+        <source>It accepted the connection but sent no welcome.</source>
+        <translation>它接受了连接，但没有发送欢迎信息。</translation>
+    </message>
+    <message>
+        <source>The server closed the connection before welcoming us.</source>
+        <translation>服务器在欢迎我们之前关闭了连接。</translation>
+    </message>
+    <message>
+        <source>The server shut down.</source>
+        <translation>服务器已关闭。</translation>
+    </message>
+    <message>
+        <source>The server stopped answering.</source>
+        <translation>服务器不再响应。</translation>
+    </message>
+    <message>
+        <source>Nothing is accepting connections on %1 port %2. Check that the server is running and that the port is right; a firewall may also be refusing the connection.</source>
+        <translation>%1 的端口 %2 上没有程序接受连接。请确认服务器正在运行、端口正确；也可能是防火墙拒绝了连接。</translation>
+    </message>
+    <message>
+        <source>The host %1 could not be found. Check the spelling, or use its IP address.</source>
+        <translation>找不到主机 %1。请检查拼写，或改用 IP 地址。</translation>
+    </message>
+    <message>
+        <source>%1 did not answer in time. The host may be off or unreachable, or a firewall may be dropping the connection.</source>
+        <translation>%1 没有及时响应。主机可能已关机或无法访问，也可能是防火墙丢弃了连接。</translation>
+    </message>
+    <message>
+        <source>Someone on this server already uses the nick %1. Choose another one.</source>
+        <translation>服务器上已经有人使用昵称 %1。请换一个。</translation>
+    </message>
+    <message>
+        <source>The nick %1 is not allowed. Use 1 to 32 letters, digits, _ - or .</source>
+        <translation>昵称 %1 不可用。请使用 1 到 32 个字母、数字、_ - 或 .</translation>
+    </message>
+    <message>
+        <source>The server is full. Try again later.</source>
+        <translation>服务器已满，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>%1 port %2 does not answer like a groupchat server this client understands. Check the port, and whether client and server need updating. (%3)</source>
+        <translation>%1 的端口 %2 的应答不像本客户端能理解的 groupchat 服务器。请检查端口，以及客户端和服务器是否需要更新。（%3）</translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost (%2).</source>
+        <translation>与 %1 的连接已断开（%2）。</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1 port %2: %3</source>
+        <translation>无法连接到 %1 的端口 %2：%3</translation>
+    </message>
+    <message>
+        <source>the server shut down</source>
+        <translation>服务器已关闭</translation>
+    </message>
+    <message>
+        <source>the server stopped answering</source>
+        <translation>服务器不再响应</translation>
+    </message>
+    <message>
+        <source>nothing listens on %1 port %2</source>
+        <translation>%1 端口 %2 上没有服务在监听</translation>
+    </message>
+    <message>
+        <source>host %1 not found</source>
+        <translation>找不到主机 %1</translation>
+    </message>
+    <message>
+        <source>%1 does not answer</source>
+        <translation>%1 没有响应</translation>
+    </message>
+    <message>
+        <source>nick taken</source>
+        <translation>昵称已被占用</translation>
+    </message>
+    <message>
+        <source>nick not allowed</source>
+        <translation>昵称不可用</translation>
+    </message>
+    <message>
+        <source>server full</source>
+        <translation>服务器已满</translation>
+    </message>
+    <message>
+        <source>not a groupchat server</source>
+        <translation>不是 groupchat 服务器</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>连接已断开</translation>
+    </message>
+    <message>
+        <source>could not connect</source>
+        <translation>无法连接</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a groupchat server</source>
+        <translation>连接到 groupchat 服务器</translation>
+    </message>
+    <message>
+        <source>Join the chat: enter the server the others use and the nick you want.</source>
+        <translation>加入聊天：输入大家使用的服务器和你想用的昵称。</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Host name or IP address of the server; earlier servers are in the list</source>
+        <translation>服务器的主机名或 IP 地址；列表中有以前用过的服务器</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Nick:</source>
+        <translation>昵称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>1-32 letters, digits, _ - or .</source>
+        <translation>1-32 个字母、数字、_ - 或 .</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Enter the name or address of the server.</source>
+        <translation>请输入服务器的名称或地址。</translation>
+    </message>
+    <message>
+        <source>Choose a nick of 1 to 32 letters, digits, _ - or .</source>
+        <translation>请选择一个由 1 到 32 个字母、数字、_ - 或 . 组成的昵称。</translation>
+    </message>
+    <message>
+        <source>Connecting to %1 port %2…</source>
+        <translation>正在连接 %1 端口 %2…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationView</name>
+    <message>
+        <source>new messages</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <source>private to </source>
+        <translation>私聊给 </translation>
+    </message>
+    <message>
+        <source>private from </source>
+        <translation>私聊自 </translation>
+    </message>
+    <message>
+        <source>→ %1 joined</source>
+        <translation>→ %1 加入了</translation>
+    </message>
+    <message>
+        <source>← %1 left (%2)</source>
+        <translation>← %1 离开了（%2）</translation>
+    </message>
+    <message>
+        <source>%1 is now known as %2</source>
+        <translation>%1 改名为 %2</translation>
+    </message>
+    <message>
+        <source>Notice from the server admin: </source>
+        <translation>服务器管理员通知：</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>groupchat</source>
+        <translation>groupchat</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Double-click someone to send them a private message</source>
+        <translation>双击某人即可给对方发私聊消息</translation>
+    </message>
+    <message>
+        <source>People online</source>
+        <translation>在线用户</translation>
+    </message>
+    <message>
+        <source>Find:</source>
+        <translation>查找：</translation>
+    </message>
+    <message>
+        <source>Search the conversation</source>
+        <translation>在对话中搜索</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一个</translation>
+    </message>
+    <message>
+        <source>Find the previous match (Shift+F3)</source>
+        <translation>查找上一个匹配项（Shift+F3）</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <source>Find the next match (F3)</source>
+        <translation>查找下一个匹配项（F3）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the find bar (Esc)</source>
+        <translation>关闭查找栏（Esc）</translation>
+    </message>
+    <message>
+        <source>Type a message, or /help for commands</source>
+        <translation>输入消息，或输入 /help 查看命令</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Bytes used of the most the server accepts in one line</source>
+        <translation>已用字节数 / 服务器单行允许的最大字节数</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>发送（Enter）</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>连接(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>断开连接(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Ctrl+D</source>
+        <translation>Ctrl+D</translation>
+    </message>
+    <message>
+        <source>&amp;Reconnect Now</source>
+        <translation>立即重新连接(&amp;R)</translation>
+    </message>
+    <message>
+        <source>F5</source>
+        <translation>F5</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Q</source>
+        <translation>Ctrl+Q</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+F</source>
+        <translation>Ctrl+F</translation>
+    </message>
+    <message>
+        <source>Find &amp;Next</source>
+        <translation>查找下一个(&amp;N)</translation>
+    </message>
+    <message>
+        <source>F3</source>
+        <translation>F3</translation>
+    </message>
+    <message>
+        <source>Find &amp;Previous</source>
+        <translation>查找上一个(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Shift+F3</source>
+        <translation>Shift+F3</translation>
+    </message>
+    <message>
+        <source>&amp;About groupchat</source>
+        <translation>关于 groupchat(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>立即重新连接</translation>
+    </message>
+    <message>
+        <source>Online (%1)</source>
+        <translation>在线（%1）</translation>
+    </message>
+    <message>
+        <source>Not connected. Use Chat › Connect to join a server.</source>
+        <translation>未连接。请使用“聊天 › 连接”加入服务器。</translation>
+    </message>
+    <message>
+        <source>Disconnected: %1</source>
+        <translation>已断开连接：%1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1 port %2…</source>
+        <translation>正在连接 %1 端口 %2…</translation>
+    </message>
+    <message>
+        <source>Connected to %1:%2 as %3</source>
+        <translation>已连接到 %1:%2，昵称 %3</translation>
+    </message>
+    <message>
+        <source>%1 @ %2 — groupchat</source>
+        <translation>%1 @ %2 — groupchat</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>About groupchat</source>
+        <translation>关于 groupchat</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;groupchat %1&lt;/h3&gt;&lt;p&gt;A small, fast group chat for teams and LANs.&lt;/p&gt;&lt;p&gt;Anyone can join with this client, or with &lt;tt&gt;nc HOST 6666&lt;/tt&gt;.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;groupchat %1&lt;/h3&gt;&lt;p&gt;一个小巧、快速的团队与局域网群聊工具。&lt;/p&gt;&lt;p&gt;任何人都可以用这个客户端加入，也可以用 &lt;tt&gt;nc 主机 6666&lt;/tt&gt;。&lt;/p&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s (%1)</source>
+        <translation>
+            <numerusform>%n 秒后重新连接（%1）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <source>[%1] %2: %3</source>
+        <translation>[%1] %2：%3</translation>
+    </message>
+    <message>
+        <source>[%1] * %2 %3</source>
+        <translation>[%1] * %2 %3</translation>
+    </message>
+    <message>
+        <source>[%1] (private) %2 → %3: %4</source>
+        <translation>[%1]（私聊）%2 → %3：%4</translation>
+    </message>
+    <message>
+        <source>[%1] %2 joined</source>
+        <translation>[%1] %2 加入了</translation>
+    </message>
+    <message>
+        <source>[%1] %2 left (%3)</source>
+        <translation>[%1] %2 离开了（%3）</translation>
+    </message>
+    <message>
+        <source>[%1] %2 is now known as %3</source>
+        <translation>[%1] %2 改名为 %3</translation>
+    </message>
+    <message>
+        <source>[%1] %2</source>
+        <translation>[%1] %2</translation>
+    </message>
+</context>
+<context>
+    <name>UserListModel</name>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1（你）</translation>
+    </message>
+    <message>
+        <source>%1, here since %2</source>
+        <translation>%1，%2 起在线</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>The groupchat desktop client.</source>
+        <translation>groupchat 桌面客户端。</translation>
+    </message>
+    <message>
+        <source>Connect to &lt;host&gt; at once, skipping the dialog.</source>
+        <translation>跳过对话框，直接连接到 &lt;host&gt;。</translation>
+    </message>
+    <message>
+        <source>Server port (default 6666).</source>
+        <translation>服务器端口（默认 6666）。</translation>
+    </message>
+    <message>
+        <source>Your nick.</source>
+        <translation>你的昵称。</translation>
+    </message>
+</context>
+</TS>

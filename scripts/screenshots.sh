@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/ on a virtual display: the connect dialog, and a conversation
+# of three people seen in English and in Simplified Chinese. Needs a screenshot tool with
+# the interface of the workplace's screenshot.sh (SCREENSHOT_TOOL, default
+# ../shared/tools/screenshot.sh) and a build (./scripts/build.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tool=${SCREENSHOT_TOOL:-../shared/tools/screenshot.sh}
+build=${GROUPCHAT_BUILD_DIR:-build}
+out=docs/screenshots
+mkdir -p "$out"
+config=$(mktemp -d)
+server_pid=""
+cleanup() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; rm -rf "$config"; }
+trap cleanup EXIT
+
+start_server() { # PORT
+  "$build/src/server/groupchat-server" --headless --bind 127.0.0.1 --port "$1" --name "team chat" >/dev/null 2>&1 &
+  server_pid=$!
+  sleep 0.5
+}
+
+# The dialog a user sees first.
+XDG_CONFIG_HOME=$config/en USER=alice "$tool" -w 2 -c "$out/connect-dialog.png" -- "$build/src/client/groupchat-client"
+
+# The same conversation through alice's window (English) and 张伟's (Simplified Chinese).
+start_server 16702
+python3 scripts/demo_chat.py 16702 alice 14 &
+sleep 2
+XDG_CONFIG_HOME=$config/en "$tool" -w 2 -c \
+  -a 'sleep 3.5; xdotool mousemove 300 555; xdotool type --delay 30 "sure, after lunch. 12:30 works for me"; xdotool key Return; sleep 0.5; xdotool mousemove 800 300' \
+  "$out/conversation.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16702 --nick alice
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+
+start_server 16703
+python3 scripts/demo_chat.py 16703 张伟 12 &
+sleep 2
+XDG_CONFIG_HOME=$config/zh LANG=zh_CN.UTF-8 "$tool" -w 5 -c \
+  "$out/conversation-zh_CN.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16703 --nick 张伟
+echo "screenshots in $out"

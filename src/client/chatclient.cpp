@@ -1,0 +1,213 @@
+#include "chatclient.h"
+
+#include "jsonprotocol.h"
+#include "plainprotocol.h"
+
+#include <QLocale>
+#include <QRegularExpression>
+
+ChatClient::ChatClient(QObject *parent)
+    : QObject(parent),
+      m_connection(new ChatConnection(this)),
+      m_messages(new MessageModel(this)),
+      m_users(new UserListModel(this))
+{
+    connect(m_connection, &ChatConnection::welcomed, this, &ChatClient::onWelcomed);
+    connect(m_connection, &ChatConnection::eventReceived, this, &ChatClient::onEvent);
+    connect(m_connection, &ChatConnection::nickChanged, m_users, &UserListModel::setSelf);
+    connect(m_connection, &ChatConnection::connectionLost, this, [this](const QString &why) {
+        m_users->clear();
+        addStatus(tr("Disconnected: %1").arg(why));
+    });
+    connect(m_connection, &ChatConnection::connectFailed, this,
+            [this](ChatConnection::Failure, const QString &why) { addError(why); });
+}
+
+bool ChatClient::mentions(const QString &text, const QString &nick)
+{
+    if (nick.isEmpty())
+        return false;
+    const QRegularExpression word(
+            u"(?<![\\p{L}\\p{N}_])" + QRegularExpression::escape(nick) + u"(?![\\p{L}\\p{N}_])",
+            QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+    return word.match(text).hasMatch();
+}
+
+qsizetype ChatClient::lineBytes(const QString &input) const
+{
+    ChatCommand command = ChatCommand::parse(input);
+    if (command.type == ChatCommand::Type::Action && command.text.isEmpty())
+        command.text = QStringLiteral(" ");
+    // The terminating newline does not count against the limit.
+    return qMax<qsizetype>(0, JsonProtocol::encode(command).size() - 1);
+}
+
+bool ChatClient::submit(const QString &input)
+{
+    const QString line = PlainProtocol::removeControls(input);
+    if (line.trimmed().isEmpty())
+        return false;
+    const ChatCommand command = ChatCommand::parse(line);
+    using Type = ChatCommand::Type;
+    switch (command.type) {
+    case Type::Help:
+        addStatus(tr("Commands: /me ACTION (say what you do), /msg NICK TEXT (private message), "
+                     "/nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). "
+                     "Start a line with // to send one that begins with /."));
+        return true;
+    case Type::Who: {
+        const QStringList nicks = m_users->nicks();
+        addStatus(tr("%n here: %1", nullptr, int(nicks.size())).arg(QLocale().createSeparatedList(nicks)));
+        return true;
+    }
+    case Type::Unknown:
+        addError(tr("Unknown command %1. Type /help for the list.").arg(command.target));
+        return false;
+    case Type::Nick:
+        if (command.target.isEmpty()) {
+            addStatus(tr("You are %1.").arg(m_connection->nick()));
+            return true;
+        }
+        break;
+    case Type::Action:
+        if (command.text.isEmpty()) {
+            addError(tr("Usage: /me ACTION"));
+            return false;
+        }
+        break;
+    case Type::Private:
+        if (command.target.isEmpty() || command.text.isEmpty()) {
+            addError(tr("Usage: /msg NICK TEXT"));
+            return false;
+        }
+        break;
+    case Type::Quit:
+        m_connection->disconnectFromServer(command.text);
+        m_users->clear();
+        addStatus(tr("You left the chat."));
+        return true;
+    case Type::Say:
+    case Type::Hello:
+    case Type::Ping:
+    case Type::Invalid:
+        break;
+    }
+    if (m_connection->state() != ChatConnection::State::Connected) {
+        addError(tr("Not connected: this was not sent."));
+        return false;
+    }
+    if (maxLineBytes() > 0 && lineBytes(line) > maxLineBytes()) {
+        addError(tr("Too long to send: the server takes at most %n bytes per line.", nullptr,
+                    int(maxLineBytes())));
+        return false;
+    }
+    return m_connection->send(command);
+}
+
+void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
+{
+    m_users->reset(welcome.users, welcome.nick);
+    if (resumed) {
+        addStatus(tr("Reconnected."));
+        if (!welcome.historyComplete)
+            addStatus(tr("Some messages from while you were away are no longer on the server."));
+    } else {
+        addStatus(tr("Connected to %1 (%2 port %3) as %4.")
+                          .arg(welcome.serverName, m_connection->host())
+                          .arg(m_connection->port())
+                          .arg(welcome.nick));
+    }
+    for (const ChatMessage &message : welcome.history)
+        addMessage(message);
+}
+
+void ChatClient::onEvent(const ServerEvent &event)
+{
+    ChatEntry entry;
+    entry.time = event.time.isValid() ? event.time : QDateTime::currentDateTimeUtc();
+    const QString me = m_connection->nick();
+    switch (event.type) {
+    case ServerEvent::Type::Message:
+        addMessage(event.message);
+        return;
+    case ServerEvent::Type::Private:
+        entry.kind = ChatEntry::Kind::Private;
+        entry.nick = event.from;
+        entry.target = event.to;
+        entry.text = event.text;
+        entry.own = event.from == me;
+        if (!entry.own)
+            Q_EMIT attentionWanted(tr("Private message from %1").arg(event.from), event.text);
+        break;
+    case ServerEvent::Type::Join:
+        m_users->add({ event.nick, entry.time });
+        entry.kind = ChatEntry::Kind::Join;
+        entry.nick = event.nick;
+        break;
+    case ServerEvent::Type::Leave:
+        m_users->remove(event.nick);
+        entry.kind = ChatEntry::Kind::Leave;
+        entry.nick = event.nick;
+        entry.text = event.text;
+        break;
+    case ServerEvent::Type::Nick:
+        m_users->rename(event.oldNick, event.newNick);
+        entry.kind = ChatEntry::Kind::NickChange;
+        entry.nick = event.oldNick;
+        entry.target = event.newNick;
+        break;
+    case ServerEvent::Type::Notice:
+        entry.kind = ChatEntry::Kind::Notice;
+        entry.target = event.from;
+        entry.text = event.text;
+        break;
+    case ServerEvent::Type::Error:
+        entry.kind = ChatEntry::Kind::Error;
+        entry.text = event.text;
+        break;
+    case ServerEvent::Type::Shutdown:
+        entry.kind = ChatEntry::Kind::Status;
+        entry.text = tr("The server is shutting down.");
+        break;
+    case ServerEvent::Type::Welcome:
+    case ServerEvent::Type::Pong:
+    case ServerEvent::Type::Invalid:
+        return;
+    }
+    m_messages->append(entry);
+}
+
+void ChatClient::addMessage(const ChatMessage &message)
+{
+    ChatEntry entry;
+    entry.kind =
+            message.kind == ChatMessage::Kind::Action ? ChatEntry::Kind::Action : ChatEntry::Kind::Message;
+    entry.id = message.id;
+    entry.time = message.time;
+    entry.nick = message.from;
+    entry.text = message.text;
+    const QString me = m_connection->nick();
+    entry.own = message.from == me;
+    entry.mentionsMe = !entry.own && mentions(message.text, me);
+    m_messages->append(entry);
+    if (entry.mentionsMe)
+        Q_EMIT attentionWanted(tr("%1 mentioned you").arg(message.from), message.text);
+}
+
+void ChatClient::addStatus(const QString &text)
+{
+    ChatEntry entry;
+    entry.kind = ChatEntry::Kind::Status;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.text = text;
+    m_messages->append(entry);
+}
+
+void ChatClient::addError(const QString &text)
+{
+    ChatEntry entry;
+    entry.kind = ChatEntry::Kind::Error;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.text = text;
+    m_messages->append(entry);
+}

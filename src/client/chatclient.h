@@ -1,0 +1,51 @@
+#pragma once
+
+#include "chatconnection.h"
+#include "messagemodel.h"
+#include "userlistmodel.h"
+
+#include <QObject>
+
+// What the desktop window needs from the chat, without any widget: the connection, the
+// conversation and the user list kept up to date from it, and the input line understood
+// (slash commands as in plain mode).
+class ChatClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ChatClient(QObject *parent = nullptr);
+
+    ChatConnection *connection() const { return m_connection; }
+    MessageModel *messages() const { return m_messages; }
+    UserListModel *users() const { return m_users; }
+
+    // Handles what the user typed: a message, or a command such as /me, /msg, /nick, /who,
+    // /help, /quit. Returns false when nothing could be sent (the conversation says why).
+    bool submit(const QString &input);
+
+    // The bytes that input takes on the wire as a request line, to compare with
+    // maxLineBytes() while the user types.
+    qsizetype lineBytes(const QString &input) const;
+    // The server's announced limit, 0 before a welcome.
+    qsizetype maxLineBytes() const { return m_connection->limits().maxLineBytes; }
+
+    // Whether text mentions nick as a word, ignoring case.
+    static bool mentions(const QString &text, const QString &nick);
+
+Q_SIGNALS:
+    // Something the user should hear about even with the window in the background: a
+    // private message, or a message that mentions them.
+    void attentionWanted(const QString &title, const QString &text);
+
+private:
+    void onWelcomed(const ServerEvent &welcome, bool resumed);
+    void onEvent(const ServerEvent &event);
+    void addMessage(const ChatMessage &message);
+    void addStatus(const QString &text);
+    void addError(const QString &text);
+
+    ChatConnection *m_connection;
+    MessageModel *m_messages;
+    UserListModel *m_users;
+};

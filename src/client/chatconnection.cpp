@@ -1,0 +1,432 @@
+#include "chatconnection.h"
+
+#include "chatlimits.h"
+#include "jsonprotocol.h"
+
+#include <QLoggingCategory>
+#include <QTcpSocket>
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcConnection, "groupchat.client.connection")
+
+bool isFinal(ChatConnection::Failure failure)
+{
+    // Trying again cannot help these; the user must change something.
+    return failure == ChatConnection::Failure::NickTaken || failure == ChatConnection::Failure::InvalidNick ||
+           failure == ChatConnection::Failure::WrongProtocol;
+}
+
+} // namespace
+
+ChatConnection::ChatConnection(QObject *parent) : QObject(parent), m_framer(ChatLimits::clientMaxLineBytes)
+{
+    m_attemptTimer.setSingleShot(true);
+    connect(&m_attemptTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Connecting)
+            fail(Failure::TimedOut, QString());
+        else if (m_state == State::Handshaking)
+            fail(Failure::WrongProtocol, tr("It accepted the connection but sent no welcome."));
+    });
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &ChatConnection::openSocket);
+    m_countdownTimer.setInterval(1000);
+    connect(&m_countdownTimer, &QTimer::timeout, this,
+            [this] { Q_EMIT reconnectCountdown(secondsUntilReconnect()); });
+    connect(&m_keepAliveTimer, &QTimer::timeout, this, &ChatConnection::checkAlive);
+}
+
+ChatConnection::~ChatConnection()
+{
+    // Not a "lost connection" for anyone listening.
+    m_leaving = true;
+}
+
+void ChatConnection::setReconnectDelays(int firstMs, int maxMs)
+{
+    m_firstRetryMs = firstMs;
+    m_maxRetryMs = maxMs;
+    m_nextRetryMs = firstMs;
+}
+
+void ChatConnection::setKeepAlive(int pingIntervalMs, int silenceLimitMs)
+{
+    m_pingIntervalMs = pingIntervalMs;
+    m_silenceLimitMs = silenceLimitMs;
+}
+
+int ChatConnection::secondsUntilReconnect() const
+{
+    if (m_state != State::WaitingToReconnect)
+        return 0;
+    return int((qMax<qint64>(0, m_retryDeadline.remainingTime()) + 999) / 1000);
+}
+
+void ChatConnection::connectToServer(const QString &host, quint16 port, const QString &nick)
+{
+    closeSocket();
+    m_retryTimer.stop();
+    m_countdownTimer.stop();
+    if (host != m_host || port != m_port) {
+        // Ids and tokens belong to one server.
+        m_lastId = 0;
+        m_token.clear();
+    }
+    m_host = host;
+    m_port = port;
+    m_nick = nick;
+    m_welcomedBefore = false;
+    m_leaving = false;
+    m_lastError.clear();
+    m_lastErrorBrief.clear();
+    m_nextRetryMs = m_firstRetryMs;
+    openSocket();
+}
+
+void ChatConnection::disconnectFromServer(const QString &reason)
+{
+    m_leaving = true;
+    m_retryTimer.stop();
+    m_countdownTimer.stop();
+    m_attemptTimer.stop();
+    m_keepAliveTimer.stop();
+    if (m_socket) {
+        QTcpSocket *socket = m_socket;
+        m_socket = nullptr;
+        socket->disconnect(this);
+        if (m_state == State::Connected) {
+            ChatCommand quit;
+            quit.type = ChatCommand::Type::Quit;
+            quit.text = reason;
+            socket->write(JsonProtocol::encode(quit));
+        }
+        // Let the quit go out, but do not wait on a server that does not close.
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(2000, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+        socket->disconnectFromHost();
+    }
+    setState(State::Disconnected);
+}
+
+void ChatConnection::reconnectNow()
+{
+    if (m_state != State::WaitingToReconnect)
+        return;
+    m_retryTimer.stop();
+    openSocket();
+}
+
+bool ChatConnection::send(const ChatCommand &command)
+{
+    if (m_state != State::Connected || !m_socket)
+        return false;
+    const QByteArray line = JsonProtocol::encode(command);
+    if (line.isEmpty())
+        return false;
+    m_socket->write(line);
+    return true;
+}
+
+void ChatConnection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void ChatConnection::openSocket()
+{
+    closeSocket();
+    m_countdownTimer.stop();
+    m_shutdownSeen = false;
+    m_framer = LineFramer(ChatLimits::clientMaxLineBytes);
+    m_socket = new QTcpSocket(this);
+    connect(m_socket, &QTcpSocket::connected, this, &ChatConnection::onConnected);
+    connect(m_socket, &QTcpSocket::readyRead, this, &ChatConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &ChatConnection::onSocketError);
+    connect(m_socket, &QTcpSocket::disconnected, this, &ChatConnection::onDisconnected);
+    setState(State::Connecting);
+    qCDebug(lcConnection) << "connecting to" << m_host << m_port;
+    m_attemptTimer.start(m_connectTimeoutMs);
+    m_socket->connectToHost(m_host, m_port);
+}
+
+void ChatConnection::closeSocket()
+{
+    m_keepAliveTimer.stop();
+    m_attemptTimer.stop();
+    if (!m_socket)
+        return;
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_socket->deleteLater();
+    m_socket = nullptr;
+}
+
+void ChatConnection::onConnected()
+{
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    setState(State::Handshaking);
+    ChatCommand hello;
+    hello.type = ChatCommand::Type::Hello;
+    hello.version = JsonProtocol::version;
+    hello.target = m_nick;
+    hello.hasSince = m_lastId > 0;
+    hello.since = m_lastId;
+    hello.token = m_token;
+    m_socket->write(JsonProtocol::encode(hello));
+    m_attemptTimer.start(m_handshakeTimeoutMs);
+}
+
+void ChatConnection::onReadyRead()
+{
+    // A server that floods us is still bounded: the framer drops lines over the client limit.
+    const QByteArray data = m_socket->readAll();
+    m_sinceLastLine.restart();
+    m_framer.feed(
+            data, [this](QByteArrayView line) { handleLine(line); },
+            [] {
+                qCWarning(lcConnection, "dropped a line over %lld bytes",
+                          qlonglong(ChatLimits::clientMaxLineBytes));
+            });
+}
+
+void ChatConnection::handleLine(QByteArrayView line)
+{
+    // A failure while handling an earlier line of the same read closes the socket.
+    if (!m_socket)
+        return;
+    if (m_state == State::Handshaking) {
+        if (!line.startsWith('{')) {
+            // The plain greeting the server sends before it knows our dialect, except for this:
+            if (line.trimmed() == "! server full")
+                fail(Failure::ServerFull, QString());
+            return;
+        }
+        const ServerEvent event = JsonProtocol::decodeEvent(line);
+        if (event.type == ServerEvent::Type::Welcome) {
+            handleWelcome(event);
+        } else if (event.type == ServerEvent::Type::Error) {
+            if (event.code == u"nick-taken")
+                fail(Failure::NickTaken, m_nick);
+            else if (event.code == u"invalid-nick")
+                fail(Failure::InvalidNick, m_nick);
+            else if (event.code == u"unsupported-version")
+                fail(Failure::WrongProtocol, event.text);
+            else
+                fail(Failure::Other, event.text);
+        }
+        return;
+    }
+    if (m_state != State::Connected)
+        return;
+    const ServerEvent event = JsonProtocol::decodeEvent(line);
+    if (event.type == ServerEvent::Type::Invalid) {
+        qCWarning(lcConnection) << "ignored a line from the server:" << event.text;
+        return;
+    }
+    handleEvent(event);
+}
+
+void ChatConnection::handleWelcome(const ServerEvent &welcome)
+{
+    m_attemptTimer.stop();
+    ServerEvent event = welcome;
+    // The server started afresh and its ids with it: ours mean nothing there.
+    if (welcome.lastId < m_lastId)
+        m_lastId = 0;
+    event.history.removeIf([this](const ChatMessage &message) { return message.id <= m_lastId; });
+    if (!event.history.isEmpty())
+        m_lastId = event.history.constLast().id;
+    m_lastId = qMax(m_lastId, welcome.lastId);
+    m_token = welcome.token;
+    m_serverName = welcome.serverName;
+    m_limits = welcome.limits;
+    const bool resumed = m_welcomedBefore;
+    m_welcomedBefore = true;
+    m_nextRetryMs = m_firstRetryMs;
+    m_lastError.clear();
+    m_lastErrorBrief.clear();
+    const bool renamed = welcome.nick != m_nick;
+    m_nick = welcome.nick;
+    m_sinceLastLine.start();
+    m_keepAliveTimer.start(m_pingIntervalMs);
+    setState(State::Connected);
+    if (renamed)
+        Q_EMIT nickChanged(m_nick);
+    Q_EMIT welcomed(event, resumed);
+}
+
+void ChatConnection::handleEvent(const ServerEvent &event)
+{
+    switch (event.type) {
+    case ServerEvent::Type::Message:
+        if (event.message.id <= m_lastId)
+            return; // already have it
+        m_lastId = event.message.id;
+        break;
+    case ServerEvent::Type::Nick:
+        if (event.oldNick == m_nick) {
+            m_nick = event.newNick;
+            Q_EMIT nickChanged(m_nick);
+        }
+        break;
+    case ServerEvent::Type::Shutdown:
+        m_shutdownSeen = true;
+        break;
+    case ServerEvent::Type::Pong:
+        return;
+    default:
+        break;
+    }
+    Q_EMIT eventReceived(event);
+}
+
+void ChatConnection::onSocketError(QAbstractSocket::SocketError error)
+{
+    if (m_failing || m_leaving || m_state != State::Connecting)
+        return; // a broken connection is handled when it reports its disconnection
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        fail(Failure::Refused, QString());
+        break;
+    case QAbstractSocket::HostNotFoundError:
+        fail(Failure::HostNotFound, QString());
+        break;
+    case QAbstractSocket::SocketTimeoutError:
+        fail(Failure::TimedOut, QString());
+        break;
+    default:
+        fail(Failure::Other, m_socket->errorString());
+        break;
+    }
+}
+
+void ChatConnection::onDisconnected()
+{
+    if (m_failing || m_leaving)
+        return;
+    if (m_state == State::Handshaking) {
+        fail(Failure::Other, tr("The server closed the connection before welcoming us."));
+        return;
+    }
+    if (m_state != State::Connected)
+        return;
+    if (m_shutdownSeen)
+        loseConnection(tr("The server shut down."), tr("the server shut down"));
+    else
+        loseConnection(describe(Failure::Lost, m_host, m_port, m_socket->errorString()),
+                       brief(Failure::Lost, m_host, m_port));
+}
+
+void ChatConnection::loseConnection(const QString &why, const QString &brief)
+{
+    closeSocket();
+    m_lastError = why;
+    m_lastErrorBrief = brief;
+    Q_EMIT connectionLost(why);
+    scheduleReconnect();
+}
+
+void ChatConnection::fail(Failure failure, const QString &detail)
+{
+    m_failing = true;
+    const QString explanation = describe(failure, m_host, m_port, detail);
+    qCInfo(lcConnection) << "attempt failed:" << explanation;
+    m_lastError = explanation;
+    m_lastErrorBrief = brief(failure, m_host, m_port);
+    closeSocket();
+    m_failing = false;
+    if (m_welcomedBefore && !isFinal(failure)) {
+        scheduleReconnect();
+        return;
+    }
+    setState(State::Disconnected);
+    Q_EMIT connectFailed(failure, explanation);
+}
+
+void ChatConnection::scheduleReconnect()
+{
+    m_retryTimer.start(m_nextRetryMs);
+    m_retryDeadline.setRemainingTime(m_nextRetryMs);
+    m_nextRetryMs = qMin(m_nextRetryMs * 2, m_maxRetryMs);
+    setState(State::WaitingToReconnect);
+    m_countdownTimer.start();
+    Q_EMIT reconnectCountdown(secondsUntilReconnect());
+}
+
+void ChatConnection::checkAlive()
+{
+    if (m_state != State::Connected || !m_socket)
+        return;
+    if (m_sinceLastLine.elapsed() > m_silenceLimitMs) {
+        loseConnection(tr("The server stopped answering."), tr("the server stopped answering"));
+        return;
+    }
+    ChatCommand ping;
+    ping.type = ChatCommand::Type::Ping;
+    m_socket->write(JsonProtocol::encode(ping));
+}
+
+QString ChatConnection::describe(Failure failure, const QString &host, quint16 port, const QString &detail)
+{
+    switch (failure) {
+    case Failure::Refused:
+        return tr("Nothing is accepting connections on %1 port %2. Check that the server is running and that "
+                  "the port is right; a firewall may also be refusing the connection.")
+                .arg(host)
+                .arg(port);
+    case Failure::HostNotFound:
+        return tr("The host %1 could not be found. Check the spelling, or use its IP address.").arg(host);
+    case Failure::TimedOut:
+        return tr("%1 did not answer in time. The host may be off or unreachable, or a firewall may be "
+                  "dropping the connection.")
+                .arg(host);
+    case Failure::NickTaken:
+        return tr("Someone on this server already uses the nick %1. Choose another one.").arg(detail);
+    case Failure::InvalidNick:
+        return tr("The nick %1 is not allowed. Use 1 to 32 letters, digits, _ - or .").arg(detail);
+    case Failure::ServerFull:
+        return tr("The server is full. Try again later.");
+    case Failure::WrongProtocol:
+        return tr("%1 port %2 does not answer like a groupchat server this client understands. Check the "
+                  "port, and whether client and server need updating. (%3)")
+                .arg(host)
+                .arg(port)
+                .arg(detail);
+    case Failure::Lost:
+        return tr("The connection to %1 was lost (%2).").arg(host, detail);
+    case Failure::Other:
+        break;
+    }
+    return tr("Could not connect to %1 port %2: %3").arg(host).arg(port).arg(detail);
+}
+
+QString ChatConnection::brief(Failure failure, const QString &host, quint16 port)
+{
+    switch (failure) {
+    case Failure::Refused:
+        return tr("nothing listens on %1 port %2").arg(host).arg(port);
+    case Failure::HostNotFound:
+        return tr("host %1 not found").arg(host);
+    case Failure::TimedOut:
+        return tr("%1 does not answer").arg(host);
+    case Failure::NickTaken:
+        return tr("nick taken");
+    case Failure::InvalidNick:
+        return tr("nick not allowed");
+    case Failure::ServerFull:
+        return tr("server full");
+    case Failure::WrongProtocol:
+        return tr("not a groupchat server");
+    case Failure::Lost:
+        return tr("connection lost");
+    case Failure::Other:
+        break;
+    }
+    return tr("could not connect");
+}

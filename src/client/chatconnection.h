@@ -1,0 +1,146 @@
+#pragma once
+
+#include "chatcommand.h"
+#include "lineframer.h"
+#include "serverevent.h"
+
+#include <QAbstractSocket>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+class QTcpSocket;
+
+// The desktop client's link to one server in JSON mode: connects, says hello, keeps the
+// connection alive, and when it drops after a welcome, reconnects with backoff and resumes
+// with "since" so that nothing is missed and nothing arrives twice.
+class ChatConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Disconnected, // nothing going on; connectToServer() starts
+        Connecting, // TCP connection being made
+        Handshaking, // hello sent, waiting for the welcome
+        Connected, // welcomed; requests can be sent
+        WaitingToReconnect, // lost; the next attempt is scheduled
+    };
+    Q_ENUM(State)
+
+    // Why an attempt failed, so that the user can be told what to try.
+    enum class Failure {
+        Refused, // nothing listening on that port, or a firewall said no
+        HostNotFound,
+        TimedOut,
+        NickTaken,
+        InvalidNick,
+        ServerFull,
+        WrongProtocol, // not a groupchat server, or another protocol version
+        Lost, // the connection broke
+        Other,
+    };
+    Q_ENUM(Failure)
+
+    explicit ChatConnection(QObject *parent = nullptr);
+    ~ChatConnection() override;
+
+    // Starts a new series of attempts to host:port as nick. Until the first welcome a
+    // failure ends the series (connectFailed); after it, losses are retried.
+    void connectToServer(const QString &host, quint16 port, const QString &nick);
+    // Leaves on purpose (sends quit); no reconnecting.
+    void disconnectFromServer(const QString &reason = QString());
+    // Skips the rest of a reconnect wait.
+    void reconnectNow();
+    // Sends a request; false when not connected.
+    bool send(const ChatCommand &command);
+
+    State state() const { return m_state; }
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+    QString nick() const { return m_nick; }
+    QString serverName() const { return m_serverName; }
+    ServerLimits limits() const { return m_limits; }
+    quint64 lastMessageId() const { return m_lastId; }
+    // Whole seconds until the next attempt while WaitingToReconnect.
+    int secondsUntilReconnect() const;
+    // What went wrong last, in words for the user: in full (what happened and what to try),
+    // and in a few words for a status bar.
+    QString lastError() const { return m_lastError; }
+    QString lastErrorBrief() const { return m_lastErrorBrief; }
+
+    // Timings, for tests (defaults: 1 s doubling to 30 s; 10 s; 10 s; ping every 30 s and
+    // give up after 75 s of silence).
+    void setReconnectDelays(int firstMs, int maxMs);
+    void setConnectTimeout(int ms) { m_connectTimeoutMs = ms; }
+    void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
+    void setKeepAlive(int pingIntervalMs, int silenceLimitMs);
+
+    static QString describe(Failure failure, const QString &host, quint16 port,
+                            const QString &detail = QString());
+    static QString brief(Failure failure, const QString &host, quint16 port);
+
+Q_SIGNALS:
+    void stateChanged(ChatConnection::State state);
+    // resumed: this series was welcomed before; history holds only what was missed.
+    void welcomed(const ServerEvent &welcome, bool resumed);
+    // Everything after the welcome: messages (each once, in order), private messages,
+    // joins, leaves, nick changes, notices, errors, the shutdown notice.
+    void eventReceived(const ServerEvent &event);
+    // The series ended before any welcome; explanation says why and what to try.
+    void connectFailed(ChatConnection::Failure failure, const QString &explanation);
+    // A welcomed connection broke; a reconnect follows.
+    void connectionLost(const QString &explanation);
+    // An attempt will be made in seconds (emitted when scheduled and every second after).
+    void reconnectCountdown(int seconds);
+    void nickChanged(const QString &nick);
+
+private:
+    void setState(State state);
+    void openSocket();
+    void closeSocket();
+    void onConnected();
+    void onReadyRead();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onDisconnected();
+    void handleLine(QByteArrayView line);
+    void handleWelcome(const ServerEvent &welcome);
+    void handleEvent(const ServerEvent &event);
+    void fail(Failure failure, const QString &detail);
+    // A welcomed connection is gone: say so and try again.
+    void loseConnection(const QString &why, const QString &brief);
+    void scheduleReconnect();
+    void checkAlive();
+
+    QTcpSocket *m_socket = nullptr;
+    LineFramer m_framer;
+    QTimer m_attemptTimer; // connect and handshake timeouts
+    QTimer m_retryTimer;
+    QDeadlineTimer m_retryDeadline; // for the countdown: a coarse timer's remainingTime() runs over
+    QTimer m_countdownTimer;
+    QTimer m_keepAliveTimer;
+    QElapsedTimer m_sinceLastLine;
+    QString m_host;
+    quint16 m_port = 0;
+    QString m_nick;
+    QString m_serverName;
+    QString m_token;
+    QString m_lastError;
+    QString m_lastErrorBrief;
+    ServerLimits m_limits;
+    quint64 m_lastId = 0;
+    State m_state = State::Disconnected;
+    int m_firstRetryMs = 1000;
+    int m_maxRetryMs = 30000;
+    int m_nextRetryMs = 1000;
+    int m_connectTimeoutMs = 10000;
+    int m_handshakeTimeoutMs = 10000;
+    int m_pingIntervalMs = 30000;
+    int m_silenceLimitMs = 75000;
+    bool m_welcomedBefore = false;
+    bool m_shutdownSeen = false;
+    bool m_leaving = false;
+    // Set while a failure is being handled, so the socket's own signals do not add theirs.
+    bool m_failing = false;
+};

@@ -1,0 +1,164 @@
+#include "connectdialog.h"
+
+#include "chatclient.h"
+#include "nickrules.h"
+#include "ui_connectdialog.h"
+
+#include <QPushButton>
+#include <QSettings>
+
+namespace {
+
+// "host:port", with brackets for IPv6 hosts.
+QString serverKey(const QString &host, int port)
+{
+    return (host.contains(u':') ? u'[' + host + u']' : host) + u':' + QString::number(port);
+}
+
+std::pair<QString, int> splitServerKey(const QString &key)
+{
+    const qsizetype colon = key.lastIndexOf(u':');
+    QString host = key.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    return { host, key.mid(colon + 1).toInt() };
+}
+
+} // namespace
+
+ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
+    : QDialog(parent), m_ui(std::make_unique<Ui::ConnectDialog>()), m_client(client)
+{
+    m_ui->setupUi(this);
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
+    m_ui->messageLabel->hide();
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
+    connect(m_ui->hostCombo, &QComboBox::activated, this, [this](int index) {
+        const QVariant port = m_ui->hostCombo->itemData(index);
+        if (port.isValid())
+            m_ui->portSpin->setValue(port.toInt());
+    });
+    connect(m_client->connection(), &ChatConnection::welcomed, this, &ConnectDialog::onWelcomed);
+    connect(m_client->connection(), &ChatConnection::connectFailed, this, &ConnectDialog::onFailed);
+    loadSettings();
+}
+
+ConnectDialog::~ConnectDialog() = default;
+
+void ConnectDialog::setServer(const QString &host, quint16 port, const QString &nick)
+{
+    m_ui->hostCombo->setEditText(host);
+    m_ui->portSpin->setValue(port);
+    m_ui->nickEdit->setText(nick);
+}
+
+void ConnectDialog::showError(const QString &text)
+{
+    showMessage(text, true);
+}
+
+void ConnectDialog::showMessage(const QString &text, bool error)
+{
+    m_ui->messageLabel->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+    m_ui->messageLabel->setText(text);
+    m_ui->messageLabel->setVisible(!text.isEmpty());
+}
+
+void ConnectDialog::accept()
+{
+    if (m_busy)
+        return;
+    const QString host = m_ui->hostCombo->currentText().trimmed();
+    const QString nick = m_ui->nickEdit->text().trimmed();
+    if (host.isEmpty()) {
+        showError(tr("Enter the name or address of the server."));
+        m_ui->hostCombo->setFocus();
+        return;
+    }
+    if (!NickRules::isValid(nick)) {
+        showError(tr("Choose a nick of 1 to 32 letters, digits, _ - or ."));
+        m_ui->nickEdit->setFocus();
+        return;
+    }
+    setBusy(true);
+    showMessage(tr("Connecting to %1 port %2…").arg(host).arg(m_ui->portSpin->value()), false);
+    m_client->connection()->connectToServer(host, quint16(m_ui->portSpin->value()), nick);
+}
+
+void ConnectDialog::reject()
+{
+    if (m_busy)
+        m_client->connection()->disconnectFromServer();
+    setBusy(false);
+    QDialog::reject();
+}
+
+void ConnectDialog::onWelcomed()
+{
+    if (!m_busy)
+        return;
+    setBusy(false);
+    saveSettings();
+    QDialog::accept();
+}
+
+void ConnectDialog::onFailed(ChatConnection::Failure failure, const QString &explanation)
+{
+    setBusy(false);
+    showError(explanation);
+    if (failure == ChatConnection::Failure::NickTaken || failure == ChatConnection::Failure::InvalidNick) {
+        m_ui->nickEdit->setFocus();
+        m_ui->nickEdit->selectAll();
+    } else {
+        m_ui->hostCombo->setFocus();
+    }
+}
+
+void ConnectDialog::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_ui->hostCombo->setEnabled(!busy);
+    m_ui->portSpin->setEnabled(!busy);
+    m_ui->nickEdit->setEnabled(!busy);
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(!busy);
+    setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
+}
+
+void ConnectDialog::loadSettings()
+{
+    QSettings settings;
+    const QStringList recent = settings.value(QStringLiteral("connect/recent")).toStringList();
+    for (const QString &key : recent) {
+        const auto [host, port] = splitServerKey(key);
+        if (!host.isEmpty() && port > 0)
+            m_ui->hostCombo->addItem(key, port);
+    }
+    // The list shows host:port; the edit field wants the host alone.
+    connect(m_ui->hostCombo, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0)
+            m_ui->hostCombo->setEditText(splitServerKey(m_ui->hostCombo->itemText(index)).first);
+    });
+    const QString defaultNick = qEnvironmentVariable("USER").left(32);
+    m_ui->hostCombo->setEditText(
+            settings.value(QStringLiteral("connect/host"), QStringLiteral("localhost")).toString());
+    m_ui->portSpin->setValue(settings.value(QStringLiteral("connect/port"), 6666).toInt());
+    m_ui->nickEdit->setText(settings.value(QStringLiteral("connect/nick"),
+                                           NickRules::isValid(defaultNick) ? defaultNick : QString())
+                                    .toString());
+}
+
+void ConnectDialog::saveSettings()
+{
+    const QString host = m_ui->hostCombo->currentText().trimmed();
+    const int port = m_ui->portSpin->value();
+    QSettings settings;
+    settings.setValue(QStringLiteral("connect/host"), host);
+    settings.setValue(QStringLiteral("connect/port"), port);
+    settings.setValue(QStringLiteral("connect/nick"), m_client->connection()->nick());
+    QStringList recent = settings.value(QStringLiteral("connect/recent")).toStringList();
+    const QString key = serverKey(host, port);
+    recent.removeAll(key);
+    recent.prepend(key);
+    settings.setValue(QStringLiteral("connect/recent"), recent.mid(0, maxRecentServers));
+}

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "chatconnection.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class ChatClient;
+namespace Ui {
+class ConnectDialog;
+}
+
+// Asks where to connect and as whom, remembers it (and earlier servers) with QSettings, and
+// stays open until the server welcomes us, saying in plain words why when it does not.
+class ConnectDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectDialog(ChatClient *client, QWidget *parent = nullptr);
+    ~ConnectDialog() override;
+
+    void setServer(const QString &host, quint16 port, const QString &nick);
+    // Shows why the last attempt failed.
+    void showError(const QString &text);
+
+    static constexpr int maxRecentServers = 8;
+
+public Q_SLOTS:
+    void accept() override;
+    void reject() override;
+
+private:
+    void onWelcomed();
+    void onFailed(ChatConnection::Failure failure, const QString &explanation);
+    void setBusy(bool busy);
+    void showMessage(const QString &text, bool error);
+    void loadSettings();
+    void saveSettings();
+
+    std::unique_ptr<Ui::ConnectDialog> m_ui;
+    ChatClient *m_client;
+    bool m_busy = false;
+};

@@ -1,0 +1,295 @@
+#include "conversationview.h"
+
+#include "messagemodel.h"
+#include "nickcolor.h"
+
+#include <QDesktopServices>
+#include <QLocale>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
+
+namespace {
+
+// Marks blocks that are not entries, so they can be found again.
+enum BlockState { EntryBlock = 0, DayBlock = 1, MarkerBlock = 2 };
+
+const QRegularExpression &linkPattern()
+{
+    static const QRegularExpression pattern(QStringLiteral(R"((?:https?://|mailto:|www\.)[^\s<>"]+)"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    return pattern;
+}
+
+QColor mix(const QColor &a, const QColor &b, qreal amountOfB)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - amountOfB) + b.redF() * amountOfB),
+                            float(a.greenF() * (1 - amountOfB) + b.greenF() * amountOfB),
+                            float(a.blueF() * (1 - amountOfB) + b.blueF() * amountOfB));
+}
+
+} // namespace
+
+ConversationView::ConversationView(QWidget *parent) : QTextBrowser(parent)
+{
+    setOpenLinks(false);
+    setOpenExternalLinks(false);
+    setUndoRedoEnabled(false);
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard |
+                            Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    document()->setDocumentMargin(8);
+    connect(this, &QTextBrowser::anchorClicked, this, &ConversationView::openLink);
+}
+
+void ConversationView::setModel(MessageModel *model)
+{
+    if (m_model)
+        m_model->disconnect(this);
+    m_model = model;
+    // The model drops its oldest entries beyond its capacity; the document does the same,
+    // with room for day separators and the marker.
+    document()->setMaximumBlockCount(model->capacity() + model->capacity() / 10);
+    connect(model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { appendRows(first, last); });
+    connect(model, &QAbstractItemModel::modelReset, this, &ConversationView::rebuild);
+    connect(model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                if (roles.contains(MessageModel::FirstUnreadRole))
+                    removeReadMarker();
+            });
+    rebuild();
+}
+
+bool ConversationView::isSafeLink(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    return url.isValid() && (scheme == u"http" || scheme == u"https" || scheme == u"mailto");
+}
+
+void ConversationView::openLink(const QUrl &url)
+{
+    if (isSafeLink(url))
+        QDesktopServices::openUrl(url);
+}
+
+QVariant ConversationView::loadResource(int, const QUrl &)
+{
+    // Nothing in a conversation is ever fetched: no images, no style sheets, no files.
+    return QVariant();
+}
+
+void ConversationView::changeEvent(QEvent *event)
+{
+    QTextBrowser::changeEvent(event);
+    // Nick colours and tints depend on the palette (light or dark).
+    if (event->type() == QEvent::PaletteChange && m_model)
+        rebuild();
+}
+
+void ConversationView::rebuild()
+{
+    clear();
+    m_lastDate = QDate();
+    if (m_model && m_model->rowCount() > 0)
+        appendRows(0, m_model->rowCount() - 1);
+}
+
+void ConversationView::appendRows(int first, int last)
+{
+    QScrollBar *bar = verticalScrollBar();
+    // Follow the conversation only if the user is not reading further up.
+    const bool atBottom = bar->value() >= bar->maximum() - 4;
+    const int firstUnread = m_model->firstUnreadRow();
+    for (int row = first; row <= last; ++row)
+        appendEntry(m_model->entry(row), row == firstUnread);
+    if (atBottom)
+        bar->setValue(bar->maximum());
+}
+
+void ConversationView::appendEntry(const ChatEntry &entry, bool firstUnread)
+{
+    const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::Text);
+    const QColor subdued = mix(text, base, 0.45);
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+
+    const auto startBlock = [&](const QTextBlockFormat &format, int state) {
+        if (document()->isEmpty())
+            cursor.setBlockFormat(format);
+        else
+            cursor.insertBlock(format);
+        cursor.block().setUserState(state);
+    };
+
+    const QDateTime local = entry.time.toLocalTime();
+    if (local.date() != m_lastDate) {
+        m_lastDate = local.date();
+        QTextBlockFormat day;
+        day.setAlignment(Qt::AlignHCenter);
+        day.setTopMargin(8);
+        day.setBottomMargin(4);
+        startBlock(day, DayBlock);
+        QTextCharFormat format;
+        format.setForeground(subdued);
+        format.setFontWeight(QFont::DemiBold);
+        cursor.insertText(QStringLiteral("— %1 —").arg(QLocale().toString(m_lastDate, QLocale::LongFormat)),
+                          format);
+    }
+
+    if (firstUnread) {
+        QTextBlockFormat marker;
+        marker.setAlignment(Qt::AlignHCenter);
+        marker.setBackground(mix(base, QColor(220, 60, 60), 0.12));
+        startBlock(marker, MarkerBlock);
+        QTextCharFormat format;
+        format.setForeground(QColor(200, 50, 50));
+        format.setFontWeight(QFont::DemiBold);
+        cursor.insertText(tr("new messages"), format);
+    }
+
+    QTextBlockFormat block;
+    block.setTopMargin(1);
+    block.setBottomMargin(1);
+    block.setLeftMargin(4);
+    block.setRightMargin(4);
+    if (entry.mentionsMe)
+        block.setBackground(mix(base, QColor(255, 170, 0), 0.22));
+    else if (entry.kind == ChatEntry::Kind::Private)
+        block.setBackground(mix(base, QColor(140, 80, 220), 0.14));
+    else if (entry.own)
+        block.setBackground(mix(base, pal.color(QPalette::Highlight), 0.08));
+    startBlock(block, EntryBlock);
+
+    QTextCharFormat plain;
+    plain.setForeground(text);
+    QTextCharFormat quiet = plain;
+    quiet.setForeground(subdued);
+    QTextCharFormat timeFormat = quiet;
+    timeFormat.setToolTip(QLocale().toString(local, QLocale::LongFormat));
+    cursor.insertText(QLocale().toString(local.time(), QStringLiteral("HH:mm")) + u"  ", timeFormat);
+
+    const auto nickFormat = [&](const QString &nick) {
+        QTextCharFormat format;
+        format.setForeground(NickColor::forNick(nick, base));
+        format.setFontWeight(QFont::Bold);
+        return format;
+    };
+    // Message text, with its links clickable and everything else exactly as typed.
+    const auto insertText = [&](const QString &body, QTextCharFormat format) {
+        qsizetype at = 0;
+        auto it = linkPattern().globalMatch(body);
+        while (it.hasNext()) {
+            const QRegularExpressionMatch match = it.next();
+            QString link = match.captured();
+            // Trailing punctuation usually ends the sentence, not the address.
+            while (!link.isEmpty() && QStringLiteral(".,;:!?)]'").contains(link.back()))
+                link.chop(1);
+            cursor.insertText(body.mid(at, match.capturedStart() - at), format);
+            QUrl url = QUrl::fromUserInput(link);
+            QTextCharFormat anchor = format;
+            if (isSafeLink(url)) {
+                anchor.setAnchor(true);
+                anchor.setAnchorHref(url.toString());
+                anchor.setForeground(pal.color(QPalette::Link));
+                anchor.setFontUnderline(true);
+                anchor.setToolTip(url.toString());
+            }
+            cursor.insertText(link, anchor);
+            at = match.capturedStart() + link.size();
+        }
+        cursor.insertText(body.mid(at), format);
+    };
+
+    switch (entry.kind) {
+    case ChatEntry::Kind::Message:
+        cursor.insertText(entry.nick, nickFormat(entry.nick));
+        cursor.insertText(QStringLiteral("  "), plain);
+        insertText(entry.text, plain);
+        break;
+    case ChatEntry::Kind::Action: {
+        QTextCharFormat italic = nickFormat(entry.nick);
+        italic.setFontItalic(true);
+        cursor.insertText(u"* " + entry.nick + u' ', italic);
+        italic.setFontWeight(QFont::Normal);
+        insertText(entry.text, italic);
+        break;
+    }
+    case ChatEntry::Kind::Private: {
+        QTextCharFormat label = quiet;
+        label.setFontItalic(true);
+        cursor.insertText(entry.own ? tr("private to ") : tr("private from "), label);
+        const QString other = entry.own ? entry.target : entry.nick;
+        cursor.insertText(other, nickFormat(other));
+        cursor.insertText(QStringLiteral("  "), plain);
+        insertText(entry.text, plain);
+        break;
+    }
+    case ChatEntry::Kind::Join:
+    case ChatEntry::Kind::Leave:
+    case ChatEntry::Kind::NickChange:
+    case ChatEntry::Kind::Status: {
+        QTextCharFormat notice = quiet;
+        notice.setFontItalic(true);
+        if (entry.kind == ChatEntry::Kind::Join)
+            cursor.insertText(tr("→ %1 joined").arg(entry.nick), notice);
+        else if (entry.kind == ChatEntry::Kind::Leave)
+            cursor.insertText(tr("← %1 left (%2)").arg(entry.nick, entry.text), notice);
+        else if (entry.kind == ChatEntry::Kind::NickChange)
+            cursor.insertText(tr("%1 is now known as %2").arg(entry.nick, entry.target), notice);
+        else
+            insertText(entry.text, notice);
+        break;
+    }
+    case ChatEntry::Kind::Notice: {
+        QTextCharFormat notice = quiet;
+        if (entry.target == u"admin") {
+            notice.setForeground(QColor(200, 110, 0));
+            notice.setFontWeight(QFont::DemiBold);
+            cursor.insertText(tr("Notice from the server admin: "), notice);
+        }
+        insertText(entry.text, notice);
+        break;
+    }
+    case ChatEntry::Kind::Error: {
+        QTextCharFormat error = plain;
+        error.setForeground(QColor(200, 30, 30));
+        insertText(entry.text, error);
+        break;
+    }
+    }
+}
+
+void ConversationView::removeReadMarker()
+{
+    for (QTextBlock block = document()->lastBlock(); block.isValid(); block = block.previous()) {
+        if (block.userState() != MarkerBlock)
+            continue;
+        QTextCursor cursor(block);
+        cursor.select(QTextCursor::BlockUnderCursor);
+        if (block == document()->firstBlock()) {
+            // The first block has no separator before it: take the one after it instead.
+            cursor.movePosition(QTextCursor::StartOfBlock);
+            cursor.movePosition(QTextCursor::NextBlock, QTextCursor::KeepAnchor);
+        }
+        cursor.removeSelectedText();
+        return;
+    }
+}
+
+bool ConversationView::findText(const QString &text, bool backward)
+{
+    if (text.isEmpty())
+        return false;
+    const QTextDocument::FindFlags flags =
+            backward ? QTextDocument::FindBackward : QTextDocument::FindFlags();
+    if (find(text, flags))
+        return true;
+    // Wrap around once.
+    QTextCursor cursor = textCursor();
+    cursor.movePosition(backward ? QTextCursor::End : QTextCursor::Start);
+    setTextCursor(cursor);
+    return find(text, flags);
+}

@@ -1,0 +1,77 @@
+// groupchat-client: the desktop chat window.
+#include "chatclient.h"
+#include "connectdialog.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+namespace {
+
+// The UI in the user's language: ours from the resources, Qt's own (standard dialogs and
+// buttons) from the system's Qt translations.
+void installTranslations(QApplication &app)
+{
+    auto *ours = new QTranslator(&app);
+    if (ours->load(QLocale(), QStringLiteral("groupchat"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(ours);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("groupchat-client"));
+    QApplication::setOrganizationName(QStringLiteral("groupchat"));
+    QApplication::setApplicationDisplayName(QStringLiteral("groupchat"));
+    QApplication::setApplicationVersion(QStringLiteral(GROUPCHAT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("groupchat-client"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat.png")));
+    installTranslations(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "The groupchat desktop client."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption hostOption(
+            QStringLiteral("host"),
+            QApplication::translate("main", "Connect to <host> at once, skipping the dialog."),
+            QStringLiteral("host"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QApplication::translate("main", "Server port (default 6666)."),
+                                        QStringLiteral("port"), QStringLiteral("6666"));
+    const QCommandLineOption nickOption(QStringLiteral("nick"), QApplication::translate("main", "Your nick."),
+                                        QStringLiteral("nick"));
+    parser.addOptions({ hostOption, portOption, nickOption });
+    parser.process(app);
+
+    ChatClient client;
+    MainWindow window(&client);
+
+    bool portOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    if (parser.isSet(hostOption) && portOk && port > 0 && port < 65536) {
+        QString nick = parser.value(nickOption);
+        if (nick.isEmpty())
+            nick = qEnvironmentVariable("USER");
+        window.show();
+        client.connection()->connectToServer(parser.value(hostOption), quint16(port), nick);
+    } else {
+        // Started from the launcher: the question comes first, the chat window once there is
+        // a chat to show; cancelling it leaves.
+        auto *dialog = new ConnectDialog(&client);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        QObject::connect(dialog, &QDialog::accepted, &window, &QWidget::show);
+        QObject::connect(dialog, &QDialog::rejected, &app, &QCoreApplication::quit);
+        dialog->show();
+    }
+    return app.exec();
+}

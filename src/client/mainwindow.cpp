@@ -1,0 +1,267 @@
+#include "mainwindow.h"
+
+#include "chatclient.h"
+#include "connectdialog.h"
+#include "ui_mainwindow.h"
+
+#include <QCloseEvent>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSystemTrayIcon>
+
+MainWindow::MainWindow(ChatClient *client, QWidget *parent)
+    : QMainWindow(parent),
+      m_ui(std::make_unique<Ui::MainWindow>()),
+      m_client(client),
+      m_statusLabel(new QLabel(this)),
+      m_reconnectButton(new QPushButton(tr("Reconnect now"), this))
+{
+    m_ui->setupUi(this);
+    m_ui->findBar->hide();
+    m_ui->conversation->setModel(client->messages());
+    m_ui->userList->setModel(client->users());
+    // Long reasons must not widen the window; the full text is in the tooltip.
+    m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_reconnectButton);
+    m_reconnectButton->setFlat(true);
+
+    ChatConnection *connection = client->connection();
+    connect(m_ui->input, &QLineEdit::returnPressed, this, &MainWindow::sendInput);
+    connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::sendInput);
+    connect(m_ui->input, &QLineEdit::textChanged, this, &MainWindow::updateCounter);
+    connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
+    connect(client->users(), &UserListModel::countChanged, this,
+            [this](int count) { m_ui->onlineLabel->setText(tr("Online (%1)").arg(count)); });
+    connect(client->messages(), &MessageModel::unreadCountChanged, this, [this] {
+        if (isActiveWindow())
+            m_client->messages()->markRead();
+        updateTitle();
+    });
+    connect(client, &ChatClient::attentionWanted, this, &MainWindow::notify);
+    connect(connection, &ChatConnection::stateChanged, this, &MainWindow::updateStatus);
+    connect(connection, &ChatConnection::reconnectCountdown, this, &MainWindow::updateStatus);
+    connect(connection, &ChatConnection::nickChanged, this, &MainWindow::updateStatus);
+    connect(connection, &ChatConnection::welcomed, this, &MainWindow::updateCounter);
+    connect(connection, &ChatConnection::connectFailed, this,
+            [this](ChatConnection::Failure, const QString &why) {
+                // Reconnecting gave up (nick taken meanwhile, or another protocol): ask the user.
+                if (isVisible() && !findChild<ConnectDialog *>())
+                    showConnectDialog(why);
+            });
+    connect(m_reconnectButton, &QPushButton::clicked, connection, &ChatConnection::reconnectNow);
+
+    connect(m_ui->actionConnect, &QAction::triggered, this, [this] { showConnectDialog(); });
+    connect(m_ui->actionDisconnect, &QAction::triggered, this,
+            [this] { m_client->submit(QStringLiteral("/quit")); });
+    connect(m_ui->actionReconnectNow, &QAction::triggered, connection, &ChatConnection::reconnectNow);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionFind, &QAction::triggered, this, &MainWindow::showFindBar);
+    connect(m_ui->actionFindNext, &QAction::triggered, this, [this] { findNext(false); });
+    connect(m_ui->actionFindPrevious, &QAction::triggered, this, [this] { findNext(true); });
+    connect(m_ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
+    connect(m_ui->actionAboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+
+    connect(m_ui->findEdit, &QLineEdit::returnPressed, this, [this] { findNext(true); });
+    connect(m_ui->findEdit, &QLineEdit::textEdited, this, [this] { m_ui->findStatus->clear(); });
+    connect(m_ui->findNextButton, &QToolButton::clicked, this, [this] { findNext(false); });
+    connect(m_ui->findPreviousButton, &QToolButton::clicked, this, [this] { findNext(true); });
+    connect(m_ui->findCloseButton, &QToolButton::clicked, this, [this] {
+        m_ui->findBar->hide();
+        m_ui->input->setFocus();
+    });
+    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_ui->findBar);
+    escape->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QShortcut::activated, m_ui->findCloseButton, &QToolButton::click);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("groupchat"));
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            activateWindow();
+        });
+        m_tray->show();
+    }
+
+    m_ui->onlineLabel->setText(tr("Online (%1)").arg(0));
+    restoreLayout();
+    updateStatus();
+    updateCounter();
+    updateTitle();
+    m_ui->input->setFocus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::showConnectDialog(const QString &error)
+{
+    auto *dialog = new ConnectDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    if (!error.isEmpty())
+        dialog->showError(error);
+    dialog->open();
+}
+
+void MainWindow::sendInput()
+{
+    const QString text = m_ui->input->text();
+    if (text.trimmed().isEmpty())
+        return;
+    if (m_client->submit(text))
+        m_ui->input->remember(text);
+}
+
+void MainWindow::updateCounter()
+{
+    const qsizetype limit = m_client->maxLineBytes();
+    const QString text = m_ui->input->text();
+    const qsizetype used = text.isEmpty() ? 0 : m_client->lineBytes(text);
+    const bool connected = m_client->connection()->state() == ChatConnection::State::Connected;
+    m_ui->counterLabel->setVisible(limit > 0);
+    m_ui->counterLabel->setText(QStringLiteral("%1/%2").arg(used).arg(limit));
+    QString color;
+    if (used > limit)
+        color = QStringLiteral("color: #c0392b; font-weight: bold;");
+    else if (used * 10 >= limit * 9)
+        color = QStringLiteral("color: #c0392b;");
+    m_ui->counterLabel->setStyleSheet(color);
+    m_ui->sendButton->setEnabled(connected && !text.trimmed().isEmpty() && (limit == 0 || used <= limit));
+}
+
+void MainWindow::updateStatus()
+{
+    const ChatConnection *connection = m_client->connection();
+    QString text;
+    switch (connection->state()) {
+    case ChatConnection::State::Disconnected:
+        text = connection->lastError().isEmpty() ? tr("Not connected. Use Chat › Connect to join a server.")
+                                                 : tr("Disconnected: %1").arg(connection->lastErrorBrief());
+        break;
+    case ChatConnection::State::Connecting:
+    case ChatConnection::State::Handshaking:
+        text = tr("Connecting to %1 port %2…").arg(connection->host()).arg(connection->port());
+        break;
+    case ChatConnection::State::Connected:
+        text = tr("Connected to %1:%2 as %3")
+                       .arg(connection->host())
+                       .arg(connection->port())
+                       .arg(connection->nick());
+        break;
+    case ChatConnection::State::WaitingToReconnect:
+        text = tr("Reconnecting in %n s (%1)", nullptr, connection->secondsUntilReconnect())
+                       .arg(connection->lastErrorBrief());
+        break;
+    }
+    m_statusLabel->setText(text);
+    m_statusLabel->setToolTip(connection->lastError().isEmpty() ? text : connection->lastError());
+    m_reconnectButton->setVisible(connection->state() == ChatConnection::State::WaitingToReconnect);
+    updateActions();
+    updateTitle();
+    updateCounter();
+}
+
+void MainWindow::updateActions()
+{
+    const ChatConnection::State state = m_client->connection()->state();
+    m_ui->actionDisconnect->setEnabled(state != ChatConnection::State::Disconnected);
+    m_ui->actionReconnectNow->setEnabled(state == ChatConnection::State::WaitingToReconnect);
+}
+
+void MainWindow::updateTitle()
+{
+    const ChatConnection *connection = m_client->connection();
+    QString title = tr("groupchat");
+    if (connection->state() != ChatConnection::State::Disconnected && !connection->host().isEmpty())
+        title = tr("%1 @ %2 — groupchat").arg(connection->nick(), connection->host());
+    const int unread = m_client->messages()->unreadCount();
+    if (unread > 0)
+        title = QStringLiteral("(%1) %2").arg(unread).arg(title);
+    setWindowTitle(title);
+}
+
+void MainWindow::startPrivateMessage(const QModelIndex &index)
+{
+    const QString nick = index.data(UserListModel::NickRole).toString();
+    if (nick.isEmpty() || index.data(UserListModel::IsSelfRole).toBool())
+        return;
+    m_ui->input->setText(QStringLiteral("/msg %1 ").arg(nick));
+    m_ui->input->setFocus();
+    m_ui->input->end(false);
+}
+
+void MainWindow::notify(const QString &title, const QString &text)
+{
+    if (isActiveWindow())
+        return;
+    QApplication::alert(this);
+    if (m_tray)
+        m_tray->showMessage(title, text.left(200), QSystemTrayIcon::Information, 8000);
+}
+
+void MainWindow::showFindBar()
+{
+    m_ui->findBar->show();
+    m_ui->findEdit->setFocus();
+    m_ui->findEdit->selectAll();
+}
+
+void MainWindow::findNext(bool backward)
+{
+    if (!m_ui->findBar->isVisible() || m_ui->findEdit->text().isEmpty()) {
+        showFindBar();
+        return;
+    }
+    const bool found = m_ui->conversation->findText(m_ui->findEdit->text(), backward);
+    m_ui->findStatus->setText(found ? QString() : tr("Not found"));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About groupchat"),
+                       tr("<h3>groupchat %1</h3><p>A small, fast group chat for teams and LANs.</p>"
+                          "<p>Anyone can join with this client, or with <tt>nc HOST 6666</tt>.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() != QEvent::ActivationChange)
+        return;
+    if (isActiveWindow()) {
+        m_client->messages()->markRead();
+        updateTitle();
+    } else {
+        // Whatever arrives from now on is below the "new messages" line.
+        m_client->messages()->moveReadMarkerToEnd();
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    if (m_client->connection()->state() != ChatConnection::State::Disconnected)
+        m_client->connection()->disconnectFromServer();
+    event->accept();
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!m_ui->splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray()))
+        m_ui->splitter->setSizes({ 700, 200 });
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_ui->splitter->saveState());
+}

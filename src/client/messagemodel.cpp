@@ -1,0 +1,150 @@
+#include "messagemodel.h"
+
+#include <QLocale>
+
+MessageModel::MessageModel(QObject *parent) : QAbstractListModel(parent) { }
+
+int MessageModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+QVariant MessageModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return QVariant();
+    const ChatEntry &e = entry(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return plainText(e);
+    case Qt::ToolTipRole:
+        return QLocale().toString(e.time.toLocalTime(), QLocale::LongFormat);
+    case KindRole:
+        return int(e.kind);
+    case IdRole:
+        return e.id;
+    case TimeRole:
+        return e.time;
+    case NickRole:
+        return e.nick;
+    case TargetRole:
+        return e.target;
+    case TextRole:
+        return e.text;
+    case OwnRole:
+        return e.own;
+    case MentionsMeRole:
+        return e.mentionsMe;
+    case FirstUnreadRole:
+        return index.row() == firstUnreadRow();
+    default:
+        return QVariant();
+    }
+}
+
+QHash<int, QByteArray> MessageModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(KindRole, "kind");
+    names.insert(IdRole, "messageId");
+    names.insert(TimeRole, "time");
+    names.insert(NickRole, "nick");
+    names.insert(TargetRole, "target");
+    names.insert(TextRole, "text");
+    names.insert(OwnRole, "own");
+    names.insert(MentionsMeRole, "mentionsMe");
+    names.insert(FirstUnreadRole, "firstUnread");
+    return names;
+}
+
+void MessageModel::append(const ChatEntry &entry)
+{
+    if (m_capacity > 0 && int(m_entries.size()) >= m_capacity) {
+        beginRemoveRows(QModelIndex(), 0, 0);
+        m_entries.pop_front();
+        endRemoveRows();
+    }
+    const int row = int(m_entries.size());
+    beginInsertRows(QModelIndex(), row, row);
+    m_entries.push_back(entry);
+    ++m_appended;
+    endInsertRows();
+    if (entry.isConversation() && !entry.own) {
+        ++m_unread;
+        Q_EMIT unreadCountChanged(m_unread);
+    }
+}
+
+void MessageModel::clear()
+{
+    beginResetModel();
+    m_entries.clear();
+    m_readMarker = m_appended;
+    endResetModel();
+    if (m_unread != 0) {
+        m_unread = 0;
+        Q_EMIT unreadCountChanged(0);
+    }
+}
+
+void MessageModel::setCapacity(int capacity)
+{
+    m_capacity = qMax(1, capacity);
+    const int excess = int(m_entries.size()) - m_capacity;
+    if (excess > 0) {
+        beginRemoveRows(QModelIndex(), 0, excess - 1);
+        m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
+        endRemoveRows();
+    }
+}
+
+void MessageModel::markRead()
+{
+    if (m_unread != 0) {
+        m_unread = 0;
+        Q_EMIT unreadCountChanged(0);
+    }
+}
+
+void MessageModel::moveReadMarkerToEnd()
+{
+    const int oldFirst = firstUnreadRow();
+    m_readMarker = m_appended;
+    m_hasReadMarker = true;
+    if (oldFirst >= 0) {
+        const QModelIndex changed = index(oldFirst);
+        Q_EMIT dataChanged(changed, changed, { FirstUnreadRole });
+    }
+}
+
+int MessageModel::firstUnreadRow() const
+{
+    if (!m_hasReadMarker || m_readMarker >= m_appended)
+        return -1;
+    const quint64 firstHeld = m_appended - m_entries.size();
+    return m_readMarker < firstHeld ? 0 : int(m_readMarker - firstHeld);
+}
+
+QString MessageModel::plainText(const ChatEntry &e)
+{
+    const QString time = QLocale().toString(e.time.toLocalTime().time(), QStringLiteral("HH:mm"));
+    switch (e.kind) {
+    case ChatEntry::Kind::Message:
+        return tr("[%1] %2: %3").arg(time, e.nick, e.text);
+    case ChatEntry::Kind::Action:
+        return tr("[%1] * %2 %3").arg(time, e.nick, e.text);
+    case ChatEntry::Kind::Private:
+        return tr("[%1] (private) %2 → %3: %4").arg(time, e.nick, e.target, e.text);
+    case ChatEntry::Kind::Join:
+        return tr("[%1] %2 joined").arg(time, e.nick);
+    case ChatEntry::Kind::Leave:
+        return tr("[%1] %2 left (%3)").arg(time, e.nick, e.text);
+    case ChatEntry::Kind::NickChange:
+        return tr("[%1] %2 is now known as %3").arg(time, e.nick, e.target);
+    case ChatEntry::Kind::Notice:
+    case ChatEntry::Kind::Error:
+    case ChatEntry::Kind::Status:
+        break;
+    }
+    return tr("[%1] %2").arg(time, e.text);
+}

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "chatentry.h"
+
+#include <QAbstractListModel>
+
+#include <deque>
+
+// The conversation: every entry the window shows, oldest first, at most capacity() of them
+// (the oldest go first), with a read marker for "where you stopped reading".
+class MessageModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(int unreadCount READ unreadCount NOTIFY unreadCountChanged)
+
+public:
+    enum Role {
+        KindRole = Qt::UserRole + 1,
+        IdRole,
+        TimeRole,
+        NickRole,
+        TargetRole,
+        TextRole,
+        OwnRole,
+        MentionsMeRole,
+        FirstUnreadRole, // true on the first entry after the read marker
+    };
+
+    static constexpr int defaultCapacity = 10000;
+
+    explicit MessageModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void append(const ChatEntry &entry);
+    void clear();
+    const ChatEntry &entry(int row) const { return m_entries.at(size_t(row)); }
+
+    int capacity() const { return m_capacity; }
+    void setCapacity(int capacity);
+
+    // Conversation entries (not the user's own) that arrived since markRead(): the number
+    // in the window title.
+    int unreadCount() const { return m_unread; }
+    void markRead();
+
+    // The read marker ("where you stopped reading") moves to the end: the next entry will be
+    // the first unread one. It stays there until moved again, so that a user coming back
+    // still sees it.
+    void moveReadMarkerToEnd();
+    // The first entry after the read marker, or -1 when none has arrived since.
+    int firstUnreadRow() const;
+
+    // The entry as one line of plain text, as copied or searched.
+    static QString plainText(const ChatEntry &entry);
+
+Q_SIGNALS:
+    void unreadCountChanged(int count);
+
+private:
+    std::deque<ChatEntry> m_entries;
+    int m_capacity = defaultCapacity;
+    // The read marker, as a count of entries ever appended, so trimming the front does not
+    // move it.
+    quint64 m_appended = 0;
+    quint64 m_readMarker = 0;
+    // No marker until the user has looked away once.
+    bool m_hasReadMarker = false;
+    int m_unread = 0;
+};

@@ -1,0 +1,418 @@
+// The client core (ChatConnection, ChatClient and its models) against the real server on
+// loopback.
+#include "chatclient.h"
+#include "chatserver.h"
+#include "clientsession.h"
+#include "testclient.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+QStringList texts(const MessageModel &model, ChatEntry::Kind kind)
+{
+    QStringList result;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.entry(row).kind == kind)
+            result.append(model.entry(row).text);
+    }
+    return result;
+}
+
+QList<quint64> messageIds(const MessageModel &model)
+{
+    QList<quint64> ids;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.entry(row).id != 0)
+            ids.append(model.entry(row).id);
+    }
+    return ids;
+}
+
+} // namespace
+
+class tst_ChatClient : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void helloAndWelcome();
+    void messagesArriveInOrder();
+    void slashCommands();
+    void nickChange();
+    void privateMessages();
+    void htmlStaysText();
+    void resumesAfterDropWithoutGapOrDuplicate();
+    void serverShutdownAndComingBack();
+    void failures_data();
+    void failures();
+    void refusedPort();
+    void wrongProtocol();
+    void silentServerIsNoticed();
+    void modelsPassTheTester();
+
+private:
+    std::unique_ptr<ChatClient> connectedClient(const QString &nick);
+    std::unique_ptr<TestClient> plainClient();
+
+    std::unique_ptr<ChatServer> m_server;
+};
+
+void tst_ChatClient::init()
+{
+    m_server = std::make_unique<ChatServer>();
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+}
+
+void tst_ChatClient::cleanup()
+{
+    m_server.reset();
+}
+
+std::unique_ptr<ChatClient> tst_ChatClient::connectedClient(const QString &nick)
+{
+    auto client = std::make_unique<ChatClient>();
+    client->connection()->setReconnectDelays(50, 200);
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), nick);
+    if (!welcomed.wait(5000))
+        return nullptr;
+    return client;
+}
+
+std::unique_ptr<TestClient> tst_ChatClient::plainClient()
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(m_server->serverPort()))
+        return nullptr;
+    client->sendLine("/nick bob");
+    if (client->waitForLine(QRegularExpression(QStringLiteral("^\\* guest\\d+ is now known as bob$")))
+                .isNull())
+        return nullptr;
+    return client;
+}
+
+void tst_ChatClient::helloAndWelcome()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    const ChatConnection *connection = client->connection();
+    QCOMPARE(connection->state(), ChatConnection::State::Connected);
+    QCOMPARE(connection->nick(), QStringLiteral("alice"));
+    QCOMPARE(connection->limits().maxLineBytes, 4096);
+    QVERIFY(connection->serverName().startsWith(QStringLiteral("groupchat on ")));
+    QCOMPARE(client->users()->nicks(), QStringList{ QStringLiteral("alice") });
+    QCOMPARE(client->maxLineBytes(), 4096);
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Status)
+                    .constFirst()
+                    .startsWith(QStringLiteral("Connected to")));
+}
+
+void tst_ChatClient::messagesArriveInOrder()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    QCOMPARE(client->users()->nicks(), (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
+    for (int i = 0; i < 50; ++i) {
+        if (i % 2)
+            bob->sendLine("bob " + QByteArray::number(i));
+        else
+            QVERIFY(client->submit(QStringLiteral("alice %1").arg(i)));
+    }
+    MessageModel &model = *client->messages();
+    QTRY_COMPARE(texts(model, ChatEntry::Kind::Message).size(), 50);
+    const QList<quint64> ids = messageIds(model);
+    QVERIFY(std::is_sorted(ids.begin(), ids.end()));
+    QCOMPARE(QSet<quint64>(ids.begin(), ids.end()).size(), ids.size());
+    // Each side's lines keep their order.
+    const QStringList all = texts(model, ChatEntry::Kind::Message);
+    QCOMPARE(all.filter(QStringLiteral("alice ")).constFirst(), QStringLiteral("alice 0"));
+    QCOMPARE(all.filter(QStringLiteral("bob ")).constLast(), QStringLiteral("bob 49"));
+    int own = 0;
+    for (int row = 0; row < model.rowCount(); ++row)
+        own += model.entry(row).own ? 1 : 0;
+    QCOMPARE(own, 25);
+}
+
+void tst_ChatClient::slashCommands()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    QVERIFY(client->submit(QStringLiteral("/me waves")));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\* alice waves$"))).isNull());
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Action), QStringList{ QStringLiteral("waves") });
+
+    QVERIFY(client->submit(QStringLiteral("//etc/hosts")));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("alice: /etc/hosts$"))).isNull());
+
+    QVERIFY(client->submit(QStringLiteral("/who")));
+    const QString who = texts(*client->messages(), ChatEntry::Kind::Status).constLast();
+    QVERIFY2(who.startsWith(QStringLiteral("2 here: alice")) && who.endsWith(QStringLiteral("bob")),
+             qPrintable(who));
+    QVERIFY(client->submit(QStringLiteral("/help")));
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Status)
+                    .constLast()
+                    .contains(QStringLiteral("/msg NICK TEXT")));
+    QVERIFY(!client->submit(QStringLiteral("/dance")));
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Error)
+                    .constLast()
+                    .contains(QStringLiteral("/dance")));
+    QVERIFY(!client->submit(QStringLiteral("/msg bob")));
+    QVERIFY(!client->submit(QStringLiteral("   ")));
+    // The input is measured as the request it becomes.
+    QCOMPARE(client->lineBytes(QStringLiteral("hi")),
+             qsizetype(QByteArray(R"({"type":"say","text":"hi"})").size()));
+    QVERIFY(!client->submit(QString(5000, u'x')));
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Error).constLast().contains(QStringLiteral("4096")));
+
+    QSignalSpy state(client->connection(), &ChatConnection::stateChanged);
+    QVERIFY(client->submit(QStringLiteral("/quit see you")));
+    QCOMPARE(client->connection()->state(), ChatConnection::State::Disconnected);
+    QVERIFY(!bob->waitForLine(QStringLiteral("* alice left (see you)")).isNull());
+}
+
+void tst_ChatClient::nickChange()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    QSignalSpy nick(client->connection(), &ChatConnection::nickChanged);
+    QVERIFY(client->submit(QStringLiteral("/nick alicia")));
+    QVERIFY(nick.wait());
+    QCOMPARE(client->connection()->nick(), QStringLiteral("alicia"));
+    QCOMPARE(client->users()->nicks(), (QStringList{ QStringLiteral("alicia"), QStringLiteral("bob") }));
+    QVERIFY(client->users()->index(0).data(UserListModel::IsSelfRole).toBool());
+    QVERIFY(client->submit(QStringLiteral("/nick BOB")));
+    QTRY_VERIFY(!texts(*client->messages(), ChatEntry::Kind::Error).isEmpty());
+    QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Error).constLast(),
+             QStringLiteral("nick BOB is already taken"));
+    bob->sendLine("/nick robert");
+    QTRY_COMPARE(client->users()->nicks(),
+                 (QStringList{ QStringLiteral("alicia"), QStringLiteral("robert") }));
+}
+
+void tst_ChatClient::privateMessages()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    QSignalSpy attention(client.get(), &ChatClient::attentionWanted);
+    QVERIFY(client->submit(QStringLiteral("/msg bob lunch?")));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\(private\\) alice -> bob: lunch\\?$")))
+                     .isNull());
+    bob->sendLine("/msg alice yes!");
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Private).size(), 2);
+    const MessageModel &model = *client->messages();
+    const ChatEntry &reply = model.entry(model.rowCount() - 1);
+    QCOMPARE(reply.nick, QStringLiteral("bob"));
+    QCOMPARE(reply.target, QStringLiteral("alice"));
+    QVERIFY(!reply.own);
+    QCOMPARE(attention.count(), 1);
+    bob->sendLine("hey ALICE, look");
+    QTRY_COMPARE(attention.count(), 2);
+    QVERIFY(model.entry(model.rowCount() - 1).mentionsMe);
+    bob->sendLine("malice is not a mention");
+    QTRY_COMPARE(texts(model, ChatEntry::Kind::Message).size(), 2);
+    QVERIFY(!model.entry(model.rowCount() - 1).mentionsMe);
+}
+
+void tst_ChatClient::htmlStaysText()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    bob->sendLine("<b>hi</b> <img src=http://127.0.0.1:1/x.png>");
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Message),
+                 QStringList{ QStringLiteral("<b>hi</b> <img src=http://127.0.0.1:1/x.png>") });
+}
+
+void tst_ChatClient::resumesAfterDropWithoutGapOrDuplicate()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    for (int i = 0; i < 5; ++i)
+        bob->sendLine("before " + QByteArray::number(i));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Message).size(), 5);
+
+    // The server drops alice; while she is away bob goes on talking.
+    QSignalSpy lost(client->connection(), &ChatConnection::connectionLost);
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    m_server->findClient(QStringLiteral("alice"))->abort(QStringLiteral("test drop"));
+    QVERIFY(lost.wait());
+    QCOMPARE(client->connection()->state(), ChatConnection::State::WaitingToReconnect);
+    QVERIFY(client->users()->nicks().isEmpty());
+    for (int i = 0; i < 5; ++i)
+        bob->sendLine("during " + QByteArray::number(i));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: during 4$"))).isNull());
+
+    QVERIFY(welcomed.wait(5000));
+    QCOMPARE(welcomed.constLast().at(1).toBool(), true);
+    for (int i = 0; i < 5; ++i)
+        bob->sendLine("after " + QByteArray::number(i));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Message).size(), 15);
+    QStringList expected;
+    for (const char *phase : { "before", "during", "after" }) {
+        for (int i = 0; i < 5; ++i)
+            expected.append(QStringLiteral("%1 %2").arg(QLatin1String(phase)).arg(i));
+    }
+    QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Message), expected);
+    const QList<quint64> ids = messageIds(*client->messages());
+    for (qsizetype i = 1; i < ids.size(); ++i)
+        QCOMPARE(ids.at(i), ids.at(i - 1) + 1);
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Status).contains(QStringLiteral("Reconnected.")));
+    QCOMPARE(client->users()->nicks(), (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
+}
+
+void tst_ChatClient::serverShutdownAndComingBack()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    const quint16 port = m_server->serverPort();
+    QSignalSpy lost(client->connection(), &ChatConnection::connectionLost);
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    m_server->stop();
+    QVERIFY(lost.wait());
+    QCOMPARE(lost.constFirst().at(0).toString(), QStringLiteral("The server shut down."));
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Status)
+                    .contains(QStringLiteral("The server is shutting down.")));
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+
+    // Attempts fail while it is down, and the client keeps trying.
+    QSignalSpy countdown(client->connection(), &ChatConnection::reconnectCountdown);
+    QTRY_VERIFY(countdown.count() >= 2);
+    QCOMPARE(client->connection()->state(), ChatConnection::State::WaitingToReconnect);
+    QVERIFY(client->connection()->lastError().contains(QStringLiteral("Nothing is accepting connections")));
+
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, port));
+    QVERIFY(welcomed.wait(5000));
+    QCOMPARE(client->connection()->state(), ChatConnection::State::Connected);
+}
+
+void tst_ChatClient::failures_data()
+{
+    QTest::addColumn<QString>("nick");
+    QTest::addColumn<int>("maxClients");
+    QTest::addColumn<ChatConnection::Failure>("failure");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("nick taken") << QStringLiteral("BOB") << 10 << ChatConnection::Failure::NickTaken
+                                << QStringLiteral("already uses the nick BOB");
+    QTest::newRow("invalid nick") << QStringLiteral("a b") << 10 << ChatConnection::Failure::InvalidNick
+                                  << QStringLiteral("is not allowed");
+    QTest::newRow("server full") << QStringLiteral("alice") << 1 << ChatConnection::Failure::ServerFull
+                                 << QStringLiteral("The server is full");
+}
+
+void tst_ChatClient::failures()
+{
+    QFETCH(QString, nick);
+    QFETCH(int, maxClients);
+    QFETCH(ChatConnection::Failure, failure);
+    QFETCH(QString, words);
+    ChatLimits limits;
+    limits.maxClients = maxClients;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto bob = plainClient();
+    QVERIFY(bob);
+
+    ChatClient client;
+    QSignalSpy failed(client.connection(), &ChatConnection::connectFailed);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), nick);
+    QVERIFY(failed.wait());
+    QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(), failure);
+    QVERIFY2(failed.constFirst().at(1).toString().contains(words),
+             qPrintable(failed.constFirst().at(1).toString()));
+    QCOMPARE(client.connection()->state(), ChatConnection::State::Disconnected);
+}
+
+void tst_ChatClient::refusedPort()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    ChatClient client;
+    QSignalSpy failed(client.connection(), &ChatConnection::connectFailed);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), port, QStringLiteral("alice"));
+    QVERIFY(failed.wait());
+    QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::Refused);
+    QVERIFY(failed.constFirst().at(1).toString().contains(
+            QStringLiteral("Check that the server is running")));
+}
+
+void tst_ChatClient::wrongProtocol()
+{
+    // Something that accepts connections and answers, but not with a welcome.
+    QTcpServer other;
+    QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+    connect(&other, &QTcpServer::newConnection, this, [&other] {
+        QTcpSocket *socket = other.nextPendingConnection();
+        socket->write("SSH-2.0-OpenSSH_9.2\r\n");
+    });
+    ChatClient client;
+    client.connection()->setHandshakeTimeout(300);
+    QSignalSpy failed(client.connection(), &ChatConnection::connectFailed);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), other.serverPort(),
+                                         QStringLiteral("alice"));
+    QVERIFY(failed.wait());
+    QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(),
+             ChatConnection::Failure::WrongProtocol);
+    QVERIFY(failed.constFirst().at(1).toString().contains(
+            QStringLiteral("does not answer like a groupchat server")));
+}
+
+void tst_ChatClient::silentServerIsNoticed()
+{
+    // Welcomes, then never says another word: a server behind a dead link.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    connect(&silent, &QTcpServer::newConnection, this, [&silent] {
+        QTcpSocket *socket = silent.nextPendingConnection();
+        socket->write(
+                R"({"type":"welcome","version":1,"nick":"alice","token":"t","lastId":0,"users":[],"history":[]})"
+                "\n");
+    });
+    ChatClient client;
+    client.connection()->setKeepAlive(100, 350);
+    client.connection()->setReconnectDelays(10000, 10000);
+    QSignalSpy welcomed(client.connection(), &ChatConnection::welcomed);
+    QSignalSpy lost(client.connection(), &ChatConnection::connectionLost);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), silent.serverPort(),
+                                         QStringLiteral("alice"));
+    QVERIFY(welcomed.wait());
+    QVERIFY(lost.wait(3000));
+    QCOMPARE(lost.constFirst().at(0).toString(), QStringLiteral("The server stopped answering."));
+    QCOMPARE(client.connection()->state(), ChatConnection::State::WaitingToReconnect);
+    QCOMPARE(client.connection()->secondsUntilReconnect(), 10);
+}
+
+void tst_ChatClient::modelsPassTheTester()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    QAbstractItemModelTester messages(client->messages(),
+                                      QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester users(client->users(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto bob = plainClient();
+    QVERIFY(bob);
+    bob->sendLine("hello");
+    bob->sendLine("/nick robert");
+    bob->sendLine("quit");
+    QTRY_VERIFY(texts(*client->messages(), ChatEntry::Kind::Leave).size() == 1);
+    QCOMPARE(client->users()->nicks(), QStringList{ QStringLiteral("alice") });
+}
+
+QTEST_GUILESS_MAIN(tst_ChatClient)
+#include "tst_chatclient.moc"

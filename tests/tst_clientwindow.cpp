@@ -1,0 +1,284 @@
+// The desktop client's windows, offscreen, driven with keys and clicks against a real server.
+#include "chatclient.h"
+#include "chatserver.h"
+#include "connectdialog.h"
+#include "conversationview.h"
+#include "mainwindow.h"
+#include "testclient.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextFragment>
+
+#include <memory>
+
+namespace {
+
+// Every fragment of the conversation, with its format.
+QList<QTextFragment> fragments(const QTextDocument *document)
+{
+    QList<QTextFragment> result;
+    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it)
+            result.append(it.fragment());
+    }
+    return result;
+}
+
+} // namespace
+
+class tst_ClientWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void typingAndEnterShowsTheEcho();
+    void htmlIsShownLiterally();
+    void linksAreClickableOnlyWhenSafe_data();
+    void linksAreClickableOnlyWhenSafe();
+    void counterWarnsNearTheLimit();
+    void doubleClickStartsPrivateMessage();
+    void findInConversation();
+    void connectDialogExplainsFailure();
+    void connectDialogConnectsAndRemembers();
+
+private:
+    template<typename T>
+    T *child(QWidget *parent, const char *name)
+    {
+        return parent->findChild<T *>(QLatin1String(name));
+    }
+    // A window whose client is connected as alice.
+    bool openWindow();
+
+    QTemporaryDir m_config;
+    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<ChatClient> m_client;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void tst_ClientWindow::initTestCase()
+{
+    // Settings go to a throw-away place, not the user's.
+    QVERIFY(m_config.isValid());
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
+}
+
+void tst_ClientWindow::init()
+{
+    m_server = std::make_unique<ChatServer>();
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    m_client = std::make_unique<ChatClient>();
+}
+
+void tst_ClientWindow::cleanup()
+{
+    m_window.reset();
+    m_client.reset();
+    m_server.reset();
+}
+
+bool tst_ClientWindow::openWindow()
+{
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    if (!QTest::qWaitForWindowExposed(m_window.get()))
+        return false;
+    QSignalSpy welcomed(m_client->connection(), &ChatConnection::welcomed);
+    m_client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                            QStringLiteral("alice"));
+    return welcomed.wait(5000);
+}
+
+void tst_ClientWindow::typingAndEnterShowsTheEcho()
+{
+    QVERIFY(openWindow());
+    auto *input = child<QLineEdit>(m_window.get(), "input");
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QVERIFY(input && conversation);
+    input->setFocus();
+    QTest::keyClicks(input, QStringLiteral("hello from the window"));
+    QTest::keyClick(input, Qt::Key_Return);
+    // The line is in the conversation because the server echoed it, not because we typed it.
+    QTRY_VERIFY(conversation->toPlainText().contains(QStringLiteral("alice  hello from the window")));
+    QCOMPARE(m_client->messages()->entry(m_client->messages()->rowCount() - 1).id, 1ull);
+    QVERIFY(input->text().isEmpty());
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), QStringLiteral("hello from the window"));
+    QTest::keyClick(input, Qt::Key_Down);
+    QVERIFY(input->text().isEmpty());
+}
+
+void tst_ClientWindow::htmlIsShownLiterally()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    const QString hostile = QStringLiteral(
+            "<b>hi</b> <img src=\"http://127.0.0.1:1/x.png\"> <a href=\"javascript:alert(1)\">x</a> &amp;");
+    bob.sendLine(hostile.toUtf8());
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->toPlainText().contains(hostile));
+    for (const QTextFragment &fragment : fragments(conversation->document())) {
+        QVERIFY(!fragment.charFormat().isImageFormat());
+        QVERIFY(!(fragment.text() == QStringLiteral("hi") &&
+                  fragment.charFormat().fontWeight() > QFont::Normal));
+        QVERIFY(!fragment.charFormat().anchorHref().startsWith(QStringLiteral("javascript")));
+    }
+    QVERIFY(conversation->document()->toHtml().contains(QStringLiteral("&lt;b&gt;hi&lt;/b&gt;")));
+}
+
+void tst_ClientWindow::linksAreClickableOnlyWhenSafe_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("href"); // empty: no link
+    QTest::newRow("https") << QStringLiteral("see https://example.com/a?b=1.")
+                           << QStringLiteral("https://example.com/a?b=1");
+    QTest::newRow("www") << QStringLiteral("www.example.com") << QStringLiteral("http://www.example.com");
+    QTest::newRow("in parentheses") << QStringLiteral("(http://example.com/x)")
+                                    << QStringLiteral("http://example.com/x");
+    QTest::newRow("javascript") << QStringLiteral("javascript:alert(1)") << QString();
+    QTest::newRow("file") << QStringLiteral("file:///etc/passwd") << QString();
+}
+
+void tst_ClientWindow::linksAreClickableOnlyWhenSafe()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, href);
+    QVERIFY(openWindow());
+    QVERIFY(m_client->submit(text));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->toPlainText().contains(text));
+    QStringList anchors;
+    for (const QTextFragment &fragment : fragments(conversation->document())) {
+        if (fragment.charFormat().isAnchor())
+            anchors.append(fragment.charFormat().anchorHref());
+    }
+    QCOMPARE(anchors, href.isEmpty() ? QStringList() : QStringList{ href });
+    QVERIFY(!ConversationView::isSafeLink(QUrl(QStringLiteral("javascript:alert(1)"))));
+    QVERIFY(!ConversationView::isSafeLink(QUrl(QStringLiteral("file:///etc/passwd"))));
+}
+
+void tst_ClientWindow::counterWarnsNearTheLimit()
+{
+    QVERIFY(openWindow());
+    auto *input = child<QLineEdit>(m_window.get(), "input");
+    auto *counter = child<QLabel>(m_window.get(), "counterLabel");
+    auto *send = child<QPushButton>(m_window.get(), "sendButton");
+    QVERIFY(input && counter && send);
+    QVERIFY(counter->isVisible());
+    input->setText(QStringLiteral("short"));
+    QCOMPARE(counter->text(), QStringLiteral("%1/4096").arg(m_client->lineBytes(QStringLiteral("short"))));
+    QVERIFY(!counter->styleSheet().contains(QStringLiteral("#c0392b")));
+    QVERIFY(send->isEnabled());
+    input->setText(QString(3900, u'x'));
+    QVERIFY(counter->styleSheet().contains(QStringLiteral("#c0392b")));
+    QVERIFY(send->isEnabled());
+    input->setText(QString(4100, u'x'));
+    QVERIFY(counter->styleSheet().contains(QStringLiteral("bold")));
+    QVERIFY(!send->isEnabled());
+    // Non-ASCII counts in bytes, as the server counts.
+    input->setText(QString(1400, QChar(0x4f60)));
+    QVERIFY(!send->isEnabled());
+}
+
+void tst_ClientWindow::doubleClickStartsPrivateMessage()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    QTRY_COMPARE(m_client->users()->rowCount(), 2);
+    auto *list = child<QListView>(m_window.get(), "userList");
+    const QModelIndex bobIndex = m_client->users()->index(1);
+    QCOMPARE(bobIndex.data(UserListModel::NickRole).toString(), QStringLiteral("bob"));
+    const QPoint centre = list->visualRect(bobIndex).center();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, centre);
+    QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, centre);
+    auto *input = child<QLineEdit>(m_window.get(), "input");
+    QCOMPARE(input->text(), QStringLiteral("/msg bob "));
+    QVERIFY(child<QLabel>(m_window.get(), "onlineLabel")->text().contains(u'2'));
+}
+
+void tst_ClientWindow::findInConversation()
+{
+    QVERIFY(openWindow());
+    QVERIFY(m_client->submit(QStringLiteral("the needle is here")));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->toPlainText().contains(QStringLiteral("needle")));
+    child<QAction>(m_window.get(), "actionFind")->trigger();
+    QVERIFY(child<QWidget>(m_window.get(), "findBar")->isVisible());
+    auto *find = child<QLineEdit>(m_window.get(), "findEdit");
+    QTest::keyClicks(find, QStringLiteral("needle"));
+    QTest::keyClick(find, Qt::Key_Return);
+    QCOMPARE(conversation->textCursor().selectedText(), QStringLiteral("needle"));
+    find->clear();
+    QTest::keyClicks(find, QStringLiteral("haystack"));
+    QTest::keyClick(find, Qt::Key_Return);
+    QCOMPARE(child<QLabel>(m_window.get(), "findStatus")->text(), QStringLiteral("Not found"));
+}
+
+void tst_ClientWindow::connectDialogExplainsFailure()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 closedPort = probe.serverPort();
+    probe.close();
+    ConnectDialog dialog(m_client.get());
+    dialog.setServer(QStringLiteral("127.0.0.1"), closedPort, QStringLiteral("alice"));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
+    auto *message = child<QLabel>(&dialog, "messageLabel");
+    QTRY_VERIFY(
+            message->text().contains(QStringLiteral("Nothing is accepting connections on 127.0.0.1 port")));
+    QVERIFY(dialog.isVisible());
+    QVERIFY(child<QComboBox>(&dialog, "hostCombo")->isEnabled());
+
+    child<QLineEdit>(&dialog, "nickEdit")->setText(QStringLiteral("not valid!"));
+    child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
+    QVERIFY(message->text().contains(QStringLiteral("letters, digits")));
+}
+
+void tst_ClientWindow::connectDialogConnectsAndRemembers()
+{
+    ConnectDialog dialog(m_client.get());
+    dialog.setServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), QStringLiteral("alice"));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
+    QVERIFY(accepted.wait());
+    QCOMPARE(m_client->connection()->state(), ChatConnection::State::Connected);
+    QSettings settings;
+    QCOMPARE(settings.value(QStringLiteral("connect/nick")).toString(), QStringLiteral("alice"));
+    QCOMPARE(settings.value(QStringLiteral("connect/recent")).toStringList().constFirst(),
+             QStringLiteral("127.0.0.1:%1").arg(m_server->serverPort()));
+
+    ConnectDialog again(m_client.get());
+    QCOMPARE(child<QComboBox>(&again, "hostCombo")->currentText(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(child<QSpinBox>(&again, "portSpin")->value(), int(m_server->serverPort()));
+    QCOMPARE(child<QLineEdit>(&again, "nickEdit")->text(), QStringLiteral("alice"));
+    QCOMPARE(child<QComboBox>(&again, "hostCombo")->count(), 1);
+}
+
+QTEST_MAIN(tst_ClientWindow)
+#include "tst_clientwindow.moc"
