@@ -38,7 +38,7 @@ case "$what" in
   client)
     exec "$client" "$@" ;;
   -h|--help|help)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     echo "run.sh: unknown mode '$what' (try: server, headless, client)" >&2
     exit 2 ;;

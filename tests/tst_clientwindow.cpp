@@ -4,9 +4,11 @@
 #include "connectdialog.h"
 #include "conversationview.h"
 #include "mainwindow.h"
+#include "messagemodel.h"
 #include "testclient.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -53,9 +55,11 @@ private Q_SLOTS:
     void htmlIsShownLiterally();
     void linksAreClickableOnlyWhenSafe_data();
     void linksAreClickableOnlyWhenSafe();
+    void clickingALinkReportsIt();
     void counterWarnsNearTheLimit();
     void doubleClickStartsPrivateMessage();
     void findInConversation();
+    void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
     void connectDialogConnectsAndRemembers();
 
@@ -177,6 +181,33 @@ void tst_ClientWindow::linksAreClickableOnlyWhenSafe()
     QVERIFY(!ConversationView::isSafeLink(QUrl(QStringLiteral("file:///etc/passwd"))));
 }
 
+void tst_ClientWindow::clickingALinkReportsIt()
+{
+    MessageModel model;
+    ConversationView view;
+    view.setModel(&model);
+    view.resize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    ChatEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.nick = QStringLiteral("bob");
+    entry.text = QStringLiteral("docs at https://example.com/guide and nothing else");
+    model.append(entry);
+    const QString text = view.toPlainText();
+    QTextCursor cursor(view.document());
+    cursor.setPosition(int(text.indexOf(QStringLiteral("example.com"))));
+    const QRect onLink = view.cursorRect(cursor);
+    QSignalSpy activated(&view, &ConversationView::linkActivated);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, onLink.center() + QPoint(3, 0));
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.constFirst().at(0).toUrl(), QUrl(QStringLiteral("https://example.com/guide")));
+    // Plain text next to it is not a link.
+    cursor.setPosition(int(text.indexOf(QStringLiteral("nothing"))));
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.cursorRect(cursor).center() + QPoint(3, 0));
+    QCOMPARE(activated.count(), 1);
+}
+
 void tst_ClientWindow::counterWarnsNearTheLimit()
 {
     QVERIFY(openWindow());
@@ -234,6 +265,36 @@ void tst_ClientWindow::findInConversation()
     QTest::keyClicks(find, QStringLiteral("haystack"));
     QTest::keyClick(find, Qt::Key_Return);
     QCOMPARE(child<QLabel>(m_window.get(), "findStatus")->text(), QStringLiteral("Not found"));
+}
+
+void tst_ClientWindow::unreadCountAndMarkerWhileAway()
+{
+    QVERIFY(openWindow());
+    QApplication::setActiveWindow(m_window.get());
+    QTRY_VERIFY(m_window->isActiveWindow());
+    QWidget elsewhere;
+    elsewhere.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&elsewhere));
+    QApplication::setActiveWindow(&elsewhere);
+    QTRY_VERIFY(!m_window->isActiveWindow());
+
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("one");
+    bob.sendLine("two");
+    QTRY_VERIFY2(m_window->windowTitle().startsWith(QStringLiteral("(2) ")),
+                 qPrintable(m_window->windowTitle()));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    const QString text = conversation->toPlainText();
+    QVERIFY(text.indexOf(QStringLiteral("new messages")) < text.indexOf(QStringLiteral("one")));
+    QVERIFY(text.indexOf(QStringLiteral("new messages")) > text.indexOf(QStringLiteral("Connected to")));
+
+    QApplication::setActiveWindow(m_window.get());
+    QTRY_VERIFY(!m_window->windowTitle().startsWith(u'('));
+    // The marker stays until the user looks away again.
+    QVERIFY(conversation->toPlainText().contains(QStringLiteral("new messages")));
+    QApplication::setActiveWindow(&elsewhere);
+    QTRY_VERIFY(!conversation->toPlainText().contains(QStringLiteral("new messages")));
 }
 
 void tst_ClientWindow::connectDialogExplainsFailure()

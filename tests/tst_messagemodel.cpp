@@ -65,6 +65,15 @@ void tst_MessageModel::keepsOnlyTheNewest()
     QCOMPARE(model.rowCount(), 10);
     QCOMPARE(model.entry(0).text, QStringLiteral("240"));
     QCOMPARE(MessageModel::defaultCapacity, 10000);
+
+    // A batch larger than the capacity keeps its newest entries.
+    QList<ChatEntry> batch;
+    for (int i = 0; i < 25; ++i)
+        batch.append(entry(ChatEntry::Kind::Message, QStringLiteral("batch %1").arg(i)));
+    model.append(batch);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(model.entry(0).text, QStringLiteral("batch 15"));
+    QCOMPARE(model.entry(9).text, QStringLiteral("batch 24"));
 }
 
 void tst_MessageModel::unreadCountsConversationFromOthers()

@@ -117,8 +117,11 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
                           .arg(m_connection->port())
                           .arg(welcome.nick));
     }
+    QList<ChatEntry> history;
+    history.reserve(welcome.history.size());
     for (const ChatMessage &message : welcome.history)
-        addMessage(message);
+        history.append(messageEntry(message));
+    m_messages->append(history);
 }
 
 void ChatClient::onEvent(const ServerEvent &event)
@@ -128,7 +131,7 @@ void ChatClient::onEvent(const ServerEvent &event)
     const QString me = m_connection->nick();
     switch (event.type) {
     case ServerEvent::Type::Message:
-        addMessage(event.message);
+        m_messages->append(messageEntry(event.message));
         return;
     case ServerEvent::Type::Private:
         entry.kind = ChatEntry::Kind::Private;
@@ -177,7 +180,7 @@ void ChatClient::onEvent(const ServerEvent &event)
     m_messages->append(entry);
 }
 
-void ChatClient::addMessage(const ChatMessage &message)
+ChatEntry ChatClient::messageEntry(const ChatMessage &message)
 {
     ChatEntry entry;
     entry.kind =
@@ -189,9 +192,9 @@ void ChatClient::addMessage(const ChatMessage &message)
     const QString me = m_connection->nick();
     entry.own = message.from == me;
     entry.mentionsMe = !entry.own && mentions(message.text, me);
-    m_messages->append(entry);
     if (entry.mentionsMe)
         Q_EMIT attentionWanted(tr("%1 mentioned you").arg(message.from), message.text);
+    return entry;
 }
 
 void ChatClient::addStatus(const QString &text)

@@ -41,7 +41,8 @@ Q_SIGNALS:
 private:
     void onWelcomed(const ServerEvent &welcome, bool resumed);
     void onEvent(const ServerEvent &event);
-    void addMessage(const ChatMessage &message);
+    // The entry for a message, asking for attention when it mentions the user.
+    ChatEntry messageEntry(const ChatMessage &message);
     void addStatus(const QString &text);
     void addError(const QString &text);
 

@@ -3,7 +3,6 @@
 #include "messagemodel.h"
 #include "nickcolor.h"
 
-#include <QDesktopServices>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -31,15 +30,15 @@ QColor mix(const QColor &a, const QColor &b, qreal amountOfB)
 
 } // namespace
 
-ConversationView::ConversationView(QWidget *parent) : QTextBrowser(parent)
+ConversationView::ConversationView(QWidget *parent) : QPlainTextEdit(parent)
 {
-    setOpenLinks(false);
-    setOpenExternalLinks(false);
+    setReadOnly(true);
     setUndoRedoEnabled(false);
+    setCenterOnScroll(false);
+    viewport()->setMouseTracking(true);
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard |
                             Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     document()->setDocumentMargin(8);
-    connect(this, &QTextBrowser::anchorClicked, this, &ConversationView::openLink);
 }
 
 void ConversationView::setModel(MessageModel *model)
@@ -67,12 +66,6 @@ bool ConversationView::isSafeLink(const QUrl &url)
     return url.isValid() && (scheme == u"http" || scheme == u"https" || scheme == u"mailto");
 }
 
-void ConversationView::openLink(const QUrl &url)
-{
-    if (isSafeLink(url))
-        QDesktopServices::openUrl(url);
-}
-
 QVariant ConversationView::loadResource(int, const QUrl &)
 {
     // Nothing in a conversation is ever fetched: no images, no style sheets, no files.
@@ -81,10 +74,46 @@ QVariant ConversationView::loadResource(int, const QUrl &)
 
 void ConversationView::changeEvent(QEvent *event)
 {
-    QTextBrowser::changeEvent(event);
+    QPlainTextEdit::changeEvent(event);
     // Nick colours and tints depend on the palette (light or dark).
     if (event->type() == QEvent::PaletteChange && m_model)
         rebuild();
+}
+
+QString ConversationView::linkAt(const QPoint &position) const
+{
+    const QTextCursor cursor = cursorForPosition(position);
+    // The format at a cursor is that of the character before it; the one under the pointer
+    // is after it unless the pointer is on the left half of its glyph.
+    QTextCursor next = cursor;
+    next.movePosition(QTextCursor::NextCharacter);
+    for (const QTextCursor &candidate : { cursor, next }) {
+        const QTextCharFormat format = candidate.charFormat();
+        if (format.isAnchor() && !format.anchorHref().isEmpty()) {
+            const QRect glyph = cursorRect(candidate);
+            if (std::abs(glyph.center().y() - position.y()) <= glyph.height())
+                return format.anchorHref();
+        }
+    }
+    return QString();
+}
+
+void ConversationView::mouseMoveEvent(QMouseEvent *event)
+{
+    QPlainTextEdit::mouseMoveEvent(event);
+    viewport()->setCursor(linkAt(event->position().toPoint()).isEmpty() ? Qt::IBeamCursor
+                                                                        : Qt::PointingHandCursor);
+}
+
+void ConversationView::mouseReleaseEvent(QMouseEvent *event)
+{
+    QPlainTextEdit::mouseReleaseEvent(event);
+    // A click, not the end of a selection.
+    if (event->button() == Qt::LeftButton && !textCursor().hasSelection()) {
+        const QUrl link(linkAt(event->position().toPoint()));
+        if (isSafeLink(link))
+            Q_EMIT linkActivated(link);
+    }
 }
 
 void ConversationView::rebuild()
@@ -101,20 +130,23 @@ void ConversationView::appendRows(int first, int last)
     // Follow the conversation only if the user is not reading further up.
     const bool atBottom = bar->value() >= bar->maximum() - 4;
     const int firstUnread = m_model->firstUnreadRow();
+    // One edit for the whole batch: the document lays out once, not once per fragment.
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.beginEditBlock();
     for (int row = first; row <= last; ++row)
-        appendEntry(m_model->entry(row), row == firstUnread);
+        appendEntry(cursor, m_model->entry(row), row == firstUnread);
+    cursor.endEditBlock();
     if (atBottom)
         bar->setValue(bar->maximum());
 }
 
-void ConversationView::appendEntry(const ChatEntry &entry, bool firstUnread)
+void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread)
 {
     const QPalette pal = palette();
     const QColor base = pal.color(QPalette::Base);
     const QColor text = pal.color(QPalette::Text);
     const QColor subdued = mix(text, base, 0.45);
-    QTextCursor cursor(document());
-    cursor.movePosition(QTextCursor::End);
 
     const auto startBlock = [&](const QTextBlockFormat &format, int state) {
         if (document()->isEmpty())

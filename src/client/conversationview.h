@@ -3,7 +3,8 @@
 #include "chatentry.h"
 
 #include <QDate>
-#include <QTextBrowser>
+#include <QPlainTextEdit>
+#include <QTextCursor>
 
 class MessageModel;
 
@@ -12,7 +13,7 @@ class MessageModel;
 // clickable links, and a marker where the user stopped reading. Text is inserted as text,
 // never parsed as markup, so whatever someone types is shown literally and nothing is ever
 // loaded from anywhere.
-class ConversationView : public QTextBrowser
+class ConversationView : public QPlainTextEdit
 {
     Q_OBJECT
 
@@ -25,19 +26,25 @@ public:
     // there is none.
     bool findText(const QString &text, bool backward);
 
-    // Links the view opens on a click: http, https and mailto.
+    // Links that may be opened: http, https and mailto.
     static bool isSafeLink(const QUrl &url);
+
+Q_SIGNALS:
+    // A link in the conversation was clicked; only safe ones (isSafeLink) are reported.
+    void linkActivated(const QUrl &url);
 
 protected:
     QVariant loadResource(int type, const QUrl &name) override;
     void changeEvent(QEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     void rebuild();
     void appendRows(int first, int last);
-    void appendEntry(const ChatEntry &entry, bool firstUnread);
+    void appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread);
     void removeReadMarker();
-    void openLink(const QUrl &url);
+    QString linkAt(const QPoint &position) const;
 
     MessageModel *m_model = nullptr;
     QDate m_lastDate;

@@ -5,6 +5,7 @@
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -33,6 +34,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::sendInput);
     connect(m_ui->input, &QLineEdit::textChanged, this, &MainWindow::updateCounter);
     connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
+    connect(m_ui->conversation, &ConversationView::linkActivated, this,
+            [](const QUrl &url) { QDesktopServices::openUrl(url); });
     connect(client->users(), &UserListModel::countChanged, this,
             [this](int count) { m_ui->onlineLabel->setText(tr("Online (%1)").arg(count)); });
     connect(client->messages(), &MessageModel::unreadCountChanged, this, [this] {

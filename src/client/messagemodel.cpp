@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 MessageModel::MessageModel(QObject *parent) : QAbstractListModel(parent) { }
 
 int MessageModel::rowCount(const QModelIndex &parent) const
@@ -59,18 +61,31 @@ QHash<int, QByteArray> MessageModel::roleNames() const
 
 void MessageModel::append(const ChatEntry &entry)
 {
-    if (m_capacity > 0 && int(m_entries.size()) >= m_capacity) {
-        beginRemoveRows(QModelIndex(), 0, 0);
-        m_entries.pop_front();
+    append(QList<ChatEntry>{ entry });
+}
+
+void MessageModel::append(const QList<ChatEntry> &entries)
+{
+    if (entries.isEmpty())
+        return;
+    // Only the newest capacity() entries of the batch can stay.
+    const qsizetype skip = qMax<qsizetype>(0, entries.size() - m_capacity);
+    const int adding = int(entries.size() - skip);
+    const int excess = int(m_entries.size()) + adding - m_capacity;
+    if (excess > 0) {
+        beginRemoveRows(QModelIndex(), 0, excess - 1);
+        m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
         endRemoveRows();
     }
-    const int row = int(m_entries.size());
-    beginInsertRows(QModelIndex(), row, row);
-    m_entries.push_back(entry);
-    ++m_appended;
+    const int first = int(m_entries.size());
+    beginInsertRows(QModelIndex(), first, first + adding - 1);
+    m_entries.insert(m_entries.end(), entries.begin() + skip, entries.end());
+    m_appended += quint64(entries.size());
     endInsertRows();
-    if (entry.isConversation() && !entry.own) {
-        ++m_unread;
+    const auto unread = std::count_if(entries.begin(), entries.end(),
+                                      [](const ChatEntry &e) { return e.isConversation() && !e.own; });
+    if (unread > 0) {
+        m_unread += int(unread);
         Q_EMIT unreadCountChanged(m_unread);
     }
 }

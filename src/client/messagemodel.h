@@ -35,6 +35,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void append(const ChatEntry &entry);
+    // Several at once (a replayed history): one insertion for the views.
+    void append(const QList<ChatEntry> &entries);
     void clear();
     const ChatEntry &entry(int row) const { return m_entries.at(size_t(row)); }
 
