@@ -55,6 +55,7 @@ private Q_SLOTS:
     void failures_data();
     void failures();
     void refusedPort();
+    void unknownHost();
     void wrongProtocol();
     void silentServerIsNoticed();
     void modelsPassTheTester();
@@ -350,6 +351,21 @@ void tst_ChatClient::refusedPort()
     QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::Refused);
     QVERIFY(failed.constFirst().at(1).toString().contains(
             QStringLiteral("Check that the server is running")));
+}
+
+void tst_ChatClient::unknownHost()
+{
+    // .invalid never resolves (RFC 2606).
+    ChatClient client;
+    QSignalSpy failed(client.connection(), &ChatConnection::connectFailed);
+    client.connection()->connectToServer(QStringLiteral("no-such-host.invalid"), 6666,
+                                         QStringLiteral("alice"));
+    QVERIFY(failed.wait(15000));
+    const auto failure = failed.constFirst().at(0).value<ChatConnection::Failure>();
+    if (failure == ChatConnection::Failure::TimedOut)
+        QSKIP("this machine's resolver does not answer");
+    QCOMPARE(failure, ChatConnection::Failure::HostNotFound);
+    QVERIFY(failed.constFirst().at(1).toString().contains(QStringLiteral("could not be found")));
 }
 
 void tst_ChatClient::wrongProtocol()
