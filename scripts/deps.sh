@@ -11,8 +11,8 @@ packages=(
   libqt6sql6-sqlite libgl-dev
   # Qt's own translations, fonts for Latin and Chinese text, running windows without a screen
   qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei xvfb xauth
-  # checking the desktop launcher
-  desktop-file-utils
+  # checking the desktop launchers; building the .deb (dpkg-shlibdeps)
+  desktop-file-utils dpkg-dev
   # used by tests and scripts
   python3 procps netcat-openbsd
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/screenshots/ on a virtual display: the connect dialog, and a conversation
-# of three people seen in English and in Simplified Chinese. Needs a screenshot tool with
+# Regenerates docs/screenshots/ on a virtual display: the connect dialog, a conversation of
+# three people seen in English and in Simplified Chinese, and the server's admin window. Needs a screenshot tool with
 # the interface of the workplace's screenshot.sh (SCREENSHOT_TOOL, default
 # ../shared/tools/screenshot.sh) and a build (./scripts/build.sh).
 set -euo pipefail
@@ -37,4 +37,10 @@ python3 scripts/demo_chat.py 16703 张伟 12 &
 sleep 2
 XDG_CONFIG_HOME=$config/zh LANG=zh_CN.UTF-8 "$tool" -w 5 -c \
   "$out/conversation-zh_CN.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16703 --nick 张伟
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
+# The admin window with a few clients connected.
+XDG_CONFIG_HOME=$config/server "$tool" -s 1100x720 -w 4 -c -a 'python3 scripts/demo_room.py 16704 15 & sleep 1' \
+  "$out/admin-window.png" -- "$build/src/server/groupchat-server" --port 16704 --name "team chat"
 echo "screenshots in $out"

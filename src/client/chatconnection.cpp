@@ -202,9 +202,12 @@ void ChatConnection::handleLine(QByteArrayView line)
         return;
     if (m_state == State::Handshaking) {
         if (!line.startsWith('{')) {
-            // The plain greeting the server sends before it knows our dialect, except for this:
+            // The plain greeting the server sends before it knows our dialect, except for a
+            // refusal ("! server full", "! you are banned from this server").
             if (line.trimmed() == "! server full")
                 fail(Failure::ServerFull, QString());
+            else if (line.startsWith("! "))
+                fail(Failure::Other, QString::fromUtf8(line.sliced(2)).trimmed());
             return;
         }
         const ServerEvent event = JsonProtocol::decodeEvent(line);

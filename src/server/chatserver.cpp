@@ -69,7 +69,81 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
 {
     if (m_stopping || m_server->isListening())
         return false;
-    return m_server->listen(address, port);
+    if (!m_server->listen(address, port)) {
+        qCCritical(lcServer, "cannot listen on %s port %u: %s", qPrintable(describeAddress(address)), port,
+                   qPrintable(m_server->errorString()));
+        return false;
+    }
+    qCInfo(lcServer, "listening on %s port %u", qPrintable(describeAddress(address)), m_server->serverPort());
+    m_listeningSince = QDateTime::currentDateTimeUtc();
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+QString ChatServer::describeAddress(const QHostAddress &address)
+{
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv6)
+        return QStringLiteral("every IPv4 and IPv6 address");
+    if (address == QHostAddress::AnyIPv4)
+        return QStringLiteral("every IPv4 address");
+    return address.toString();
+}
+
+bool ChatServer::setLimits(const ChatLimits &limits)
+{
+    if (m_stopping || m_server->isListening() || !m_clients.isEmpty())
+        return false;
+    m_limits = limits;
+    m_history.setCapacity(qMax(limits.historyKeep, limits.historyLines));
+    return true;
+}
+
+void ChatServer::kick(ClientSession *client, const QString &reason)
+{
+    if (!m_clients.contains(client) || client->isClosing())
+        return;
+    const QString why =
+            reason.isEmpty() ? QStringLiteral("no reason given") : reason.left(ChatLimits::maxReasonLength);
+    qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
+           qPrintable(why));
+    client->sendError(QStringLiteral("kicked"), QStringLiteral("you were kicked by the admin: %1").arg(why));
+    client->close(u"kicked: " + why);
+}
+
+bool ChatServer::isBanned(const QHostAddress &address) const
+{
+    return m_bans.contains(ClientSession::plainAddress(address));
+}
+
+void ChatServer::ban(const QHostAddress &address)
+{
+    const QHostAddress plain = ClientSession::plainAddress(address);
+    if (plain.isNull() || m_bans.contains(plain))
+        return;
+    m_bans.append(plain);
+    qCInfo(lcServer, "banned %s", qPrintable(plain.toString()));
+    for (ClientSession *client : std::as_const(m_clients)) {
+        if (client->peerAddress() == plain)
+            kick(client, QStringLiteral("banned"));
+    }
+}
+
+void ChatServer::unban(const QHostAddress &address)
+{
+    if (m_bans.removeAll(ClientSession::plainAddress(address)) > 0)
+        qCInfo(lcServer, "lifted the ban on %s", qPrintable(address.toString()));
+}
+
+void ChatServer::sendAdminNotice(const QString &text)
+{
+    const QString clean = PlainProtocol::removeControls(text).trimmed().left(m_limits.maxLineBytes / 2);
+    if (clean.isEmpty())
+        return;
+    qCInfo(lcServer, "admin notice: %s", qPrintable(clean));
+    ServerEvent notice = makeEvent(ServerEvent::Type::Notice);
+    notice.from = QStringLiteral("admin");
+    notice.text = clean;
+    broadcast(notice);
 }
 
 bool ChatServer::isListening() const
@@ -102,7 +176,11 @@ void ChatServer::stop()
     if (m_stopping)
         return;
     m_stopping = true;
-    m_server->close();
+    if (m_server->isListening()) {
+        m_server->close();
+        m_listeningSince = QDateTime();
+        Q_EMIT listeningChanged(false);
+    }
     qCInfo(lcServer, "stopping: telling %d client(s)", clientCount());
     if (m_clients.isEmpty()) {
         QMetaObject::invokeMethod(this, &ChatServer::finishStop, Qt::QueuedConnection);
@@ -130,6 +208,8 @@ void ChatServer::acceptConnections()
         if (m_stopping) {
             socket->abort();
             socket->deleteLater();
+        } else if (isBanned(socket->peerAddress())) {
+            refuse(socket, QStringLiteral("you are banned from this server"));
         } else if (clientCount() >= m_limits.maxClients) {
             refuse(socket, QStringLiteral("server full"));
         } else {
@@ -140,9 +220,15 @@ void ChatServer::acceptConnections()
 
 void ChatServer::refuse(QTcpSocket *socket, const QString &why)
 {
-    qCWarning(lcServer, "refused %s:%u: %s", qPrintable(socket->peerAddress().toString()), socket->peerPort(),
+    qCWarning(lcServer, "refused %s:%u: %s",
+              qPrintable(ClientSession::plainAddress(socket->peerAddress()).toString()), socket->peerPort(),
               qPrintable(why));
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    // A peer that never reads must not keep the socket alive.
+    QTimer::singleShot(ChatLimits::shutdownGraceMs, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
     socket->write(PlainProtocol::errorLine(why));
     socket->disconnectFromHost();
 }
@@ -224,6 +310,8 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         return;
     }
     // A plain client's first line makes it a member of the room before the line counts.
+    if (!client->isAnnounced())
+        Q_EMIT clientModeChanged(client);
     announce(client);
     switch (command.type) {
     case Type::Say:
@@ -324,6 +412,7 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
         }
     }
     qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
+    Q_EMIT clientModeChanged(client);
     client->setToken(newToken());
     sendWelcome(client, hello);
     announce(client);

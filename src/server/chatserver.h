@@ -37,6 +37,8 @@ public:
     QHostAddress serverAddress() const;
     quint16 serverPort() const;
     QString errorString() const;
+    // "every IPv4 and IPv6 address", "every IPv4 address" or the address, for people.
+    static QString describeAddress(const QHostAddress &address);
 
     // Tells every client the server is shutting down, flushes what is queued for at most
     // ChatLimits::shutdownGraceMs, closes every connection and the listening socket, then
@@ -45,12 +47,28 @@ public:
     bool isStopping() const { return m_stopping; }
 
     const ChatLimits &limits() const { return m_limits; }
+    // New limits take effect when the server next listens; only while it is stopped.
+    bool setLimits(const ChatLimits &limits);
     int clientCount() const { return int(m_clients.size()); }
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
     // The newest message id assigned (0 before the first message).
     quint64 lastMessageId() const { return m_nextMessageId - 1; }
+    // When the server last started listening (invalid while stopped).
+    QDateTime listeningSince() const { return m_listeningSince; }
+
+    // The admin's tools. A kicked client is told why and disconnected; the room sees it leave
+    // with "kicked: reason".
+    void kick(ClientSession *client, const QString &reason);
+    // Disconnects every client from address and refuses it until unbanned (or the process
+    // ends).
+    void ban(const QHostAddress &address);
+    void unban(const QHostAddress &address);
+    QList<QHostAddress> bans() const { return m_bans; }
+    bool isBanned(const QHostAddress &address) const;
+    // A notice from the admin to everyone.
+    void sendAdminNotice(const QString &text);
 
 Q_SIGNALS:
     // A connection was accepted; the room does not know it yet.
@@ -60,8 +78,11 @@ Q_SIGNALS:
     // The connection is gone; client is deleted once control returns to the event loop.
     void clientDisconnected(ClientSession *client, const QString &reason);
     void nickChanged(ClientSession *client, const QString &oldNick);
+    // Its dialect became known (plain or JSON).
+    void clientModeChanged(ClientSession *client);
     void messagePosted(const ChatMessage &message);
     void stopped();
+    void listeningChanged(bool listening);
 
 private:
     void acceptConnections();
@@ -91,6 +112,8 @@ private:
     QTcpServer *m_server;
     MessageHistory m_history;
     QList<ClientSession *> m_clients;
+    QList<QHostAddress> m_bans;
+    QDateTime m_listeningSince;
     QHash<QString, ClientSession *> m_byNickKey; // NickRules::key(nick) -> client
     QTimer m_shutdownTimer;
     quint64 m_nextClientId = 1;

@@ -6,18 +6,6 @@
 #include <QTcpSocket>
 #include <QTimerEvent>
 
-namespace {
-
-// Dual-stack listening reports IPv4 peers as ::ffff:a.b.c.d; people know them as a.b.c.d.
-QHostAddress plainAddress(const QHostAddress &address)
-{
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4) : address;
-}
-
-} // namespace
-
 ClientSession::ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, QObject *parent)
     : QObject(parent),
       m_socket(socket),
@@ -41,6 +29,13 @@ ClientSession::ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &l
     // A timer of the object itself, not a QTimer: thousands of idle sessions should not
     // each carry one.
     m_announceTimer = startTimer(ChatLimits::announceDelayMs);
+}
+
+QHostAddress ClientSession::plainAddress(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : address;
 }
 
 QString ClientSession::peer() const

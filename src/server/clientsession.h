@@ -47,6 +47,9 @@ public:
     // A session replaced by its own owner's new connection leaves without a word to the room.
     bool isReplaced() const { return m_replaced; }
 
+    // Dual-stack listening reports IPv4 peers as ::ffff:a.b.c.d; people know them as a.b.c.d.
+    static QHostAddress plainAddress(const QHostAddress &address);
+
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
     // "192.0.2.1:5000" or "[2001:db8::1]:5000", for logs and the admin window.

@@ -1,137 +1,170 @@
-// groupchat-server: parses the command line and runs ChatServer until it is told to stop.
+// groupchat-server: the admin window, or with --headless (or without a display) the same
+// server with no window at all. Chooses QApplication or QCoreApplication before either
+// exists, so the headless server never loads a widget or platform plugin.
+#include "adminwindow.h"
 #include "chatserver.h"
 #include "consoleinput.h"
+#include "logcollector.h"
+#include "serverconfig.h"
 #include "serverlog.h"
 #include "unixsignalwatcher.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
-#include <QCoreApplication>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QSettings>
+#include <QTranslator>
 
 #include <csignal>
 #include <cstdio>
-#include <optional>
+#include <cstring>
 
 namespace {
 
-struct ServerOptions
+void setApplicationNames()
 {
-    ChatLimits limits;
-    QString name;
-    QHostAddress address = QHostAddress::Any;
-    quint16 port = 6666;
+    QCoreApplication::setApplicationName(QStringLiteral("groupchat-server"));
+    QCoreApplication::setOrganizationName(QStringLiteral("groupchat"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GROUPCHAT_VERSION));
+}
+
+// The saved settings with this run's options on top. Prints why and exits 2 when an option
+// is not acceptable.
+struct Startup
+{
+    QCommandLineParser parser;
+    QStringList overridden;
+
+    explicit Startup(const QCoreApplication &app)
+    {
+        parser.setApplicationDescription(
+                QStringLiteral("A group chat server. Anyone can join with the desktop client, or with\n"
+                               "nc HOST PORT, telnet or any program that sends lines of text.\n"
+                               "Without --headless it opens its admin window (with a display, or with\n"
+                               "-platform offscreen); options override the window's saved settings."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOption({ QStringLiteral("headless"),
+                           QStringLiteral("Run without any window, logging to the terminal.") });
+        ServerConfig::addOptions(parser);
+        parser.process(app);
+        if (!parser.positionalArguments().isEmpty())
+            exitWith(QStringLiteral("unexpected argument %1 (see --help)")
+                             .arg(parser.positionalArguments().constFirst()));
+        QString error;
+        ServerConfig probe;
+        if (!probe.applyOptions(parser, &overridden, &error))
+            exitWith(error);
+    }
+
+    ServerConfig config() const
+    {
+        QSettings settings;
+        ServerConfig config = ServerConfig::load(settings);
+        QString error;
+        config.applyOptions(parser, nullptr, &error);
+        return config;
+    }
+
+    [[noreturn]] static void exitWith(const QString &error)
+    {
+        std::fprintf(stderr, "groupchat-server: %s\n", qPrintable(error));
+        std::exit(2);
+    }
 };
 
-// Reads a whole number option within [minimum, maximum]; prints why and returns nothing when
-// it is not one.
-template<typename T>
-std::optional<T> numberOption(const QCommandLineParser &parser, const QString &name, qint64 minimum,
-                              qint64 maximum, T fallback)
+bool argumentGiven(int argc, char **argv, const char *name)
 {
-    if (!parser.isSet(name))
-        return fallback;
-    bool ok = false;
-    const qint64 value = parser.value(name).toLongLong(&ok);
-    if (!ok || value < minimum || value > maximum) {
-        std::fprintf(stderr, "groupchat-server: --%s must be a number from %lld to %lld\n", qPrintable(name),
-                     qlonglong(minimum), qlonglong(maximum));
-        return std::nullopt;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], name) == 0)
+            return true;
     }
-    return T(value);
+    return false;
 }
 
-std::optional<ServerOptions> parseOptions(const QCoreApplication &app)
+// Without a display QApplication cannot start; the server still can.
+bool hasDisplay(int argc, char **argv)
 {
-    const ChatLimits defaults;
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-            QStringLiteral("A group chat server. Anyone can join with the desktop client, or with\n"
-                           "nc HOST PORT, telnet or any program that sends lines of text."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addOptions({
-            { QStringLiteral("headless"),
-              QStringLiteral("Run without any window, logging to the terminal.") },
-            { { QStringLiteral("p"), QStringLiteral("port") },
-              QStringLiteral("Listen on <port> (default 6666; 0 picks a free one)."),
-              QStringLiteral("port") },
-            { { QStringLiteral("b"), QStringLiteral("bind") },
-              QStringLiteral("Listen on <address> only (default: every IPv4 and IPv6 address)."),
-              QStringLiteral("address") },
-            { QStringLiteral("history"),
-              QStringLiteral("Replay the last <n> messages to a client that connects (default %1).")
-                      .arg(defaults.historyLines),
-              QStringLiteral("n") },
-            { QStringLiteral("history-keep"),
-              QStringLiteral("Hold the last <n> messages for clients that come back and ask for what they "
-                             "missed (default %1).")
-                      .arg(defaults.historyKeep),
-              QStringLiteral("n") },
-            { QStringLiteral("name"),
-              QStringLiteral(
-                      "The server name shown in the desktop client (default: groupchat on <host name>)."),
-              QStringLiteral("name") },
-            { QStringLiteral("max-line"),
-              QStringLiteral("Refuse lines longer than <bytes> (default %1).").arg(defaults.maxLineBytes),
-              QStringLiteral("bytes") },
-            { QStringLiteral("max-sendq"),
-              QStringLiteral("Disconnect a client with more than <bytes> waiting to be sent to it "
-                             "(default %1).")
-                      .arg(defaults.maxSendQueueBytes),
-              QStringLiteral("bytes") },
-            { QStringLiteral("max-clients"),
-              QStringLiteral("Serve at most <n> clients at once (default %1).").arg(defaults.maxClients),
-              QStringLiteral("n") },
+    return argumentGiven(argc, argv, "-platform") || argumentGiven(argc, argv, "--platform") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+int runHeadless(int argc, char **argv, bool noDisplay)
+{
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    const Startup startup(app);
+    const ServerConfig config = startup.config();
+    if (noDisplay)
+        qCInfo(lcServer, "no display: running without a window (--headless says so)");
+
+    ChatServer server(config.limits);
+    server.setServerName(config.effectiveName());
+    if (!server.listen(config.address, config.port))
+        return 1;
+    const bool everywhere = ChatServer::describeAddress(config.address) != config.address.toString();
+    qCInfo(lcServer, "clients connect to %s (try: nc %s %u)",
+           qPrintable(config.reachableAt(server.serverPort()).join(QStringLiteral("  "))),
+           qPrintable(everywhere ? QStringLiteral("127.0.0.1") : config.address.toString()),
+           server.serverPort());
+
+    QObject::connect(&server, &ChatServer::stopped, &app, &QCoreApplication::quit);
+    UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server, [&server](int number) {
+        qCInfo(lcServer, "received %s, shutting down", strsignal(number));
+        server.stop();
     });
-    parser.process(app);
-    if (!parser.positionalArguments().isEmpty()) {
-        std::fprintf(stderr, "groupchat-server: unexpected argument %s (see --help)\n",
-                     qPrintable(parser.positionalArguments().constFirst()));
-        return std::nullopt;
+    if (ConsoleInput::isInteractive()) {
+        auto *console = new ConsoleInput(&app);
+        QObject::connect(console, &ConsoleInput::lineEntered, &server, [&server](const QString &line) {
+            if (line == QLatin1String("quit"))
+                server.stop();
+            else if (!line.isEmpty())
+                qCInfo(lcServer, "type quit to stop the server");
+        });
+        qCInfo(lcServer, "type quit here or press Ctrl+C to stop");
     }
-
-    ServerOptions options;
-    if (parser.isSet(QStringLiteral("bind"))) {
-        if (!options.address.setAddress(parser.value(QStringLiteral("bind")))) {
-            std::fprintf(stderr, "groupchat-server: --bind needs an IP address, not %s\n",
-                         qPrintable(parser.value(QStringLiteral("bind"))));
-            return std::nullopt;
-        }
-    }
-    const auto port = numberOption<quint16>(parser, QStringLiteral("port"), 0, 65535, options.port);
-    const auto history =
-            numberOption<int>(parser, QStringLiteral("history"), 0, 100000, defaults.historyLines);
-    const auto historyKeep =
-            numberOption<int>(parser, QStringLiteral("history-keep"), 0, 10000000, defaults.historyKeep);
-    const auto maxLine =
-            numberOption<qsizetype>(parser, QStringLiteral("max-line"), 16, 1 << 20, defaults.maxLineBytes);
-    const auto maxSendq = numberOption<qint64>(parser, QStringLiteral("max-sendq"), 4096, qint64(1) << 32,
-                                               defaults.maxSendQueueBytes);
-    const auto maxClients =
-            numberOption<int>(parser, QStringLiteral("max-clients"), 1, 1000000, defaults.maxClients);
-    if (!port || !history || !historyKeep || !maxLine || !maxSendq || !maxClients)
-        return std::nullopt;
-    options.port = *port;
-    options.limits.historyLines = *history;
-    options.limits.historyKeep = *historyKeep;
-    options.name = parser.value(QStringLiteral("name")).left(100);
-    options.limits.maxLineBytes = *maxLine;
-    options.limits.maxSendQueueBytes = *maxSendq;
-    options.limits.maxClients = *maxClients;
-    return options;
+    return app.exec();
 }
 
-QString describeListening(const ChatServer &server)
+void installTranslations(QApplication &app)
 {
-    const QHostAddress address = server.serverAddress();
-    const QString port = QString::number(server.serverPort());
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv6)
-        return u"listening on port " + port + u" of every IPv4 and IPv6 address; try: nc 127.0.0.1 " + port;
-    if (address == QHostAddress::AnyIPv4)
-        return u"listening on port " + port + u" of every IPv4 address; try: nc 127.0.0.1 " + port;
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? u'[' + address.toString() + u']'
-                                 : address.toString();
-    return u"listening on " + host + u':' + port + u"; try: nc " + address.toString() + u' ' + port;
+    auto *ours = new QTranslator(&app);
+    if (ours->load(QLocale(), QStringLiteral("groupchat-server"), QStringLiteral("_"),
+                   QStringLiteral(":/i18n")))
+        QApplication::installTranslator(ours);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+int runAdminWindow(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    setApplicationNames();
+    QApplication::setApplicationDisplayName(QStringLiteral("groupchat server"));
+    QApplication::setDesktopFileName(QStringLiteral("groupchat-server"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat-server.png")));
+    installTranslations(app);
+    const Startup startup(app);
+
+    LogCollector log;
+    ChatServer server(startup.config().limits);
+    AdminWindow window(
+            &server, &log, [&startup] { return startup.config(); }, startup.overridden);
+    window.show();
+    window.startService();
+
+    // Closing the window ends the program, once the service has stopped.
+    UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &window, [&window](int number) {
+        qCInfo(lcServer, "received %s, shutting down", strsignal(number));
+        window.stopAndClose();
+    });
+    return app.exec();
 }
 
 } // namespace
@@ -144,42 +177,8 @@ int main(int argc, char *argv[])
     // A peer that vanishes must cost an error code, not the process.
     std::signal(SIGPIPE, SIG_IGN);
 
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("groupchat-server"));
-    QCoreApplication::setOrganizationName(QStringLiteral("groupchat"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(GROUPCHAT_VERSION));
-
-    const std::optional<ServerOptions> options = parseOptions(app);
-    if (!options)
-        return 2;
-
-    ChatServer server(options->limits);
-    if (!options->name.isEmpty())
-        server.setServerName(options->name);
-    if (!server.listen(options->address, options->port)) {
-        qCCritical(lcServer, "cannot listen on port %u: %s", options->port, qPrintable(server.errorString()));
-        return 1;
-    }
-    qCInfo(lcServer).noquote() << describeListening(server);
-
-    QObject::connect(&server, &ChatServer::stopped, &app, &QCoreApplication::quit);
-
-    UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server, [&server](int number) {
-        qCInfo(lcServer, "received %s, shutting down", strsignal(number));
-        server.stop();
-    });
-
-    if (ConsoleInput::isInteractive()) {
-        auto *console = new ConsoleInput(&app);
-        QObject::connect(console, &ConsoleInput::lineEntered, &server, [&server](const QString &line) {
-            if (line == QLatin1String("quit"))
-                server.stop();
-            else if (!line.isEmpty())
-                qCInfo(lcServer, "type quit to stop the server");
-        });
-        qCInfo(lcServer, "type quit here or press Ctrl+C to stop");
-    }
-
-    return app.exec();
+    const bool noDisplay = !hasDisplay(argc, argv);
+    if (argumentGiven(argc, argv, "--headless") || noDisplay)
+        return runHeadless(argc, argv, noDisplay && !argumentGiven(argc, argv, "--headless"));
+    return runAdminWindow(argc, argv);
 }

@@ -15,6 +15,15 @@ void MessageHistory::append(const ChatMessage &message)
     m_messages.push_back(message);
 }
 
+void MessageHistory::setCapacity(int capacity)
+{
+    m_capacity = qMax(0, capacity);
+    while (int(m_messages.size()) > m_capacity) {
+        m_lastDroppedId = m_messages.front().id;
+        m_messages.pop_front();
+    }
+}
+
 QList<ChatMessage> MessageHistory::recent(int count) const
 {
     const auto n = qBound(0, count, size());

@@ -22,6 +22,9 @@ public:
     // Whether every message after id is still held (none has been dropped for capacity).
     bool holdsEverythingAfter(quint64 id) const;
 
+    // Drops the oldest messages beyond a smaller capacity.
+    void setCapacity(int capacity);
+
     int size() const { return int(m_messages.size()); }
     int capacity() const { return m_capacity; }
 

@@ -1,0 +1,389 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AdminWindow</name>
+    <message>
+        <source>groupchat server</source>
+        <translation>groupchat 服务器</translation>
+    </message>
+    <message>
+        <source>Connected clients</source>
+        <translation>已连接的客户端</translation>
+    </message>
+    <message>
+        <source>Server log</source>
+        <translation>服务器日志</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>服务器(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Clients</source>
+        <translation>客户端(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>&amp;Start Service</source>
+        <translation>启动服务(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Listen for clients again</source>
+        <translation>重新开始接受客户端连接</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>S&amp;top Service</source>
+        <translation>停止服务(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Tell every client the server is shutting down, disconnect them and stop listening</source>
+        <translation>通知所有客户端服务器即将关闭，断开他们的连接并停止监听</translation>
+    </message>
+    <message>
+        <source>Ctrl+T</source>
+        <translation>Ctrl+T</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+,</source>
+        <translation>Ctrl+,</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Q</source>
+        <translation>Ctrl+Q</translation>
+    </message>
+    <message>
+        <source>&amp;Kick…</source>
+        <translation>踢出(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Disconnect the selected clients, telling them why</source>
+        <translation>断开所选客户端的连接，并告诉他们原因</translation>
+    </message>
+    <message>
+        <source>Del</source>
+        <translation>Del</translation>
+    </message>
+    <message>
+        <source>&amp;Ban Address…</source>
+        <translation>封禁地址(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Disconnect and refuse an address while the server runs</source>
+        <translation>在服务器运行期间断开并拒绝某个地址</translation>
+    </message>
+    <message>
+        <source>&amp;Lift Ban…</source>
+        <translation>解除封禁(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Send &amp;Notice…</source>
+        <translation>发送通知(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Send a notice to everyone</source>
+        <translation>向所有人发送通知</translation>
+    </message>
+    <message>
+        <source>Ctrl+M</source>
+        <translation>Ctrl+M</translation>
+    </message>
+    <message>
+        <source>&amp;About groupchat server</source>
+        <translation>关于 groupchat 服务器(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 &amp;Qt</translation>
+    </message>
+    <message>
+        <source>up %1 d %2 h</source>
+        <translation>已运行 %1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>up %1 h %2 min</source>
+        <translation>已运行 %1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>up %1 min %2 s</source>
+        <translation>已运行 %1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>Stop the server?</source>
+        <translation>停止服务器？</translation>
+    </message>
+    <message numerus="yes">
+        <source>The service is running with %n client(s) connected. Closing this window stops it: everyone is told the server is shutting down.</source>
+        <translation>
+            <numerusform>服务正在运行，有 %n 个客户端已连接。关闭此窗口会停止服务：所有人都会收到服务器即将关闭的通知。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stop and Close</source>
+        <translation>停止并关闭</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>踢出</translation>
+    </message>
+    <message>
+        <source>Disconnect %1? They see this reason:</source>
+        <translation>断开 %1 的连接？对方会看到这个原因：</translation>
+    </message>
+    <message>
+        <source>kicked by the admin</source>
+        <translation>被管理员踢出</translation>
+    </message>
+    <message>
+        <source>Ban Address</source>
+        <translation>封禁地址</translation>
+    </message>
+    <message>
+        <source>Disconnect every client from this address and refuse it while the server runs:</source>
+        <translation>断开来自此地址的所有客户端，并在服务器运行期间拒绝它：</translation>
+    </message>
+    <message>
+        <source>Not banned: “%1” is not an IP address.</source>
+        <translation>未封禁：“%1”不是 IP 地址。</translation>
+    </message>
+    <message>
+        <source>No address is banned.</source>
+        <translation>没有被封禁的地址。</translation>
+    </message>
+    <message>
+        <source>Lift Ban</source>
+        <translation>解除封禁</translation>
+    </message>
+    <message>
+        <source>Let this address connect again:</source>
+        <translation>允许此地址重新连接：</translation>
+    </message>
+    <message>
+        <source>Send Notice</source>
+        <translation>发送通知</translation>
+    </message>
+    <message>
+        <source>Tell everyone connected:</source>
+        <translation>告诉所有已连接的人：</translation>
+    </message>
+    <message>
+        <source>Settings saved; they apply the next time the service starts.</source>
+        <translation>设置已保存，将在下次启动服务时生效。</translation>
+    </message>
+    <message>
+        <source>About groupchat server</source>
+        <translation>关于 groupchat 服务器</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;groupchat server %1&lt;/h3&gt;&lt;p&gt;A small, fast group chat for teams and LANs.&lt;/p&gt;&lt;p&gt;Clients join with the groupchat desktop client, or with &lt;tt&gt;nc HOST PORT&lt;/tt&gt;.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;groupchat 服务器 %1&lt;/h3&gt;&lt;p&gt;一个小巧、快速的团队与局域网群聊工具。&lt;/p&gt;&lt;p&gt;客户端可以用 groupchat 桌面客户端加入，也可以用 &lt;tt&gt;nc 主机 端口&lt;/tt&gt;。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Listening on %1, port %2</source>
+        <translation>正在监听 %1，端口 %2</translation>
+    </message>
+    <message>
+        <source>Clients connect to: %1</source>
+        <translation>客户端连接地址：%1</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>The service is stopped: nobody can connect. Server › Start Service listens again.</source>
+        <translation>服务已停止：任何人都无法连接。使用“服务器 › 启动服务”重新开始监听。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation>
+            <numerusform>%n 个客户端</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>groupchat server — port %1</source>
+        <translation>groupchat 服务器 — 端口 %1</translation>
+    </message>
+    <message>
+        <source>groupchat server — stopped</source>
+        <translation>groupchat 服务器 — 已停止</translation>
+    </message>
+    <message>
+        <source>%1 msg/s</source>
+        <translation>%1 条/秒</translation>
+    </message>
+    <message>
+        <source>every IPv4 and IPv6 address</source>
+        <translation>所有 IPv4 和 IPv6 地址</translation>
+    </message>
+    <message>
+        <source>every IPv4 address</source>
+        <translation>所有 IPv4 地址</translation>
+    </message>
+</context>
+<context>
+    <name>ClientListModel</name>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>plain</source>
+        <translation>纯文本</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新连接</translation>
+    </message>
+    <message>
+        <source>plain: nc, telnet, scripts; JSON: the desktop client; new: nothing sent yet</source>
+        <translation>纯文本：nc、telnet、脚本；JSON：桌面客户端；新连接：还没有发送任何内容</translation>
+    </message>
+    <message>
+        <source>Messages this client sent to the room</source>
+        <translation>此客户端在聊天室发送的消息数</translation>
+    </message>
+    <message>
+        <source>Bytes the server sent to this client</source>
+        <translation>服务器发送给此客户端的字节数</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for this client to read them; past the limit it is disconnected</source>
+        <translation>等待此客户端读取的字节数；超过上限就会断开连接</translation>
+    </message>
+    <message>
+        <source>Nick</source>
+        <translation>昵称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>连接时间</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Sent to it</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Send queue</source>
+        <translation>发送队列</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Server Settings</source>
+        <translation>服务器设置</translation>
+    </message>
+    <message>
+        <source>Server &amp;name:</source>
+        <translation>服务器名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>groupchat on this computer</source>
+        <translation>本机上的 groupchat</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Listen on:</source>
+        <translation>监听地址(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>every IPv4 and IPv6 address</source>
+        <translation>所有 IPv4 和 IPv6 地址</translation>
+    </message>
+    <message>
+        <source>An IP address of this computer, or empty for all of them</source>
+        <translation>本机的某个 IP 地址，留空表示所有地址</translation>
+    </message>
+    <message>
+        <source>&amp;Most clients:</source>
+        <translation>最多客户端数(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;History for newcomers:</source>
+        <translation>新成员可见历史(&amp;H)：</translation>
+    </message>
+    <message>
+        <source> messages</source>
+        <translation> 条消息</translation>
+    </message>
+    <message>
+        <source>History &amp;kept:</source>
+        <translation>保留历史(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Held for desktop clients that reconnect and ask for what they missed</source>
+        <translation>为重新连接并请求错过消息的桌面客户端保留</translation>
+    </message>
+    <message>
+        <source>Longest &amp;line:</source>
+        <translation>最长行(&amp;L)：</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>&amp;Send queue per client:</source>
+        <translation>每个客户端的发送队列(&amp;S)：</translation>
+    </message>
+    <message>
+        <source> KiB</source>
+        <translation> KiB</translation>
+    </message>
+    <message>
+        <source>A client that falls this far behind is disconnected</source>
+        <translation>落后这么多的客户端会被断开连接</translation>
+    </message>
+    <message>
+        <source>Changes apply the next time the service starts.</source>
+        <translation>更改将在下次启动服务时生效。</translation>
+    </message>
+    <message>
+        <source>Changes apply the next time the service starts. For as long as this program runs, %1 given on the command line win over these settings.</source>
+        <translation>更改将在下次启动服务时生效。在本程序运行期间，命令行中给出的 %1 优先于这些设置。</translation>
+    </message>
+    <message>
+        <source>“%1” is not an IP address. Leave it empty to listen on all of them.</source>
+        <translation>“%1”不是 IP 地址。留空即可监听所有地址。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,357 @@
+#include "adminwindow.h"
+
+#include "chatserver.h"
+#include "clientlistmodel.h"
+#include "clientsession.h"
+#include "logcollector.h"
+#include "settingsdialog.h"
+#include "ui_adminwindow.h"
+
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTimer>
+
+#include <numeric>
+
+namespace {
+
+constexpr int rateWindowSeconds = 5;
+
+QString uptimeText(qint64 seconds)
+{
+    const qint64 days = seconds / 86400;
+    const qint64 hours = seconds / 3600 % 24;
+    const qint64 minutes = seconds / 60 % 60;
+    if (days > 0)
+        return AdminWindow::tr("up %1 d %2 h").arg(days).arg(hours);
+    if (hours > 0)
+        return AdminWindow::tr("up %1 h %2 min").arg(hours).arg(minutes);
+    return AdminWindow::tr("up %1 min %2 s").arg(minutes).arg(seconds % 60);
+}
+
+} // namespace
+
+AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<ServerConfig()> config,
+                         const QStringList &overridden, QWidget *parent)
+    : QMainWindow(parent),
+      m_ui(std::make_unique<Ui::AdminWindow>()),
+      m_server(server),
+      m_config(std::move(config)),
+      m_overridden(overridden),
+      m_model(new ClientListModel(server, this)),
+      m_sorted(new QSortFilterProxyModel(this)),
+      m_stateLabel(new QLabel(this)),
+      m_clientsLabel(new QLabel(this)),
+      m_uptimeLabel(new QLabel(this)),
+      m_rateLabel(new QLabel(this))
+{
+    m_ui->setupUi(this);
+    m_sorted->setSourceModel(m_model);
+    m_sorted->setSortRole(ClientListModel::SortRole);
+    m_sorted->setSortCaseSensitivity(Qt::CaseInsensitive);
+    m_ui->clientTable->setModel(m_sorted);
+    m_ui->clientTable->sortByColumn(ClientListModel::ConnectedSince, Qt::AscendingOrder);
+    m_ui->clientTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_ui->clientTable->horizontalHeader()->setStretchLastSection(true);
+    m_ui->clientTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_ui->splitter->setSizes({ 380, 200 });
+
+    m_stateLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_clientsLabel);
+    statusBar()->addPermanentWidget(m_uptimeLabel);
+    statusBar()->addPermanentWidget(m_rateLabel);
+
+    connect(m_ui->actionStart, &QAction::triggered, this, &AdminWindow::startService);
+    connect(m_ui->actionStop, &QAction::triggered, this, &AdminWindow::stopService);
+    connect(m_ui->actionSettings, &QAction::triggered, this, &AdminWindow::showSettings);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionKick, &QAction::triggered, this, &AdminWindow::kickSelected);
+    connect(m_ui->actionBan, &QAction::triggered, this, &AdminWindow::banAddress);
+    connect(m_ui->actionUnban, &QAction::triggered, this, &AdminWindow::liftBan);
+    connect(m_ui->actionNotice, &QAction::triggered, this, &AdminWindow::sendNotice);
+    connect(m_ui->actionAbout, &QAction::triggered, this, &AdminWindow::showAbout);
+    connect(m_ui->actionAboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+    connect(m_ui->clientTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &AdminWindow::updateState);
+
+    connect(m_server, &ChatServer::listeningChanged, this, &AdminWindow::updateState);
+    connect(m_server, &ChatServer::clientConnected, this, &AdminWindow::updateState);
+    connect(m_server, &ChatServer::clientDisconnected, this, &AdminWindow::updateState);
+    connect(m_server, &ChatServer::stopped, this, [this] {
+        updateState();
+        if (m_closeWhenStopped)
+            close();
+    });
+
+    if (log) {
+        for (const QString &line : log->lines())
+            appendLog(line, false);
+        connect(log, &LogCollector::lineLogged, this, &AdminWindow::appendLog);
+    }
+
+    auto *clock = new QTimer(this);
+    connect(clock, &QTimer::timeout, this, &AdminWindow::sampleRate);
+    clock->start(1000);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    m_ui->splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    updateState();
+}
+
+AdminWindow::~AdminWindow() = default;
+
+bool AdminWindow::startService()
+{
+    if (m_server->isListening() || m_server->isStopping())
+        return false;
+    m_running = m_config();
+    m_server->setLimits(m_running.limits);
+    m_server->setServerName(m_running.effectiveName());
+    // The server logs whether it could listen, and why not.
+    if (!m_server->listen(m_running.address, m_running.port)) {
+        updateState();
+        return false;
+    }
+    m_lastMessageId = m_server->lastMessageId();
+    m_messagesPerSecond.clear();
+    updateState();
+    return true;
+}
+
+void AdminWindow::stopService()
+{
+    if (m_server->isListening() || m_server->clientCount() > 0)
+        m_server->stop();
+    updateState();
+}
+
+void AdminWindow::stopAndClose()
+{
+    if (!m_server->isListening() && m_server->clientCount() == 0 && !m_server->isStopping()) {
+        m_closeWhenStopped = false;
+        close();
+        return;
+    }
+    m_closeWhenStopped = true;
+    stopService();
+}
+
+void AdminWindow::closeEvent(QCloseEvent *event)
+{
+    const bool serving = m_server->isListening() || m_server->clientCount() > 0 || m_server->isStopping();
+    if (!serving) {
+        QSettings settings;
+        settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+        settings.setValue(QStringLiteral("window/splitter"), m_ui->splitter->saveState());
+        event->accept();
+        return;
+    }
+    event->ignore();
+    if (m_closeWhenStopped)
+        return; // already stopping on the way out
+    auto *question =
+            new QMessageBox(QMessageBox::Question, tr("Stop the server?"),
+                            tr("The service is running with %n client(s) connected. Closing this window "
+                               "stops it: everyone is told the server is shutting down.",
+                               nullptr, m_server->clientCount()),
+                            QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("closeQuestion"));
+    QPushButton *stop = question->addButton(tr("Stop and Close"), QMessageBox::DestructiveRole);
+    question->setDefaultButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::finished, this, [this, question, stop] {
+        if (question->clickedButton() == static_cast<QAbstractButton *>(stop))
+            stopAndClose();
+    });
+    question->open();
+}
+
+QList<ClientSession *> AdminWindow::selectedClients() const
+{
+    QList<ClientSession *> clients;
+    for (const QModelIndex &row : m_ui->clientTable->selectionModel()->selectedRows())
+        clients.append(m_model->client(m_sorted->mapToSource(row)));
+    clients.removeAll(nullptr);
+    return clients;
+}
+
+void AdminWindow::kickSelected()
+{
+    QList<QPointer<ClientSession>> targets;
+    QStringList nicks;
+    for (ClientSession *client : selectedClients()) {
+        targets.append(client);
+        nicks.append(client->nick());
+    }
+    if (targets.isEmpty())
+        return;
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("kickDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Kick"));
+    dialog->setLabelText(tr("Disconnect %1? They see this reason:").arg(nicks.join(QStringLiteral(", "))));
+    dialog->setTextValue(tr("kicked by the admin"));
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, targets](const QString &reason) {
+        // Anyone who left meanwhile is simply gone from the list.
+        for (const QPointer<ClientSession> &client : targets) {
+            if (client)
+                m_server->kick(client, reason.trimmed());
+        }
+    });
+    dialog->open();
+}
+
+void AdminWindow::banAddress()
+{
+    const QList<ClientSession *> selected = selectedClients();
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("banDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Ban Address"));
+    dialog->setLabelText(
+            tr("Disconnect every client from this address and refuse it while the server runs:"));
+    if (!selected.isEmpty())
+        dialog->setTextValue(selected.constFirst()->peerAddress().toString());
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
+        const QHostAddress address(text.trimmed());
+        if (address.isNull()) {
+            appendLog(tr("Not banned: “%1” is not an IP address.").arg(text.trimmed()), true);
+            return;
+        }
+        m_server->ban(address);
+        updateState();
+    });
+    dialog->open();
+}
+
+void AdminWindow::liftBan()
+{
+    QStringList bans;
+    for (const QHostAddress &address : m_server->bans())
+        bans.append(address.toString());
+    if (bans.isEmpty()) {
+        appendLog(tr("No address is banned."), false);
+        return;
+    }
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("unbanDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Lift Ban"));
+    dialog->setLabelText(tr("Let this address connect again:"));
+    dialog->setComboBoxItems(bans);
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
+        m_server->unban(QHostAddress(text));
+        updateState();
+    });
+    dialog->open();
+}
+
+void AdminWindow::sendNotice()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("noticeDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Send Notice"));
+    dialog->setLabelText(tr("Tell everyone connected:"));
+    connect(dialog, &QInputDialog::textValueSelected, m_server, &ChatServer::sendAdminNotice);
+    dialog->open();
+}
+
+void AdminWindow::showSettings()
+{
+    auto *dialog = new SettingsDialog(ServerConfig::load(QSettings()), m_overridden, this);
+    dialog->setObjectName(QStringLiteral("settingsDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QSettings settings;
+        dialog->config().save(settings);
+        appendLog(tr("Settings saved; they apply the next time the service starts."), false);
+    });
+    dialog->open();
+}
+
+void AdminWindow::showAbout()
+{
+    QMessageBox::about(
+            this, tr("About groupchat server"),
+            tr("<h3>groupchat server %1</h3><p>A small, fast group chat for teams and LANs.</p>"
+               "<p>Clients join with the groupchat desktop client, or with <tt>nc HOST PORT</tt>.</p>")
+                    .arg(QCoreApplication::applicationVersion()));
+}
+
+void AdminWindow::appendLog(const QString &line, bool isWarning)
+{
+    QTextCharFormat format;
+    if (isWarning)
+        format.setForeground(QColor(192, 57, 43));
+    QTextCursor cursor(m_ui->logView->document());
+    cursor.movePosition(QTextCursor::End);
+    if (!m_ui->logView->document()->isEmpty())
+        cursor.insertBlock();
+    cursor.insertText(line, format);
+    m_ui->logView->verticalScrollBar()->setValue(m_ui->logView->verticalScrollBar()->maximum());
+}
+
+void AdminWindow::updateState()
+{
+    const bool listening = m_server->isListening();
+    const bool stopping = m_server->isStopping();
+    m_ui->actionStart->setEnabled(!listening && !stopping && m_server->clientCount() == 0);
+    m_ui->actionStop->setEnabled(listening && !stopping);
+    m_ui->actionKick->setEnabled(!selectedClients().isEmpty());
+    m_ui->actionUnban->setEnabled(!m_server->bans().isEmpty());
+    m_ui->actionNotice->setEnabled(m_server->clientCount() > 0);
+
+    if (listening) {
+        const QHostAddress &address = m_running.address;
+        QString where = address.toString();
+        if (address == QHostAddress::Any || address == QHostAddress::AnyIPv6)
+            where = tr("every IPv4 and IPv6 address");
+        else if (address == QHostAddress::AnyIPv4)
+            where = tr("every IPv4 address");
+        m_stateLabel->setText(tr("Listening on %1, port %2").arg(where).arg(m_server->serverPort()));
+        m_ui->addressLabel->setText(
+                tr("Clients connect to: %1")
+                        .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   "))));
+    } else {
+        m_stateLabel->setText(stopping ? tr("Stopping…") : tr("Stopped"));
+        m_ui->addressLabel->setText(
+                tr("The service is stopped: nobody can connect. Server › Start Service listens again."));
+    }
+    m_clientsLabel->setText(tr("%n client(s)", nullptr, m_server->clientCount()));
+    const QString title = listening ? tr("groupchat server — port %1").arg(m_server->serverPort())
+                                    : tr("groupchat server — stopped");
+    setWindowTitle(title);
+    updateClock();
+}
+
+void AdminWindow::sampleRate()
+{
+    const quint64 last = m_server->lastMessageId();
+    m_messagesPerSecond.push_back(last - qMin(last, m_lastMessageId));
+    m_lastMessageId = last;
+    while (m_messagesPerSecond.size() > rateWindowSeconds)
+        m_messagesPerSecond.pop_front();
+    updateClock();
+}
+
+void AdminWindow::updateClock()
+{
+    const QDateTime since = m_server->listeningSince();
+    m_uptimeLabel->setText(since.isValid() ? uptimeText(since.secsTo(QDateTime::currentDateTimeUtc()))
+                                           : QString());
+    const quint64 total = std::accumulate(m_messagesPerSecond.begin(), m_messagesPerSecond.end(), quint64(0));
+    const double rate =
+            m_messagesPerSecond.empty() ? 0.0 : double(total) / double(m_messagesPerSecond.size());
+    m_rateLabel->setText(tr("%1 msg/s").arg(QLocale().toString(rate, 'f', 1)));
+}

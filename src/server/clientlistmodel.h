@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QTimer>
+
+class ChatServer;
+class ClientSession;
+
+// The server's connected clients as a table, live: rows come and go with connections,
+// nicks and dialects change at once, and the traffic columns refresh every second. It holds
+// no state of its own beyond the order of its rows; every value is read from the sessions.
+class ClientListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { Nick, Address, Mode, ConnectedSince, MessagesSent, BytesSent, SendQueue, ColumnCount };
+    Q_ENUM(Column)
+
+    // SortRole holds the raw value (numbers, times) for sorting; ClientRole the session.
+    enum Role { SortRole = Qt::UserRole + 1, ClientRole };
+
+    explicit ClientListModel(ChatServer *server, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    ClientSession *client(const QModelIndex &index) const;
+    // How often the traffic columns are refreshed.
+    void setRefreshInterval(int ms) { m_refresh.setInterval(ms); }
+
+private:
+    void addClient(ClientSession *client);
+    void removeClient(ClientSession *client);
+    void updateClient(ClientSession *client);
+    void refreshTraffic();
+
+    ChatServer *m_server;
+    QList<ClientSession *> m_clients;
+    QTimer m_refresh;
+};

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "chatlimits.h"
+
+#include <QHostAddress>
+#include <QStringList>
+
+class QCommandLineParser;
+class QSettings;
+
+// Everything that decides how the server starts: where it listens, its name and its limits.
+// Saved settings (the admin window's settings dialog) give the defaults; command-line options
+// override them for one run.
+struct ServerConfig
+{
+    ChatLimits limits;
+    QHostAddress address = QHostAddress::Any;
+    quint16 port = 6666;
+    QString name; // empty: "groupchat on <host name>"
+
+    static ServerConfig load(const QSettings &settings);
+    void save(QSettings &settings) const;
+
+    // The options groupchat-server understands besides --help, --version and --headless.
+    static void addOptions(QCommandLineParser &parser);
+    // Applies the options that were given; names them in overridden. False (with why) when
+    // one is not acceptable.
+    bool applyOptions(const QCommandLineParser &parser, QStringList *overridden, QString *error);
+
+    // The name to announce: name, or "groupchat on <host name>".
+    QString effectiveName() const;
+
+    // "every IPv4 and IPv6 address" or the address itself, for people.
+    QString describeAddress() const;
+    // Every host:port clients can use to reach this server, the local machine's own last.
+    QStringList reachableAt(quint16 actualPort) const;
+};

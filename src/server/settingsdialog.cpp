@@ -1,0 +1,66 @@
+#include "settingsdialog.h"
+
+#include "ui_settingsdialog.h"
+
+#include <QPushButton>
+
+SettingsDialog::SettingsDialog(const ServerConfig &saved, const QStringList &overridden, QWidget *parent)
+    : QDialog(parent), m_ui(std::make_unique<Ui::SettingsDialog>())
+{
+    m_ui->setupUi(this);
+    showConfig(saved);
+    if (!overridden.isEmpty()) {
+        QStringList options;
+        for (const QString &name : overridden)
+            options.append(u"--" + name);
+        m_ui->noteLabel->setText(
+                tr("Changes apply the next time the service starts. For as long as this program "
+                   "runs, %1 given on the command line win over these settings.")
+                        .arg(options.join(QStringLiteral(", "))));
+    }
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(m_ui->buttonBox->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
+            [this] { showConfig(ServerConfig()); });
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+void SettingsDialog::showConfig(const ServerConfig &config)
+{
+    m_ui->nameEdit->setText(config.name);
+    m_ui->portSpin->setValue(config.port);
+    m_ui->bindEdit->setText(config.address == QHostAddress::Any ? QString() : config.address.toString());
+    m_ui->maxClientsSpin->setValue(config.limits.maxClients);
+    m_ui->historySpin->setValue(config.limits.historyLines);
+    m_ui->historyKeepSpin->setValue(config.limits.historyKeep);
+    m_ui->maxLineSpin->setValue(int(config.limits.maxLineBytes));
+    m_ui->sendqSpin->setValue(int(config.limits.maxSendQueueBytes / 1024));
+}
+
+ServerConfig SettingsDialog::config() const
+{
+    ServerConfig config;
+    config.name = m_ui->nameEdit->text().trimmed();
+    config.port = quint16(m_ui->portSpin->value());
+    const QString bind = m_ui->bindEdit->text().trimmed();
+    config.address = bind.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(bind);
+    config.limits.maxClients = m_ui->maxClientsSpin->value();
+    config.limits.historyLines = m_ui->historySpin->value();
+    config.limits.historyKeep = m_ui->historyKeepSpin->value();
+    config.limits.maxLineBytes = m_ui->maxLineSpin->value();
+    config.limits.maxSendQueueBytes = qint64(m_ui->sendqSpin->value()) * 1024;
+    return config;
+}
+
+void SettingsDialog::accept()
+{
+    const QString bind = m_ui->bindEdit->text().trimmed();
+    if (!bind.isEmpty() && QHostAddress(bind).isNull()) {
+        m_ui->noteLabel->setText(
+                tr("“%1” is not an IP address. Leave it empty to listen on all of them.").arg(bind));
+        m_ui->bindEdit->setFocus();
+        return;
+    }
+    QDialog::accept();
+}

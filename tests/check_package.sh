@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the .deb from the test build (as scripts/package.sh does from its own) and checks
+# what a user who installs it gets: the Qt 6 runtime named as dependencies, both programs,
+# both launchers, icons, translations and the systemd unit.
+#   check_package.sh BUILD_DIR
+set -euo pipefail
+build=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+(cd "$build" && cpack -G DEB -B "$out" >/dev/null)
+deb=$(ls "$out"/groupchat_*.deb)
+depends=$(dpkg-deb --field "$deb" Depends)
+contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
+# The test build installs under /usr/local, scripts/package.sh under /usr.
+prefix=$(grep -m1 '/bin/groupchat-server$' <<<"$contents" | sed 's|/bin/groupchat-server$||')
+[ -n "$prefix" ] || { echo "no groupchat-server in the package"; exit 1; }
+status=0
+for package in libqt6core6 libqt6gui6 libqt6network6 libqt6widgets6 qt6-qpa-plugins; do
+  grep -q "$package" <<<"$depends" || { echo "Depends lacks $package: $depends"; status=1; }
+done
+for file in bin/groupchat-server bin/groupchat-client \
+            share/applications/groupchat-client.desktop share/applications/groupchat-server.desktop \
+            share/icons/hicolor/scalable/apps/groupchat.svg share/icons/hicolor/48x48/apps/groupchat.png \
+            share/icons/hicolor/scalable/apps/groupchat-server.svg \
+            share/groupchat/translations/groupchat_zh_CN.qm \
+            share/groupchat/translations/groupchat-server_zh_CN.qm \
+            lib/systemd/system/groupchat-server.service share/doc/groupchat/README.md; do
+  grep -qx "$prefix/$file" <<<"$contents" || { echo "missing from the package: $prefix/$file"; status=1; }
+done
+dpkg-deb --fsys-tarfile "$deb" | tar -xO "$prefix/lib/systemd/system/groupchat-server.service" \
+  | grep -q "^ExecStart=${prefix#.}/bin/groupchat-server --headless" \
+  || { echo "the unit does not start ${prefix#.}/bin/groupchat-server"; status=1; }
+[ $status -eq 0 ] && echo "package ok: $(basename "$deb"), $(wc -l <<<"$contents") entries"
+exit $status

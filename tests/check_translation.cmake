@@ -1,0 +1,10 @@
+# Fails when a Qt Linguist file has an unfinished or empty translation.
+file(READ "${TS}" content)
+string(FIND "${content}" "type=\"unfinished\"" unfinished)
+string(FIND "${content}" "<translation></translation>" empty)
+string(REGEX MATCHALL "<message" messages "${content}")
+list(LENGTH messages count)
+if(NOT unfinished EQUAL -1 OR NOT empty EQUAL -1 OR count EQUAL 0)
+    message(FATAL_ERROR "${TS}: untranslated strings (or none at all)")
+endif()
+message(STATUS "${TS}: ${count} strings, all translated")

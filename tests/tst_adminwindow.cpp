@@ -1,0 +1,341 @@
+// The server's admin window, offscreen, over a real ChatServer and real loopback clients.
+#include "adminwindow.h"
+#include "chatserver.h"
+#include "clientlistmodel.h"
+#include "clientsession.h"
+#include "logcollector.h"
+#include "settingsdialog.h"
+#include "testclient.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+class tst_AdminWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void rowsFollowTheClients();
+    void kickDisconnectsTheSelectedClientWithItsReason();
+    void stopFreesThePortAndStartServesAgain();
+    void banRefusesTheAddress();
+    void noticeReachesEveryone();
+    void closingAsksThenStops();
+    void settingsApplyOnTheNextStart();
+    void showsWhereToConnect();
+
+private:
+    template<typename T>
+    T *child(const char *name) const
+    {
+        return m_window->findChild<T *>(QLatin1String(name));
+    }
+    QAction *action(const char *name) const { return child<QAction>(name); }
+    std::unique_ptr<TestClient> join(const QString &nick);
+    // Selects the table row of the client with this nick.
+    bool select(const QString &nick);
+    // Waits for the window's non-blocking dialog of that name and returns it.
+    template<typename T>
+    T *waitForDialog(const char *name)
+    {
+        T *dialog = nullptr;
+        const bool shown = QTest::qWaitFor(
+                [&] { return (dialog = child<T>(name)) != nullptr && dialog->isVisible(); }, 5000);
+        return shown ? dialog : nullptr;
+    }
+
+    QTemporaryDir m_settings;
+    quint16 m_port = 0;
+    std::unique_ptr<LogCollector> m_log;
+    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<AdminWindow> m_window;
+};
+
+void tst_AdminWindow::initTestCase()
+{
+    QVERIFY(m_settings.isValid());
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_settings.path()));
+    QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
+}
+
+void tst_AdminWindow::init()
+{
+    QSettings().clear();
+    m_port = 0;
+    m_log = std::make_unique<LogCollector>();
+    m_server = std::make_unique<ChatServer>();
+    // As main() does: saved settings, then this run's options (loopback, the chosen port).
+    const auto effectiveConfig = [this] {
+        ServerConfig config = ServerConfig::load(QSettings());
+        config.address = QHostAddress::LocalHost;
+        config.port = m_port;
+        return config;
+    };
+    m_window = std::make_unique<AdminWindow>(m_server.get(), m_log.get(), effectiveConfig,
+                                             QStringList{ QStringLiteral("bind"), QStringLiteral("port") });
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(m_window->startService());
+    m_port = m_server->serverPort();
+}
+
+void tst_AdminWindow::cleanup()
+{
+    m_window.reset();
+    m_server.reset();
+    m_log.reset();
+}
+
+std::unique_ptr<TestClient> tst_AdminWindow::join(const QString &nick)
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(m_port))
+        return nullptr;
+    client->sendLine("/nick " + nick.toUtf8());
+    if (client->waitForLine(QRegularExpression(u"is now known as " + nick + u'$')).isNull())
+        return nullptr;
+    client->setNick(nick);
+    return client;
+}
+
+bool tst_AdminWindow::select(const QString &nick)
+{
+    auto *table = child<QTableView>("clientTable");
+    QAbstractItemModel *model = table->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, ClientListModel::Nick).data().toString() == nick) {
+            table->selectRow(row);
+            return true;
+        }
+    }
+    return false;
+}
+
+void tst_AdminWindow::rowsFollowTheClients()
+{
+    auto *table = child<QTableView>("clientTable");
+    QAbstractItemModelTester tester(table->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(table->model()->rowCount(), 0);
+    auto alice = join(QStringLiteral("alice"));
+    auto bob = join(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+    QVERIFY(select(QStringLiteral("alice")));
+    QVERIFY(select(QStringLiteral("bob")));
+
+    QAbstractItemModel *model = table->model();
+    QCOMPARE(model->headerData(ClientListModel::SendQueue, Qt::Horizontal).toString(),
+             QStringLiteral("Send queue"));
+    QVERIFY(model->index(0, ClientListModel::Address)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("127.0.0.1:")));
+    QCOMPARE(model->index(0, ClientListModel::Mode).data().toString(), QStringLiteral("plain"));
+    alice->sendLine("one");
+    alice->sendLine("two");
+    QTRY_VERIFY(
+            select(QStringLiteral("alice")) &&
+            table->selectionModel()->selectedRows(ClientListModel::MessagesSent).value(0).data().toString() ==
+                    QStringLiteral("2"));
+
+    // A JSON client shows as such, a nick change at once.
+    TestClient json;
+    QVERIFY(json.connectTo(m_port));
+    json.sendLine(R"({"type":"hello","version":1,"nick":"carol"})");
+    QTRY_VERIFY(select(QStringLiteral("carol")));
+    QCOMPARE(table->selectionModel()->selectedRows(ClientListModel::Mode).value(0).data().toString(),
+             QStringLiteral("JSON"));
+    bob->sendLine("/nick robert");
+    QTRY_VERIFY(select(QStringLiteral("robert")));
+
+    bob->disconnectFromServer();
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+    QVERIFY(!select(QStringLiteral("robert")));
+    QTRY_VERIFY(
+            child<QPlainTextEdit>("logView")->toPlainText().contains(QStringLiteral("robert (127.0.0.1:")));
+}
+
+void tst_AdminWindow::kickDisconnectsTheSelectedClientWithItsReason()
+{
+    auto alice = join(QStringLiteral("alice"));
+    auto bob = join(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    QTRY_VERIFY(select(QStringLiteral("bob")));
+    QVERIFY(action("actionKick")->isEnabled());
+    action("actionKick")->trigger();
+    auto *dialog = waitForDialog<QInputDialog>("kickDialog");
+    QVERIFY(dialog);
+    QVERIFY(dialog->labelText().contains(QStringLiteral("bob")));
+    dialog->setTextValue(QStringLiteral("spamming the channel"));
+    dialog->accept();
+    QVERIFY(!bob->waitForLine(QStringLiteral("! you were kicked by the admin: spamming the channel"))
+                     .isNull());
+    QVERIFY(bob->waitForDisconnected());
+    QVERIFY(!alice->waitForLine(QStringLiteral("* bob left (kicked: spamming the channel)")).isNull());
+    QVERIFY(alice->isConnected());
+    QTRY_COMPARE(m_server->clientCount(), 1);
+}
+
+void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
+{
+    auto alice = join(QStringLiteral("alice"));
+    QVERIFY(alice);
+    QVERIFY(action("actionStop")->isEnabled());
+    QVERIFY(!action("actionStart")->isEnabled());
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    action("actionStop")->trigger();
+    QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    QVERIFY(alice->waitForDisconnected());
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+    QVERIFY(m_window->isVisible());
+    QVERIFY(!action("actionStop")->isEnabled());
+    QVERIFY(action("actionStart")->isEnabled());
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("stopped")));
+
+    // Another program can have the port at once.
+    {
+        QTcpServer other;
+        QVERIFY2(other.listen(QHostAddress::LocalHost, m_port), qPrintable(other.errorString()));
+    }
+    action("actionStart")->trigger();
+    QVERIFY(m_server->isListening());
+    QCOMPARE(m_server->serverPort(), m_port);
+    auto again = join(QStringLiteral("alice"));
+    QVERIFY(again);
+    QVERIFY(action("actionStop")->isEnabled());
+}
+
+void tst_AdminWindow::banRefusesTheAddress()
+{
+    auto alice = join(QStringLiteral("alice"));
+    QVERIFY(alice);
+    QTRY_VERIFY(select(QStringLiteral("alice")));
+    action("actionBan")->trigger();
+    auto *dialog = waitForDialog<QInputDialog>("banDialog");
+    QVERIFY(dialog);
+    QCOMPARE(dialog->textValue(), QStringLiteral("127.0.0.1"));
+    dialog->accept();
+    QVERIFY(!alice->waitForLine(QStringLiteral("! you were kicked by the admin: banned")).isNull());
+    QVERIFY(alice->waitForDisconnected());
+
+    TestClient refused;
+    QVERIFY(refused.connectTo(m_port));
+    QVERIFY(!refused.waitForLine(QStringLiteral("! you are banned from this server")).isNull());
+    QVERIFY(refused.waitForDisconnected());
+    QCOMPARE(m_server->clientCount(), 0);
+
+    QVERIFY(action("actionUnban")->isEnabled());
+    action("actionUnban")->trigger();
+    auto *unban = waitForDialog<QInputDialog>("unbanDialog");
+    QVERIFY(unban);
+    QCOMPARE(unban->comboBoxItems(), QStringList{ QStringLiteral("127.0.0.1") });
+    unban->accept();
+    QVERIFY(join(QStringLiteral("alice")));
+}
+
+void tst_AdminWindow::noticeReachesEveryone()
+{
+    auto alice = join(QStringLiteral("alice"));
+    TestClient json;
+    QVERIFY(alice && json.connectTo(m_port));
+    json.sendLine(R"({"type":"hello","version":1,"nick":"bob"})");
+    QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+    QTRY_VERIFY(action("actionNotice")->isEnabled());
+    action("actionNotice")->trigger();
+    auto *dialog = waitForDialog<QInputDialog>("noticeDialog");
+    QVERIFY(dialog);
+    dialog->setTextValue(QStringLiteral("restarting at noon"));
+    dialog->accept();
+    QVERIFY(!alice->waitForLine(QStringLiteral("* notice from the admin: restarting at noon")).isNull());
+    const QJsonObject notice = json.waitForJson(QStringLiteral("notice"));
+    QCOMPARE(notice.value(u"from").toString(), QStringLiteral("admin"));
+    QCOMPARE(notice.value(u"text").toString(), QStringLiteral("restarting at noon"));
+}
+
+void tst_AdminWindow::closingAsksThenStops()
+{
+    auto alice = join(QStringLiteral("alice"));
+    QVERIFY(alice);
+    m_window->close();
+    auto *question = waitForDialog<QMessageBox>("closeQuestion");
+    QVERIFY(question);
+    QVERIFY(m_window->isVisible());
+    // Cancel keeps everything running.
+    question->button(QMessageBox::Cancel)->click();
+    QVERIFY(m_server->isListening());
+    QVERIFY(m_window->isVisible());
+
+    m_window->close();
+    question = waitForDialog<QMessageBox>("closeQuestion");
+    QVERIFY(question);
+    QAbstractButton *stop = nullptr;
+    for (QAbstractButton *button : question->buttons()) {
+        if (question->buttonRole(button) == QMessageBox::DestructiveRole)
+            stop = button;
+    }
+    QVERIFY(stop);
+    stop->click();
+    QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!m_server->isListening());
+}
+
+void tst_AdminWindow::settingsApplyOnTheNextStart()
+{
+    action("actionSettings")->trigger();
+    auto *dialog = waitForDialog<SettingsDialog>("settingsDialog");
+    QVERIFY(dialog);
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("noteLabel"))
+                    ->text()
+                    .contains(QStringLiteral("--bind, --port")));
+    dialog->findChild<QSpinBox *>(QStringLiteral("maxLineSpin"))->setValue(64);
+    dialog->findChild<QDialogButtonBox *>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Ok)->click();
+    QCOMPARE(QSettings().value(QStringLiteral("limits/maxLineBytes")).toInt(), 64);
+
+    // Not yet: the running service keeps its limits.
+    auto alice = join(QStringLiteral("alice"));
+    QVERIFY(alice);
+    alice->sendLine(QByteArray(100, 'x'));
+    QVERIFY(!alice->waitForLine(chatLinePattern(QStringLiteral("alice"), QString(100, u'x'))).isNull());
+
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    action("actionStop")->trigger();
+    QVERIFY(stopped.wait());
+    action("actionStart")->trigger();
+    auto bob = join(QStringLiteral("bob"));
+    QVERIFY(bob);
+    bob->sendLine(QByteArray(100, 'x'));
+    QVERIFY(!bob->waitForLine(QStringLiteral("! line too long (limit 64 bytes)")).isNull());
+}
+
+void tst_AdminWindow::showsWhereToConnect()
+{
+    const QString where = child<QLabel>("addressLabel")->text();
+    QVERIFY2(where.contains(QStringLiteral("127.0.0.1:%1").arg(m_port)), qPrintable(where));
+    QVERIFY(m_window->windowTitle().contains(QString::number(m_port)));
+    QVERIFY(m_window->statusBar()->findChildren<QLabel *>().size() >= 4);
+}
+
+QTEST_MAIN(tst_AdminWindow)
+#include "tst_adminwindow.moc"
