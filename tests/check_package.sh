@@ -7,7 +7,10 @@ set -euo pipefail
 build=$1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-(cd "$build" && cpack -G DEB -B "$out" >/dev/null)
+if ! (cd "$build" && cpack -G DEB -B "$out" >"$out/cpack.log" 2>&1); then
+  cat "$out/cpack.log"
+  exit 1
+fi
 deb=$(ls "$out"/groupchat_*.deb)
 depends=$(dpkg-deb --field "$deb" Depends)
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
