@@ -12,7 +12,7 @@ packages=(
   # Qt's own translations, fonts for Latin and Chinese text, running windows without a screen
   qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei xvfb xauth
   # checking the desktop launchers; building the .deb (dpkg-shlibdeps)
-  desktop-file-utils dpkg-dev
+  desktop-file-utils dpkg-dev file
   # used by tests and scripts
   python3 procps netcat-openbsd
 )

@@ -17,10 +17,10 @@ ChatClient::ChatClient(QObject *parent)
     connect(m_connection, &ChatConnection::nickChanged, m_users, &UserListModel::setSelf);
     connect(m_connection, &ChatConnection::connectionLost, this, [this](const QString &why) {
         m_users->clear();
-        addStatus(tr("Disconnected: %1").arg(why));
+        addLocal(ChatEntry::Kind::Status, tr("Disconnected: %1").arg(why));
     });
     connect(m_connection, &ChatConnection::connectFailed, this,
-            [this](ChatConnection::Failure, const QString &why) { addError(why); });
+            [this](ChatConnection::Failure, const QString &why) { addLocal(ChatEntry::Kind::Error, why); });
 }
 
 bool ChatClient::mentions(const QString &text, const QString &nick)
@@ -51,40 +51,43 @@ bool ChatClient::submit(const QString &input)
     using Type = ChatCommand::Type;
     switch (command.type) {
     case Type::Help:
-        addStatus(tr("Commands: /me ACTION (say what you do), /msg NICK TEXT (private message), "
-                     "/nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). "
-                     "Start a line with // to send one that begins with /."));
+        addLocal(ChatEntry::Kind::Status,
+                 tr("Commands: /me ACTION (say what you do), /msg NICK TEXT (private message), "
+                    "/nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). "
+                    "Start a line with // to send one that begins with /."));
         return true;
     case Type::Who: {
         const QStringList nicks = m_users->nicks();
-        addStatus(tr("%n here: %1", nullptr, int(nicks.size())).arg(QLocale().createSeparatedList(nicks)));
+        addLocal(ChatEntry::Kind::Status,
+                 tr("%n here: %1", nullptr, int(nicks.size())).arg(QLocale().createSeparatedList(nicks)));
         return true;
     }
     case Type::Unknown:
-        addError(tr("Unknown command %1. Type /help for the list.").arg(command.target));
+        addLocal(ChatEntry::Kind::Error,
+                 tr("Unknown command %1. Type /help for the list.").arg(command.target));
         return false;
     case Type::Nick:
         if (command.target.isEmpty()) {
-            addStatus(tr("You are %1.").arg(m_connection->nick()));
+            addLocal(ChatEntry::Kind::Status, tr("You are %1.").arg(m_connection->nick()));
             return true;
         }
         break;
     case Type::Action:
         if (command.text.isEmpty()) {
-            addError(tr("Usage: /me ACTION"));
+            addLocal(ChatEntry::Kind::Error, tr("Usage: /me ACTION"));
             return false;
         }
         break;
     case Type::Private:
         if (command.target.isEmpty() || command.text.isEmpty()) {
-            addError(tr("Usage: /msg NICK TEXT"));
+            addLocal(ChatEntry::Kind::Error, tr("Usage: /msg NICK TEXT"));
             return false;
         }
         break;
     case Type::Quit:
         m_connection->disconnectFromServer(command.text);
         m_users->clear();
-        addStatus(tr("You left the chat."));
+        addLocal(ChatEntry::Kind::Status, tr("You left the chat."));
         return true;
     case Type::Say:
     case Type::Hello:
@@ -93,12 +96,12 @@ bool ChatClient::submit(const QString &input)
         break;
     }
     if (m_connection->state() != ChatConnection::State::Connected) {
-        addError(tr("Not connected: this was not sent."));
+        addLocal(ChatEntry::Kind::Error, tr("Not connected: this was not sent."));
         return false;
     }
     if (maxLineBytes() > 0 && lineBytes(line) > maxLineBytes()) {
-        addError(tr("Too long to send: the server takes at most %n bytes per line.", nullptr,
-                    int(maxLineBytes())));
+        addLocal(ChatEntry::Kind::Error, tr("Too long to send: the server takes at most %n bytes per line.",
+                                            nullptr, int(maxLineBytes())));
         return false;
     }
     return m_connection->send(command);
@@ -108,14 +111,15 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
     m_users->reset(welcome.users, welcome.nick);
     if (resumed) {
-        addStatus(tr("Reconnected."));
+        addLocal(ChatEntry::Kind::Status, tr("Reconnected."));
         if (!welcome.historyComplete)
-            addStatus(tr("Some messages from while you were away are no longer on the server."));
+            addLocal(ChatEntry::Kind::Status,
+                     tr("Some messages from while you were away are no longer on the server."));
     } else {
-        addStatus(tr("Connected to %1 (%2 port %3) as %4.")
-                          .arg(welcome.serverName, m_connection->host())
-                          .arg(m_connection->port())
-                          .arg(welcome.nick));
+        addLocal(ChatEntry::Kind::Status, tr("Connected to %1 (%2 port %3) as %4.")
+                                                  .arg(welcome.serverName, m_connection->host())
+                                                  .arg(m_connection->port())
+                                                  .arg(welcome.nick));
     }
     QList<ChatEntry> history;
     history.reserve(welcome.history.size());
@@ -197,19 +201,10 @@ ChatEntry ChatClient::messageEntry(const ChatMessage &message)
     return entry;
 }
 
-void ChatClient::addStatus(const QString &text)
+void ChatClient::addLocal(ChatEntry::Kind kind, const QString &text)
 {
     ChatEntry entry;
-    entry.kind = ChatEntry::Kind::Status;
-    entry.time = QDateTime::currentDateTimeUtc();
-    entry.text = text;
-    m_messages->append(entry);
-}
-
-void ChatClient::addError(const QString &text)
-{
-    ChatEntry entry;
-    entry.kind = ChatEntry::Kind::Error;
+    entry.kind = kind;
     entry.time = QDateTime::currentDateTimeUtc();
     entry.text = text;
     m_messages->append(entry);

@@ -43,8 +43,8 @@ private:
     void onEvent(const ServerEvent &event);
     // The entry for a message, asking for attention when it mentions the user.
     ChatEntry messageEntry(const ChatMessage &message);
-    void addStatus(const QString &text);
-    void addError(const QString &text);
+    // The client's own news (Status) or a refusal it decided itself (Error).
+    void addLocal(ChatEntry::Kind kind, const QString &text);
 
     ChatConnection *m_connection;
     MessageModel *m_messages;

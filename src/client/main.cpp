@@ -2,29 +2,11 @@
 #include "chatclient.h"
 #include "connectdialog.h"
 #include "mainwindow.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
 #include <QLocale>
-#include <QTranslator>
-
-namespace {
-
-// The UI in the user's language: ours from the resources, Qt's own (standard dialogs and
-// buttons) from the system's Qt translations.
-void installTranslations(QApplication &app)
-{
-    auto *ours = new QTranslator(&app);
-    if (ours->load(QLocale(), QStringLiteral("groupchat"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(ours);
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -35,7 +17,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(GROUPCHAT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("groupchat-client"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat.png")));
-    installTranslations(app);
+    Translations::install(app, QStringLiteral("groupchat"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "The groupchat desktop client."));

@@ -7,14 +7,13 @@
 #include "logcollector.h"
 #include "serverconfig.h"
 #include "serverlog.h"
+#include "translations.h"
 #include "unixsignalwatcher.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QLibraryInfo>
 #include <QSettings>
-#include <QTranslator>
 
 #include <csignal>
 #include <cstdio>
@@ -129,18 +128,6 @@ int runHeadless(int argc, char **argv, bool noDisplay)
     return app.exec();
 }
 
-void installTranslations(QApplication &app)
-{
-    auto *ours = new QTranslator(&app);
-    if (ours->load(QLocale(), QStringLiteral("groupchat-server"), QStringLiteral("_"),
-                   QStringLiteral(":/i18n")))
-        QApplication::installTranslator(ours);
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-}
-
 int runAdminWindow(int argc, char **argv)
 {
     QApplication app(argc, argv);
@@ -148,7 +135,7 @@ int runAdminWindow(int argc, char **argv)
     QApplication::setApplicationDisplayName(QStringLiteral("groupchat server"));
     QApplication::setDesktopFileName(QStringLiteral("groupchat-server"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat-server.png")));
-    installTranslations(app);
+    Translations::install(app, QStringLiteral("groupchat-server"));
     const Startup startup(app);
 
     LogCollector log;
