@@ -6,6 +6,7 @@
 #include "nickrules.h"
 #include "plainprotocol.h"
 #include "serverlog.h"
+#include "writebatcher.h"
 
 #include <QRandomGenerator>
 #include <QSysInfo>
@@ -52,6 +53,7 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_limits(limits),
       m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
       m_server(new QTcpServer(this)),
+      m_batcher(new WriteBatcher(this)),
       m_history(qMax(limits.historyKeep, limits.historyLines))
 {
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
@@ -213,7 +215,7 @@ void ChatServer::acceptConnections()
         } else if (clientCount() >= m_limits.maxClients) {
             refuse(socket, QStringLiteral("server full"));
         } else {
-            addClient(new ClientSession(socket, m_nextClientId++, m_limits, this));
+            addClient(new ClientSession(socket, m_nextClientId++, m_limits, m_batcher, this));
         }
     }
 }
@@ -291,6 +293,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
         broadcast(left);
     }
     Q_EMIT clientDisconnected(client, reason);
+    m_batcher->forget(client);
     client->deleteLater();
     if (m_stopping && m_clients.isEmpty())
         finishStop();
@@ -586,16 +589,19 @@ void ChatServer::sendHelp(ClientSession *client) const
 
 void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except)
 {
-    // Serialised once per dialect; every client shares the same bytes.
-    QByteArray plain;
-    QByteArray json;
+    // Serialised once per dialect into this pass's batch; every client refers to it.
+    std::pair<qsizetype, qsizetype> stretch[WriteBatcher::BatchCount] = { { -1, -1 }, { -1, -1 } };
     for (ClientSession *client : std::as_const(m_clients)) {
         if (client == except)
             continue;
-        QByteArray &bytes = client->isJson() ? json : plain;
-        if (bytes.isEmpty())
-            bytes = client->isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event);
-        client->sendBytes(bytes);
+        const auto batch = client->isJson() ? WriteBatcher::JsonBatch : WriteBatcher::PlainBatch;
+        auto &[from, to] = stretch[batch];
+        if (from < 0) {
+            std::tie(from, to) =
+                    m_batcher->append(batch, batch == WriteBatcher::JsonBatch ? JsonProtocol::encode(event)
+                                                                              : PlainProtocol::encode(event));
+        }
+        client->sendShared(batch, from, to);
     }
 }
 

@@ -15,6 +15,7 @@ struct ChatCommand;
 class ClientSession;
 class QTcpServer;
 class QTcpSocket;
+class WriteBatcher;
 
 // The room: accepts connections, gives each a ClientSession, carries out what clients ask
 // and sends every message to everyone, in the order the server received them, each client
@@ -110,6 +111,7 @@ private:
     ChatLimits m_limits;
     QString m_serverName;
     QTcpServer *m_server;
+    WriteBatcher *m_batcher;
     MessageHistory m_history;
     QList<ClientSession *> m_clients;
     QList<QHostAddress> m_bans;

@@ -3,12 +3,19 @@
 #include "jsonprotocol.h"
 #include "plainprotocol.h"
 
+#include "writebatcher.h"
+
 #include <QTcpSocket>
 #include <QTimerEvent>
 
-ClientSession::ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, QObject *parent)
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+ClientSession::ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
+                             QObject *parent)
     : QObject(parent),
       m_socket(socket),
+      m_batcher(batcher),
       m_framer(limits.maxLineBytes),
       m_maxSendQueueBytes(limits.maxSendQueueBytes),
       m_id(id),
@@ -54,14 +61,28 @@ void ClientSession::sendBytes(const QByteArray &bytes)
 {
     if (m_closing || bytes.isEmpty())
         return;
-    m_socket->write(bytes);
+    m_pieces.push_back({ -1, 0, bytes.size(), bytes });
     m_bytesSent += bytes.size();
-    // Everything sent while the event loop handles one batch of input goes out together;
-    // only what the kernel then refuses counts against the client's send queue.
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        QMetaObject::invokeMethod(this, &ClientSession::flushOutput, Qt::QueuedConnection);
-    }
+    schedule();
+}
+
+void ClientSession::sendShared(int batch, qsizetype from, qsizetype to)
+{
+    if (m_closing || to <= from)
+        return;
+    // Consecutive broadcasts are one stretch of the batch.
+    if (!m_pieces.empty() && m_pieces.back().batch == batch && m_pieces.back().to == from)
+        m_pieces.back().to = to;
+    else
+        m_pieces.push_back({ batch, from, to, QByteArray() });
+    m_bytesSent += to - from;
+    schedule();
+}
+
+void ClientSession::schedule()
+{
+    if (m_batchSlot < 0)
+        m_batcher->schedule(this);
 }
 
 void ClientSession::send(const ServerEvent &event)
@@ -87,12 +108,48 @@ void ClientSession::sendError(const QString &code, const QString &text)
     send(event);
 }
 
-void ClientSession::flushOutput()
+void ClientSession::flushPending()
 {
-    m_flushScheduled = false;
-    if (m_closing)
+    if (m_pieces.empty())
         return;
-    m_socket->flush();
+    if (m_closing) {
+        m_pieces.clear();
+        return;
+    }
+    const auto data = [this](const Piece &piece) {
+        return piece.batch < 0 ? piece.own.constData()
+                               : m_batcher->batch(piece.batch).constData() + piece.from;
+    };
+    qsizetype written = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        // Nothing queued before these bytes: hand them all to the kernel in one call.
+        constexpr size_t maxPieces = 64;
+        iovec pieces[maxPieces];
+        size_t count = 0;
+        for (const Piece &piece : m_pieces) {
+            if (count == maxPieces)
+                break;
+            pieces[count++] = { const_cast<char *>(data(piece)), size_t(piece.to - piece.from) };
+        }
+        msghdr message = {};
+        message.msg_iov = pieces;
+        message.msg_iovlen = count;
+        const ssize_t n = ::sendmsg(int(m_socket->socketDescriptor()), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        // EAGAIN and errors alike leave the bytes to QTcpSocket, which waits for room or
+        // reports the error the usual way.
+        written = n > 0 ? qsizetype(n) : 0;
+    }
+    // What the kernel did not take queues in QTcpSocket, in order.
+    for (const Piece &piece : m_pieces) {
+        const qsizetype size = piece.to - piece.from;
+        if (written >= size) {
+            written -= size;
+            continue;
+        }
+        m_socket->write(data(piece) + written, size - written);
+        written = 0;
+    }
+    m_pieces.clear();
     if (m_socket->bytesToWrite() > m_maxSendQueueBytes)
         abort(QStringLiteral("send queue exceeded"));
 }
@@ -101,6 +158,8 @@ void ClientSession::close(const QString &reason)
 {
     if (m_closing)
         return;
+    // What was said last (a goodbye, a shutdown notice) goes out before the connection ends.
+    flushPending();
     m_closing = true;
     m_closeReason = reason;
     // Deferred: the caller may be walking the client list, and a socket with nothing queued
@@ -112,6 +171,7 @@ void ClientSession::abort(const QString &reason)
 {
     if (m_closing && m_closeReason == reason)
         return;
+    m_pieces.clear();
     m_closing = true;
     m_closeReason = reason;
     QMetaObject::invokeMethod(m_socket, &QTcpSocket::abort, Qt::QueuedConnection);

@@ -10,7 +10,10 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <vector>
+
 class QTcpSocket;
+class WriteBatcher;
 
 // One connected client as the server sees it: its socket, the bytes it owes us (framed into
 // lines and commands), the bytes we owe it (bounded by the send-queue limit) and the dialect
@@ -24,8 +27,10 @@ public:
     // Json for the rest of the connection.
     enum class Mode { Undecided, Plain, Json };
 
-    // Takes ownership of socket, which must be connected.
-    ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, QObject *parent = nullptr);
+    // Takes ownership of socket, which must be connected. Output goes out through batcher
+    // once per event-loop pass.
+    ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
+                  QObject *parent = nullptr);
 
     quint64 id() const { return m_id; }
     QString nick() const { return m_nick; }
@@ -63,9 +68,11 @@ public:
     // Bytes waiting to be taken by the client's TCP connection.
     qint64 sendQueueBytes() const;
 
-    // Queues bytes already in this client's dialect; one whose queue passes the limit is
-    // dropped.
+    // Queues bytes already in this client's dialect; they go out at the end of the event
+    // loop's pass, and a client whose queue then passes the limit is dropped.
     void sendBytes(const QByteArray &bytes);
+    // Queues a stretch of this pass's broadcast batch (WriteBatcher), shared with others.
+    void sendShared(int batch, qsizetype from, qsizetype to);
     // Queues an event, written in this client's dialect.
     void send(const ServerEvent &event);
     void sendNotice(const QString &text);
@@ -91,13 +98,29 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    friend class WriteBatcher;
+    // Writes what this pass gathered: straight to the socket when nothing is queued before
+    // it, the rest (or everything, behind older bytes) through QTcpSocket's buffer.
+    void flushPending();
     void readFromSocket();
-    void flushOutput();
     void handleLine(QByteArrayView line);
     void onErrorOccurred(QAbstractSocket::SocketError error);
     void onDisconnected();
 
     QTcpSocket *m_socket;
+    // This pass's output, in order: stretches of the shared batches and bytes of our own.
+    struct Piece
+    {
+        int batch; // WriteBatcher::Batch, or -1 for own
+        qsizetype from;
+        qsizetype to;
+        QByteArray own;
+    };
+    void schedule();
+
+    WriteBatcher *m_batcher;
+    std::vector<Piece> m_pieces;
+    qsizetype m_batchSlot = -1; // where m_batcher holds us, or -1
     LineFramer m_framer;
     const qint64 m_maxSendQueueBytes;
     const quint64 m_id;
@@ -117,5 +140,4 @@ private:
     bool m_replaced = false;
     bool m_closing = false;
     bool m_closedEmitted = false;
-    bool m_flushScheduled = false;
 };

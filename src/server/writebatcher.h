@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+
+#include <utility>
+#include <vector>
+
+class ClientSession;
+
+// The broadcast fast path. Everything broadcast while the event loop handles one batch of
+// input is appended once to a batch per dialect; each client only notes which stretch of it
+// is its own, plus any bytes addressed to it alone. At the end of the pass every client gets
+// all of that with one send() (sendmsg over the pieces, no copy), straight to its socket;
+// only what the kernel does not take goes to QTcpSocket's buffer, whose size is the client's
+// send queue. A write() per message per client would cost a syscall, a copy and a notifier
+// change each: O(N) per message, O(N^2) per pass under load (docs/BENCHMARKS.md).
+class WriteBatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum Batch { PlainBatch = 0, JsonBatch = 1, BatchCount = 2 };
+
+    explicit WriteBatcher(QObject *parent = nullptr) : QObject(parent) { }
+
+    // Appends bytes to this pass's batch; returns where they are in it.
+    std::pair<qsizetype, qsizetype> append(Batch batch, const QByteArray &bytes);
+    const QByteArray &batch(int batch) const { return m_batches[batch]; }
+
+    // session has bytes waiting; they go out when the current pass ends.
+    void schedule(ClientSession *session);
+    // session is going away before the pass ends.
+    void forget(ClientSession *session);
+
+private:
+    void flushAll();
+
+    QByteArray m_batches[BatchCount];
+    std::vector<ClientSession *> m_sessions; // null: forgotten
+    bool m_flushPosted = false;
+};
