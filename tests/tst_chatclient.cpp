@@ -59,6 +59,7 @@ private Q_SLOTS:
     void wrongProtocol();
     void silentServerIsNoticed();
     void modelsPassTheTester();
+    void largeRoomHidesTheList();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -428,6 +429,33 @@ void tst_ChatClient::modelsPassTheTester()
     bob->sendLine("quit");
     QTRY_VERIFY(texts(*client->messages(), ChatEntry::Kind::Leave).size() == 1);
     QCOMPARE(client->users()->nicks(), QStringList{ QStringLiteral("alice") });
+}
+
+void tst_ChatClient::largeRoomHidesTheList()
+{
+    ChatLimits limits;
+    limits.presenceLimit = 2;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto client = connectedClient(QStringLiteral("alice"));
+    auto bob = plainClient();
+    QVERIFY(client && bob);
+    QTRY_COMPARE(client->users()->rowCount(), 2);
+    QSignalSpy presence(client.get(), &ChatClient::presenceChanged);
+    auto carol = std::make_unique<TestClient>();
+    QVERIFY(carol->connectTo(m_server->serverPort()));
+    carol->sendLine("/nick carol");
+    QVERIFY(presence.wait());
+    QVERIFY(!client->presenceLive());
+    QCOMPARE(client->onlineCount(), 3);
+    QCOMPARE(client->users()->rowCount(), 0);
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Status)
+                    .constLast()
+                    .contains(QStringLiteral("too many")));
+    carol->sendLine("quit");
+    QVERIFY(presence.wait());
+    QVERIFY(client->presenceLive());
+    QCOMPARE(client->users()->nicks(), (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void overlongLineIsRefusedAndConnectionStaysUsable();
     void stuckReaderIsDroppedAndOthersGetEverything();
     void serverFull();
+    void largeRoomStopsAnnouncingPresence();
     void shutdownNoticeReachesEveryClient();
     void listensAgainAfterStop();
 
@@ -482,6 +483,49 @@ void tst_ChatServer::serverFull()
     b->sendLine("quit");
     QTRY_COMPARE(server->clientCount(), 1);
     QVERIFY(join(*server));
+}
+
+void tst_ChatServer::largeRoomStopsAnnouncingPresence()
+{
+    ChatLimits limits;
+    limits.presenceLimit = 2;
+    auto server = startServer(limits);
+    QVERIFY(server);
+    auto a = join(*server);
+    auto b = join(*server);
+    QVERIFY(a && b);
+    QVERIFY(!a->waitForLine(QStringLiteral("* guest2 joined")).isNull());
+    QVERIFY(server->presenceLive());
+
+    // The third member tips the room over the limit: one notice instead of a join.
+    auto c = join(*server);
+    QVERIFY(c);
+    const QString off = QStringLiteral(
+            "* 3 online: joins, leaves and nick changes are no longer announced; /who lists everyone");
+    QVERIFY(!a->waitForLine(off).isNull());
+    // c's own first line tipped it, so the notice came before the answer join() waited for.
+    QVERIFY(c->lines().contains(off));
+    QVERIFY(!server->presenceLive());
+    auto d = join(*server);
+    QVERIFY(d);
+    // Only the renamed one hears of a nick change now.
+    d->sendLine("/nick dave");
+    QVERIFY(!d->waitForLine(QStringLiteral("* guest4 is now known as dave")).isNull());
+    d->sendLine("/quit");
+    c->sendLine("/quit");
+    // Back at the limit: announced again; then leaves are announced.
+    QVERIFY(!a->waitForLine(QStringLiteral("* joins, leaves and nick changes are announced again (2 online)"))
+                     .isNull());
+    b->sendLine("/nick bob");
+    QVERIFY(!a->waitForLine(QStringLiteral("* guest2 is now known as bob")).isNull());
+    // Nothing of the quiet stretch reached a: no join of guest3 or guest4, no nick of dave.
+    for (const QString &line : a->lines())
+        QVERIFY2(!line.contains(QStringLiteral("guest3 joined")) && !line.contains(QStringLiteral("dave")) &&
+                         !line.contains(QStringLiteral("guest4")),
+                 qPrintable(line));
+    // /who still lists everyone, whatever the room's size.
+    a->sendLine("/who");
+    QVERIFY(!a->waitForLine(QStringLiteral("* 2 online:")).isNull());
 }
 
 void tst_ChatServer::shutdownNoticeReachesEveryClient()

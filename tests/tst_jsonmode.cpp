@@ -66,6 +66,7 @@ private Q_SLOTS:
     void resumeBeyondHistorySaysSo();
     void sinceFromAnotherServerLife();
     void tokenTakesNickBackQuietly();
+    void presenceInALargeRoom();
     void pingPong();
     void shutdownReachesJsonClients();
 
@@ -393,6 +394,45 @@ void tst_JsonMode::tokenTakesNickBackQuietly()
     QVERIFY(!plain->waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("back"))).isNull());
     QVERIFY(plain->lines().filter(QStringLiteral("alice left")).isEmpty());
     QCOMPARE(plain->lines().filter(QStringLiteral("alice joined")).size(), 1);
+}
+
+void tst_JsonMode::presenceInALargeRoom()
+{
+    ChatLimits limits;
+    limits.presenceLimit = 2;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QJsonObject welcome;
+    auto alice = connectJson(QStringLiteral("alice"), &welcome);
+    QVERIFY(alice);
+    QCOMPARE(welcome.value(u"presenceLive").toBool(), true);
+    QCOMPARE(welcome.value(u"online").toInt(), 1);
+    QCOMPARE(welcome.value(u"limits").toObject().value(u"presenceLimit").toInt(), 2);
+    auto bob = connectJson(QStringLiteral("bob"));
+    QVERIFY(bob);
+    QVERIFY(!alice->waitForJson(QStringLiteral("join")).isEmpty());
+
+    QJsonObject crowded;
+    auto carol = connectJson(QStringLiteral("carol"), &crowded);
+    QVERIFY(carol);
+    // Too large to follow: no list in the welcome, and everyone is told once.
+    QCOMPARE(crowded.value(u"presenceLive").toBool(), false);
+    QCOMPARE(crowded.value(u"online").toInt(), 3);
+    QVERIFY(crowded.value(u"users").toArray().isEmpty());
+    const QJsonObject off = alice->waitForJson(QStringLiteral("presence"));
+    QCOMPARE(off.value(u"live").toBool(), false);
+    QCOMPARE(off.value(u"online").toInt(), 3);
+    QVERIFY(!off.contains(QStringLiteral("users")));
+
+    carol->sendLine(request({ { QStringLiteral("type"), QStringLiteral("quit") } }));
+    const QJsonObject on = alice->waitForJson(QStringLiteral("presence"));
+    QCOMPARE(on.value(u"live").toBool(), true);
+    QCOMPARE(on.value(u"online").toInt(), 2);
+    QStringList nicks;
+    for (const QJsonValue &user : on.value(u"users").toArray())
+        nicks.append(user.toObject().value(u"nick").toString());
+    QCOMPARE(nicks, (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
+    QVERIFY(alice->lines().filter(QStringLiteral("carol")).filter(QStringLiteral("\"join\"")).isEmpty());
 }
 
 void tst_JsonMode::pingPong()

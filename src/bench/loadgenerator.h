@@ -30,6 +30,7 @@ public:
         double connectRate = 0; // new connections per second; 0: as fast as possible
         double drainSeconds = 10; // wait this long for the last deliveries
         double stuckFraction = 0; // share of clients that stop reading once connected
+        bool registerNick = true; // plain: take a nick (the room then announces the client)
         std::string channel = "#bench";
         // Called about once a second while running, with a line of progress.
         std::function<void(const std::string &)> progress;
@@ -108,4 +109,5 @@ private:
     int64_t m_lastProgress = 0;
     std::string m_padding;
     int64_t m_runId = 0;
+    uint64_t m_bytesRead = 0;
 };

@@ -75,6 +75,8 @@ int main(int argc, char *argv[])
     const auto drain = opt("drain", "Seconds to wait for the last deliveries.", "seconds", "10");
     const auto channel = opt("channel", "IRC channel to join.", "name", "#bench");
     const auto serverPid = opt("server-pid", "Report this server process's CPU time and memory.", "pid");
+    const auto noRegister =
+            opt("no-register", "plain: a client is ready once greeted, without taking a nick.");
     const auto json = opt("json", "Print the result as JSON.");
     const auto quiet = opt("quiet", "No progress lines.");
     parser.process(app);
@@ -93,6 +95,7 @@ int main(int argc, char *argv[])
     o.stuckFraction = parser.value(stuck).toDouble() / 100.0;
     o.drainSeconds = parser.value(drain).toDouble();
     o.channel = parser.value(channel).toStdString();
+    o.registerNick = !parser.isSet(noRegister);
     if (o.clients <= 0 || o.lines < 0 || o.payload < 0 || o.port == 0) {
         std::fprintf(stderr, "groupchat-bench: --clients, --lines, --payload and --port must be positive\n");
         return 2;

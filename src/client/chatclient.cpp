@@ -110,6 +110,11 @@ bool ChatClient::submit(const QString &input)
 void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
     m_users->reset(welcome.users, welcome.nick);
+    m_online = welcome.online;
+    m_presenceLive = welcome.presenceLive;
+    Q_EMIT presenceChanged();
+    if (!welcome.presenceLive)
+        addLocal(ChatEntry::Kind::Status, tooManyToList(welcome.online));
     if (resumed) {
         addLocal(ChatEntry::Kind::Status, tr("Reconnected."));
         if (!welcome.historyComplete)
@@ -176,12 +181,32 @@ void ChatClient::onEvent(const ServerEvent &event)
         entry.kind = ChatEntry::Kind::Status;
         entry.text = tr("The server is shutting down.");
         break;
+    case ServerEvent::Type::Presence:
+        m_presenceLive = event.presenceLive;
+        m_online = event.online;
+        entry.kind = ChatEntry::Kind::Status;
+        if (event.presenceLive) {
+            m_users->reset(event.users, me);
+            entry.text = tr("Everyone here is listed again.");
+        } else {
+            m_users->clear();
+            entry.text = tooManyToList(event.online);
+        }
+        Q_EMIT presenceChanged();
+        break;
     case ServerEvent::Type::Welcome:
     case ServerEvent::Type::Pong:
     case ServerEvent::Type::Invalid:
         return;
     }
     m_messages->append(entry);
+}
+
+QString ChatClient::tooManyToList(int online)
+{
+    return tr("%n people are here: too many to follow who comes and goes, so the list of who is online is "
+              "not shown.",
+              nullptr, online);
 }
 
 ChatEntry ChatClient::messageEntry(const ChatMessage &message)

@@ -30,6 +30,11 @@ public:
     // The server's announced limit, 0 before a welcome.
     qsizetype maxLineBytes() const { return m_connection->limits().maxLineBytes; }
 
+    // Whether the server announces who comes and goes (it does not in very large rooms), and
+    // how many were in the room when it last said.
+    bool presenceLive() const { return m_presenceLive; }
+    int onlineCount() const { return m_presenceLive ? m_users->rowCount() : m_online; }
+
     // Whether text mentions nick as a word, ignoring case.
     static bool mentions(const QString &text, const QString &nick);
 
@@ -37,10 +42,13 @@ Q_SIGNALS:
     // Something the user should hear about even with the window in the background: a
     // private message, or a message that mentions them.
     void attentionWanted(const QString &title, const QString &text);
+    // presenceLive() or onlineCount() changed.
+    void presenceChanged();
 
 private:
     void onWelcomed(const ServerEvent &welcome, bool resumed);
     void onEvent(const ServerEvent &event);
+    static QString tooManyToList(int online);
     // The entry for a message, asking for attention when it mentions the user.
     ChatEntry messageEntry(const ChatMessage &message);
     // The client's own news (Status) or a refusal it decided itself (Error).
@@ -49,4 +57,6 @@ private:
     ChatConnection *m_connection;
     MessageModel *m_messages;
     UserListModel *m_users;
+    int m_online = 0;
+    bool m_presenceLive = true;
 };

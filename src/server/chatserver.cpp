@@ -1,6 +1,7 @@
 #include "chatserver.h"
 
 #include "chatcommand.h"
+#include "chatlistener.h"
 #include "clientsession.h"
 #include "jsonprotocol.h"
 #include "nickrules.h"
@@ -10,8 +11,9 @@
 
 #include <QRandomGenerator>
 #include <QSysInfo>
-#include <QTcpServer>
-#include <QTcpSocket>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
@@ -52,12 +54,14 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
     : QObject(parent),
       m_limits(limits),
       m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
-      m_server(new QTcpServer(this)),
+      m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
       m_batcher(new WriteBatcher(this)),
       m_history(qMax(limits.historyKeep, limits.historyLines))
 {
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
-    connect(m_server, &QTcpServer::newConnection, this, &ChatServer::acceptConnections);
+    m_clock.start();
+    m_announceTimer.setSingleShot(true);
+    connect(&m_announceTimer, &QTimer::timeout, this, &ChatServer::announceDue);
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         for (ClientSession *client : std::as_const(m_clients))
@@ -204,35 +208,29 @@ void ChatServer::finishStop()
     Q_EMIT stopped();
 }
 
-void ChatServer::acceptConnections()
+void ChatServer::accept(qintptr descriptor)
 {
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_stopping) {
-            socket->abort();
-            socket->deleteLater();
-        } else if (isBanned(socket->peerAddress())) {
-            refuse(socket, QStringLiteral("you are banned from this server"));
-        } else if (clientCount() >= m_limits.maxClients) {
-            refuse(socket, QStringLiteral("server full"));
-        } else {
-            addClient(new ClientSession(socket, m_nextClientId++, m_limits, m_batcher, this));
-        }
+    if (m_stopping) {
+        ::close(int(descriptor));
+        return;
     }
+    const auto [address, port] = ClientSession::peerOf(descriptor);
+    if (isBanned(address))
+        refuse(descriptor, u"you are banned from this server"_qs, address, port);
+    else if (clientCount() >= m_limits.maxClients)
+        refuse(descriptor, u"server full"_qs, address, port);
+    else
+        addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
 }
 
-void ChatServer::refuse(QTcpSocket *socket, const QString &why)
+void ChatServer::refuse(qintptr descriptor, const QString &why, const QHostAddress &address, quint16 port)
 {
-    qCWarning(lcServer, "refused %s:%u: %s",
-              qPrintable(ClientSession::plainAddress(socket->peerAddress()).toString()), socket->peerPort(),
-              qPrintable(why));
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    // A peer that never reads must not keep the socket alive.
-    QTimer::singleShot(ChatLimits::shutdownGraceMs, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
-    socket->write(PlainProtocol::errorLine(why));
-    socket->disconnectFromHost();
+    qCWarning(lcServer, "refused %s:%u: %s", qPrintable(address.toString()), port, qPrintable(why));
+    // A new connection's send buffer is empty: the line goes out whole, or not at all.
+    const QByteArray line = PlainProtocol::errorLine(why);
+    [[maybe_unused]] const auto sent =
+            ::send(int(descriptor), line.constData(), size_t(line.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::close(int(descriptor));
 }
 
 void ChatServer::addClient(ClientSession *client)
@@ -240,7 +238,11 @@ void ChatServer::addClient(ClientSession *client)
     client->setNick(nextGuestNick());
     client->setLastIdAtConnect(lastMessageId());
     m_clients.append(client);
+    m_byId.insert(client->id(), client);
     m_byNickKey.insert(NickRules::key(client->nick()), client);
+    m_announceQueue.emplace_back(m_clock.elapsed() + ChatLimits::announceDelayMs, client->id());
+    if (!m_announceTimer.isActive())
+        m_announceTimer.start(ChatLimits::announceDelayMs);
     connect(client, &ClientSession::commandReceived, this,
             [this, client](const ChatCommand &command) { handleCommand(client, command); });
     connect(client, &ClientSession::lineTooLong, this, [this, client] {
@@ -249,7 +251,6 @@ void ChatServer::addClient(ClientSession *client)
         client->sendError(QStringLiteral("line-too-long"),
                           QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
     });
-    connect(client, &ClientSession::announceDue, this, [this, client] { announce(client); });
     connect(client, &ClientSession::closed, this,
             [this, client](const QString &reason) { removeClient(client, reason); });
 
@@ -260,8 +261,7 @@ void ChatServer::addClient(ClientSession *client)
     // welcome.
     ServerEvent greeting = makeEvent(ServerEvent::Type::Welcome);
     greeting.nick = client->nick();
-    greeting.users = onlineUsers();
-    greeting.users.append({ client->nick(), client->connectedAt() });
+    greeting.online = m_memberCount + 1;
     greeting.history = m_history.recent(m_limits.historyLines);
     client->send(greeting);
 }
@@ -271,26 +271,66 @@ void ChatServer::announce(ClientSession *client)
     if (client->isAnnounced() || client->isClosing())
         return;
     client->setAnnounced();
-    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
-    joined.nick = client->nick();
-    broadcast(joined, client);
+    ++m_memberCount;
+    if (presenceLive()) {
+        ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+        joined.nick = client->nick();
+        broadcast(joined, client);
+    } else if (m_memberCount == m_limits.presenceLimit + 1) {
+        qCInfo(lcServer, "more than %d in the room: joins and leaves are no longer announced",
+               m_limits.presenceLimit);
+        broadcast(presenceEvent());
+    }
     Q_EMIT clientJoined(client);
+}
+
+ServerEvent ChatServer::presenceEvent() const
+{
+    ServerEvent presence = makeEvent(ServerEvent::Type::Presence);
+    presence.presenceLive = presenceLive();
+    presence.online = m_memberCount;
+    if (presence.presenceLive)
+        presence.users = onlineUsers();
+    return presence;
+}
+
+void ChatServer::announceDue()
+{
+    const qint64 now = m_clock.elapsed();
+    while (!m_announceQueue.empty() && m_announceQueue.front().first <= now) {
+        // Gone already, or announced by its first line: nothing to do.
+        if (ClientSession *client = m_byId.value(m_announceQueue.front().second))
+            announce(client);
+        m_announceQueue.pop_front();
+    }
+    if (!m_announceQueue.empty())
+        m_announceTimer.start(int(m_announceQueue.front().first - now));
 }
 
 void ChatServer::removeClient(ClientSession *client, const QString &reason)
 {
     m_clients.removeOne(client);
+    m_byId.remove(client->id());
     const QString key = NickRules::key(client->nick());
     // A replaced session's nick already belongs to its successor.
     if (m_byNickKey.value(key) == client)
         m_byNickKey.remove(key);
     qCInfo(lcServer, "%s (%s) disconnected: %s (%d connected)", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(reason), clientCount());
-    if (!m_stopping && client->isAnnounced() && !client->isReplaced()) {
-        ServerEvent left = makeEvent(ServerEvent::Type::Leave);
-        left.nick = client->nick();
-        left.text = reason;
-        broadcast(left);
+    if (client->isAnnounced()) {
+        const bool wasLive = presenceLive();
+        --m_memberCount;
+        if (m_stopping || client->isReplaced()) {
+            // Nobody is told: the room is going, or the same person is still here.
+        } else if (wasLive) {
+            ServerEvent left = makeEvent(ServerEvent::Type::Leave);
+            left.nick = client->nick();
+            left.text = reason;
+            broadcast(left);
+        } else if (presenceLive()) {
+            qCInfo(lcServer, "%d in the room: joins and leaves are announced again", m_memberCount);
+            broadcast(presenceEvent());
+        }
     }
     Q_EMIT clientDisconnected(client, reason);
     m_batcher->forget(client);
@@ -429,11 +469,17 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
     welcome.nick = client->nick();
     welcome.token = client->token();
     welcome.lastId = lastMessageId();
-    welcome.users = onlineUsers();
-    if (!client->isAnnounced())
-        welcome.users.append({ client->nick(), client->connectedAt() });
+    welcome.online = m_memberCount + (client->isAnnounced() ? 0 : 1);
+    welcome.presenceLive = welcome.online <= m_limits.presenceLimit;
+    // In a room too large to follow, the list is left out too: a thousand desktop clients
+    // each getting a thousand names is the same O(N^2) the limit avoids.
+    if (welcome.presenceLive) {
+        welcome.users = onlineUsers();
+        if (!client->isAnnounced())
+            welcome.users.append({ client->nick(), client->connectedAt() });
+    }
     welcome.limits = { m_limits.maxLineBytes, m_limits.historyLines, m_history.capacity(),
-                       ChatLimits::maxNickLength };
+                       ChatLimits::maxNickLength, m_limits.presenceLimit };
 
     // "since" from another life of this server (its ids started again) cannot be honoured.
     const bool resumes = hello.hasSince && hello.since <= lastMessageId();
@@ -536,12 +582,13 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     client->setNick(nick);
     qCInfo(lcServer, "%s (%s) is now known as %s", qPrintable(oldNick), qPrintable(client->peer()),
            qPrintable(nick));
-    if (client->isAnnounced()) {
-        ServerEvent event = makeEvent(ServerEvent::Type::Nick);
-        event.oldNick = oldNick;
-        event.newNick = nick;
+    ServerEvent event = makeEvent(ServerEvent::Type::Nick);
+    event.oldNick = oldNick;
+    event.newNick = nick;
+    if (client->isAnnounced() && presenceLive())
         broadcast(event);
-    }
+    else if (client->isAnnounced())
+        client->send(event); // the room is too large to be told; the one renamed still is
     Q_EMIT nickChanged(client, oldNick);
 }
 

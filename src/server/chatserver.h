@@ -5,16 +5,18 @@
 #include "messagehistory.h"
 #include "serverevent.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QTimer>
 
+#include <deque>
+
 struct ChatCommand;
 class ClientSession;
 class QTcpServer;
-class QTcpSocket;
 class WriteBatcher;
 
 // The room: accepts connections, gives each a ClientSession, carries out what clients ask
@@ -51,6 +53,10 @@ public:
     // New limits take effect when the server next listens; only while it is stopped.
     bool setLimits(const ChatLimits &limits);
     int clientCount() const { return int(m_clients.size()); }
+    // Clients the room has been told about (joined).
+    int memberCount() const { return m_memberCount; }
+    // Whether joins, leaves and nick changes are announced (ChatLimits::presenceLimit).
+    bool presenceLive() const { return m_memberCount <= m_limits.presenceLimit; }
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
@@ -86,10 +92,12 @@ Q_SIGNALS:
     void listeningChanged(bool listening);
 
 private:
-    void acceptConnections();
-    void refuse(QTcpSocket *socket, const QString &why);
+    void accept(qintptr descriptor);
+    void refuse(qintptr descriptor, const QString &why, const QHostAddress &address, quint16 port);
     void addClient(ClientSession *client);
     void announce(ClientSession *client);
+    // Announces the clients whose ChatLimits::announceDelayMs has passed without a first line.
+    void announceDue();
     void removeClient(ClientSession *client, const QString &reason);
     void handleCommand(ClientSession *client, const ChatCommand &command);
     void handleHello(ClientSession *client, const ChatCommand &hello);
@@ -103,6 +111,7 @@ private:
     void sendWho(ClientSession *client) const;
     void sendHelp(ClientSession *client) const;
     QList<OnlineUser> onlineUsers() const;
+    ServerEvent presenceEvent() const;
     // Sends event to every client but except, rendering it once per dialect.
     void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);
     QString nextGuestNick();
@@ -114,6 +123,12 @@ private:
     WriteBatcher *m_batcher;
     MessageHistory m_history;
     QList<ClientSession *> m_clients;
+    QHash<quint64, ClientSession *> m_byId;
+    // Connections waiting to be announced, oldest first: (deadline, client id). One timer for
+    // all of them: a timer each costs a linear search of Qt's timer list per connection.
+    std::deque<std::pair<qint64, quint64>> m_announceQueue;
+    QTimer m_announceTimer;
+    QElapsedTimer m_clock;
     QList<QHostAddress> m_bans;
     QDateTime m_listeningSince;
     QHash<QString, ClientSession *> m_byNickKey; // NickRules::key(nick) -> client
@@ -121,5 +136,6 @@ private:
     quint64 m_nextClientId = 1;
     quint64 m_nextMessageId = 1;
     quint64 m_guestCounter = 0;
+    int m_memberCount = 0;
     bool m_stopping = false;
 };

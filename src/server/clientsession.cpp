@@ -2,40 +2,70 @@
 
 #include "jsonprotocol.h"
 #include "plainprotocol.h"
-
 #include "writebatcher.h"
 
-#include <QTcpSocket>
-#include <QTimerEvent>
+#include <QSocketNotifier>
+#include <QTimer>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
-ClientSession::ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
+namespace {
+
+// What the others are told when a connection breaks.
+QString reasonFor(int error)
+{
+    switch (error) {
+    case EPIPE:
+    case ENOTCONN:
+        return QStringLiteral("connection closed");
+    case ECONNRESET:
+        return QStringLiteral("connection reset by peer");
+    case ETIMEDOUT:
+        return QStringLiteral("connection timed out");
+    default:
+        return QString::fromLocal8Bit(std::strerror(error));
+    }
+}
+
+constexpr size_t maxIovecs = 64;
+
+} // namespace
+
+ClientSession::ClientSession(qintptr descriptor, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
                              QObject *parent)
     : QObject(parent),
-      m_socket(socket),
+      m_fd(int(descriptor)),
+      m_readNotifier(new QSocketNotifier(descriptor, QSocketNotifier::Read, this)),
       m_batcher(batcher),
       m_framer(limits.maxLineBytes),
       m_maxSendQueueBytes(limits.maxSendQueueBytes),
       m_id(id),
-      m_peerAddress(plainAddress(socket->peerAddress())),
-      m_peerPort(socket->peerPort()),
       m_connectedAt(QDateTime::currentDateTimeUtc())
 {
-    m_socket->setParent(this);
+    const auto [address, port] = peerOf(descriptor);
+    m_peerAddress = address;
+    m_peerPort = port;
+    ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
+    const int one = 1;
     // Small chat lines must not wait for the peer's delayed ACK.
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
-    // Qt would otherwise read everything the peer sends into memory before we see it.
-    m_socket->setReadBufferSize(ChatLimits::socketReadBufferBytes);
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    ::setsockopt(m_fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &ClientSession::readFromSocket);
+}
 
-    connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::readFromSocket);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &ClientSession::onErrorOccurred);
-    connect(m_socket, &QTcpSocket::disconnected, this, &ClientSession::onDisconnected);
-    // A timer of the object itself, not a QTimer: thousands of idle sessions should not
-    // each carry one.
-    m_announceTimer = startTimer(ChatLimits::announceDelayMs);
+ClientSession::~ClientSession()
+{
+    if (!m_finished) {
+        m_readNotifier->setEnabled(false);
+        ::close(m_fd);
+    }
 }
 
 QHostAddress ClientSession::plainAddress(const QHostAddress &address)
@@ -45,16 +75,26 @@ QHostAddress ClientSession::plainAddress(const QHostAddress &address)
     return isV4 ? QHostAddress(v4) : address;
 }
 
+std::pair<QHostAddress, quint16> ClientSession::peerOf(qintptr descriptor)
+{
+    sockaddr_storage storage = {};
+    socklen_t length = sizeof storage;
+    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return { QHostAddress(), 0 };
+    const auto *address = reinterpret_cast<const sockaddr *>(&storage);
+    quint16 port = 0;
+    if (storage.ss_family == AF_INET)
+        port = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+    else if (storage.ss_family == AF_INET6)
+        port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    return { plainAddress(QHostAddress(address)), port };
+}
+
 QString ClientSession::peer() const
 {
     if (m_peerAddress.protocol() == QAbstractSocket::IPv6Protocol)
         return u'[' + m_peerAddress.toString() + u"]:" + QString::number(m_peerPort);
     return m_peerAddress.toString() + u':' + QString::number(m_peerPort);
-}
-
-qint64 ClientSession::sendQueueBytes() const
-{
-    return m_socket->bytesToWrite();
 }
 
 void ClientSession::sendBytes(const QByteArray &bytes)
@@ -85,6 +125,11 @@ void ClientSession::schedule()
         m_batcher->schedule(this);
 }
 
+const char *ClientSession::pieceData(const Piece &piece) const
+{
+    return piece.batch < 0 ? piece.own.constData() : m_batcher->batch(piece.batch).constData() + piece.from;
+}
+
 void ClientSession::send(const ServerEvent &event)
 {
     sendBytes(isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event));
@@ -112,46 +157,92 @@ void ClientSession::flushPending()
 {
     if (m_pieces.empty())
         return;
-    if (m_closing) {
+    if (m_finished) {
         m_pieces.clear();
         return;
     }
-    const auto data = [this](const Piece &piece) {
-        return piece.batch < 0 ? piece.own.constData()
-                               : m_batcher->batch(piece.batch).constData() + piece.from;
-    };
     qsizetype written = 0;
-    if (m_socket->bytesToWrite() == 0) {
-        // Nothing queued before these bytes: hand them all to the kernel in one call.
-        constexpr size_t maxPieces = 64;
-        iovec pieces[maxPieces];
+    if (m_queuedBytes == 0) {
+        // Nothing waits before these bytes: hand them all to the kernel in one call.
+        iovec pieces[maxIovecs];
         size_t count = 0;
         for (const Piece &piece : m_pieces) {
-            if (count == maxPieces)
+            if (count == maxIovecs)
                 break;
-            pieces[count++] = { const_cast<char *>(data(piece)), size_t(piece.to - piece.from) };
+            pieces[count++] = { const_cast<char *>(pieceData(piece)), size_t(piece.to - piece.from) };
         }
         msghdr message = {};
         message.msg_iov = pieces;
         message.msg_iovlen = count;
-        const ssize_t n = ::sendmsg(int(m_socket->socketDescriptor()), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-        // EAGAIN and errors alike leave the bytes to QTcpSocket, which waits for room or
-        // reports the error the usual way.
+        const ssize_t n = ::sendmsg(m_fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            m_pieces.clear();
+            abort(reasonFor(errno));
+            return;
+        }
         written = n > 0 ? qsizetype(n) : 0;
     }
-    // What the kernel did not take queues in QTcpSocket, in order.
+    // What the kernel did not take waits in the queue, in order.
     for (const Piece &piece : m_pieces) {
         const qsizetype size = piece.to - piece.from;
         if (written >= size) {
             written -= size;
             continue;
         }
-        m_socket->write(data(piece) + written, size - written);
+        enqueue(pieceData(piece) + written, size - written);
         written = 0;
     }
     m_pieces.clear();
-    if (m_socket->bytesToWrite() > m_maxSendQueueBytes)
+    if (m_queuedBytes > m_maxSendQueueBytes)
         abort(QStringLiteral("send queue exceeded"));
+    else if (m_queuedBytes > 0)
+        setWriteNotifierEnabled(true);
+}
+
+void ClientSession::enqueue(const char *data, qsizetype size)
+{
+    m_queue.append(data, size);
+    m_queuedBytes += size;
+}
+
+void ClientSession::setWriteNotifierEnabled(bool enabled)
+{
+    if (enabled && !m_writeNotifier) {
+        m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &ClientSession::drainQueue);
+    }
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(enabled);
+}
+
+void ClientSession::drainQueue()
+{
+    while (m_queuedBytes > 0) {
+        const ssize_t n = ::send(m_fd, m_queue.constData() + m_queueHead, size_t(m_queuedBytes),
+                                 MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                break;
+            finish(reasonFor(errno));
+            return;
+        }
+        m_queueHead += n;
+        m_queuedBytes -= n;
+    }
+    if (m_queuedBytes > 0) {
+        // Keep the buffer from growing at the front: drop what is sent once it is most of it.
+        if (m_queueHead > m_queue.size() / 2) {
+            m_queue.remove(0, m_queueHead);
+            m_queueHead = 0;
+        }
+        return;
+    }
+    m_queue = QByteArray();
+    m_queueHead = 0;
+    setWriteNotifierEnabled(false);
+    // A closing session waited for exactly this.
+    if (m_closing)
+        finish(m_closeReason);
 }
 
 void ClientSession::close(const QString &reason)
@@ -160,21 +251,35 @@ void ClientSession::close(const QString &reason)
         return;
     // What was said last (a goodbye, a shutdown notice) goes out before the connection ends.
     flushPending();
+    if (m_closing)
+        return; // the flush found the connection broken or over its limit
     m_closing = true;
     m_closeReason = reason;
-    // Deferred: the caller may be walking the client list, and a socket with nothing queued
-    // reports its disconnection at once.
-    QMetaObject::invokeMethod(m_socket, &QTcpSocket::disconnectFromHost, Qt::QueuedConnection);
+    m_readNotifier->setEnabled(false);
+    if (m_queuedBytes == 0) {
+        // Deferred: the caller may be walking the client list.
+        QMetaObject::invokeMethod(
+                this, [this] { finish(m_closeReason); }, Qt::QueuedConnection);
+    } else {
+        // The queue drains first (drainQueue() then finishes), but not for ever.
+        QTimer::singleShot(ChatLimits::shutdownGraceMs, this, [this] { finish(m_closeReason); });
+    }
 }
 
 void ClientSession::abort(const QString &reason)
 {
-    if (m_closing && m_closeReason == reason)
+    if (m_finished)
         return;
     m_pieces.clear();
+    m_queue = QByteArray();
+    m_queueHead = 0;
+    m_queuedBytes = 0;
     m_closing = true;
     m_closeReason = reason;
-    QMetaObject::invokeMethod(m_socket, &QTcpSocket::abort, Qt::QueuedConnection);
+    m_readNotifier->setEnabled(false);
+    setWriteNotifierEnabled(false);
+    QMetaObject::invokeMethod(
+            this, [this] { finish(m_closeReason); }, Qt::QueuedConnection);
 }
 
 void ClientSession::replace()
@@ -183,24 +288,49 @@ void ClientSession::replace()
     abort(QStringLiteral("replaced by a new connection"));
 }
 
-void ClientSession::timerEvent(QTimerEvent *event)
+void ClientSession::finish(const QString &reason)
 {
-    if (event->timerId() != m_announceTimer)
-        return QObject::timerEvent(event);
-    killTimer(m_announceTimer);
-    m_announceTimer = 0;
-    if (!m_closing)
-        Q_EMIT announceDue();
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_closing = true;
+    if (m_closeReason.isEmpty())
+        m_closeReason = reason;
+    m_readNotifier->setEnabled(false);
+    setWriteNotifierEnabled(false);
+    m_pieces.clear();
+    m_queue = QByteArray();
+    m_queueHead = 0;
+    m_queuedBytes = 0;
+    // Unread input makes close() reset the connection, which can cost the peer the last
+    // lines we sent; take it first (a little: a flood is not worth waiting for).
+    char discard[4096];
+    for (int i = 0; i < 16 && ::recv(m_fd, discard, sizeof discard, MSG_DONTWAIT) > 0; ++i) { }
+    ::close(m_fd);
+    Q_EMIT closed(m_closeReason);
 }
 
 void ClientSession::readFromSocket()
 {
+    // At most one read buffer's worth per turn, so that one busy client cannot starve the
+    // others; the notifier fires again for the rest.
     char buffer[16 * 1024];
-    while (!m_closing) {
-        const qint64 n = m_socket->read(buffer, sizeof buffer);
-        if (n <= 0)
-            break;
+    qint64 budget = ChatLimits::socketReadBufferBytes;
+    while (!m_closing && budget > 0) {
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (n == 0) {
+            finish(QStringLiteral("connection closed"));
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN)
+                finish(reasonFor(errno));
+            return;
+        }
         m_bytesReceived += n;
+        budget -= n;
         m_framer.feed(
                 QByteArrayView(buffer, n), [this](QByteArrayView line) { handleLine(line); },
                 [this] { Q_EMIT lineTooLong(); });
@@ -211,9 +341,8 @@ void ClientSession::handleLine(QByteArrayView line)
 {
     if (m_closing || line.trimmed().isEmpty())
         return;
-    if (m_mode == Mode::Undecided) {
+    if (m_mode == Mode::Undecided)
         m_mode = JsonProtocol::isHello(line) ? Mode::Json : Mode::Plain;
-    }
     if (m_mode == Mode::Json) {
         Q_EMIT commandReceived(JsonProtocol::decodeCommand(line));
         return;
@@ -222,21 +351,4 @@ void ClientSession::handleLine(QByteArrayView line)
     if (text.trimmed().isEmpty())
         return;
     Q_EMIT commandReceived(ChatCommand::parse(text));
-}
-
-void ClientSession::onErrorOccurred(QAbstractSocket::SocketError error)
-{
-    if (!m_closeReason.isEmpty())
-        return;
-    m_closeReason = error == QAbstractSocket::RemoteHostClosedError ? QStringLiteral("connection closed")
-                                                                    : m_socket->errorString();
-}
-
-void ClientSession::onDisconnected()
-{
-    if (m_closedEmitted)
-        return;
-    m_closedEmitted = true;
-    m_closing = true;
-    Q_EMIT closed(m_closeReason.isEmpty() ? QStringLiteral("connection closed") : m_closeReason);
 }

@@ -5,19 +5,24 @@
 #include "lineframer.h"
 #include "serverevent.h"
 
-#include <QAbstractSocket>
+#include <QByteArray>
 #include <QDateTime>
 #include <QHostAddress>
 #include <QObject>
 
 #include <vector>
 
-class QTcpSocket;
+class QSocketNotifier;
 class WriteBatcher;
 
 // One connected client as the server sees it: its socket, the bytes it owes us (framed into
 // lines and commands), the bytes we owe it (bounded by the send-queue limit) and the dialect
 // it speaks.
+//
+// The socket is a plain descriptor with one read notifier, not a QTcpSocket: an idle
+// QTcpSocket costs about 2.4 KB and three notifiers, more than the whole session may
+// (docs/BENCHMARKS.md). Output goes out through the WriteBatcher once per event-loop pass; a
+// write notifier exists only while bytes wait for a slow reader.
 class ClientSession : public QObject
 {
     Q_OBJECT
@@ -27,10 +32,10 @@ public:
     // Json for the rest of the connection.
     enum class Mode { Undecided, Plain, Json };
 
-    // Takes ownership of socket, which must be connected. Output goes out through batcher
-    // once per event-loop pass.
-    ClientSession(QTcpSocket *socket, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
+    // Takes ownership of descriptor, an accepted TCP connection.
+    ClientSession(qintptr descriptor, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
                   QObject *parent = nullptr);
+    ~ClientSession() override;
 
     quint64 id() const { return m_id; }
     QString nick() const { return m_nick; }
@@ -54,6 +59,8 @@ public:
 
     // Dual-stack listening reports IPv4 peers as ::ffff:a.b.c.d; people know them as a.b.c.d.
     static QHostAddress plainAddress(const QHostAddress &address);
+    // The peer of a connected descriptor, as people know it.
+    static std::pair<QHostAddress, quint16> peerOf(qintptr descriptor);
 
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
@@ -65,8 +72,8 @@ public:
     qint64 bytesSent() const { return m_bytesSent; }
     qint64 messagesSent() const { return m_messagesSent; }
     void countMessageSent() { ++m_messagesSent; }
-    // Bytes waiting to be taken by the client's TCP connection.
-    qint64 sendQueueBytes() const;
+    // Bytes the kernel has not taken yet: the client's send queue.
+    qint64 sendQueueBytes() const { return m_queuedBytes; }
 
     // Queues bytes already in this client's dialect; they go out at the end of the event
     // loop's pass, and a client whose queue then passes the limit is dropped.
@@ -89,25 +96,12 @@ public:
 Q_SIGNALS:
     void commandReceived(const ChatCommand &command);
     void lineTooLong();
-    // The client has been connected for ChatLimits::announceDelayMs.
-    void announceDue();
     // Emitted once, when the connection is gone; the session may be deleted afterwards.
     void closed(const QString &reason);
 
-protected:
-    void timerEvent(QTimerEvent *event) override;
-
 private:
     friend class WriteBatcher;
-    // Writes what this pass gathered: straight to the socket when nothing is queued before
-    // it, the rest (or everything, behind older bytes) through QTcpSocket's buffer.
-    void flushPending();
-    void readFromSocket();
-    void handleLine(QByteArrayView line);
-    void onErrorOccurred(QAbstractSocket::SocketError error);
-    void onDisconnected();
 
-    QTcpSocket *m_socket;
     // This pass's output, in order: stretches of the shared batches and bytes of our own.
     struct Piece
     {
@@ -116,11 +110,33 @@ private:
         qsizetype to;
         QByteArray own;
     };
-    void schedule();
 
+    void schedule();
+    const char *pieceData(const Piece &piece) const;
+    // Writes what this pass gathered: straight to the socket when nothing waits before it,
+    // the rest (or everything, behind older bytes) into the queue.
+    void flushPending();
+    // Hands queued bytes to the kernel while it takes them.
+    void drainQueue();
+    void enqueue(const char *data, qsizetype size);
+    void setWriteNotifierEnabled(bool enabled);
+    void readFromSocket();
+    void handleLine(QByteArrayView line);
+    // The connection is over for reason: stop watching the descriptor, close it, and report
+    // (from the event loop, never from inside a caller's loop).
+    void finish(const QString &reason);
+
+    int m_fd;
+    QSocketNotifier *m_readNotifier;
+    QSocketNotifier *m_writeNotifier = nullptr; // while the queue is not empty
     WriteBatcher *m_batcher;
     std::vector<Piece> m_pieces;
     qsizetype m_batchSlot = -1; // where m_batcher holds us, or -1
+    // What the kernel has not taken, from m_queueHead on. One buffer, and none at all while
+    // empty: most clients never have anything queued.
+    QByteArray m_queue;
+    qsizetype m_queueHead = 0;
+    qint64 m_queuedBytes = 0;
     LineFramer m_framer;
     const qint64 m_maxSendQueueBytes;
     const quint64 m_id;
@@ -134,10 +150,9 @@ private:
     qint64 m_bytesSent = 0;
     qint64 m_messagesSent = 0;
     QString m_closeReason;
-    int m_announceTimer = 0;
     Mode m_mode = Mode::Undecided;
     bool m_announced = false;
     bool m_replaced = false;
-    bool m_closing = false;
-    bool m_closedEmitted = false;
+    bool m_closing = false; // no more input is taken, no more output accepted
+    bool m_finished = false; // the descriptor is closed
 };

@@ -23,6 +23,7 @@ constexpr NumberOption numberOptions[] = {
     { "max-line", 16, 1 << 20 },
     { "max-sendq", 4096, qint64(1) << 32 },
     { "max-clients", 1, 1000000 },
+    { "presence-limit", 0, 1000000 },
 };
 
 QString hostPort(const QHostAddress &address, quint16 port)
@@ -53,6 +54,8 @@ ServerConfig ServerConfig::load(const QSettings &settings)
     config.limits.maxLineBytes =
             settings.value(QStringLiteral("limits/maxLineBytes"), qlonglong(defaults.maxLineBytes))
                     .toLongLong();
+    config.limits.presenceLimit =
+            settings.value(QStringLiteral("limits/presenceLimit"), defaults.presenceLimit).toInt();
     config.limits.maxSendQueueBytes =
             settings.value(QStringLiteral("limits/maxSendQueueBytes"), defaults.maxSendQueueBytes)
                     .toLongLong();
@@ -70,6 +73,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(QStringLiteral("limits/historyKeep"), limits.historyKeep);
     settings.setValue(QStringLiteral("limits/maxLineBytes"), qlonglong(limits.maxLineBytes));
     settings.setValue(QStringLiteral("limits/maxSendQueueBytes"), limits.maxSendQueueBytes);
+    settings.setValue(QStringLiteral("limits/presenceLimit"), limits.presenceLimit);
 }
 
 void ServerConfig::addOptions(QCommandLineParser &parser)
@@ -103,6 +107,12 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
                       "Disconnect a client with more than <bytes> waiting to be sent to it (default %1).")
                       .arg(defaults.maxSendQueueBytes),
               QStringLiteral("bytes") },
+            { QStringLiteral("presence-limit"),
+              QStringLiteral(
+                      "Announce joins, leaves and nick changes only while at most <n> people are in the "
+                      "room (default %1).")
+                      .arg(defaults.presenceLimit),
+              QStringLiteral("n") },
             { QStringLiteral("max-clients"),
               QStringLiteral("Serve at most <n> clients at once (default %1).").arg(defaults.maxClients),
               QStringLiteral("n") },
@@ -139,6 +149,8 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
             result.limits.maxSendQueueBytes = value;
         else if (optionName == u"max-clients")
             result.limits.maxClients = int(value);
+        else if (optionName == u"presence-limit")
+            result.limits.presenceLimit = int(value);
     }
     if (parser.isSet(QStringLiteral("bind"))) {
         if (!result.address.setAddress(parser.value(QStringLiteral("bind")))) {

@@ -36,6 +36,7 @@ void SettingsDialog::showConfig(const ServerConfig &config)
     m_ui->historyKeepSpin->setValue(config.limits.historyKeep);
     m_ui->maxLineSpin->setValue(int(config.limits.maxLineBytes));
     m_ui->sendqSpin->setValue(int(config.limits.maxSendQueueBytes / 1024));
+    m_ui->presenceSpin->setValue(config.limits.presenceLimit);
 }
 
 ServerConfig SettingsDialog::config() const
@@ -50,6 +51,7 @@ ServerConfig SettingsDialog::config() const
     config.limits.historyKeep = m_ui->historyKeepSpin->value();
     config.limits.maxLineBytes = m_ui->maxLineSpin->value();
     config.limits.maxSendQueueBytes = qint64(m_ui->sendqSpin->value()) * 1024;
+    config.limits.presenceLimit = m_ui->presenceSpin->value();
     return config;
 }
 

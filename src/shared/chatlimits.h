@@ -26,6 +26,11 @@ struct ChatLimits
     // ("since" in the JSON hello). Never fewer than historyLines.
     int historyKeep = 1000;
 
+    // Beyond this many people in the room, joins, leaves and nick changes are no longer
+    // announced to everyone: every one of N arrivals told to N others is O(N^2) lines, which
+    // in a room of thousands nobody reads and a connection storm turns into gigabytes.
+    int presenceLimit = 500;
+
     // Nicks are 1..maxNickLength characters.
     static constexpr int maxNickLength = 32;
 
@@ -43,7 +48,7 @@ struct ChatLimits
 
     // Connections the kernel may hold for us before we accept them; connection storms
     // (a whole office reconnecting after a network blip) need more than Qt's default 50.
-    static constexpr int listenBacklog = 1024;
+    static constexpr int listenBacklog = 4096;
 
     // Longest line the desktop client accepts from a server: a welcome carries the history
     // and the user list in one line.

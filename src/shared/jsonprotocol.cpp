@@ -118,10 +118,10 @@ QByteArray messageObject(const ChatMessage &message)
             .object();
 }
 
-QByteArray welcomeLine(const ServerEvent &event)
+QByteArray usersArray(const QList<OnlineUser> &list)
 {
     QByteArray users("[");
-    for (const OnlineUser &user : event.users) {
+    for (const OnlineUser &user : list) {
         if (users.size() > 1)
             users.append(',');
         users.append(JsonWriter()
@@ -130,6 +130,22 @@ QByteArray welcomeLine(const ServerEvent &event)
                              .object());
     }
     users.append(']');
+    return users;
+}
+
+QList<OnlineUser> decodeUsers(const QJsonArray &array)
+{
+    QList<OnlineUser> users;
+    for (const QJsonValue &user : array) {
+        const QJsonObject o = user.toObject();
+        users.append({ o.value(u"nick").toString(), JsonProtocol::parseTime(o.value(u"since").toString()) });
+    }
+    return users;
+}
+
+QByteArray welcomeLine(const ServerEvent &event)
+{
+    const QByteArray users = usersArray(event.users);
     QByteArray history("[");
     for (const ChatMessage &message : event.history) {
         if (history.size() > 1)
@@ -142,6 +158,7 @@ QByteArray welcomeLine(const ServerEvent &event)
                                       .add("historyLines", event.limits.historyLines)
                                       .add("historyKeep", event.limits.historyKeep)
                                       .add("maxNickLength", event.limits.maxNickLength)
+                                      .add("presenceLimit", event.limits.presenceLimit)
                                       .object();
     return JsonWriter()
             .add("type", QStringLiteral("welcome"))
@@ -151,6 +168,8 @@ QByteArray welcomeLine(const ServerEvent &event)
             .add("token", event.token)
             .add("lastId", event.lastId)
             .add("historyComplete", event.historyComplete)
+            .add("online", event.online)
+            .add("presenceLive", event.presenceLive)
             .addJson("limits", limits)
             .addJson("users", users)
             .addJson("history", history)
@@ -432,6 +451,15 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
             writer.add("token", event.token);
         return writer.line();
     }
+    case Type::Presence: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("presence"))
+                .add("live", event.presenceLive)
+                .add("online", event.online);
+        if (event.presenceLive)
+            writer.addJson("users", usersArray(event.users));
+        return writer.line();
+    }
     case Type::Invalid:
         break;
     }
@@ -482,6 +510,11 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
     } else if (type == u"pong") {
         event.type = ServerEvent::Type::Pong;
         event.token = text(u"token");
+    } else if (type == u"presence") {
+        event.type = ServerEvent::Type::Presence;
+        event.presenceLive = object.value(u"live").toBool(true);
+        event.online = object.value(u"online").toInt();
+        event.users = decodeUsers(object.value(u"users").toArray());
     } else if (type == u"welcome") {
         event.type = ServerEvent::Type::Welcome;
         event.version = object.value(u"version").toInt();
@@ -495,11 +528,10 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.limits.historyLines = limits.value(u"historyLines").toInt();
         event.limits.historyKeep = limits.value(u"historyKeep").toInt();
         event.limits.maxNickLength = limits.value(u"maxNickLength").toInt();
-        const QJsonArray users = object.value(u"users").toArray();
-        for (const QJsonValue &user : users) {
-            const QJsonObject o = user.toObject();
-            event.users.append({ o.value(u"nick").toString(), parseTime(o.value(u"since").toString()) });
-        }
+        event.limits.presenceLimit = limits.value(u"presenceLimit").toInt();
+        event.online = object.value(u"online").toInt();
+        event.presenceLive = object.value(u"presenceLive").toBool(true);
+        event.users = decodeUsers(object.value(u"users").toArray());
         const QJsonArray history = object.value(u"history").toArray();
         for (const QJsonValue &message : history)
             event.history.append(decodeMessage(message.toObject()));

@@ -63,7 +63,7 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
         QByteArray lines =
                 noticeLine(QStringLiteral("welcome to groupchat, you are %1; %2 online; /help lists commands")
                                    .arg(event.nick)
-                                   .arg(event.users.size()));
+                                   .arg(event.online));
         for (const ChatMessage &message : event.history)
             lines += messageLine(message);
         return lines;
@@ -86,6 +86,15 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
         return errorLine(event.text);
     case Type::Shutdown:
         return noticeLine(event.text);
+    case Type::Presence:
+        if (event.presenceLive)
+            return noticeLine(QStringLiteral("joins, leaves and nick changes are announced again (%1 online)")
+                                      .arg(event.online));
+        return noticeLine(
+                QStringLiteral(
+                        "%1 online: joins, leaves and nick changes are no longer announced; /who lists "
+                        "everyone")
+                        .arg(event.online));
     case Type::Pong:
     case Type::Invalid:
         break;

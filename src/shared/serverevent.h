@@ -26,11 +26,13 @@ struct ServerLimits
     int historyLines = 0; // replayed to a new client
     int historyKeep = 0; // held for clients that resume with "since"
     int maxNickLength = 0;
+    int presenceLimit = 0; // beyond this many people, joins and leaves are not announced
 
     friend bool operator==(const ServerLimits &a, const ServerLimits &b)
     {
         return a.maxLineBytes == b.maxLineBytes && a.historyLines == b.historyLines &&
-               a.historyKeep == b.historyKeep && a.maxNickLength == b.maxNickLength;
+               a.historyKeep == b.historyKeep && a.maxNickLength == b.maxNickLength &&
+               a.presenceLimit == b.presenceLimit;
     }
 };
 
@@ -38,7 +40,20 @@ struct ServerLimits
 // (PlainProtocol and JsonProtocol each render it).
 struct ServerEvent
 {
-    enum class Type { Invalid, Welcome, Message, Private, Join, Leave, Nick, Notice, Error, Shutdown, Pong };
+    enum class Type {
+        Invalid,
+        Welcome,
+        Message,
+        Private,
+        Join,
+        Leave,
+        Nick,
+        Notice,
+        Error,
+        Shutdown,
+        Pong,
+        Presence
+    };
 
     Type type = Type::Invalid;
     QDateTime time; // Private, Join, Leave, Nick (UTC)
@@ -52,10 +67,16 @@ struct ServerEvent
     QString code; // Error: a stable, machine-readable word (docs/PROTOCOL.md)
     QString token; // Welcome: proves it is us when we resume; Pong: echoes the ping's
 
+    // Welcome and Presence: how many are in the room, and whether joins, leaves and nick
+    // changes are announced (not in rooms larger than ServerLimits::presenceLimit); users is
+    // the list of them when they are.
+    int online = 0;
+    bool presenceLive = true;
+    QList<OnlineUser> users;
+
     // Welcome only.
     int version = 0;
     QString serverName;
-    QList<OnlineUser> users;
     QList<ChatMessage> history; // oldest first
     bool historyComplete = true; // false: some messages after "since" are no longer held
     quint64 lastId = 0; // the newest message id the server has assigned
