@@ -15,6 +15,8 @@ packages=(
   desktop-file-utils dpkg-dev file
   # used by tests and scripts
   python3 procps netcat-openbsd
+  # the peer scripts/bench.sh measures groupchat against
+  ngircd
 )
 
 missing=()

@@ -36,7 +36,8 @@ struct LoadGenerator::Client
     int fd = -1;
     int index = 0;
     State state = State::Idle;
-    bool stuck = false;
+    bool stuck = false; // stops reading once ready
+    bool reading() const { return !(stuck && state == State::Ready); }
     bool wantWrite = false;
     std::string in; // an unfinished line
     std::string out; // bytes the kernel has not taken yet
@@ -219,7 +220,7 @@ void LoadGenerator::queue(Client &client, const std::string &bytes)
     if (!client.wantWrite) {
         client.wantWrite = true;
         epoll_event event = {};
-        event.events = (client.stuck ? 0u : uint32_t(EPOLLIN)) | EPOLLOUT;
+        event.events = (client.reading() ? uint32_t(EPOLLIN) : 0u) | EPOLLOUT;
         event.data.u32 = uint32_t(client.index);
         epoll_ctl(m_epoll, EPOLL_CTL_MOD, client.fd, &event);
     }
@@ -236,7 +237,7 @@ void LoadGenerator::flush(Client &client)
     }
     client.wantWrite = false;
     epoll_event event = {};
-    event.events = client.stuck ? 0u : uint32_t(EPOLLIN);
+    event.events = client.reading() ? uint32_t(EPOLLIN) : 0u;
     event.data.u32 = uint32_t(client.index);
     epoll_ctl(m_epoll, EPOLL_CTL_MOD, client.fd, &event);
 }
@@ -454,7 +455,7 @@ void LoadGenerator::poll(int timeoutMs)
             continue;
         if (events[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
             onWritable(client);
-        if (client.fd >= 0 && (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !client.stuck)
+        if (client.fd >= 0 && (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && client.reading())
             onReadable(client);
     }
 }
@@ -526,22 +527,41 @@ void LoadGenerator::run()
         if (m_receivers[line] > 0)
             m_result.fanOut.add(m_lastReceive[line] - m_firstReceive[line]);
     }
-    // Did the server drop the clients that stopped reading? Their sockets say so once the
-    // little they hold is read.
+    // Did the server drop the clients that stopped reading? A socket says so once what the
+    // kernel still holds for it is read; that takes a little while at a small window.
+    std::vector<Client *> stuck;
     for (Client &client : m_clients) {
-        if (!client.stuck || client.fd < 0)
-            continue;
-        char buffer[65536];
-        bool dropped = false;
-        for (int i = 0; i < 1024; ++i) {
-            const ssize_t n = ::recv(client.fd, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN)) {
-                dropped = true;
+        if (client.stuck && client.fd >= 0) {
+            stuck.push_back(&client);
+            epoll_event event = {};
+            event.events = EPOLLIN;
+            event.data.u32 = uint32_t(client.index);
+            epoll_ctl(m_epoll, EPOLL_CTL_MOD, client.fd, &event);
+        }
+    }
+    const int64_t deadline = nowMicros() + 3000000;
+    size_t open = stuck.size();
+    while (open > 0 && nowMicros() < deadline) {
+        epoll_event events[1024];
+        const int n = epoll_wait(m_epoll, events, 1024, 100);
+        for (int i = 0; i < n; ++i) {
+            Client &client = m_clients[events[i].data.u32];
+            if (!client.stuck || client.fd < 0)
+                continue;
+            char buffer[65536];
+            for (;;) {
+                const ssize_t got = ::recv(client.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+                if (got > 0)
+                    continue;
+                if (got < 0 && (errno == EAGAIN || errno == EINTR))
+                    break;
+                ++m_result.stuckDropped;
+                epoll_ctl(m_epoll, EPOLL_CTL_DEL, client.fd, nullptr);
+                ::close(client.fd);
+                client.fd = -1;
+                --open;
                 break;
             }
-            if (n < 0)
-                break;
         }
-        m_result.stuckDropped += dropped ? 1 : 0;
     }
 }

@@ -201,8 +201,18 @@ void ClientSession::flushPending()
 
 void ClientSession::enqueue(const char *data, qsizetype size)
 {
-    m_queue.append(data, size);
     m_queuedBytes += size;
+    while (size > 0) {
+        if (m_queue.isEmpty() || m_queue.constLast().size() >= queueChunkBytes) {
+            m_queue.append(QByteArray());
+            m_queue.last().reserve(queueChunkBytes);
+        }
+        QByteArray &chunk = m_queue.last();
+        const qsizetype take = qMin(size, queueChunkBytes - chunk.size());
+        chunk.append(data, take);
+        data += take;
+        size -= take;
+    }
 }
 
 void ClientSession::setWriteNotifierEnabled(bool enabled)
@@ -217,28 +227,38 @@ void ClientSession::setWriteNotifierEnabled(bool enabled)
 
 void ClientSession::drainQueue()
 {
-    while (m_queuedBytes > 0) {
-        const ssize_t n = ::send(m_fd, m_queue.constData() + m_queueHead, size_t(m_queuedBytes),
-                                 MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (!m_queue.isEmpty()) {
+        iovec pieces[maxIovecs];
+        size_t count = 0;
+        for (const QByteArray &chunk : std::as_const(m_queue)) {
+            if (count == maxIovecs)
+                break;
+            const qsizetype skip = count == 0 ? m_queueHead : 0;
+            pieces[count++] = { const_cast<char *>(chunk.constData() + skip), size_t(chunk.size() - skip) };
+        }
+        msghdr message = {};
+        message.msg_iov = pieces;
+        message.msg_iovlen = count;
+        ssize_t n = ::sendmsg(m_fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
-                break;
+                return;
             finish(reasonFor(errno));
             return;
         }
-        m_queueHead += n;
         m_queuedBytes -= n;
-    }
-    if (m_queuedBytes > 0) {
-        // Keep the buffer from growing at the front: drop what is sent once it is most of it.
-        if (m_queueHead > m_queue.size() / 2) {
-            m_queue.remove(0, m_queueHead);
+        while (n > 0) {
+            const qsizetype left = m_queue.constFirst().size() - m_queueHead;
+            if (n < left) {
+                m_queueHead += n;
+                break;
+            }
+            n -= left;
+            m_queue.removeFirst();
             m_queueHead = 0;
         }
-        return;
     }
-    m_queue = QByteArray();
-    m_queueHead = 0;
+    m_queue = QList<QByteArray>();
     setWriteNotifierEnabled(false);
     // A closing session waited for exactly this.
     if (m_closing)
@@ -271,7 +291,7 @@ void ClientSession::abort(const QString &reason)
     if (m_finished)
         return;
     m_pieces.clear();
-    m_queue = QByteArray();
+    m_queue = QList<QByteArray>();
     m_queueHead = 0;
     m_queuedBytes = 0;
     m_closing = true;
@@ -299,7 +319,7 @@ void ClientSession::finish(const QString &reason)
     m_readNotifier->setEnabled(false);
     setWriteNotifierEnabled(false);
     m_pieces.clear();
-    m_queue = QByteArray();
+    m_queue = QList<QByteArray>();
     m_queueHead = 0;
     m_queuedBytes = 0;
     // Unread input makes close() reset the connection, which can cost the peer the last

@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 
 #include <vector>
@@ -132,9 +133,11 @@ private:
     WriteBatcher *m_batcher;
     std::vector<Piece> m_pieces;
     qsizetype m_batchSlot = -1; // where m_batcher holds us, or -1
-    // What the kernel has not taken, from m_queueHead on. One buffer, and none at all while
-    // empty: most clients never have anything queued.
-    QByteArray m_queue;
+    // What the kernel has not taken, oldest first, m_queueHead bytes of the first chunk sent
+    // already. Chunks of at most queueChunkBytes, so that a full queue holds about its size
+    // and no more; an empty QList allocates nothing, and most clients never queue anything.
+    static constexpr qsizetype queueChunkBytes = 16 * 1024;
+    QList<QByteArray> m_queue;
     qsizetype m_queueHead = 0;
     qint64 m_queuedBytes = 0;
     LineFramer m_framer;

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Runs the groupchat-bench matrix against groupchat and ngircd; see scripts/bench.sh."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# name, what it shows, groupchat-bench options, servers, runs of the peer (None: as many as ours)
+WINDOW = ["--senders", "10", "--lines", "200", "--window", "8", "--payload", "64"]
+SCENARIOS = [
+    ("10 clients", "10 senders x 200 lines, 8 in flight each, 64-byte payload",
+     ["--clients", "10"] + WINDOW, ("groupchat", "ngircd"), None),
+    ("100 clients", "the same with 100 clients",
+     ["--clients", "100"] + WINDOW, ("groupchat", "ngircd"), None),
+    ("1000 clients", "the same with 1000 clients",
+     ["--clients", "1000", "--connect-rate", "300"] + WINDOW, ("groupchat", "ngircd"), None),
+    ("light load", "1000 clients, 20 lines/s in all (20 k deliveries/s) for 10 s",
+     ["--clients", "1000", "--connect-rate", "300", "--senders", "10", "--lines", "20", "--rate", "20"],
+     ("groupchat", "ngircd"), None),
+    ("1M offered", "1000 clients, 1000 lines/s in all: 1 M deliveries/s offered, for 2 s",
+     ["--clients", "1000", "--connect-rate", "300", "--senders", "10", "--lines", "200", "--rate", "1000"],
+     ("groupchat", "ngircd"), None),
+    ("9000 clients", "9000 clients, 11 lines/s in all (about 100 k deliveries/s) for 9 s",
+     ["--clients", "9000", "--connect-rate", "300", "--senders", "10", "--lines", "10", "--rate", "11"],
+     ("groupchat", "ngircd"), 1),
+    ("connection storm", "10 000 connections at once, greeted (no nick); idle memory per connection",
+     ["--clients", "10000", "--lines", "0", "--no-register"], ("groupchat",), None),
+    ("stuck readers", "1000 clients, 10 % stop reading; 200 lines/s of 1000 bytes (5x the light load "
+     "in lines, 50x in bytes) for 20 s",
+     ["--clients", "1000", "--connect-rate", "300", "--senders", "10", "--lines", "400", "--rate", "200",
+      "--payload", "1000", "--stuck", "10"], ("groupchat", "ngircd"), 1),
+    ("stuck readers, baseline", "the same load with everyone reading",
+     ["--clients", "1000", "--connect-rate", "300", "--senders", "10", "--lines", "400", "--rate", "200",
+      "--payload", "1000"], ("groupchat",), None),
+]
+SMOKE = [("smoke", "10 clients, 10 senders x 10 lines (CI)",
+          ["--clients", "10", "--senders", "10", "--lines", "10", "--drain", "5"], ("groupchat", "ngircd"), None)]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Server:
+    """One server process for one run."""
+
+    def __init__(self, kind, build, workdir):
+        self.kind = kind
+        self.port = free_port()
+        self.log = open(os.path.join(workdir, f"{kind}-{self.port}.log"), "w")
+        env = dict(os.environ)
+        if kind == "groupchat":
+            env["XDG_CONFIG_HOME"] = workdir  # no saved settings
+            command = [os.path.join(build, "src/server/groupchat-server"), "--headless", "--bind", "127.0.0.1",
+                       "--port", str(self.port), "--history", "0", "--max-clients", "20000", "--name", "bench"]
+        else:
+            template = open(os.path.join(ROOT, "bench/ngircd.conf.in")).read()
+            config = os.path.join(workdir, f"ngircd-{self.port}.conf")
+            with open(config, "w") as f:
+                f.write(template.replace("@PORT@", str(self.port))
+                        .replace("@PIDFILE@", os.path.join(workdir, f"ngircd-{self.port}.pid")))
+            command = ["ngircd", "--nodaemon", "--config", config]
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        if not wait_for_port(self.port, self.process):
+            self.stop()
+            raise RuntimeError(f"{kind} did not start (see {self.log.name})")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def run_once(kind, options, build, workdir, timeout):
+    server = Server(kind, build, workdir)
+    try:
+        dialect = "plain" if kind == "groupchat" else "irc"
+        command = [os.path.join(build, "src/bench/groupchat-bench"), "--port", str(server.port), "--dialect", dialect,
+                   "--server-pid", str(server.process.pid), "--json", "--quiet"] + options
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
+            if not result:
+                result = {"error": done.stderr.strip()[-300:] or f"exit code {done.returncode}"}
+        except subprocess.TimeoutExpired:
+            result = {"error": f"did not finish within {timeout} s"}
+        return result
+    finally:
+        server.stop()
+
+
+def median(results, *path):
+    values = []
+    for r in results:
+        v = r
+        for key in path:
+            v = v.get(key) if isinstance(v, dict) else None
+        if isinstance(v, (int, float)):
+            values.append(v)
+    return statistics.median(values) if values else None
+
+
+METRICS = [
+    ("deliveries/s", ("deliveries_per_second",), "{:,.0f}", "higher"),
+    ("latency p50 (ms)", ("latency", "p50_ms"), "{:.1f}", "lower"),
+    ("latency p99 (ms)", ("latency", "p99_ms"), "{:.1f}", "lower"),
+    ("latency p99.9 (ms)", ("latency", "p999_ms"), "{:.1f}", "lower"),
+    ("latency max (ms)", ("latency", "max_ms"), "{:.1f}", "lower"),
+    ("fan-out p99 (ms)", ("fan_out", "p99_ms"), "{:.1f}", "lower"),
+    ("missing", ("missing",), "{:.0f}", "lower"),
+    ("duplicated", ("duplicated",), "{:.0f}", "lower"),
+    ("out of order", ("reordered",), "{:.0f}", "lower"),
+    ("clients that stopped reading, dropped", ("stuck_dropped",), "{:.0f}", None),
+    ("readers dropped", ("readers_dropped",), "{:.0f}", "lower"),
+    ("connected and greeted in (s)", ("connect_seconds",), "{:.2f}", "lower"),
+    ("server CPU (% of a core)", ("server_cpu_percent",), "{:.0f}", None),
+    ("server peak RSS (MiB)", ("server_peak_rss_mib",), "{:.1f}", "lower"),
+    ("server idle KiB per connection", ("server_idle_kib_per_connection",), "{:.2f}", "lower"),
+    ("load generator CPU (% of a core)", ("bench_cpu_percent",), "{:.0f}", None),
+]
+
+
+def table(name, description, results):
+    servers = list(results)
+    lines = [f"### {name}", "", description, ""]
+    header = "| | " + " | ".join(servers) + (" | groupchat / ngircd |" if len(servers) == 2 else " |")
+    lines += [header, "|---" * (len(servers) + 1 + (1 if len(servers) == 2 else 0)) + "|"]
+    for label, path, fmt, _better in METRICS:
+        values = [median(results[s], *path) for s in servers]
+        if all(v is None for v in values):
+            continue
+        if label in ("clients that stopped reading, dropped",) and all((v or 0) == 0 for v in values):
+            continue
+        cells = [fmt.format(v) if v is not None else "-" for v in values]
+        row = f"| {label} | " + " | ".join(cells)
+        if len(servers) == 2:
+            a, b = values
+            row += " | " + (f"{a / b:.2f}" if a is not None and b not in (None, 0) else "-")
+        lines.append(row + " |")
+    errors = [f"{s}: {r['error']}" for s in servers for r in results[s] if r.get("error")]
+    runs = ", ".join(f"{s} {len(results[s])}" for s in servers)
+    lines += ["", f"Runs (median shown): {runs}."]
+    if errors:
+        lines += ["", "Errors: " + "; ".join(sorted(set(errors)))]
+    return "\n".join(lines) + "\n"
+
+
+def machine():
+    model = "unknown CPU"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    ngircd = subprocess.run(["ngircd", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    qt = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libqt6core6"], capture_output=True, text=True).stdout
+    return (f"{os.cpu_count()} x {model}, Linux {platform.release()}, Qt {qt}, {ngircd}, "
+            f"{datetime.date.today().isoformat()}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+
+    scenarios = SMOKE if args.smoke else [s for s in SCENARIOS if args.only.lower() in s[0].lower()]
+    runs = 1 if args.smoke else args.runs
+    report = [f"Machine: {machine()}.", "", "Command: `./scripts/bench.sh" + (f" --runs {runs}" if runs != 3 else "")
+              + (f" --only {args.only}" if args.only else "") + "`", ""]
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="groupchat-bench-") as workdir:
+        for name, description, options, servers, peer_runs in scenarios:
+            results = {}
+            for kind in servers:
+                count = peer_runs if (peer_runs and kind != "groupchat") else runs
+                results[kind] = []
+                for i in range(count):
+                    print(f"  {name}: {kind} run {i + 1}/{count} ...", file=sys.stderr, flush=True)
+                    timeout = 900 if "9000" in name else 300
+                    try:
+                        results[kind].append(run_once(kind, options, args.build, workdir, timeout))
+                    except RuntimeError as error:
+                        results[kind].append({"error": str(error)})
+            text = table(name, description, results)
+            print(text, flush=True)
+            report.append(text)
+            g = results.get("groupchat", [])
+            if any(r.get("error") or r.get("missing", 0) or r.get("duplicated", 0) for r in g):
+                failed = True
+    if args.write:
+        path = os.path.join(ROOT, "docs/BENCHMARKS.md")
+        content = open(path).read() if os.path.exists(path) else "<!-- results -->\n<!-- end of results -->\n"
+        start, end = "<!-- results -->", "<!-- end of results -->"
+        before, rest = content.split(start, 1)
+        after = rest.split(end, 1)[1]
+        with open(path, "w") as f:
+            f.write(before + start + "\n\n" + "\n".join(report) + "\n" + end + after)
+        print(f"results written to {path}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
