@@ -58,6 +58,7 @@ private Q_SLOTS:
     void clickingALinkReportsIt();
     void counterWarnsNearTheLimit();
     void doubleClickStartsPrivateMessage();
+    void largeRoomShowsACount();
     void findInConversation();
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
@@ -247,6 +248,24 @@ void tst_ClientWindow::doubleClickStartsPrivateMessage()
     auto *input = child<QLineEdit>(m_window.get(), "input");
     QCOMPARE(input->text(), QStringLiteral("/msg bob "));
     QVERIFY(child<QLabel>(m_window.get(), "onlineLabel")->text().contains(u'2'));
+}
+
+void tst_ClientWindow::largeRoomShowsACount()
+{
+    ChatLimits limits;
+    limits.presenceLimit = 1;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(openWindow());
+    auto *label = child<QLabel>(m_window.get(), "onlineLabel");
+    QCOMPARE(label->text(), QStringLiteral("Online (1)"));
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    QTRY_COMPARE(label->text(), QStringLiteral("Online (2, too many to list)"));
+    QCOMPARE(child<QListView>(m_window.get(), "userList")->model()->rowCount(), 0);
+    bob.sendLine("quit");
+    QTRY_COMPARE(label->text(), QStringLiteral("Online (1)"));
 }
 
 void tst_ClientWindow::findInConversation()

@@ -385,5 +385,17 @@
         <source>“%1” is not an IP address. Leave it empty to listen on all of them.</source>
         <translation>“%1”不是 IP 地址。留空即可监听所有地址。</translation>
     </message>
+    <message>
+        <source>Announce &amp;joins up to:</source>
+        <translation>公告加入上限(&amp;J)：</translation>
+    </message>
+    <message>
+        <source> people</source>
+        <translation> 人</translation>
+    </message>
+    <message>
+        <source>In larger rooms joins, leaves and nick changes are not announced to everyone</source>
+        <translation>在人数更多的聊天室里，加入、离开和改名不再通知所有人</translation>
+    </message>
 </context>
 </TS>

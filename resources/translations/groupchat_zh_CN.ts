@@ -71,6 +71,16 @@
         <source>%1 mentioned you</source>
         <translation>%1 提到了你</translation>
     </message>
+    <message>
+        <source>Everyone here is listed again.</source>
+        <translation>在线列表已恢复显示所有人。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are here: too many to follow who comes and goes, so the list of who is online is not shown.</source>
+        <translation>
+            <numerusform>这里有 %n 人：人数太多，无法跟踪谁来谁走，因此不显示在线列表。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ChatConnection</name>

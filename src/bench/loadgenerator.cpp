@@ -164,10 +164,11 @@ bool LoadGenerator::connectAll()
     }
     const int64_t start = nowMicros();
     int started = 0;
-    const int64_t limit =
-            start +
-            int64_t((30.0 + (m_options.connectRate > 0 ? m_options.clients / m_options.connectRate : 0)) *
-                    1e6);
+    const double allowed =
+            m_options.connectTimeout > 0
+                    ? m_options.connectTimeout
+                    : 30.0 + (m_options.connectRate > 0 ? m_options.clients / m_options.connectRate : 0);
+    const int64_t limit = start + int64_t(allowed * 1e6);
     while (m_result.ready < m_options.clients && m_result.error.empty()) {
         const int64_t now = nowMicros();
         if (now > limit) {

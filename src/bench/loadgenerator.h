@@ -28,6 +28,7 @@ public:
         double rate = 0; // lines per second over all senders; 0: window mode
         int payload = 64; // bytes of text per line
         double connectRate = 0; // new connections per second; 0: as fast as possible
+        double connectTimeout = 0; // seconds to get everyone ready; 0: 30 s plus the connect time
         double drainSeconds = 10; // wait this long for the last deliveries
         double stuckFraction = 0; // share of clients that stop reading once connected
         bool registerNick = true; // plain: take a nick (the room then announces the client)

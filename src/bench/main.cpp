@@ -70,6 +70,8 @@ int main(int argc, char *argv[])
             opt("rate", "Send at this many lines per second in all, instead of a window.", "lines/s");
     const auto payload = opt("payload", "Bytes of text in each line.", "bytes", "64");
     const auto connectRate = opt("connect-rate", "New connections per second (default: all at once).", "n");
+    const auto connectTimeout =
+            opt("connect-timeout", "Give up when not everyone is ready after this long.", "seconds");
     const auto stuck =
             opt("stuck", "Percentage of clients that stop reading once connected.", "percent", "0");
     const auto drain = opt("drain", "Seconds to wait for the last deliveries.", "seconds", "10");
@@ -92,6 +94,7 @@ int main(int argc, char *argv[])
     o.rate = parser.value(rate).toDouble();
     o.payload = parser.value(payload).toInt();
     o.connectRate = parser.value(connectRate).toDouble();
+    o.connectTimeout = parser.value(connectTimeout).toDouble();
     o.stuckFraction = parser.value(stuck).toDouble() / 100.0;
     o.drainSeconds = parser.value(drain).toDouble();
     o.channel = parser.value(channel).toStdString();
@@ -125,7 +128,11 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "\r%-74s\r", "");
 
     const LoadGenerator::Result &r = generator.result();
-    const double seconds = r.seconds > 0 ? r.seconds : 1e-9;
+    // Percentages of a run that did not really run mean nothing.
+    const double seconds = r.seconds > 0.05 ? r.seconds : 0;
+    const auto percent = [seconds](double cpu) {
+        return seconds > 0 ? QJsonValue(100.0 * cpu / seconds) : QJsonValue();
+    };
     QJsonObject result{
         { QStringLiteral("dialect"), parser.value(dialect) },
         { QStringLiteral("clients"), o.clients },
@@ -149,12 +156,11 @@ int main(int argc, char *argv[])
         { QStringLiteral("stuck_clients"), r.stuck },
         { QStringLiteral("stuck_dropped"), r.stuckDropped },
         { QStringLiteral("readers_dropped"), r.droppedReaders },
-        { QStringLiteral("bench_cpu_percent"),
-          100.0 * (selfAfter.cpuSeconds - selfBefore.cpuSeconds) / seconds },
+        { QStringLiteral("bench_cpu_percent"), percent(selfAfter.cpuSeconds - selfBefore.cpuSeconds) },
     };
     if (pid && serverAfter.valid) {
         result.insert(QStringLiteral("server_cpu_percent"),
-                      100.0 * (serverAfter.cpuSeconds - serverConnected.cpuSeconds) / seconds);
+                      percent(serverAfter.cpuSeconds - serverConnected.cpuSeconds));
         result.insert(QStringLiteral("server_peak_rss_mib"), double(serverAfter.peakRssKiB) / 1024.0);
         result.insert(QStringLiteral("server_rss_mib"), double(serverAfter.rssKiB) / 1024.0);
         result.insert(QStringLiteral("server_idle_kib_per_connection"),

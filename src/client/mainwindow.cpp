@@ -36,8 +36,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
     connect(m_ui->conversation, &ConversationView::linkActivated, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
-    connect(client->users(), &UserListModel::countChanged, this,
-            [this](int count) { m_ui->onlineLabel->setText(tr("Online (%1)").arg(count)); });
+    connect(client->users(), &UserListModel::countChanged, this, &MainWindow::updateOnlineLabel);
+    connect(client, &ChatClient::presenceChanged, this, &MainWindow::updateOnlineLabel);
     connect(client->messages(), &MessageModel::unreadCountChanged, this, [this] {
         if (isActiveWindow())
             m_client->messages()->markRead();
@@ -89,7 +89,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         m_tray->show();
     }
 
-    m_ui->onlineLabel->setText(tr("Online (%1)").arg(0));
+    updateOnlineLabel();
     restoreLayout();
     updateStatus();
     updateCounter();
@@ -165,6 +165,14 @@ void MainWindow::updateStatus()
     updateActions();
     updateTitle();
     updateCounter();
+}
+
+void MainWindow::updateOnlineLabel()
+{
+    // In a room too large to follow, the server sends a count instead of a list.
+    m_ui->onlineLabel->setText(m_client->presenceLive()
+                                       ? tr("Online (%1)").arg(m_client->onlineCount())
+                                       : tr("Online (%1, too many to list)").arg(m_client->onlineCount()));
 }
 
 void MainWindow::updateActions()

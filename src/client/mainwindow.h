@@ -37,6 +37,7 @@ private:
     void updateStatus();
     void updateTitle();
     void updateActions();
+    void updateOnlineLabel();
     void startPrivateMessage(const QModelIndex &index);
     void notify(const QString &title, const QString &text);
     void showFindBar();
