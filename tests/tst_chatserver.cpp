@@ -68,6 +68,7 @@ private Q_SLOTS:
     void invalidNick();
     void nickIsFreedWhenOwnerLeaves();
     void privateMessageReachesOnlyTarget();
+    void orderHoldsWithinOnePass();
     void privateMessageErrors_data();
     void privateMessageErrors();
     void action();
@@ -277,6 +278,25 @@ void tst_ChatServer::privateMessageReachesOnlyTarget()
     QVERIFY(!c->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("public again")))
                      .isNull());
     QVERIFY(c->lines().filter(QStringLiteral("just between us")).isEmpty());
+}
+
+void tst_ChatServer::orderHoldsWithinOnePass()
+{
+    // Broadcasts share one batch per pass while a private line is bytes of its own: in one
+    // read they must still reach the reader in the order they were sent.
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendRaw("first\n/msg guest2 between\nsecond\n/me third\n/msg guest2 fourth\n");
+    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("private\\) guest1 -> guest2: fourth$")))
+                     .isNull());
+    const QStringList received = b->lines().filter(QRegularExpression(QStringLiteral("^\\[")));
+    QCOMPARE(received.size(), 5);
+    QVERIFY(received.at(0).endsWith(QStringLiteral("guest1: first")));
+    QVERIFY(received.at(1).endsWith(QStringLiteral("guest1 -> guest2: between")));
+    QVERIFY(received.at(2).endsWith(QStringLiteral("guest1: second")));
+    QVERIFY(received.at(3).endsWith(QStringLiteral("* guest1 third")));
+    QVERIFY(received.at(4).endsWith(QStringLiteral("guest1 -> guest2: fourth")));
 }
 
 void tst_ChatServer::privateMessageErrors_data()
