@@ -78,7 +78,9 @@ class Server:
         if kind == "groupchat":
             env["XDG_CONFIG_HOME"] = workdir  # no saved settings
             command = [os.path.join(build, "src/server/groupchat-server"), "--headless", "--bind", "127.0.0.1",
-                       "--port", str(self.port), "--history", "0", "--max-clients", "20000", "--name", "bench"]
+                       "--port", str(self.port), "--history", "0", "--max-clients", "20000", "--name", "bench",
+                       # The load comes from one address and floods on purpose.
+                       "--flood", "off", "--max-per-address", "0", "--max-connects-per-minute", "0"]
         else:
             template = open(os.path.join(ROOT, "bench/ngircd.conf.in")).read()
             config = os.path.join(workdir, f"ngircd-{self.port}.conf")

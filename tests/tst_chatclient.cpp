@@ -60,6 +60,9 @@ private Q_SLOTS:
     void silentServerIsNoticed();
     void modelsPassTheTester();
     void largeRoomHidesTheList();
+    void password_data();
+    void password();
+    void answersServerPings();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -258,7 +261,8 @@ void tst_ChatClient::resumesAfterDropWithoutGapOrDuplicate()
         bob->sendLine("during " + QByteArray::number(i));
     QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: during 4$"))).isNull());
 
-    QVERIFY(welcomed.wait(5000));
+    // The reconnect may well have happened while bob was talking.
+    QTRY_VERIFY_WITH_TIMEOUT(welcomed.count() >= 1, 5000);
     QCOMPARE(welcomed.constLast().at(1).toBool(), true);
     for (int i = 0; i < 5; ++i)
         bob->sendLine("after " + QByteArray::number(i));
@@ -456,6 +460,68 @@ void tst_ChatClient::largeRoomHidesTheList()
     QVERIFY(presence.wait());
     QVERIFY(client->presenceLive());
     QCOMPARE(client->users()->nicks(), (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
+}
+
+void tst_ChatClient::password_data()
+{
+    QTest::addColumn<QString>("given");
+    QTest::addColumn<bool>("welcomed");
+    QTest::addColumn<ChatConnection::Failure>("failure");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("right") << QStringLiteral("sesame") << true << ChatConnection::Failure::Refused
+                           << QString();
+    QTest::newRow("none") << QString() << false << ChatConnection::Failure::PasswordRequired
+                          << QStringLiteral("This server needs a password");
+    QTest::newRow("wrong") << QStringLiteral("open up") << false << ChatConnection::Failure::BadPassword
+                           << QStringLiteral("did not accept the password");
+}
+
+void tst_ChatClient::password()
+{
+    QFETCH(QString, given);
+    QFETCH(bool, welcomed);
+    QFETCH(ChatConnection::Failure, failure);
+    QFETCH(QString, words);
+    m_server->setPassword(QStringLiteral("sesame"));
+    ChatClient client;
+    QSignalSpy welcome(client.connection(), &ChatConnection::welcomed);
+    QSignalSpy failed(client.connection(), &ChatConnection::connectFailed);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                         QStringLiteral("alice"), given);
+    // A wrong password is answered after a second.
+    QTRY_VERIFY_WITH_TIMEOUT(welcome.count() + failed.count() == 1, 5000);
+    QCOMPARE(welcome.count(), welcomed ? 1 : 0);
+    if (welcomed) {
+        QCOMPARE(client.users()->nicks(), QStringList{ QStringLiteral("alice") });
+        return;
+    }
+    QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(), failure);
+    QVERIFY2(failed.constFirst().at(1).toString().contains(words),
+             qPrintable(failed.constFirst().at(1).toString()));
+    // Neither is retried: the user has to type a (new) password.
+    QCOMPARE(client.connection()->state(), ChatConnection::State::Disconnected);
+    QTRY_COMPARE(m_server->clientCount(), 0);
+}
+
+void tst_ChatClient::answersServerPings()
+{
+    ChatLimits limits;
+    limits.pingIntervalMs = 100;
+    limits.pingTimeoutMs = 200;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    QSignalSpy lost(client->connection(), &ChatConnection::connectionLost);
+    ClientSession *session = m_server->findClient(QStringLiteral("alice"));
+    QVERIFY(session);
+    QSignalSpy closed(session, &ClientSession::closed);
+    // A client that did not answer would be gone 300 ms after its last word; this one is
+    // still talking (pongs) a second and more later.
+    const qint64 start = ClientSession::monotonicMs();
+    QTRY_VERIFY_WITH_TIMEOUT(closed.count() > 0 || session->lastActivityMs() > start + 1000, 5000);
+    QCOMPARE(closed.count(), 0);
+    QCOMPARE(lost.count(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

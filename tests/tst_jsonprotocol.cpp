@@ -128,6 +128,17 @@ void tst_JsonProtocol::badRequest_data()
                                     << QStringLiteral("bad-field");
     QTest::newRow("since too large") << QByteArray("{\"type\":\"hello\",\"version\":1,\"since\":1e300}")
                                      << QStringLiteral("bad-field");
+    QTest::newRow("duplicate key") << QByteArray(R"({"type":"say","text":"a","text":"b"})")
+                                   << QStringLiteral("bad-field");
+    QTest::newRow("duplicate key, escaped")
+            << QByteArray(R"({"type":"say","text":"a","t\u0065xt":"b"})") << QStringLiteral("bad-field");
+    QTest::newRow("duplicate type") << QByteArray(R"({"type":"say","type":"nick","text":"a"})")
+                                    << QStringLiteral("bad-field");
+    QTest::newRow("nested object") << QByteArray(R"({"type":"say","text":{"a":{"b":{"c":{"d":1}}}}})")
+                                   << QStringLiteral("malformed");
+    QTest::newRow("nested 100 deep") << (QByteArray("{\"type\":\"say\",\"text\":") + QByteArray(100, '[') +
+                                         QByteArray(100, ']') + "}")
+                                     << QStringLiteral("malformed");
     QTest::newRow("since a string") << QByteArray("{\"type\":\"hello\",\"version\":1,\"since\":\"3\"}")
                                     << QStringLiteral("bad-field");
 }

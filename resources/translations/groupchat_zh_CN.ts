@@ -81,6 +81,10 @@
             <numerusform>这里有 %n 人：人数太多，无法跟踪谁来谁走，因此不显示在线列表。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Here the password goes in the connect dialog (Chat › Connect).</source>
+        <translation>密码请在连接对话框中输入（聊天 › 连接）。</translation>
+    </message>
 </context>
 <context>
     <name>ChatConnection</name>
@@ -180,6 +184,22 @@
         <source>could not connect</source>
         <translation>无法连接</translation>
     </message>
+    <message>
+        <source>This server needs a password. Ask whoever runs it, and enter it below the nick.</source>
+        <translation>此服务器需要密码。请向服务器管理员索取，并在昵称下方输入。</translation>
+    </message>
+    <message>
+        <source>The server did not accept the password.</source>
+        <translation>服务器未接受该密码。</translation>
+    </message>
+    <message>
+        <source>password needed</source>
+        <translation>需要密码</translation>
+    </message>
+    <message>
+        <source>wrong password</source>
+        <translation>密码错误</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -226,6 +246,18 @@
     <message>
         <source>Connecting to %1 port %2…</source>
         <translation>正在连接 %1 端口 %2…</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>only if the server asks for one</source>
+        <translation>仅在服务器要求时填写</translation>
+    </message>
+    <message>
+        <source>Not remembered: you are asked again next time</source>
+        <translation>不会保存：下次连接时需重新输入</translation>
     </message>
 </context>
 <context>
@@ -454,6 +486,10 @@
         <translation>
             <numerusform>%n 秒后重新连接（%1）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Online (%1, too many to list)</source>
+        <translation>在线（%1 人，人数过多无法列出）</translation>
     </message>
 </context>
 <context>

@@ -92,6 +92,12 @@ bool ChatClient::submit(const QString &input)
     case Type::Say:
     case Type::Hello:
     case Type::Ping:
+    case Type::Pong:
+        break;
+    case Type::Pass:
+        addLocal(ChatEntry::Kind::Error,
+                 tr("Here the password goes in the connect dialog (Chat › Connect)."));
+        return false;
     case Type::Invalid:
         break;
     }
@@ -196,6 +202,7 @@ void ChatClient::onEvent(const ServerEvent &event)
         break;
     case ServerEvent::Type::Welcome:
     case ServerEvent::Type::Pong:
+    case ServerEvent::Type::Ping:
     case ServerEvent::Type::Invalid:
         return;
     }

@@ -13,8 +13,9 @@ Q_LOGGING_CATEGORY(lcConnection, "groupchat.client.connection")
 bool isFinal(ChatConnection::Failure failure)
 {
     // Trying again cannot help these; the user must change something.
-    return failure == ChatConnection::Failure::NickTaken || failure == ChatConnection::Failure::InvalidNick ||
-           failure == ChatConnection::Failure::WrongProtocol;
+    using F = ChatConnection::Failure;
+    return failure == F::NickTaken || failure == F::InvalidNick || failure == F::WrongProtocol ||
+           failure == F::PasswordRequired || failure == F::BadPassword;
 }
 
 } // namespace
@@ -62,7 +63,8 @@ int ChatConnection::secondsUntilReconnect() const
     return int((qMax<qint64>(0, m_retryDeadline.remainingTime()) + 999) / 1000);
 }
 
-void ChatConnection::connectToServer(const QString &host, quint16 port, const QString &nick)
+void ChatConnection::connectToServer(const QString &host, quint16 port, const QString &nick,
+                                     const QString &password)
 {
     closeSocket();
     m_retryTimer.stop();
@@ -75,6 +77,7 @@ void ChatConnection::connectToServer(const QString &host, quint16 port, const QS
     m_host = host;
     m_port = port;
     m_nick = nick;
+    m_password = password;
     m_welcomedBefore = false;
     m_leaving = false;
     m_lastError.clear();
@@ -178,6 +181,8 @@ void ChatConnection::onConnected()
     hello.hasSince = m_lastId > 0;
     hello.since = m_lastId;
     hello.token = m_token;
+    hello.hasPassword = !m_password.isEmpty();
+    hello.password = m_password;
     m_socket->write(JsonProtocol::encode(hello));
     m_attemptTimer.start(m_handshakeTimeoutMs);
 }
@@ -218,6 +223,10 @@ void ChatConnection::handleLine(QByteArrayView line)
                 fail(Failure::NickTaken, m_nick);
             else if (event.code == u"invalid-nick")
                 fail(Failure::InvalidNick, m_nick);
+            else if (event.code == u"password-required")
+                fail(Failure::PasswordRequired, QString());
+            else if (event.code == u"bad-password")
+                fail(Failure::BadPassword, QString());
             else if (event.code == u"unsupported-version")
                 fail(Failure::WrongProtocol, event.text);
             else
@@ -283,6 +292,13 @@ void ChatConnection::handleEvent(const ServerEvent &event)
         break;
     case ServerEvent::Type::Pong:
         return;
+    case ServerEvent::Type::Ping: {
+        // The server wants to know we are alive.
+        ChatCommand pong;
+        pong.type = ChatCommand::Type::Pong;
+        send(pong);
+        return;
+    }
     default:
         break;
     }
@@ -395,6 +411,10 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
         return tr("The nick %1 is not allowed. Use 1 to 32 letters, digits, _ - or .").arg(detail);
     case Failure::ServerFull:
         return tr("The server is full. Try again later.");
+    case Failure::PasswordRequired:
+        return tr("This server needs a password. Ask whoever runs it, and enter it below the nick.");
+    case Failure::BadPassword:
+        return tr("The server did not accept the password.");
     case Failure::WrongProtocol:
         return tr("%1 port %2 does not answer like a groupchat server this client understands. Check the "
                   "port, and whether client and server need updating. (%3)")
@@ -424,6 +444,10 @@ QString ChatConnection::brief(Failure failure, const QString &host, quint16 port
         return tr("nick not allowed");
     case Failure::ServerFull:
         return tr("server full");
+    case Failure::PasswordRequired:
+        return tr("password needed");
+    case Failure::BadPassword:
+        return tr("wrong password");
     case Failure::WrongProtocol:
         return tr("not a groupchat server");
     case Failure::Lost:

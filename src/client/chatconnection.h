@@ -38,6 +38,8 @@ public:
         InvalidNick,
         ServerFull,
         WrongProtocol, // not a groupchat server, or another protocol version
+        PasswordRequired,
+        BadPassword,
         Lost, // the connection broke
         Other,
     };
@@ -48,7 +50,8 @@ public:
 
     // Starts a new series of attempts to host:port as nick. Until the first welcome a
     // failure ends the series (connectFailed); after it, losses are retried.
-    void connectToServer(const QString &host, quint16 port, const QString &nick);
+    void connectToServer(const QString &host, quint16 port, const QString &nick,
+                         const QString &password = QString());
     // Leaves on purpose (sends quit); no reconnecting.
     void disconnectFromServer(const QString &reason = QString());
     // Skips the rest of a reconnect wait.
@@ -124,6 +127,7 @@ private:
     QString m_host;
     quint16 m_port = 0;
     QString m_nick;
+    QString m_password;
     QString m_serverName;
     QString m_token;
     QString m_lastError;

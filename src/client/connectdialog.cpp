@@ -40,7 +40,7 @@ ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
             m_ui->portSpin->setValue(port.toInt());
     });
     connect(m_client->connection(), &ChatConnection::welcomed, this, &ConnectDialog::onWelcomed);
-    connect(m_client->connection(), &ChatConnection::connectFailed, this, &ConnectDialog::onFailed);
+    connect(m_client->connection(), &ChatConnection::connectFailed, this, &ConnectDialog::showFailure);
     loadSettings();
 }
 
@@ -83,7 +83,8 @@ void ConnectDialog::accept()
     }
     setBusy(true);
     showMessage(tr("Connecting to %1 port %2…").arg(host).arg(m_ui->portSpin->value()), false);
-    m_client->connection()->connectToServer(host, quint16(m_ui->portSpin->value()), nick);
+    m_client->connection()->connectToServer(host, quint16(m_ui->portSpin->value()), nick,
+                                            m_ui->passwordEdit->text());
 }
 
 void ConnectDialog::reject()
@@ -103,11 +104,16 @@ void ConnectDialog::onWelcomed()
     QDialog::accept();
 }
 
-void ConnectDialog::onFailed(ChatConnection::Failure failure, const QString &explanation)
+void ConnectDialog::showFailure(ChatConnection::Failure failure, const QString &explanation)
 {
     setBusy(false);
     showError(explanation);
-    if (failure == ChatConnection::Failure::NickTaken || failure == ChatConnection::Failure::InvalidNick) {
+    if (failure == ChatConnection::Failure::PasswordRequired ||
+        failure == ChatConnection::Failure::BadPassword) {
+        m_ui->passwordEdit->setFocus();
+        m_ui->passwordEdit->selectAll();
+    } else if (failure == ChatConnection::Failure::NickTaken ||
+               failure == ChatConnection::Failure::InvalidNick) {
         m_ui->nickEdit->setFocus();
         m_ui->nickEdit->selectAll();
     } else {
@@ -121,6 +127,7 @@ void ConnectDialog::setBusy(bool busy)
     m_ui->hostCombo->setEnabled(!busy);
     m_ui->portSpin->setEnabled(!busy);
     m_ui->nickEdit->setEnabled(!busy);
+    m_ui->passwordEdit->setEnabled(!busy);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(!busy);
     setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
 }

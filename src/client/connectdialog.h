@@ -22,8 +22,8 @@ public:
     ~ConnectDialog() override;
 
     void setServer(const QString &host, quint16 port, const QString &nick);
-    // Shows why the last attempt failed.
-    void showError(const QString &text);
+    // Shows why the last attempt failed and puts the cursor where the fix goes.
+    void showFailure(ChatConnection::Failure failure, const QString &explanation);
 
     static constexpr int maxRecentServers = 8;
 
@@ -33,8 +33,8 @@ public Q_SLOTS:
 
 private:
     void onWelcomed();
-    void onFailed(ChatConnection::Failure failure, const QString &explanation);
     void setBusy(bool busy);
+    void showError(const QString &text);
     void showMessage(const QString &text, bool error);
     void loadSettings();
     void saveSettings();

@@ -49,10 +49,11 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(connection, &ChatConnection::nickChanged, this, &MainWindow::updateStatus);
     connect(connection, &ChatConnection::welcomed, this, &MainWindow::updateCounter);
     connect(connection, &ChatConnection::connectFailed, this,
-            [this](ChatConnection::Failure, const QString &why) {
-                // Reconnecting gave up (nick taken meanwhile, or another protocol): ask the user.
+            [this](ChatConnection::Failure failure, const QString &why) {
+                // Reconnecting, or a connection the command line asked for, gave up (nick
+                // taken meanwhile, a password wanted ...): ask the user.
                 if (isVisible() && !findChild<ConnectDialog *>())
-                    showConnectDialog(why);
+                    showFailedAttempt(failure, why);
             });
     connect(m_reconnectButton, &QPushButton::clicked, connection, &ChatConnection::reconnectNow);
 
@@ -99,14 +100,22 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::showConnectDialog(const QString &error)
+ConnectDialog *MainWindow::showConnectDialog()
 {
     auto *dialog = new ConnectDialog(m_client, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
-    if (!error.isEmpty())
-        dialog->showError(error);
     dialog->open();
+    return dialog;
+}
+
+void MainWindow::showFailedAttempt(ChatConnection::Failure failure, const QString &why)
+{
+    ConnectDialog *dialog = showConnectDialog();
+    const ChatConnection *connection = m_client->connection();
+    if (!connection->host().isEmpty())
+        dialog->setServer(connection->host(), connection->port(), connection->nick());
+    dialog->showFailure(failure, why);
 }
 
 void MainWindow::sendInput()

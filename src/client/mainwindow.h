@@ -7,6 +7,7 @@
 #include <memory>
 
 class ChatClient;
+class ConnectDialog;
 class QLabel;
 class QPushButton;
 class QSystemTrayIcon;
@@ -24,14 +25,16 @@ public:
     explicit MainWindow(ChatClient *client, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens the connect dialog (window-modal), with why the last attempt failed if given.
-    void showConnectDialog(const QString &error = QString());
+    // Opens the connect dialog (window-modal).
+    ConnectDialog *showConnectDialog();
 
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // Opens the connect dialog filled in as the failed attempt was, saying why it failed.
+    void showFailedAttempt(ChatConnection::Failure failure, const QString &why);
     void sendInput();
     void updateCounter();
     void updateStatus();

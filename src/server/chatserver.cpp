@@ -9,6 +9,7 @@
 #include "serverlog.h"
 #include "writebatcher.h"
 
+#include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QSysInfo>
 
@@ -60,6 +61,9 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
 {
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
     m_clock.start();
+    m_checkTimer.setInterval(checkInterval(m_limits));
+    connect(&m_checkTimer, &QTimer::timeout, this, &ChatServer::checkConnections);
+    m_checkTimer.start();
     m_announceTimer.setSingleShot(true);
     connect(&m_announceTimer, &QTimer::timeout, this, &ChatServer::announceDue);
     m_shutdownTimer.setSingleShot(true);
@@ -101,6 +105,7 @@ bool ChatServer::setLimits(const ChatLimits &limits)
         return false;
     m_limits = limits;
     m_history.setCapacity(qMax(limits.historyKeep, limits.historyLines));
+    m_checkTimer.setInterval(checkInterval(limits));
     return true;
 }
 
@@ -215,12 +220,128 @@ void ChatServer::accept(qintptr descriptor)
         return;
     }
     const auto [address, port] = ClientSession::peerOf(descriptor);
-    if (isBanned(address))
+    const QString key = addressKey(address);
+    if (isBanned(address)) {
         refuse(descriptor, u"you are banned from this server"_qs, address, port);
-    else if (clientCount() >= m_limits.maxClients)
+        return;
+    }
+    if (m_limits.maxPerAddress > 0 && m_connectionsFrom.value(key) >= m_limits.maxPerAddress) {
+        refuse(descriptor, u"too many connections from your address"_qs, address, port);
+        return;
+    }
+    if (m_limits.maxConnectsPerMinute > 0) {
+        // The times of this address's recent connections, the last minute's only.
+        std::deque<qint64> &times = m_recentConnects[key];
+        const qint64 now = m_clock.elapsed();
+        while (!times.empty() && times.front() <= now - 60000)
+            times.pop_front();
+        if (int(times.size()) >= m_limits.maxConnectsPerMinute) {
+            refuse(descriptor, u"too many new connections from your address; try again in a minute"_qs,
+                   address, port);
+            return;
+        }
+        times.push_back(now);
+    }
+    if (clientCount() >= m_limits.maxClients) {
         refuse(descriptor, u"server full"_qs, address, port);
-    else
-        addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
+        return;
+    }
+    ++m_connectionsFrom[key];
+    addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
+}
+
+void ChatServer::setPassword(const QString &password)
+{
+    m_password = password;
+}
+
+bool ChatServer::checkPassword(ClientSession *client, const QString &password)
+{
+    // Compared as digests, byte by byte to the end: the time taken says nothing about how
+    // much of a guess was right.
+    const QByteArray given = QCryptographicHash::hash(password.toUtf8(), QCryptographicHash::Sha256);
+    const QByteArray wanted = QCryptographicHash::hash(m_password.toUtf8(), QCryptographicHash::Sha256);
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < wanted.size(); ++i)
+        difference |= static_cast<unsigned char>(given.at(i) ^ wanted.at(i));
+    if (difference == 0) {
+        client->setAuthenticated();
+        return true;
+    }
+    // Each failure from an address makes the next answer to it slower: 1 s, 2 s, 4 s ... 30 s.
+    AuthFailures &failures = m_authFailures[addressKey(client->peerAddress())];
+    const qint64 now = m_clock.elapsed();
+    if (now - failures.lastMs > ChatLimits::passwordFailureMemoryMs)
+        failures.count = 0;
+    failures.lastMs = now;
+    const int delay =
+            int(qMin<qint64>(ChatLimits::maxPasswordDelayMs, qint64(1000) << qMin(failures.count++, 5)));
+    qCWarning(lcServer, "%s (%s) gave a wrong password; answering in %d ms", qPrintable(client->nick()),
+              qPrintable(client->peer()), delay);
+    client->holdInput();
+    QTimer::singleShot(delay, client, [client] {
+        client->sendError(QStringLiteral("bad-password"), QStringLiteral("wrong password"));
+        client->close(QStringLiteral("wrong password"));
+    });
+    return false;
+}
+
+int ChatServer::checkInterval(const ChatLimits &limits)
+{
+    // Often enough to keep every timeout to within a quarter of itself.
+    return std::clamp(std::min({ limits.firstLineTimeoutMs, limits.pingIntervalMs, limits.pingTimeoutMs }) /
+                              4,
+                      20, 5000);
+}
+
+QString ChatServer::addressKey(const QHostAddress &address)
+{
+    // One IPv6 user usually has a whole /64: count it as one address.
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::fill(bytes.c + 8, bytes.c + 16, quint8(0));
+        return QHostAddress(bytes).toString() + u"/64";
+    }
+    return address.toString();
+}
+
+void ChatServer::checkConnections()
+{
+    const qint64 now = ClientSession::monotonicMs();
+    for (ClientSession *client : std::as_const(m_clients)) {
+        if (client->isClosing())
+            continue;
+        const qint64 quiet = now - client->lastActivityMs();
+        if (!client->hasReceivedLine() && now - client->connectedAtMs() >= m_limits.firstLineTimeoutMs) {
+            client->sendError(QStringLiteral("timeout"),
+                              QStringLiteral("closing: nothing received within %1 s of connecting")
+                                      .arg(m_limits.firstLineTimeoutMs / 1000.0));
+            client->close(QStringLiteral("no first line"));
+        } else if (!client->isJson()) {
+            // Plain clients are watched by TCP keep-alive (see ClientSession).
+            continue;
+        } else if (client->pingSentMs() > 0 && now - client->pingSentMs() >= m_limits.pingTimeoutMs) {
+            client->abort(QStringLiteral("ping timeout"));
+        } else if (client->pingSentMs() == 0 && quiet >= m_limits.pingIntervalMs) {
+            client->send(makeEvent(ServerEvent::Type::Ping));
+            client->setPingSent(now);
+        }
+    }
+    // Forget failed passwords after a while, and addresses that have not connected for a minute.
+    const qint64 clock = m_clock.elapsed();
+    for (auto it = m_authFailures.begin(); it != m_authFailures.end();) {
+        if (clock - it->lastMs > ChatLimits::passwordFailureMemoryMs)
+            it = m_authFailures.erase(it);
+        else
+            ++it;
+    }
+    const qint64 minuteAgo = m_clock.elapsed() - 60000;
+    for (auto it = m_recentConnects.begin(); it != m_recentConnects.end();) {
+        if (it->second.empty() || it->second.back() <= minuteAgo)
+            it = m_recentConnects.erase(it);
+        else
+            ++it;
+    }
 }
 
 void ChatServer::refuse(qintptr descriptor, const QString &why, const QHostAddress &address, quint16 port)
@@ -237,6 +358,8 @@ void ChatServer::addClient(ClientSession *client)
 {
     client->setNick(nextGuestNick());
     client->setLastIdAtConnect(lastMessageId());
+    if (m_password.isEmpty())
+        client->setAuthenticated();
     m_clients.append(client);
     m_byId.insert(client->id(), client);
     m_byNickKey.insert(NickRules::key(client->nick()), client);
@@ -262,13 +385,16 @@ void ChatServer::addClient(ClientSession *client)
     ServerEvent greeting = makeEvent(ServerEvent::Type::Welcome);
     greeting.nick = client->nick();
     greeting.online = m_memberCount + 1;
-    greeting.history = m_history.recent(m_limits.historyLines);
+    // Behind a password the room's talk is for those who gave it.
+    greeting.passwordRequired = !m_password.isEmpty();
+    if (!greeting.passwordRequired)
+        greeting.history = m_history.recent(m_limits.historyLines);
     client->send(greeting);
 }
 
 void ChatServer::announce(ClientSession *client)
 {
-    if (client->isAnnounced() || client->isClosing())
+    if (client->isAnnounced() || client->isClosing() || !client->isAuthenticated())
         return;
     client->setAnnounced();
     ++m_memberCount;
@@ -311,6 +437,9 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
 {
     m_clients.removeOne(client);
     m_byId.remove(client->id());
+    const QString addressKeyOfClient = addressKey(client->peerAddress());
+    if (--m_connectionsFrom[addressKeyOfClient] <= 0)
+        m_connectionsFrom.remove(addressKeyOfClient);
     const QString key = NickRules::key(client->nick());
     // A replaced session's nick already belongs to its successor.
     if (m_byNickKey.value(key) == client)
@@ -350,6 +479,26 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         // The hello itself was malformed: the handshake failed.
         client->sendError(command.target, command.text);
         client->close(QStringLiteral("bad hello: ") + command.text);
+        return;
+    }
+    if (!client->isAuthenticated()) {
+        // A password comes before anything else.
+        if (!client->isAnnounced())
+            Q_EMIT clientModeChanged(client);
+        if (command.type == Type::Pass) {
+            if (!checkPassword(client, command.text))
+                return;
+            client->sendNotice(QStringLiteral("password accepted"));
+            for (const ChatMessage &message : m_history.recent(m_limits.historyLines))
+                client->sendBytes(PlainProtocol::messageLine(message));
+        } else if (command.type != Type::Quit) {
+            client->sendError(QStringLiteral("password-required"),
+                              QStringLiteral("this server needs a password first: /pass SECRET"));
+            return;
+        }
+    } else if (command.type == Type::Pass) {
+        client->sendNotice(m_password.isEmpty() ? QStringLiteral("this server needs no password")
+                                                : QStringLiteral("your password was accepted already"));
         return;
     }
     // A plain client's first line makes it a member of the room before the line counts.
@@ -392,6 +541,9 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         client->send(pong);
         break;
     }
+    case Type::Pong:
+    case Type::Pass:
+        break; // being alive was the point, and the session noted that; passwords are above
     case Type::Unknown:
         client->sendError(QStringLiteral("unknown-command"),
                           QStringLiteral("unknown command %1, try /help")
@@ -421,6 +573,16 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
                                   .arg(hello.version));
         client->close(QStringLiteral("unsupported protocol version %1").arg(hello.version));
         return;
+    }
+    if (!client->isAuthenticated()) {
+        if (!hello.hasPassword) {
+            client->sendError(QStringLiteral("password-required"),
+                              QStringLiteral("this server needs a password"));
+            client->close(QStringLiteral("no password"));
+            return;
+        }
+        if (!checkPassword(client, hello.password))
+            return;
     }
     const QString nick = hello.target.normalized(QString::NormalizationForm_C);
     if (!nick.isEmpty() && nick != client->nick()) {
@@ -641,6 +803,15 @@ void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except
     for (ClientSession *client : std::as_const(m_clients)) {
         if (client == except)
             continue;
+        // Who has not given the password hears nothing of the room but that it is closing.
+        if (!client->isAuthenticated() && event.type != ServerEvent::Type::Shutdown)
+            continue;
+        if (client->isLagging()) {
+            // Far behind: skipped until it catches up, and then told how much it missed.
+            if (event.type == ServerEvent::Type::Message)
+                client->countMissed();
+            continue;
+        }
         const auto batch = client->isJson() ? WriteBatcher::JsonBatch : WriteBatcher::PlainBatch;
         auto &[from, to] = stretch[batch];
         if (from < 0) {

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <unordered_map>
 
 struct ChatCommand;
 class ClientSession;
@@ -29,6 +30,10 @@ class ChatServer : public QObject
 public:
     explicit ChatServer(const ChatLimits &limits = {}, QObject *parent = nullptr);
     ~ChatServer() override;
+
+    // A password every client must give before anything else (empty: none).
+    void setPassword(const QString &password);
+    bool requiresPassword() const { return !m_password.isEmpty(); }
 
     // The name JSON clients are told in their welcome.
     void setServerName(const QString &name) { m_serverName = name; }
@@ -115,6 +120,14 @@ private:
     // Sends event to every client but except, rendering it once per dialect.
     void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);
     QString nextGuestNick();
+    // Closes connections that never said anything, pings quiet ones, drops those that do
+    // not answer; forgets old per-address connection times. Runs every few seconds.
+    void checkConnections();
+    // What per-address limits count by: the address, or an IPv6 address's /64.
+    static QString addressKey(const QHostAddress &address);
+    static int checkInterval(const ChatLimits &limits);
+    // True when password is the server's; otherwise answers the client (later) and closes it.
+    bool checkPassword(ClientSession *client, const QString &password);
     void finishStop();
 
     ChatLimits m_limits;
@@ -128,6 +141,16 @@ private:
     // all of them: a timer each costs a linear search of Qt's timer list per connection.
     std::deque<std::pair<qint64, quint64>> m_announceQueue;
     QTimer m_announceTimer;
+    QTimer m_checkTimer;
+    QString m_password;
+    struct AuthFailures
+    {
+        int count = 0;
+        qint64 lastMs = 0;
+    };
+    QHash<QString, AuthFailures> m_authFailures; // addressKey -> recent wrong passwords
+    QHash<QString, int> m_connectionsFrom; // addressKey -> connections now
+    std::unordered_map<QString, std::deque<qint64>> m_recentConnects; // addressKey -> times
     QElapsedTimer m_clock;
     QList<QHostAddress> m_bans;
     QDateTime m_listeningSince;

@@ -8,7 +8,9 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -45,9 +47,13 @@ ClientSession::ClientSession(qintptr descriptor, quint64 id, const ChatLimits &l
       m_readNotifier(new QSocketNotifier(descriptor, QSocketNotifier::Read, this)),
       m_batcher(batcher),
       m_framer(limits.maxLineBytes),
-      m_maxSendQueueBytes(limits.maxSendQueueBytes),
+      m_limits(limits),
       m_id(id),
-      m_connectedAt(QDateTime::currentDateTimeUtc())
+      m_connectedAt(QDateTime::currentDateTimeUtc()),
+      m_tokens(limits.floodBurst),
+      m_tokensAtMs(monotonicMs()),
+      m_lastActivityMs(m_tokensAtMs),
+      m_connectedAtMs(m_tokensAtMs)
 {
     const auto [address, port] = peerOf(descriptor);
     m_peerAddress = address;
@@ -56,7 +62,18 @@ ClientSession::ClientSession(qintptr descriptor, quint64 id, const ChatLimits &l
     const int one = 1;
     // Small chat lines must not wait for the peer's delayed ACK.
     ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // People on nc cannot answer pings, and an idle one is no reason to hang up: for them the
+    // kernel's keep-alive probes find a host that went away, on the same schedule as pings.
+    const int idleSeconds = std::max(1, limits.pingIntervalMs / 1000);
+    const int probes = 3;
+    const int probeSeconds = std::max(1, limits.pingTimeoutMs / 1000 / probes);
     ::setsockopt(m_fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_KEEPIDLE, &idleSeconds, sizeof idleSeconds);
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_KEEPINTVL, &probeSeconds, sizeof probeSeconds);
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+    // Data we sent that is never acknowledged means the same.
+    const unsigned userTimeoutMs = unsigned(limits.pingIntervalMs + limits.pingTimeoutMs);
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeoutMs, sizeof userTimeoutMs);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &ClientSession::readFromSocket);
 }
 
@@ -193,10 +210,35 @@ void ClientSession::flushPending()
         written = 0;
     }
     m_pieces.clear();
-    if (m_queuedBytes > m_maxSendQueueBytes)
-        abort(QStringLiteral("send queue exceeded"));
-    else if (m_queuedBytes > 0)
+    if (m_queuedBytes > 0)
         setWriteNotifierEnabled(true);
+    checkQueue();
+}
+
+void ClientSession::checkQueue()
+{
+    if (m_closing)
+        return;
+    if (m_queuedBytes > m_limits.maxSendQueueBytes) {
+        abort(QStringLiteral("send queue exceeded"));
+        return;
+    }
+    if (!m_lagging && m_queuedBytes > m_limits.softSendQueueBytes) {
+        m_lagging = true;
+        // Behind everything else queued: the client reads it when it gets this far.
+        ServerEvent warning;
+        warning.type = ServerEvent::Type::Error;
+        warning.code = QStringLiteral("lagging");
+        warning.text =
+                QStringLiteral("you are falling behind: messages to everyone are skipped until you catch up");
+        const QByteArray bytes = isJson() ? JsonProtocol::encode(warning) : PlainProtocol::encode(warning);
+        enqueue(bytes.constData(), bytes.size());
+    } else if (m_lagging && m_queuedBytes == 0) {
+        m_lagging = false;
+        sendNotice(QStringLiteral("you have caught up; you missed %1 message(s) while you were behind")
+                           .arg(m_missed));
+        m_missed = 0;
+    }
 }
 
 void ClientSession::enqueue(const char *data, qsizetype size)
@@ -263,6 +305,8 @@ void ClientSession::drainQueue()
     // A closing session waited for exactly this.
     if (m_closing)
         finish(m_closeReason);
+    else
+        checkQueue();
 }
 
 void ClientSession::close(const QString &reason)
@@ -300,6 +344,12 @@ void ClientSession::abort(const QString &reason)
     setWriteNotifierEnabled(false);
     QMetaObject::invokeMethod(
             this, [this] { finish(m_closeReason); }, Qt::QueuedConnection);
+}
+
+void ClientSession::holdInput()
+{
+    m_readNotifier->setEnabled(false);
+    m_delayed.clear();
 }
 
 void ClientSession::replace()
@@ -350,6 +400,8 @@ void ClientSession::readFromSocket()
             return;
         }
         m_bytesReceived += n;
+        m_lastActivityMs = monotonicMs();
+        m_pingSentMs = 0;
         budget -= n;
         m_framer.feed(
                 QByteArrayView(buffer, n), [this](QByteArrayView line) { handleLine(line); },
@@ -361,14 +413,71 @@ void ClientSession::handleLine(QByteArrayView line)
 {
     if (m_closing || line.trimmed().isEmpty())
         return;
+    m_receivedLine = true;
     if (m_mode == Mode::Undecided)
         m_mode = JsonProtocol::isHello(line) ? Mode::Json : Mode::Plain;
     if (m_mode == Mode::Json) {
-        Q_EMIT commandReceived(JsonProtocol::decodeCommand(line));
+        deliver(JsonProtocol::decodeCommand(line));
         return;
     }
     const QString text = PlainProtocol::sanitize(line);
     if (text.trimmed().isEmpty())
         return;
-    Q_EMIT commandReceived(ChatCommand::parse(text));
+    deliver(ChatCommand::parse(text));
+}
+
+qint64 ClientSession::monotonicMs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ClientSession::refillTokens()
+{
+    const qint64 now = monotonicMs();
+    m_tokens = qMin(double(m_limits.floodBurst),
+                    m_tokens + double(now - m_tokensAtMs) * m_limits.floodRate / 1000.0);
+    m_tokensAtMs = now;
+}
+
+void ClientSession::deliver(const ChatCommand &command)
+{
+    if (!m_limits.floodControl) {
+        Q_EMIT commandReceived(command);
+        return;
+    }
+    refillTokens();
+    if (m_delayed.isEmpty() && m_tokens >= 1.0) {
+        m_tokens -= 1.0;
+        Q_EMIT commandReceived(command);
+        return;
+    }
+    if (m_delayed.size() >= m_limits.floodQueue) {
+        abort(QStringLiteral("excess flood"));
+        return;
+    }
+    m_delayed.append(command);
+    if (!m_releaseTimer) {
+        m_releaseTimer = new QTimer(this);
+        m_releaseTimer->setSingleShot(true);
+        connect(m_releaseTimer, &QTimer::timeout, this, &ClientSession::releaseDelayed);
+    }
+    if (!m_releaseTimer->isActive())
+        m_releaseTimer->start(int(std::ceil((1.0 - m_tokens) * 1000.0 / m_limits.floodRate)));
+}
+
+void ClientSession::releaseDelayed()
+{
+    refillTokens();
+    while (!m_delayed.isEmpty() && m_tokens >= 1.0 && !m_closing) {
+        m_tokens -= 1.0;
+        Q_EMIT commandReceived(m_delayed.takeFirst());
+    }
+    if (m_closing) {
+        m_delayed.clear();
+        return;
+    }
+    if (!m_delayed.isEmpty())
+        m_releaseTimer->start(int(std::ceil((1.0 - m_tokens) * 1000.0 / m_limits.floodRate)));
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 class QSocketNotifier;
+class QTimer;
 class WriteBatcher;
 
 // One connected client as the server sees it: its socket, the bytes it owes us (framed into
@@ -47,6 +48,12 @@ public:
     // Whether the room has been told this client joined. Until then it is not listed.
     bool isAnnounced() const { return m_announced; }
     void setAnnounced() { m_announced = true; }
+    // Whether the server's password has been given (or none is needed).
+    bool isAuthenticated() const { return m_authenticated; }
+    void setAuthenticated() { m_authenticated = true; }
+    // Stops taking input (a wrong password's answer is on its way).
+    void holdInput();
+
     // Whether the JSON handshake is done.
     bool hasWelcome() const { return !m_token.isEmpty(); }
     // The secret a JSON client presents to take its nick back after a dropped connection.
@@ -63,11 +70,13 @@ public:
     // The peer of a connected descriptor, as people know it.
     static std::pair<QHostAddress, quint16> peerOf(qintptr descriptor);
 
+    qintptr socketDescriptor() const { return m_fd; }
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
     // "192.0.2.1:5000" or "[2001:db8::1]:5000", for logs and the admin window.
     QString peer() const;
     QDateTime connectedAt() const { return m_connectedAt; }
+    qint64 connectedAtMs() const { return m_connectedAtMs; }
 
     qint64 bytesReceived() const { return m_bytesReceived; }
     qint64 bytesSent() const { return m_bytesSent; }
@@ -75,6 +84,17 @@ public:
     void countMessageSent() { ++m_messagesSent; }
     // Bytes the kernel has not taken yet: the client's send queue.
     qint64 sendQueueBytes() const { return m_queuedBytes; }
+    // Past the soft send-queue limit: broadcasts skip this client until it catches up.
+    bool isLagging() const { return m_lagging; }
+    void countMissed() { ++m_missed; }
+
+    // Whether any line has arrived yet, when anything last arrived, and whether a ping is
+    // out (milliseconds of monotonicMs()).
+    bool hasReceivedLine() const { return m_receivedLine; }
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+    qint64 pingSentMs() const { return m_pingSentMs; }
+    void setPingSent(qint64 ms) { m_pingSentMs = ms; }
+    static qint64 monotonicMs();
 
     // Queues bytes already in this client's dialect; they go out at the end of the event
     // loop's pass, and a client whose queue then passes the limit is dropped.
@@ -123,6 +143,13 @@ private:
     void setWriteNotifierEnabled(bool enabled);
     void readFromSocket();
     void handleLine(QByteArrayView line);
+    // Passes a command on through the flood-control bucket: now, later, or not at all.
+    void deliver(const ChatCommand &command);
+    void releaseDelayed();
+    void refillTokens();
+    // After output changed the queue: warn and skip a client past the soft limit, tell it
+    // what it missed once it caught up, drop it past the hard one.
+    void checkQueue();
     // The connection is over for reason: stop watching the descriptor, close it, and report
     // (from the event loop, never from inside a caller's loop).
     void finish(const QString &reason);
@@ -141,7 +168,7 @@ private:
     qsizetype m_queueHead = 0;
     qint64 m_queuedBytes = 0;
     LineFramer m_framer;
-    const qint64 m_maxSendQueueBytes;
+    const ChatLimits m_limits;
     const quint64 m_id;
     QString m_nick;
     QString m_token;
@@ -158,4 +185,16 @@ private:
     bool m_replaced = false;
     bool m_closing = false; // no more input is taken, no more output accepted
     bool m_finished = false; // the descriptor is closed
+    // Flood control: tokens in the bucket (refilled to m_tokensAtMs) and lines waiting.
+    double m_tokens;
+    qint64 m_tokensAtMs;
+    QList<ChatCommand> m_delayed;
+    QTimer *m_releaseTimer = nullptr; // while lines wait
+    qint64 m_lastActivityMs;
+    qint64 m_connectedAtMs;
+    qint64 m_pingSentMs = 0;
+    qint64 m_missed = 0;
+    bool m_receivedLine = false;
+    bool m_lagging = false;
+    bool m_authenticated = false;
 };

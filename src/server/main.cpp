@@ -106,6 +106,13 @@ int runHeadless(int argc, char **argv, bool noDisplay)
 
     ChatServer server(config.limits);
     server.setServerName(config.effectiveName());
+    QString password;
+    QString error;
+    if (!config.readPassword(&password, &error)) {
+        qCCritical(lcServer, "%s", qPrintable(error));
+        return 1;
+    }
+    server.setPassword(password);
     if (!server.listen(config.address, config.port))
         return 1;
     const bool everywhere = ChatServer::describeAddress(config.address) != config.address.toString();

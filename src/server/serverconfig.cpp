@@ -3,27 +3,72 @@
 #include "chatserver.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QNetworkInterface>
 #include <QSettings>
 #include <QSysInfo>
 
 namespace {
 
-struct NumberOption
+// One whole-number setting: its option, its key in the saved settings, its range, where it
+// lives in ServerConfig (scaled: seconds on the command line, milliseconds inside), its help.
+struct NumberSetting
 {
-    const char *name;
+    const char *option;
+    const char *key;
+    const char *valueName;
     qint64 minimum;
     qint64 maximum;
+    qint64 (*get)(const ServerConfig &);
+    void (*set)(ServerConfig &, qint64);
+    const char *help; // %1: the default
 };
 
-constexpr NumberOption numberOptions[] = {
-    { "port", 0, 65535 },
-    { "history", 0, 100000 },
-    { "history-keep", 0, 10000000 },
-    { "max-line", 16, 1 << 20 },
-    { "max-sendq", 4096, qint64(1) << 32 },
-    { "max-clients", 1, 1000000 },
-    { "presence-limit", 0, 1000000 },
+const NumberSetting numberSettings[] = {
+    { "port", "server/port", "port", 0, 65535, [](const ServerConfig &c) { return qint64(c.port); },
+      [](ServerConfig &c, qint64 v) { c.port = quint16(v); },
+      "Listen on <port> (default %1; 0 picks a free one)." },
+    { "history", "limits/historyLines", "n", 0, 100000,
+      [](const ServerConfig &c) { return qint64(c.limits.historyLines); },
+      [](ServerConfig &c, qint64 v) { c.limits.historyLines = int(v); },
+      "Replay the last <n> messages to a client that connects (default %1)." },
+    { "history-keep", "limits/historyKeep", "n", 0, 10000000,
+      [](const ServerConfig &c) { return qint64(c.limits.historyKeep); },
+      [](ServerConfig &c, qint64 v) { c.limits.historyKeep = int(v); },
+      "Hold the last <n> messages for clients that come back and ask for what they missed (default %1)." },
+    { "max-line", "limits/maxLineBytes", "bytes", 16, 1 << 20,
+      [](const ServerConfig &c) { return qint64(c.limits.maxLineBytes); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxLineBytes = v; },
+      "Refuse lines longer than <bytes> (default %1)." },
+    { "max-sendq", "limits/maxSendQueueBytes", "bytes", 4096, qint64(1) << 32,
+      [](const ServerConfig &c) { return c.limits.maxSendQueueBytes; },
+      [](ServerConfig &c, qint64 v) { c.limits.maxSendQueueBytes = v; },
+      "Disconnect a client with more than <bytes> waiting to be sent to it (default %1)." },
+    { "soft-sendq", "limits/softSendQueueBytes", "bytes", 1024, qint64(1) << 32,
+      [](const ServerConfig &c) { return c.limits.softSendQueueBytes; },
+      [](ServerConfig &c, qint64 v) { c.limits.softSendQueueBytes = v; },
+      "Past <bytes> waiting, warn a client and skip it for messages until it catches up (default %1)." },
+    { "max-clients", "limits/maxClients", "n", 1, 1000000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxClients); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxClients = int(v); },
+      "Serve at most <n> clients at once (default %1)." },
+    { "max-per-address", "limits/maxPerAddress", "n", 0, 1000000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxPerAddress); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxPerAddress = int(v); },
+      "Serve at most <n> connections from one address, or one IPv6 /64 (default %1; 0: no limit)." },
+    { "max-connects-per-minute", "limits/maxConnectsPerMinute", "n", 0, 1000000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxConnectsPerMinute); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxConnectsPerMinute = int(v); },
+      "Refuse an address's new connections beyond <n> a minute (default %1; 0: no limit)." },
+    { "ping-interval", "limits/pingIntervalSeconds", "seconds", 1, 86400,
+      [](const ServerConfig &c) { return qint64(c.limits.pingIntervalMs / 1000); },
+      [](ServerConfig &c, qint64 v) { c.limits.pingIntervalMs = int(v * 1000); },
+      "Check on a client silent this long (a ping, or TCP keep-alive for plain-text clients); drop it when "
+      "it does not answer within 30 s (default %1)." },
+    { "presence-limit", "limits/presenceLimit", "n", 0, 1000000,
+      [](const ServerConfig &c) { return qint64(c.limits.presenceLimit); },
+      [](ServerConfig &c, qint64 v) { c.limits.presenceLimit = int(v); },
+      "Announce joins, leaves and nick changes only while at most <n> people are in the room (default %1)." },
 };
 
 QString hostPort(const QHostAddress &address, quint16 port)
@@ -39,50 +84,39 @@ QString hostPort(const QHostAddress &address, quint16 port)
 ServerConfig ServerConfig::load(const QSettings &settings)
 {
     ServerConfig config;
-    const ChatLimits defaults;
-    config.port = quint16(settings.value(QStringLiteral("server/port"), config.port).toUInt());
+    for (const NumberSetting &setting : numberSettings) {
+        const QString key = QLatin1String(setting.key);
+        if (!settings.contains(key))
+            continue;
+        bool ok = false;
+        const qint64 value = settings.value(key).toLongLong(&ok);
+        if (ok && value >= setting.minimum && value <= setting.maximum)
+            setting.set(config, value);
+    }
     const QString bind = settings.value(QStringLiteral("server/bind")).toString();
     if (!bind.isEmpty() && !config.address.setAddress(bind))
         config.address = QHostAddress::Any;
     config.name = settings.value(QStringLiteral("server/name")).toString();
-    config.limits.maxClients =
-            settings.value(QStringLiteral("limits/maxClients"), defaults.maxClients).toInt();
-    config.limits.historyLines =
-            settings.value(QStringLiteral("limits/historyLines"), defaults.historyLines).toInt();
-    config.limits.historyKeep =
-            settings.value(QStringLiteral("limits/historyKeep"), defaults.historyKeep).toInt();
-    config.limits.maxLineBytes =
-            settings.value(QStringLiteral("limits/maxLineBytes"), qlonglong(defaults.maxLineBytes))
-                    .toLongLong();
-    config.limits.presenceLimit =
-            settings.value(QStringLiteral("limits/presenceLimit"), defaults.presenceLimit).toInt();
-    config.limits.maxSendQueueBytes =
-            settings.value(QStringLiteral("limits/maxSendQueueBytes"), defaults.maxSendQueueBytes)
-                    .toLongLong();
+    config.passwordFile = settings.value(QStringLiteral("server/passwordFile")).toString();
+    config.limits.floodControl = settings.value(QStringLiteral("limits/floodControl"), true).toBool();
     return config;
 }
 
 void ServerConfig::save(QSettings &settings) const
 {
-    settings.setValue(QStringLiteral("server/port"), port);
+    for (const NumberSetting &setting : numberSettings)
+        settings.setValue(QLatin1String(setting.key), setting.get(*this));
     settings.setValue(QStringLiteral("server/bind"),
                       address == QHostAddress::Any ? QString() : address.toString());
     settings.setValue(QStringLiteral("server/name"), name);
-    settings.setValue(QStringLiteral("limits/maxClients"), limits.maxClients);
-    settings.setValue(QStringLiteral("limits/historyLines"), limits.historyLines);
-    settings.setValue(QStringLiteral("limits/historyKeep"), limits.historyKeep);
-    settings.setValue(QStringLiteral("limits/maxLineBytes"), qlonglong(limits.maxLineBytes));
-    settings.setValue(QStringLiteral("limits/maxSendQueueBytes"), limits.maxSendQueueBytes);
-    settings.setValue(QStringLiteral("limits/presenceLimit"), limits.presenceLimit);
+    settings.setValue(QStringLiteral("server/passwordFile"), passwordFile);
+    settings.setValue(QStringLiteral("limits/floodControl"), limits.floodControl);
 }
 
 void ServerConfig::addOptions(QCommandLineParser &parser)
 {
-    const ChatLimits defaults;
+    const ServerConfig defaults;
     parser.addOptions({
-            { { QStringLiteral("p"), QStringLiteral("port") },
-              QStringLiteral("Listen on <port> (default 6666; 0 picks a free one)."),
-              QStringLiteral("port") },
             { { QStringLiteral("b"), QStringLiteral("bind") },
               QStringLiteral("Listen on <address> only (default: every IPv4 and IPv6 address)."),
               QStringLiteral("address") },
@@ -90,67 +124,44 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
               QStringLiteral(
                       "The server name shown in the desktop client (default: groupchat on <host name>)."),
               QStringLiteral("name") },
-            { QStringLiteral("history"),
-              QStringLiteral("Replay the last <n> messages to a client that connects (default %1).")
-                      .arg(defaults.historyLines),
-              QStringLiteral("n") },
-            { QStringLiteral("history-keep"),
-              QStringLiteral("Hold the last <n> messages for clients that come back and ask for what they "
-                             "missed (default %1).")
-                      .arg(defaults.historyKeep),
-              QStringLiteral("n") },
-            { QStringLiteral("max-line"),
-              QStringLiteral("Refuse lines longer than <bytes> (default %1).").arg(defaults.maxLineBytes),
-              QStringLiteral("bytes") },
-            { QStringLiteral("max-sendq"),
-              QStringLiteral(
-                      "Disconnect a client with more than <bytes> waiting to be sent to it (default %1).")
-                      .arg(defaults.maxSendQueueBytes),
-              QStringLiteral("bytes") },
-            { QStringLiteral("presence-limit"),
-              QStringLiteral(
-                      "Announce joins, leaves and nick changes only while at most <n> people are in the "
-                      "room (default %1).")
-                      .arg(defaults.presenceLimit),
-              QStringLiteral("n") },
-            { QStringLiteral("max-clients"),
-              QStringLiteral("Serve at most <n> clients at once (default %1).").arg(defaults.maxClients),
-              QStringLiteral("n") },
+            { QStringLiteral("password-file"),
+              QStringLiteral("Every client must give the password in <file> before anything else."),
+              QStringLiteral("file") },
+            { QStringLiteral("flood"),
+              QStringLiteral("Flood control: on (default; bursts of %1 lines, then %2 a second) or off.")
+                      .arg(defaults.limits.floodBurst)
+                      .arg(defaults.limits.floodRate),
+              QStringLiteral("on|off") },
     });
+    for (const NumberSetting &setting : numberSettings) {
+        QStringList names{ QLatin1String(setting.option) };
+        if (qstrcmp(setting.option, "port") == 0)
+            names.prepend(QStringLiteral("p"));
+        parser.addOption(QCommandLineOption(names,
+                                            QString::fromLatin1(setting.help).arg(setting.get(defaults)),
+                                            QLatin1String(setting.valueName)));
+    }
 }
 
 bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *overridden, QString *error)
 {
     ServerConfig result = *this;
     QStringList given;
-    for (const NumberOption &option : numberOptions) {
-        const QString optionName = QLatin1String(option.name);
-        if (!parser.isSet(optionName))
+    for (const NumberSetting &setting : numberSettings) {
+        const QString option = QLatin1String(setting.option);
+        if (!parser.isSet(option))
             continue;
         bool ok = false;
-        const qint64 value = parser.value(optionName).toLongLong(&ok);
-        if (!ok || value < option.minimum || value > option.maximum) {
+        const qint64 value = parser.value(option).toLongLong(&ok);
+        if (!ok || value < setting.minimum || value > setting.maximum) {
             *error = QStringLiteral("--%1 must be a number from %2 to %3")
-                             .arg(optionName)
-                             .arg(option.minimum)
-                             .arg(option.maximum);
+                             .arg(option)
+                             .arg(setting.minimum)
+                             .arg(setting.maximum);
             return false;
         }
-        given.append(optionName);
-        if (optionName == u"port")
-            result.port = quint16(value);
-        else if (optionName == u"history")
-            result.limits.historyLines = int(value);
-        else if (optionName == u"history-keep")
-            result.limits.historyKeep = int(value);
-        else if (optionName == u"max-line")
-            result.limits.maxLineBytes = value;
-        else if (optionName == u"max-sendq")
-            result.limits.maxSendQueueBytes = value;
-        else if (optionName == u"max-clients")
-            result.limits.maxClients = int(value);
-        else if (optionName == u"presence-limit")
-            result.limits.presenceLimit = int(value);
+        setting.set(result, value);
+        given.append(option);
     }
     if (parser.isSet(QStringLiteral("bind"))) {
         if (!result.address.setAddress(parser.value(QStringLiteral("bind")))) {
@@ -164,9 +175,46 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         result.name = parser.value(QStringLiteral("name")).left(100);
         given.append(QStringLiteral("name"));
     }
+    if (parser.isSet(QStringLiteral("password-file"))) {
+        result.passwordFile = parser.value(QStringLiteral("password-file"));
+        given.append(QStringLiteral("password-file"));
+    }
+    if (parser.isSet(QStringLiteral("flood"))) {
+        const QString flood = parser.value(QStringLiteral("flood"));
+        if (flood != u"on" && flood != u"off") {
+            *error = QStringLiteral("--flood takes on or off, not %1").arg(flood);
+            return false;
+        }
+        result.limits.floodControl = flood == u"on";
+        given.append(QStringLiteral("flood"));
+    }
+    if (!result.passwordFile.isEmpty()) {
+        QString password;
+        if (!result.readPassword(&password, error))
+            return false;
+    }
     *this = result;
     if (overridden)
         *overridden = given;
+    return true;
+}
+
+bool ServerConfig::readPassword(QString *password, QString *error) const
+{
+    password->clear();
+    if (passwordFile.isEmpty())
+        return true;
+    QFile file(passwordFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the password file %1: %2").arg(passwordFile, file.errorString());
+        return false;
+    }
+    // The first line; a trailing newline from an editor is not part of it.
+    *password = QString::fromUtf8(file.readLine(4096)).trimmed();
+    if (password->isEmpty()) {
+        *error = QStringLiteral("the password file %1 is empty").arg(passwordFile);
+        return false;
+    }
     return true;
 }
 

@@ -17,6 +17,7 @@ struct ServerConfig
     QHostAddress address = QHostAddress::Any;
     quint16 port = 6666;
     QString name; // empty: "groupchat on <host name>"
+    QString passwordFile; // holds the password every client must give; empty: none
 
     static ServerConfig load(const QSettings &settings);
     void save(QSettings &settings) const;
@@ -26,6 +27,10 @@ struct ServerConfig
     // Applies the options that were given; names them in overridden. False (with why) when
     // one is not acceptable.
     bool applyOptions(const QCommandLineParser &parser, QStringList *overridden, QString *error);
+
+    // The password in passwordFile (empty without one); false (with why) when it cannot be read
+    // or is empty.
+    bool readPassword(QString *password, QString *error) const;
 
     // The name to announce: name, or "groupchat on <host name>".
     QString effectiveName() const;

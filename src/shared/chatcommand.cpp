@@ -48,6 +48,9 @@ ChatCommand ChatCommand::parse(const QString &line)
     } else if (name == QLatin1String("quit")) {
         command.type = Type::Quit;
         command.text = rest;
+    } else if (name == QLatin1String("pass")) {
+        command.type = Type::Pass;
+        command.text = rest;
     } else {
         command.type = Type::Unknown;
         command.target = QLatin1Char('/') + word;

@@ -15,9 +15,11 @@ struct ChatCommand
         Who, // /who
         Help, // /help
         Quit, // /quit [text], or a bare "quit"
+        Pass, // /pass secret (text): the server's password, in plain mode
         Unknown, // target: the command word as typed, with its slash
         Hello, // JSON: target = nick wished for (may be empty), version, since, token
         Ping, // JSON: token is echoed in the pong
+        Pong, // JSON: the answer to the server's ping
         Invalid, // JSON that could not be understood: target = error code, text = why
     };
 
@@ -30,6 +32,8 @@ struct ChatCommand
     bool hasSince = false;
     quint64 since = 0;
     QString token;
+    bool hasPassword = false; // Hello: password was given
+    QString password;
 
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
@@ -47,6 +51,7 @@ struct ChatCommand
     friend bool operator==(const ChatCommand &a, const ChatCommand &b)
     {
         return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
-               a.hasSince == b.hasSince && a.since == b.since && a.token == b.token;
+               a.hasSince == b.hasSince && a.since == b.since && a.token == b.token &&
+               a.hasPassword == b.hasPassword && a.password == b.password;
     }
 };

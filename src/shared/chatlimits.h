@@ -26,10 +26,41 @@ struct ChatLimits
     // ("since" in the JSON hello). Never fewer than historyLines.
     int historyKeep = 1000;
 
+    // Flood control, per client: a token bucket of floodBurst lines refilled at floodRate lines
+    // a second (IRC servers use about the same). Lines beyond it wait; a client with more than
+    // floodQueue lines waiting is disconnected ("excess flood"). Off for benchmarks.
+    bool floodControl = true;
+    int floodBurst = 10;
+    double floodRate = 5.0;
+    int floodQueue = 20;
+
+    // Per address (IPv6: per /64): connections at once and new connections a minute; 0 means
+    // no limit. A whole office behind one NAT address needs more than one person's share.
+    int maxPerAddress = 20;
+    int maxConnectsPerMinute = 60;
+
+    // A connection that has not sent its first line this long after connecting is closed.
+    int firstLineTimeoutMs = 30 * 1000;
+    // A client silent this long is pinged; one still silent pingTimeoutMs later is gone.
+    int pingIntervalMs = 90 * 1000;
+    int pingTimeoutMs = 30 * 1000;
+    // Each wrong password from an address doubles the wait for the answer to the next one
+    // (1 s, 2 s, 4 s ... at most maxPasswordDelayMs); an address is forgiven after this long.
+    static constexpr int maxPasswordDelayMs = 30 * 1000;
+    static constexpr qint64 passwordFailureMemoryMs = 10 * 60 * 1000;
+
+    // Past this many bytes waiting, a client is warned and skipped for broadcasts until it has
+    // caught up (then told how many it missed); past maxSendQueueBytes it is disconnected.
+    qint64 softSendQueueBytes = 256 * 1024;
+
     // Beyond this many people in the room, joins, leaves and nick changes are no longer
     // announced to everyone: every one of N arrivals told to N others is O(N^2) lines, which
     // in a room of thousands nobody reads and a connection storm turns into gigabytes.
     int presenceLimit = 500;
+
+    // No request nests objects or arrays; anything deeper than this is refused before it is
+    // parsed.
+    static constexpr int maxRequestDepth = 4;
 
     // Nicks are 1..maxNickLength characters.
     static constexpr int maxNickLength = 32;

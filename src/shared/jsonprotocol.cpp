@@ -1,5 +1,7 @@
 #include "jsonprotocol.h"
 
+#include "chatlimits.h"
+#include "jsonstructure.h"
 #include "plainprotocol.h"
 
 #include <QJsonArray>
@@ -316,6 +318,8 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
             writer.add("since", command.since);
         if (!command.token.isEmpty())
             writer.add("token", command.token);
+        if (command.hasPassword)
+            writer.add("password", command.password);
         return writer.line();
     }
     case Type::Ping: {
@@ -325,7 +329,10 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
             writer.add("token", command.token);
         return writer.line();
     }
+    case Type::Pong:
+        return JsonWriter().add("type", QStringLiteral("pong")).line();
     case Type::Who:
+    case Type::Pass:
     case Type::Help:
     case Type::Unknown:
     case Type::Invalid:
@@ -346,6 +353,10 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
 {
     QJsonObject object;
     QString why;
+    if (!JsonStructure::check(line, ChatLimits::maxRequestDepth, &why))
+        return ChatCommand::invalid(why.contains(QLatin1String("twice")) ? QStringLiteral("bad-field")
+                                                                         : QStringLiteral("malformed"),
+                                    why);
     if (!parseObject(line, &object, &why))
         return ChatCommand::invalid(QStringLiteral("malformed"), why);
     const QJsonValue typeValue = object.value(u"type");
@@ -372,6 +383,9 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     } else if (type == u"quit") {
         command.type = ChatCommand::Type::Quit;
         ok = reader.onlyFields({ "type", "reason" }) && reader.text("reason", &command.text, false);
+    } else if (type == u"pong") {
+        command.type = ChatCommand::Type::Pong;
+        ok = reader.onlyFields({ "type" });
     } else if (type == u"ping") {
         command.type = ChatCommand::Type::Ping;
         ok = reader.onlyFields({ "type", "token" }) && reader.text("token", &command.token, false);
@@ -379,10 +393,11 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         command.type = ChatCommand::Type::Hello;
         quint64 version = 0;
         bool hasVersion = false;
-        ok = reader.onlyFields({ "type", "version", "nick", "since", "token" }) &&
+        ok = reader.onlyFields({ "type", "version", "nick", "since", "token", "password" }) &&
              reader.number("version", &version, &hasVersion) && reader.text("nick", &command.target, false) &&
              reader.number("since", &command.since, &command.hasSince) &&
-             reader.text("token", &command.token, false);
+             reader.text("token", &command.token, false) && reader.text("password", &command.password, false);
+        command.hasPassword = ok && object.contains(QLatin1String("password"));
         if (ok && !hasVersion)
             return ChatCommand::invalid(QStringLiteral("bad-field"),
                                         QStringLiteral("\"version\" is missing"));
@@ -451,6 +466,8 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
             writer.add("token", event.token);
         return writer.line();
     }
+    case Type::Ping:
+        return JsonWriter().add("type", QStringLiteral("ping")).line();
     case Type::Presence: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("presence"))
@@ -510,6 +527,8 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
     } else if (type == u"pong") {
         event.type = ServerEvent::Type::Pong;
         event.token = text(u"token");
+    } else if (type == u"ping") {
+        event.type = ServerEvent::Type::Ping;
     } else if (type == u"presence") {
         event.type = ServerEvent::Type::Presence;
         event.presenceLive = object.value(u"live").toBool(true);

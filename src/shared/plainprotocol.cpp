@@ -60,6 +60,12 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
     using Type = ServerEvent::Type;
     switch (event.type) {
     case Type::Welcome: {
+        if (event.passwordRequired) {
+            return noticeLine(
+                    QStringLiteral("welcome to groupchat, you are %1; this server needs a password: "
+                                   "/pass SECRET")
+                            .arg(event.nick));
+        }
         QByteArray lines =
                 noticeLine(QStringLiteral("welcome to groupchat, you are %1; %2 online; /help lists commands")
                                    .arg(event.nick)
@@ -95,6 +101,9 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
                         "%1 online: joins, leaves and nick changes are no longer announced; /who lists "
                         "everyone")
                         .arg(event.online));
+    case Type::Ping:
+        // Any line answers it.
+        return noticeLine(QStringLiteral("ping"));
     case Type::Pong:
     case Type::Invalid:
         break;

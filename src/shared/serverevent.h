@@ -52,7 +52,8 @@ struct ServerEvent
         Error,
         Shutdown,
         Pong,
-        Presence
+        Presence,
+        Ping,
     };
 
     Type type = Type::Invalid;
@@ -75,6 +76,7 @@ struct ServerEvent
     QList<OnlineUser> users;
 
     // Welcome only.
+    bool passwordRequired = false; // the plain greeting asks for /pass
     int version = 0;
     QString serverName;
     QList<ChatMessage> history; // oldest first

@@ -1,0 +1,529 @@
+// Everything a network can throw at the server: it answers as documented, stays up, keeps
+// its memory bounded, and the clients standing by miss nothing.
+#include "chatserver.h"
+#include "clientsession.h"
+#include "testclient.h"
+
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <thread>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// A blocking socket outside the event loop: writes or stays silent as told, never reads.
+class RawClient
+{
+public:
+    explicit RawClient(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address = {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        m_connected = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+    }
+    ~RawClient() { ::close(m_fd); }
+    RawClient(const RawClient &) = delete;
+    RawClient &operator=(const RawClient &) = delete;
+    bool isConnected() const { return m_connected; }
+    // Writes everything, or stops at the first error (the server hung up).
+    qint64 write(const char *data, qint64 size)
+    {
+        qint64 done = 0;
+        while (done < size) {
+            const ssize_t n = ::send(m_fd, data + done, size_t(size - done), MSG_NOSIGNAL);
+            if (n <= 0)
+                break;
+            done += n;
+        }
+        return done;
+    }
+
+private:
+    int m_fd = -1;
+    bool m_connected = false;
+};
+
+long rssKiB(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+class tst_Hostile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void hugeLineWithoutNewlineCostsNothing();
+    void randomBinary();
+    void nastyLines_data();
+    void nastyLines();
+    void hugeNick();
+    void twoClientsRaceForOneNick();
+    void manyConnectionsFromOneAddress();
+    void tooManyNewConnectionsAMinute();
+    void silentConnectionIsClosed();
+    void vanishedClientIsPingedAndDropped();
+    void floodIsDelayedThenCut();
+    void slowReaderIsSkippedThenToldWhatItMissed();
+    void badJson_data();
+    void badJson();
+    void wrongPasswordsAreSlowAndFinal();
+    void passwordComesFirst();
+
+private:
+    // A server in this process with limits, and two clients that chat throughout.
+    bool startServer(const ChatLimits &limits);
+    // The bystanders still talk to each other, and have missed nothing so far.
+    void checkBystanders();
+
+    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<TestClient> m_alice;
+    std::unique_ptr<TestClient> m_bob;
+    int m_checks = 0;
+};
+
+bool tst_Hostile::startServer(const ChatLimits &limits)
+{
+    m_server = std::make_unique<ChatServer>(limits);
+    if (!m_server->listen(QHostAddress::LocalHost, 0))
+        return false;
+    for (auto *slot : { &m_alice, &m_bob }) {
+        *slot = std::make_unique<TestClient>();
+        if (!(*slot)->connectTo(m_server->serverPort()))
+            return false;
+    }
+    m_alice->sendLine("/nick alice");
+    m_bob->sendLine("/nick bob");
+    return !m_bob->waitForLine(QStringLiteral("* guest1 is now known as alice")).isNull();
+}
+
+void tst_Hostile::checkBystanders()
+{
+    // Every check line arrives, once, in order, after everything said before it.
+    const QByteArray text = "check " + QByteArray::number(++m_checks);
+    m_alice->sendLine(text);
+    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("alice"), QString::fromLatin1(text)), 10000)
+                     .isNull());
+    const QStringList checks =
+            m_bob->lines().filter(QRegularExpression(QStringLiteral("alice: check \\d+$")));
+    QCOMPARE(checks.size(), m_checks);
+    for (int i = 0; i < m_checks; ++i)
+        QVERIFY(checks.at(i).endsWith(QStringLiteral("check %1").arg(i + 1)));
+}
+
+void tst_Hostile::init()
+{
+    m_checks = 0;
+    ChatLimits limits;
+    limits.maxPerAddress = 50;
+    QVERIFY(startServer(limits));
+}
+
+void tst_Hostile::cleanup()
+{
+    m_alice.reset();
+    m_bob.reset();
+    m_server.reset();
+}
+
+void tst_Hostile::hugeLineWithoutNewlineCostsNothing()
+{
+    // A real server process, so that its memory can be read while 100 MB without a newline
+    // arrive from another thread.
+    QTemporaryDir config;
+    QProcess server;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+    server.setProcessEnvironment(environment);
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(GROUPCHAT_SERVER_BINARY),
+                 { QStringLiteral("--headless"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                   QStringLiteral("--port"), QStringLiteral("0") });
+    QByteArray output;
+    const QRegularExpression listening(QStringLiteral("listening on 127\\.0\\.0\\.1 port (\\d+)"));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                output += server.readAll();
+                return listening.match(QString::fromUtf8(output)).hasMatch();
+            },
+            10000));
+    const quint16 port = listening.match(QString::fromUtf8(output)).captured(1).toUShort();
+    TestClient bystander;
+    QVERIFY(bystander.connectTo(port));
+    QVERIFY(!bystander.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome"))).isNull());
+    const long before = rssKiB(server.processId());
+
+    // Outlives the writing thread: closing with the server's replies unread would reset the
+    // connection before the server reads the last line.
+    RawClient raw(port);
+    QVERIFY(raw.isConnected());
+    std::atomic<qint64> sent{ 0 };
+    std::thread attacker([&raw, &sent] {
+        const QByteArray chunk(1024 * 1024, 'x');
+        for (int i = 0; i < 100 && raw.isConnected(); ++i)
+            sent += raw.write(chunk.constData(), chunk.size());
+        raw.write("\nstill here\n", 12);
+    });
+    long peak = before;
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                peak = std::max(peak, rssKiB(server.processId()));
+                return sent.load() >= 100 * 1024 * 1024;
+            },
+            60000));
+    attacker.join();
+    QVERIFY2(
+            !bystander.waitForLine(QRegularExpression(QStringLiteral(": still here$"))).isNull(),
+            qPrintable(bystander.lines().join(u'\n') + u'\n' + QString::fromUtf8(output + server.readAll())));
+    // The server held at most a line's limit of it.
+    QVERIFY2(peak - before < 8 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - before)));
+    bystander.sendLine("alive?");
+    QVERIFY(!bystander.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("alive?")))
+                     .isNull());
+    server.terminate();
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void tst_Hostile::randomBinary()
+{
+    QByteArray garbage(2 * 1024 * 1024, '\0');
+    QRandomGenerator generator(4242);
+    generator.fillRange(reinterpret_cast<quint32 *>(garbage.data()), garbage.size() / 4);
+    TestClient attacker;
+    QVERIFY(attacker.connectTo(m_server->serverPort()));
+    attacker.sendRaw(garbage);
+    // It may well be dropped (a flood of random "lines"); the room must not mind.
+    checkBystanders();
+    QVERIFY(m_server->clientCount() >= 2);
+    for (const QString &line : m_bob->lines())
+        QVERIFY(std::none_of(line.begin(), line.end(),
+                             [](QChar c) { return c.category() == QChar::Other_Control && c != u'\t'; }));
+}
+
+void tst_Hostile::nastyLines_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("bobSees"); // the text of alice's message as bob gets it
+    QTest::newRow("NUL bytes") << QByteArray("a\0b\0c", 5) << QStringLiteral("abc");
+    QTest::newRow("invalid UTF-8") << QByteArray("caf\xe9 \xc3\x28")
+                                   << (QStringLiteral("caf") + QChar(0xfffd) + u' ' + QChar(0xfffd) + u'(');
+    QTest::newRow("ANSI escapes") << QByteArray("\x1b[2J\x1b[31mred\x1b]0;title\x07")
+                                  << QStringLiteral("[2J[31mred]0;title");
+    QTest::newRow("C1 controls") << QByteArray("a\xc2\x9b"
+                                               "31mb")
+                                 << QStringLiteral("a31mb");
+    QTest::newRow("HTML") << QByteArray("<script>alert(1)</script><img src=x onerror=y>")
+                          << QStringLiteral("<script>alert(1)</script><img src=x onerror=y>");
+    QTest::newRow("backspaces") << QByteArray("secret\b\b\b\b\b\bpublic") << QStringLiteral("secretpublic");
+}
+
+void tst_Hostile::nastyLines()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, bobSees);
+    m_alice->sendLine(line);
+    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("alice"), bobSees)).isNull());
+    checkBystanders();
+}
+
+void tst_Hostile::hugeNick()
+{
+    TestClient attacker;
+    QVERIFY(attacker.connectTo(m_server->serverPort()));
+    attacker.sendLine("/nick " + QByteArray(10000, 'n'));
+    QVERIFY(!attacker.waitForLine(QStringLiteral("! line too long (limit 4096 bytes)")).isNull());
+    attacker.sendLine("/nick " + QByteArray(4000, 'n'));
+    QVERIFY(!attacker.waitForLine(QRegularExpression(QStringLiteral("^! invalid nick"))).isNull());
+    checkBystanders();
+}
+
+void tst_Hostile::twoClientsRaceForOneNick()
+{
+    TestClient first;
+    TestClient second;
+    QVERIFY(first.connectTo(m_server->serverPort()) && second.connectTo(m_server->serverPort()));
+    first.sendLine("/nick winner");
+    second.sendLine("/nick WINNER");
+    const QRegularExpression outcome(QStringLiteral("is now known as (winner|WINNER)$|already taken"));
+    QVERIFY(!first.waitForLine(outcome).isNull());
+    QVERIFY(!second.waitForLine(outcome).isNull());
+    const int won = int(first.lines().filter(QStringLiteral("known as winner")).size() +
+                        second.lines().filter(QStringLiteral("known as WINNER")).size());
+    const int lost = int(first.lines().filter(QStringLiteral("already taken")).size() +
+                         second.lines().filter(QStringLiteral("already taken")).size());
+    QCOMPARE(won, 1);
+    QCOMPARE(lost, 1);
+    checkBystanders();
+}
+
+void tst_Hostile::manyConnectionsFromOneAddress()
+{
+    ChatLimits limits;
+    limits.maxPerAddress = 20;
+    limits.maxConnectsPerMinute = 0;
+    QVERIFY(startServer(limits));
+    std::vector<std::unique_ptr<TestClient>> crowd;
+    for (int i = 0; i < 500; ++i) {
+        crowd.push_back(std::make_unique<TestClient>());
+        crowd.back()->connectTo(m_server->serverPort());
+    }
+    const auto refused = [&] {
+        int n = 0;
+        for (const auto &c : crowd)
+            n += c->lines().contains(QStringLiteral("! too many connections from your address")) ? 1 : 0;
+        return n;
+    };
+    // alice and bob count too: 18 of the 500 get in.
+    QTRY_COMPARE_WITH_TIMEOUT(refused(), 482, 20000);
+    QCOMPARE(m_server->clientCount(), 20);
+    checkBystanders();
+}
+
+void tst_Hostile::tooManyNewConnectionsAMinute()
+{
+    ChatLimits limits;
+    limits.maxPerAddress = 0;
+    limits.maxConnectsPerMinute = 5;
+    QVERIFY(startServer(limits)); // alice and bob are two of the five
+    for (int i = 0; i < 3; ++i) {
+        TestClient ok;
+        QVERIFY(ok.connectTo(m_server->serverPort()));
+        QVERIFY(!ok.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome"))).isNull());
+    }
+    TestClient sixth;
+    QVERIFY(sixth.connectTo(m_server->serverPort()));
+    QVERIFY(!sixth.waitForLine(QStringLiteral(
+                                       "! too many new connections from your address; try again in a minute"))
+                     .isNull());
+    QVERIFY(sixth.waitForDisconnected());
+    checkBystanders();
+}
+
+void tst_Hostile::silentConnectionIsClosed()
+{
+    ChatLimits limits;
+    limits.firstLineTimeoutMs = 300;
+    QVERIFY(startServer(limits));
+    TestClient silent;
+    QVERIFY(silent.connectTo(m_server->serverPort()));
+    QVERIFY(!silent.waitForLine(
+                           QRegularExpression(QStringLiteral("^! closing: nothing received within 0.3 s")))
+                     .isNull());
+    QVERIFY(silent.waitForDisconnected());
+    checkBystanders();
+}
+
+void tst_Hostile::vanishedClientIsPingedAndDropped()
+{
+    ChatLimits limits;
+    limits.pingIntervalMs = 300;
+    limits.pingTimeoutMs = 300;
+    QVERIFY(startServer(limits));
+    // A JSON client says hello, then neither reads nor writes again: a program that hung, or a
+    // host that went away without a FIN.
+    RawClient gone(m_server->serverPort());
+    QVERIFY(gone.isConnected());
+    const QByteArray hello = R"({"type":"hello","version":1,"nick":"ghost"})"
+                             "\n";
+    gone.write(hello.constData(), hello.size());
+    QVERIFY(!m_alice->waitForLine(QStringLiteral("* ghost joined")).isNull());
+    QVERIFY(!m_alice->waitForLine(QStringLiteral("* ghost left (ping timeout)"), 5000).isNull());
+    // alice and bob on plain lines cannot answer pings; they stay, quiet as they were, and
+    // TCP keep-alive watches them instead, on the same schedule.
+    QCOMPARE(m_server->clientCount(), 2);
+    const int fd = int(m_server->findClient(QStringLiteral("alice"))->socketDescriptor());
+    int value = 0;
+    socklen_t size = sizeof value;
+    QVERIFY(::getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &value, &size) == 0);
+    QCOMPARE(value, 1);
+    QVERIFY(::getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &value, &size) == 0);
+    QCOMPARE(value, 1); // seconds: the 300 ms ping interval, rounded up
+    unsigned userTimeout = 0;
+    size = sizeof userTimeout;
+    QVERIFY(::getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, &size) == 0);
+    QCOMPARE(userTimeout, 600u);
+    checkBystanders();
+    QCOMPARE(m_server->clientCount(), 2);
+}
+
+void tst_Hostile::floodIsDelayedThenCut()
+{
+    TestClient flooder;
+    QVERIFY(flooder.connectTo(m_server->serverPort()));
+    // 15 lines at once: 10 at once, 5 at 5 a second, all in order.
+    QByteArray burst;
+    for (int i = 1; i <= 15; ++i)
+        burst += "burst " + QByteArray::number(i) + '\n';
+    flooder.sendRaw(burst);
+    QVERIFY(!m_bob->waitForLine(QRegularExpression(QStringLiteral(": burst 15$")), 5000).isNull());
+    const QStringList bursts = m_bob->lines().filter(QRegularExpression(QStringLiteral(": burst \\d+$")));
+    QCOMPARE(bursts.size(), 15);
+    for (int i = 0; i < 15; ++i)
+        QVERIFY(bursts.at(i).endsWith(QStringLiteral("burst %1").arg(i + 1)));
+    // 100 more at once: more than 20 waiting is an excess flood.
+    QByteArray flood;
+    for (int i = 1; i <= 100; ++i)
+        flood += "flood " + QByteArray::number(i) + '\n';
+    flooder.sendRaw(flood);
+    QVERIFY(!m_bob->waitForLine(QRegularExpression(QStringLiteral("^\\* guest\\d+ left \\(excess flood\\)$")))
+                     .isNull());
+    QVERIFY(flooder.waitForDisconnected());
+    QVERIFY(m_bob->lines().filter(QStringLiteral(": flood ")).size() < 100);
+    checkBystanders();
+}
+
+void tst_Hostile::slowReaderIsSkippedThenToldWhatItMissed()
+{
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.softSendQueueBytes = 64 * 1024;
+    limits.maxSendQueueBytes = 64 * 1024 * 1024;
+    QVERIFY(startServer(limits));
+    TestClient slow;
+    // Reads nothing for now (Qt keeps at most 16 bytes for it), so its queue fills.
+    slow.socket().setReadBufferSize(16);
+    QVERIFY(slow.connectTo(m_server->serverPort()));
+    slow.sendLine("/nick slow");
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->findClient(QStringLiteral("slow")), 10000);
+    const QByteArray padding(1000, '.');
+    int sent = 0;
+    while (!m_server->findClient(QStringLiteral("slow"))->isLagging() && sent < 20000) {
+        for (int i = 0; i < 200; ++i, ++sent)
+            m_alice->sendLine(QByteArray::number(sent) + ' ' + padding);
+        QVERIFY(!m_bob->waitForLine(QRegularExpression(QStringLiteral("alice: %1 ").arg(sent - 1)), 10000)
+                         .isNull());
+    }
+    QVERIFY(m_server->findClient(QStringLiteral("slow"))->isLagging());
+    for (int i = 0; i < 5; ++i, ++sent)
+        m_alice->sendLine(QByteArray::number(sent) + ' ' + padding);
+    // Reading again, it gets the warning, then catches up and learns what it missed.
+    slow.socket().setReadBufferSize(0);
+    QVERIFY(!slow.waitForLine(QStringLiteral("! you are falling behind: messages to everyone are skipped "
+                                             "until you catch up"),
+                              20000)
+                     .isNull());
+    const QString caughtUp = slow.waitForLine(
+            QRegularExpression(QStringLiteral("^\\* you have caught up; you missed (\\d+) message")), 20000);
+    QVERIFY(!caughtUp.isNull());
+    QVERIFY(caughtUp.section(u' ', 7, 7).toInt() >= 5);
+    QCOMPARE(m_server->clientCount(), 3);
+    checkBystanders();
+    QVERIFY(!slow.waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("check 1"))).isNull());
+}
+
+void tst_Hostile::badJson_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("not JSON") << QByteArray("{nope") << QStringLiteral("malformed");
+    QTest::newRow("deeply nested") << ("{\"type\":\"say\",\"text\":" + QByteArray(1500, '[') +
+                                       QByteArray(1500, ']') + '}')
+                                   << QStringLiteral("malformed");
+    QTest::newRow("duplicate keys") << QByteArray(R"({"type":"say","text":"a","text":"b"})")
+                                    << QStringLiteral("bad-field");
+    QTest::newRow("wrong type") << QByteArray(R"({"type":"say","text":42})") << QStringLiteral("bad-field");
+    QTest::newRow("unknown field") << QByteArray(R"({"type":"say","text":"a","admin":true})")
+                                   << QStringLiteral("bad-field");
+    QTest::newRow("unknown type") << QByteArray(R"({"type":"op","nick":"me"})")
+                                  << QStringLiteral("unknown-type");
+}
+
+void tst_Hostile::badJson()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, code);
+    TestClient client;
+    QVERIFY(client.connectTo(m_server->serverPort()));
+    client.sendLine(R"({"type":"hello","version":1,"nick":"json"})");
+    QVERIFY(!client.waitForJson(QStringLiteral("welcome")).isEmpty());
+    client.sendLine(line);
+    QCOMPARE(client.waitForJson(QStringLiteral("error")).value(u"code").toString(), code);
+    client.sendLine(R"({"type":"say","text":"fine"})");
+    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("json"), QStringLiteral("fine"))).isNull());
+    checkBystanders();
+}
+
+void tst_Hostile::wrongPasswordsAreSlowAndFinal()
+{
+    m_server->setPassword(QStringLiteral("sesame"));
+    QElapsedTimer timer;
+    qint64 previous = 0;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        TestClient guess;
+        QVERIFY(guess.connectTo(m_server->serverPort()));
+        QVERIFY(!guess.waitForLine(QRegularExpression(
+                                           QStringLiteral("this server needs a password: /pass SECRET$")))
+                         .isNull());
+        timer.start();
+        guess.sendLine("/pass open");
+        QVERIFY(!guess.waitForLine(QStringLiteral("! wrong password"), 10000).isNull());
+        QVERIFY(guess.waitForDisconnected());
+        // 1 s, then 2 s: each failure from an address slows the next answer.
+        const qint64 took = timer.elapsed();
+        QVERIFY2(took >= 900 * (attempt + 1), qPrintable(QString::number(took)));
+        QVERIFY(took > previous);
+        previous = took;
+    }
+    // JSON says the same with a code.
+    TestClient json;
+    QVERIFY(json.connectTo(m_server->serverPort()));
+    json.sendLine(R"({"type":"hello","version":1,"nick":"j"})");
+    QCOMPARE(json.waitForJson(QStringLiteral("error")).value(u"code").toString(),
+             QStringLiteral("password-required"));
+    QVERIFY(json.waitForDisconnected());
+    checkBystanders(); // alice and bob came in before the password
+}
+
+void tst_Hostile::passwordComesFirst()
+{
+    m_alice->sendLine("before the password");
+    m_server->setPassword(QStringLiteral("sesame"));
+    TestClient late;
+    QVERIFY(late.connectTo(m_server->serverPort()));
+    QVERIFY(!late.waitForLine(QRegularExpression(QStringLiteral("needs a password"))).isNull());
+    // Nothing of the room until the password: no history, no messages, no joining.
+    late.sendLine("hello?");
+    QVERIFY(!late.waitForLine(QStringLiteral("! this server needs a password first: /pass SECRET")).isNull());
+    m_alice->sendLine("while late waits");
+    checkBystanders();
+    QVERIFY(late.lines().filter(QStringLiteral("alice")).isEmpty());
+    QVERIFY(m_bob->lines().filter(QStringLiteral("guest3")).isEmpty());
+    late.sendLine("/pass sesame");
+    QVERIFY(!late.waitForLine(QStringLiteral("* password accepted")).isNull());
+    QVERIFY(!late.waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("while late waits")))
+                     .isNull());
+    QVERIFY(!m_bob->waitForLine(QStringLiteral("* guest3 joined")).isNull());
+    // A JSON client with the right password is welcomed.
+    TestClient json;
+    QVERIFY(json.connectTo(m_server->serverPort()));
+    json.sendLine(R"({"type":"hello","version":1,"nick":"j","password":"sesame"})");
+    QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_Hostile)
+#include "tst_hostile.moc"
