@@ -43,6 +43,13 @@ SCENARIOS = [
     ("stuck readers, baseline", "the same load with everyone reading",
      ["--clients", "1000", "--connect-rate", "300", "--senders", "10", "--lines", "1000", "--rate", "500",
       "--payload", "400"], ("groupchat",), None),
+    ("history database, 10 clients", "the cost of storing every message: groupchat with its SQLite history "
+     "(the default) against groupchat --db :memory:; 10 senders x 200 lines, 8 in flight each",
+     ["--clients", "10"] + WINDOW, ("groupchat", "groupchat --db :memory:"), None),
+    ("history database, 100 senders", "the same, every one of 100 clients sending 100 lines, 8 in flight each: "
+     "the most messages per delivery",
+     ["--clients", "100", "--senders", "100", "--lines", "100", "--window", "8", "--payload", "64"],
+     ("groupchat", "groupchat --db :memory:"), None),
 ]
 SMOKE = [("smoke", "10 clients, 10 senders x 10 lines (CI)",
           ["--clients", "10", "--senders", "10", "--lines", "10", "--drain", "5"], ("groupchat", "ngircd"), None)]
@@ -75,12 +82,15 @@ class Server:
         self.port = free_port()
         self.log = open(os.path.join(workdir, f"{kind}-{self.port}.log"), "w")
         env = dict(os.environ)
-        if kind == "groupchat":
+        if kind.startswith("groupchat"):
             env["XDG_CONFIG_HOME"] = workdir  # no saved settings
             command = [os.path.join(build, "src/server/groupchat-server"), "--headless", "--bind", "127.0.0.1",
                        "--port", str(self.port), "--history", "0", "--max-clients", "20000", "--name", "bench",
                        # The load comes from one address and floods on purpose.
-                       "--flood", "off", "--max-per-address", "0", "--max-connects-per-minute", "0"]
+                       "--flood", "off", "--max-per-address", "0", "--max-connects-per-minute", "0",
+                       # A fresh history database each run, as the server keeps one by default.
+                       "--db", os.path.join(workdir, f"history-{self.port}.sqlite")]
+            command += kind.split()[1:]  # "groupchat --db :memory:": the last --db wins
         else:
             template = open(os.path.join(ROOT, "bench/ngircd.conf.in")).read()
             config = os.path.join(workdir, f"ngircd-{self.port}.conf")
@@ -107,7 +117,7 @@ class Server:
 def run_once(kind, options, build, workdir, timeout):
     server = Server(kind, build, workdir)
     try:
-        dialect = "plain" if kind == "groupchat" else "irc"
+        dialect = "plain" if kind.startswith("groupchat") else "irc"
         command = [os.path.join(build, "src/bench/groupchat-bench"), "--port", str(server.port), "--dialect", dialect,
                    "--server-pid", str(server.process.pid), "--json", "--quiet"] + options
         try:
@@ -161,7 +171,7 @@ def table(name, description, results):
     servers = list(results)
     sends = any(r.get("lines_sent", 0) for rs in results.values() for r in rs)
     lines = [f"### {name}", "", description, ""]
-    header = "| | " + " | ".join(servers) + (" | groupchat / ngircd |" if len(servers) == 2 else " |")
+    header = "| | " + " | ".join(servers) + (f" | {servers[0]} / {servers[1]} |" if len(servers) == 2 else " |")
     lines += [header, "|---" * (len(servers) + 1 + (1 if len(servers) == 2 else 0)) + "|"]
     for label, path, fmt, _better in METRICS:
         if not sends and label not in CONNECT_ONLY:

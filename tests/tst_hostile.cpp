@@ -2,14 +2,14 @@
 // its memory bounded, and the clients standing by miss nothing.
 #include "chatserver.h"
 #include "clientsession.h"
+#include "serverprocess.h"
 #include "testclient.h"
 
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <memory>
 #include <thread>
 
@@ -154,28 +154,13 @@ void tst_Hostile::hugeLineWithoutNewlineCostsNothing()
 {
     // A real server process, so that its memory can be read while 100 MB without a newline
     // arrive from another thread.
-    QTemporaryDir config;
-    QProcess server;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
-    server.setProcessEnvironment(environment);
-    server.setProcessChannelMode(QProcess::MergedChannels);
-    server.start(QStringLiteral(GROUPCHAT_SERVER_BINARY),
-                 { QStringLiteral("--headless"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                   QStringLiteral("--port"), QStringLiteral("0") });
-    QByteArray output;
-    const QRegularExpression listening(QStringLiteral("listening on 127\\.0\\.0\\.1 port (\\d+)"));
-    QVERIFY(QTest::qWaitFor(
-            [&] {
-                output += server.readAll();
-                return listening.match(QString::fromUtf8(output)).hasMatch();
-            },
-            10000));
-    const quint16 port = listening.match(QString::fromUtf8(output)).captured(1).toUShort();
+    ServerProcess server;
+    const quint16 port = server.start({ QStringLiteral("--headless") });
+    QVERIFY(port != 0);
     TestClient bystander;
     QVERIFY(bystander.connectTo(port));
     QVERIFY(!bystander.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome"))).isNull());
-    const long before = rssKiB(server.processId());
+    const long before = rssKiB(server.process().processId());
 
     // Outlives the writing thread: closing with the server's replies unread would reset the
     // connection before the server reads the last line.
@@ -191,22 +176,19 @@ void tst_Hostile::hugeLineWithoutNewlineCostsNothing()
     long peak = before;
     QVERIFY(QTest::qWaitFor(
             [&] {
-                peak = std::max(peak, rssKiB(server.processId()));
+                peak = std::max(peak, rssKiB(server.process().processId()));
                 return sent.load() >= 100 * 1024 * 1024;
             },
             60000));
     attacker.join();
-    QVERIFY2(
-            !bystander.waitForLine(QRegularExpression(QStringLiteral(": still here$"))).isNull(),
-            qPrintable(bystander.lines().join(u'\n') + u'\n' + QString::fromUtf8(output + server.readAll())));
+    QVERIFY2(!bystander.waitForLine(QRegularExpression(QStringLiteral(": still here$"))).isNull(),
+             qPrintable(bystander.lines().join(u'\n') + u'\n' + server.output()));
     // The server held at most a line's limit of it.
     QVERIFY2(peak - before < 8 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - before)));
     bystander.sendLine("alive?");
     QVERIFY(!bystander.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("alive?")))
                      .isNull());
-    server.terminate();
-    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
-    QCOMPARE(server.exitCode(), 0);
+    QVERIFY(server.stop(SIGTERM));
 }
 
 void tst_Hostile::randomBinary()

@@ -350,10 +350,6 @@
         <translation>保留历史(&amp;K)：</translation>
     </message>
     <message>
-        <source>Held for desktop clients that reconnect and ask for what they missed</source>
-        <translation>为重新连接并请求错过消息的桌面客户端保留</translation>
-    </message>
-    <message>
         <source>Longest &amp;line:</source>
         <translation>最长行(&amp;L)：</translation>
     </message>
@@ -396,6 +392,18 @@
     <message>
         <source>In larger rooms joins, leaves and nick changes are not announced to everyone</source>
         <translation>在人数更多的聊天室里，加入、离开和改名不再通知所有人</translation>
+    </message>
+    <message>
+        <source>messages (5000), or days (30d); 0 keeps everything</source>
+        <translation>消息条数（5000）或天数（30d）；0 表示全部保留</translation>
+    </message>
+    <message>
+        <source>Kept in the history database, for desktop clients that reconnect and ask for what they missed: a number of messages, or of days with a d (30d)</source>
+        <translation>保存在历史数据库中，供重新连接并请求错过消息的桌面客户端使用：消息条数，或带 d 的天数（30d）</translation>
+    </message>
+    <message>
+        <source>Keep a number of messages (5000), or of days (30d).</source>
+        <translation>请填写消息条数（5000）或天数（30d）。</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,7 @@
 #include "chatlistener.h"
 #include "clientsession.h"
 #include "jsonprotocol.h"
+#include "messagestore.h"
 #include "nickrules.h"
 #include "plainprotocol.h"
 #include "serverlog.h"
@@ -57,8 +58,9 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
       m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
       m_batcher(new WriteBatcher(this)),
-      m_history(qMax(limits.historyKeep, limits.historyLines))
+      m_history(memoryCapacity(limits))
 {
+    m_batcher->setBeforeFlush([this] { commitHistory(); });
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
     m_clock.start();
     m_checkTimer.setInterval(checkInterval(m_limits));
@@ -73,7 +75,106 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
     });
 }
 
-ChatServer::~ChatServer() = default;
+ChatServer::~ChatServer()
+{
+    commitHistory();
+}
+
+int ChatServer::memoryCapacity(const ChatLimits &limits)
+{
+    const int keep = limits.historyKeep > 0 ? qMin(limits.historyKeep, limits.historyInMemory)
+                                            : limits.historyInMemory;
+    return qMax(keep, limits.historyLines);
+}
+
+bool ChatServer::openHistory(const QString &path)
+{
+    if (m_store || lastMessageId() > 0)
+        return false;
+    auto store = std::make_unique<MessageStore>();
+    if (!store->open(path)) {
+        m_historyError = store->errorString();
+        qCCritical(lcServer, "cannot use the history database %s: %s; history is kept in memory only",
+                   qPrintable(path), qPrintable(m_historyError));
+        return false;
+    }
+    m_store = std::move(store);
+    m_historyError.clear();
+    trimHistory();
+    const QList<ChatMessage> recent = m_store->recent(m_history.capacity());
+    for (const ChatMessage &message : recent)
+        m_history.append(message);
+    if (!recent.isEmpty())
+        m_history.setDroppedUpTo(recent.constFirst().id - 1);
+    m_nextMessageId = m_store->lastId() + 1;
+    for (const QString &address : m_store->bans()) {
+        const QHostAddress banned(address);
+        if (!banned.isNull() && !m_bans.contains(banned))
+            m_bans.append(banned);
+    }
+    qCInfo(lcServer, "history in %s: %lld message(s), the last id %llu; %d address(es) banned",
+           qPrintable(path), m_store->messageCount(), lastMessageId(), int(m_bans.size()));
+    return true;
+}
+
+QString ChatServer::historyPath() const
+{
+    return m_store ? m_store->path() : QString();
+}
+
+void ChatServer::commitHistory()
+{
+    if (!m_store || !m_store->hasPending())
+        return;
+    if (m_store->commit()) {
+        if (m_historyFailing) {
+            m_historyFailing = false;
+            m_historyError.clear();
+            qCInfo(lcServer, "the history database %s is written again", qPrintable(m_store->path()));
+        }
+        return;
+    }
+    // The messages are still in memory and go out all the same; the database gets another try
+    // in a while, not on every message (a full disk stays full for a while).
+    m_historyRetryMs = m_clock.elapsed() + ChatLimits::historyRetryMs;
+    if (!m_historyFailing) {
+        m_historyFailing = true;
+        m_historyError = m_store->errorString();
+        qCCritical(lcServer,
+                   "cannot write the history database %s: %s; new messages are kept in memory only, "
+                   "trying again every %d s",
+                   qPrintable(m_store->path()), qPrintable(m_historyError),
+                   ChatLimits::historyRetryMs / 1000);
+    }
+}
+
+void ChatServer::trimHistory()
+{
+    m_lastTrimMs = m_clock.elapsed();
+    if (m_limits.historyKeepDays > 0)
+        m_history.dropOlderThan(QDateTime::currentDateTimeUtc().addDays(-m_limits.historyKeepDays));
+    if (!m_store || m_historyFailing)
+        return;
+    const int removed = m_store->trim(m_limits.historyKeep, m_limits.historyKeepDays);
+    if (removed < 0)
+        qCWarning(lcServer, "cannot remove old messages from %s: %s", qPrintable(m_store->path()),
+                  qPrintable(m_store->errorString()));
+}
+
+std::pair<QList<ChatMessage>, bool> ChatServer::messagesAfter(quint64 id)
+{
+    QList<ChatMessage> messages;
+    if (m_history.holdsEverythingAfter(id) || !m_store) {
+        messages = m_history.after(id);
+    } else {
+        // Older than memory reaches: the database has it, once this pass's messages are in.
+        commitHistory();
+        messages = m_store->after(id, ChatLimits::maxResumeMessages);
+    }
+    // Ids have no gaps, so the first one says whether anything is missing.
+    const bool complete = messages.isEmpty() ? id >= lastMessageId() : messages.constFirst().id == id + 1;
+    return { messages, complete };
+}
 
 bool ChatServer::listen(const QHostAddress &address, quint16 port)
 {
@@ -104,7 +205,7 @@ bool ChatServer::setLimits(const ChatLimits &limits)
     if (m_stopping || m_server->isListening() || !m_clients.isEmpty())
         return false;
     m_limits = limits;
-    m_history.setCapacity(qMax(limits.historyKeep, limits.historyLines));
+    m_history.setCapacity(memoryCapacity(limits));
     m_checkTimer.setInterval(checkInterval(limits));
     return true;
 }
@@ -132,6 +233,9 @@ void ChatServer::ban(const QHostAddress &address)
     if (plain.isNull() || m_bans.contains(plain))
         return;
     m_bans.append(plain);
+    if (m_store && !m_store->addBan(plain.toString()))
+        qCWarning(lcServer, "cannot store the ban in %s: %s", qPrintable(m_store->path()),
+                  qPrintable(m_store->errorString()));
     qCInfo(lcServer, "banned %s", qPrintable(plain.toString()));
     for (ClientSession *client : std::as_const(m_clients)) {
         if (client->peerAddress() == plain)
@@ -141,8 +245,13 @@ void ChatServer::ban(const QHostAddress &address)
 
 void ChatServer::unban(const QHostAddress &address)
 {
-    if (m_bans.removeAll(ClientSession::plainAddress(address)) > 0)
-        qCInfo(lcServer, "lifted the ban on %s", qPrintable(address.toString()));
+    const QHostAddress plain = ClientSession::plainAddress(address);
+    if (m_bans.removeAll(plain) == 0)
+        return;
+    qCInfo(lcServer, "lifted the ban on %s", qPrintable(plain.toString()));
+    if (m_store && !m_store->removeBan(plain.toString()))
+        qCWarning(lcServer, "cannot remove the ban from %s: %s", qPrintable(m_store->path()),
+                  qPrintable(m_store->errorString()));
 }
 
 void ChatServer::sendAdminNotice(const QString &text)
@@ -335,6 +444,8 @@ void ChatServer::checkConnections()
         else
             ++it;
     }
+    if (m_clock.elapsed() - m_lastTrimMs >= ChatLimits::historyTrimIntervalMs)
+        trimHistory();
     const qint64 minuteAgo = m_clock.elapsed() - 60000;
     for (auto it = m_recentConnects.begin(); it != m_recentConnects.end();) {
         if (it->second.empty() || it->second.back() <= minuteAgo)
@@ -640,8 +751,8 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
         if (!client->isAnnounced())
             welcome.users.append({ client->nick(), client->connectedAt() });
     }
-    welcome.limits = { m_limits.maxLineBytes, m_limits.historyLines, m_history.capacity(),
-                       ChatLimits::maxNickLength, m_limits.presenceLimit };
+    welcome.limits = { m_limits.maxLineBytes,    m_limits.historyLines,     m_limits.historyKeep,
+                       m_limits.historyKeepDays, ChatLimits::maxNickLength, m_limits.presenceLimit };
 
     // "since" from another life of this server (its ids started again) cannot be honoured.
     const bool resumes = hello.hasSince && hello.since <= lastMessageId();
@@ -654,8 +765,9 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
         after = recent.isEmpty() ? lastMessageId() : recent.constFirst().id - 1;
         after = qMin(after, client->lastIdAtConnect());
     }
-    welcome.history = m_history.after(after);
-    welcome.historyComplete = !hello.hasSince || (resumes && m_history.holdsEverythingAfter(after));
+    auto [history, complete] = messagesAfter(after);
+    welcome.history = std::move(history);
+    welcome.historyComplete = !hello.hasSince || (resumes && complete);
     // The replay must fit in the client's send queue with room to spare.
     qint64 bytes = 0;
     qsizetype keepFrom = welcome.history.size();
@@ -680,6 +792,12 @@ void ChatServer::postMessage(ClientSession *from, ChatMessage::Kind kind, const 
     message.kind = kind;
     from->countMessageSent();
     m_history.append(message);
+    // Stored before anyone receives it: the batch is committed before this pass's output
+    // leaves (WriteBatcher's hook), and a pass that has nobody to send to still ends in one.
+    if (m_store && (!m_historyFailing || m_clock.elapsed() >= m_historyRetryMs)) {
+        m_store->add(message);
+        m_batcher->requestFlush();
+    }
     broadcast(event);
     Q_EMIT messagePosted(message);
 }

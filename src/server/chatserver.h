@@ -13,10 +13,12 @@
 #include <QTimer>
 
 #include <deque>
+#include <memory>
 #include <unordered_map>
 
 struct ChatCommand;
 class ClientSession;
+class MessageStore;
 class QTcpServer;
 class WriteBatcher;
 
@@ -34,6 +36,15 @@ public:
     // A password every client must give before anything else (empty: none).
     void setPassword(const QString &password);
     bool requiresPassword() const { return !m_password.isEmpty(); }
+
+    // Keeps the history (and the bans) in the SQLite database at path from now on, and takes
+    // up where it left off: the recent messages, the next id, the bans. Only before the first
+    // message. False (logged, with the reason in historyError()) when the database cannot be
+    // used; the server then keeps its history in memory only.
+    bool openHistory(const QString &path);
+    // The database in use; empty when the history is in memory only.
+    QString historyPath() const;
+    QString historyError() const { return m_historyError; }
 
     // The name JSON clients are told in their welcome.
     void setServerName(const QString &name) { m_serverName = name; }
@@ -73,8 +84,8 @@ public:
     // The admin's tools. A kicked client is told why and disconnected; the room sees it leave
     // with "kicked: reason".
     void kick(ClientSession *client, const QString &reason);
-    // Disconnects every client from address and refuses it until unbanned (or the process
-    // ends).
+    // Disconnects every client from address and refuses it until unbanned (for good with a
+    // history database, else until the process ends).
     void ban(const QHostAddress &address);
     void unban(const QHostAddress &address);
     QList<QHostAddress> bans() const { return m_bans; }
@@ -129,12 +140,25 @@ private:
     // True when password is the server's; otherwise answers the client (later) and closes it.
     bool checkPassword(ClientSession *client, const QString &password);
     void finishStop();
+    // Writes the messages of this pass to the history database (WriteBatcher's hook).
+    void commitHistory();
+    // Applies --history-keep to the database and to what is held in memory.
+    void trimHistory();
+    static int memoryCapacity(const ChatLimits &limits);
+    // Messages after id for a resume: from memory, or the database when memory does not reach
+    // back that far; whether none is missing.
+    std::pair<QList<ChatMessage>, bool> messagesAfter(quint64 id);
 
     ChatLimits m_limits;
     QString m_serverName;
     QTcpServer *m_server;
     WriteBatcher *m_batcher;
     MessageHistory m_history;
+    std::unique_ptr<MessageStore> m_store;
+    QString m_historyError;
+    bool m_historyFailing = false; // the last commit failed; retried after a while
+    qint64 m_historyRetryMs = 0;
+    qint64 m_lastTrimMs = 0;
     QList<ClientSession *> m_clients;
     QHash<quint64, ClientSession *> m_byId;
     // Connections waiting to be announced, oldest first: (deadline, client id). One timer for

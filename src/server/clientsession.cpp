@@ -314,6 +314,7 @@ void ClientSession::close(const QString &reason)
     if (m_closing)
         return;
     // What was said last (a goodbye, a shutdown notice) goes out before the connection ends.
+    m_batcher->beforeFlush();
     flushPending();
     if (m_closing)
         return; // the flush found the connection broken or over its limit

@@ -113,6 +113,8 @@ int runHeadless(int argc, char **argv, bool noDisplay)
         return 1;
     }
     server.setPassword(password);
+    if (!config.databasePath().isEmpty())
+        server.openHistory(config.databasePath());
     if (!server.listen(config.address, config.port))
         return 1;
     const bool everywhere = ChatServer::describeAddress(config.address) != config.address.toString();
@@ -152,6 +154,8 @@ int runAdminWindow(int argc, char **argv)
 
     LogCollector log;
     ChatServer server(startup.config().limits);
+    if (!startup.config().databasePath().isEmpty())
+        server.openHistory(startup.config().databasePath());
     AdminWindow window(
             &server, &log, [&startup] { return startup.config(); }, startup.overridden);
     window.show();
@@ -175,6 +179,9 @@ int main(int argc, char *argv[])
                                       "%{if-critical}error: %{endif}%{message}"));
     // A peer that vanishes must cost an error code, not the process.
     std::signal(SIGPIPE, SIG_IGN);
+    // A file size limit reached must be a write error the history database reports, not the
+    // end of the process.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     const bool noDisplay = !hasDisplay(argc, argv);
     if (argumentGiven(argc, argv, "--headless") || noDisplay)

@@ -42,3 +42,11 @@ bool MessageHistory::holdsEverythingAfter(quint64 id) const
 {
     return id >= m_lastDroppedId;
 }
+
+void MessageHistory::dropOlderThan(const QDateTime &time)
+{
+    while (!m_messages.empty() && m_messages.front().time < time) {
+        m_lastDroppedId = m_messages.front().id;
+        m_messages.pop_front();
+    }
+}

@@ -22,6 +22,11 @@ public:
     // Whether every message after id is still held (none has been dropped for capacity).
     bool holdsEverythingAfter(quint64 id) const;
 
+    // Messages up to id exist but are not held here (they are in the database, say).
+    void setDroppedUpTo(quint64 id) { m_lastDroppedId = qMax(m_lastDroppedId, id); }
+    // Drops the messages older than time.
+    void dropOlderThan(const QDateTime &time);
+
     // Drops the oldest messages beyond a smaller capacity.
     void setCapacity(int capacity);
 

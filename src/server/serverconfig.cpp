@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QNetworkInterface>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QSysInfo>
 
 namespace {
@@ -32,10 +33,6 @@ const NumberSetting numberSettings[] = {
       [](const ServerConfig &c) { return qint64(c.limits.historyLines); },
       [](ServerConfig &c, qint64 v) { c.limits.historyLines = int(v); },
       "Replay the last <n> messages to a client that connects (default %1)." },
-    { "history-keep", "limits/historyKeep", "n", 0, 10000000,
-      [](const ServerConfig &c) { return qint64(c.limits.historyKeep); },
-      [](ServerConfig &c, qint64 v) { c.limits.historyKeep = int(v); },
-      "Hold the last <n> messages for clients that come back and ask for what they missed (default %1)." },
     { "max-line", "limits/maxLineBytes", "bytes", 16, 1 << 20,
       [](const ServerConfig &c) { return qint64(c.limits.maxLineBytes); },
       [](ServerConfig &c, qint64 v) { c.limits.maxLineBytes = v; },
@@ -98,6 +95,13 @@ ServerConfig ServerConfig::load(const QSettings &settings)
         config.address = QHostAddress::Any;
     config.name = settings.value(QStringLiteral("server/name")).toString();
     config.passwordFile = settings.value(QStringLiteral("server/passwordFile")).toString();
+    config.database = settings.value(QStringLiteral("server/database")).toString();
+    int count = 0;
+    int days = 0;
+    if (parseHistoryKeep(settings.value(QStringLiteral("limits/historyKeep")).toString(), &count, &days)) {
+        config.limits.historyKeep = count;
+        config.limits.historyKeepDays = days;
+    }
     config.limits.floodControl = settings.value(QStringLiteral("limits/floodControl"), true).toBool();
     return config;
 }
@@ -110,6 +114,8 @@ void ServerConfig::save(QSettings &settings) const
                       address == QHostAddress::Any ? QString() : address.toString());
     settings.setValue(QStringLiteral("server/name"), name);
     settings.setValue(QStringLiteral("server/passwordFile"), passwordFile);
+    settings.setValue(QStringLiteral("server/database"), database);
+    settings.setValue(QStringLiteral("limits/historyKeep"), historyKeepText());
     settings.setValue(QStringLiteral("limits/floodControl"), limits.floodControl);
 }
 
@@ -127,6 +133,17 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
             { QStringLiteral("password-file"),
               QStringLiteral("Every client must give the password in <file> before anything else."),
               QStringLiteral("file") },
+            { QStringLiteral("db"),
+              QStringLiteral(
+                      "Keep the history in the SQLite database <file> (default: %1; :memory: keeps it in "
+                      "memory only).")
+                      .arg(defaultDatabasePath()),
+              QStringLiteral("file") },
+            { QStringLiteral("history-keep"),
+              QStringLiteral("Keep the newest <n> messages (0: all), or with a d those of the last <n> days "
+                             "(30d), for clients that come back and ask for what they missed (default %1).")
+                      .arg(defaults.historyKeepText()),
+              QStringLiteral("n|nd") },
             { QStringLiteral("flood"),
               QStringLiteral("Flood control: on (default; bursts of %1 lines, then %2 a second) or off.")
                       .arg(defaults.limits.floodBurst)
@@ -179,6 +196,24 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         result.passwordFile = parser.value(QStringLiteral("password-file"));
         given.append(QStringLiteral("password-file"));
     }
+    if (parser.isSet(QStringLiteral("db"))) {
+        result.database = parser.value(QStringLiteral("db"));
+        if (result.database.isEmpty()) {
+            *error = QStringLiteral("--db needs a file name, or :memory:");
+            return false;
+        }
+        given.append(QStringLiteral("db"));
+    }
+    if (parser.isSet(QStringLiteral("history-keep"))) {
+        if (!parseHistoryKeep(parser.value(QStringLiteral("history-keep")), &result.limits.historyKeep,
+                              &result.limits.historyKeepDays)) {
+            *error = QStringLiteral(
+                             "--history-keep takes a number of messages (5000) or of days (30d), not %1")
+                             .arg(parser.value(QStringLiteral("history-keep")));
+            return false;
+        }
+        given.append(QStringLiteral("history-keep"));
+    }
     if (parser.isSet(QStringLiteral("flood"))) {
         const QString flood = parser.value(QStringLiteral("flood"));
         if (flood != u"on" && flood != u"off") {
@@ -221,6 +256,37 @@ bool ServerConfig::readPassword(QString *password, QString *error) const
 QString ServerConfig::effectiveName() const
 {
     return name.isEmpty() ? u"groupchat on " + QSysInfo::machineHostName() : name;
+}
+
+QString ServerConfig::databasePath() const
+{
+    if (database == QLatin1String(":memory:"))
+        return QString();
+    return database.isEmpty() ? defaultDatabasePath() : database;
+}
+
+QString ServerConfig::defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/history.sqlite";
+}
+
+bool ServerConfig::parseHistoryKeep(const QString &text, int *count, int *days)
+{
+    const QString trimmed = text.trimmed();
+    const bool inDays = trimmed.endsWith(u'd');
+    bool ok = false;
+    const qint64 value = (inDays ? trimmed.chopped(1) : trimmed).toLongLong(&ok);
+    if (!ok || value < (inDays ? 1 : 0) || value > (inDays ? 100000 : 1000000000))
+        return false;
+    *count = inDays ? 0 : int(value);
+    *days = inDays ? int(value) : 0;
+    return true;
+}
+
+QString ServerConfig::historyKeepText() const
+{
+    return limits.historyKeepDays > 0 ? QStringLiteral("%1d").arg(limits.historyKeepDays)
+                                      : QString::number(limits.historyKeep);
 }
 
 QString ServerConfig::describeAddress() const

@@ -18,6 +18,9 @@ struct ServerConfig
     quint16 port = 6666;
     QString name; // empty: "groupchat on <host name>"
     QString passwordFile; // holds the password every client must give; empty: none
+    // The history database; empty: defaultDatabasePath(); ":memory:": none, history is kept in
+    // memory only.
+    QString database;
 
     static ServerConfig load(const QSettings &settings);
     void save(QSettings &settings) const;
@@ -34,6 +37,14 @@ struct ServerConfig
 
     // The name to announce: name, or "groupchat on <host name>".
     QString effectiveName() const;
+
+    // Where the history lives: database or the default; empty for none (":memory:").
+    QString databasePath() const;
+    static QString defaultDatabasePath();
+    // "--history-keep" as given: "5000" (messages, 0: all) or "30d" (days). False when text is
+    // neither.
+    static bool parseHistoryKeep(const QString &text, int *count, int *days);
+    QString historyKeepText() const;
 
     // "every IPv4 and IPv6 address" or the address itself, for people.
     QString describeAddress() const;

@@ -3,11 +3,14 @@
 #include "ui_settingsdialog.h"
 
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 
 SettingsDialog::SettingsDialog(const ServerConfig &saved, const QStringList &overridden, QWidget *parent)
-    : QDialog(parent), m_ui(std::make_unique<Ui::SettingsDialog>())
+    : QDialog(parent), m_ui(std::make_unique<Ui::SettingsDialog>()), m_saved(saved)
 {
     m_ui->setupUi(this);
+    m_ui->historyKeepEdit->setValidator(
+            new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,9}d?")), this));
     showConfig(saved);
     if (!overridden.isEmpty()) {
         QStringList options;
@@ -33,7 +36,7 @@ void SettingsDialog::showConfig(const ServerConfig &config)
     m_ui->bindEdit->setText(config.address == QHostAddress::Any ? QString() : config.address.toString());
     m_ui->maxClientsSpin->setValue(config.limits.maxClients);
     m_ui->historySpin->setValue(config.limits.historyLines);
-    m_ui->historyKeepSpin->setValue(config.limits.historyKeep);
+    m_ui->historyKeepEdit->setText(config.historyKeepText());
     m_ui->maxLineSpin->setValue(int(config.limits.maxLineBytes));
     m_ui->sendqSpin->setValue(int(config.limits.maxSendQueueBytes / 1024));
     m_ui->presenceSpin->setValue(config.limits.presenceLimit);
@@ -41,14 +44,16 @@ void SettingsDialog::showConfig(const ServerConfig &config)
 
 ServerConfig SettingsDialog::config() const
 {
-    ServerConfig config;
+    // Settings the dialog does not show (password file, flood control ...) stay as saved.
+    ServerConfig config = m_saved;
     config.name = m_ui->nameEdit->text().trimmed();
     config.port = quint16(m_ui->portSpin->value());
     const QString bind = m_ui->bindEdit->text().trimmed();
     config.address = bind.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(bind);
     config.limits.maxClients = m_ui->maxClientsSpin->value();
     config.limits.historyLines = m_ui->historySpin->value();
-    config.limits.historyKeep = m_ui->historyKeepSpin->value();
+    ServerConfig::parseHistoryKeep(m_ui->historyKeepEdit->text(), &config.limits.historyKeep,
+                                   &config.limits.historyKeepDays);
     config.limits.maxLineBytes = m_ui->maxLineSpin->value();
     config.limits.maxSendQueueBytes = qint64(m_ui->sendqSpin->value()) * 1024;
     config.limits.presenceLimit = m_ui->presenceSpin->value();
@@ -62,6 +67,13 @@ void SettingsDialog::accept()
         m_ui->noteLabel->setText(
                 tr("“%1” is not an IP address. Leave it empty to listen on all of them.").arg(bind));
         m_ui->bindEdit->setFocus();
+        return;
+    }
+    int count = 0;
+    int days = 0;
+    if (!ServerConfig::parseHistoryKeep(m_ui->historyKeepEdit->text(), &count, &days)) {
+        m_ui->noteLabel->setText(tr("Keep a number of messages (5000), or of days (30d)."));
+        m_ui->historyKeepEdit->setFocus();
         return;
     }
     QDialog::accept();

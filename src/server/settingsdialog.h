@@ -29,4 +29,5 @@ private:
     void showConfig(const ServerConfig &config);
 
     std::unique_ptr<Ui::SettingsDialog> m_ui;
+    ServerConfig m_saved;
 };

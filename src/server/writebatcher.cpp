@@ -14,11 +14,22 @@ void WriteBatcher::schedule(ClientSession *session)
 {
     session->m_batchSlot = qsizetype(m_sessions.size());
     m_sessions.push_back(session);
+    requestFlush();
+}
+
+void WriteBatcher::requestFlush()
+{
     if (!m_flushPosted) {
         m_flushPosted = true;
         // Queued: runs once the event loop has handled all the input it had ready.
         QMetaObject::invokeMethod(this, &WriteBatcher::flushAll, Qt::QueuedConnection);
     }
+}
+
+void WriteBatcher::beforeFlush()
+{
+    if (m_beforeFlush)
+        m_beforeFlush();
 }
 
 void WriteBatcher::forget(ClientSession *session)
@@ -33,6 +44,7 @@ void WriteBatcher::forget(ClientSession *session)
 void WriteBatcher::flushAll()
 {
     m_flushPosted = false;
+    beforeFlush();
     std::vector<ClientSession *> sessions;
     sessions.swap(m_sessions);
     for (ClientSession *session : sessions) {

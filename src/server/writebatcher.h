@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QObject>
 
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,7 @@ class ClientSession;
 // input is appended once to a batch per dialect; each client only notes which stretch of it
 // is its own, plus any bytes addressed to it alone. At the end of the pass every client gets
 // all of that with one send() (sendmsg over the pieces, no copy), straight to its socket;
-// only what the kernel does not take goes to QTcpSocket's buffer, whose size is the client's
+// only what the kernel does not take goes to the session's queue, whose size is the client's
 // send queue. A write() per message per client would cost a syscall, a copy and a notifier
 // change each: O(N) per message, O(N^2) per pass under load (docs/BENCHMARKS.md).
 class WriteBatcher : public QObject
@@ -32,11 +33,20 @@ public:
     void schedule(ClientSession *session);
     // session is going away before the pass ends.
     void forget(ClientSession *session);
+    // The pass ends with a flush even if nobody has bytes waiting (the hook still runs).
+    void requestFlush();
+
+    // Runs before any byte of a pass leaves: the history database commits there, so that
+    // nobody receives a message that is not stored. Sessions that write outside the flush
+    // (a closing one) call beforeFlush() first.
+    void setBeforeFlush(std::function<void()> hook) { m_beforeFlush = std::move(hook); }
+    void beforeFlush();
 
 private:
     void flushAll();
 
     QByteArray m_batches[BatchCount];
     std::vector<ClientSession *> m_sessions; // null: forgotten
+    std::function<void()> m_beforeFlush;
     bool m_flushPosted = false;
 };

@@ -22,9 +22,20 @@ struct ChatLimits
     // Recent messages replayed to a client when it connects.
     int historyLines = 20;
 
-    // Messages held in memory for clients that come back and ask for what they missed
-    // ("since" in the JSON hello). Never fewer than historyLines.
-    int historyKeep = 1000;
+    // Messages kept, in the history database and for clients that come back and ask for what
+    // they missed ("since" in the JSON hello): the newest historyKeep (0: no count limit) of
+    // those at most historyKeepDays days old (0: no age limit). The newest historyInMemory of
+    // them are also held in memory; a resume from further back reads the database.
+    int historyKeep = 10000;
+    int historyKeepDays = 0;
+    int historyInMemory = 10000;
+    // How many messages, at most, one resume reads from the database (the send queue cuts it
+    // shorter still).
+    static constexpr int maxResumeMessages = 20000;
+    // A history database that could not be written is tried again after this long; old
+    // messages are removed from it this often.
+    static constexpr int historyRetryMs = 30 * 1000;
+    static constexpr int historyTrimIntervalMs = 60 * 1000;
 
     // Flood control, per client: a token bucket of floodBurst lines refilled at floodRate lines
     // a second (IRC servers use about the same). Lines beyond it wait; a client with more than

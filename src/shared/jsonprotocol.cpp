@@ -159,6 +159,7 @@ QByteArray welcomeLine(const ServerEvent &event)
                                       .add("maxLineBytes", quint64(event.limits.maxLineBytes))
                                       .add("historyLines", event.limits.historyLines)
                                       .add("historyKeep", event.limits.historyKeep)
+                                      .add("historyKeepDays", event.limits.historyKeepDays)
                                       .add("maxNickLength", event.limits.maxNickLength)
                                       .add("presenceLimit", event.limits.presenceLimit)
                                       .object();
@@ -546,6 +547,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.limits.maxLineBytes = limits.value(u"maxLineBytes").toInteger();
         event.limits.historyLines = limits.value(u"historyLines").toInt();
         event.limits.historyKeep = limits.value(u"historyKeep").toInt();
+        event.limits.historyKeepDays = limits.value(u"historyKeepDays").toInt();
         event.limits.maxNickLength = limits.value(u"maxNickLength").toInt();
         event.limits.presenceLimit = limits.value(u"presenceLimit").toInt();
         event.online = object.value(u"online").toInt();

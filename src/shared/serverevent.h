@@ -24,15 +24,16 @@ struct ServerLimits
 {
     qsizetype maxLineBytes = 0; // a whole request line, JSON envelope included
     int historyLines = 0; // replayed to a new client
-    int historyKeep = 0; // held for clients that resume with "since"
+    int historyKeep = 0; // newest messages held for clients that resume with "since" (0: any number)
+    int historyKeepDays = 0; // and no older than this (0: any age)
     int maxNickLength = 0;
     int presenceLimit = 0; // beyond this many people, joins and leaves are not announced
 
     friend bool operator==(const ServerLimits &a, const ServerLimits &b)
     {
         return a.maxLineBytes == b.maxLineBytes && a.historyLines == b.historyLines &&
-               a.historyKeep == b.historyKeep && a.maxNickLength == b.maxNickLength &&
-               a.presenceLimit == b.presenceLimit;
+               a.historyKeep == b.historyKeep && a.historyKeepDays == b.historyKeepDays &&
+               a.maxNickLength == b.maxNickLength && a.presenceLimit == b.presenceLimit;
     }
 };
 

@@ -1,0 +1,287 @@
+#include "messagestore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <atomic>
+
+namespace {
+
+// The schema this code writes; a database from a newer groupchat is left alone.
+constexpr int schemaVersion = 1;
+
+QString describe(const QSqlError &error)
+{
+    // The database's own words ("database or disk is full") say more than the driver's.
+    const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    return text.isEmpty() ? QStringLiteral("unknown error") : text;
+}
+
+} // namespace
+
+MessageStore::MessageStore()
+{
+    static std::atomic<int> counter{ 0 };
+    m_connectionName = QStringLiteral("groupchat-history-%1").arg(++counter);
+}
+
+MessageStore::~MessageStore()
+{
+    m_insert.reset();
+    if (QSqlDatabase::contains(m_connectionName)) {
+        database().close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+QSqlDatabase MessageStore::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool MessageStore::open(const QString &path)
+{
+    m_path = path;
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
+        m_error = QStringLiteral("Qt's SQLite driver is not installed (Debian: libqt6sql6-sqlite)");
+        return false;
+    }
+    if (path != QLatin1String(":memory:")) {
+        const QFileInfo file(path);
+        if (!QDir().mkpath(file.absolutePath())) {
+            m_error = QStringLiteral("cannot create the directory %1").arg(file.absolutePath());
+            return false;
+        }
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(path);
+    // Nobody else may use the file (see below): waiting for a lock would only delay the error.
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+    if (!db.open()) {
+        m_error = describe(db.lastError());
+        return false;
+    }
+    // Exclusive: a second server on the same file would hand out the same ids; it is told
+    // "database is locked" instead. Checked by reading, which takes the lock.
+    QSqlQuery version(db);
+    if (!exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")) ||
+        !exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+        !exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
+        !version.exec(QStringLiteral("PRAGMA user_version")) || !version.next()) {
+        if (m_error.isEmpty())
+            m_error = describe(version.lastError());
+        db.close();
+        return false;
+    }
+    const int found = version.value(0).toInt();
+    version.finish();
+    if (found > schemaVersion) {
+        m_error = QStringLiteral("it was written by a newer groupchat (schema %1)").arg(found);
+        db.close();
+        return false;
+    }
+    if (!exec(QStringLiteral("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, time INTEGER NOT "
+                             "NULL, sender TEXT NOT NULL, text TEXT NOT NULL, kind INTEGER NOT NULL)")) ||
+        !exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS bans (address TEXT PRIMARY KEY, since INTEGER NOT NULL)")) ||
+        !exec(QStringLiteral("PRAGMA user_version=%1").arg(schemaVersion))) {
+        db.close();
+        return false;
+    }
+    m_insert = std::make_unique<QSqlQuery>(db);
+    if (!m_insert->prepare(QStringLiteral(
+                "INSERT INTO messages (id, time, sender, text, kind) VALUES (?, ?, ?, ?, ?)"))) {
+        fail(*m_insert);
+        m_insert.reset();
+        db.close();
+        return false;
+    }
+    m_open = true;
+    m_error.clear();
+    return true;
+}
+
+bool MessageStore::exec(const QString &statement)
+{
+    QSqlQuery query(database());
+    if (!query.exec(statement))
+        return fail(query);
+    return true;
+}
+
+bool MessageStore::fail(const QSqlQuery &query)
+{
+    m_error = describe(query.lastError());
+    return false;
+}
+
+quint64 MessageStore::lastId()
+{
+    QSqlQuery query(database());
+    if (!m_open || !query.exec(QStringLiteral("SELECT max(id) FROM messages")) || !query.next())
+        return 0;
+    return query.value(0).toULongLong();
+}
+
+quint64 MessageStore::firstId()
+{
+    QSqlQuery query(database());
+    if (!m_open || !query.exec(QStringLiteral("SELECT min(id) FROM messages")) || !query.next())
+        return 0;
+    return query.value(0).toULongLong();
+}
+
+qint64 MessageStore::messageCount()
+{
+    QSqlQuery query(database());
+    if (!m_open || !query.exec(QStringLiteral("SELECT count(*) FROM messages")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
+QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query)
+{
+    // Read newest first (that is what LIMIT keeps), returned oldest first.
+    QList<ChatMessage> messages;
+    while (query.next()) {
+        ChatMessage message;
+        message.id = query.value(0).toULongLong();
+        message.time = QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC);
+        message.from = query.value(2).toString();
+        message.text = query.value(3).toString();
+        message.kind = query.value(4).toInt() == 1 ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+        messages.append(message);
+    }
+    std::reverse(messages.begin(), messages.end());
+    return messages;
+}
+
+QList<ChatMessage> MessageStore::recent(int count)
+{
+    return after(0, count);
+}
+
+QList<ChatMessage> MessageStore::after(quint64 id, int limit)
+{
+    if (!m_open || limit <= 0)
+        return {};
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+            "SELECT id, time, sender, text, kind FROM messages WHERE id > ? ORDER BY id DESC LIMIT ?"));
+    query.addBindValue(qulonglong(id));
+    query.addBindValue(limit);
+    if (!query.exec()) {
+        fail(query);
+        return {};
+    }
+    return readMessages(query);
+}
+
+void MessageStore::add(const ChatMessage &message)
+{
+    if (m_open)
+        m_pending.push_back(message);
+}
+
+bool MessageStore::commit()
+{
+    if (m_pending.empty())
+        return true;
+    std::vector<ChatMessage> batch;
+    batch.swap(m_pending);
+    QSqlDatabase db = database();
+    if (!db.transaction()) {
+        m_error = describe(db.lastError());
+        return false;
+    }
+    for (const ChatMessage &message : batch) {
+        m_insert->bindValue(0, qulonglong(message.id));
+        m_insert->bindValue(1, message.time.toMSecsSinceEpoch());
+        m_insert->bindValue(2, message.from);
+        m_insert->bindValue(3, message.text);
+        m_insert->bindValue(4, message.kind == ChatMessage::Kind::Action ? 1 : 0);
+        if (!m_insert->exec()) {
+            fail(*m_insert);
+            db.rollback();
+            return false;
+        }
+    }
+    if (!db.commit()) {
+        m_error = describe(db.lastError());
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+int MessageStore::trim(int keepCount, int keepDays)
+{
+    if (!m_open)
+        return 0;
+    QSqlQuery query(database());
+    int removed = 0;
+    if (keepCount > 0) {
+        query.prepare(QStringLiteral("DELETE FROM messages WHERE id <= (SELECT max(id) FROM messages) - ?"));
+        query.addBindValue(keepCount);
+        if (!query.exec()) {
+            fail(query);
+            return -1;
+        }
+        removed += query.numRowsAffected();
+    }
+    if (keepDays > 0) {
+        // Ids grow with time: everything before the first message young enough goes. Walks only
+        // the rows that go, no index on time needed.
+        const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(keepDays) * 24 * 3600 * 1000;
+        query.prepare(QStringLiteral("DELETE FROM messages WHERE id < coalesce((SELECT id FROM messages "
+                                     "WHERE time >= ? ORDER BY id "
+                                     "LIMIT 1), (SELECT max(id) + 1 FROM messages))"));
+        query.addBindValue(cutoff);
+        if (!query.exec()) {
+            fail(query);
+            return -1;
+        }
+        removed += query.numRowsAffected();
+    }
+    return removed;
+}
+
+QStringList MessageStore::bans()
+{
+    QStringList addresses;
+    QSqlQuery query(database());
+    if (!m_open || !query.exec(QStringLiteral("SELECT address FROM bans ORDER BY since"))) {
+        if (m_open)
+            fail(query);
+        return addresses;
+    }
+    while (query.next())
+        addresses.append(query.value(0).toString());
+    return addresses;
+}
+
+bool MessageStore::addBan(const QString &address)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO bans (address, since) VALUES (?, ?)"));
+    query.addBindValue(address);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return query.exec() || fail(query);
+}
+
+bool MessageStore::removeBan(const QString &address)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("DELETE FROM bans WHERE address = ?"));
+    query.addBindValue(address);
+    return query.exec() || fail(query);
+}

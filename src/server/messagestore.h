@@ -1,0 +1,71 @@
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+class QSqlDatabase;
+class QSqlQuery;
+
+// The room's messages and the admin's bans in SQLite (Qt Sql), so that a restart or a crash
+// loses nothing anyone saw. Messages are added to a pending batch and written by commit() in
+// one transaction: the server commits once per event-loop pass, before the pass's output
+// leaves, so a message is on disk before anyone receives it. WAL with synchronous=NORMAL: a
+// committed transaction survives the process being killed (it is in the WAL, in the kernel's
+// hands); only a power cut can lose the last moments.
+class MessageStore
+{
+public:
+    MessageStore();
+    ~MessageStore();
+    MessageStore(const MessageStore &) = delete;
+    MessageStore &operator=(const MessageStore &) = delete;
+
+    // Opens (creating it, and its directory, when missing) the database at path; ":memory:"
+    // is an SQLite database in memory. False, with errorString(), when it cannot be used.
+    bool open(const QString &path);
+    bool isOpen() const { return m_open; }
+    QString path() const { return m_path; }
+    QString errorString() const { return m_error; }
+
+    // The newest id stored, 0 when none; the oldest, 0 when none.
+    quint64 lastId();
+    quint64 firstId();
+    qint64 messageCount();
+    // The last count messages, oldest first.
+    QList<ChatMessage> recent(int count);
+    // The newest at most limit messages with an id greater than id, oldest first.
+    QList<ChatMessage> after(quint64 id, int limit);
+
+    // Queued for the next commit().
+    void add(const ChatMessage &message);
+    bool hasPending() const { return !m_pending.empty(); }
+    // Writes everything added since the last commit in one transaction. On failure the batch
+    // is dropped (the caller still has it in memory) and errorString() says why.
+    bool commit();
+
+    // Deletes all but the newest keepCount messages (0: no count limit) and those older than
+    // keepDays days (0: no age limit); returns how many went, -1 on failure.
+    int trim(int keepCount, int keepDays);
+
+    QStringList bans();
+    bool addBan(const QString &address);
+    bool removeBan(const QString &address);
+
+private:
+    bool exec(const QString &statement);
+    bool fail(const QSqlQuery &query);
+    QList<ChatMessage> readMessages(QSqlQuery &query);
+    QSqlDatabase database() const;
+
+    QString m_connectionName;
+    QString m_path;
+    QString m_error;
+    bool m_open = false;
+    std::vector<ChatMessage> m_pending;
+    std::unique_ptr<QSqlQuery> m_insert;
+};

@@ -1,0 +1,299 @@
+// The history database on its own (MessageStore), and the server taking up where it left off
+// with it: ids, recent history, resumes from further back than memory holds, bans.
+#include "chatserver.h"
+#include "clientsession.h"
+#include "messagestore.h"
+#include "testclient.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+ChatMessage makeMessage(quint64 id, const QString &text,
+                        const QDateTime &time = QDateTime::currentDateTimeUtc())
+{
+    ChatMessage message;
+    message.id = id;
+    // Stored to the millisecond.
+    message.time = QDateTime::fromMSecsSinceEpoch(time.toMSecsSinceEpoch(), Qt::UTC);
+    message.from = QStringLiteral("alice");
+    message.text = text;
+    message.kind = id % 2 ? ChatMessage::Kind::Say : ChatMessage::Kind::Action;
+    return message;
+}
+
+QList<quint64> ids(const QList<ChatMessage> &messages)
+{
+    QList<quint64> result;
+    for (const ChatMessage &message : messages)
+        result.append(message.id);
+    return result;
+}
+
+} // namespace
+
+class tst_MessageStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+
+    void storesAndReadsBack();
+    void uncommittedIsNotStored();
+    void trimsByCount();
+    void trimsByAge();
+    void bansPersist();
+    void unusableDatabases_data();
+    void unusableDatabases();
+    void secondServerIsLockedOut();
+
+    void serverTakesUpWhereItLeftOff();
+    void resumeReachesBackIntoTheDatabase();
+
+private:
+    QString path() const { return m_dir.path() + u"/sub/history.sqlite"; }
+
+    QTemporaryDir m_dir;
+};
+
+void tst_MessageStore::init()
+{
+    QVERIFY(m_dir.isValid());
+    QFile::remove(path());
+}
+
+void tst_MessageStore::storesAndReadsBack()
+{
+    QList<ChatMessage> written;
+    {
+        MessageStore store;
+        QVERIFY2(store.open(path()), qPrintable(store.errorString()));
+        QCOMPARE(store.lastId(), 0u);
+        for (quint64 id = 1; id <= 5; ++id)
+            written.append(makeMessage(id, QStringLiteral("message %1 <b>张伟</b> \"quoted\"").arg(id)));
+        for (const ChatMessage &message : std::as_const(written))
+            store.add(message);
+        QVERIFY(store.hasPending());
+        QVERIFY(store.commit());
+        QVERIFY(!store.hasPending());
+    }
+    MessageStore store;
+    QVERIFY(store.open(path()));
+    QCOMPARE(store.lastId(), 5u);
+    QCOMPARE(store.firstId(), 1u);
+    QCOMPARE(store.messageCount(), 5);
+    QCOMPARE(store.recent(3), written.mid(2));
+    QCOMPARE(store.recent(100), written);
+    QCOMPARE(store.after(2, 100), written.mid(2));
+    // A limit keeps the newest.
+    QCOMPARE(ids(store.after(0, 2)), (QList<quint64>{ 4, 5 }));
+    QCOMPARE(store.after(5, 10), QList<ChatMessage>());
+}
+
+void tst_MessageStore::uncommittedIsNotStored()
+{
+    {
+        MessageStore store;
+        QVERIFY(store.open(path()));
+        store.add(makeMessage(1, QStringLiteral("committed")));
+        QVERIFY(store.commit());
+        store.add(makeMessage(2, QStringLiteral("never committed")));
+    }
+    MessageStore store;
+    QVERIFY(store.open(path()));
+    QCOMPARE(ids(store.recent(10)), QList<quint64>{ 1 });
+}
+
+void tst_MessageStore::trimsByCount()
+{
+    MessageStore store;
+    QVERIFY(store.open(path()));
+    for (quint64 id = 1; id <= 30; ++id)
+        store.add(makeMessage(id, QStringLiteral("m")));
+    QVERIFY(store.commit());
+    QCOMPARE(store.trim(0, 0), 0);
+    QCOMPARE(store.trim(10, 0), 20);
+    QCOMPARE(store.firstId(), 21u);
+    QCOMPARE(store.lastId(), 30u);
+    QCOMPARE(store.trim(10, 0), 0);
+}
+
+void tst_MessageStore::trimsByAge()
+{
+    MessageStore store;
+    QVERIFY(store.open(path()));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    store.add(makeMessage(1, QStringLiteral("ten days ago"), now.addDays(-10)));
+    store.add(makeMessage(2, QStringLiteral("three days ago"), now.addDays(-3)));
+    store.add(makeMessage(3, QStringLiteral("an hour ago"), now.addSecs(-3600)));
+    store.add(makeMessage(4, QStringLiteral("now"), now));
+    QVERIFY(store.commit());
+    QCOMPARE(store.trim(0, 30), 0);
+    QCOMPARE(store.trim(0, 7), 1);
+    QCOMPARE(store.trim(0, 1), 1);
+    QCOMPARE(ids(store.recent(10)), (QList<quint64>{ 3, 4 }));
+    // Both limits at once: the stricter wins.
+    QCOMPARE(store.trim(1, 1), 1);
+    QCOMPARE(ids(store.recent(10)), QList<quint64>{ 4 });
+}
+
+void tst_MessageStore::bansPersist()
+{
+    {
+        MessageStore store;
+        QVERIFY(store.open(path()));
+        QVERIFY(store.addBan(QStringLiteral("192.0.2.7")));
+        QVERIFY(store.addBan(QStringLiteral("2001:db8::1")));
+        QVERIFY(store.addBan(QStringLiteral("198.51.100.1")));
+        QVERIFY(store.removeBan(QStringLiteral("198.51.100.1")));
+    }
+    MessageStore store;
+    QVERIFY(store.open(path()));
+    QCOMPARE(store.bans(), (QStringList{ QStringLiteral("192.0.2.7"), QStringLiteral("2001:db8::1") }));
+}
+
+void tst_MessageStore::unusableDatabases_data()
+{
+    QTest::addColumn<QByteArray>("contents"); // of the file at the path; empty: no file
+    QTest::addColumn<QString>("where"); // the path, relative to the temporary directory
+    QTest::addColumn<QString>("why");
+    QTest::newRow("not a database") << QByteArray(8192, 'x') << QStringLiteral("garbage.sqlite")
+                                    << QStringLiteral("file is not a database");
+    QTest::newRow("directory is a file") << QByteArray("just a file") << QStringLiteral("file/history.sqlite")
+                                         << QStringLiteral("cannot create the directory");
+}
+
+void tst_MessageStore::unusableDatabases()
+{
+    QFETCH(QByteArray, contents);
+    QFETCH(QString, where);
+    QFETCH(QString, why);
+    const QString target = m_dir.path() + u'/' + where;
+    QFile file(target.contains(u"file/") ? m_dir.path() + u"/file" : target);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(contents);
+    file.close();
+    MessageStore store;
+    QVERIFY(!store.open(target));
+    QVERIFY2(store.errorString().contains(why), qPrintable(store.errorString()));
+    QVERIFY(!store.isOpen());
+    // Nothing breaks for using it anyway.
+    store.add(makeMessage(1, QStringLiteral("lost")));
+    QVERIFY(store.commit());
+    QCOMPARE(store.recent(5), QList<ChatMessage>());
+}
+
+void tst_MessageStore::secondServerIsLockedOut()
+{
+    MessageStore first;
+    QVERIFY(first.open(path()));
+    first.add(makeMessage(1, QStringLiteral("mine")));
+    QVERIFY(first.commit());
+    MessageStore second;
+    QVERIFY(!second.open(path()));
+    QVERIFY2(second.errorString().contains(QStringLiteral("locked")), qPrintable(second.errorString()));
+}
+
+void tst_MessageStore::serverTakesUpWhereItLeftOff()
+{
+    const QHostAddress banned(QStringLiteral("192.0.2.99"));
+    {
+        ChatServer server;
+        QVERIFY(server.openHistory(path()));
+        QCOMPARE(server.historyPath(), path());
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        TestClient alice;
+        QVERIFY(alice.connectTo(server.serverPort()));
+        for (int i = 1; i <= 3; ++i)
+            alice.sendLine("before the restart " + QByteArray::number(i));
+        QVERIFY(!alice.waitForLine(chatLinePattern(QStringLiteral("guest1"),
+                                                   QStringLiteral("before the restart 3")))
+                         .isNull());
+        server.ban(banned);
+        QCOMPARE(server.lastMessageId(), 3u);
+    }
+    ChatServer server;
+    QVERIFY(server.openHistory(path()));
+    QCOMPARE(server.lastMessageId(), 3u);
+    QCOMPARE(server.bans(), QList<QHostAddress>{ banned });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    TestClient bob;
+    QVERIFY(bob.connectTo(server.serverPort()));
+    // The greeting's history is what was said before.
+    QVERIFY(!bob.waitForLine(
+                        chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 1")))
+                     .isNull());
+    QVERIFY(!bob.waitForLine(
+                        chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 3")))
+                     .isNull());
+    TestClient json;
+    QVERIFY(json.connectTo(server.serverPort()));
+    json.sendLine(R"({"type":"hello","version":1,"nick":"carol","since":1})");
+    const QJsonObject welcome = json.waitForJson(QStringLiteral("welcome"));
+    QCOMPARE(welcome.value(u"lastId").toInteger(), 3);
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
+    QCOMPARE(welcome.value(u"history").toArray().size(), 2);
+    QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"id").toInteger(), 2);
+    // Ids go on upwards.
+    json.sendLine(R"({"type":"say","text":"after the restart"})");
+    QCOMPARE(json.waitForJson(QStringLiteral("message")).value(u"id").toInteger(), 4);
+    server.unban(banned);
+    QVERIFY(server.bans().isEmpty());
+}
+
+void tst_MessageStore::resumeReachesBackIntoTheDatabase()
+{
+    ChatLimits limits;
+    limits.historyInMemory = 10;
+    limits.historyLines = 5;
+    limits.historyKeep = 100;
+    limits.floodControl = false;
+    auto server = std::make_unique<ChatServer>(limits);
+    QVERIFY(server->openHistory(path()));
+    QVERIFY(server->listen(QHostAddress::LocalHost, 0));
+    {
+        TestClient alice;
+        QVERIFY(alice.connectTo(server->serverPort()));
+        for (int i = 1; i <= 150; ++i)
+            alice.sendLine("line " + QByteArray::number(i));
+        QVERIFY(!alice.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("line 150")))
+                         .isNull());
+    }
+    const auto resume = [&](int since) {
+        TestClient json;
+        if (!json.connectTo(server->serverPort()))
+            return QJsonObject();
+        json.sendLine(R"({"type":"hello","version":1,"since":)" + QByteArray::number(since) + '}');
+        return json.waitForJson(QStringLiteral("welcome"));
+    };
+    // From memory.
+    QJsonObject welcome = resume(145);
+    QCOMPARE(welcome.value(u"history").toArray().size(), 5);
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
+    // Further back than memory: the database, complete.
+    welcome = resume(60);
+    QCOMPARE(welcome.value(u"history").toArray().size(), 90);
+    QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"text").toString(),
+             QStringLiteral("line 61"));
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
+
+    // Further back than the database keeps (100 messages; applied on start and every minute):
+    // what there is, and a gap.
+    server.reset();
+    server = std::make_unique<ChatServer>(limits);
+    QVERIFY(server->openHistory(path()));
+    QVERIFY(server->listen(QHostAddress::LocalHost, 0));
+    welcome = resume(10);
+    QCOMPARE(welcome.value(u"history").toArray().size(), 100);
+    QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"id").toInteger(), 51);
+    QCOMPARE(welcome.value(u"historyComplete").toBool(), false);
+}
+
+QTEST_GUILESS_MAIN(tst_MessageStore)
+#include "tst_messagestore.moc"
