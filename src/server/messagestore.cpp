@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -31,6 +32,8 @@ MessageStore::MessageStore()
 
 MessageStore::~MessageStore()
 {
+    // Before the last connection closes, which checkpoints what is left and removes the log.
+    m_checkpointer.reset();
     m_insert.reset();
     if (QSqlDatabase::contains(m_connectionName)) {
         database().close();
@@ -50,27 +53,52 @@ bool MessageStore::open(const QString &path)
         m_error = QStringLiteral("Qt's SQLite driver is not installed (Debian: libqt6sql6-sqlite)");
         return false;
     }
-    if (path != QLatin1String(":memory:")) {
+    const bool onDisk = path != QLatin1String(":memory:");
+    if (onDisk) {
         const QFileInfo file(path);
         if (!QDir().mkpath(file.absolutePath())) {
             m_error = QStringLiteral("cannot create the directory %1").arg(file.absolutePath());
             return false;
         }
+        // A second server on the same file would hand out the same ids. SQLite's exclusive
+        // locking mode would keep it out too, but also the checkpointer's connection.
+        m_lock = std::make_unique<QLockFile>(path + QStringLiteral(".lock"));
+        if (!m_lock->tryLock(0)) {
+            qint64 pid = 0;
+            QString host, application;
+            m_lock->getLockInfo(&pid, &host, &application);
+            m_error = m_lock->error() == QLockFile::LockFailedError
+                              ? QStringLiteral("it is locked: in use by another server (process %1)").arg(pid)
+                              : QStringLiteral("cannot create the lock file %1.lock").arg(path);
+            m_lock.reset();
+            return false;
+        }
     }
+    if (!openDatabase(path)) {
+        m_lock.reset();
+        return false;
+    }
+    if (onDisk)
+        m_checkpointer = std::make_unique<WalCheckpointer>(path);
+    m_open = true;
+    m_error.clear();
+    return true;
+}
+
+bool MessageStore::openDatabase(const QString &path)
+{
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     db.setDatabaseName(path);
-    // Nobody else may use the file (see below): waiting for a lock would only delay the error.
+    // Only the checkpointer shares the file and it never holds the write lock.
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
     if (!db.open()) {
         m_error = describe(db.lastError());
         return false;
     }
-    // Exclusive: a second server on the same file would hand out the same ids; it is told
-    // "database is locked" instead. Checked by reading, which takes the lock.
     QSqlQuery version(db);
-    if (!exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")) ||
-        !exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
         !exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
+        !exec(QStringLiteral("PRAGMA wal_autocheckpoint=0")) ||
         !version.exec(QStringLiteral("PRAGMA user_version")) || !version.next()) {
         if (m_error.isEmpty())
             m_error = describe(version.lastError());
@@ -100,8 +128,6 @@ bool MessageStore::open(const QString &path)
         db.close();
         return false;
     }
-    m_open = true;
-    m_error.clear();
     return true;
 }
 
@@ -215,6 +241,13 @@ bool MessageStore::commit()
         m_error = describe(db.lastError());
         db.rollback();
         return false;
+    }
+    // Every commit appends at least a page to the log; a few hundred kilobytes of it is a good
+    // time to copy it back, small enough to stay in the page cache.
+    m_uncheckpointed += 1 + int(batch.size()) / 16;
+    if (m_checkpointer && m_uncheckpointed >= 100) {
+        m_uncheckpointed = 0;
+        m_checkpointer->request();
     }
     return true;
 }

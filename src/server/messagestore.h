@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "walcheckpointer.h"
 
 #include <QList>
 #include <QString>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+class QLockFile;
 class QSqlDatabase;
 class QSqlQuery;
 
@@ -47,6 +49,8 @@ public:
     // Writes everything added since the last commit in one transaction. On failure the batch
     // is dropped (the caller still has it in memory) and errorString() says why.
     bool commit();
+    // Background checkpoints finished (see WalCheckpointer).
+    int checkpointsCompleted() const { return m_checkpointer ? m_checkpointer->completed() : 0; }
 
     // Deletes all but the newest keepCount messages (0: no count limit) and those older than
     // keepDays days (0: no age limit); returns how many went, -1 on failure.
@@ -57,6 +61,7 @@ public:
     bool removeBan(const QString &address);
 
 private:
+    bool openDatabase(const QString &path);
     bool exec(const QString &statement);
     bool fail(const QSqlQuery &query);
     QList<ChatMessage> readMessages(QSqlQuery &query);
@@ -68,4 +73,7 @@ private:
     bool m_open = false;
     std::vector<ChatMessage> m_pending;
     std::unique_ptr<QSqlQuery> m_insert;
+    std::unique_ptr<QLockFile> m_lock;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
+    int m_uncheckpointed = 0;
 };
