@@ -44,8 +44,12 @@ SCENARIOS = [
      ["--clients", "1000", "--connect-rate", "300", "--senders", "10", "--lines", "1000", "--rate", "500",
       "--payload", "400"], ("groupchat",), None),
     ("history database, 10 clients", "the cost of storing every message: groupchat with its SQLite history "
-     "(the default) against groupchat --db :memory:; 10 senders x 200 lines, 8 in flight each",
-     ["--clients", "10"] + WINDOW, ("groupchat", "groupchat --db :memory:"), None),
+     "(the default) against groupchat --db :memory:; 10 senders x 5000 lines, 8 in flight each",
+     ["--clients", "10", "--senders", "10", "--lines", "5000", "--window", "8", "--payload", "64"],
+     ("groupchat", "groupchat --db :memory:"), None),
+    ("history database, 100 clients", "the same with 100 clients, 10 senders x 2000 lines",
+     ["--clients", "100", "--senders", "10", "--lines", "2000", "--window", "8", "--payload", "64"],
+     ("groupchat", "groupchat --db :memory:"), None),
     ("history database, 100 senders", "the same, every one of 100 clients sending 100 lines, 8 in flight each: "
      "the most messages per delivery",
      ["--clients", "100", "--senders", "100", "--lines", "100", "--window", "8", "--payload", "64"],

@@ -10,6 +10,8 @@ build=${GROUPCHAT_BUILD_DIR:-build}
 out=docs/screenshots
 mkdir -p "$out"
 config=$(mktemp -d)
+# The servers keep their history databases there too, not in the user's.
+export XDG_DATA_HOME=$config/data
 server_pid=""
 cleanup() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; rm -rf "$config"; }
 trap cleanup EXIT

@@ -1,5 +1,7 @@
 #include "plainprotocol.h"
 
+#include <limits>
+
 namespace {
 
 bool isAllowed(QChar c)
@@ -38,7 +40,16 @@ QString PlainProtocol::removeControls(const QString &text)
 
 QString PlainProtocol::clockTime(const QDateTime &time)
 {
-    return time.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+    // Converting to local time makes glibc stat /etc/localtime each time: a sixth of the
+    // server's time under load went there. Messages of one second share the answer.
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QString cachedText;
+    const qint64 second = time.toSecsSinceEpoch();
+    if (second != cachedSecond) {
+        cachedText = time.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        cachedSecond = second;
+    }
+    return cachedText;
 }
 
 QByteArray PlainProtocol::messageLine(const ChatMessage &message)
