@@ -9,6 +9,10 @@ packages=(
   # Qt 6 (Core, Network, Widgets, Sql, Test, Linguist tools)
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libgl-dev
+  # TLS: OpenSSL for Qt's TLS backend and for --generate-cert
+  libssl-dev
+  # the fuzz targets (libFuzzer) and the sanitizer build of the test suite
+  clang libclang-rt-dev
   # Qt's own translations, fonts for Latin and Chinese text, running windows without a screen
   qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei xvfb xauth
   # checking the desktop launchers; building the .deb (dpkg-shlibdeps)

@@ -88,9 +88,11 @@ void tst_Durability::killedUnderLoadLosesNothingAnyoneSaw()
     ServerProcess server;
     const QString database = server.homePath() + u"/load.sqlite";
     const QStringList options{
-        QStringLiteral("--headless"), QStringLiteral("--db"),         database,
-        QStringLiteral("--flood"),    QStringLiteral("off"),          QStringLiteral("--max-sendq"),
-        QStringLiteral("67108864"),   QStringLiteral("--soft-sendq"), QStringLiteral("67108864")
+        QStringLiteral("--headless"), QStringLiteral("--db"), database, QStringLiteral("--flood"),
+        QStringLiteral("off"), QStringLiteral("--max-sendq"), QStringLiteral("67108864"),
+        QStringLiteral("--soft-sendq"), QStringLiteral("67108864"),
+        // Keep everything: with the default 10000 a fast server trims what the test compares.
+        QStringLiteral("--history-keep"), QStringLiteral("0")
     };
     quint16 port = server.start(options);
     QVERIFY(port != 0);

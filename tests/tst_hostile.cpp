@@ -13,8 +13,15 @@
 #include <memory>
 #include <thread>
 
+#include <QDeadlineTimer>
+#include <QSslSocket>
+#include <QTemporaryDir>
+
+#include "certificategenerator.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +41,21 @@ public:
         m_connected = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
     }
     ~RawClient() { ::close(m_fd); }
+    // True when the server hangs up within ms (anything it sends first is skipped).
+    bool waitForClose(int ms)
+    {
+        QDeadlineTimer deadline(ms);
+        char buffer[4096];
+        // The server may be in this process: its event loop runs meanwhile.
+        while (!deadline.hasExpired()) {
+            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                return true;
+            if (n < 0)
+                QTest::qWait(5);
+        }
+        return false;
+    }
     RawClient(const RawClient &) = delete;
     RawClient &operator=(const RawClient &) = delete;
     bool isConnected() const { return m_connected; }
@@ -74,6 +96,7 @@ class tst_Hostile : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -93,13 +116,22 @@ private Q_SLOTS:
     void badJson();
     void wrongPasswordsAreSlowAndFinal();
     void passwordComesFirst();
+    void plainTextOnTheTlsPort();
+    void tlsOnThePlainPort();
+    void stalledHandshakesDoNotBlockOthers();
+    void handshakesCountAgainstTheAddress();
 
 private:
+    // A TLS client that trusts anything (the server is ours): connected and encrypted, or null.
+    std::unique_ptr<QSslSocket> connectTls(int timeoutMs = 2000);
     // A server in this process with limits, and two clients that chat throughout.
     bool startServer(const ChatLimits &limits);
     // The bystanders still talk to each other, and have missed nothing so far.
     void checkBystanders();
 
+    QTemporaryDir m_dir;
+    QString m_certificate;
+    QString m_key;
     std::unique_ptr<ChatServer> m_server;
     std::unique_ptr<TestClient> m_alice;
     std::unique_ptr<TestClient> m_bob;
@@ -109,6 +141,13 @@ private:
 bool tst_Hostile::startServer(const ChatLimits &limits)
 {
     m_server = std::make_unique<ChatServer>(limits);
+    // TLS on a port of its own too, for the tests of the TLS port.
+    QString error;
+    m_server->setTlsPort(0);
+    if (!m_server->setTlsCertificate(m_certificate, m_key, &error)) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
     if (!m_server->listen(QHostAddress::LocalHost, 0))
         return false;
     for (auto *slot : { &m_alice, &m_bob }) {
@@ -133,6 +172,27 @@ void tst_Hostile::checkBystanders()
     QCOMPARE(checks.size(), m_checks);
     for (int i = 0; i < m_checks; ++i)
         QVERIFY(checks.at(i).endsWith(QStringLiteral("check %1").arg(i + 1)));
+}
+
+void tst_Hostile::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_certificate = m_dir.filePath(QStringLiteral("cert.pem"));
+    m_key = m_dir.filePath(QStringLiteral("key.pem"));
+    QString error;
+    QVERIFY2(CertificateGenerator::generate(m_certificate, m_key, &error), qPrintable(error));
+}
+
+std::unique_ptr<QSslSocket> tst_Hostile::connectTls(int timeoutMs)
+{
+    auto socket = std::make_unique<QSslSocket>();
+    QObject::connect(socket.get(), &QSslSocket::sslErrors, socket.get(),
+                     [s = socket.get()] { s->ignoreSslErrors(); });
+    QSignalSpy encrypted(socket.get(), &QSslSocket::encrypted);
+    socket->connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->tlsPort());
+    if (!encrypted.wait(timeoutMs))
+        return nullptr;
+    return socket;
 }
 
 void tst_Hostile::init()
@@ -505,6 +565,82 @@ void tst_Hostile::passwordComesFirst()
     QVERIFY(json.connectTo(m_server->serverPort()));
     json.sendLine(R"({"type":"hello","version":1,"nick":"j","password":"sesame"})");
     QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+}
+
+void tst_Hostile::plainTextOnTheTlsPort()
+{
+    QVERIFY(m_server->tlsPort() != 0);
+    TestClient intruder;
+    QVERIFY(intruder.connectTo(m_server->tlsPort()));
+    intruder.sendLine("hello, is this the chat?");
+    // Not a TLS ClientHello: dropped at once, without a word it could not read anyway.
+    QVERIFY(intruder.waitForDisconnected(2000));
+    QVERIFY(intruder.lines().isEmpty());
+    checkBystanders();
+}
+
+void tst_Hostile::tlsOnThePlainPort()
+{
+    QSslSocket socket;
+    QObject::connect(&socket, &QSslSocket::sslErrors, &socket, [&socket] { socket.ignoreSslErrors(); });
+    QSignalSpy errors(&socket, &QAbstractSocket::errorOccurred);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->serverPort());
+    // The server recognises the handshake and hangs up.
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 5000);
+    QVERIFY(!socket.isEncrypted());
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+    QCOMPARE(m_server->clientCount(), 2);
+    checkBystanders();
+}
+
+void tst_Hostile::stalledHandshakesDoNotBlockOthers()
+{
+    // More silent connections than QSslServer's default of 30 pending ones.
+    std::vector<std::unique_ptr<RawClient>> stalled;
+    for (int i = 0; i < 40; ++i) {
+        stalled.push_back(std::make_unique<RawClient>(m_server->tlsPort()));
+        QVERIFY(stalled.back()->isConnected());
+    }
+    QElapsedTimer clock;
+    clock.start();
+    // Someone real gets in at once, well before the stalled ones time out, and chats.
+    const std::unique_ptr<QSslSocket> tls = connectTls(2000);
+    QVERIFY(tls);
+    QVERIFY2(clock.elapsed() < ChatLimits::tlsHandshakeTimeoutMs,
+             qPrintable(QString::number(clock.elapsed())));
+    tls->write("/nick secure\nhello over TLS\n");
+    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("secure"), QStringLiteral("hello over TLS")))
+                     .isNull());
+    QByteArray received;
+    m_alice->sendLine("hello back");
+    QTRY_VERIFY_WITH_TIMEOUT((received += tls->readAll()).contains("alice: hello back"), 5000);
+    // The stalled ones are dropped after the handshake timeout, not before.
+    for (const auto &client : stalled)
+        QVERIFY(client->waitForClose(ChatLimits::tlsHandshakeTimeoutMs + 3000));
+    QVERIFY2(clock.elapsed() >= ChatLimits::tlsHandshakeTimeoutMs - 500,
+             qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(m_server->clientCount(), 3);
+    checkBystanders();
+}
+
+void tst_Hostile::handshakesCountAgainstTheAddress()
+{
+    ChatLimits limits;
+    limits.maxPerAddress = 5;
+    cleanup();
+    QVERIFY(startServer(limits));
+    // alice, bob and three handshakes that never start: the address is at its limit.
+    std::vector<std::unique_ptr<RawClient>> stalled;
+    for (int i = 0; i < 3; ++i)
+        stalled.push_back(std::make_unique<RawClient>(m_server->tlsPort()));
+    RawClient oneTooMany(m_server->tlsPort());
+    QVERIFY(oneTooMany.waitForClose(2000));
+    QVERIFY(!connectTls(1000));
+    // Once they have timed out, the address has room again.
+    for (const auto &client : stalled)
+        QVERIFY(client->waitForClose(ChatLimits::tlsHandshakeTimeoutMs + 3000));
+    QTRY_VERIFY_WITH_TIMEOUT(connectTls(2000) != nullptr, 5000);
+    checkBystanders();
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)

@@ -4,12 +4,14 @@
 #include "serverprocess.h"
 #include "testclient.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void helpAndVersion();
     void badOptionIsRefused_data();
     void badOptionIsRefused();
+    void generatedCertificateServesTls();
     void busyPortIsReported();
     void savedSettingsAndOptions();
 };
@@ -107,10 +110,27 @@ void tst_ServerProcess::helpAndVersion()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QString help = QString::fromUtf8(process.readAllStandardOutput());
-    for (const char *option :
-         { "--headless", "--port", "--bind", "--name", "--history", "--history-keep", "--db", "--max-line",
-           "--max-sendq", "--soft-sendq", "--max-clients", "--max-per-address", "--max-connects-per-minute",
-           "--flood", "--ping-interval", "--password-file", "--presence-limit" })
+    for (const char *option : { "--headless",
+                                "--port",
+                                "--bind",
+                                "--name",
+                                "--history",
+                                "--history-keep",
+                                "--db",
+                                "--max-line",
+                                "--max-sendq",
+                                "--soft-sendq",
+                                "--max-clients",
+                                "--max-per-address",
+                                "--max-connects-per-minute",
+                                "--flood",
+                                "--ping-interval",
+                                "--password-file",
+                                "--presence-limit",
+                                "--tls-cert",
+                                "--tls-key",
+                                "--tls-port",
+                                "--generate-cert" })
         QVERIFY2(help.contains(QLatin1String(option)), option);
 
     process.start(QStringLiteral(GROUPCHAT_SERVER_BINARY), { QStringLiteral("--version") });
@@ -130,6 +150,11 @@ void tst_ServerProcess::badOptionIsRefused_data()
     } << QStringLiteral("--history-keep takes a number of messages (5000) or of days (30d)");
     QTest::newRow("flood") << QStringList{ QStringLiteral("--flood"), QStringLiteral("maybe") }
                            << QStringLiteral("--flood takes on or off, not maybe");
+    QTest::newRow("tls-cert alone") << QStringList{ QStringLiteral("--tls-cert"),
+                                                    QStringLiteral("/tmp/c.pem") }
+                                    << QStringLiteral("--tls-cert and --tls-key go together");
+    QTest::newRow("tls-port") << QStringList{ QStringLiteral("--tls-port"), QStringLiteral("99999") }
+                              << QStringLiteral("--tls-port must be a number from 0 to 65535");
     QTest::newRow("password file") << QStringList{ QStringLiteral("--password-file"),
                                                    QStringLiteral("/nonexistent/pw") }
                                    << QStringLiteral("cannot read the password file /nonexistent/pw");
@@ -146,6 +171,51 @@ void tst_ServerProcess::badOptionIsRefused()
     QCOMPARE(process.exitCode(), 2);
     const QString error = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(error.contains(why), qPrintable(error));
+}
+
+void tst_ServerProcess::generatedCertificateServesTls()
+{
+    ServerProcess server;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), server.homePath() + u"/data");
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), server.homePath() + u"/config");
+    QProcess generate;
+    generate.setProcessEnvironment(environment);
+    generate.start(QStringLiteral(GROUPCHAT_SERVER_BINARY), { QStringLiteral("--generate-cert") });
+    QVERIFY(generate.waitForFinished(10000));
+    QCOMPARE(generate.exitCode(), 0);
+    const QString printed = QString::fromUtf8(generate.readAllStandardOutput());
+    const QRegularExpressionMatch fingerprint =
+            QRegularExpression(QStringLiteral("fingerprint \\(SHA-256\\): ([0-9A-F:]{95})")).match(printed);
+    QVERIFY2(fingerprint.hasMatch(), qPrintable(printed));
+    const QString key = server.homePath() + u"/data/groupchat/groupchat-server/tls-key.pem";
+    QCOMPARE(QFileInfo(key).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+             QFileDevice::Permissions());
+    // Never over a certificate clients may have pinned.
+    generate.start(QStringLiteral(GROUPCHAT_SERVER_BINARY), { QStringLiteral("--generate-cert") });
+    QVERIFY(generate.waitForFinished(10000));
+    QCOMPARE(generate.exitCode(), 2);
+    QVERIFY(generate.readAllStandardError().contains("exists already"));
+
+    // The server finds the pair in its default place and serves TLS with it.
+    QVERIFY(server.start({ QStringLiteral("--headless"), QStringLiteral("--tls-port"),
+                           QStringLiteral("0") }) != 0);
+    const QRegularExpression tlsLine(
+            QStringLiteral("TLS on port (\\d+); certificate fingerprint \\(SHA-256\\) ") +
+            fingerprint.captured(1));
+    QVERIFY(server.waitForOutput(tlsLine));
+    const quint16 tlsPort = quint16(tlsLine.match(server.output()).captured(1).toUInt());
+    QSslSocket socket;
+    QObject::connect(&socket, &QSslSocket::sslErrors, &socket, [&socket] { socket.ignoreSslErrors(); });
+    QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), tlsPort);
+    QVERIFY(encrypted.wait(5000));
+    QCOMPARE(QString::fromLatin1(
+                     socket.peerCertificate().digest(QCryptographicHash::Sha256).toHex(':').toUpper()),
+             fingerprint.captured(1));
+    QByteArray greeting;
+    QTRY_VERIFY_WITH_TIMEOUT((greeting += socket.readAll()).contains("welcome to groupchat"), 5000);
+    QVERIFY(server.stop(SIGTERM));
 }
 
 void tst_ServerProcess::busyPortIsReported()

@@ -19,6 +19,18 @@ ChatClient::ChatClient(QObject *parent)
         m_users->clear();
         addLocal(ChatEntry::Kind::Status, tr("Disconnected: %1").arg(why));
     });
+    connect(m_connection, &ChatConnection::certificateTrusted, this,
+            [this](const QString &fingerprint, bool firstUse) {
+                if (firstUse)
+                    addLocal(ChatEntry::Kind::Status,
+                             tr("First secure connection to %1 port %2: its certificate is now trusted for "
+                                "this "
+                                "server. Fingerprint (SHA-256): %3. The server's admin can confirm it; a "
+                                "different certificate later will be refused.")
+                                     .arg(m_connection->host())
+                                     .arg(m_connection->port())
+                                     .arg(fingerprint));
+            });
     connect(m_connection, &ChatConnection::connectFailed, this,
             [this](ChatConnection::Failure, const QString &why) { addLocal(ChatEntry::Kind::Error, why); });
 }

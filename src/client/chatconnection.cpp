@@ -3,7 +3,10 @@
 #include "chatlimits.h"
 #include "jsonprotocol.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
+#include <QSettings>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 namespace {
@@ -15,7 +18,13 @@ bool isFinal(ChatConnection::Failure failure)
     // Trying again cannot help these; the user must change something.
     using F = ChatConnection::Failure;
     return failure == F::NickTaken || failure == F::InvalidNick || failure == F::WrongProtocol ||
-           failure == F::PasswordRequired || failure == F::BadPassword;
+           failure == F::PasswordRequired || failure == F::BadPassword || failure == F::CertificateChanged;
+}
+
+QString pinKey(const QString &host, quint16 port)
+{
+    // QSettings keys treat / and \ specially; host names and addresses have neither.
+    return u"tls-pins/" + host.toLower() + u':' + QString::number(port);
 }
 
 } // namespace
@@ -147,15 +156,69 @@ void ChatConnection::openSocket()
     m_countdownTimer.stop();
     m_shutdownSeen = false;
     m_framer = LineFramer(ChatLimits::clientMaxLineBytes);
-    m_socket = new QTcpSocket(this);
-    connect(m_socket, &QTcpSocket::connected, this, &ChatConnection::onConnected);
+    m_certificateChecked = false;
+    if (m_tls) {
+        auto *socket = new QSslSocket(this);
+        m_socket = socket;
+        socket->setPeerVerifyMode(QSslSocket::VerifyPeer);
+        // Self-signed certificates are the rule here: whatever the errors, the pin decides.
+        connect(socket, &QSslSocket::sslErrors, this, [this, socket] {
+            if (checkCertificate())
+                socket->ignoreSslErrors();
+        });
+        connect(socket, &QSslSocket::encrypted, this, [this] {
+            if (m_certificateChecked || checkCertificate())
+                onConnected();
+        });
+    } else {
+        m_socket = new QTcpSocket(this);
+        connect(m_socket, &QTcpSocket::connected, this, &ChatConnection::onConnected);
+    }
     connect(m_socket, &QTcpSocket::readyRead, this, &ChatConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &ChatConnection::onSocketError);
     connect(m_socket, &QTcpSocket::disconnected, this, &ChatConnection::onDisconnected);
     setState(State::Connecting);
     qCDebug(lcConnection) << "connecting to" << m_host << m_port;
     m_attemptTimer.start(m_connectTimeoutMs);
-    m_socket->connectToHost(m_host, m_port);
+    if (auto *socket = qobject_cast<QSslSocket *>(m_socket))
+        socket->connectToHostEncrypted(m_host, m_port);
+    else
+        m_socket->connectToHost(m_host, m_port);
+}
+
+QString ChatConnection::pinnedFingerprint(const QString &host, quint16 port)
+{
+    return QSettings().value(pinKey(host, port)).toString();
+}
+
+void ChatConnection::forgetPin(const QString &host, quint16 port)
+{
+    QSettings().remove(pinKey(host, port));
+}
+
+bool ChatConnection::checkCertificate()
+{
+    auto *socket = qobject_cast<QSslSocket *>(m_socket);
+    if (!socket)
+        return false;
+    const QSslCertificate certificate = socket->peerCertificate();
+    if (certificate.isNull()) {
+        fail(Failure::TlsFailed, tr("the server showed no certificate"));
+        return false;
+    }
+    m_fingerprint = QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+    const QString pinned = pinnedFingerprint(m_host, m_port);
+    if (!pinned.isEmpty() && pinned != m_fingerprint) {
+        fail(Failure::CertificateChanged, m_fingerprint + u'\n' + pinned);
+        return false;
+    }
+    m_certificateChecked = true;
+    if (pinned.isEmpty()) {
+        QSettings().setValue(pinKey(m_host, m_port), m_fingerprint);
+        qCInfo(lcConnection) << "trusting on first use" << m_host << m_port << m_fingerprint;
+    }
+    Q_EMIT certificateTrusted(m_fingerprint, pinned.isEmpty());
+    return true;
 }
 
 void ChatConnection::closeSocket()
@@ -319,6 +382,15 @@ void ChatConnection::onSocketError(QAbstractSocket::SocketError error)
     case QAbstractSocket::SocketTimeoutError:
         fail(Failure::TimedOut, QString());
         break;
+    case QAbstractSocket::RemoteHostClosedError:
+        // A plain server hangs up on a TLS hello.
+        fail(m_tls ? Failure::TlsFailed : Failure::Other, m_socket->errorString());
+        break;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        fail(Failure::TlsFailed, m_socket->errorString());
+        break;
     default:
         fail(Failure::Other, m_socket->errorString());
         break;
@@ -423,6 +495,23 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
                 .arg(detail);
     case Failure::Lost:
         return tr("The connection to %1 was lost (%2).").arg(host, detail);
+    case Failure::TlsFailed:
+        return tr("No secure (TLS) connection could be made with %1 port %2 (%3). Check that the server "
+                  "serves TLS on this port (usually 6697; 6666 is plain), or turn TLS off.")
+                .arg(host)
+                .arg(port)
+                .arg(detail);
+    case Failure::CertificateChanged: {
+        const QStringList fingerprints = detail.split(u'\n');
+        return tr("Warning: the certificate of %1 port %2 has changed since you first connected. Someone may "
+                  "be intercepting the connection, so it was refused. If the server's admin made a new "
+                  "certificate, compare its fingerprint with the one below and use \"Forget the "
+                  "certificate\" "
+                  "in the connect dialog.\nNow: %3\nTrusted: %4")
+                .arg(host)
+                .arg(port)
+                .arg(fingerprints.value(0), fingerprints.value(1));
+    }
     case Failure::Other:
         break;
     }
@@ -452,6 +541,10 @@ QString ChatConnection::brief(Failure failure, const QString &host, quint16 port
         return tr("not a groupchat server");
     case Failure::Lost:
         return tr("connection lost");
+    case Failure::TlsFailed:
+        return tr("no TLS on %1 port %2").arg(host).arg(port);
+    case Failure::CertificateChanged:
+        return tr("certificate changed: refused");
     case Failure::Other:
         break;
     }

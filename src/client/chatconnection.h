@@ -40,6 +40,8 @@ public:
         WrongProtocol, // not a groupchat server, or another protocol version
         PasswordRequired,
         BadPassword,
+        TlsFailed, // no TLS handshake: probably not a TLS port
+        CertificateChanged, // the server's certificate is not the one pinned for it
         Lost, // the connection broke
         Other,
     };
@@ -58,6 +60,16 @@ public:
     void reconnectNow();
     // Sends a request; false when not connected.
     bool send(const ChatCommand &command);
+
+    // TLS for the next connectToServer(). The server's certificate is trusted on first use:
+    // its SHA-256 fingerprint is pinned for host:port in QSettings (group "tls-pins"), and a
+    // different certificate later is refused (Failure::CertificateChanged).
+    void setTls(bool on) { m_tls = on; }
+    bool usesTls() const { return m_tls; }
+    // The fingerprint of the certificate of the current TLS connection ("AB:CD:...").
+    QString certificateFingerprint() const { return m_fingerprint; }
+    static QString pinnedFingerprint(const QString &host, quint16 port);
+    static void forgetPin(const QString &host, quint16 port);
 
     State state() const { return m_state; }
     QString host() const { return m_host; }
@@ -98,12 +110,16 @@ Q_SIGNALS:
     // An attempt will be made in seconds (emitted when scheduled and every second after).
     void reconnectCountdown(int seconds);
     void nickChanged(const QString &nick);
+    // A TLS server's certificate was accepted; firstUse: it was pinned just now.
+    void certificateTrusted(const QString &fingerprint, bool firstUse);
 
 private:
     void setState(State state);
     void openSocket();
     void closeSocket();
     void onConnected();
+    // False (and the attempt failed) when the certificate is not the pinned one.
+    bool checkCertificate();
     void onReadyRead();
     void onSocketError(QAbstractSocket::SocketError error);
     void onDisconnected();
@@ -128,6 +144,9 @@ private:
     quint16 m_port = 0;
     QString m_nick;
     QString m_password;
+    bool m_tls = false;
+    bool m_certificateChecked = false;
+    QString m_fingerprint;
     QString m_serverName;
     QString m_token;
     QString m_lastError;

@@ -1,9 +1,11 @@
 #include "connectdialog.h"
 
 #include "chatclient.h"
+#include "chatlimits.h"
 #include "nickrules.h"
 #include "ui_connectdialog.h"
 
+#include <QCheckBox>
 #include <QPushButton>
 #include <QSettings>
 
@@ -32,6 +34,24 @@ ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
     m_ui->setupUi(this);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
     m_ui->messageLabel->hide();
+    m_ui->forgetCertificateButton->hide();
+    // The usual ports follow the choice, a port of one's own stays.
+    connect(m_ui->tlsCheck, &QCheckBox::toggled, this, [this](bool on) {
+        if (on && m_ui->portSpin->value() == 6666)
+            m_ui->portSpin->setValue(ChatLimits::defaultTlsPort);
+        else if (!on && m_ui->portSpin->value() == ChatLimits::defaultTlsPort)
+            m_ui->portSpin->setValue(6666);
+    });
+    connect(m_ui->forgetCertificateButton, &QPushButton::clicked, this, [this] {
+        const QString host = m_ui->hostCombo->currentText().trimmed();
+        ChatConnection::forgetPin(host, quint16(m_ui->portSpin->value()));
+        m_ui->forgetCertificateButton->hide();
+        showMessage(tr("The certificate of %1 port %2 is forgotten: the next one it shows is trusted. Check "
+                       "its fingerprint with the server's admin.")
+                            .arg(host)
+                            .arg(m_ui->portSpin->value()),
+                    false);
+    });
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
     connect(m_ui->hostCombo, &QComboBox::activated, this, [this](int index) {
@@ -51,6 +71,7 @@ void ConnectDialog::setServer(const QString &host, quint16 port, const QString &
     m_ui->hostCombo->setEditText(host);
     m_ui->portSpin->setValue(port);
     m_ui->nickEdit->setText(nick);
+    m_ui->tlsCheck->setChecked(m_client->connection()->usesTls());
 }
 
 void ConnectDialog::showError(const QString &text)
@@ -63,6 +84,12 @@ void ConnectDialog::showMessage(const QString &text, bool error)
     m_ui->messageLabel->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
     m_ui->messageLabel->setText(text);
     m_ui->messageLabel->setVisible(!text.isEmpty());
+    // Long explanations (a changed certificate's) must not squeeze the fields.
+    if (isVisible()) {
+        layout()->activate();
+        const int width = qMax(this->width(), sizeHint().width());
+        resize(width, qMax(height(), layout()->totalHeightForWidth(width)));
+    }
 }
 
 void ConnectDialog::accept()
@@ -82,6 +109,8 @@ void ConnectDialog::accept()
         return;
     }
     setBusy(true);
+    m_ui->forgetCertificateButton->hide();
+    m_client->connection()->setTls(m_ui->tlsCheck->isChecked());
     showMessage(tr("Connecting to %1 port %2…").arg(host).arg(m_ui->portSpin->value()), false);
     m_client->connection()->connectToServer(host, quint16(m_ui->portSpin->value()), nick,
                                             m_ui->passwordEdit->text());
@@ -108,6 +137,7 @@ void ConnectDialog::showFailure(ChatConnection::Failure failure, const QString &
 {
     setBusy(false);
     showError(explanation);
+    m_ui->forgetCertificateButton->setVisible(failure == ChatConnection::Failure::CertificateChanged);
     if (failure == ChatConnection::Failure::PasswordRequired ||
         failure == ChatConnection::Failure::BadPassword) {
         m_ui->passwordEdit->setFocus();
@@ -128,6 +158,7 @@ void ConnectDialog::setBusy(bool busy)
     m_ui->portSpin->setEnabled(!busy);
     m_ui->nickEdit->setEnabled(!busy);
     m_ui->passwordEdit->setEnabled(!busy);
+    m_ui->tlsCheck->setEnabled(!busy);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(!busy);
     setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
 }
@@ -149,6 +180,8 @@ void ConnectDialog::loadSettings()
     const QString defaultNick = qEnvironmentVariable("USER").left(32);
     m_ui->hostCombo->setEditText(
             settings.value(QStringLiteral("connect/host"), QStringLiteral("localhost")).toString());
+    // Before the port: checking the box would move the port.
+    m_ui->tlsCheck->setChecked(settings.value(QStringLiteral("connect/tls"), false).toBool());
     m_ui->portSpin->setValue(settings.value(QStringLiteral("connect/port"), 6666).toInt());
     m_ui->nickEdit->setText(settings.value(QStringLiteral("connect/nick"),
                                            NickRules::isValid(defaultNick) ? defaultNick : QString())
@@ -162,6 +195,7 @@ void ConnectDialog::saveSettings()
     QSettings settings;
     settings.setValue(QStringLiteral("connect/host"), host);
     settings.setValue(QStringLiteral("connect/port"), port);
+    settings.setValue(QStringLiteral("connect/tls"), m_ui->tlsCheck->isChecked());
     settings.setValue(QStringLiteral("connect/nick"), m_client->connection()->nick());
     QStringList recent = settings.value(QStringLiteral("connect/recent")).toStringList();
     const QString key = serverKey(host, port);

@@ -32,7 +32,11 @@ int main(int argc, char *argv[])
                                         QStringLiteral("port"), QStringLiteral("6666"));
     const QCommandLineOption nickOption(QStringLiteral("nick"), QApplication::translate("main", "Your nick."),
                                         QStringLiteral("nick"));
-    parser.addOptions({ hostOption, portOption, nickOption });
+    const QCommandLineOption tlsOption(
+            QStringLiteral("tls"),
+            QApplication::translate("main",
+                                    "Encrypt the connection (TLS; servers usually offer it on port 6697)."));
+    parser.addOptions({ hostOption, portOption, nickOption, tlsOption });
     parser.process(app);
 
     ChatClient client;
@@ -45,6 +49,7 @@ int main(int argc, char *argv[])
         if (nick.isEmpty())
             nick = qEnvironmentVariable("USER");
         window.show();
+        client.connection()->setTls(parser.isSet(tlsOption));
         client.connection()->connectToServer(parser.value(hostOption), quint16(port), nick);
     } else {
         // Started from the launcher: the question comes first, the chat window once there is

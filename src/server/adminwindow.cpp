@@ -116,15 +116,12 @@ bool AdminWindow::startService()
         return false;
     m_running = m_config();
     m_server->setLimits(m_running.limits);
-    m_server->setServerName(m_running.effectiveName());
-    QString password;
     QString error;
-    if (!m_running.readPassword(&password, &error)) {
+    if (!m_running.prepare(m_server, &error)) {
         appendLog(error, true);
         updateState();
         return false;
     }
-    m_server->setPassword(password);
     // The server logs whether it could listen, and why not.
     if (!m_server->listen(m_running.address, m_running.port)) {
         updateState();

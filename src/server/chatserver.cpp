@@ -8,10 +8,16 @@
 #include "nickrules.h"
 #include "plainprotocol.h"
 #include "serverlog.h"
+#include "tlsbridge.h"
+#include "tlslistener.h"
 #include "writebatcher.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QSysInfo>
 
 #include <sys/socket.h>
@@ -186,6 +192,17 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     qCInfo(lcServer, "listening on %s port %u", qPrintable(describeAddress(address)), m_server->serverPort());
+    if (m_tls) {
+        if (!m_tls->listen(address, m_tlsPortWanted)) {
+            qCCritical(lcServer, "cannot listen on %s port %u (TLS): %s",
+                       qPrintable(describeAddress(address)), m_tlsPortWanted,
+                       qPrintable(m_tls->errorString()));
+            m_server->close();
+            return false;
+        }
+        qCInfo(lcServer, "TLS on port %u; certificate fingerprint (SHA-256) %s", m_tls->serverPort(),
+               qPrintable(m_tlsFingerprint));
+    }
     m_listeningSince = QDateTime::currentDateTimeUtc();
     Q_EMIT listeningChanged(true);
     return true;
@@ -296,6 +313,8 @@ void ChatServer::stop()
     if (m_stopping)
         return;
     m_stopping = true;
+    if (m_tls)
+        m_tls->close();
     if (m_server->isListening()) {
         m_server->close();
         m_listeningSince = QDateTime();
@@ -329,34 +348,135 @@ void ChatServer::accept(qintptr descriptor)
         return;
     }
     const auto [address, port] = ClientSession::peerOf(descriptor);
+    const QString refusal = admit(address);
+    if (!refusal.isEmpty()) {
+        refuse(descriptor, refusal, address, port);
+        return;
+    }
+    addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
+}
+
+QString ChatServer::admit(const QHostAddress &address)
+{
     const QString key = addressKey(address);
-    if (isBanned(address)) {
-        refuse(descriptor, u"you are banned from this server"_qs, address, port);
-        return;
-    }
-    if (m_limits.maxPerAddress > 0 && m_connectionsFrom.value(key) >= m_limits.maxPerAddress) {
-        refuse(descriptor, u"too many connections from your address"_qs, address, port);
-        return;
-    }
+    if (isBanned(address))
+        return QStringLiteral("you are banned from this server");
+    if (m_limits.maxPerAddress > 0 && m_connectionsFrom.value(key) >= m_limits.maxPerAddress)
+        return QStringLiteral("too many connections from your address");
     if (m_limits.maxConnectsPerMinute > 0) {
         // The times of this address's recent connections, the last minute's only.
         std::deque<qint64> &times = m_recentConnects[key];
         const qint64 now = m_clock.elapsed();
         while (!times.empty() && times.front() <= now - 60000)
             times.pop_front();
-        if (int(times.size()) >= m_limits.maxConnectsPerMinute) {
-            refuse(descriptor, u"too many new connections from your address; try again in a minute"_qs,
-                   address, port);
-            return;
-        }
+        if (int(times.size()) >= m_limits.maxConnectsPerMinute)
+            return QStringLiteral("too many new connections from your address; try again in a minute");
         times.push_back(now);
     }
-    if (clientCount() >= m_limits.maxClients) {
-        refuse(descriptor, u"server full"_qs, address, port);
+    // Handshakes under way will be clients in a moment.
+    if (clientCount() + (m_tls ? m_tls->handshakesInProgress() : 0) >= m_limits.maxClients)
+        return QStringLiteral("server full");
+    ++m_connectionsFrom[key];
+    return {};
+}
+
+void ChatServer::releaseAdmission(const QHostAddress &address)
+{
+    const QString key = addressKey(address);
+    if (--m_connectionsFrom[key] <= 0)
+        m_connectionsFrom.remove(key);
+}
+
+bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString &keyPath, QString *error)
+{
+    QFile certificateFile(certificatePath);
+    if (!certificateFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the certificate %1: %2")
+                         .arg(certificatePath, certificateFile.errorString());
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificatePath);
+        return false;
+    }
+    QFile keyFile(keyPath);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the key %1: %2").arg(keyPath, keyFile.errorString());
+        return false;
+    }
+    const QByteArray keyBytes = keyFile.readAll();
+    QSslKey key(keyBytes, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyBytes, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no PEM private key (EC or RSA, unencrypted)").arg(keyPath);
+        return false;
+    }
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("TLS is not available (Qt's OpenSSL backend did not load)");
+        return false;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (!m_tls) {
+        m_tls = new TlsListener(
+                [this](qintptr descriptor, const QHostAddress &address, quint16 port) {
+                    const QString refusal = m_stopping ? shutdownReason : admit(address);
+                    if (refusal.isEmpty())
+                        return true;
+                    // No plain-text line: the client expects a TLS handshake.
+                    qCWarning(lcServer, "refused %s:%u (TLS): %s", qPrintable(address.toString()), port,
+                              qPrintable(refusal));
+                    ::close(int(descriptor));
+                    return false;
+                },
+                [this](const QHostAddress &address) { releaseAdmission(address); }, this);
+        connect(m_tls, &TlsListener::handshakeDone, this, &ChatServer::acceptTls);
+    }
+    m_tls->setSslConfiguration(configuration);
+    m_tlsFingerprint =
+            QString::fromLatin1(chain.first().digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+    return true;
+}
+
+void ChatServer::clearTls()
+{
+    if (m_tls && !m_tls->isListening() && m_tls->handshakesInProgress() == 0) {
+        m_tls->deleteLater();
+        m_tls = nullptr;
+        m_tlsFingerprint.clear();
+    }
+}
+
+quint16 ChatServer::tlsPort() const
+{
+    return m_tls && m_tls->isListening() ? m_tls->serverPort() : 0;
+}
+
+void ChatServer::acceptTls(QSslSocket *socket, const QHostAddress &address, quint16 port)
+{
+    if (m_stopping) {
+        socket->abort();
+        socket->deleteLater();
+        releaseAdmission(address);
         return;
     }
-    ++m_connectionsFrom[key];
-    addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
+    auto *bridge = new TlsBridge(socket, this);
+    const int descriptor = bridge->takeSessionDescriptor();
+    if (descriptor < 0) {
+        qCWarning(lcServer, "cannot serve %s:%u over TLS: no socket pair (%s)",
+                  qPrintable(address.toString()), port, qPrintable(qt_error_string()));
+        bridge->deleteLater();
+        releaseAdmission(address);
+        return;
+    }
+    auto *client = new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this);
+    client->setTlsPeer(address, port);
+    addClient(client);
 }
 
 void ChatServer::setPassword(const QString &password)
@@ -548,9 +668,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
 {
     m_clients.removeOne(client);
     m_byId.remove(client->id());
-    const QString addressKeyOfClient = addressKey(client->peerAddress());
-    if (--m_connectionsFrom[addressKeyOfClient] <= 0)
-        m_connectionsFrom.remove(addressKeyOfClient);
+    releaseAdmission(client->peerAddress());
     const QString key = NickRules::key(client->nick());
     // A replaced session's nick already belongs to its successor.
     if (m_byNickKey.value(key) == client)

@@ -19,7 +19,9 @@
 struct ChatCommand;
 class ClientSession;
 class MessageStore;
+class QSslSocket;
 class QTcpServer;
+class TlsListener;
 class WriteBatcher;
 
 // The room: accepts connections, gives each a ClientSession, carries out what clients ask
@@ -49,6 +51,18 @@ public:
     // The name JSON clients are told in their welcome.
     void setServerName(const QString &name) { m_serverName = name; }
     QString serverName() const { return m_serverName; }
+
+    // Serves TLS too, on tlsPort, with this certificate and key (PEM files), from the next
+    // listen() on. False, with the reason in error, when they cannot be used.
+    bool setTlsCertificate(const QString &certificatePath, const QString &keyPath, QString *error);
+    void setTlsPort(quint16 port) { m_tlsPortWanted = port; }
+    // Plain only from the next listen() on.
+    void clearTls();
+    bool servesTls() const { return m_tls != nullptr; }
+    // The TLS port listened on (0 while not listening, or without TLS).
+    quint16 tlsPort() const;
+    // The certificate's SHA-256 fingerprint, as clients show it ("AB:CD:...").
+    QString tlsFingerprint() const { return m_tlsFingerprint; }
 
     // QHostAddress::Any listens on every IPv4 and IPv6 address. Port 0 picks a free port.
     bool listen(const QHostAddress &address = QHostAddress::Any, quint16 port = 6666);
@@ -109,6 +123,11 @@ Q_SIGNALS:
 
 private:
     void accept(qintptr descriptor);
+    // Bans and the connection limits for a new connection: empty when it may come in, and
+    // then it is counted against its address; otherwise why not.
+    QString admit(const QHostAddress &address);
+    void releaseAdmission(const QHostAddress &address);
+    void acceptTls(QSslSocket *socket, const QHostAddress &address, quint16 port);
     void refuse(qintptr descriptor, const QString &why, const QHostAddress &address, quint16 port);
     void addClient(ClientSession *client);
     void announce(ClientSession *client);
@@ -152,6 +171,9 @@ private:
     ChatLimits m_limits;
     QString m_serverName;
     QTcpServer *m_server;
+    TlsListener *m_tls = nullptr;
+    quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
+    QString m_tlsFingerprint;
     WriteBatcher *m_batcher;
     MessageHistory m_history;
     std::unique_ptr<MessageStore> m_store;

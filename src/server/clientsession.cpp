@@ -107,6 +107,13 @@ std::pair<QHostAddress, quint16> ClientSession::peerOf(qintptr descriptor)
     return { plainAddress(QHostAddress(address)), port };
 }
 
+void ClientSession::setTlsPeer(const QHostAddress &address, quint16 port)
+{
+    m_peerAddress = plainAddress(address);
+    m_peerPort = port;
+    m_secure = true;
+}
+
 QString ClientSession::peer() const
 {
     if (m_peerAddress.protocol() == QAbstractSocket::IPv6Protocol)
@@ -398,6 +405,13 @@ void ClientSession::readFromSocket()
                 continue;
             if (errno != EAGAIN)
                 finish(reasonFor(errno));
+            return;
+        }
+        // A TLS ClientHello (a handshake record, version 3.x) as the very first bytes: a client
+        // set to TLS that came to the plain port. Text would only confuse it; hang up.
+        if (m_bytesReceived == 0 && !m_secure && n >= 3 && buffer[0] == 0x16 && buffer[1] == 0x03) {
+            m_bytesReceived += n;
+            finish(QStringLiteral("a TLS handshake on the plain port"));
             return;
         }
         m_bytesReceived += n;

@@ -73,6 +73,10 @@ public:
     qintptr socketDescriptor() const { return m_fd; }
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
+    // A TLS connection: the descriptor is the local end of a TlsBridge, the peer is the
+    // bridge's client.
+    void setTlsPeer(const QHostAddress &address, quint16 port);
+    bool isSecure() const { return m_secure; }
     // "192.0.2.1:5000" or "[2001:db8::1]:5000", for logs and the admin window.
     QString peer() const;
     QDateTime connectedAt() const { return m_connectedAt; }
@@ -174,6 +178,7 @@ private:
     QString m_token;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
+    bool m_secure = false;
     QDateTime m_connectedAt;
     quint64 m_lastIdAtConnect = 0;
     qint64 m_bytesReceived = 0;

@@ -2,6 +2,7 @@
 // server with no window at all. Chooses QApplication or QCoreApplication before either
 // exists, so the headless server never loads a widget or platform plugin.
 #include "adminwindow.h"
+#include "certificategenerator.h"
 #include "chatserver.h"
 #include "consoleinput.h"
 #include "logcollector.h"
@@ -12,6 +13,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
 #include <QSettings>
 
@@ -46,6 +48,10 @@ struct Startup
         parser.addVersionOption();
         parser.addOption({ QStringLiteral("headless"),
                            QStringLiteral("Run without any window, logging to the terminal.") });
+        parser.addOption(
+                { QStringLiteral("generate-cert"),
+                  QStringLiteral("Make a self-signed certificate and key for TLS (at --tls-cert and "
+                                 "--tls-key, or the default place), print its fingerprint and exit.") });
         ServerConfig::addOptions(parser);
         parser.process(app);
         if (!parser.positionalArguments().isEmpty())
@@ -90,6 +96,35 @@ bool hasDisplay(int argc, char **argv)
            !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
 }
 
+// --generate-cert: never overwrites a certificate, which clients have pinned.
+int generateCertificate(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    const Startup startup(app);
+    const ServerConfig config = startup.config();
+    const QString certificate =
+            config.tlsCertificate.isEmpty() ? ServerConfig::defaultCertificatePath() : config.tlsCertificate;
+    const QString key = config.tlsKey.isEmpty() ? ServerConfig::defaultKeyPath() : config.tlsKey;
+    for (const QString &path : { certificate, key }) {
+        if (QFileInfo::exists(path))
+            Startup::exitWith(
+                    QStringLiteral("%1 exists already; clients that trusted it would refuse a new one. "
+                                   "Remove it first to make a new pair.")
+                            .arg(path));
+    }
+    QString error;
+    if (!CertificateGenerator::generate(certificate, key, &error))
+        Startup::exitWith(error);
+    ChatServer probe;
+    if (!probe.setTlsCertificate(certificate, key, &error))
+        Startup::exitWith(error);
+    std::printf("certificate: %s\nprivate key: %s\nfingerprint (SHA-256): %s\n", qPrintable(certificate),
+                qPrintable(key), qPrintable(probe.tlsFingerprint()));
+    std::printf("Clients show this fingerprint the first time they connect with TLS.\n");
+    return 0;
+}
+
 int runHeadless(int argc, char **argv, bool noDisplay)
 {
     // Qt's own poll() dispatcher costs less per event-loop pass than glib's with thousands of
@@ -105,14 +140,11 @@ int runHeadless(int argc, char **argv, bool noDisplay)
         qCInfo(lcServer, "no display: running without a window (--headless says so)");
 
     ChatServer server(config.limits);
-    server.setServerName(config.effectiveName());
-    QString password;
     QString error;
-    if (!config.readPassword(&password, &error)) {
+    if (!config.prepare(&server, &error)) {
         qCCritical(lcServer, "%s", qPrintable(error));
         return 1;
     }
-    server.setPassword(password);
     if (!config.databasePath().isEmpty())
         server.openHistory(config.databasePath());
     if (!server.listen(config.address, config.port))
@@ -183,6 +215,8 @@ int main(int argc, char *argv[])
     // end of the process.
     std::signal(SIGXFSZ, SIG_IGN);
 
+    if (argumentGiven(argc, argv, "--generate-cert"))
+        return generateCertificate(argc, argv);
     const bool noDisplay = !hasDisplay(argc, argv);
     if (argumentGiven(argc, argv, "--headless") || noDisplay)
         return runHeadless(argc, argv, noDisplay && !argumentGiven(argc, argv, "--headless"));

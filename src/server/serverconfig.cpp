@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
 #include <QNetworkInterface>
 #include <QSettings>
 #include <QStandardPaths>
@@ -96,6 +97,11 @@ ServerConfig ServerConfig::load(const QSettings &settings)
     config.name = settings.value(QStringLiteral("server/name")).toString();
     config.passwordFile = settings.value(QStringLiteral("server/passwordFile")).toString();
     config.database = settings.value(QStringLiteral("server/database")).toString();
+    config.tlsCertificate = settings.value(QStringLiteral("tls/certificate")).toString();
+    config.tlsKey = settings.value(QStringLiteral("tls/key")).toString();
+    const int tlsPort = settings.value(QStringLiteral("tls/port"), int(ChatLimits::defaultTlsPort)).toInt();
+    if (tlsPort >= 0 && tlsPort <= 65535)
+        config.tlsPort = quint16(tlsPort);
     int count = 0;
     int days = 0;
     if (parseHistoryKeep(settings.value(QStringLiteral("limits/historyKeep")).toString(), &count, &days)) {
@@ -115,6 +121,9 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(QStringLiteral("server/name"), name);
     settings.setValue(QStringLiteral("server/passwordFile"), passwordFile);
     settings.setValue(QStringLiteral("server/database"), database);
+    settings.setValue(QStringLiteral("tls/certificate"), tlsCertificate);
+    settings.setValue(QStringLiteral("tls/key"), tlsKey);
+    settings.setValue(QStringLiteral("tls/port"), tlsPort);
     settings.setValue(QStringLiteral("limits/historyKeep"), historyKeepText());
     settings.setValue(QStringLiteral("limits/floodControl"), limits.floodControl);
 }
@@ -144,6 +153,18 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
                              "(30d), for clients that come back and ask for what they missed (default %1).")
                       .arg(defaults.historyKeepText()),
               QStringLiteral("n|nd") },
+            { QStringLiteral("tls-cert"),
+              QStringLiteral(
+                      "Serve TLS with the certificate in <file> (PEM; default: the one --generate-cert "
+                      "made, %1, if it exists).")
+                      .arg(defaultCertificatePath()),
+              QStringLiteral("file") },
+            { QStringLiteral("tls-key"), QStringLiteral("The private key of --tls-cert (PEM, unencrypted)."),
+              QStringLiteral("file") },
+            { QStringLiteral("tls-port"),
+              QStringLiteral("Port for TLS connections (default %1; 0 picks a free one).")
+                      .arg(ChatLimits::defaultTlsPort),
+              QStringLiteral("n") },
             { QStringLiteral("flood"),
               QStringLiteral("Flood control: on (default; bursts of %1 lines, then %2 a second) or off.")
                       .arg(defaults.limits.floodBurst)
@@ -222,6 +243,27 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         }
         result.limits.floodControl = flood == u"on";
         given.append(QStringLiteral("flood"));
+    }
+    for (const char *optionName : { "tls-cert", "tls-key" }) {
+        const QString option = QLatin1String(optionName);
+        if (!parser.isSet(option))
+            continue;
+        (option == u"tls-cert" ? result.tlsCertificate : result.tlsKey) = parser.value(option);
+        given.append(option);
+    }
+    if (result.tlsCertificate.isEmpty() != result.tlsKey.isEmpty()) {
+        *error = QStringLiteral("--tls-cert and --tls-key go together");
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("tls-port"))) {
+        bool ok = false;
+        const uint wanted = parser.value(QStringLiteral("tls-port")).toUInt(&ok);
+        if (!ok || wanted > 65535) {
+            *error = QStringLiteral("--tls-port must be a number from 0 to 65535");
+            return false;
+        }
+        result.tlsPort = quint16(wanted);
+        given.append(QStringLiteral("tls-port"));
     }
     if (!result.passwordFile.isEmpty()) {
         QString password;
@@ -311,4 +353,39 @@ QStringList ServerConfig::reachableAt(quint16 actualPort) const
                 .append(hostPort(QHostAddress(a.toString().section(u'%', 0, 0)), actualPort));
     }
     return network + local;
+}
+
+QString ServerConfig::defaultCertificatePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/tls-cert.pem";
+}
+
+QString ServerConfig::defaultKeyPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/tls-key.pem";
+}
+
+std::pair<QString, QString> ServerConfig::tlsFiles() const
+{
+    if (!tlsCertificate.isEmpty())
+        return { tlsCertificate, tlsKey };
+    if (QFileInfo::exists(defaultCertificatePath()) && QFileInfo::exists(defaultKeyPath()))
+        return { defaultCertificatePath(), defaultKeyPath() };
+    return {};
+}
+
+bool ServerConfig::prepare(ChatServer *server, QString *error) const
+{
+    server->setServerName(effectiveName());
+    QString password;
+    if (!readPassword(&password, error))
+        return false;
+    server->setPassword(password);
+    const auto [certificate, key] = tlsFiles();
+    if (certificate.isEmpty()) {
+        server->clearTls();
+        return true;
+    }
+    server->setTlsPort(tlsPort);
+    return server->setTlsCertificate(certificate, key, error);
 }

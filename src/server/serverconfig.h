@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QStringList>
 
+class ChatServer;
 class QCommandLineParser;
 class QSettings;
 
@@ -21,6 +22,10 @@ struct ServerConfig
     // The history database; empty: defaultDatabasePath(); ":memory:": none, history is kept in
     // memory only.
     QString database;
+    // TLS: certificate and key (PEM); empty: the pair --generate-cert made, if there is one.
+    QString tlsCertificate;
+    QString tlsKey;
+    quint16 tlsPort = ChatLimits::defaultTlsPort;
 
     static ServerConfig load(const QSettings &settings);
     void save(QSettings &settings) const;
@@ -34,6 +39,15 @@ struct ServerConfig
     // The password in passwordFile (empty without one); false (with why) when it cannot be read
     // or is empty.
     bool readPassword(QString *password, QString *error) const;
+
+    // The certificate and key the TLS port uses: the configured pair, or else the generated
+    // one when it exists; both empty: no TLS.
+    std::pair<QString, QString> tlsFiles() const;
+    static QString defaultCertificatePath();
+    static QString defaultKeyPath();
+    // Name, password and TLS for server: what every start of the service applies. False, with
+    // why, when the password or the certificate cannot be used.
+    bool prepare(ChatServer *server, QString *error) const;
 
     // The name to announce: name, or "groupchat on <host name>".
     QString effectiveName() const;

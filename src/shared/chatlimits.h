@@ -98,4 +98,12 @@ struct ChatLimits
 
     // How long a stopping server keeps flushing queued output before it closes the sockets.
     static constexpr int shutdownGraceMs = 2000;
+
+    // TLS: the port, and how long a handshake may stall (from connecting, and again from the
+    // client's hello) before the connection is dropped.
+    static constexpr quint16 defaultTlsPort = 6697;
+    static constexpr int tlsHandshakeTimeoutMs = 3000;
+    // What a TLS connection's bridge holds in each direction on top of the session's own send
+    // queue: the local socket pair's buffer, the TLS socket's read and write buffers.
+    static constexpr int tlsBridgeBufferBytes = 64 * 1024;
 };
