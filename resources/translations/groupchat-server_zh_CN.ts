@@ -243,6 +243,16 @@
         <source>every IPv4 address</source>
         <translation>所有 IPv4 地址</translation>
     </message>
+    <message>
+        <source>Listening on %1, port %2, TLS on port %3</source>
+        <translation>正在监听 %1，端口 %2，TLS 端口 %3</translation>
+    </message>
+    <message>
+        <source>Clients connect to: %1
+TLS certificate fingerprint (SHA-256): %2</source>
+        <translation>客户端连接到：%1
+TLS 证书指纹（SHA-256）：%2</translation>
+    </message>
 </context>
 <context>
     <name>ClientListModel</name>
@@ -301,6 +311,10 @@
     <message>
         <source>Send queue</source>
         <translation>发送队列</translation>
+    </message>
+    <message>
+        <source>%1 (TLS)</source>
+        <translation>%1（TLS）</translation>
     </message>
 </context>
 <context>

@@ -324,10 +324,21 @@ void AdminWindow::updateState()
             where = tr("every IPv4 and IPv6 address");
         else if (address == QHostAddress::AnyIPv4)
             where = tr("every IPv4 address");
-        m_stateLabel->setText(tr("Listening on %1, port %2").arg(where).arg(m_server->serverPort()));
-        m_ui->addressLabel->setText(
-                tr("Clients connect to: %1")
-                        .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   "))));
+        if (m_server->tlsPort() != 0) {
+            m_stateLabel->setText(tr("Listening on %1, port %2, TLS on port %3")
+                                          .arg(where)
+                                          .arg(m_server->serverPort())
+                                          .arg(m_server->tlsPort()));
+            m_ui->addressLabel->setText(
+                    tr("Clients connect to: %1\nTLS certificate fingerprint (SHA-256): %2")
+                            .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   ")),
+                                 m_server->tlsFingerprint()));
+        } else {
+            m_stateLabel->setText(tr("Listening on %1, port %2").arg(where).arg(m_server->serverPort()));
+            m_ui->addressLabel->setText(
+                    tr("Clients connect to: %1")
+                            .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   "))));
+        }
     } else {
         m_stateLabel->setText(stopping ? tr("Stopping…") : tr("Stopped"));
         m_ui->addressLabel->setText(

@@ -52,7 +52,9 @@ QVariant ClientListModel::data(const QModelIndex &index, int role) const
     case Nick:
         return c->nick();
     case Address:
-        return display ? c->peer() : QVariant(c->peerAddress().toString());
+        if (!display)
+            return c->peerAddress().toString();
+        return c->isSecure() ? tr("%1 (TLS)").arg(c->peer()) : c->peer();
     case Mode:
         switch (c->mode()) {
         case ClientSession::Mode::Json:
