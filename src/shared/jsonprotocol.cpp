@@ -262,10 +262,20 @@ bool parseObject(QByteArrayView line, QJsonObject *object, QString *why)
     return true;
 }
 
+// An id from a server: a whole number JSON can carry exactly, else 0. Casting any double to
+// an integer is undefined behaviour outside its range (found by fuzz_jsonprotocol).
+quint64 idFrom(const QJsonValue &value)
+{
+    const double d = value.toDouble(0);
+    if (!(d >= 0 && d <= 9007199254740992.0))
+        return 0;
+    return quint64(d);
+}
+
 ChatMessage decodeMessage(const QJsonObject &object)
 {
     ChatMessage message;
-    message.id = quint64(object.value(u"id").toDouble());
+    message.id = idFrom(object.value(u"id"));
     message.time = JsonProtocol::parseTime(object.value(u"time").toString());
     message.from = object.value(u"from").toString();
     message.text = object.value(u"text").toString();
@@ -392,17 +402,17 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         ok = reader.onlyFields({ "type", "token" }) && reader.text("token", &command.token, false);
     } else if (type == u"hello") {
         command.type = ChatCommand::Type::Hello;
-        quint64 version = 0;
+        quint64 requested = 0;
         bool hasVersion = false;
         ok = reader.onlyFields({ "type", "version", "nick", "since", "token", "password" }) &&
-             reader.number("version", &version, &hasVersion) && reader.text("nick", &command.target, false) &&
+             reader.number("version", &requested, &hasVersion) && reader.text("nick", &command.target, false) &&
              reader.number("since", &command.since, &command.hasSince) &&
              reader.text("token", &command.token, false) && reader.text("password", &command.password, false);
         command.hasPassword = ok && object.contains(QLatin1String("password"));
         if (ok && !hasVersion)
             return ChatCommand::invalid(QStringLiteral("bad-field"),
                                         QStringLiteral("\"version\" is missing"));
-        command.version = int(qMin<quint64>(version, 1 << 30));
+        command.version = int(qMin<quint64>(requested, 1 << 30));
     } else {
         return ChatCommand::invalid(QStringLiteral("unknown-type"),
                                     QStringLiteral("unknown request type \"%1\"").arg(type.left(64)));
@@ -541,7 +551,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.serverName = text(u"server");
         event.nick = text(u"nick");
         event.token = text(u"token");
-        event.lastId = quint64(object.value(u"lastId").toDouble());
+        event.lastId = idFrom(object.value(u"lastId"));
         event.historyComplete = object.value(u"historyComplete").toBool(true);
         const QJsonObject limits = object.value(u"limits").toObject();
         event.limits.maxLineBytes = limits.value(u"maxLineBytes").toInteger();
