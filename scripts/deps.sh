@@ -11,6 +11,8 @@ packages=(
   libqt6sql6-sqlite libgl-dev
   # TLS: OpenSSL for Qt's TLS backend and for --generate-cert
   libssl-dev
+  # clusters of servers (--redis): the client library, and Redis for the tests and run.sh cluster
+  libhiredis-dev redis-server
   # the fuzz targets (libFuzzer) and the sanitizer build of the test suite
   clang libclang-rt-dev
   # Qt's own translations, fonts for Latin and Chinese text, running windows without a screen

@@ -3,6 +3,7 @@
 #include "chatcommand.h"
 #include "chatlistener.h"
 #include "clientsession.h"
+#include "clusterlink.h"
 #include "jsonprotocol.h"
 #include "messagestore.h"
 #include "nickrules.h"
@@ -14,6 +15,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -901,14 +903,34 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
 
 void ChatServer::postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text)
 {
-    ServerEvent event = makeEvent(ServerEvent::Type::Message);
-    ChatMessage &message = event.message;
-    message.id = m_nextMessageId++;
-    message.time = event.time;
+    ChatMessage message;
+    message.time = QDateTime::currentDateTimeUtc();
     message.from = from->nick();
     message.text = text;
     message.kind = kind;
     from->countMessageSent();
+    if (m_cluster && m_cluster->isHealthy()) {
+        // Delivered here too when it comes back from the room's stream, with the room's id.
+        m_cluster->publish(message, [this, self = QPointer<ChatServer>(this), message]() mutable {
+            if (!self)
+                return;
+            message.id = m_nextMessageId++;
+            deliverMessage(message);
+            m_cluster->publishLater(message);
+        });
+        return;
+    }
+    message.id = m_nextMessageId++;
+    deliverMessage(message);
+    if (m_cluster)
+        m_cluster->publishLater(message);
+}
+
+void ChatServer::deliverMessage(const ChatMessage &message)
+{
+    ServerEvent event = makeEvent(ServerEvent::Type::Message);
+    event.time = message.time;
+    event.message = message;
     m_history.append(message);
     // Stored before anyone receives it: the batch is committed before this pass's output
     // leaves (WriteBatcher's hook), and a pass that has nobody to send to still ends in one.
@@ -1066,4 +1088,35 @@ QString ChatServer::nextGuestNick()
         nick = QStringLiteral("guest%1").arg(++m_guestCounter);
     } while (m_byNickKey.contains(NickRules::key(nick)));
     return nick;
+}
+
+bool ChatServer::joinCluster(const ClusterAddress &address)
+{
+    if (m_cluster)
+        return false;
+    m_cluster = new ClusterLink(address, this);
+    connect(m_cluster, &ClusterLink::messagesArrived, this, &ChatServer::deliverClusterMessages);
+    connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::clusterHealthChanged);
+    connect(m_cluster, &ClusterLink::liveServersChanged, this, &ChatServer::clusterServersChanged);
+    m_cluster->start(m_nextMessageId - 1);
+    return true;
+}
+
+void ChatServer::deliverClusterMessages(const QList<ChatMessage> &messages)
+{
+    int renumbered = 0;
+    for (ChatMessage message : messages) {
+        // Ids this server handed out alone while Redis was away can meet the room's again
+        // for a moment after it returns; the message still reaches everyone here, with the
+        // next id of this server's.
+        if (message.id < m_nextMessageId) {
+            message.id = m_nextMessageId;
+            ++renumbered;
+        }
+        m_nextMessageId = message.id + 1;
+        deliverMessage(message);
+    }
+    if (renumbered > 0)
+        qCWarning(lcServer, "cluster: %d message(s) from other servers got new ids here after Redis was away",
+                  renumbered);
 }

@@ -18,6 +18,8 @@
 
 struct ChatCommand;
 class ClientSession;
+class ClusterLink;
+struct ClusterAddress;
 class MessageStore;
 class QSslSocket;
 class QTcpServer;
@@ -63,6 +65,11 @@ public:
     quint16 tlsPort() const;
     // The certificate's SHA-256 fingerprint, as clients show it ("AB:CD:...").
     QString tlsFingerprint() const { return m_tlsFingerprint; }
+
+    // Shares the room with the other servers on the Redis at address (docs/ARCHITECTURE.md);
+    // after openHistory(), before listen(). False when already in a cluster.
+    bool joinCluster(const ClusterAddress &address);
+    ClusterLink *cluster() const { return m_cluster; }
 
     // QHostAddress::Any listens on every IPv4 and IPv6 address. Port 0 picks a free port.
     bool listen(const QHostAddress &address = QHostAddress::Any, quint16 port = 6666);
@@ -120,6 +127,9 @@ Q_SIGNALS:
     void messagePosted(const ChatMessage &message);
     void stopped();
     void listeningChanged(bool listening);
+    // The cluster's Redis connection came or went (why: the error), or its servers changed.
+    void clusterHealthChanged(bool healthy, const QString &why);
+    void clusterServersChanged(const QStringList &servers);
 
 private:
     void accept(qintptr descriptor);
@@ -138,6 +148,9 @@ private:
     void handleHello(ClientSession *client, const ChatCommand &hello);
     void sendWelcome(ClientSession *client, const ChatCommand &hello);
     void postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text);
+    // A message with its id: into the history (and the database), out to every client here.
+    void deliverMessage(const ChatMessage &message);
+    void deliverClusterMessages(const QList<ChatMessage> &messages);
     void sendPrivate(ClientSession *from, const QString &to, const QString &text);
     void changeNick(ClientSession *client, const QString &requested);
     void rename(ClientSession *client, const QString &nick);
@@ -172,6 +185,7 @@ private:
     QString m_serverName;
     QTcpServer *m_server;
     TlsListener *m_tls = nullptr;
+    ClusterLink *m_cluster = nullptr;
     quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
     QString m_tlsFingerprint;
     WriteBatcher *m_batcher;

@@ -4,6 +4,7 @@
 #include "adminwindow.h"
 #include "certificategenerator.h"
 #include "chatserver.h"
+#include "clusterlink.h"
 #include "consoleinput.h"
 #include "logcollector.h"
 #include "serverconfig.h"
@@ -147,6 +148,8 @@ int runHeadless(int argc, char **argv, bool noDisplay)
     }
     if (!config.databasePath().isEmpty())
         server.openHistory(config.databasePath());
+    if (!config.redis.isEmpty())
+        server.joinCluster(*ClusterAddress::parse(config.redis, &error));
     if (!server.listen(config.address, config.port))
         return 1;
     const bool everywhere = ChatServer::describeAddress(config.address) != config.address.toString();
@@ -188,6 +191,9 @@ int runAdminWindow(int argc, char **argv)
     ChatServer server(startup.config().limits);
     if (!startup.config().databasePath().isEmpty())
         server.openHistory(startup.config().databasePath());
+    QString error;
+    if (!startup.config().redis.isEmpty())
+        server.joinCluster(*ClusterAddress::parse(startup.config().redis, &error));
     AdminWindow window(
             &server, &log, [&startup] { return startup.config(); }, startup.overridden);
     window.show();

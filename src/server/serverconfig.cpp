@@ -1,6 +1,7 @@
 #include "serverconfig.h"
 
 #include "chatserver.h"
+#include "clusterlink.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -165,6 +166,10 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
               QStringLiteral("Port for TLS connections (default %1; 0 picks a free one).")
                       .arg(ChatLimits::defaultTlsPort),
               QStringLiteral("n") },
+            { QStringLiteral("redis"),
+              QStringLiteral("Share one room with the other servers using the Redis at <url>, "
+                             "redis://HOST:PORT[/ROOM] (default: none, this server alone)."),
+              QStringLiteral("url") },
             { QStringLiteral("flood"),
               QStringLiteral("Flood control: on (default; bursts of %1 lines, then %2 a second) or off.")
                       .arg(defaults.limits.floodBurst)
@@ -254,6 +259,12 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
     if (result.tlsCertificate.isEmpty() != result.tlsKey.isEmpty()) {
         *error = QStringLiteral("--tls-cert and --tls-key go together");
         return false;
+    }
+    if (parser.isSet(QStringLiteral("redis"))) {
+        result.redis = parser.value(QStringLiteral("redis"));
+        if (!ClusterAddress::parse(result.redis, error))
+            return false;
+        given.append(QStringLiteral("redis"));
     }
     if (parser.isSet(QStringLiteral("tls-port"))) {
         bool ok = false;

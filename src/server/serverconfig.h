@@ -26,6 +26,8 @@ struct ServerConfig
     QString tlsCertificate;
     QString tlsKey;
     quint16 tlsPort = ChatLimits::defaultTlsPort;
+    // redis://HOST:PORT[/ROOM]: share the room with the other servers there; empty: alone.
+    QString redis;
 
     static ServerConfig load(const QSettings &settings);
     void save(QSettings &settings) const;

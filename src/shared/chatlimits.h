@@ -106,4 +106,12 @@ struct ChatLimits
     // What a TLS connection's bridge holds in each direction on top of the session's own send
     // queue: the local socket pair's buffer, the TLS socket's read and write buffers.
     static constexpr int tlsBridgeBufferBytes = 64 * 1024;
+
+    // A cluster (--redis): heartbeats every second; a server silent for 5 s is gone. The room's
+    // stream keeps about this many messages; messages said while Redis is away wait for it,
+    // at most this many.
+    static constexpr int clusterHeartbeatMs = 1000;
+    static constexpr int clusterServerTimeoutMs = 5000;
+    static constexpr int clusterStreamLength = 100000;
+    static constexpr int clusterBacklog = 10000;
 };

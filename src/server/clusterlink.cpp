@@ -1,0 +1,267 @@
+#include "clusterlink.h"
+
+#include "chatlimits.h"
+#include "redisclient.h"
+#include "serverlog.h"
+
+#include <QRandomGenerator>
+#include <QUrl>
+
+namespace {
+
+// Gives the message the room's next id and appends it to the stream, in one step: ids and
+// stream order cannot disagree, whichever server publishes.
+const QByteArray publishScript = QByteArrayLiteral(R"(
+local id = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[2], 'from', ARGV[3],
+           'text', ARGV[4], 'kind', ARGV[5], 'origin', ARGV[6], 'replay', ARGV[7])
+return id)");
+
+// The id counter only goes up, past every id a server has handed out: Redis may have come
+// back empty (no persistence) while the servers remember.
+const QByteArray raiseScript = QByteArrayLiteral(R"(
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1)");
+
+// Refreshes this server's heartbeat and lists the servers whose heartbeat has not expired,
+// forgetting the others.
+const QByteArray heartbeatScript = QByteArrayLiteral(R"(
+redis.call('SET', KEYS[1] .. ARGV[1], ARGV[3], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+local live = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('EXISTS', KEYS[1] .. id) == 1 then
+    table.insert(live, id)
+  else
+    redis.call('SREM', KEYS[2], id)
+  end
+end
+return live)");
+
+constexpr int readBlockMs = 2000;
+constexpr int readBatch = 1000;
+
+quint64 streamNumber(const QByteArray &streamId)
+{
+    return streamId.left(streamId.indexOf('-')).toULongLong();
+}
+
+} // namespace
+
+std::optional<ClusterAddress> ClusterAddress::parse(const QString &url, QString *error)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (!parsed.isValid() || parsed.scheme() != u"redis" || parsed.host().isEmpty()) {
+        *error = QStringLiteral("--redis takes redis://HOST:PORT[/ROOM], not %1").arg(url);
+        return std::nullopt;
+    }
+    ClusterAddress address;
+    address.host = parsed.host();
+    address.port = quint16(parsed.port(6379));
+    const QString room = parsed.path().mid(1);
+    if (!room.isEmpty()) {
+        if (room.size() > 64 || room.contains(u'/') || room.contains(u':')) {
+            *error = QStringLiteral("a room name has at most 64 characters, without / or :");
+            return std::nullopt;
+        }
+        address.room = room;
+    }
+    return address;
+}
+
+QString ClusterAddress::toString() const
+{
+    return QStringLiteral("redis://%1:%2/%3").arg(host).arg(port).arg(room);
+}
+
+ClusterLink::ClusterLink(const ClusterAddress &address, QObject *parent)
+    : QObject(parent),
+      m_address(address),
+      m_serverId(QString::number(QRandomGenerator::system()->generate64(), 36)),
+      m_commands(new RedisClient(address.host, address.port, this)),
+      m_reader(new RedisClient(address.host, address.port, this))
+{
+    connect(m_commands, &RedisClient::connected, this, &ClusterLink::prepare);
+    connect(m_commands, &RedisClient::disconnected, this, [this] {
+        m_prepared = false;
+        updateHealth();
+    });
+    connect(m_reader, &RedisClient::connected, this, [this] {
+        updateHealth();
+        readNext();
+    });
+    connect(m_reader, &RedisClient::disconnected, this, [this] {
+        m_reading = false;
+        updateHealth();
+    });
+    m_heartbeatTimer.setInterval(ChatLimits::clusterHeartbeatMs);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &ClusterLink::heartbeat);
+}
+
+ClusterLink::~ClusterLink() = default;
+
+QByteArray ClusterLink::key(const char *name) const
+{
+    return "groupchat:" + m_address.room.toUtf8() + ':' + name;
+}
+
+void ClusterLink::start(quint64 lastDeliveredId)
+{
+    m_lastDeliveredId = lastDeliveredId;
+    m_lastStreamId = lastDeliveredId;
+    qCInfo(lcServer, "cluster: joining %s as server %s", qPrintable(m_address.toString()),
+           qPrintable(m_serverId));
+    m_commands->open();
+    m_reader->open();
+    m_heartbeatTimer.start();
+}
+
+void ClusterLink::updateHealth()
+{
+    const bool healthy = m_commands->isConnected() && m_reader->isConnected() && m_prepared;
+    if (healthy == m_healthy)
+        return;
+    m_healthy = healthy;
+    const QString why = healthy                              ? QString()
+                        : !m_commands->lastError().isEmpty() ? m_commands->lastError()
+                                                             : m_reader->lastError();
+    if (healthy)
+        qCInfo(lcServer, "cluster: connected to Redis at %s", qPrintable(m_commands->address()));
+    else
+        qCWarning(lcServer,
+                  "cluster degraded: Redis at %s is unreachable (%s); serving this server's clients "
+                  "alone until it is back",
+                  qPrintable(m_commands->address()), qPrintable(why));
+    Q_EMIT healthChanged(healthy, why);
+}
+
+void ClusterLink::prepare()
+{
+    m_commands->command({ "EVAL", raiseScript, "1", key("nextid"), QByteArray::number(m_lastDeliveredId) },
+                        [this](const RedisReply &reply) {
+                            if (reply.isError()) {
+                                qCWarning(lcServer, "cluster: cannot prepare the room: %s",
+                                          reply.string.constData());
+                                return;
+                            }
+                            m_prepared = true;
+                            heartbeat();
+                            flushBacklog();
+                            updateHealth();
+                        });
+}
+
+void ClusterLink::publish(const ChatMessage &message, std::function<void()> onFailed)
+{
+    m_commands->command({ "EVAL", publishScript, "2", key("nextid"), key("messages"),
+                          QByteArray::number(ChatLimits::clusterStreamLength),
+                          QByteArray::number(message.time.toMSecsSinceEpoch()), message.from.toUtf8(),
+                          message.text.toUtf8(), message.kind == ChatMessage::Kind::Action ? "1" : "0",
+                          m_serverId.toUtf8(), "0" },
+                        [onFailed = std::move(onFailed)](const RedisReply &reply) {
+                            if (reply.isError() && onFailed)
+                                onFailed();
+                        });
+}
+
+void ClusterLink::publishLater(const ChatMessage &message)
+{
+    m_lastDeliveredId = qMax(m_lastDeliveredId, message.id);
+    if (int(m_backlog.size()) >= ChatLimits::clusterBacklog) {
+        qCWarning(lcServer,
+                  "cluster: more than %d messages waiting for Redis; the oldest stays on this server only",
+                  ChatLimits::clusterBacklog);
+        m_backlog.erase(m_backlog.begin());
+    }
+    m_backlog.push_back(message);
+}
+
+void ClusterLink::flushBacklog()
+{
+    if (m_backlog.empty())
+        return;
+    qCInfo(lcServer, "cluster: publishing %d message(s) said here while Redis was away",
+           int(m_backlog.size()));
+    // In order, in one pipeline; marked as replays so that this server does not deliver them
+    // to its clients again.
+    for (const ChatMessage &message : std::as_const(m_backlog))
+        m_commands->command({ "EVAL", publishScript, "2", key("nextid"), key("messages"),
+                              QByteArray::number(ChatLimits::clusterStreamLength),
+                              QByteArray::number(message.time.toMSecsSinceEpoch()), message.from.toUtf8(),
+                              message.text.toUtf8(), message.kind == ChatMessage::Kind::Action ? "1" : "0",
+                              m_serverId.toUtf8(), "1" });
+    m_backlog.clear();
+}
+
+void ClusterLink::readNext()
+{
+    if (m_reading || !m_reader->isConnected())
+        return;
+    m_reading = true;
+    m_reader->command({ "XREAD", "COUNT", QByteArray::number(readBatch), "BLOCK",
+                        QByteArray::number(readBlockMs), "STREAMS", key("messages"),
+                        QByteArray::number(m_lastStreamId) + "-0" },
+                      [this](const RedisReply &reply) { handleRead(reply); });
+}
+
+void ClusterLink::handleRead(const RedisReply &reply)
+{
+    m_reading = false;
+    if (reply.type == RedisReply::Type::Disconnected)
+        return; // reading starts again when the reader reconnects
+    if (reply.type == RedisReply::Type::Error) {
+        qCWarning(lcServer, "cluster: reading the room failed: %s", reply.string.constData());
+        QTimer::singleShot(ChatLimits::clusterHeartbeatMs, this, &ClusterLink::readNext);
+        return;
+    }
+    QList<ChatMessage> arrived;
+    // [[stream, [[id, [field, value, ...]], ...]]]
+    for (const RedisReply &stream : reply.elements) {
+        for (const RedisReply &entry : stream.elements.value(1).elements) {
+            const quint64 id = streamNumber(entry.elements.value(0).string);
+            if (id <= m_lastStreamId)
+                continue;
+            m_lastStreamId = id;
+            m_lastDeliveredId = qMax(m_lastDeliveredId, id);
+            QHash<QByteArray, QByteArray> fields;
+            const QList<RedisReply> &values = entry.elements.value(1).elements;
+            for (qsizetype i = 0; i + 1 < values.size(); i += 2)
+                fields.insert(values.at(i).string, values.at(i + 1).string);
+            if (fields.value("replay") == "1" && QString::fromUtf8(fields.value("origin")) == m_serverId)
+                continue; // said here while Redis was away: these clients have it already
+            ChatMessage message;
+            message.id = id;
+            message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
+            message.from = QString::fromUtf8(fields.value("from"));
+            message.text = QString::fromUtf8(fields.value("text"));
+            message.kind = fields.value("kind") == "1" ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+            arrived.append(message);
+        }
+    }
+    if (!arrived.isEmpty())
+        Q_EMIT messagesArrived(arrived);
+    readNext();
+}
+
+void ClusterLink::heartbeat()
+{
+    if (!m_commands->isConnected())
+        return;
+    m_commands->command({ "EVAL", heartbeatScript, "2", key("alive:"), key("servers"), m_serverId.toUtf8(),
+                          QByteArray::number(ChatLimits::clusterServerTimeoutMs), "1" },
+                        [this](const RedisReply &reply) {
+                            if (reply.type != RedisReply::Type::Array)
+                                return;
+                            QStringList live;
+                            for (const RedisReply &id : reply.elements)
+                                live.append(QString::fromUtf8(id.string));
+                            live.sort();
+                            if (live != m_liveServers) {
+                                m_liveServers = live;
+                                Q_EMIT liveServersChanged(live);
+                            }
+                        });
+}

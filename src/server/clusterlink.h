@@ -1,0 +1,85 @@
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <optional>
+
+class RedisClient;
+struct RedisReply;
+
+// Where a cluster lives: redis://HOST:PORT[/ROOM].
+struct ClusterAddress
+{
+    QString host;
+    quint16 port = 6379;
+    QString room = QStringLiteral("main");
+
+    // Nullopt, with why in error, when url is not of that form.
+    static std::optional<ClusterAddress> parse(const QString &url, QString *error);
+    QString toString() const;
+};
+
+// This server's membership in a cluster of groupchat servers that share one room through
+// Redis (docs/ARCHITECTURE.md, "Several servers, one room"). Every message of the room is
+// appended to one Redis stream by a small script that also gives it the next id, so every
+// server sees the same messages in the same order with the same ids; each server reads the
+// stream with one blocking XREAD per batch on a connection of its own and fans the batch out
+// to its own clients as before. Heartbeat keys with an expiry say which servers are alive.
+// While Redis is away the link is unhealthy and the server chats on alone; what its clients
+// said meanwhile is published when Redis is back.
+class ClusterLink : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClusterLink(const ClusterAddress &address, QObject *parent = nullptr);
+    ~ClusterLink() override;
+
+    // Connects; the stream is read from after lastDeliveredId (0: from its start).
+    void start(quint64 lastDeliveredId);
+    bool isHealthy() const { return m_healthy; }
+    QString serverId() const { return m_serverId; }
+    ClusterAddress address() const { return m_address; }
+    // Servers whose heartbeat is current, this one included (refreshed every heartbeat).
+    QStringList liveServers() const { return m_liveServers; }
+
+    // Appends a message (its id is ignored) to the room. It comes back, with its id, through
+    // messagesArrived like everyone's. onFailed runs when it could not be published.
+    void publish(const ChatMessage &message, std::function<void()> onFailed);
+    // A message this server delivered to its own clients while Redis was away: published when
+    // it is back, and not delivered here a second time.
+    void publishLater(const ChatMessage &message);
+    int backlogSize() const { return int(m_backlog.size()); }
+
+Q_SIGNALS:
+    // In stream order; ids strictly increasing.
+    void messagesArrived(const QList<ChatMessage> &messages);
+    void healthChanged(bool healthy, const QString &why);
+    void liveServersChanged(const QStringList &servers);
+
+private:
+    QByteArray key(const char *name) const;
+    void updateHealth();
+    void prepare();
+    void readNext();
+    void handleRead(const RedisReply &reply);
+    void heartbeat();
+    void flushBacklog();
+
+    ClusterAddress m_address;
+    QString m_serverId;
+    RedisClient *m_commands;
+    RedisClient *m_reader;
+    bool m_prepared = false; // the id counter is past everything delivered here
+    bool m_reading = false;
+    bool m_healthy = false;
+    quint64 m_lastStreamId = 0;
+    quint64 m_lastDeliveredId = 0;
+    QTimer m_heartbeatTimer;
+    QStringList m_liveServers;
+    std::vector<ChatMessage> m_backlog;
+};

@@ -1,0 +1,267 @@
+// Several servers, one room: real groupchat servers (in this process) sharing a private
+// redis-server on a free loopback port, with real clients on each.
+#include "chatserver.h"
+#include "clusterlink.h"
+#include "testclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+// (id, "from: text") of every message a JSON client has received, welcome history included.
+QList<std::pair<qint64, QString>> messagesOf(const TestClient &client)
+{
+    QList<std::pair<qint64, QString>> messages;
+    for (const QString &line : client.lines()) {
+        const QJsonObject object = QJsonDocument::fromJson(line.toUtf8()).object();
+        QJsonArray list;
+        if (object.value(u"type").toString() == u"message")
+            list.append(object);
+        else if (object.value(u"type").toString() == u"welcome")
+            list = object.value(u"history").toArray();
+        for (const QJsonValue &value : list)
+            messages.append({ value.toObject().value(u"id").toInteger(),
+                              value.toObject().value(u"from").toString() + u": " +
+                                      value.toObject().value(u"text").toString() });
+    }
+    return messages;
+}
+
+} // namespace
+
+class tst_Cluster : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void everyoneGetsEveryMessageInOneOrder();
+    void resumeOnAnotherServer();
+    void redisGoesAwayAndComesBack();
+    void deadServerIsNoticed();
+
+private:
+    bool startRedis();
+    void stopRedis();
+    // A server of the cluster, listening on a free port.
+    ChatServer *startServer();
+    // A JSON client on server as nick, welcomed (since: resume after that id).
+    std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
+
+    QString m_redisBinary;
+    quint16 m_redisPort = 0;
+    std::unique_ptr<QProcess> m_redis;
+    std::vector<std::unique_ptr<ChatServer>> m_servers;
+};
+
+void tst_Cluster::initTestCase()
+{
+    m_redisBinary = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+    if (m_redisBinary.isEmpty())
+        QSKIP("redis-server is not installed (Debian: redis-server; scripts/deps.sh installs it)");
+}
+
+bool tst_Cluster::startRedis()
+{
+    if (m_redisPort == 0) {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            return false;
+        m_redisPort = probe.serverPort();
+    }
+    m_redis = std::make_unique<QProcess>();
+    m_redis->setProcessChannelMode(QProcess::MergedChannels);
+    // Private and forgetful: no persistence, no config file, loopback only.
+    m_redis->start(m_redisBinary,
+                   { QStringLiteral("--port"), QString::number(m_redisPort), QStringLiteral("--bind"),
+                     QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                     QStringLiteral("--appendonly"), QStringLiteral("no") });
+    if (!m_redis->waitForStarted(5000))
+        return false;
+    return QTest::qWaitFor(
+            [this] {
+                QTcpSocket socket;
+                socket.connectToHost(QHostAddress::LocalHost, m_redisPort);
+                return socket.waitForConnected(100);
+            },
+            5000);
+}
+
+void tst_Cluster::stopRedis()
+{
+    if (m_redis) {
+        m_redis->kill();
+        m_redis->waitForFinished(5000);
+        m_redis.reset();
+    }
+}
+
+void tst_Cluster::init()
+{
+    QVERIFY(startRedis());
+}
+
+void tst_Cluster::cleanup()
+{
+    m_servers.clear();
+    stopRedis();
+}
+
+ChatServer *tst_Cluster::startServer()
+{
+    ChatLimits limits;
+    limits.floodControl = false; // the tests send in bursts
+    auto server = std::make_unique<ChatServer>(limits);
+    server->setServerName(QStringLiteral("server %1").arg(m_servers.size() + 1));
+    ClusterAddress address;
+    address.host = QStringLiteral("127.0.0.1");
+    address.port = m_redisPort;
+    address.room = QStringLiteral("test");
+    server->joinCluster(address);
+    if (!server->listen(QHostAddress::LocalHost, 0))
+        return nullptr;
+    if (!QTest::qWaitFor([&server] { return server->cluster()->isHealthy(); }, 5000))
+        return nullptr;
+    m_servers.push_back(std::move(server));
+    return m_servers.back().get();
+}
+
+std::unique_ptr<TestClient> tst_Cluster::join(ChatServer *server, const QString &nick, qint64 since)
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(server->serverPort()))
+        return nullptr;
+    QByteArray hello = R"({"type":"hello","version":1,"nick":")" + nick.toUtf8() + '"';
+    if (since >= 0)
+        hello += R"(,"since":)" + QByteArray::number(since);
+    client->sendLine(hello + '}');
+    if (client->waitForJson(QStringLiteral("welcome")).isEmpty())
+        return nullptr;
+    return client;
+}
+
+void tst_Cluster::everyoneGetsEveryMessageInOneOrder()
+{
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        ChatServer *server = startServer();
+        QVERIFY(server);
+        clients.push_back(join(server, QStringLiteral("user%1").arg(i)));
+        QVERIFY(clients.back());
+    }
+    // All at once, from all three servers.
+    constexpr int each = 40;
+    for (int n = 0; n < each; ++n) {
+        for (int i = 0; i < 3; ++i)
+            clients[size_t(i)]->sendLine(R"({"type":"say","text":"line )" + QByteArray::number(n) + "\"}");
+    }
+    for (const auto &client : clients)
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*client).size(), 3 * each, 10000);
+    const auto reference = messagesOf(*clients[0]);
+    for (qsizetype i = 1; i < reference.size(); ++i)
+        QVERIFY(reference.at(i).first > reference.at(i - 1).first);
+    for (const auto &client : clients)
+        QCOMPARE(messagesOf(*client), reference);
+    // Each sender's lines in the order sent.
+    for (int i = 0; i < 3; ++i) {
+        int expected = 0;
+        for (const auto &[id, text] : reference) {
+            if (text.startsWith(QStringLiteral("user%1:").arg(i)))
+                QCOMPARE(text, QStringLiteral("user%1: line %2").arg(i).arg(expected++));
+        }
+        QCOMPARE(expected, each);
+    }
+}
+
+void tst_Cluster::resumeOnAnotherServer()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    bob->sendLine(R"({"type":"say","text":"before"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    const qint64 lastSeen = messagesOf(*alice).constLast().first;
+    // alice's server dies; the room goes on without her.
+    alice.reset();
+    m_servers.erase(m_servers.begin());
+    for (int i = 1; i <= 5; ++i)
+        bob->sendLine(R"({"type":"say","text":"missed )" + QByteArray::number(i) + "\"}");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 6, 5000);
+    // She comes back on the other server and gets exactly what she missed.
+    auto again = join(second, QStringLiteral("alice"), lastSeen);
+    QVERIFY(again);
+    const auto missed = messagesOf(*again);
+    QCOMPARE(missed, messagesOf(*bob).mid(1));
+}
+
+void tst_Cluster::redisGoesAwayAndComesBack()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    alice->sendLine(R"({"type":"say","text":"hello"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 1, 5000);
+
+    stopRedis();
+    QTRY_VERIFY_WITH_TIMEOUT(!first->cluster()->isHealthy() && !second->cluster()->isHealthy(), 5000);
+    // Each server serves its own clients meanwhile.
+    alice->sendLine(R"({"type":"say","text":"alone on the first"})");
+    bob->sendLine(R"({"type":"say","text":"alone on the second"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 2, 5000);
+
+    // Redis is back (empty: no persistence); the servers catch up with each other.
+    QVERIFY(startRedis());
+    QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy() && second->cluster()->isHealthy(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 3, 10000);
+    const auto texts = [](const TestClient &client) {
+        QStringList sorted;
+        for (const auto &[id, text] : messagesOf(client))
+            sorted.append(text);
+        sorted.sort();
+        return sorted;
+    };
+    const QStringList expected{ QStringLiteral("alice: alone on the first"), QStringLiteral("alice: hello"),
+                                QStringLiteral("bob: alone on the second") };
+    QCOMPARE(texts(*alice), expected);
+    QCOMPARE(texts(*bob), expected);
+    // And the room goes on as one, ids above everything handed out meanwhile.
+    alice->sendLine(R"({"type":"say","text":"together again"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 4, 5000);
+    QCOMPARE(messagesOf(*bob).constLast(), messagesOf(*alice).constLast());
+    QVERIFY(messagesOf(*bob).constLast().first > messagesOf(*bob).at(2).first);
+}
+
+void tst_Cluster::deadServerIsNoticed()
+{
+    ChatServer *first = startServer();
+    QVERIFY(startServer());
+    QVERIFY(startServer());
+    QTRY_COMPARE_WITH_TIMEOUT(first->cluster()->liveServers().size(), 3, 5000);
+    m_servers.pop_back();
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_COMPARE_WITH_TIMEOUT(first->cluster()->liveServers().size(), 2, 10000);
+    QVERIFY2(clock.elapsed() <= ChatLimits::clusterServerTimeoutMs + 2 * ChatLimits::clusterHeartbeatMs,
+             qPrintable(QString::number(clock.elapsed())));
+}
+
+QTEST_GUILESS_MAIN(tst_Cluster)
+#include "tst_cluster.moc"
