@@ -6,10 +6,12 @@
 #                                    a display; ARGS as in groupchat-server --help
 #   ./scripts/run.sh headless [ARGS] the server without any window, in this terminal
 #   ./scripts/run.sh client [ARGS]   the desktop client (--host H --port P --nick N)
+#   ./scripts/run.sh cluster [ARGS]  a private Redis on 127.0.0.1:6390 and three headless
+#                                    servers sharing one room on ports 6666, 6667 and 6668
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-  -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 ./scripts/deps.sh
 ./scripts/build.sh
@@ -46,7 +48,26 @@ case "$what" in
     exec "$server" --headless "$@" ;;
   client)
     exec "$client" "$@" ;;
+  cluster)
+    # Everything in a scratch directory: Redis keeps nothing, each server its own history.
+    work=$(mktemp -d)
+    redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+      >"$work/redis.log" 2>&1 &
+    pids=($!)
+    cleanup() { kill -TERM "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+    trap cleanup EXIT
+    trap 'exit 0' INT TERM
+    for port in 6666 6667 6668; do
+      "$server" --headless --bind 127.0.0.1 --port "$port" --name "cluster server $port" \
+        --redis redis://127.0.0.1:6390/main --db "$work/history-$port.sqlite" "$@" 2>&1 |
+        sed -u "s/^/[$port] /" &
+      pids+=($!)
+    done
+    echo "A cluster of three servers sharing one room: connect to any of them, e.g."
+    echo "  nc 127.0.0.1 6666    nc 127.0.0.1 6667    ./scripts/run.sh client --host 127.0.0.1 --port 6668"
+    echo "Ctrl+C stops them all."
+    wait ;;
   *)
-    echo "run.sh: unknown mode '$what' (try: server, headless, client)" >&2
+    echo "run.sh: unknown mode '$what' (try: server, headless, client, cluster)" >&2
     exit 2 ;;
 esac

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void resumeOnAnotherServer();
     void redisGoesAwayAndComesBack();
     void deadServerIsNoticed();
+    void nicksAndPeopleAreClusterWide();
 
 private:
     bool startRedis();
@@ -261,6 +262,62 @@ void tst_Cluster::deadServerIsNoticed()
     QTRY_COMPARE_WITH_TIMEOUT(first->cluster()->liveServers().size(), 2, 10000);
     QVERIFY2(clock.elapsed() <= ChatLimits::clusterServerTimeoutMs + 2 * ChatLimits::clusterHeartbeatMs,
              qPrintable(QString::number(clock.elapsed())));
+}
+
+void tst_Cluster::nicksAndPeopleAreClusterWide()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    // bob is told alice is here, on the first server, within a heartbeat or two.
+    QVERIFY(!bob->waitForJson(QStringLiteral("join"), [](const QJsonObject &o) {
+                    return o.value(u"nick").toString() == u"alice";
+                }).isEmpty());
+    // Her nick is taken on every server, whatever its case.
+    TestClient mallory;
+    QVERIFY(mallory.connectTo(second->serverPort()));
+    mallory.sendLine(R"({"type":"hello","version":1,"nick":"ALICE"})");
+    QCOMPARE(mallory.waitForJson(QStringLiteral("error")).value(u"code").toString(),
+             QStringLiteral("nick-taken"));
+    // The room's list names everyone with their server.
+    auto carol = join(second, QStringLiteral("carol"));
+    QVERIFY(carol);
+    const QJsonObject welcome = [&carol] {
+        for (const QString &line : carol->lines()) {
+            const QJsonObject object = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (object.value(u"type").toString() == u"welcome")
+                return object;
+        }
+        return QJsonObject();
+    }();
+    QStringList users;
+    for (const QJsonValue &user : welcome.value(u"users").toArray())
+        users.append(user.toObject().value(u"nick").toString() + u'@' +
+                     user.toObject().value(u"server").toString());
+    users.sort();
+    QCOMPARE(users, (QStringList{ QStringLiteral("alice@server 1"), QStringLiteral("bob@"),
+                                  QStringLiteral("carol@") }));
+    QCOMPARE(welcome.value(u"online").toInt(), 3);
+    // Plain /who too.
+    TestClient dave;
+    QVERIFY(dave.connectTo(second->serverPort()));
+    dave.sendLine("/who");
+    QVERIFY(!dave.waitForLine(
+                         QRegularExpression(QStringLiteral("^\\*   alice, connected .* \\(on server 1\\)$")))
+                     .isNull());
+    // The first server dies: alice is shown as gone.
+    alice.reset();
+    m_servers.erase(m_servers.begin());
+    const QJsonObject left = bob->waitForJson(
+            QStringLiteral("leave"),
+            [](const QJsonObject &o) { return o.value(u"nick").toString() == u"alice"; },
+            ChatLimits::clusterServerTimeoutMs + 3000);
+    QVERIFY(!left.isEmpty());
+    QVERIFY2(left.value(u"reason").toString().contains(QStringLiteral("gone")),
+             qPrintable(left.value(u"reason").toString()));
 }
 
 QTEST_GUILESS_MAIN(tst_Cluster)

@@ -33,6 +33,10 @@ QVariant UserListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return self ? tr("%1 (you)").arg(user.nick) : user.nick;
     case Qt::ToolTipRole:
+        if (!user.server.isEmpty())
+            return tr("%1, here since %2, on %3")
+                    .arg(user.nick, QLocale().toString(user.since.toLocalTime(), QLocale::ShortFormat),
+                         user.server);
         return tr("%1, here since %2")
                 .arg(user.nick, QLocale().toString(user.since.toLocalTime(), QLocale::ShortFormat));
     case NickRole:

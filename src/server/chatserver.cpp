@@ -617,7 +617,7 @@ void ChatServer::addClient(ClientSession *client)
     // welcome.
     ServerEvent greeting = makeEvent(ServerEvent::Type::Welcome);
     greeting.nick = client->nick();
-    greeting.online = m_memberCount + 1;
+    greeting.online = roomSize() + 1;
     // Behind a password the room's talk is for those who gave it.
     greeting.passwordRequired = !m_password.isEmpty();
     if (!greeting.passwordRequired)
@@ -647,7 +647,7 @@ ServerEvent ChatServer::presenceEvent() const
 {
     ServerEvent presence = makeEvent(ServerEvent::Type::Presence);
     presence.presenceLive = presenceLive();
-    presence.online = m_memberCount;
+    presence.online = roomSize();
     if (presence.presenceLive)
         presence.users = onlineUsers();
     return presence;
@@ -862,14 +862,14 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
     welcome.nick = client->nick();
     welcome.token = client->token();
     welcome.lastId = lastMessageId();
-    welcome.online = m_memberCount + (client->isAnnounced() ? 0 : 1);
+    welcome.online = roomSize() + (client->isAnnounced() ? 0 : 1);
     welcome.presenceLive = welcome.online <= m_limits.presenceLimit;
     // In a room too large to follow, the list is left out too: a thousand desktop clients
     // each getting a thousand names is the same O(N^2) the limit avoids.
     if (welcome.presenceLive) {
         welcome.users = onlineUsers();
         if (!client->isAnnounced())
-            welcome.users.append({ client->nick(), client->connectedAt() });
+            welcome.users.append({ client->nick(), client->connectedAt(), QString() });
     }
     welcome.limits = { m_limits.maxLineBytes,    m_limits.historyLines,     m_limits.historyKeep,
                        m_limits.historyKeepDays, ChatLimits::maxNickLength, m_limits.presenceLimit };
@@ -969,7 +969,7 @@ std::pair<QString, QString> ChatServer::nickRefusal(const ClientSession *client,
         return { QStringLiteral("invalid-nick"),
                  QStringLiteral("invalid nick: use %1").arg(NickRules::ruleText()) };
     const ClientSession *owner = findClient(nick);
-    if (owner && owner != client)
+    if ((owner && owner != client) || (m_cluster && !m_cluster->remoteOwner(NickRules::key(nick)).isEmpty()))
         return { QStringLiteral("nick-taken"), QStringLiteral("nick %1 is already taken").arg(nick) };
     return {};
 }
@@ -1012,15 +1012,70 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     Q_EMIT nickChanged(client, oldNick);
 }
 
-QList<OnlineUser> ChatServer::onlineUsers() const
+QList<OnlineUser> ChatServer::localUsers() const
 {
     QList<OnlineUser> users;
     users.reserve(m_clients.size());
     for (const ClientSession *client : m_clients) {
         if (client->isAnnounced())
-            users.append({ client->nick(), client->connectedAt() });
+            users.append({ client->nick(), client->connectedAt(), QString() });
     }
     return users;
+}
+
+QList<OnlineUser> ChatServer::onlineUsers() const
+{
+    QList<OnlineUser> users = localUsers();
+    if (m_cluster) {
+        QList<OnlineUser> remote = m_cluster->remoteUsers().values();
+        std::sort(remote.begin(), remote.end(),
+                  [](const OnlineUser &a, const OnlineUser &b) { return a.since < b.since; });
+        users += remote;
+    }
+    return users;
+}
+
+int ChatServer::roomSize() const
+{
+    return m_memberCount + (m_cluster ? int(m_cluster->remoteUsers().size()) : 0);
+}
+
+void ChatServer::setServerName(const QString &name)
+{
+    m_serverName = name;
+    if (m_cluster)
+        m_cluster->setServerName(name);
+}
+
+void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left,
+                                    bool quiet)
+{
+    // A nick given away here and on a server with a smaller id in the same moment: theirs.
+    for (ClientSession *client : std::as_const(m_clients)) {
+        const QString owner = m_cluster->remoteOwner(NickRules::key(client->nick()));
+        if (!owner.isEmpty() && owner < m_cluster->serverId() && !client->isClosing()) {
+            const QString taken = client->nick();
+            rename(client, nextGuestNick());
+            client->sendNotice(
+                    QStringLiteral("the nick %1 was taken on another server at the same moment; you are %2")
+                            .arg(taken, client->nick()));
+        }
+    }
+    if (quiet || !presenceLive())
+        return;
+    for (const OnlineUser &user : left) {
+        ServerEvent event = makeEvent(ServerEvent::Type::Leave);
+        event.nick = user.nick;
+        event.text = m_cluster->liveServerNames().contains(user.server)
+                             ? QStringLiteral("left (on %1)").arg(user.server)
+                             : QStringLiteral("%1 is gone").arg(user.server);
+        broadcast(event);
+    }
+    for (const OnlineUser &user : joined) {
+        ServerEvent event = makeEvent(ServerEvent::Type::Join);
+        event.nick = user.nick;
+        broadcast(event);
+    }
 }
 
 void ChatServer::sendWho(ClientSession *client) const
@@ -1028,9 +1083,14 @@ void ChatServer::sendWho(ClientSession *client) const
     const QList<OnlineUser> users = onlineUsers();
     client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
     for (const OnlineUser &user : users) {
-        client->sendNotice(QStringLiteral("  %1, connected %2%3")
-                                   .arg(user.nick, connectionTime(user.since),
-                                        user.nick == client->nick() ? QStringLiteral(" (you)") : QString()));
+        const QString where = !user.server.isEmpty() ? QStringLiteral(" (on %1)").arg(user.server)
+                              : m_cluster            ? QStringLiteral(" (on %1)").arg(m_serverName)
+                                                     : QString();
+        client->sendNotice(QStringLiteral("  %1, connected %2%3%4")
+                                   .arg(user.nick, connectionTime(user.since), where,
+                                        user.nick == client->nick() && user.server.isEmpty()
+                                                ? QStringLiteral(" (you)")
+                                                : QString()));
     }
 }
 
@@ -1086,7 +1146,8 @@ QString ChatServer::nextGuestNick()
     QString nick;
     do {
         nick = QStringLiteral("guest%1").arg(++m_guestCounter);
-    } while (m_byNickKey.contains(NickRules::key(nick)));
+    } while (m_byNickKey.contains(NickRules::key(nick)) ||
+             (m_cluster && !m_cluster->remoteOwner(NickRules::key(nick)).isEmpty()));
     return nick;
 }
 
@@ -1095,6 +1156,12 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     if (m_cluster)
         return false;
     m_cluster = new ClusterLink(address, this);
+    m_cluster->setServerName(m_serverName);
+    m_cluster->setLocalUsers([this] { return localUsers(); });
+    // Guests are numbered per server: start each server's count somewhere else, so that two
+    // servers rarely offer the same guest nick (and a clash is settled by the heartbeat).
+    m_guestCounter = QRandomGenerator::global()->bounded(1000) * 100;
+    connect(m_cluster, &ClusterLink::remoteUsersChanged, this, &ChatServer::remoteUsersChanged);
     connect(m_cluster, &ClusterLink::messagesArrived, this, &ChatServer::deliverClusterMessages);
     connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::clusterHealthChanged);
     connect(m_cluster, &ClusterLink::liveServersChanged, this, &ChatServer::clusterServersChanged);

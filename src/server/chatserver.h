@@ -51,7 +51,7 @@ public:
     QString historyError() const { return m_historyError; }
 
     // The name JSON clients are told in their welcome.
-    void setServerName(const QString &name) { m_serverName = name; }
+    void setServerName(const QString &name);
     QString serverName() const { return m_serverName; }
 
     // Serves TLS too, on tlsPort, with this certificate and key (PEM files), from the next
@@ -93,7 +93,9 @@ public:
     // Clients the room has been told about (joined).
     int memberCount() const { return m_memberCount; }
     // Whether joins, leaves and nick changes are announced (ChatLimits::presenceLimit).
-    bool presenceLive() const { return m_memberCount <= m_limits.presenceLimit; }
+    bool presenceLive() const { return roomSize() <= m_limits.presenceLimit; }
+    // Everyone in the room: announced here, and on the cluster's other servers.
+    int roomSize() const;
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
@@ -158,7 +160,10 @@ private:
     std::pair<QString, QString> nickRefusal(const ClientSession *client, const QString &nick) const;
     void sendWho(ClientSession *client) const;
     void sendHelp(ClientSession *client) const;
+    // The room: this server's people, then the other servers' (a cluster).
     QList<OnlineUser> onlineUsers() const;
+    QList<OnlineUser> localUsers() const;
+    void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
     ServerEvent presenceEvent() const;
     // Sends event to every client but except, rendering it once per dialect.
     void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);

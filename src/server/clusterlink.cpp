@@ -1,6 +1,7 @@
 #include "clusterlink.h"
 
 #include "chatlimits.h"
+#include "nickrules.h"
 #include "redisclient.h"
 #include "serverlog.h"
 
@@ -26,17 +27,30 @@ if current < tonumber(ARGV[1]) then
 end
 return 1)");
 
-// Refreshes this server's heartbeat and lists the servers whose heartbeat has not expired,
-// forgetting the others.
+// Refreshes this server's heartbeat (its name) and its people (nick, since: ARGV[4...]),
+// both expiring unless refreshed; returns every live server as {id, name, nick, since, ...}
+// and forgets the others and their people.
 const QByteArray heartbeatScript = QByteArrayLiteral(R"(
-redis.call('SET', KEYS[1] .. ARGV[1], ARGV[3], 'PX', ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[1])
+local alive, servers, users = KEYS[1], KEYS[2], KEYS[3]
+redis.call('SET', alive .. ARGV[1], ARGV[3], 'PX', ARGV[2])
+redis.call('SADD', servers, ARGV[1])
+redis.call('DEL', users .. ARGV[1])
+for i = 4, #ARGV, 2 do
+  redis.call('HSET', users .. ARGV[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', users .. ARGV[1], ARGV[2])
 local live = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if redis.call('EXISTS', KEYS[1] .. id) == 1 then
-    table.insert(live, id)
+for _, id in ipairs(redis.call('SMEMBERS', servers)) do
+  local name = redis.call('GET', alive .. id)
+  if name then
+    local entry = {id, name}
+    for _, v in ipairs(redis.call('HGETALL', users .. id)) do
+      table.insert(entry, v)
+    end
+    table.insert(live, entry)
   else
-    redis.call('SREM', KEYS[2], id)
+    redis.call('SREM', servers, id)
+    redis.call('DEL', users .. id)
   end
 end
 return live)");
@@ -148,6 +162,7 @@ void ClusterLink::prepare()
                                 return;
                             }
                             m_prepared = true;
+                            m_viewFresh = true;
                             heartbeat();
                             flushBacklog();
                             updateHealth();
@@ -246,22 +261,82 @@ void ClusterLink::handleRead(const RedisReply &reply)
     readNext();
 }
 
+QStringList ClusterLink::liveServerNames() const
+{
+    QStringList names;
+    for (const QString &id : m_liveServers)
+        names.append(m_serverNames.value(id, id));
+    return names;
+}
+
 void ClusterLink::heartbeat()
 {
-    if (!m_commands->isConnected())
+    if (!m_commands->isConnected() || !m_prepared)
         return;
-    m_commands->command({ "EVAL", heartbeatScript, "2", key("alive:"), key("servers"), m_serverId.toUtf8(),
-                          QByteArray::number(ChatLimits::clusterServerTimeoutMs), "1" },
-                        [this](const RedisReply &reply) {
-                            if (reply.type != RedisReply::Type::Array)
-                                return;
-                            QStringList live;
-                            for (const RedisReply &id : reply.elements)
-                                live.append(QString::fromUtf8(id.string));
-                            live.sort();
-                            if (live != m_liveServers) {
-                                m_liveServers = live;
-                                Q_EMIT liveServersChanged(live);
-                            }
-                        });
+    QList<QByteArray> command{ "EVAL",
+                               heartbeatScript,
+                               "3",
+                               key("alive:"),
+                               key("servers"),
+                               key("users:"),
+                               m_serverId.toUtf8(),
+                               QByteArray::number(ChatLimits::clusterServerTimeoutMs),
+                               (m_serverName.isEmpty() ? m_serverId : m_serverName).toUtf8() };
+    if (m_localUsers) {
+        for (const OnlineUser &user : m_localUsers()) {
+            command.append(user.nick.toUtf8());
+            command.append(QByteArray::number(user.since.toMSecsSinceEpoch()));
+        }
+    }
+    m_commands->command(command, [this](const RedisReply &reply) {
+        if (reply.type != RedisReply::Type::Array)
+            return;
+        QStringList live;
+        QHash<QString, OnlineUser> remote;
+        QHash<QString, QString> owners;
+        for (const RedisReply &server : reply.elements) {
+            const QString id = QString::fromUtf8(server.elements.value(0).string);
+            const QString name = QString::fromUtf8(server.elements.value(1).string);
+            live.append(id);
+            m_serverNames.insert(id, name);
+            if (id == m_serverId)
+                continue;
+            for (qsizetype i = 2; i + 1 < server.elements.size(); i += 2) {
+                OnlineUser user;
+                user.nick = QString::fromUtf8(server.elements.at(i).string);
+                user.since = QDateTime::fromMSecsSinceEpoch(server.elements.at(i + 1).string.toLongLong(),
+                                                            Qt::UTC);
+                user.server = name;
+                const QString nickKey = NickRules::key(user.nick);
+                // Two servers that gave one nick away in the same moment: the smaller id keeps
+                // it (ChatServer renames its own), and everyone sees that one.
+                if (owners.contains(nickKey) && owners.value(nickKey) < id)
+                    continue;
+                owners.insert(nickKey, id);
+                remote.insert(nickKey, user);
+            }
+        }
+        live.sort();
+        if (live != m_liveServers) {
+            m_liveServers = live;
+            Q_EMIT liveServersChanged(live);
+        }
+        QList<OnlineUser> joined, left;
+        for (auto it = remote.cbegin(); it != remote.cend(); ++it) {
+            const auto before = m_remoteUsers.constFind(it.key());
+            if (before == m_remoteUsers.cend() || before->server != it->server)
+                joined.append(*it);
+        }
+        for (auto it = m_remoteUsers.cbegin(); it != m_remoteUsers.cend(); ++it) {
+            const auto now = remote.constFind(it.key());
+            if (now == remote.cend() || now->server != it->server)
+                left.append(*it);
+        }
+        const bool quiet = m_viewFresh;
+        m_viewFresh = false;
+        m_remoteUsers = remote;
+        m_remoteOwners = owners;
+        if (!joined.isEmpty() || !left.isEmpty() || quiet)
+            Q_EMIT remoteUsersChanged(joined, left, quiet);
+    });
 }

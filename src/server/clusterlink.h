@@ -1,6 +1,9 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "serverevent.h"
+
+#include <QHash>
 
 #include <QObject>
 #include <QString>
@@ -46,6 +49,17 @@ public:
     ClusterAddress address() const { return m_address; }
     // Servers whose heartbeat is current, this one included (refreshed every heartbeat).
     QStringList liveServers() const { return m_liveServers; }
+    // The names of the live servers, this one included, for people.
+    QStringList liveServerNames() const;
+
+    // Presence: this server's people, sent with every heartbeat (users(): who is here now),
+    // and the name this server goes by.
+    void setLocalUsers(std::function<QList<OnlineUser>()> users) { m_localUsers = std::move(users); }
+    void setServerName(const QString &name) { m_serverName = name; }
+    // The people on the other live servers, by NickRules::key, as of the last heartbeat.
+    const QHash<QString, OnlineUser> &remoteUsers() const { return m_remoteUsers; }
+    // The server id holding key's nick elsewhere, or empty.
+    QString remoteOwner(const QString &key) const { return m_remoteOwners.value(key); }
 
     // Appends a message (its id is ignored) to the room. It comes back, with its id, through
     // messagesArrived like everyone's. onFailed runs when it could not be published.
@@ -60,6 +74,9 @@ Q_SIGNALS:
     void messagesArrived(const QList<ChatMessage> &messages);
     void healthChanged(bool healthy, const QString &why);
     void liveServersChanged(const QStringList &servers);
+    // Who came and went on the other servers since the last heartbeat; quiet: the view was
+    // (re)built after connecting, nothing to announce.
+    void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
 
 private:
     QByteArray key(const char *name) const;
@@ -81,5 +98,11 @@ private:
     quint64 m_lastDeliveredId = 0;
     QTimer m_heartbeatTimer;
     QStringList m_liveServers;
+    QHash<QString, QString> m_serverNames; // id -> name
+    QString m_serverName;
+    std::function<QList<OnlineUser>()> m_localUsers;
+    QHash<QString, OnlineUser> m_remoteUsers; // NickRules::key -> user
+    QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id
+    bool m_viewFresh = false; // the next heartbeat rebuilds the remote view quietly
     std::vector<ChatMessage> m_backlog;
 };

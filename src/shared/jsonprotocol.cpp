@@ -126,10 +126,11 @@ QByteArray usersArray(const QList<OnlineUser> &list)
     for (const OnlineUser &user : list) {
         if (users.size() > 1)
             users.append(',');
-        users.append(JsonWriter()
-                             .add("nick", user.nick)
-                             .add("since", JsonProtocol::timeText(user.since))
-                             .object());
+        JsonWriter writer;
+        writer.add("nick", user.nick).add("since", JsonProtocol::timeText(user.since));
+        if (!user.server.isEmpty())
+            writer.add("server", user.server);
+        users.append(writer.object());
     }
     users.append(']');
     return users;
@@ -140,7 +141,8 @@ QList<OnlineUser> decodeUsers(const QJsonArray &array)
     QList<OnlineUser> users;
     for (const QJsonValue &user : array) {
         const QJsonObject o = user.toObject();
-        users.append({ o.value(u"nick").toString(), JsonProtocol::parseTime(o.value(u"since").toString()) });
+        users.append({ o.value(u"nick").toString(), JsonProtocol::parseTime(o.value(u"since").toString()),
+                       o.value(u"server").toString() });
     }
     return users;
 }
@@ -405,7 +407,8 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         quint64 requested = 0;
         bool hasVersion = false;
         ok = reader.onlyFields({ "type", "version", "nick", "since", "token", "password" }) &&
-             reader.number("version", &requested, &hasVersion) && reader.text("nick", &command.target, false) &&
+             reader.number("version", &requested, &hasVersion) &&
+             reader.text("nick", &command.target, false) &&
              reader.number("since", &command.since, &command.hasSince) &&
              reader.text("token", &command.token, false) && reader.text("password", &command.password, false);
         command.hasPassword = ok && object.contains(QLatin1String("password"));

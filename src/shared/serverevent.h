@@ -11,10 +11,11 @@ struct OnlineUser
 {
     QString nick;
     QDateTime since; // connected at (UTC)
+    QString server = {}; // in a cluster: the name of the server they are on; empty: this one
 
     friend bool operator==(const OnlineUser &a, const OnlineUser &b)
     {
-        return a.nick == b.nick && a.since == b.since;
+        return a.nick == b.nick && a.since == b.since && a.server == b.server;
     }
 };
 
