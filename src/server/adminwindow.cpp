@@ -3,6 +3,7 @@
 #include "chatserver.h"
 #include "clientlistmodel.h"
 #include "clientsession.h"
+#include "clusterlink.h"
 #include "logcollector.h"
 #include "settingsdialog.h"
 #include "ui_adminwindow.h"
@@ -84,6 +85,8 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
             &AdminWindow::updateState);
 
     connect(m_server, &ChatServer::listeningChanged, this, &AdminWindow::updateState);
+    connect(m_server, &ChatServer::clusterHealthChanged, this, &AdminWindow::updateState);
+    connect(m_server, &ChatServer::clusterServersChanged, this, &AdminWindow::updateState);
     connect(m_server, &ChatServer::clientConnected, this, &AdminWindow::updateState);
     connect(m_server, &ChatServer::clientDisconnected, this, &AdminWindow::updateState);
     connect(m_server, &ChatServer::stopped, this, [this] {
@@ -338,6 +341,18 @@ void AdminWindow::updateState()
             m_ui->addressLabel->setText(
                     tr("Clients connect to: %1")
                             .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   "))));
+        }
+        if (const ClusterLink *cluster = m_server->cluster()) {
+            const QString redis = cluster->address().toString();
+            m_ui->addressLabel->setText(
+                    m_ui->addressLabel->text() + u'\n' +
+                    (cluster->isHealthy()
+                             ? tr("Cluster %1: connected; %n server(s): %2", nullptr,
+                                  int(cluster->liveServers().size()))
+                                       .arg(redis, cluster->liveServerNames().join(QStringLiteral(", ")))
+                             : tr("Cluster %1: degraded, Redis is unreachable; serving this server's clients "
+                                  "alone until it is back")
+                                       .arg(redis)));
         }
     } else {
         m_stateLabel->setText(stopping ? tr("Stopping…") : tr("Stopped"));
