@@ -1,5 +1,6 @@
 // Several servers, one room: real groupchat servers (in this process) sharing a private
 // redis-server on a free loopback port, with real clients on each.
+#include "chatconnection.h"
 #include "chatserver.h"
 #include "clusterlink.h"
 #include "testclient.h"
@@ -7,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
@@ -50,6 +52,8 @@ private Q_SLOTS:
     void redisGoesAwayAndComesBack();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
+    void clientMovesToTheNextServer();
+    void serverListIsParsed();
 
 private:
     bool startRedis();
@@ -318,6 +322,54 @@ void tst_Cluster::nicksAndPeopleAreClusterWide()
     QVERIFY(!left.isEmpty());
     QVERIFY2(left.value(u"reason").toString().contains(QStringLiteral("gone")),
              qPrintable(left.value(u"reason").toString()));
+}
+
+void tst_Cluster::clientMovesToTheNextServer()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(bob);
+    ChatConnection alice;
+    alice.setReconnectDelays(100, 1000);
+    alice.setAlternativeServers({ { QStringLiteral("127.0.0.1"), second->serverPort() } });
+    QSignalSpy welcomed(&alice, &ChatConnection::welcomed);
+    QList<QString> received;
+    connect(&alice, &ChatConnection::eventReceived, this, [&received](const ServerEvent &event) {
+        if (event.type == ServerEvent::Type::Message)
+            received.append(event.message.text);
+    });
+    alice.connectToServer(QStringLiteral("127.0.0.1"), first->serverPort(), QStringLiteral("alice"));
+    QVERIFY(welcomed.wait(5000));
+    bob->sendLine(R"({"type":"say","text":"one"})");
+    QTRY_COMPARE_WITH_TIMEOUT(received, QList<QString>{ QStringLiteral("one") }, 5000);
+    // Her server dies; what bob says meanwhile reaches her on the other one, once.
+    m_servers.erase(m_servers.begin());
+    bob->sendLine(R"({"type":"say","text":"two"})");
+    bob->sendLine(R"({"type":"say","text":"three"})");
+    QTRY_COMPARE_WITH_TIMEOUT(welcomed.count(), 2, 15000);
+    QCOMPARE(welcomed.at(1).at(1).toBool(), true); // resumed
+    QCOMPARE(alice.port(), second->serverPort());
+    const ServerEvent resumedWelcome = welcomed.at(1).at(0).value<ServerEvent>();
+    for (const ChatMessage &message : resumedWelcome.history)
+        received.append(message.text);
+    bob->sendLine(R"({"type":"say","text":"four"})");
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 4, 5000);
+    QCOMPARE(received, (QList<QString>{ QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"),
+                                        QStringLiteral("four") }));
+}
+
+void tst_Cluster::serverListIsParsed()
+{
+    using List = QList<std::pair<QString, quint16>>;
+    QCOMPARE(ChatConnection::parseServerList(QStringLiteral("a, b:7000 ,[::1]:7001,::1"), 6666),
+             (List{ { QStringLiteral("a"), 6666 },
+                    { QStringLiteral("b"), 7000 },
+                    { QStringLiteral("::1"), 7001 },
+                    { QStringLiteral("::1"), 6666 } }));
+    QCOMPARE(ChatConnection::parseServerList(QStringLiteral("a:99999"), 6666), List());
+    QCOMPARE(ChatConnection::parseServerList(QStringLiteral(":7000"), 6666), List());
 }
 
 QTEST_GUILESS_MAIN(tst_Cluster)

@@ -255,10 +255,12 @@ TLS 证书指纹（SHA-256）：%2</translation>
     </message>
     <message numerus="yes">
         <source>Cluster %1: connected; %n server(s): %2</source>
-        <translation><numerusform>集群 %1：已连接；%n 台服务器：%2</numerusform></translation>
+        <translation>
+            <numerusform>集群 %1：已连接；%n 台服务器：%2</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Cluster %1: degraded, Redis is unreachable; serving this server's clients alone until it is back</source>
+        <source>Cluster %1: degraded, Redis is unreachable; serving this server&apos;s clients alone until it is back</source>
         <translation>集群 %1：降级运行，无法连接 Redis；在其恢复之前仅为本服务器的客户端服务</translation>
     </message>
 </context>

@@ -86,7 +86,7 @@
         <translation>密码请在连接对话框中输入（聊天 › 连接）。</translation>
     </message>
     <message>
-        <source>First secure connection to %1 port %2: its certificate is now trusted for this server. Fingerprint (SHA-256): %3. The server&apos;s admin can confirm it; a different certificate later will be refused.</source>
+        <source>First secure connection to %1 port %2: its certificate is now trusted for this server. Fingerprint (SHA-256): %3. The server's admin can confirm it; a different certificate later will be refused.</source>
         <translation>首次安全连接到 %1 端口 %2：此服务器的证书现已被信任。指纹（SHA-256）：%3。服务器管理员可以核实；以后出现不同的证书将被拒绝。</translation>
     </message>
 </context>
@@ -213,7 +213,7 @@
         <translation>无法与 %1 端口 %2 建立安全（TLS）连接（%3）。请检查服务器是否在此端口提供 TLS（通常为 6697；6666 为明文），或关闭 TLS。</translation>
     </message>
     <message>
-        <source>Warning: the certificate of %1 port %2 has changed since you first connected. Someone may be intercepting the connection, so it was refused. If the server&apos;s admin made a new certificate, compare its fingerprint with the one below and use &quot;Forget the certificate&quot; in the connect dialog.
+        <source>Warning: the certificate of %1 port %2 has changed since you first connected. Someone may be intercepting the connection, so it was refused. If the server's admin made a new certificate, compare its fingerprint with the one below and use "Forget the certificate" in the connect dialog.
 Now: %3
 Trusted: %4</source>
         <translation>警告：%1 端口 %2 的证书自您首次连接以来已更改。可能有人在拦截连接，因此已拒绝连接。如果服务器管理员生成了新证书，请将其指纹与下面的指纹核对，然后在连接对话框中使用“忘记证书”。
@@ -292,7 +292,7 @@ Trusted: %4</source>
         <translation>加密连接（TLS）(&amp;E)</translation>
     </message>
     <message>
-        <source>For servers that offer TLS (usually on port 6697). The server&apos;s certificate is remembered the first time and checked every time after.</source>
+        <source>For servers that offer TLS (usually on port 6697). The server's certificate is remembered the first time and checked every time after.</source>
         <translation>用于提供 TLS 的服务器（通常在 6697 端口）。首次连接时记住服务器的证书，之后每次都会核对。</translation>
     </message>
     <message>
@@ -300,12 +300,16 @@ Trusted: %4</source>
         <translation>忘记证书(&amp;F)</translation>
     </message>
     <message>
-        <source>Trust the certificate the server shows next time, as on the first connection. Only do this when the server&apos;s admin told you it has a new one.</source>
+        <source>Trust the certificate the server shows next time, as on the first connection. Only do this when the server's admin told you it has a new one.</source>
         <translation>像首次连接时一样，信任服务器下次出示的证书。仅当服务器管理员告诉您有新证书时才这样做。</translation>
     </message>
     <message>
-        <source>The certificate of %1 port %2 is forgotten: the next one it shows is trusted. Check its fingerprint with the server&apos;s admin.</source>
+        <source>The certificate of %1 port %2 is forgotten: the next one it shows is trusted. Check its fingerprint with the server's admin.</source>
         <translation>已忘记 %1 端口 %2 的证书：下次出示的证书将被信任。请与服务器管理员核对其指纹。</translation>
+    </message>
+    <message>
+        <source>Enter the server as a name or address, or several servers of one cluster separated by commas (host, host2:6667).</source>
+        <translation>请输入服务器的名称或地址，或用逗号分隔的同一集群的多台服务器（host, host2:6667）。</translation>
     </message>
 </context>
 <context>
@@ -593,10 +597,6 @@ Trusted: %4</source>
         <translation>groupchat 桌面客户端。</translation>
     </message>
     <message>
-        <source>Connect to &lt;host&gt; at once, skipping the dialog.</source>
-        <translation>跳过对话框，直接连接到 &lt;host&gt;。</translation>
-    </message>
-    <message>
         <source>Server port (default 6666).</source>
         <translation>服务器端口（默认 6666）。</translation>
     </message>
@@ -607,6 +607,10 @@ Trusted: %4</source>
     <message>
         <source>Encrypt the connection (TLS; servers usually offer it on port 6697).</source>
         <translation>加密连接（TLS；服务器通常在 6697 端口提供）。</translation>
+    </message>
+    <message>
+        <source>Connect to &lt;host&gt; at once, skipping the dialog; several servers of one cluster: host1,host2:port,...</source>
+        <translation>立即连接到 &lt;host&gt;，跳过对话框；同一集群的多台服务器：host1,host2:port,...</translation>
     </message>
 </context>
 </TS>

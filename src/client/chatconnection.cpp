@@ -39,7 +39,12 @@ ChatConnection::ChatConnection(QObject *parent) : QObject(parent), m_framer(Chat
             fail(Failure::WrongProtocol, tr("It accepted the connection but sent no welcome."));
     });
     m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, &ChatConnection::openSocket);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        // Round the cluster's servers again, starting with the next one.
+        if (rotateServer())
+            m_untriedInSeries = int(m_servers.size()) - 2;
+        openSocket();
+    });
     m_countdownTimer.setInterval(1000);
     connect(&m_countdownTimer, &QTimer::timeout, this,
             [this] { Q_EMIT reconnectCountdown(secondsUntilReconnect()); });
@@ -85,6 +90,13 @@ void ChatConnection::connectToServer(const QString &host, quint16 port, const QS
     }
     m_host = host;
     m_port = port;
+    m_servers = { { host, port } };
+    for (const auto &server : std::as_const(m_alternatives)) {
+        if (!m_servers.contains(server))
+            m_servers.append(server);
+    }
+    m_serverIndex = 0;
+    m_untriedInSeries = int(m_servers.size()) - 1;
     m_nick = nick;
     m_password = password;
     m_welcomedBefore = false;
@@ -310,6 +322,7 @@ void ChatConnection::handleLine(QByteArrayView line)
 void ChatConnection::handleWelcome(const ServerEvent &welcome)
 {
     m_attemptTimer.stop();
+    m_untriedInSeries = int(m_servers.size()) - 1;
     ServerEvent event = welcome;
     // The server started afresh and its ids with it: ours mean nothing there.
     if (welcome.lastId < m_lastId)
@@ -417,6 +430,16 @@ void ChatConnection::onDisconnected()
 void ChatConnection::loseConnection(const QString &why, const QString &brief)
 {
     closeSocket();
+    // The next attempt goes to the next server of a cluster at once; the backoff applies
+    // once every server has been tried.
+    if (rotateServer()) {
+        m_lastError = why;
+        m_lastErrorBrief = brief;
+        Q_EMIT connectionLost(why);
+        m_untriedInSeries = int(m_servers.size()) - 2;
+        openSocket();
+        return;
+    }
     m_lastError = why;
     m_lastErrorBrief = brief;
     Q_EMIT connectionLost(why);
@@ -432,12 +455,57 @@ void ChatConnection::fail(Failure failure, const QString &detail)
     m_lastErrorBrief = brief(failure, m_host, m_port);
     closeSocket();
     m_failing = false;
-    if (m_welcomedBefore && !isFinal(failure)) {
+    // Another server of the cluster may be up: try it before giving up. After a loss, the
+    // nick may still look taken for a few seconds (the old server's presence expiring).
+    const bool serverTrouble = failure == Failure::Refused || failure == Failure::HostNotFound ||
+                               failure == Failure::TimedOut || failure == Failure::Lost ||
+                               failure == Failure::Other || failure == Failure::TlsFailed;
+    if (serverTrouble && m_untriedInSeries > 0 && rotateServer()) {
+        --m_untriedInSeries;
+        openSocket();
+        return;
+    }
+    if (m_welcomedBefore && (!isFinal(failure) || (failure == Failure::NickTaken && m_servers.size() > 1))) {
         scheduleReconnect();
         return;
     }
     setState(State::Disconnected);
     Q_EMIT connectFailed(failure, explanation);
+}
+
+bool ChatConnection::rotateServer()
+{
+    if (m_servers.size() < 2)
+        return false;
+    m_serverIndex = (m_serverIndex + 1) % m_servers.size();
+    std::tie(m_host, m_port) = m_servers.at(m_serverIndex);
+    qCInfo(lcConnection) << "trying the next server" << m_host << m_port;
+    return true;
+}
+
+QList<std::pair<QString, quint16>> ChatConnection::parseServerList(const QString &text, quint16 defaultPort)
+{
+    QList<std::pair<QString, quint16>> servers;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        QString entry = part.trimmed();
+        quint16 port = defaultPort;
+        // host:port, [v6]:port, or a bare IPv6 address (more than one colon).
+        const qsizetype colon = entry.lastIndexOf(u':');
+        if (colon >= 0 && (entry.count(u':') == 1 || entry.startsWith(u'['))) {
+            bool ok = false;
+            const uint given = entry.mid(colon + 1).toUInt(&ok);
+            if (!ok || given == 0 || given > 65535)
+                return {};
+            port = quint16(given);
+            entry = entry.left(colon);
+        }
+        if (entry.startsWith(u'[') && entry.endsWith(u']'))
+            entry = entry.mid(1, entry.size() - 2);
+        if (entry.isEmpty())
+            return {};
+        servers.append({ entry, port });
+    }
+    return servers;
 }
 
 void ChatConnection::scheduleReconnect()

@@ -54,6 +54,16 @@ public:
     // failure ends the series (connectFailed); after it, losses are retried.
     void connectToServer(const QString &host, quint16 port, const QString &nick,
                          const QString &password = QString());
+    // The servers of a cluster besides host:port (docs/ARCHITECTURE.md): when the connection
+    // is lost, or cannot be made, the next one is tried, and resuming there works as on the
+    // same server. For the next connectToServer().
+    void setAlternativeServers(const QList<std::pair<QString, quint16>> &servers)
+    {
+        m_alternatives = servers;
+    }
+    // "host[:port], host[:port], ..." (port: defaultPort when left out); empty on a mistake.
+    static QList<std::pair<QString, quint16>> parseServerList(const QString &text, quint16 defaultPort);
+
     // Leaves on purpose (sends quit); no reconnecting.
     void disconnectFromServer(const QString &reason = QString());
     // Skips the rest of a reconnect wait.
@@ -130,6 +140,8 @@ private:
     // A welcomed connection is gone: say so and try again.
     void loseConnection(const QString &why, const QString &brief);
     void scheduleReconnect();
+    // The next server of the list becomes host:port; false when there is no other.
+    bool rotateServer();
     void checkAlive();
 
     QTcpSocket *m_socket = nullptr;
@@ -144,6 +156,10 @@ private:
     quint16 m_port = 0;
     QString m_nick;
     QString m_password;
+    QList<std::pair<QString, quint16>> m_servers; // host:port first, then the alternatives
+    QList<std::pair<QString, quint16>> m_alternatives;
+    qsizetype m_serverIndex = 0;
+    int m_untriedInSeries = 0; // servers not yet tried since the last welcome or series start
     bool m_tls = false;
     bool m_certificateChecked = false;
     QString m_fingerprint;

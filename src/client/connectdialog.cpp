@@ -108,11 +108,21 @@ void ConnectDialog::accept()
         m_ui->nickEdit->setFocus();
         return;
     }
+    // Several servers of one cluster: "host, host2:6667, ..."; the first is tried first.
+    const auto servers = ChatConnection::parseServerList(host, quint16(m_ui->portSpin->value()));
+    if (servers.isEmpty()) {
+        showError(tr("Enter the server as a name or address, or several servers of one cluster separated by "
+                     "commas (host, host2:6667)."));
+        m_ui->hostCombo->setFocus();
+        return;
+    }
     setBusy(true);
     m_ui->forgetCertificateButton->hide();
     m_client->connection()->setTls(m_ui->tlsCheck->isChecked());
-    showMessage(tr("Connecting to %1 port %2…").arg(host).arg(m_ui->portSpin->value()), false);
-    m_client->connection()->connectToServer(host, quint16(m_ui->portSpin->value()), nick,
+    m_client->connection()->setAlternativeServers(servers.mid(1));
+    showMessage(tr("Connecting to %1 port %2…").arg(servers.first().first).arg(servers.first().second),
+                false);
+    m_client->connection()->connectToServer(servers.first().first, servers.first().second, nick,
                                             m_ui->passwordEdit->text());
 }
 

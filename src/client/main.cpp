@@ -8,6 +8,8 @@
 #include <QCommandLineParser>
 #include <QLocale>
 
+#include <cstdio>
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -25,7 +27,9 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption hostOption(
             QStringLiteral("host"),
-            QApplication::translate("main", "Connect to <host> at once, skipping the dialog."),
+            QApplication::translate("main",
+                                    "Connect to <host> at once, skipping the dialog; several servers of "
+                                    "one cluster: host1,host2:port,..."),
             QStringLiteral("host"));
     const QCommandLineOption portOption(QStringLiteral("port"),
                                         QApplication::translate("main", "Server port (default 6666)."),
@@ -50,7 +54,14 @@ int main(int argc, char *argv[])
             nick = qEnvironmentVariable("USER");
         window.show();
         client.connection()->setTls(parser.isSet(tlsOption));
-        client.connection()->connectToServer(parser.value(hostOption), quint16(port), nick);
+        // --host a,b:6667,c: the servers of one cluster, tried in turn.
+        const auto servers = ChatConnection::parseServerList(parser.value(hostOption), quint16(port));
+        if (servers.isEmpty()) {
+            std::fprintf(stderr, "groupchat-client: --host takes host[:port][,host[:port]...]\n");
+            return 2;
+        }
+        client.connection()->setAlternativeServers(servers.mid(1));
+        client.connection()->connectToServer(servers.first().first, servers.first().second, nick);
     } else {
         // Started from the launcher: the question comes first, the chat window once there is
         // a chat to show; cancelling it leaves.
