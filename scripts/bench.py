@@ -54,6 +54,13 @@ SCENARIOS = [
      "the most messages per delivery",
      ["--clients", "100", "--senders", "100", "--lines", "100", "--window", "8", "--payload", "64"],
      ("groupchat", "groupchat --db :memory:"), None),
+    ("cluster of three, 30 clients", "a private Redis and three groupchat servers sharing one room, 10 clients "
+     "on each, against one groupchat server with all 30; 10 senders x 2000 lines, 8 in flight each",
+     ["--clients", "30", "--senders", "10", "--lines", "2000", "--window", "8", "--payload", "64"],
+     ("groupchat cluster", "groupchat"), None),
+    ("cluster of three, 300 clients", "the same with 100 clients on each server",
+     ["--clients", "300", "--connect-rate", "300", "--senders", "10", "--lines", "1000", "--window", "8",
+      "--payload", "64"], ("groupchat cluster", "groupchat"), None),
 ]
 SMOKE = [("smoke", "10 clients, 10 senders x 10 lines (CI)",
           ["--clients", "10", "--senders", "10", "--lines", "10", "--drain", "5"], ("groupchat", "ngircd"), None)]
@@ -84,7 +91,7 @@ class Server:
     def __init__(self, kind, build, workdir):
         self.kind = kind
         self.port = free_port()
-        self.log = open(os.path.join(workdir, f"{kind}-{self.port}.log"), "w")
+        self.log = open(os.path.join(workdir, f"{kind.split()[0]}-{self.port}.log"), "w")
         env = dict(os.environ)
         if kind.startswith("groupchat"):
             env["XDG_CONFIG_HOME"] = workdir  # no saved settings
@@ -118,8 +125,38 @@ class Server:
         self.log.close()
 
 
+class Cluster:
+    """A private Redis and three groupchat servers sharing one room; the load is spread over them.
+    CPU and memory are the first server's."""
+
+    def __init__(self, build, workdir):
+        self.redis_port = free_port()
+        self.redis_log = open(os.path.join(workdir, f"redis-{self.redis_port}.log"), "w")
+        self.redis = subprocess.Popen(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                                       "--save", "", "--appendonly", "no", "--dir", workdir],
+                                      stdout=self.redis_log, stderr=subprocess.STDOUT)
+        if not wait_for_port(self.redis_port, self.redis):
+            raise RuntimeError("redis-server did not start")
+        url = f"redis://127.0.0.1:{self.redis_port}/bench"
+        self.servers = [Server(f"groupchat --redis {url}", build, workdir) for _ in range(3)]
+        self.port = ",".join(str(s.port) for s in self.servers)
+        self.process = self.servers[0].process
+        # Every server has joined the room before the load starts.
+        deadline = time.time() + 10
+        logs = [s.log.name for s in self.servers]
+        while time.time() < deadline and not all("cluster: connected" in open(l).read() for l in logs):
+            time.sleep(0.1)
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+        self.redis.terminate()
+        self.redis.wait()
+        self.redis_log.close()
+
+
 def run_once(kind, options, build, workdir, timeout):
-    server = Server(kind, build, workdir)
+    server = Cluster(build, workdir) if kind == "groupchat cluster" else Server(kind, build, workdir)
     try:
         dialect = "plain" if kind.startswith("groupchat") else "irc"
         command = [os.path.join(build, "src/bench/groupchat-bench"), "--port", str(server.port), "--dialect", dialect,

@@ -117,14 +117,16 @@ void LoadGenerator::startConnect(int index)
     auto *v4 = reinterpret_cast<sockaddr_in *>(&address);
     auto *v6 = reinterpret_cast<sockaddr_in6 *>(&address);
     int family = AF_INET;
+    const uint16_t port = m_options.ports.empty() ? m_options.port
+                                                  : m_options.ports[size_t(index) % m_options.ports.size()];
     if (inet_pton(AF_INET, m_options.host.c_str(), &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
-        v4->sin_port = htons(m_options.port);
+        v4->sin_port = htons(port);
         length = sizeof *v4;
     } else if (inet_pton(AF_INET6, m_options.host.c_str(), &v6->sin6_addr) == 1) {
         family = AF_INET6;
         v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(m_options.port);
+        v6->sin6_port = htons(port);
         length = sizeof *v6;
     } else {
         m_result.error = "not an IP address: " + m_options.host;

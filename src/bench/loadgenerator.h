@@ -20,6 +20,8 @@ public:
     {
         std::string host = "127.0.0.1";
         uint16_t port = 6666;
+        // Several servers of one cluster: client i connects to ports[i % size] (port unused).
+        std::vector<uint16_t> ports;
         Dialect dialect = Dialect::Plain;
         int clients = 10;
         int senders = 10;

@@ -58,7 +58,9 @@ int main(int argc, char *argv[])
     };
     const auto host =
             opt("host", "Server address (loopback only: 127.0.0.1 or ::1).", "address", "127.0.0.1");
-    const auto port = opt("port", "Server port.", "port", "6666");
+    const auto port =
+            opt("port", "Server port; several servers of one cluster: p1,p2,... (clients spread over them).",
+                "port", "6666");
     const auto dialect =
             opt("dialect", "plain (groupchat, nc-style lines) or irc (NICK/USER, JOIN, PRIVMSG).", "name",
                 "plain");
@@ -85,7 +87,13 @@ int main(int argc, char *argv[])
 
     LoadGenerator::Options o;
     o.host = parser.value(host).toStdString();
-    o.port = quint16(parser.value(port).toUInt());
+    for (const QString &part : parser.value(port).split(u',', Qt::SkipEmptyParts))
+        o.ports.push_back(quint16(part.toUInt()));
+    o.port = o.ports.empty() ? 0 : o.ports.front();
+    if (o.ports.size() == 1)
+        o.ports.clear();
+    if (std::find(o.ports.begin(), o.ports.end(), 0) != o.ports.end())
+        o.port = 0;
     o.dialect = parser.value(dialect) == u"irc" ? LoadGenerator::Dialect::Irc : LoadGenerator::Dialect::Plain;
     o.clients = parser.value(clients).toInt();
     o.senders = parser.isSet(senders) ? parser.value(senders).toInt() : std::min(o.clients, 10);
