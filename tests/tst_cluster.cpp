@@ -277,9 +277,11 @@ void tst_Cluster::nicksAndPeopleAreClusterWide()
     auto bob = join(second, QStringLiteral("bob"));
     QVERIFY(alice && bob);
     // bob is told alice is here, on the first server, within a heartbeat or two.
-    QVERIFY(!bob->waitForJson(QStringLiteral("join"), [](const QJsonObject &o) {
-                    return o.value(u"nick").toString() == u"alice";
-                }).isEmpty());
+    QCOMPARE(bob->waitForJson(QStringLiteral("join"),
+                              [](const QJsonObject &o) { return o.value(u"nick").toString() == u"alice"; })
+                     .value(u"server")
+                     .toString(),
+             QStringLiteral("server 1"));
     // Her nick is taken on every server, whatever its case.
     TestClient mallory;
     QVERIFY(mallory.connectTo(second->serverPort()));

@@ -589,6 +589,10 @@ Trusted: %4</source>
         <source>%1, here since %2, on %3</source>
         <translation>%1，自 %2 起在线，位于 %3</translation>
     </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

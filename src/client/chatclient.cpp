@@ -170,7 +170,7 @@ void ChatClient::onEvent(const ServerEvent &event)
             Q_EMIT attentionWanted(tr("Private message from %1").arg(event.from), event.text);
         break;
     case ServerEvent::Type::Join:
-        m_users->add({ event.nick, entry.time });
+        m_users->add({ event.nick, entry.time, event.text });
         entry.kind = ChatEntry::Kind::Join;
         entry.nick = event.nick;
         break;

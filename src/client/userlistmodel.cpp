@@ -31,7 +31,10 @@ QVariant UserListModel::data(const QModelIndex &index, int role) const
     const bool self = NickRules::key(user.nick) == m_selfKey;
     switch (role) {
     case Qt::DisplayRole:
-        return self ? tr("%1 (you)").arg(user.nick) : user.nick;
+        if (self)
+            return tr("%1 (you)").arg(user.nick);
+        // In a cluster, those on other servers say where.
+        return user.server.isEmpty() ? user.nick : tr("%1 · %2").arg(user.nick, user.server);
     case Qt::ToolTipRole:
         if (!user.server.isEmpty())
             return tr("%1, here since %2, on %3")

@@ -1074,6 +1074,7 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
     for (const OnlineUser &user : joined) {
         ServerEvent event = makeEvent(ServerEvent::Type::Join);
         event.nick = user.nick;
+        event.text = user.server;
         broadcast(event);
     }
 }

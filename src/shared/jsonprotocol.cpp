@@ -439,12 +439,14 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
                 .add("to", event.to)
                 .add("text", event.text)
                 .line();
-    case Type::Join:
-        return JsonWriter()
-                .add("type", QStringLiteral("join"))
-                .add("time", timeText(event.time))
-                .add("nick", event.nick)
-                .line();
+    case Type::Join: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("join")).add("time", timeText(event.time)).add("nick", event.nick);
+        // In a cluster: the server they joined on, when it is another one.
+        if (!event.text.isEmpty())
+            writer.add("server", event.text);
+        return writer.line();
+    }
     case Type::Leave:
         return JsonWriter()
                 .add("type", QStringLiteral("leave"))
@@ -519,6 +521,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
     } else if (type == u"join") {
         event.type = ServerEvent::Type::Join;
         event.nick = text(u"nick");
+        event.text = text(u"server");
     } else if (type == u"leave") {
         event.type = ServerEvent::Type::Leave;
         event.nick = text(u"nick");

@@ -90,7 +90,9 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
     case Type::Private:
         return privateLine(event.time, event.from, event.to, event.text);
     case Type::Join:
-        return noticeLine(event.nick + u" joined");
+        if (event.text.isEmpty())
+            return noticeLine(event.nick + u" joined");
+        return noticeLine(event.nick + u" joined (on " + event.text + u')');
     case Type::Leave:
         return noticeLine(event.nick + u" left (" + event.text + u')');
     case Type::Nick:
