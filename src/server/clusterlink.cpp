@@ -5,18 +5,26 @@
 #include "redisclient.h"
 #include "serverlog.h"
 
+#include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QUrl>
 
 namespace {
 
-// Gives the message the room's next id and appends it to the stream, in one step: ids and
-// stream order cannot disagree, whichever server publishes.
+// Gives each message of a batch (ARGV[3...]: time, from, text, kind, replay) the room's
+// next id and appends it to the stream, in one step: ids and stream order cannot disagree,
+// whichever server publishes.
 const QByteArray publishScript = QByteArrayLiteral(R"(
-local id = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[2], 'from', ARGV[3],
-           'text', ARGV[4], 'kind', ARGV[5], 'origin', ARGV[6], 'replay', ARGV[7])
-return id)");
+for i = 3, #ARGV, 5 do
+  local id = redis.call('INCR', KEYS[1])
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[i], 'from', ARGV[i + 1],
+             'text', ARGV[i + 2], 'kind', ARGV[i + 3], 'origin', ARGV[2], 'replay', ARGV[i + 4])
+end
+return 1)");
+const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptographicHash::Sha1).toHex();
+
+// Messages per publish call: a pass's messages go together, up to this many.
+constexpr int publishBatch = 256;
 
 // The id counter only goes up, past every id a server has handed out: Redis may have come
 // back empty (no persistence) while the servers remember.
@@ -154,6 +162,8 @@ void ClusterLink::updateHealth()
 
 void ClusterLink::prepare()
 {
+    // EVALSHA from now on; the cache is empty after Redis restarts, hence on every connect.
+    m_commands->command({ "SCRIPT", "LOAD", publishScript });
     m_commands->command({ "EVAL", raiseScript, "1", key("nextid"), QByteArray::number(m_lastDeliveredId) },
                         [this](const RedisReply &reply) {
                             if (reply.isError()) {
@@ -171,15 +181,51 @@ void ClusterLink::prepare()
 
 void ClusterLink::publish(const ChatMessage &message, std::function<void()> onFailed)
 {
-    m_commands->command({ "EVAL", publishScript, "2", key("nextid"), key("messages"),
-                          QByteArray::number(ChatLimits::clusterStreamLength),
-                          QByteArray::number(message.time.toMSecsSinceEpoch()), message.from.toUtf8(),
-                          message.text.toUtf8(), message.kind == ChatMessage::Kind::Action ? "1" : "0",
-                          m_serverId.toUtf8(), "0" },
-                        [onFailed = std::move(onFailed)](const RedisReply &reply) {
-                            if (reply.isError() && onFailed)
-                                onFailed();
-                        });
+    queue(message, false, std::move(onFailed));
+}
+
+void ClusterLink::queue(const ChatMessage &message, bool replay, std::function<void()> onFailed)
+{
+    if (m_outgoing.isEmpty()) {
+        m_outgoing = {
+            "EVALSHA",          publishSha,      "2",
+            key("nextid"),      key("messages"), QByteArray::number(ChatLimits::clusterStreamLength),
+            m_serverId.toUtf8()
+        };
+        // Once the event loop has handled the input it had: one call for the pass.
+        QMetaObject::invokeMethod(this, &ClusterLink::sendOutgoing, Qt::QueuedConnection);
+    }
+    m_outgoing << QByteArray::number(message.time.toMSecsSinceEpoch()) << message.from.toUtf8()
+               << message.text.toUtf8() << (message.kind == ChatMessage::Kind::Action ? "1" : "0")
+               << (replay ? "1" : "0");
+    if (onFailed)
+        m_outgoingFailed.push_back(std::move(onFailed));
+    if ((m_outgoing.size() - 7) / 5 >= publishBatch)
+        sendOutgoing();
+}
+
+void ClusterLink::sendOutgoing()
+{
+    if (m_outgoing.isEmpty())
+        return;
+    QList<QByteArray> command = std::exchange(m_outgoing, {});
+    auto failed = std::make_shared<std::vector<std::function<void()>>>(std::exchange(m_outgoingFailed, {}));
+    m_commands->command(command, [this, command, failed](const RedisReply &reply) mutable {
+        if (reply.type == RedisReply::Type::Error && reply.string.startsWith("NOSCRIPT")) {
+            // Redis lost its script cache behind our back (it is loaded on every connect).
+            command[0] = "EVAL";
+            command[1] = publishScript;
+            m_commands->command(command, [failed](const RedisReply &again) {
+                if (again.isError())
+                    for (const auto &onFailed : *failed)
+                        onFailed();
+            });
+            return;
+        }
+        if (reply.isError())
+            for (const auto &onFailed : *failed)
+                onFailed();
+    });
 }
 
 void ClusterLink::publishLater(const ChatMessage &message)
@@ -200,14 +246,12 @@ void ClusterLink::flushBacklog()
         return;
     qCInfo(lcServer, "cluster: publishing %d message(s) said here while Redis was away",
            int(m_backlog.size()));
-    // In order, in one pipeline; marked as replays so that this server does not deliver them
-    // to its clients again.
+    // In order, before anything new; marked as replays so that this server does not deliver
+    // them to its clients again.
+    sendOutgoing();
     for (const ChatMessage &message : std::as_const(m_backlog))
-        m_commands->command({ "EVAL", publishScript, "2", key("nextid"), key("messages"),
-                              QByteArray::number(ChatLimits::clusterStreamLength),
-                              QByteArray::number(message.time.toMSecsSinceEpoch()), message.from.toUtf8(),
-                              message.text.toUtf8(), message.kind == ChatMessage::Kind::Action ? "1" : "0",
-                              m_serverId.toUtf8(), "1" });
+        queue(message, true, {});
+    sendOutgoing();
     m_backlog.clear();
 }
 

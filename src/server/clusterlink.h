@@ -86,6 +86,9 @@ private:
     void handleRead(const RedisReply &reply);
     void heartbeat();
     void flushBacklog();
+    // Adds a message to the pass's publish call; sendOutgoing() sends it.
+    void queue(const ChatMessage &message, bool replay, std::function<void()> onFailed);
+    void sendOutgoing();
 
     ClusterAddress m_address;
     QString m_serverId;
@@ -105,4 +108,6 @@ private:
     QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id
     bool m_viewFresh = false; // the next heartbeat rebuilds the remote view quietly
     std::vector<ChatMessage> m_backlog;
+    QList<QByteArray> m_outgoing; // the publish call being filled this pass
+    std::vector<std::function<void()>> m_outgoingFailed;
 };
