@@ -13,7 +13,6 @@
 #include <memory>
 #include <thread>
 
-#include <QDeadlineTimer>
 #include <QSslSocket>
 #include <QTemporaryDir>
 
@@ -44,17 +43,16 @@ public:
     // True when the server hangs up within ms (anything it sends first is skipped).
     bool waitForClose(int ms)
     {
-        QDeadlineTimer deadline(ms);
-        char buffer[4096];
-        // The server may be in this process: its event loop runs meanwhile.
-        while (!deadline.hasExpired()) {
-            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-                return true;
-            if (n < 0)
-                QTest::qWait(5);
-        }
-        return false;
+        // The server may be in this process: qWaitFor runs its event loop meanwhile.
+        return QTest::qWaitFor(
+                [this] {
+                    char buffer[4096];
+                    ssize_t n;
+                    // Anything the server sends first is skipped.
+                    while ((n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) { }
+                    return n == 0 || (errno != EAGAIN && errno != EINTR);
+                },
+                ms);
     }
     RawClient(const RawClient &) = delete;
     RawClient &operator=(const RawClient &) = delete;

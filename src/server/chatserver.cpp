@@ -1051,7 +1051,11 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
                                     bool quiet)
 {
     // A nick given away here and on a server with a smaller id in the same moment: theirs.
-    for (ClientSession *client : std::as_const(m_clients)) {
+    // Only someone new elsewhere can clash with a nick here (a taken one is refused).
+    for (const OnlineUser &user : joined) {
+        ClientSession *client = findClient(user.nick);
+        if (!client)
+            continue;
         const QString owner = m_cluster->remoteOwner(NickRules::key(client->nick()));
         if (!owner.isEmpty() && owner < m_cluster->serverId() && !client->isClosing()) {
             const QString taken = client->nick();

@@ -208,45 +208,43 @@ void RedisClient::failPending(const QString &why)
         handler(reply);
 }
 
-void RedisClient::addRead(void *data)
+void RedisClient::watch(QSocketNotifier::Type type, bool on)
 {
-    auto *client = static_cast<RedisClient *>(data);
-    if (!client->m_readNotifier) {
-        client->m_readNotifier = new QSocketNotifier(client->m_context->c.fd, QSocketNotifier::Read, client);
-        connect(client->m_readNotifier, &QSocketNotifier::activated, client, [client] {
-            if (client->m_context)
-                redisAsyncHandleRead(client->m_context);
+    QSocketNotifier *&notifier = type == QSocketNotifier::Read ? m_readNotifier : m_writeNotifier;
+    if (!notifier) {
+        if (!on)
+            return;
+        notifier = new QSocketNotifier(m_context->c.fd, type, this);
+        connect(notifier, &QSocketNotifier::activated, this, [this, type] {
+            if (!m_context)
+                return;
+            if (type == QSocketNotifier::Read)
+                redisAsyncHandleRead(m_context);
+            else
+                redisAsyncHandleWrite(m_context);
         });
     }
-    client->m_readNotifier->setEnabled(true);
+    notifier->setEnabled(on);
+}
+
+void RedisClient::addRead(void *data)
+{
+    static_cast<RedisClient *>(data)->watch(QSocketNotifier::Read, true);
 }
 
 void RedisClient::delRead(void *data)
 {
-    auto *client = static_cast<RedisClient *>(data);
-    if (client->m_readNotifier)
-        client->m_readNotifier->setEnabled(false);
+    static_cast<RedisClient *>(data)->watch(QSocketNotifier::Read, false);
 }
 
 void RedisClient::addWrite(void *data)
 {
-    auto *client = static_cast<RedisClient *>(data);
-    if (!client->m_writeNotifier) {
-        client->m_writeNotifier =
-                new QSocketNotifier(client->m_context->c.fd, QSocketNotifier::Write, client);
-        connect(client->m_writeNotifier, &QSocketNotifier::activated, client, [client] {
-            if (client->m_context)
-                redisAsyncHandleWrite(client->m_context);
-        });
-    }
-    client->m_writeNotifier->setEnabled(true);
+    static_cast<RedisClient *>(data)->watch(QSocketNotifier::Write, true);
 }
 
 void RedisClient::delWrite(void *data)
 {
-    auto *client = static_cast<RedisClient *>(data);
-    if (client->m_writeNotifier)
-        client->m_writeNotifier->setEnabled(false);
+    static_cast<RedisClient *>(data)->watch(QSocketNotifier::Write, false);
 }
 
 void RedisClient::cleanup(void *data)

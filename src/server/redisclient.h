@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSocketNotifier>
 #include <QString>
 #include <QTimer>
 
@@ -11,7 +12,6 @@
 
 struct redisAsyncContext;
 struct redisReply;
-class QSocketNotifier;
 
 // One reply from Redis, copied out of hiredis's structures.
 struct RedisReply
@@ -62,6 +62,8 @@ private:
     static void addWrite(void *data);
     static void delWrite(void *data);
     static void cleanup(void *data);
+    // hiredis wants to hear when its descriptor is readable (writable), or no longer.
+    void watch(QSocketNotifier::Type type, bool on);
 
     void lost(const QString &why);
     void failPending(const QString &why);

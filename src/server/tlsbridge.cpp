@@ -36,7 +36,7 @@ TlsBridge::TlsBridge(QSslSocket *socket, QObject *parent) : QObject(parent), m_s
     connect(m_socket, &QSslSocket::readyRead, this, &TlsBridge::fromClient);
     // Room again in the TLS socket: take more of what the session sent.
     connect(m_socket, &QSslSocket::encryptedBytesWritten, this, [this] {
-        if (!m_finished && m_socket->encryptedBytesToWrite() < ChatLimits::tlsBridgeBufferBytes)
+        if (!m_finished && clientHasRoom())
             m_readNotifier->setEnabled(true);
     });
     connect(m_socket, &QSslSocket::disconnected, this, &TlsBridge::finish);
@@ -52,6 +52,11 @@ TlsBridge::~TlsBridge()
         ::close(m_fd);
     if (m_sessionFd >= 0)
         ::close(m_sessionFd);
+}
+
+bool TlsBridge::clientHasRoom() const
+{
+    return m_socket->encryptedBytesToWrite() + m_socket->bytesToWrite() < ChatLimits::tlsBridgeBufferBytes;
 }
 
 int TlsBridge::takeSessionDescriptor()
@@ -94,7 +99,7 @@ void TlsBridge::toSession()
 void TlsBridge::fromSession()
 {
     char buffer[16 * 1024];
-    while (m_socket->encryptedBytesToWrite() + m_socket->bytesToWrite() < ChatLimits::tlsBridgeBufferBytes) {
+    while (clientHasRoom()) {
         const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
         if (n > 0) {
             m_socket->write(buffer, qint64(n));

@@ -29,6 +29,8 @@ private:
     void toSession();
     void fromSession();
     void finish();
+    // The TLS socket holds less than a buffer's worth still to send.
+    bool clientHasRoom() const;
 
     QSslSocket *m_socket;
     int m_fd = -1;
