@@ -11,6 +11,8 @@ packages=(
   libqt6sql6-sqlite libgl-dev
   # TLS: OpenSSL for Qt's TLS backend and for --generate-cert
   libssl-dev
+  # Unicode: nick rules (UTS #39 spoof checks), normalization, character properties
+  libicu-dev
   # clusters of servers (--redis): the client library, and Redis for the tests and run.sh cluster
   libhiredis-dev redis-server
   # the fuzz targets (libFuzzer) and the sanitizer build of the test suite

@@ -236,7 +236,7 @@ void tst_AdminWindow::banRefusesTheAddress()
     QVERIFY(dialog);
     QCOMPARE(dialog->textValue(), QStringLiteral("127.0.0.1"));
     dialog->accept();
-    QVERIFY(!alice->waitForLine(QStringLiteral("! you were kicked by the admin: banned")).isNull());
+    QVERIFY(!alice->waitForLine(QStringLiteral("! you are banned from this server")).isNull());
     QVERIFY(alice->waitForDisconnected());
 
     TestClient refused;

@@ -1,6 +1,7 @@
 // The real ChatServer over real loopback sockets, driven the way nc users drive it.
 #include "chatserver.h"
 #include "clientsession.h"
+#include "nickrules.h"
 #include "testclient.h"
 
 #include <QSignalSpy>
@@ -66,6 +67,10 @@ private Q_SLOTS:
     void nickCollisionKeepsOldNick();
     void invalidNick_data();
     void invalidNick();
+    void nickInEveryScript_data();
+    void nickInEveryScript();
+    void lookAlikeNickIsTaken_data();
+    void lookAlikeNickIsTaken();
     void nickIsFreedWhenOwnerLeaves();
     void privateMessageReachesOnlyTarget();
     void orderHoldsWithinOnePass();
@@ -229,23 +234,114 @@ void tst_ChatServer::nickCollisionKeepsOldNick()
 void tst_ChatServer::invalidNick_data()
 {
     QTest::addColumn<QByteArray>("line");
-    QTest::newRow("space inside") << QByteArray("/nick al ice");
-    QTest::newRow("33 characters") << QByteArray("/nick ") + QByteArray(33, 'a');
-    QTest::newRow("4000 characters") << QByteArray("/nick ") + QByteArray(4000, 'a');
-    QTest::newRow("HTML") << QByteArray("/nick <b>bold</b>");
-    QTest::newRow("colon") << QByteArray("/nick a:b");
-    QTest::newRow("escape sequence") << QByteArray("/nick a\x1b[31mb c");
+    QTest::addColumn<QString>("refusal");
+    QTest::newRow("space inside")
+            << QByteArray("/nick al ice")
+            << QStringLiteral("! invalid nick: \"al ice\" has a character nicks cannot have; ");
+    QTest::newRow("33 characters") << QByteArray("/nick ") + QByteArray(33, 'a')
+                                   << QStringLiteral("! invalid nick: \"%1\"… is longer than 32 characters; ")
+                                              .arg(QString(32, u'a'));
+    QTest::newRow("4000 characters") << QByteArray("/nick ") + QByteArray(4000, 'a')
+                                     << QStringLiteral(
+                                                "! invalid nick: \"%1\"… is longer than 32 characters; ")
+                                                .arg(QString(32, u'a'));
+    QTest::newRow("HTML") << QByteArray("/nick <b>bold</b>")
+                          << QStringLiteral(
+                                     "! invalid nick: \"<b>bold</b>\" has a character nicks cannot have; ");
+    QTest::newRow("colon") << QByteArray("/nick a:b")
+                           << QStringLiteral("! invalid nick: \"a:b\" has a character nicks cannot have; ");
+    QTest::newRow("escape sequence") << QByteArray("/nick a\x1b[31mb c")
+                                     << QStringLiteral(
+                                                "! invalid nick: \"a[31mb c\" has a character nicks cannot "
+                                                "have; ");
+    // The examples of the trust issue: fillers that show as nothing.
+    QTest::newRow("HANGUL FILLER") << QByteArray("/nick \xe3\x85\xa4")
+                                   << QStringLiteral(
+                                              "! invalid nick: \"\\u3164\" has an invisible character; ");
+    QTest::newRow("alice + HANGUL FILLER")
+            << QByteArray("/nick alice\xe3\x85\xa4")
+            << QStringLiteral("! invalid nick: \"alice\\u3164\" has an invisible character; ");
+    QTest::newRow("alice + HANGUL CHOSEONG FILLER")
+            << QByteArray("/nick alice\xe1\x85\x9f")
+            << QStringLiteral("! invalid nick: \"alice\\u115f\" has an invisible character; ");
+    QTest::newRow("alice + HALFWIDTH HANGUL FILLER")
+            << QByteArray("/nick alice\xef\xbe\xa0")
+            << QStringLiteral("! invalid nick: \"alice\\uffa0\" has an invisible character; ");
+    QTest::newRow("Cyrillic a in Latin")
+            << QByteArray("/nick \xd0\xb0lice")
+            << QStringLiteral("! invalid nick: \"\u0430lice\" mixes writing systems that look alike; ");
 }
 
 void tst_ChatServer::invalidNick()
 {
     QFETCH(QByteArray, line);
+    QFETCH(QString, refusal);
     auto a = join(*m_server);
     QVERIFY(a);
     a->sendLine(line);
-    QVERIFY(!a->waitForLine(QStringLiteral("! invalid nick: use 1-32 letters, digits, _ - or .")).isNull());
+    const QString said = a->waitForLine(QRegularExpression(QStringLiteral("^! ")));
+    QVERIFY2(said.startsWith(refusal) && said.endsWith(u"a nick is " + NickRules::protocolRuleText()),
+             qPrintable(said));
     a->sendLine("same nick");
     QVERIFY(!a->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("same nick"))).isNull());
+}
+
+void tst_ChatServer::nickInEveryScript_data()
+{
+    QTest::addColumn<QString>("nick");
+    // Vowel signs and viramas are combining marks, and belong to their letters.
+    QTest::newRow("Devanagari") << QStringLiteral("राम");
+    QTest::newRow("Tamil") << QStringLiteral("தமிழ்");
+    QTest::newRow("Chinese") << QStringLiteral("张伟");
+    QTest::newRow("Arabic") << QStringLiteral("محمد");
+    QTest::newRow("Thai") << QStringLiteral("สมชาย");
+    QTest::newRow("Latin, decomposed accent") << QStringLiteral("Jose\u0301");
+}
+
+void tst_ChatServer::nickInEveryScript()
+{
+    QFETCH(QString, nick);
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/nick " + nick.toUtf8());
+    // Granted in NFC.
+    const QString granted = nick.normalized(QString::NormalizationForm_C);
+    QVERIFY2(!b->waitForLine(u"* guest1 is now known as " + granted).isNull(),
+             qPrintable(b->unreadLines().join(u'\n')));
+}
+
+void tst_ChatServer::lookAlikeNickIsTaken_data()
+{
+    QTest::addColumn<QString>("first");
+    QTest::addColumn<QString>("second");
+    QTest::newRow("case") << QStringLiteral("alice") << QStringLiteral("ALICE");
+    QTest::newRow("capital I for l") << QStringLiteral("alice") << QStringLiteral("aIice");
+    QTest::newRow("digit one for l") << QStringLiteral("alice") << QStringLiteral("a1ice");
+    QTest::newRow("rn for m") << QStringLiteral("mary") << QStringLiteral("rnary");
+    QTest::newRow("all Cyrillic, reads as Latin")
+            << QStringLiteral("cop") << QStringLiteral("\u0441\u043e\u0440");
+    QTest::newRow("another normalisation form")
+            << QStringLiteral("Jos\u00e9") << QStringLiteral("Jose\u0301");
+}
+
+void tst_ChatServer::lookAlikeNickIsTaken()
+{
+    QFETCH(QString, first);
+    QFETCH(QString, second);
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/nick " + first.toUtf8());
+    QVERIFY(!b->waitForLine(u"* guest1 is now known as " + first).isNull());
+    b->sendLine("/nick " + second.toUtf8());
+    const QString said = b->waitForLine(QRegularExpression(QStringLiteral("^[!*] ")));
+    QVERIFY2(said.startsWith(u"! nick " + second.normalized(QString::NormalizationForm_C) +
+                             u" is already taken"),
+             qPrintable(said));
+    // Whoever asked sees whom it looks like, unless only the case differs.
+    if (first.toCaseFolded() != second.normalized(QString::NormalizationForm_C).toCaseFolded())
+        QVERIFY2(said.endsWith(u"it looks like " + first + u", who is online"), qPrintable(said));
 }
 
 void tst_ChatServer::nickIsFreedWhenOwnerLeaves()
@@ -409,7 +505,7 @@ void tst_ChatServer::controlCharactersAreRemoved()
     auto b = join(*m_server);
     QVERIFY(a && b);
     a->sendRaw(QByteArrayLiteral("\x1b[2Jred\x1b[31m\0text\x07\tend\xff\r\n"));
-    const QString expected = QStringLiteral("[2Jred[31mtext\tend") + QChar(0xfffd);
+    const QString expected = QStringLiteral("[2Jred[31mtext end") + QChar(0xfffd);
     QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("guest1"), expected)).isNull());
 }
 

@@ -158,7 +158,8 @@ void tst_JsonProtocol::controlCharactersAreRemoved()
     const ChatCommand decoded =
             JsonProtocol::decodeCommand(R"({"type":"say","text":"a\u001b[31mb\nc\u0000d\te"})");
     QCOMPARE(decoded.type, ChatCommand::Type::Say);
-    QCOMPARE(decoded.text, QStringLiteral("a[31mbcd\te"));
+    // Tab and line breaks separate words still; other controls go (TextSanitizer::clean).
+    QCOMPARE(decoded.text, QStringLiteral("a[31mb cd e"));
 }
 
 void tst_JsonProtocol::eventRoundTrip_data()
@@ -168,7 +169,8 @@ void tst_JsonProtocol::eventRoundTrip_data()
 
     // A message event's time is its message's.
     ServerEvent e = makeEvent(T::Message);
-    e.message = message(42, QStringLiteral("alice"), QStringLiteral("line \"one\"\n<b>two</b>"));
+    e.message =
+            message(42, QStringLiteral("alice"), QStringLiteral("line \"one\" <b>two</b> \u202eRTL\u202c"));
     e.time = e.message.time;
     QTest::newRow("message") << e;
     e.message = message(43, QStringLiteral("张伟"), QStringLiteral("挥手"), ChatMessage::Kind::Action);
@@ -230,6 +232,30 @@ void tst_JsonProtocol::eventRoundTrip_data()
     e.history = { message(43, QStringLiteral("bob"), QStringLiteral("hi")),
                   message(44, QStringLiteral("alice"), QStringLiteral("waves"), ChatMessage::Kind::Action) };
     QTest::newRow("welcome") << e;
+
+    e = makeEvent(T::History);
+    e.time = QDateTime();
+    e.after = 42;
+    e.historyComplete = false;
+    e.historyMore = true;
+    e.history = { message(43, QStringLiteral("bob"), QStringLiteral("hi")) };
+    QTest::newRow("history") << e;
+
+    e = makeEvent(T::CaughtUp);
+    e.time = QDateTime();
+    e.missed = 1595;
+    e.text = QStringLiteral("you have caught up");
+    e.online = 2;
+    e.users = { { QStringLiteral("alice"), QDateTime(QDate(2026, 11, 25), QTime(8, 0), Qt::UTC) },
+                { QStringLiteral("bob"), QDateTime(QDate(2026, 11, 24), QTime(23, 59, 59, 999), Qt::UTC) } };
+    QTest::newRow("caught-up") << e;
+
+    e = makeEvent(T::Error);
+    e.time = QDateTime();
+    e.code = QStringLiteral("kicked");
+    e.text = QStringLiteral("you were kicked by the admin: spam");
+    e.reason = QStringLiteral("spam");
+    QTest::newRow("kicked") << e;
 }
 
 void tst_JsonProtocol::eventRoundTrip()
@@ -257,6 +283,11 @@ void tst_JsonProtocol::eventRoundTrip()
     QCOMPARE(e.historyComplete, original.historyComplete);
     QCOMPARE(e.lastId, original.lastId);
     QVERIFY(e.limits == original.limits);
+    QCOMPARE(e.after, original.after);
+    QCOMPARE(e.historyMore, original.historyMore);
+    QCOMPARE(e.missed, original.missed);
+    QCOMPARE(e.reason, original.reason);
+    QCOMPARE(e.online, original.online);
 }
 
 void tst_JsonProtocol::wireFormat()
@@ -273,11 +304,19 @@ void tst_JsonProtocol::wireFormat()
     QCOMPARE(JsonProtocol::encode(
                      command(ChatCommand::Type::Private, QStringLiteral("bob"), QStringLiteral("hi"))),
              expectedPrivate);
-    // Non-ASCII travels as UTF-8, control characters as escapes.
-    e.message.text = QStringLiteral("你好\x01");
+    // Non-ASCII travels as UTF-8; control characters never leave the server, whoever put
+    // them into a text, and line breaks become spaces.
+    e.message.text = QStringLiteral("你好\x01\n\u2028!");
     const QByteArray line = JsonProtocol::encode(e);
-    QVERIFY(line.contains("\xe4\xbd\xa0\xe5\xa5\xbd\\u0001"));
+    QVERIFY2(line.contains("\"text\":\"\xe4\xbd\xa0\xe5\xa5\xbd  !\""), line.constData());
     QVERIFY(!QJsonDocument::fromJson(line).isNull());
+    // A secret is sent exactly as it is.
+    ChatCommand hello;
+    hello.type = ChatCommand::Type::Hello;
+    hello.version = 1;
+    hello.hasPassword = true;
+    hello.password = QStringLiteral("pa\tss");
+    QCOMPARE(JsonProtocol::decodeCommand(JsonProtocol::encode(hello).trimmed()).password, hello.password);
 }
 
 void tst_JsonProtocol::isHello_data()

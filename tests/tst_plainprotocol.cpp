@@ -7,47 +7,9 @@ class tst_PlainProtocol : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void sanitize_data();
-    void sanitize();
     void lines_data();
     void lines();
 };
-
-void tst_PlainProtocol::sanitize_data()
-{
-    QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<QString>("expected");
-
-    QTest::newRow("plain ASCII") << QByteArray("hello, world") << QStringLiteral("hello, world");
-    QTest::newRow("tab kept") << QByteArray("a\tb") << QStringLiteral("a\tb");
-    QTest::newRow("NUL removed") << QByteArray("a\0b", 3) << QStringLiteral("ab");
-    QTest::newRow("ANSI escape loses its ESC")
-            << QByteArray("\x1b[2J\x1b]0;pwned\x07hi") << QStringLiteral("[2J]0;pwnedhi");
-    QTest::newRow("backspace and bell removed") << QByteArray("a\bb\a") << QStringLiteral("ab");
-    QTest::newRow("CR removed") << QByteArray("a\rb") << QStringLiteral("ab");
-    QTest::newRow("DEL removed") << QByteArray("a\x7f"
-                                               "b")
-                                 << QStringLiteral("ab");
-    QTest::newRow("C1 CSI removed") << QByteArray("a\xc2\x9b"
-                                                  "2Jb")
-                                    << QStringLiteral("a2Jb");
-    QTest::newRow("invalid UTF-8 becomes U+FFFD")
-            << QByteArray("a\xff"
-                          "b")
-            << (QStringLiteral("a") + QChar(0xfffd) + QStringLiteral("b"));
-    QTest::newRow("truncated sequence becomes U+FFFD")
-            << QByteArray("ok\xe4\xbd") << (QStringLiteral("ok") + QChar(0xfffd) + QChar(0xfffd));
-    QTest::newRow("Chinese kept") << QByteArray("\xe4\xbd\xa0\xe5\xa5\xbd") << QStringLiteral("你好");
-    QTest::newRow("emoji kept") << QByteArray("\xf0\x9f\x98\x80") << QStringLiteral("😀");
-    QTest::newRow("HTML kept as text") << QByteArray("<b>hi</b>") << QStringLiteral("<b>hi</b>");
-}
-
-void tst_PlainProtocol::sanitize()
-{
-    QFETCH(QByteArray, input);
-    QFETCH(QString, expected);
-    QCOMPARE(PlainProtocol::sanitize(input), expected);
-}
 
 void tst_PlainProtocol::lines_data()
 {

@@ -1,7 +1,8 @@
 #include "chatclient.h"
 
 #include "jsonprotocol.h"
-#include "plainprotocol.h"
+#include "nickrules.h"
+#include "textsanitizer.h"
 
 #include <QLocale>
 #include <QRegularExpression>
@@ -33,16 +34,52 @@ ChatClient::ChatClient(QObject *parent)
             });
     connect(m_connection, &ChatConnection::connectFailed, this,
             [this](ChatConnection::Failure, const QString &why) { addLocal(ChatEntry::Kind::Error, why); });
+    connect(m_connection, &ChatConnection::closedByServer, this,
+            [this](ChatConnection::Failure, const QString &why) {
+                m_users->clear();
+                addLocal(ChatEntry::Kind::Error, why);
+            });
+    connect(m_connection, &ChatConnection::missedMessagesFetched, this, [this](int, bool complete) {
+        if (!complete)
+            addLocal(ChatEntry::Kind::Status,
+                     tr("Some of the messages from while you were behind are no longer on the server."));
+    });
 }
 
 bool ChatClient::mentions(const QString &text, const QString &nick)
 {
     if (nick.isEmpty())
         return false;
-    const QRegularExpression word(
-            u"(?<![\\p{L}\\p{N}_])" + QRegularExpression::escape(nick) + u"(?![\\p{L}\\p{N}_])",
-            QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
-    return word.match(text).hasMatch();
+    // Every run of characters a nick can have is a candidate, compared as nicks are (so that
+    // another normalisation form or case still counts); a sentence's full stop or a dash
+    // after it is not part of it.
+    const QString key = NickRules::key(nick);
+    const qsizetype nickSize = nick.size();
+    const auto matches = [&](QStringView run) {
+        while (!run.isEmpty() && (run.back() == u'.' || run.back() == u'-')) {
+            if (run.size() <= nickSize * 4 && NickRules::key(run) == key)
+                return true;
+            run.chop(1);
+        }
+        // Whatever the normalisation form, a run much shorter or longer cannot be the nick.
+        return run.size() * 2 >= nickSize && run.size() <= nickSize * 4 && NickRules::key(run) == key;
+    };
+    qsizetype start = -1;
+    const QList<uint> codePoints = text.toUcs4();
+    qsizetype unit = 0;
+    for (const uint c : codePoints) {
+        const qsizetype width = c > 0xffff ? 2 : 1;
+        if (NickRules::isNickCharacter(c)) {
+            if (start < 0)
+                start = unit;
+        } else if (start >= 0) {
+            if (matches(QStringView(text).sliced(start, unit - start)))
+                return true;
+            start = -1;
+        }
+        unit += width;
+    }
+    return start >= 0 && matches(QStringView(text).sliced(start));
 }
 
 qsizetype ChatClient::lineBytes(const QString &input) const
@@ -56,7 +93,7 @@ qsizetype ChatClient::lineBytes(const QString &input) const
 
 bool ChatClient::submit(const QString &input)
 {
-    const QString line = PlainProtocol::removeControls(input);
+    const QString line = TextSanitizer::clean(input);
     if (line.trimmed().isEmpty())
         return false;
     const ChatCommand command = ChatCommand::parse(line);
@@ -105,6 +142,7 @@ bool ChatClient::submit(const QString &input)
     case Type::Hello:
     case Type::Ping:
     case Type::Pong:
+    case Type::History:
         break;
     case Type::Pass:
         addLocal(ChatEntry::Kind::Error,
@@ -192,6 +230,9 @@ void ChatClient::onEvent(const ServerEvent &event)
         entry.text = event.text;
         break;
     case ServerEvent::Type::Error:
+        // A kick or a ban is explained when the connection closes (closedByServer).
+        if (event.code == u"kicked" || event.code == u"banned")
+            return;
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;
         break;
@@ -199,26 +240,43 @@ void ChatClient::onEvent(const ServerEvent &event)
         entry.kind = ChatEntry::Kind::Status;
         entry.text = tr("The server is shutting down.");
         break;
-    case ServerEvent::Type::Presence:
-        m_presenceLive = event.presenceLive;
-        m_online = event.online;
+    case ServerEvent::Type::Presence: {
+        const bool wasLive = m_presenceLive;
+        setPresence(event);
+        if (wasLive == event.presenceLive)
+            return;
         entry.kind = ChatEntry::Kind::Status;
-        if (event.presenceLive) {
-            m_users->reset(event.users, me);
-            entry.text = tr("Everyone here is listed again.");
-        } else {
-            m_users->clear();
-            entry.text = tooManyToList(event.online);
-        }
-        Q_EMIT presenceChanged();
+        entry.text = event.presenceLive ? tr("Everyone here is listed again.") : tooManyToList(event.online);
+        break;
+    }
+    case ServerEvent::Type::CaughtUp:
+        // Joins, leaves and nick changes were skipped too: the list is the room as it is now.
+        setPresence(event);
+        entry.kind = ChatEntry::Kind::Status;
+        entry.text = event.missed > 0 ? tr("You fell behind the conversation; the %n message(s) you missed "
+                                           "follow.",
+                                           nullptr, event.missed)
+                                      : tr("You fell behind the conversation and have caught up.");
         break;
     case ServerEvent::Type::Welcome:
     case ServerEvent::Type::Pong:
     case ServerEvent::Type::Ping:
+    case ServerEvent::Type::History:
     case ServerEvent::Type::Invalid:
         return;
     }
     m_messages->append(entry);
+}
+
+void ChatClient::setPresence(const ServerEvent &event)
+{
+    m_presenceLive = event.presenceLive;
+    m_online = event.online;
+    if (event.presenceLive)
+        m_users->reset(event.users, m_connection->nick());
+    else
+        m_users->clear();
+    Q_EMIT presenceChanged();
 }
 
 QString ChatClient::tooManyToList(int online)

@@ -35,7 +35,8 @@ public:
     bool presenceLive() const { return m_presenceLive; }
     int onlineCount() const { return m_presenceLive ? m_users->rowCount() : m_online; }
 
-    // Whether text mentions nick as a word, ignoring case.
+    // Whether text mentions nick: a run of characters nicks can have (NickRules) that is the
+    // same nick under the nick rules, so case, normalisation form and look-alikes count.
     static bool mentions(const QString &text, const QString &nick);
 
 Q_SIGNALS:
@@ -49,6 +50,8 @@ private:
     void onWelcomed(const ServerEvent &welcome, bool resumed);
     void onEvent(const ServerEvent &event);
     static QString tooManyToList(int online);
+    // The room's people and whether they are listed, as a Presence or CaughtUp event says.
+    void setPresence(const ServerEvent &event);
     // The entry for a message, asking for attention when it mentions the user.
     ChatEntry messageEntry(const ChatMessage &message);
     // The client's own news (Status) or a refusal it decided itself (Error).

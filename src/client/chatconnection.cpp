@@ -2,6 +2,9 @@
 
 #include "chatlimits.h"
 #include "jsonprotocol.h"
+#include "nickrules.h"
+#include "refusal.h"
+#include "textsanitizer.h"
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
@@ -18,7 +21,8 @@ bool isFinal(ChatConnection::Failure failure)
     // Trying again cannot help these; the user must change something.
     using F = ChatConnection::Failure;
     return failure == F::NickTaken || failure == F::InvalidNick || failure == F::WrongProtocol ||
-           failure == F::PasswordRequired || failure == F::BadPassword || failure == F::CertificateChanged;
+           failure == F::PasswordRequired || failure == F::BadPassword || failure == F::CertificateChanged ||
+           failure == F::Banned || failure == F::Kicked;
 }
 
 QString pinKey(const QString &host, quint16 port)
@@ -101,6 +105,7 @@ void ChatConnection::connectToServer(const QString &host, quint16 port, const QS
     m_password = password;
     m_welcomedBefore = false;
     m_leaving = false;
+    m_hasLastFailure = false;
     m_lastError.clear();
     m_lastErrorBrief.clear();
     m_nextRetryMs = m_firstRetryMs;
@@ -141,6 +146,20 @@ void ChatConnection::reconnectNow()
         return;
     m_retryTimer.stop();
     openSocket();
+}
+
+bool ChatConnection::canReconnect() const
+{
+    return m_state == State::Disconnected && !m_host.isEmpty() && m_hasLastFailure &&
+           m_lastFailure == Failure::Kicked;
+}
+
+void ChatConnection::reconnect()
+{
+    if (!canReconnect())
+        return;
+    // The same server, nick, password and place in the conversation: the welcome resumes.
+    connectToServer(m_host, m_port, m_nick, m_password);
 }
 
 bool ChatConnection::send(const ChatCommand &command)
@@ -237,6 +256,10 @@ void ChatConnection::closeSocket()
 {
     m_keepAliveTimer.stop();
     m_attemptTimer.stop();
+    // A resume fetches whatever was being fetched, and what was held back, again.
+    m_fetching = false;
+    m_held.clear();
+    m_closingByServer = false;
     if (!m_socket)
         return;
     m_socket->disconnect(this);
@@ -284,10 +307,22 @@ void ChatConnection::handleLine(QByteArrayView line)
         if (!line.startsWith('{')) {
             // The plain greeting the server sends before it knows our dialect, except for a
             // refusal ("! server full", "! you are banned from this server").
-            if (line.trimmed() == "! server full")
+            switch (Refusal::fromLine(line)) {
+            case Refusal::Reason::ServerFull:
                 fail(Failure::ServerFull, QString());
-            else if (line.startsWith("! "))
-                fail(Failure::Other, QString::fromUtf8(line.sliced(2)).trimmed());
+                break;
+            case Refusal::Reason::Banned:
+                fail(Failure::Banned, QString());
+                break;
+            case Refusal::Reason::TooManyConnections:
+            case Refusal::Reason::TooManyNewConnections:
+                fail(Failure::TooManyConnections, QString());
+                break;
+            case Refusal::Reason::None:
+                if (line.startsWith("! "))
+                    fail(Failure::Other, TextSanitizer::fromUtf8(line.sliced(2)).trimmed());
+                break;
+            }
             return;
         }
         const ServerEvent event = JsonProtocol::decodeEvent(line);
@@ -352,6 +387,43 @@ void ChatConnection::handleWelcome(const ServerEvent &welcome)
 void ChatConnection::handleEvent(const ServerEvent &event)
 {
     switch (event.type) {
+    case ServerEvent::Type::Pong:
+        return;
+    case ServerEvent::Type::Ping: {
+        // The server wants to know we are alive.
+        ChatCommand pong;
+        pong.type = ChatCommand::Type::Pong;
+        send(pong);
+        return;
+    }
+    case ServerEvent::Type::History:
+        handleHistory(event);
+        return;
+    case ServerEvent::Type::Error:
+        // The connection is about to close, on purpose: it must not be taken for a loss.
+        if (event.code == u"kicked" || event.code == Refusal::code(Refusal::Reason::Banned)) {
+            m_closingByServer = true;
+            m_closeFailure = event.code == u"kicked" ? Failure::Kicked : Failure::Banned;
+            m_closeDetail = event.reason;
+        }
+        break;
+    default:
+        break;
+    }
+    if (m_fetching) {
+        if (m_held.size() < ChatLimits::clientCatchUpBuffer) {
+            m_held.append(event);
+            return;
+        }
+        // Too much arrives meanwhile: show it rather than hold on to it for ever.
+        finishFetch(false);
+    }
+    deliver(event);
+}
+
+void ChatConnection::deliver(const ServerEvent &event)
+{
+    switch (event.type) {
     case ServerEvent::Type::Message:
         if (event.message.id <= m_lastId)
             return; // already have it
@@ -366,19 +438,86 @@ void ChatConnection::handleEvent(const ServerEvent &event)
     case ServerEvent::Type::Shutdown:
         m_shutdownSeen = true;
         break;
-    case ServerEvent::Type::Pong:
+    case ServerEvent::Type::CaughtUp:
+        // The room as it is now comes with it; the messages skipped meanwhile we fetch.
+        Q_EMIT eventReceived(event);
+        if (event.missed > 0)
+            startFetch();
         return;
-    case ServerEvent::Type::Ping: {
-        // The server wants to know we are alive.
-        ChatCommand pong;
-        pong.type = ChatCommand::Type::Pong;
-        send(pong);
-        return;
-    }
     default:
         break;
     }
     Q_EMIT eventReceived(event);
+}
+
+void ChatConnection::startFetch()
+{
+    ChatCommand request;
+    request.type = ChatCommand::Type::History;
+    request.hasSince = true;
+    request.since = m_lastId;
+    if (!send(request))
+        return;
+    m_fetching = true;
+    m_fetchComplete = true;
+    m_fetched = 0;
+}
+
+void ChatConnection::handleHistory(const ServerEvent &history)
+{
+    if (!m_fetching)
+        return;
+    if (!history.historyComplete)
+        m_fetchComplete = false;
+    for (const ChatMessage &message : history.history) {
+        if (message.id <= m_lastId)
+            continue;
+        m_lastId = message.id;
+        ++m_fetched;
+        ServerEvent event;
+        event.type = ServerEvent::Type::Message;
+        event.time = message.time;
+        event.message = message;
+        Q_EMIT eventReceived(event);
+    }
+    if (history.historyMore && !history.history.isEmpty()) {
+        ChatCommand request;
+        request.type = ChatCommand::Type::History;
+        request.hasSince = true;
+        request.since = m_lastId;
+        if (send(request))
+            return;
+    }
+    finishFetch(m_fetchComplete);
+}
+
+void ChatConnection::finishFetch(bool complete)
+{
+    m_fetching = false;
+    Q_EMIT missedMessagesFetched(m_fetched, complete);
+    // What arrived meanwhile, in the order it came (messages fetched already are skipped).
+    const QList<ServerEvent> held = std::exchange(m_held, {});
+    for (const ServerEvent &event : held) {
+        if (m_fetching) {
+            m_held.append(event); // a second catch-up among them started another fetch
+            continue;
+        }
+        deliver(event);
+    }
+}
+
+void ChatConnection::endByServer()
+{
+    const Failure failure = m_closeFailure;
+    const QString explanation = describe(failure, m_host, m_port, m_closeDetail);
+    qCInfo(lcConnection) << "the server ended the connection:" << explanation;
+    m_lastError = explanation;
+    m_lastErrorBrief = brief(failure, m_host, m_port);
+    m_lastFailure = failure;
+    m_hasLastFailure = true;
+    closeSocket();
+    setState(State::Disconnected);
+    Q_EMIT closedByServer(failure, explanation);
 }
 
 void ChatConnection::onSocketError(QAbstractSocket::SocketError error)
@@ -420,6 +559,10 @@ void ChatConnection::onDisconnected()
     }
     if (m_state != State::Connected)
         return;
+    if (m_closingByServer) {
+        endByServer();
+        return;
+    }
     if (m_shutdownSeen)
         loseConnection(tr("The server shut down."), tr("the server shut down"));
     else
@@ -453,13 +596,16 @@ void ChatConnection::fail(Failure failure, const QString &detail)
     qCInfo(lcConnection) << "attempt failed:" << explanation;
     m_lastError = explanation;
     m_lastErrorBrief = brief(failure, m_host, m_port);
+    m_lastFailure = failure;
+    m_hasLastFailure = true;
     closeSocket();
     m_failing = false;
     // Another server of the cluster may be up: try it before giving up. After a loss, the
     // nick may still look taken for a few seconds (the old server's presence expiring).
     const bool serverTrouble = failure == Failure::Refused || failure == Failure::HostNotFound ||
                                failure == Failure::TimedOut || failure == Failure::Lost ||
-                               failure == Failure::Other || failure == Failure::TlsFailed;
+                               failure == Failure::Other || failure == Failure::TlsFailed ||
+                               failure == Failure::ServerFull || failure == Failure::TooManyConnections;
     if (serverTrouble && m_untriedInSeries > 0 && rotateServer()) {
         --m_untriedInSeries;
         openSocket();
@@ -548,9 +694,20 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
     case Failure::NickTaken:
         return tr("Someone on this server already uses the nick %1. Choose another one.").arg(detail);
     case Failure::InvalidNick:
-        return tr("The nick %1 is not allowed. Use 1 to 32 letters, digits, _ - or .").arg(detail);
+        return tr("The nick %1 is not allowed. A nick is %2.").arg(detail, NickRules::ruleText());
     case Failure::ServerFull:
         return tr("The server is full. Try again later.");
+    case Failure::TooManyConnections:
+        return tr("%1 takes no more connections from your address for now. Close other connections to it, or "
+                  "try again in a minute.")
+                .arg(host);
+    case Failure::Kicked:
+        return tr("The server's admin disconnected you (%1). Use Chat › Reconnect to join again.")
+                .arg(detail.isEmpty() ? tr("no reason given") : detail);
+    case Failure::Banned:
+        return tr("The server's admin has banned your address from %1. You cannot join it again unless the "
+                  "admin lifts the ban.")
+                .arg(host);
     case Failure::PasswordRequired:
         return tr("This server needs a password. Ask whoever runs it, and enter it below the nick.");
     case Failure::BadPassword:
@@ -601,6 +758,12 @@ QString ChatConnection::brief(Failure failure, const QString &host, quint16 port
         return tr("nick not allowed");
     case Failure::ServerFull:
         return tr("server full");
+    case Failure::TooManyConnections:
+        return tr("too many connections from your address");
+    case Failure::Kicked:
+        return tr("kicked by the admin");
+    case Failure::Banned:
+        return tr("banned from this server");
     case Failure::PasswordRequired:
         return tr("password needed");
     case Failure::BadPassword:

@@ -37,6 +37,9 @@ public:
         NickTaken,
         InvalidNick,
         ServerFull,
+        TooManyConnections, // from this address, for now
+        Kicked, // the server's admin disconnected us: no reconnecting on our own
+        Banned, // the server's admin banned our address: final
         WrongProtocol, // not a groupchat server, or another protocol version
         PasswordRequired,
         BadPassword,
@@ -68,6 +71,13 @@ public:
     void disconnectFromServer(const QString &reason = QString());
     // Skips the rest of a reconnect wait.
     void reconnectNow();
+    // After the server ended the connection on purpose (a kick): connects again to the same
+    // server as the same nick, resuming where the conversation stopped. Only when
+    // canReconnect().
+    void reconnect();
+    bool canReconnect() const;
+    // Why the last connection or series ended, when it ended with a failure.
+    Failure lastFailure() const { return m_lastFailure; }
     // Sends a request; false when not connected.
     bool send(const ChatCommand &command);
 
@@ -117,6 +127,13 @@ Q_SIGNALS:
     void connectFailed(ChatConnection::Failure failure, const QString &explanation);
     // A welcomed connection broke; a reconnect follows.
     void connectionLost(const QString &explanation);
+    // The server ended a welcomed connection on purpose (Failure::Kicked or Failure::Banned):
+    // no reconnect follows; explanation says why and what can be done.
+    void closedByServer(ChatConnection::Failure failure, const QString &explanation);
+    // After falling behind (a CaughtUp event), the messages missed meanwhile came through
+    // eventReceived, in order, before anything that arrived later; complete is false when some
+    // are no longer on the server.
+    void missedMessagesFetched(int count, bool complete);
     // An attempt will be made in seconds (emitted when scheduled and every second after).
     void reconnectCountdown(int seconds);
     void nickChanged(const QString &nick);
@@ -136,6 +153,14 @@ private:
     void handleLine(QByteArrayView line);
     void handleWelcome(const ServerEvent &welcome);
     void handleEvent(const ServerEvent &event);
+    // An event in order: it updates what the connection tracks and goes to eventReceived.
+    void deliver(const ServerEvent &event);
+    // Fetching what a caught-up client missed: asks for the messages after the last one it
+    // has, page by page, holding back other events meanwhile.
+    void startFetch();
+    void handleHistory(const ServerEvent &history);
+    void finishFetch(bool complete);
+    void endByServer();
     void fail(Failure failure, const QString &detail);
     // A welcomed connection is gone: say so and try again.
     void loseConnection(const QString &why, const QString &brief);
@@ -170,6 +195,17 @@ private:
     ServerLimits m_limits;
     quint64 m_lastId = 0;
     State m_state = State::Disconnected;
+    Failure m_lastFailure = Failure::Other;
+    bool m_hasLastFailure = false;
+    // The server said it is about to close the connection on purpose (kicked, banned).
+    bool m_closingByServer = false;
+    Failure m_closeFailure = Failure::Other;
+    QString m_closeDetail;
+    // Fetching missed messages after a catch-up; other events wait in m_held meanwhile.
+    bool m_fetching = false;
+    bool m_fetchComplete = true;
+    int m_fetched = 0;
+    QList<ServerEvent> m_held;
     int m_firstRetryMs = 1000;
     int m_maxRetryMs = 30000;
     int m_nextRetryMs = 1000;

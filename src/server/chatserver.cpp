@@ -8,7 +8,10 @@
 #include "messagestore.h"
 #include "nickrules.h"
 #include "plainprotocol.h"
+#include "refusal.h"
 #include "serverlog.h"
+#include "textcut.h"
+#include "textsanitizer.h"
 #include "tlsbridge.h"
 #include "tlslistener.h"
 #include "writebatcher.h"
@@ -21,6 +24,8 @@
 #include <QSslKey>
 #include <QSslSocket>
 #include <QSysInfo>
+
+#include <limits>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -233,11 +238,16 @@ void ChatServer::kick(ClientSession *client, const QString &reason)
 {
     if (!m_clients.contains(client) || client->isClosing())
         return;
-    const QString why =
-            reason.isEmpty() ? QStringLiteral("no reason given") : reason.left(ChatLimits::maxReasonLength);
+    const QString given = TextSanitizer::clean(reason).trimmed();
+    const QString why = given.isEmpty() ? QStringLiteral("no reason given")
+                                        : TextCut::left(given, ChatLimits::maxReasonLength);
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
-           qPrintable(why));
-    client->sendError(QStringLiteral("kicked"), QStringLiteral("you were kicked by the admin: %1").arg(why));
+           qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
+    ServerEvent kicked = makeEvent(ServerEvent::Type::Error);
+    kicked.code = QStringLiteral("kicked");
+    kicked.text = QStringLiteral("you were kicked by the admin: %1").arg(why);
+    kicked.reason = why;
+    client->send(kicked);
     client->close(u"kicked: " + why);
 }
 
@@ -257,8 +267,12 @@ void ChatServer::ban(const QHostAddress &address)
                   qPrintable(m_store->errorString()));
     qCInfo(lcServer, "banned %s", qPrintable(plain.toString()));
     for (ClientSession *client : std::as_const(m_clients)) {
-        if (client->peerAddress() == plain)
-            kick(client, QStringLiteral("banned"));
+        if (client->peerAddress() != plain || client->isClosing())
+            continue;
+        qCInfo(lcServer, "%s (%s) disconnected for the ban", qPrintable(client->nick()),
+               qPrintable(client->peer()));
+        client->sendError(Refusal::code(Refusal::Reason::Banned), Refusal::text(Refusal::Reason::Banned));
+        client->close(QStringLiteral("banned"));
     }
 }
 
@@ -275,7 +289,7 @@ void ChatServer::unban(const QHostAddress &address)
 
 void ChatServer::sendAdminNotice(const QString &text)
 {
-    const QString clean = PlainProtocol::removeControls(text).trimmed().left(m_limits.maxLineBytes / 2);
+    const QString clean = TextCut::leftUtf8(TextSanitizer::clean(text).trimmed(), m_limits.maxLineBytes / 2);
     if (clean.isEmpty())
         return;
     qCInfo(lcServer, "admin notice: %s", qPrintable(clean));
@@ -307,7 +321,26 @@ QString ChatServer::errorString() const
 
 ClientSession *ChatServer::findClient(const QString &nick) const
 {
-    return m_byNickKey.value(NickRules::key(nick));
+    for (const QString &key : NickRules::keys(nick)) {
+        if (ClientSession *client = m_byNickKey.value(key))
+            return client;
+    }
+    return nullptr;
+}
+
+void ChatServer::holdNick(ClientSession *client, const QString &nick)
+{
+    for (const QString &key : NickRules::keys(nick))
+        m_byNickKey.insert(key, client);
+}
+
+void ChatServer::releaseNick(ClientSession *client, const QString &nick)
+{
+    // A replaced session's nick already belongs to its successor.
+    for (const QString &key : NickRules::keys(nick)) {
+        if (m_byNickKey.value(key) == client)
+            m_byNickKey.remove(key);
+    }
 }
 
 void ChatServer::stop()
@@ -350,21 +383,21 @@ void ChatServer::accept(qintptr descriptor)
         return;
     }
     const auto [address, port] = ClientSession::peerOf(descriptor);
-    const QString refusal = admit(address);
-    if (!refusal.isEmpty()) {
+    const Refusal::Reason refusal = admit(address);
+    if (refusal != Refusal::Reason::None) {
         refuse(descriptor, refusal, address, port);
         return;
     }
     addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
 }
 
-QString ChatServer::admit(const QHostAddress &address)
+Refusal::Reason ChatServer::admit(const QHostAddress &address)
 {
     const QString key = addressKey(address);
     if (isBanned(address))
-        return QStringLiteral("you are banned from this server");
+        return Refusal::Reason::Banned;
     if (m_limits.maxPerAddress > 0 && m_connectionsFrom.value(key) >= m_limits.maxPerAddress)
-        return QStringLiteral("too many connections from your address");
+        return Refusal::Reason::TooManyConnections;
     if (m_limits.maxConnectsPerMinute > 0) {
         // The times of this address's recent connections, the last minute's only.
         std::deque<qint64> &times = m_recentConnects[key];
@@ -372,14 +405,14 @@ QString ChatServer::admit(const QHostAddress &address)
         while (!times.empty() && times.front() <= now - 60000)
             times.pop_front();
         if (int(times.size()) >= m_limits.maxConnectsPerMinute)
-            return QStringLiteral("too many new connections from your address; try again in a minute");
+            return Refusal::Reason::TooManyNewConnections;
         times.push_back(now);
     }
     // Handshakes under way will be clients in a moment.
     if (clientCount() + (m_tls ? m_tls->handshakesInProgress() : 0) >= m_limits.maxClients)
-        return QStringLiteral("server full");
+        return Refusal::Reason::ServerFull;
     ++m_connectionsFrom[key];
-    return {};
+    return Refusal::Reason::None;
 }
 
 void ChatServer::releaseAdmission(const QHostAddress &address)
@@ -427,12 +460,12 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
     if (!m_tls) {
         m_tls = new TlsListener(
                 [this](qintptr descriptor, const QHostAddress &address, quint16 port) {
-                    const QString refusal = m_stopping ? shutdownReason : admit(address);
-                    if (refusal.isEmpty())
+                    const Refusal::Reason reason = m_stopping ? Refusal::Reason::None : admit(address);
+                    if (!m_stopping && reason == Refusal::Reason::None)
                         return true;
                     // No plain-text line: the client expects a TLS handshake.
                     qCWarning(lcServer, "refused %s:%u (TLS): %s", qPrintable(address.toString()), port,
-                              qPrintable(refusal));
+                              qPrintable(m_stopping ? shutdownReason : Refusal::text(reason)));
                     ::close(int(descriptor));
                     return false;
                 },
@@ -577,8 +610,9 @@ void ChatServer::checkConnections()
     }
 }
 
-void ChatServer::refuse(qintptr descriptor, const QString &why, const QHostAddress &address, quint16 port)
+void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port)
 {
+    const QString why = Refusal::text(reason);
     qCWarning(lcServer, "refused %s:%u: %s", qPrintable(address.toString()), port, qPrintable(why));
     // A new connection's send buffer is empty: the line goes out whole, or not at all.
     const QByteArray line = PlainProtocol::errorLine(why);
@@ -595,7 +629,7 @@ void ChatServer::addClient(ClientSession *client)
         client->setAuthenticated();
     m_clients.append(client);
     m_byId.insert(client->id(), client);
-    m_byNickKey.insert(NickRules::key(client->nick()), client);
+    holdNick(client, client->nick());
     m_announceQueue.emplace_back(m_clock.elapsed() + ChatLimits::announceDelayMs, client->id());
     if (!m_announceTimer.isActive())
         m_announceTimer.start(ChatLimits::announceDelayMs);
@@ -609,6 +643,8 @@ void ChatServer::addClient(ClientSession *client)
     });
     connect(client, &ClientSession::closed, this,
             [this, client](const QString &reason) { removeClient(client, reason); });
+    connect(client, &ClientSession::caughtUp, this,
+            [this, client](qint64 missed) { sendCaughtUp(client, missed); });
 
     qCInfo(lcServer, "%s connected as %s (%d connected)", qPrintable(client->peer()),
            qPrintable(client->nick()), clientCount());
@@ -671,10 +707,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     m_clients.removeOne(client);
     m_byId.remove(client->id());
     releaseAdmission(client->peerAddress());
-    const QString key = NickRules::key(client->nick());
-    // A replaced session's nick already belongs to its successor.
-    if (m_byNickKey.value(key) == client)
-        m_byNickKey.remove(key);
+    releaseNick(client, client->nick());
     qCInfo(lcServer, "%s (%s) disconnected: %s (%d connected)", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(reason), clientCount());
     if (client->isAnnounced()) {
@@ -759,8 +792,9 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         sendHelp(client);
         break;
     case Type::Quit: {
-        const QString reason = command.text.isEmpty() ? QStringLiteral("quit")
-                                                      : command.text.left(ChatLimits::maxReasonLength);
+        const QString reason = command.text.trimmed().isEmpty()
+                                       ? QStringLiteral("quit")
+                                       : TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
         if (!client->isJson())
             client->sendNotice(QStringLiteral("goodbye"));
         client->close(reason);
@@ -778,12 +812,15 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
     case Type::Unknown:
         client->sendError(QStringLiteral("unknown-command"),
                           QStringLiteral("unknown command %1, try /help")
-                                  .arg(command.target.left(ChatLimits::maxNickLength)));
+                                  .arg(TextCut::left(command.target, ChatLimits::maxQuotedCharacters)));
         break;
     case Type::Invalid:
         qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
                   qPrintable(client->peer()), qPrintable(command.text));
         client->sendError(command.target, command.text);
+        break;
+    case Type::History:
+        sendHistory(client, command);
         break;
     case Type::Hello:
         break;
@@ -815,7 +852,7 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
         if (!checkPassword(client, hello.password))
             return;
     }
-    const QString nick = hello.target.normalized(QString::NormalizationForm_C);
+    const QString nick = NickRules::prepare(hello.target);
     if (!nick.isEmpty() && nick != client->nick()) {
         ClientSession *owner = findClient(nick);
         const bool takeover =
@@ -824,7 +861,7 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
             // The same person, back on a new connection before the old one was noticed gone.
             qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
                    qPrintable(client->peer()), qPrintable(owner->peer()));
-            m_byNickKey.remove(NickRules::key(owner->nick()));
+            releaseNick(owner, owner->nick());
             owner->replace();
             if (client->isAnnounced()) {
                 // Too late to be quiet: the room knows this connection as a guest already.
@@ -888,17 +925,55 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
     auto [history, complete] = messagesAfter(after);
     welcome.history = std::move(history);
     welcome.historyComplete = !hello.hasSince || (resumes && complete);
-    // The replay must fit in the client's send queue with room to spare.
-    qint64 bytes = 0;
-    qsizetype keepFrom = welcome.history.size();
-    while (keepFrom > 0 &&
-           bytes + wireSize(welcome.history.at(keepFrom - 1)) <= m_limits.maxSendQueueBytes / 2)
-        bytes += wireSize(welcome.history.at(--keepFrom));
-    if (keepFrom > 0) {
-        welcome.history.remove(0, keepFrom);
+    // The replay must fit in the client's send queue with room to spare: the newest of it.
+    const qsizetype fit = fittingMessages(welcome.history.crbegin(), welcome.history.crend());
+    if (fit < welcome.history.size()) {
+        welcome.history.remove(0, welcome.history.size() - fit);
         welcome.historyComplete = false;
     }
     client->send(welcome);
+}
+
+template<typename Iterator>
+qsizetype ChatServer::fittingMessages(Iterator first, Iterator last) const
+{
+    qint64 bytes = 0;
+    qsizetype count = 0;
+    for (; first != last && bytes + wireSize(*first) <= m_limits.maxSendQueueBytes / 2; ++first, ++count)
+        bytes += wireSize(*first);
+    return count;
+}
+
+void ChatServer::sendHistory(ClientSession *client, const ChatCommand &command)
+{
+    ServerEvent reply = makeEvent(ServerEvent::Type::History);
+    reply.after = command.since;
+    const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
+                                        : ChatLimits::maxHistoryReply;
+    auto [messages, complete] = messagesAfter(command.since);
+    reply.historyComplete = command.since <= lastMessageId() && complete;
+    // The oldest first: whoever asked goes on after the last one it got.
+    const qsizetype fit = qMin<qsizetype>(limit, fittingMessages(messages.cbegin(), messages.cend()));
+    reply.historyMore = fit < messages.size();
+    messages.resize(fit);
+    reply.history = std::move(messages);
+    client->send(reply);
+}
+
+void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
+{
+    ServerEvent event = makeEvent(ServerEvent::Type::CaughtUp);
+    event.missed = int(qMin<qint64>(missed, std::numeric_limits<int>::max()));
+    event.text =
+            QStringLiteral("you have caught up; you missed %1 message(s) while you were behind; /who lists "
+                           "who is here now")
+                    .arg(missed);
+    // Joins, leaves and nick changes were skipped too: here is the room as it is now.
+    event.online = roomSize();
+    event.presenceLive = presenceLive();
+    if (event.presenceLive)
+        event.users = onlineUsers();
+    client->send(event);
 }
 
 void ChatServer::postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text)
@@ -951,7 +1026,7 @@ void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QStri
     ClientSession *target = findClient(to);
     if (!target || !target->isAnnounced()) {
         from->sendError(QStringLiteral("no-such-nick"),
-                        QStringLiteral("no such nick: %1").arg(to.left(ChatLimits::maxNickLength)));
+                        QStringLiteral("no such nick: %1").arg(TextCut::left(to, ChatLimits::maxNickLength)));
         return;
     }
     ServerEvent event = makeEvent(ServerEvent::Type::Private);
@@ -965,18 +1040,30 @@ void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QStri
 
 std::pair<QString, QString> ChatServer::nickRefusal(const ClientSession *client, const QString &nick) const
 {
-    if (!NickRules::isValid(nick))
+    const NickRules::Problem problem = NickRules::check(nick);
+    if (problem != NickRules::Problem::None)
         return { QStringLiteral("invalid-nick"),
-                 QStringLiteral("invalid nick: use %1").arg(NickRules::ruleText()) };
-    const ClientSession *owner = findClient(nick);
-    if ((owner && owner != client) || (m_cluster && !m_cluster->remoteOwner(NickRules::key(nick)).isEmpty()))
+                 QStringLiteral("invalid nick: %1 %2; a nick is %3")
+                         .arg(TextSanitizer::quoted(nick, ChatLimits::maxNickLength),
+                              NickRules::protocolProblemText(problem), NickRules::protocolRuleText()) };
+    QString owner;
+    if (const ClientSession *local = findClient(nick); local && local != client)
+        owner = local->nick();
+    else if (m_cluster)
+        owner = m_cluster->remoteOwnerNick(nick);
+    if (owner.isEmpty())
+        return {};
+    // Case alone is no disguise; anything else that reads the same is named, so that the one
+    // who asked sees why.
+    if (owner.toCaseFolded() == nick.toCaseFolded())
         return { QStringLiteral("nick-taken"), QStringLiteral("nick %1 is already taken").arg(nick) };
-    return {};
+    return { QStringLiteral("nick-taken"),
+             QStringLiteral("nick %1 is already taken: it looks like %2, who is online").arg(nick, owner) };
 }
 
 void ChatServer::changeNick(ClientSession *client, const QString &requested)
 {
-    const QString nick = requested.normalized(QString::NormalizationForm_C);
+    const QString nick = NickRules::prepare(requested);
     if (nick.isEmpty()) {
         client->sendNotice(QStringLiteral("you are %1; /nick NAME changes it").arg(client->nick()));
         return;
@@ -996,9 +1083,8 @@ void ChatServer::changeNick(ClientSession *client, const QString &requested)
 void ChatServer::rename(ClientSession *client, const QString &nick)
 {
     const QString oldNick = client->nick();
-    if (m_byNickKey.value(NickRules::key(oldNick)) == client)
-        m_byNickKey.remove(NickRules::key(oldNick));
-    m_byNickKey.insert(NickRules::key(nick), client);
+    releaseNick(client, oldNick);
+    holdNick(client, nick);
     client->setNick(nick);
     qCInfo(lcServer, "%s (%s) is now known as %s", qPrintable(oldNick), qPrintable(client->peer()),
            qPrintable(nick));
@@ -1056,7 +1142,7 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
         ClientSession *client = findClient(user.nick);
         if (!client)
             continue;
-        const QString owner = m_cluster->remoteOwner(NickRules::key(client->nick()));
+        const QString owner = m_cluster->remoteOwner(client->nick());
         if (!owner.isEmpty() && owner < m_cluster->serverId() && !client->isClosing()) {
             const QString taken = client->nick();
             rename(client, nextGuestNick());
@@ -1151,8 +1237,7 @@ QString ChatServer::nextGuestNick()
     QString nick;
     do {
         nick = QStringLiteral("guest%1").arg(++m_guestCounter);
-    } while (m_byNickKey.contains(NickRules::key(nick)) ||
-             (m_cluster && !m_cluster->remoteOwner(NickRules::key(nick)).isEmpty()));
+    } while (findClient(nick) || (m_cluster && !m_cluster->remoteOwner(nick).isEmpty()));
     return nick;
 }
 

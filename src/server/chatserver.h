@@ -3,6 +3,7 @@
 #include "chatlimits.h"
 #include "chatmessage.h"
 #include "messagehistory.h"
+#include "refusal.h"
 #include "serverevent.h"
 
 #include <QElapsedTimer>
@@ -137,10 +138,10 @@ private:
     void accept(qintptr descriptor);
     // Bans and the connection limits for a new connection: empty when it may come in, and
     // then it is counted against its address; otherwise why not.
-    QString admit(const QHostAddress &address);
+    Refusal::Reason admit(const QHostAddress &address);
     void releaseAdmission(const QHostAddress &address);
     void acceptTls(QSslSocket *socket, const QHostAddress &address, quint16 port);
-    void refuse(qintptr descriptor, const QString &why, const QHostAddress &address, quint16 port);
+    void refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port);
     void addClient(ClientSession *client);
     void announce(ClientSession *client);
     // Announces the clients whose ChatLimits::announceDelayMs has passed without a first line.
@@ -158,7 +159,15 @@ private:
     void rename(ClientSession *client, const QString &nick);
     // Why nick cannot be client's, or empty when it can.
     std::pair<QString, QString> nickRefusal(const ClientSession *client, const QString &nick) const;
+    // Every key of nick (NickRules::keys) points at client, or no more.
+    void holdNick(ClientSession *client, const QString &nick);
+    void releaseNick(ClientSession *client, const QString &nick);
     void sendWho(ClientSession *client) const;
+    // Answers a history request: the messages after command.since, at most command.limit
+    // (ChatLimits::maxHistoryReply), as many as fit half the send queue.
+    void sendHistory(ClientSession *client, const ChatCommand &command);
+    // A client that fell behind has caught up: what it missed, and who is here now.
+    void sendCaughtUp(ClientSession *client, qint64 missed);
     void sendHelp(ClientSession *client) const;
     // The room: this server's people, then the other servers' (a cluster).
     QList<OnlineUser> onlineUsers() const;
@@ -182,6 +191,9 @@ private:
     // Applies --history-keep to the database and to what is held in memory.
     void trimHistory();
     static int memoryCapacity(const ChatLimits &limits);
+    // How many of the messages from first on fit in half a client's send queue.
+    template<typename Iterator>
+    qsizetype fittingMessages(Iterator first, Iterator last) const;
     // Messages after id for a resume: from memory, or the database when memory does not reach
     // back that far; whether none is missing.
     std::pair<QList<ChatMessage>, bool> messagesAfter(quint64 id);
@@ -219,7 +231,7 @@ private:
     QElapsedTimer m_clock;
     QList<QHostAddress> m_bans;
     QDateTime m_listeningSince;
-    QHash<QString, ClientSession *> m_byNickKey; // NickRules::key(nick) -> client
+    QHash<QString, ClientSession *> m_byNickKey; // each of NickRules::keys(nick) -> client
     QTimer m_shutdownTimer;
     quint64 m_nextClientId = 1;
     quint64 m_nextMessageId = 1;

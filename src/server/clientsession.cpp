@@ -2,6 +2,8 @@
 
 #include "jsonprotocol.h"
 #include "plainprotocol.h"
+#include "textsanitizer.h"
+#include "tlsdetector.h"
 #include "writebatcher.h"
 
 #include <QSocketNotifier>
@@ -123,7 +125,8 @@ QString ClientSession::peer() const
 
 void ClientSession::sendBytes(const QByteArray &bytes)
 {
-    if (m_closing || bytes.isEmpty())
+    // After a broken connection only its last lines are being handled: nothing can reach it.
+    if (m_closing || !m_canStillSend || bytes.isEmpty())
         return;
     m_pieces.push_back({ -1, 0, bytes.size(), bytes });
     m_bytesSent += bytes.size();
@@ -132,7 +135,7 @@ void ClientSession::sendBytes(const QByteArray &bytes)
 
 void ClientSession::sendShared(int batch, qsizetype from, qsizetype to)
 {
-    if (m_closing || to <= from)
+    if (m_closing || !m_canStillSend || to <= from)
         return;
     // Consecutive broadcasts are one stretch of the batch.
     if (!m_pieces.empty() && m_pieces.back().batch == batch && m_pieces.back().to == from)
@@ -242,9 +245,7 @@ void ClientSession::checkQueue()
         enqueue(bytes.constData(), bytes.size());
     } else if (m_lagging && m_queuedBytes == 0) {
         m_lagging = false;
-        sendNotice(QStringLiteral("you have caught up; you missed %1 message(s) while you were behind")
-                           .arg(m_missed));
-        m_missed = 0;
+        Q_EMIT caughtUp(std::exchange(m_missed, 0));
     }
 }
 
@@ -394,34 +395,85 @@ void ClientSession::readFromSocket()
     // others; the notifier fires again for the rest.
     char buffer[16 * 1024];
     qint64 budget = ChatLimits::socketReadBufferBytes;
-    while (!m_closing && budget > 0) {
+    while (!m_closing && !m_inputEnded && budget > 0) {
         const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (n == 0) {
-            finish(QStringLiteral("connection closed"));
+            endInput(QStringLiteral("connection closed"), true);
             return;
         }
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN)
-                finish(reasonFor(errno));
-            return;
-        }
-        // A TLS ClientHello (a handshake record, version 3.x) as the very first bytes: a client
-        // set to TLS that came to the plain port. Text would only confuse it; hang up.
-        if (m_bytesReceived == 0 && !m_secure && n >= 3 && buffer[0] == 0x16 && buffer[1] == 0x03) {
-            m_bytesReceived += n;
-            finish(QStringLiteral("a TLS handshake on the plain port"));
+                endInput(reasonFor(errno), false);
             return;
         }
         m_bytesReceived += n;
         m_lastActivityMs = monotonicMs();
         m_pingSentMs = 0;
         budget -= n;
-        m_framer.feed(
-                QByteArrayView(buffer, n), [this](QByteArrayView line) { handleLine(line); },
-                [this] { Q_EMIT lineTooLong(); });
+        if (!takeInput(QByteArrayView(buffer, n)))
+            return;
     }
+}
+
+bool ClientSession::takeInput(QByteArrayView data)
+{
+    if (m_detected || m_secure) {
+        frame(data);
+        return true;
+    }
+    // A TLS ClientHello as the very first bytes: a client set to TLS that came to the plain
+    // port. Text would only confuse it; hang up. Decided on whole record headers only.
+    const qsizetype take = qMin(data.size(), TlsDetector::bytesNeeded - m_firstBytes.size());
+    m_firstBytes.append(data.first(take));
+    switch (TlsDetector::classify(m_firstBytes)) {
+    case TlsDetector::Verdict::NeedMore:
+        return true;
+    case TlsDetector::Verdict::Tls:
+        finish(QStringLiteral("a TLS handshake on the plain port"));
+        return false;
+    case TlsDetector::Verdict::NotTls:
+        break;
+    }
+    m_detected = true;
+    frame(std::exchange(m_firstBytes, QByteArray()));
+    frame(data.sliced(take));
+    return true;
+}
+
+void ClientSession::frame(QByteArrayView data)
+{
+    if (data.isEmpty())
+        return;
+    m_framer.feed(
+            data, [this](QByteArrayView line) { handleLine(line); }, [this] { Q_EMIT lineTooLong(); });
+}
+
+void ClientSession::endInput(const QString &why, bool canStillSend)
+{
+    m_inputEnded = true;
+    m_canStillSend = canStillSend;
+    m_endReason = why;
+    m_readNotifier->setEnabled(false);
+    // Whatever arrived is text after all: too short for a TLS header, or a last line without
+    // its newline.
+    if (!m_detected && !m_secure) {
+        m_detected = true;
+        frame(std::exchange(m_firstBytes, QByteArray()));
+    }
+    m_framer.finish([this](QByteArrayView line) { handleLine(line); }, [this] { Q_EMIT lineTooLong(); });
+    closeIfInputDone();
+}
+
+void ClientSession::closeIfInputDone()
+{
+    if (!m_inputEnded || m_closing || !m_delayed.isEmpty())
+        return;
+    if (m_canStillSend)
+        close(m_endReason);
+    else
+        finish(m_endReason);
 }
 
 void ClientSession::handleLine(QByteArrayView line)
@@ -435,7 +487,7 @@ void ClientSession::handleLine(QByteArrayView line)
         deliver(JsonProtocol::decodeCommand(line));
         return;
     }
-    const QString text = PlainProtocol::sanitize(line);
+    const QString text = TextSanitizer::fromUtf8(line);
     if (text.trimmed().isEmpty())
         return;
     deliver(ChatCommand::parse(text));
@@ -469,7 +521,11 @@ void ClientSession::deliver(const ChatCommand &command)
         return;
     }
     if (m_delayed.size() >= m_limits.floodQueue) {
-        abort(QStringLiteral("excess flood"));
+        // The lines held back are the flood itself: dropped, and the client told why it goes.
+        m_delayed.clear();
+        sendError(QStringLiteral("excess-flood"),
+                  QStringLiteral("excess flood: more than %1 lines waiting").arg(m_limits.floodQueue));
+        close(QStringLiteral("excess flood"));
         return;
     }
     m_delayed.append(command);
@@ -495,4 +551,6 @@ void ClientSession::releaseDelayed()
     }
     if (!m_delayed.isEmpty())
         m_releaseTimer->start(int(std::ceil((1.0 - m_tokens) * 1000.0 / m_limits.floodRate)));
+    else
+        closeIfInputDone();
 }

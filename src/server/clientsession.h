@@ -121,6 +121,9 @@ public:
 Q_SIGNALS:
     void commandReceived(const ChatCommand &command);
     void lineTooLong();
+    // The client was behind (isLagging()) and has read everything queued for it; missed
+    // broadcast messages were skipped meanwhile. The room's state is for the server to tell.
+    void caughtUp(qint64 missed);
     // Emitted once, when the connection is gone; the session may be deleted afterwards.
     void closed(const QString &reason);
 
@@ -146,6 +149,16 @@ private:
     void enqueue(const char *data, qsizetype size);
     void setWriteNotifierEnabled(bool enabled);
     void readFromSocket();
+    // Bytes as they arrived: the first ones are held until it is clear whether they start a
+    // TLS handshake (TlsDetector); false when the connection ended over them.
+    bool takeInput(QByteArrayView data);
+    void frame(QByteArrayView data);
+    // The peer ended its side (why: "connection closed", or the error): what it sent is still
+    // handled, at the flood rate where flood control holds lines back, and then the session
+    // closes, sending what it owes first when the peer can still read.
+    void endInput(const QString &why, bool canStillSend);
+    // Closes once the input has ended and nothing it sent waits any more.
+    void closeIfInputDone();
     void handleLine(QByteArrayView line);
     // Passes a command on through the flood-control bucket: now, later, or not at all.
     void deliver(const ChatCommand &command);
@@ -200,6 +213,13 @@ private:
     qint64 m_pingSentMs = 0;
     qint64 m_missed = 0;
     bool m_receivedLine = false;
+    // The first bytes, until TlsDetector has a verdict on them.
+    QByteArray m_firstBytes;
+    bool m_detected = false;
+    // The peer ended its input; what it sent is still being handled.
+    bool m_inputEnded = false;
+    bool m_canStillSend = true;
+    QString m_endReason;
     bool m_lagging = false;
     bool m_authenticated = false;
 };

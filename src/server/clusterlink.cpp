@@ -338,6 +338,7 @@ void ClusterLink::heartbeat()
         QStringList live;
         QHash<QString, OnlineUser> remote;
         QHash<QString, QString> owners;
+        QHash<QString, QString> keys;
         for (const RedisReply &server : reply.elements) {
             const QString id = QString::fromUtf8(server.elements.value(0).string);
             const QString name = QString::fromUtf8(server.elements.value(1).string);
@@ -351,13 +352,16 @@ void ClusterLink::heartbeat()
                 user.since = QDateTime::fromMSecsSinceEpoch(server.elements.at(i + 1).string.toLongLong(),
                                                             Qt::UTC);
                 user.server = name;
-                const QString nickKey = NickRules::key(user.nick);
+                const QStringList nickKeys = NickRules::keys(user.nick);
+                const QString &nickKey = nickKeys.constFirst();
                 // Two servers that gave one nick away in the same moment: the smaller id keeps
                 // it (ChatServer renames its own), and everyone sees that one.
                 if (owners.contains(nickKey) && owners.value(nickKey) < id)
                     continue;
                 owners.insert(nickKey, id);
                 remote.insert(nickKey, user);
+                for (const QString &key : nickKeys)
+                    keys.insert(key, nickKey);
             }
         }
         live.sort();
@@ -380,7 +384,33 @@ void ClusterLink::heartbeat()
         m_viewFresh = false;
         m_remoteUsers = remote;
         m_remoteOwners = owners;
+        m_remoteKeys = keys;
         if (!joined.isEmpty() || !left.isEmpty() || quiet)
             Q_EMIT remoteUsersChanged(joined, left, quiet);
     });
+}
+
+const OnlineUser *ClusterLink::remoteHolder(const QString &nick) const
+{
+    for (const QString &key : NickRules::keys(nick)) {
+        const auto primary = m_remoteKeys.constFind(key);
+        if (primary == m_remoteKeys.cend())
+            continue;
+        const auto user = m_remoteUsers.constFind(*primary);
+        if (user != m_remoteUsers.cend())
+            return &*user;
+    }
+    return nullptr;
+}
+
+QString ClusterLink::remoteOwner(const QString &nick) const
+{
+    const OnlineUser *holder = remoteHolder(nick);
+    return holder ? m_remoteOwners.value(NickRules::key(holder->nick)) : QString();
+}
+
+QString ClusterLink::remoteOwnerNick(const QString &nick) const
+{
+    const OnlineUser *holder = remoteHolder(nick);
+    return holder ? holder->nick : QString();
 }

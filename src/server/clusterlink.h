@@ -58,8 +58,11 @@ public:
     void setServerName(const QString &name) { m_serverName = name; }
     // The people on the other live servers, by NickRules::key, as of the last heartbeat.
     const QHash<QString, OnlineUser> &remoteUsers() const { return m_remoteUsers; }
-    // The server id holding key's nick elsewhere, or empty.
-    QString remoteOwner(const QString &key) const { return m_remoteOwners.value(key); }
+    // Someone on another live server whose nick is the same as nick (NickRules::same), or
+    // null; and the id of their server.
+    const OnlineUser *remoteHolder(const QString &nick) const;
+    QString remoteOwner(const QString &nick) const;
+    QString remoteOwnerNick(const QString &nick) const;
 
     // Appends a message (its id is ignored) to the room. It comes back, with its id, through
     // messagesArrived like everyone's. onFailed runs when it could not be published.
@@ -106,6 +109,7 @@ private:
     std::function<QList<OnlineUser>()> m_localUsers;
     QHash<QString, OnlineUser> m_remoteUsers; // NickRules::key -> user
     QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id
+    QHash<QString, QString> m_remoteKeys; // each of NickRules::keys -> the NickRules::key
     bool m_viewFresh = false; // the next heartbeat rebuilds the remote view quietly
     std::vector<ChatMessage> m_backlog;
     QList<QByteArray> m_outgoing; // the publish call being filled this pass

@@ -4,8 +4,9 @@
 #include <QObject>
 #include <QStringList>
 
-// Gathers the server's log lines (category groupchat.server) for the admin window while they
-// still go to standard error as before. Keeps the last maxLines of them.
+// Gathers the server's log lines (category groupchat.server, escaped by ServerLog) for the
+// admin window while they still go to standard error as before. Keeps the last maxLines of
+// them.
 class LogCollector : public QObject
 {
     Q_OBJECT
@@ -13,7 +14,7 @@ class LogCollector : public QObject
 public:
     static constexpr int maxLines = 2000;
 
-    // Installs a Qt message handler for as long as the collector lives; one at a time.
+    // Installs ServerLog's handler and is its sink for as long as it lives; one at a time.
     explicit LogCollector(QObject *parent = nullptr);
     ~LogCollector() override;
 
@@ -24,7 +25,6 @@ Q_SIGNALS:
     void lineLogged(const QString &line, bool isWarning);
 
 private:
-    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message);
     void append(const QString &line, bool isWarning);
 
     QStringList m_lines;

@@ -215,6 +215,8 @@ int main(int argc, char *argv[])
     // Timestamps on every log line; QT_MESSAGE_PATTERN still overrides this.
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-dd hh:mm:ss.zzz} %{if-warning}warning: %{endif}"
                                       "%{if-critical}error: %{endif}%{message}"));
+    // Whatever a peer puts into a log line stays inside that line.
+    ServerLog::install();
     // A peer that vanishes must cost an error code, not the process.
     std::signal(SIGPIPE, SIG_IGN);
     // A file size limit reached must be a write error the history database reports, not the

@@ -2,5 +2,25 @@
 
 #include <QLoggingCategory>
 
+#include <functional>
+
 // Connects, disconnects (with the reason), nick changes and errors: one line each.
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
+
+// The gate every log line of the server passes: whatever a peer put into a message (a reason,
+// a quoted field, a nick) is escaped by TextSanitizer::escaped, so one line is always one
+// event: in the terminal, in the journal and in the admin window's log alike.
+class ServerLog
+{
+public:
+    // Receives every line, escaped, besides the terminal: the admin window's log.
+    using Sink = std::function<void(QtMsgType type, const QMessageLogContext &context, const QString &line)>;
+
+    // Installs the message handler (once; later calls do nothing). Lines go on, escaped, to
+    // the handler that was there before (Qt's own: standard error, formatted by
+    // qSetMessagePattern or QT_MESSAGE_PATTERN).
+    static void install();
+    // One sink at a time; an empty one removes it. Called from any thread the log is written
+    // from.
+    static void setSink(Sink sink);
+};

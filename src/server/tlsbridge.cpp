@@ -39,8 +39,13 @@ TlsBridge::TlsBridge(QSslSocket *socket, QObject *parent) : QObject(parent), m_s
         if (!m_finished && clientHasRoom())
             m_readNotifier->setEnabled(true);
     });
-    connect(m_socket, &QSslSocket::disconnected, this, &TlsBridge::finish);
-    connect(m_socket, &QSslSocket::errorOccurred, this, &TlsBridge::finish);
+    connect(m_socket, &QSslSocket::disconnected, this, &TlsBridge::clientGone);
+    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error == QAbstractSocket::RemoteHostClosedError)
+            clientGone();
+        else
+            finish();
+    });
     // Bytes that came with the handshake.
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &TlsBridge::fromClient, Qt::QueuedConnection);
@@ -92,6 +97,11 @@ void TlsBridge::toSession()
         m_toSession.remove(0, qsizetype(n));
     }
     m_writeNotifier->setEnabled(false);
+    if (m_clientGone) {
+        // Everything the client sent is with the session: now it may see the end.
+        ::shutdown(m_fd, SHUT_WR);
+        return;
+    }
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &TlsBridge::fromClient, Qt::QueuedConnection);
 }
@@ -102,7 +112,9 @@ void TlsBridge::fromSession()
     while (clientHasRoom()) {
         const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
         if (n > 0) {
-            m_socket->write(buffer, qint64(n));
+            // A client that is gone cannot be sent anything; what the session says is dropped.
+            if (!m_clientGone)
+                m_socket->write(buffer, qint64(n));
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -112,12 +124,30 @@ void TlsBridge::fromSession()
         // The session closed its end: send what it said, then hang up, waiting no longer
         // than a closing session would for a client that does not read.
         m_readNotifier->setEnabled(false);
+        if (m_clientGone) {
+            finish();
+            return;
+        }
         m_socket->disconnectFromHost();
         QTimer::singleShot(ChatLimits::shutdownGraceMs, this, &TlsBridge::finish);
         return;
     }
     // The client is not reading: stop taking from the session until it does.
     m_readNotifier->setEnabled(false);
+}
+
+void TlsBridge::clientGone()
+{
+    if (m_finished || m_clientGone)
+        return;
+    m_clientGone = true;
+    // The socket's read buffer is bounded (setReadBufferSize), so this is too.
+    if (m_socket->bytesAvailable() > 0)
+        m_toSession += m_socket->readAll();
+    toSession();
+    // A session that holds lines back (flood control) releases them at the flood rate: give it
+    // that long, and the usual grace for what it says last.
+    QTimer::singleShot(ChatLimits::inputDrainMs + ChatLimits::shutdownGraceMs, this, &TlsBridge::finish);
 }
 
 void TlsBridge::finish()

@@ -28,6 +28,9 @@ private:
     void fromClient();
     void toSession();
     void fromSession();
+    // The client ended the connection: what it sent still reaches the session, which sees the
+    // end after it and closes its side when it has handled it.
+    void clientGone();
     void finish();
     // The TLS socket holds less than a buffer's worth still to send.
     bool clientHasRoom() const;
@@ -38,5 +41,6 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_toSession; // read from the client, not yet taken by the pair
+    bool m_clientGone = false;
     bool m_finished = false;
 };

@@ -20,6 +20,7 @@ struct ChatCommand
         Hello, // JSON: target = nick wished for (may be empty), version, since, token
         Ping, // JSON: token is echoed in the pong
         Pong, // JSON: the answer to the server's ping
+        History, // JSON: the messages after since, at most limit of them
         Invalid, // JSON that could not be understood: target = error code, text = why
     };
 
@@ -27,10 +28,11 @@ struct ChatCommand
     QString target;
     QString text;
 
-    // Hello and Ping only.
+    // Hello, Ping and History only.
     int version = 0;
     bool hasSince = false;
     quint64 since = 0;
+    int limit = 0; // History: 0 asks for the server's most
     QString token;
     bool hasPassword = false; // Hello: password was given
     QString password;
@@ -51,7 +53,7 @@ struct ChatCommand
     friend bool operator==(const ChatCommand &a, const ChatCommand &b)
     {
         return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
-               a.hasSince == b.hasSince && a.since == b.since && a.token == b.token &&
+               a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.token == b.token &&
                a.hasPassword == b.hasPassword && a.password == b.password;
     }
 };

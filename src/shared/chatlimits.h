@@ -32,6 +32,9 @@ struct ChatLimits
     // How many messages, at most, one resume reads from the database (the send queue cuts it
     // shorter still).
     static constexpr int maxResumeMessages = 20000;
+    // How many messages one history request (JSON "history") gets at most; the client asks
+    // again after the last one for more. Half the send queue cuts it shorter still.
+    static constexpr int maxHistoryReply = 1000;
     // A history database that could not be written is tried again after this long; old
     // messages are removed from it this often.
     static constexpr int historyRetryMs = 30 * 1000;
@@ -73,11 +76,18 @@ struct ChatLimits
     // parsed.
     static constexpr int maxRequestDepth = 4;
 
-    // Nicks are 1..maxNickLength characters.
+    // Nicks are 1..maxNickLength user-perceived characters (NickRules), and at most
+    // maxNickCodePoints code points: a letter with its marks is one character, but not an
+    // unbounded one.
     static constexpr int maxNickLength = 32;
+    static constexpr int maxNickCodePoints = 64;
 
-    // A /quit reason is cut to this many characters before others see it.
+    // Quit, kick and ban reasons are cut to this many user-perceived characters (TextCut)
+    // before others see them.
     static constexpr int maxReasonLength = 200;
+    // An error message or a log line quotes at most this many characters of what a peer sent
+    // (TextSanitizer::quoted).
+    static constexpr int maxQuotedCharacters = 64;
 
     // Bytes Qt may buffer from one socket before the server takes them; with the line limit
     // this bounds what a client that never sends a newline can cost.
@@ -95,9 +105,18 @@ struct ChatLimits
     // Longest line the desktop client accepts from a server: a welcome carries the history
     // and the user list in one line.
     static constexpr qsizetype clientMaxLineBytes = 16 * 1024 * 1024;
+    // While the desktop client fetches what it missed after falling behind, what else arrives
+    // waits (so that the conversation stays in order), at most this many events; beyond that
+    // it stops fetching and says some messages are missing.
+    static constexpr int clientCatchUpBuffer = 10000;
 
-    // How long a stopping server keeps flushing queued output before it closes the sockets.
+    // How long a stopping server keeps flushing queued output before it closes the sockets;
+    // the same for a connection that ends (quit, kick, its peer's end of input).
     static constexpr int shutdownGraceMs = 2000;
+    // A peer that ended its input still has the lines flood control holds back handled, at
+    // the flood rate: at most floodQueue of them, 20 at 5 a second by default, so 4 s. The TLS
+    // bridge waits this long for its session to be done with them.
+    static constexpr int inputDrainMs = 5000;
 
     // TLS: the port, and how long a handshake may stall (from connecting, and again from the
     // client's hello) before the connection is dropped.

@@ -2,7 +2,7 @@
 
 #include "chatlimits.h"
 #include "jsonstructure.h"
-#include "plainprotocol.h"
+#include "textsanitizer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +20,16 @@ class JsonWriter
 public:
     JsonWriter() { m_out.append('{'); }
 
+    // Every text passes the sanitiser: whatever a peer put into it, no control, line break or
+    // unbalanced bidirectional control leaves in a line of ours.
     JsonWriter &add(const char *key, const QString &value)
+    {
+        appendKey(key);
+        appendString(TextSanitizer::clean(value));
+        return *this;
+    }
+    // A secret (a token, a password) exactly as it is: it is compared, never shown.
+    JsonWriter &addVerbatim(const char *key, const QString &value)
     {
         appendKey(key);
         appendString(value);
@@ -141,22 +150,29 @@ QList<OnlineUser> decodeUsers(const QJsonArray &array)
     QList<OnlineUser> users;
     for (const QJsonValue &user : array) {
         const QJsonObject o = user.toObject();
-        users.append({ o.value(u"nick").toString(), JsonProtocol::parseTime(o.value(u"since").toString()),
-                       o.value(u"server").toString() });
+        users.append({ TextSanitizer::clean(o.value(u"nick").toString()),
+                       JsonProtocol::parseTime(o.value(u"since").toString()),
+                       TextSanitizer::clean(o.value(u"server").toString()) });
     }
     return users;
+}
+
+QByteArray messagesArray(const QList<ChatMessage> &messages)
+{
+    QByteArray array("[");
+    for (const ChatMessage &message : messages) {
+        if (array.size() > 1)
+            array.append(',');
+        array.append(messageObject(message));
+    }
+    array.append(']');
+    return array;
 }
 
 QByteArray welcomeLine(const ServerEvent &event)
 {
     const QByteArray users = usersArray(event.users);
-    QByteArray history("[");
-    for (const ChatMessage &message : event.history) {
-        if (history.size() > 1)
-            history.append(',');
-        history.append(messageObject(message));
-    }
-    history.append(']');
+    const QByteArray history = messagesArray(event.history);
     const QByteArray limits = JsonWriter()
                                       .add("maxLineBytes", quint64(event.limits.maxLineBytes))
                                       .add("historyLines", event.limits.historyLines)
@@ -194,20 +210,21 @@ public:
             for (const char *name : allowed)
                 known = known || it.key() == QLatin1String(name);
             if (!known)
-                return fail(QStringLiteral("unknown field \"%1\"").arg(it.key().left(64)));
+                return fail(QStringLiteral("unknown field %1").arg(TextSanitizer::quoted(it.key())));
         }
         return true;
     }
 
-    // Text fields are sanitised like plain-mode lines: no control characters get through.
-    bool text(const char *name, QString *out, bool required)
+    // Text fields are sanitised like plain-mode lines (TextSanitizer::clean); secrets are
+    // taken as they are.
+    bool text(const char *name, QString *out, bool required, bool secret = false)
     {
         const QJsonValue value = m_object.value(QLatin1String(name));
         if (value.isUndefined())
             return !required || fail(QStringLiteral("\"%1\" is missing").arg(QLatin1String(name)));
         if (!value.isString())
             return fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(name)));
-        *out = PlainProtocol::removeControls(value.toString());
+        *out = secret ? value.toString() : TextSanitizer::clean(value.toString());
         return true;
     }
 
@@ -279,8 +296,8 @@ ChatMessage decodeMessage(const QJsonObject &object)
     ChatMessage message;
     message.id = idFrom(object.value(u"id"));
     message.time = JsonProtocol::parseTime(object.value(u"time").toString());
-    message.from = object.value(u"from").toString();
-    message.text = object.value(u"text").toString();
+    message.from = TextSanitizer::clean(object.value(u"from").toString());
+    message.text = TextSanitizer::clean(object.value(u"text").toString());
     message.kind = object.value(u"kind").toString() == u"action" ? ChatMessage::Kind::Action
                                                                  : ChatMessage::Kind::Say;
     return message;
@@ -330,9 +347,9 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
         if (command.hasSince)
             writer.add("since", command.since);
         if (!command.token.isEmpty())
-            writer.add("token", command.token);
+            writer.addVerbatim("token", command.token);
         if (command.hasPassword)
-            writer.add("password", command.password);
+            writer.addVerbatim("password", command.password);
         return writer.line();
     }
     case Type::Ping: {
@@ -344,6 +361,13 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     }
     case Type::Pong:
         return JsonWriter().add("type", QStringLiteral("pong")).line();
+    case Type::History: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("history")).add("after", command.since);
+        if (command.limit > 0)
+            writer.add("limit", command.limit);
+        return writer.line();
+    }
     case Type::Who:
     case Type::Pass:
     case Type::Help:
@@ -402,6 +426,16 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     } else if (type == u"ping") {
         command.type = ChatCommand::Type::Ping;
         ok = reader.onlyFields({ "type", "token" }) && reader.text("token", &command.token, false);
+    } else if (type == u"history") {
+        command.type = ChatCommand::Type::History;
+        quint64 limit = 0;
+        bool hasLimit = false;
+        ok = reader.onlyFields({ "type", "after", "limit" }) &&
+             reader.number("after", &command.since, &command.hasSince) &&
+             reader.number("limit", &limit, &hasLimit);
+        if (ok && !command.hasSince)
+            return ChatCommand::invalid(QStringLiteral("bad-field"), QStringLiteral("\"after\" is missing"));
+        command.limit = int(qMin<quint64>(limit, 1 << 30));
     } else if (type == u"hello") {
         command.type = ChatCommand::Type::Hello;
         quint64 requested = 0;
@@ -410,15 +444,17 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
              reader.number("version", &requested, &hasVersion) &&
              reader.text("nick", &command.target, false) &&
              reader.number("since", &command.since, &command.hasSince) &&
-             reader.text("token", &command.token, false) && reader.text("password", &command.password, false);
+             reader.text("token", &command.token, false, true) &&
+             reader.text("password", &command.password, false, true);
         command.hasPassword = ok && object.contains(QLatin1String("password"));
         if (ok && !hasVersion)
             return ChatCommand::invalid(QStringLiteral("bad-field"),
                                         QStringLiteral("\"version\" is missing"));
         command.version = int(qMin<quint64>(requested, 1 << 30));
     } else {
-        return ChatCommand::invalid(QStringLiteral("unknown-type"),
-                                    QStringLiteral("unknown request type \"%1\"").arg(type.left(64)));
+        return ChatCommand::invalid(
+                QStringLiteral("unknown-type"),
+                QStringLiteral("unknown request type %1").arg(TextSanitizer::quoted(type)));
     }
     return ok ? command : reader.error();
 }
@@ -467,12 +503,13 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
                 .add("from", event.from)
                 .add("text", event.text)
                 .line();
-    case Type::Error:
-        return JsonWriter()
-                .add("type", QStringLiteral("error"))
-                .add("code", event.code)
-                .add("text", event.text)
-                .line();
+    case Type::Error: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("error")).add("code", event.code).add("text", event.text);
+        if (!event.reason.isEmpty())
+            writer.add("reason", event.reason);
+        return writer.line();
+    }
     case Type::Shutdown:
         return JsonWriter().add("type", QStringLiteral("shutdown")).add("text", event.text).line();
     case Type::Pong: {
@@ -493,6 +530,25 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
             writer.addJson("users", usersArray(event.users));
         return writer.line();
     }
+    case Type::History:
+        return JsonWriter()
+                .add("type", QStringLiteral("history"))
+                .add("after", event.after)
+                .add("complete", event.historyComplete)
+                .add("more", event.historyMore)
+                .addJson("messages", messagesArray(event.history))
+                .line();
+    case Type::CaughtUp: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("caught-up"))
+                .add("missed", event.missed)
+                .add("text", event.text)
+                .add("live", event.presenceLive)
+                .add("online", event.online);
+        if (event.presenceLive)
+            writer.addJson("users", usersArray(event.users));
+        return writer.line();
+    }
     case Type::Invalid:
         break;
     }
@@ -506,7 +562,19 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
     if (!parseObject(line, &object, &why))
         return ServerEvent::invalid(why);
     const QString type = object.value(u"type").toString();
-    const auto text = [&](const char16_t *name) { return object.value(QStringView(name)).toString(); };
+    // Whatever a server sends, the client shows none of it raw (a server of a cluster may be
+    // older than this client, or not ours).
+    const auto text = [&](const char16_t *name) {
+        return TextSanitizer::clean(object.value(QStringView(name)).toString());
+    };
+    const auto messages = [&](const char16_t *name) {
+        QList<ChatMessage> list;
+        const QJsonArray array = object.value(QStringView(name)).toArray();
+        list.reserve(array.size());
+        for (const QJsonValue &message : array)
+            list.append(decodeMessage(message.toObject()));
+        return list;
+    };
 
     ServerEvent event;
     event.time = parseTime(text(u"time"));
@@ -538,6 +606,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.type = ServerEvent::Type::Error;
         event.code = text(u"code");
         event.text = text(u"text");
+        event.reason = text(u"reason");
     } else if (type == u"shutdown") {
         event.type = ServerEvent::Type::Shutdown;
         event.text = text(u"text");
@@ -556,7 +625,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.version = object.value(u"version").toInt();
         event.serverName = text(u"server");
         event.nick = text(u"nick");
-        event.token = text(u"token");
+        event.token = object.value(u"token").toString();
         event.lastId = idFrom(object.value(u"lastId"));
         event.historyComplete = object.value(u"historyComplete").toBool(true);
         const QJsonObject limits = object.value(u"limits").toObject();
@@ -569,11 +638,22 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.online = object.value(u"online").toInt();
         event.presenceLive = object.value(u"presenceLive").toBool(true);
         event.users = decodeUsers(object.value(u"users").toArray());
-        const QJsonArray history = object.value(u"history").toArray();
-        for (const QJsonValue &message : history)
-            event.history.append(decodeMessage(message.toObject()));
+        event.history = messages(u"history");
+    } else if (type == u"history") {
+        event.type = ServerEvent::Type::History;
+        event.after = idFrom(object.value(u"after"));
+        event.historyComplete = object.value(u"complete").toBool(true);
+        event.historyMore = object.value(u"more").toBool(false);
+        event.history = messages(u"messages");
+    } else if (type == u"caught-up") {
+        event.type = ServerEvent::Type::CaughtUp;
+        event.missed = object.value(u"missed").toInt();
+        event.text = text(u"text");
+        event.presenceLive = object.value(u"live").toBool(true);
+        event.online = object.value(u"online").toInt();
+        event.users = decodeUsers(object.value(u"users").toArray());
     } else {
-        return ServerEvent::invalid(QStringLiteral("unknown event type \"%1\"").arg(type.left(64)));
+        return ServerEvent::invalid(QStringLiteral("unknown event type %1").arg(TextSanitizer::quoted(type)));
     }
     return event;
 }

@@ -4,6 +4,7 @@
 #include <QByteArrayView>
 
 #include <cstring>
+#include <utility>
 
 // Splits a byte stream into lines (LF or CRLF) without ever holding more than one line's
 // limit: a line that passes the limit is reported once and skipped up to its newline, so a
@@ -18,6 +19,12 @@ public:
     // to onLine is valid only during the call.
     template<typename LineFn, typename OverlongFn>
     void feed(QByteArrayView data, LineFn &&onLine, OverlongFn &&onOverlong);
+
+    // The peer has ended its side: an unfinished line is a line after all (a client that sends
+    // "/who" and closes without a newline meant it). Calls onLine once for it, if any (or
+    // onOverlong when it is over the limit), and starts afresh.
+    template<typename LineFn, typename OverlongFn>
+    void finish(LineFn &&onLine, OverlongFn &&onOverlong);
 
     qsizetype maxLineBytes() const { return m_maxLineBytes; }
     // Bytes of an unfinished line held until its newline arrives.
@@ -35,6 +42,20 @@ private:
     qsizetype m_maxLineBytes;
     bool m_discarding = false;
 };
+
+template<typename LineFn, typename OverlongFn>
+void LineFramer::finish(LineFn &&onLine, OverlongFn &&onOverlong)
+{
+    const QByteArray partial = std::exchange(m_partial, QByteArray());
+    const bool discarding = std::exchange(m_discarding, false);
+    if (discarding || partial.isEmpty())
+        return;
+    const QByteArrayView line = chopCarriageReturn(partial);
+    if (line.size() > m_maxLineBytes)
+        onOverlong();
+    else
+        onLine(line);
+}
 
 template<typename LineFn, typename OverlongFn>
 void LineFramer::feed(QByteArrayView data, LineFn &&onLine, OverlongFn &&onOverlong)

@@ -1,35 +1,266 @@
 #include "nickrules.h"
 
 #include "chatlimits.h"
+#include "textcut.h"
 
-#include <QList>
+#include <QCoreApplication>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uset.h>
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+
+#include <memory>
+
+namespace {
+
+const char ruleSource[] = QT_TRANSLATE_NOOP(
+        "NickRules",
+        "1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look "
+        "like it), accents and vowel signs with their letters, and _ - or .; nothing invisible");
+
+const UChar *units(QStringView text)
+{
+    return reinterpret_cast<const UChar *>(text.utf16());
+}
+
+// ICU's objects for the profile, made once. A configured USpoofChecker may be used from
+// several threads at once (its checks are const); the normalizer is a shared singleton.
+class Profile
+{
+public:
+    Profile()
+    {
+        UErrorCode status = U_ZERO_ERROR;
+        m_normalizer = unorm2_getNFCInstance(&status);
+        m_checker.reset(uspoof_open(&status));
+        // UTS #39 Identifier_Status=Allowed, and the three punctuation marks nicks have always had.
+        USet *allowed = uset_cloneAsThawed(uspoof_getRecommendedSet(&status));
+        if (allowed) {
+            uset_add(allowed, u'_');
+            uset_add(allowed, u'-');
+            uset_add(allowed, u'.');
+            uset_freeze(allowed);
+            m_allowed = allowed;
+        }
+        uspoof_setAllowedChars(m_checker.get(), m_allowed, &status);
+        uspoof_setChecks(m_checker.get(),
+                         USPOOF_RESTRICTION_LEVEL | USPOOF_CHAR_LIMIT | USPOOF_INVISIBLE |
+                                 USPOOF_MIXED_NUMBERS | USPOOF_HIDDEN_OVERLAY,
+                         &status);
+        uspoof_setRestrictionLevel(m_checker.get(), USPOOF_MODERATELY_RESTRICTIVE);
+        m_ok = U_SUCCESS(status) && m_allowed;
+        if (!m_ok)
+            qCritical("ICU's spoof checker is not available (%s): every nick is refused",
+                      u_errorName(status));
+    }
+    ~Profile() { uset_close(m_allowed); }
+    Profile(const Profile &) = delete;
+    Profile &operator=(const Profile &) = delete;
+
+    static const Profile &instance()
+    {
+        static const Profile profile;
+        return profile;
+    }
+
+    bool isOk() const { return m_ok; }
+    bool allows(char32_t c) const { return m_allowed && uset_contains(m_allowed, UChar32(c)); }
+
+    QString normalized(QStringView text) const
+    {
+        UErrorCode status = U_ZERO_ERROR;
+        if (unorm2_isNormalized(m_normalizer, units(text), int32_t(text.size()), &status) &&
+            U_SUCCESS(status))
+            return text.toString();
+        return convert(text, [this](const UChar *in, int32_t length, UChar *out, int32_t capacity,
+                                    UErrorCode *error) {
+            return unorm2_normalize(m_normalizer, in, length, out, capacity, error);
+        });
+    }
+
+    bool isNormalized(QStringView text) const
+    {
+        UErrorCode status = U_ZERO_ERROR;
+        return unorm2_isNormalized(m_normalizer, units(text), int32_t(text.size()), &status) &&
+               U_SUCCESS(status);
+    }
+
+    // uspoof_check2's result bits (USpoofChecks) for text.
+    int32_t spoofChecks(QStringView text) const
+    {
+        UErrorCode status = U_ZERO_ERROR;
+        const int32_t result =
+                uspoof_check2(m_checker.get(), units(text), int32_t(text.size()), nullptr, &status);
+        return U_SUCCESS(status) ? result : USPOOF_ALL_CHECKS;
+    }
+
+    QString skeleton(QStringView text) const
+    {
+        return convert(text, [this](const UChar *in, int32_t length, UChar *out, int32_t capacity,
+                                    UErrorCode *error) {
+            return uspoof_getSkeleton(m_checker.get(), 0, in, length, out, capacity, error);
+        });
+    }
+
+    static QString folded(QStringView text)
+    {
+        return convert(text,
+                       [](const UChar *in, int32_t length, UChar *out, int32_t capacity, UErrorCode *error) {
+                           return u_strFoldCase(out, capacity, in, length, U_FOLD_CASE_DEFAULT, error);
+                       });
+    }
+
+private:
+    // Runs an ICU conversion into a QString, growing the buffer once if ICU asks for more.
+    template<typename Fn>
+    static QString convert(QStringView text, Fn &&fn)
+    {
+        QString out(text.size() * 2 + 8, Qt::Uninitialized);
+        UErrorCode status = U_ZERO_ERROR;
+        int32_t length = fn(units(text), int32_t(text.size()), reinterpret_cast<UChar *>(out.data()),
+                            int32_t(out.size()), &status);
+        if (status == U_BUFFER_OVERFLOW_ERROR) {
+            out.resize(length);
+            status = U_ZERO_ERROR;
+            length = fn(units(text), int32_t(text.size()), reinterpret_cast<UChar *>(out.data()),
+                        int32_t(out.size()), &status);
+        }
+        if (U_FAILURE(status))
+            return text.toString();
+        out.resize(length);
+        return out;
+    }
+
+    struct CheckerClose
+    {
+        void operator()(USpoofChecker *checker) const { uspoof_close(checker); }
+    };
+    const UNormalizer2 *m_normalizer = nullptr;
+    std::unique_ptr<USpoofChecker, CheckerClose> m_checker;
+    USet *m_allowed = nullptr;
+    bool m_ok = false;
+};
+
+bool isLetter(char32_t c)
+{
+    return (U_GET_GC_MASK(UChar32(c)) & U_GC_L_MASK) != 0;
+}
+
+bool isMark(char32_t c)
+{
+    return (U_GET_GC_MASK(UChar32(c)) & U_GC_M_MASK) != 0;
+}
+
+bool isSyntax(char32_t c)
+{
+    return c == U'_' || c == U'-' || c == U'.';
+}
+
+} // namespace
+
+QString NickRules::prepare(QStringView nick)
+{
+    return Profile::instance().normalized(nick.trimmed());
+}
+
+NickRules::Problem NickRules::check(QStringView nick)
+{
+    const Profile &profile = Profile::instance();
+    if (nick.isEmpty())
+        return Problem::Empty;
+    if (nick.size() > 2 * ChatLimits::maxNickCodePoints ||
+        nick.toUcs4().size() > ChatLimits::maxNickCodePoints ||
+        TextCut::characterCount(nick) > ChatLimits::maxNickLength)
+        return Problem::TooLong;
+    if (!profile.isOk() || !profile.isNormalized(nick))
+        return Problem::Character;
+    char32_t previous = 0;
+    for (const char32_t c : nick.toUcs4()) {
+        if (u_hasBinaryProperty(UChar32(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            return Problem::Invisible;
+        const bool shape =
+                isLetter(c) || isMark(c) || isSyntax(c) || u_charType(UChar32(c)) == U_DECIMAL_DIGIT_NUMBER;
+        if (!shape || !profile.allows(c))
+            return Problem::Character;
+        // A vowel sign or an accent belongs to the letter before it.
+        if (isMark(c) && !(isLetter(previous) || isMark(previous)))
+            return Problem::MarkWithoutLetter;
+        previous = c;
+    }
+    const int32_t failed = profile.spoofChecks(nick);
+    if (failed & (USPOOF_INVISIBLE | USPOOF_HIDDEN_OVERLAY))
+        return Problem::Invisible;
+    if (failed & (USPOOF_RESTRICTION_LEVEL | USPOOF_MIXED_NUMBERS))
+        return Problem::MixedScripts;
+    if (failed != 0)
+        return Problem::Character;
+    return Problem::None;
+}
 
 bool NickRules::isValid(QStringView nick)
 {
-    if (nick.isEmpty())
-        return false;
-    int characters = 0;
-    for (const char32_t c : nick.toUcs4()) {
-        if (++characters > ChatLimits::maxNickLength)
-            return false;
-        if (c == U'_' || c == U'-' || c == U'.')
-            continue;
-        if (!QChar::isLetterOrNumber(c))
-            return false;
-        // Letter-like numbers (Roman numerals, circled digits) are allowed by
-        // isLetterOrNumber but read as decorations; keep to decimal digits.
-        if (QChar::isNumber(c) && QChar::category(c) != QChar::Number_DecimalDigit)
-            return false;
-    }
-    return true;
+    return check(prepare(nick)) == Problem::None;
 }
 
 QString NickRules::key(QStringView nick)
 {
-    return nick.toString().normalized(QString::NormalizationForm_KC).toCaseFolded();
+    const Profile &profile = Profile::instance();
+    return Profile::folded(profile.skeleton(Profile::folded(profile.normalized(nick))));
+}
+
+QStringList NickRules::keys(QStringView nick)
+{
+    const Profile &profile = Profile::instance();
+    const QString prepared = profile.normalized(nick);
+    QStringList keys{ Profile::folded(profile.skeleton(Profile::folded(prepared))) };
+    // Folding first loses what a capital looks like: I folds to i but reads as l.
+    const QString unfolded = Profile::folded(profile.skeleton(prepared));
+    if (unfolded != keys.constFirst())
+        keys.append(unfolded);
+    return keys;
+}
+
+bool NickRules::same(QStringView a, QStringView b)
+{
+    const QStringList keysA = keys(a);
+    const QStringList keysB = keys(b);
+    return std::any_of(keysA.cbegin(), keysA.cend(), [&](const QString &k) { return keysB.contains(k); });
+}
+
+bool NickRules::isNickCharacter(char32_t c)
+{
+    return isLetter(c) || isMark(c) || isSyntax(c) || u_charType(UChar32(c)) == U_DECIMAL_DIGIT_NUMBER;
 }
 
 QString NickRules::ruleText()
 {
-    return QStringLiteral("1-%1 letters, digits, _ - or .").arg(ChatLimits::maxNickLength);
+    return QCoreApplication::translate("NickRules", ruleSource).arg(ChatLimits::maxNickLength);
+}
+
+QString NickRules::protocolRuleText()
+{
+    return QString::fromUtf8(ruleSource).arg(ChatLimits::maxNickLength);
+}
+
+QString NickRules::protocolProblemText(Problem problem)
+{
+    switch (problem) {
+    case Problem::None:
+        break;
+    case Problem::Empty:
+        return QStringLiteral("is empty");
+    case Problem::TooLong:
+        return QStringLiteral("is longer than %1 characters").arg(ChatLimits::maxNickLength);
+    case Problem::Character:
+        return QStringLiteral("has a character nicks cannot have");
+    case Problem::Invisible:
+        return QStringLiteral("has an invisible character");
+    case Problem::MarkWithoutLetter:
+        return QStringLiteral("has an accent or vowel sign without its letter");
+    case Problem::MixedScripts:
+        return QStringLiteral("mixes writing systems that look alike");
+    }
+    return QString();
 }

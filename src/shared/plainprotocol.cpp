@@ -1,13 +1,10 @@
 #include "plainprotocol.h"
 
+#include "textsanitizer.h"
+
 #include <limits>
 
 namespace {
-
-bool isAllowed(QChar c)
-{
-    return c == u'\t' || c.category() != QChar::Other_Control;
-}
 
 QByteArray line(const QString &text)
 {
@@ -16,27 +13,13 @@ QByteArray line(const QString &text)
     return bytes;
 }
 
+// Every text of an event, whoever gave it, on its way into a line.
+QString safe(const QString &text)
+{
+    return TextSanitizer::clean(text);
+}
+
 } // namespace
-
-QString PlainProtocol::sanitize(QByteArrayView utf8)
-{
-    return removeControls(QString::fromUtf8(utf8));
-}
-
-QString PlainProtocol::removeControls(const QString &text)
-{
-    // Most lines need no change; only copy when one does.
-    const auto bad = std::find_if_not(text.cbegin(), text.cend(), isAllowed);
-    if (bad == text.cend())
-        return text;
-    QString clean;
-    clean.reserve(text.size());
-    for (const QChar c : text) {
-        if (isAllowed(c))
-            clean.append(c);
-    }
-    return clean;
-}
 
 QString PlainProtocol::clockTime(const QDateTime &time)
 {
@@ -56,14 +39,15 @@ QByteArray PlainProtocol::messageLine(const ChatMessage &message)
 {
     const QString stamp = u'[' + clockTime(message.time) + u"] ";
     if (message.kind == ChatMessage::Kind::Action)
-        return line(stamp + u"* " + message.from + u' ' + message.text);
-    return line(stamp + message.from + u": " + message.text);
+        return line(stamp + u"* " + safe(message.from) + u' ' + safe(message.text));
+    return line(stamp + safe(message.from) + u": " + safe(message.text));
 }
 
 QByteArray PlainProtocol::privateLine(const QDateTime &time, const QString &from, const QString &to,
                                       const QString &text)
 {
-    return line(u'[' + clockTime(time) + u"] (private) " + from + u" -> " + to + u": " + text);
+    return line(u'[' + clockTime(time) + u"] (private) " + safe(from) + u" -> " + safe(to) + u": " +
+                safe(text));
 }
 
 QByteArray PlainProtocol::encode(const ServerEvent &event)
@@ -75,11 +59,11 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
             return noticeLine(
                     QStringLiteral("welcome to groupchat, you are %1; this server needs a password: "
                                    "/pass SECRET")
-                            .arg(event.nick));
+                            .arg(safe(event.nick)));
         }
         QByteArray lines =
                 noticeLine(QStringLiteral("welcome to groupchat, you are %1; %2 online; /help lists commands")
-                                   .arg(event.nick)
+                                   .arg(safe(event.nick))
                                    .arg(event.online));
         for (const ChatMessage &message : event.history)
             lines += messageLine(message);
@@ -92,11 +76,11 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
     case Type::Join:
         if (event.text.isEmpty())
             return noticeLine(event.nick + u" joined");
-        return noticeLine(event.nick + u" joined (on " + event.text + u')');
+        return noticeLine(event.nick + u" joined (on " + safe(event.text) + u')');
     case Type::Leave:
-        return noticeLine(event.nick + u" left (" + event.text + u')');
+        return noticeLine(event.nick + u" left (" + safe(event.text) + u')');
     case Type::Nick:
-        return noticeLine(event.oldNick + u" is now known as " + event.newNick);
+        return noticeLine(event.oldNick + u" is now known as " + safe(event.newNick));
     case Type::Notice:
         if (event.from == u"admin")
             return noticeLine(u"notice from the admin: " + event.text);
@@ -114,6 +98,14 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
                         "%1 online: joins, leaves and nick changes are no longer announced; /who lists "
                         "everyone")
                         .arg(event.online));
+    case Type::CaughtUp:
+        return noticeLine(event.text);
+    case Type::History: {
+        QByteArray lines;
+        for (const ChatMessage &message : event.history)
+            lines += messageLine(message);
+        return lines;
+    }
     case Type::Ping:
         // Any line answers it.
         return noticeLine(QStringLiteral("ping"));
@@ -126,10 +118,10 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
 
 QByteArray PlainProtocol::noticeLine(const QString &text)
 {
-    return line(u"* " + text);
+    return line(u"* " + safe(text));
 }
 
 QByteArray PlainProtocol::errorLine(const QString &text)
 {
-    return line(u"! " + text);
+    return line(u"! " + safe(text));
 }

@@ -9,16 +9,11 @@
 #include <QString>
 
 // The plain-text dialect spoken to nc, telnet and scripts (docs/PROTOCOL.md): what the server
-// sends, byte for byte, and how text from the wire is made safe to show.
+// sends, byte for byte. Every text of an event passes TextSanitizer::clean on its way into a
+// line, so whatever a peer managed to put into one, a line stays one line.
 class PlainProtocol
 {
 public:
-    // Decodes UTF-8 (invalid sequences become U+FFFD) and removes NUL and every other
-    // control character but tab, so that no peer can drive another's terminal.
-    static QString sanitize(QByteArrayView utf8);
-    // The same for text that is already decoded.
-    static QString removeControls(const QString &text);
-
     // An event as plain-mode lines (a welcome is the greeting followed by the history);
     // empty for events plain mode does not show.
     static QByteArray encode(const ServerEvent &event);

@@ -56,6 +56,8 @@ struct ServerEvent
         Pong,
         Presence,
         Ping,
+        History, // the answer to a history request
+        CaughtUp, // a client that fell behind has caught up: what it missed, and the room now
     };
 
     Type type = Type::Invalid;
@@ -68,11 +70,12 @@ struct ServerEvent
     QString to; // Private
     QString text; // Private, Notice, Error, Shutdown; Leave: the reason; Invalid: why
     QString code; // Error: a stable, machine-readable word (docs/PROTOCOL.md)
+    QString reason; // Error "kicked": the admin's reason, in their words
     QString token; // Welcome: proves it is us when we resume; Pong: echoes the ping's
 
-    // Welcome and Presence: how many are in the room, and whether joins, leaves and nick
-    // changes are announced (not in rooms larger than ServerLimits::presenceLimit); users is
-    // the list of them when they are.
+    // Welcome, Presence and CaughtUp: how many are in the room, and whether joins, leaves and
+    // nick changes are announced (not in rooms larger than ServerLimits::presenceLimit); users
+    // is the list of them when they are.
     int online = 0;
     bool presenceLive = true;
     QList<OnlineUser> users;
@@ -81,10 +84,18 @@ struct ServerEvent
     bool passwordRequired = false; // the plain greeting asks for /pass
     int version = 0;
     QString serverName;
-    QList<ChatMessage> history; // oldest first
-    bool historyComplete = true; // false: some messages after "since" are no longer held
+    QList<ChatMessage> history; // oldest first (History too)
+    bool historyComplete = true; // false: some messages after "since" are no longer held (History too)
     quint64 lastId = 0; // the newest message id the server has assigned
     ServerLimits limits;
+
+    // History only: the id the messages follow, and whether more follow the last of them
+    // (ask again after it).
+    quint64 after = 0;
+    bool historyMore = false;
+
+    // CaughtUp only: broadcast messages skipped while the client was behind.
+    int missed = 0;
 
     static ServerEvent invalid(const QString &why)
     {

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "chatlimits.h"
+
+#include <QByteArrayView>
+#include <QString>
+#include <QStringView>
+
+// The one gate for text that came from a peer and is about to be shown: every text the server
+// sends to a client, writes to its log or shows in the admin window, and every text the desktop
+// client shows, passes through it (docs/SECURITY.md, "Text from the network").
+//
+// What Unicode calls a control, a line or paragraph break, or a bidirectional embedding,
+// override or isolate is looked up in ICU's character properties, not in a table of ours.
+class TextSanitizer
+{
+public:
+    // The text as one line that cannot act on a terminal or on what is shown after it:
+    // - C0 controls, DEL and C1 controls (general category Cc) are removed; a tab becomes a
+    //   space, so that words stay apart;
+    // - every character Unicode defines as a mandatory line or paragraph break (UAX #14 line
+    //   break classes BK, CR, LF and NL: LF, VT, FF, CR, NEL, U+2028, U+2029) becomes a space;
+    // - unpaired UTF-16 surrogates become U+FFFD;
+    // - bidirectional embeddings, overrides and isolates (UAX #9: LRE, RLE, LRO, RLO, PDF, LRI,
+    //   RLI, FSI, PDI) are balanced: a terminator with nothing to close is dropped, and whatever
+    //   is still open at the end is closed there, so the text cannot reorder what follows it.
+    // Text that needs none of this (nearly all) is returned as it is, without a copy.
+    static QString clean(const QString &text);
+    // Decodes UTF-8 (invalid sequences become U+FFFD) and cleans the result.
+    static QString fromUtf8(QByteArrayView utf8);
+    // Whether clean(text) would change text.
+    static bool isClean(QStringView text);
+
+    // The text as printable characters that say exactly what it holds, for logs and for
+    // error messages that quote a peer: controls, line and paragraph breaks, format characters
+    // (bidirectional controls, zero-width characters, ...), other default-ignorable code points
+    // and unpaired surrogates are written as escapes: \n, \r, \t, \u001b, \u202e, \U000e0041.
+    // With escapeBackslash, a backslash is written as \\ so that an escape cannot be faked.
+    static QString escaped(QStringView text, bool escapeBackslash = true);
+    // escaped(text) in double quotes (a quote inside as \"), cut to at most maxCharacters
+    // user-perceived characters of the original with "…" after a cut: how a log line or an
+    // error quotes what a peer sent.
+    static QString quoted(QStringView text, int maxCharacters = ChatLimits::maxQuotedCharacters);
+};
