@@ -123,7 +123,7 @@ void tst_ClientWindow::typingAndEnterShowsTheEcho()
     QTest::keyClicks(input, QStringLiteral("hello from the window"));
     QTest::keyClick(input, Qt::Key_Return);
     // The line is in the conversation because the server echoed it, not because we typed it.
-    QTRY_VERIFY(conversation->toPlainText().contains(QStringLiteral("alice  hello from the window")));
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("alice  hello from the window")));
     QCOMPARE(m_client->messages()->entry(m_client->messages()->rowCount() - 1).id, 1ull);
     QVERIFY(input->text().isEmpty());
     QTest::keyClick(input, Qt::Key_Up);
@@ -141,7 +141,7 @@ void tst_ClientWindow::htmlIsShownLiterally()
             "<b>hi</b> <img src=\"http://127.0.0.1:1/x.png\"> <a href=\"javascript:alert(1)\">x</a> &amp;");
     bob.sendLine(hostile.toUtf8());
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");
-    QTRY_VERIFY(conversation->toPlainText().contains(hostile));
+    QTRY_VERIFY(conversation->readableText().contains(hostile));
     for (const QTextFragment &fragment : fragments(conversation->document())) {
         QVERIFY(!fragment.charFormat().isImageFormat());
         QVERIFY(!(fragment.text() == QStringLiteral("hi") &&
@@ -171,7 +171,7 @@ void tst_ClientWindow::linksAreClickableOnlyWhenSafe()
     QVERIFY(openWindow());
     QVERIFY(m_client->submit(text));
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");
-    QTRY_VERIFY(conversation->toPlainText().contains(text));
+    QTRY_VERIFY(conversation->readableText().contains(text));
     QStringList anchors;
     for (const QTextFragment &fragment : fragments(conversation->document())) {
         if (fragment.charFormat().isAnchor())
@@ -195,7 +195,7 @@ void tst_ClientWindow::clickingALinkReportsIt()
     entry.nick = QStringLiteral("bob");
     entry.text = QStringLiteral("docs at https://example.com/guide and nothing else");
     model.append(entry);
-    const QString text = view.toPlainText();
+    const QString text = view.readableText();
     QTextCursor cursor(view.document());
     cursor.setPosition(int(text.indexOf(QStringLiteral("example.com"))));
     const QRect onLink = view.cursorRect(cursor);
@@ -273,7 +273,7 @@ void tst_ClientWindow::findInConversation()
     QVERIFY(openWindow());
     QVERIFY(m_client->submit(QStringLiteral("the needle is here")));
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");
-    QTRY_VERIFY(conversation->toPlainText().contains(QStringLiteral("needle")));
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("needle")));
     child<QAction>(m_window.get(), "actionFind")->trigger();
     QVERIFY(child<QWidget>(m_window.get(), "findBar")->isVisible());
     auto *find = child<QLineEdit>(m_window.get(), "findEdit");
@@ -304,16 +304,16 @@ void tst_ClientWindow::unreadCountAndMarkerWhileAway()
     QTRY_VERIFY2(m_window->windowTitle().startsWith(QStringLiteral("(2) ")),
                  qPrintable(m_window->windowTitle()));
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");
-    const QString text = conversation->toPlainText();
+    const QString text = conversation->readableText();
     QVERIFY(text.indexOf(QStringLiteral("new messages")) < text.indexOf(QStringLiteral("one")));
     QVERIFY(text.indexOf(QStringLiteral("new messages")) > text.indexOf(QStringLiteral("Connected to")));
 
     QApplication::setActiveWindow(m_window.get());
     QTRY_VERIFY(!m_window->windowTitle().startsWith(u'('));
     // The marker stays until the user looks away again.
-    QVERIFY(conversation->toPlainText().contains(QStringLiteral("new messages")));
+    QVERIFY(conversation->readableText().contains(QStringLiteral("new messages")));
     QApplication::setActiveWindow(&elsewhere);
-    QTRY_VERIFY(!conversation->toPlainText().contains(QStringLiteral("new messages")));
+    QTRY_VERIFY(!conversation->readableText().contains(QStringLiteral("new messages")));
 }
 
 void tst_ClientWindow::connectDialogExplainsFailure()

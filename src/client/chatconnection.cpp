@@ -702,7 +702,7 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
                   "try again in a minute.")
                 .arg(host);
     case Failure::Kicked:
-        return tr("The server's admin disconnected you (%1). Use Chat › Reconnect to join again.")
+        return tr("The server's admin disconnected you (%1). Use Chat › Reconnect Now to join again.")
                 .arg(detail.isEmpty() ? tr("no reason given") : detail);
     case Failure::Banned:
         return tr("The server's admin has banned your address from %1. You cannot join it again unless the "

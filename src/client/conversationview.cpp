@@ -4,21 +4,34 @@
 #include "nickcolor.h"
 
 #include <QLocale>
+#include <QMimeData>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
+#include <QTextDocumentFragment>
 
 namespace {
 
 // Marks blocks that are not entries, so they can be found again.
 enum BlockState { EntryBlock = 0, DayBlock = 1, MarkerBlock = 2 };
 
+// Unicode bidirectional isolation (UAX #9): whatever a nick or a message holds, right-to-left
+// letters or direction controls, it is laid out on its own and cannot reorder or run into the
+// time, the nick or the text beside it.
+constexpr QChar firstStrongIsolate(0x2068);
+constexpr QChar popDirectionalIsolate(0x2069);
+
 const QRegularExpression &linkPattern()
 {
     static const QRegularExpression pattern(QStringLiteral(R"((?:https?://|mailto:|www\.)[^\s<>"]+)"),
                                             QRegularExpression::CaseInsensitiveOption);
     return pattern;
+}
+
+QString isolated(const QString &text)
+{
+    return firstStrongIsolate + text + popDirectionalIsolate;
 }
 
 QColor mix(const QColor &a, const QColor &b, qreal amountOfB)
@@ -116,6 +129,25 @@ void ConversationView::mouseReleaseEvent(QMouseEvent *event)
     }
 }
 
+QString ConversationView::withoutIsolation(QString text)
+{
+    return text.remove(firstStrongIsolate).remove(popDirectionalIsolate);
+}
+
+QString ConversationView::readableText() const
+{
+    return withoutIsolation(toPlainText());
+}
+
+QMimeData *ConversationView::createMimeDataFromSelection() const
+{
+    QString text = withoutIsolation(textCursor().selection().toPlainText());
+    text.replace(QChar::ParagraphSeparator, u'\n');
+    auto *mime = new QMimeData;
+    mime->setText(text);
+    return mime;
+}
+
 void ConversationView::rebuild()
 {
     clear();
@@ -183,6 +215,8 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
     }
 
     QTextBlockFormat block;
+    // The line's own direction is the window's, never guessed from a nick or a message.
+    block.setLayoutDirection(layoutDirection());
     block.setTopMargin(1);
     block.setBottomMargin(1);
     block.setLeftMargin(4);
@@ -209,8 +243,13 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
         format.setFontWeight(QFont::Bold);
         return format;
     };
-    // Message text, with its links clickable and everything else exactly as typed.
+    // A nick, isolated.
+    const auto insertNick = [&](const QString &nick, const QTextCharFormat &format) {
+        cursor.insertText(firstStrongIsolate + nick + popDirectionalIsolate, format);
+    };
+    // Message text, isolated, with its links clickable and everything else exactly as typed.
     const auto insertText = [&](const QString &body, QTextCharFormat format) {
+        cursor.insertText(QString(firstStrongIsolate), format);
         qsizetype at = 0;
         auto it = linkPattern().globalMatch(body);
         while (it.hasNext()) {
@@ -232,19 +271,21 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
             cursor.insertText(link, anchor);
             at = match.capturedStart() + link.size();
         }
-        cursor.insertText(body.mid(at), format);
+        cursor.insertText(body.mid(at) + popDirectionalIsolate, format);
     };
 
     switch (entry.kind) {
     case ChatEntry::Kind::Message:
-        cursor.insertText(entry.nick, nickFormat(entry.nick));
+        insertNick(entry.nick, nickFormat(entry.nick));
         cursor.insertText(QStringLiteral("  "), plain);
         insertText(entry.text, plain);
         break;
     case ChatEntry::Kind::Action: {
         QTextCharFormat italic = nickFormat(entry.nick);
         italic.setFontItalic(true);
-        cursor.insertText(u"* " + entry.nick + u' ', italic);
+        cursor.insertText(QStringLiteral("* "), italic);
+        insertNick(entry.nick, italic);
+        cursor.insertText(QStringLiteral(" "), italic);
         italic.setFontWeight(QFont::Normal);
         insertText(entry.text, italic);
         break;
@@ -254,7 +295,7 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
         label.setFontItalic(true);
         cursor.insertText(entry.own ? tr("private to ") : tr("private from "), label);
         const QString other = entry.own ? entry.target : entry.nick;
-        cursor.insertText(other, nickFormat(other));
+        insertNick(other, nickFormat(other));
         cursor.insertText(QStringLiteral("  "), plain);
         insertText(entry.text, plain);
         break;
@@ -266,11 +307,12 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
         QTextCharFormat notice = quiet;
         notice.setFontItalic(true);
         if (entry.kind == ChatEntry::Kind::Join)
-            cursor.insertText(tr("→ %1 joined").arg(entry.nick), notice);
+            cursor.insertText(tr("→ %1 joined").arg(isolated(entry.nick)), notice);
         else if (entry.kind == ChatEntry::Kind::Leave)
-            cursor.insertText(tr("← %1 left (%2)").arg(entry.nick, entry.text), notice);
+            cursor.insertText(tr("← %1 left (%2)").arg(isolated(entry.nick), isolated(entry.text)), notice);
         else if (entry.kind == ChatEntry::Kind::NickChange)
-            cursor.insertText(tr("%1 is now known as %2").arg(entry.nick, entry.target), notice);
+            cursor.insertText(tr("%1 is now known as %2").arg(isolated(entry.nick), isolated(entry.target)),
+                              notice);
         else
             insertText(entry.text, notice);
         break;

@@ -29,6 +29,11 @@ public:
     // Links that may be opened: http, https and mailto.
     static bool isSafeLink(const QUrl &url);
 
+    // The conversation as plain text, as a user reads or copies it: without the isolation
+    // marks around nicks and texts.
+    QString readableText() const;
+    static QString withoutIsolation(QString text);
+
 Q_SIGNALS:
     // A link in the conversation was clicked; only safe ones (isSafeLink) are reported.
     void linkActivated(const QUrl &url);
@@ -38,6 +43,8 @@ protected:
     void changeEvent(QEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    // Copies without the isolation marks the view puts around nicks and texts.
+    QMimeData *createMimeDataFromSelection() const override;
 
 private:
     void rebuild();

@@ -55,12 +55,14 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
                 if (isVisible() && !findChild<ConnectDialog *>())
                     showFailedAttempt(failure, why);
             });
-    connect(m_reconnectButton, &QPushButton::clicked, connection, &ChatConnection::reconnectNow);
+    // After a kick the server is not tried again on its own; the user may, by hand.
+    connect(connection, &ChatConnection::closedByServer, this, &MainWindow::updateStatus);
+    connect(m_reconnectButton, &QPushButton::clicked, this, &MainWindow::reconnect);
 
     connect(m_ui->actionConnect, &QAction::triggered, this, [this] { showConnectDialog(); });
     connect(m_ui->actionDisconnect, &QAction::triggered, this,
             [this] { m_client->submit(QStringLiteral("/quit")); });
-    connect(m_ui->actionReconnectNow, &QAction::triggered, connection, &ChatConnection::reconnectNow);
+    connect(m_ui->actionReconnectNow, &QAction::triggered, this, &MainWindow::reconnect);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionFind, &QAction::triggered, this, &MainWindow::showFindBar);
     connect(m_ui->actionFindNext, &QAction::triggered, this, [this] { findNext(false); });
@@ -170,7 +172,9 @@ void MainWindow::updateStatus()
     }
     m_statusLabel->setText(text);
     m_statusLabel->setToolTip(connection->lastError().isEmpty() ? text : connection->lastError());
-    m_reconnectButton->setVisible(connection->state() == ChatConnection::State::WaitingToReconnect);
+    m_reconnectButton->setText(connection->canReconnect() ? tr("Reconnect") : tr("Reconnect now"));
+    m_reconnectButton->setVisible(connection->state() == ChatConnection::State::WaitingToReconnect ||
+                                  connection->canReconnect());
     updateActions();
     updateTitle();
     updateCounter();
@@ -188,7 +192,8 @@ void MainWindow::updateActions()
 {
     const ChatConnection::State state = m_client->connection()->state();
     m_ui->actionDisconnect->setEnabled(state != ChatConnection::State::Disconnected);
-    m_ui->actionReconnectNow->setEnabled(state == ChatConnection::State::WaitingToReconnect);
+    m_ui->actionReconnectNow->setEnabled(state == ChatConnection::State::WaitingToReconnect ||
+                                         m_client->connection()->canReconnect());
 }
 
 void MainWindow::updateTitle()
@@ -201,6 +206,15 @@ void MainWindow::updateTitle()
     if (unread > 0)
         title = QStringLiteral("(%1) %2").arg(unread).arg(title);
     setWindowTitle(title);
+}
+
+void MainWindow::reconnect()
+{
+    ChatConnection *connection = m_client->connection();
+    if (connection->canReconnect())
+        connection->reconnect();
+    else
+        connection->reconnectNow();
 }
 
 void MainWindow::startPrivateMessage(const QModelIndex &index)

@@ -41,6 +41,8 @@ private:
     void updateTitle();
     void updateActions();
     void updateOnlineLabel();
+    // Reconnect Now (a wait cut short), or Reconnect after a kick.
+    void reconnect();
     void startPrivateMessage(const QModelIndex &index);
     void notify(const QString &title, const QString &text);
     void showFindBar();

@@ -1,5 +1,6 @@
 #include "adminwindow.h"
 
+#include "banlistmodel.h"
 #include "chatserver.h"
 #include "clientlistmodel.h"
 #include "clientsession.h"
@@ -48,6 +49,7 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
       m_config(std::move(config)),
       m_overridden(overridden),
       m_model(new ClientListModel(server, this)),
+      m_banModel(new BanListModel(server, this)),
       m_sorted(new QSortFilterProxyModel(this)),
       m_stateLabel(new QLabel(this)),
       m_clientsLabel(new QLabel(this)),
@@ -64,6 +66,15 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
     m_ui->clientTable->horizontalHeader()->setStretchLastSection(true);
     m_ui->clientTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_ui->splitter->setSizes({ 380, 200 });
+    m_ui->banTable->setModel(m_banModel);
+    m_ui->banTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_ui->banTable->horizontalHeader()->setStretchLastSection(true);
+    m_ui->banTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    connect(m_ui->banButton, &QPushButton::clicked, this, &AdminWindow::banAddress);
+    connect(m_ui->liftBanButton, &QPushButton::clicked, this, &AdminWindow::liftSelectedBans);
+    connect(m_ui->banTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &AdminWindow::updateState);
+    connect(m_banModel, &QAbstractItemModel::modelReset, this, &AdminWindow::updateState);
 
     m_stateLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_stateLabel, 1);
@@ -226,10 +237,17 @@ void AdminWindow::banAddress()
     dialog->setObjectName(QStringLiteral("banDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Ban Address"));
-    dialog->setLabelText(
-            tr("Disconnect every client from this address and refuse it while the server runs:"));
+    // Who else the ban hits is said before it is given: a whole office may share one address.
+    const auto describe = [this, dialog](const QString &text) {
+        dialog->setLabelText(tr("Disconnect every client from this address and refuse it from now on:") +
+                             u"\n\n" + banConsequence(text));
+    };
+    connect(dialog, &QInputDialog::textValueChanged, this, describe);
     if (!selected.isEmpty())
         dialog->setTextValue(selected.constFirst()->peerAddress().toString());
+    describe(dialog->textValue());
+    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
+                   dialog->sizeHint().height());
     connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
         const QHostAddress address(text.trimmed());
         if (address.isNull()) {
@@ -240,6 +258,36 @@ void AdminWindow::banAddress()
         updateState();
     });
     dialog->open();
+}
+
+QString AdminWindow::banConsequence(const QString &text) const
+{
+    const QHostAddress address(text.trimmed());
+    if (address.isNull())
+        return tr("Enter an IPv4 or IPv6 address.");
+    if (m_server->isBanned(address))
+        return tr("This address is banned already.");
+    QStringList nicks;
+    for (const ClientSession *client : m_server->clientsFrom(address))
+        nicks.append(client->nick());
+    if (nicks.isEmpty())
+        return tr("No client is connected from this address now.");
+    return tr("%n connected client(s) share this address and will be disconnected: %1", nullptr,
+              int(nicks.size()))
+            .arg(QLocale().createSeparatedList(nicks));
+}
+
+void AdminWindow::liftSelectedBans()
+{
+    QList<QHostAddress> addresses;
+    for (const QModelIndex &row : m_ui->banTable->selectionModel()->selectedRows())
+        addresses.append(m_banModel->address(row));
+    if (addresses.isEmpty()) {
+        liftBan();
+        return;
+    }
+    for (const QHostAddress &address : std::as_const(addresses))
+        m_server->unban(address);
 }
 
 void AdminWindow::liftBan()
@@ -318,6 +366,10 @@ void AdminWindow::updateState()
     m_ui->actionStop->setEnabled(listening && !stopping);
     m_ui->actionKick->setEnabled(!selectedClients().isEmpty());
     m_ui->actionUnban->setEnabled(!m_server->bans().isEmpty());
+    m_ui->liftBanButton->setEnabled(!m_server->bans().isEmpty());
+    m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->clientsTab),
+                           tr("Clients (%1)").arg(m_server->clientCount()));
+    m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->bansTab), tr("Bans (%1)").arg(m_server->bans().size()));
     m_ui->actionNotice->setEnabled(m_server->clientCount() > 0);
 
     if (listening) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+class BanListModel;
 class ChatServer;
 class ClientListModel;
 class ClientSession;
@@ -46,6 +47,10 @@ private:
     void kickSelected();
     void banAddress();
     void liftBan();
+    // Lifts the bans selected in the Bans tab (or asks which, when none is).
+    void liftSelectedBans();
+    // What banning the address typed so far does: who is connected from it now.
+    QString banConsequence(const QString &text) const;
     void sendNotice();
     void showSettings();
     void showAbout();
@@ -61,6 +66,7 @@ private:
     QStringList m_overridden;
     ServerConfig m_running; // as last started
     ClientListModel *m_model;
+    BanListModel *m_banModel;
     QSortFilterProxyModel *m_sorted;
     QLabel *m_stateLabel;
     QLabel *m_clientsLabel;

@@ -120,11 +120,13 @@ bool ChatServer::openHistory(const QString &path)
     if (!recent.isEmpty())
         m_history.setDroppedUpTo(recent.constFirst().id - 1);
     m_nextMessageId = m_store->lastId() + 1;
-    for (const QString &address : m_store->bans()) {
+    for (const auto &[address, since] : m_store->bans()) {
         const QHostAddress banned(address);
-        if (!banned.isNull() && !m_bans.contains(banned))
-            m_bans.append(banned);
+        if (!banned.isNull() && !isBanned(banned))
+            m_bans.append({ banned, since });
     }
+    if (!m_bans.isEmpty())
+        Q_EMIT bansChanged();
     qCInfo(lcServer, "history in %s: %lld message(s), the last id %llu; %d address(es) banned",
            qPrintable(path), m_store->messageCount(), lastMessageId(), int(m_bans.size()));
     return true;
@@ -253,15 +255,45 @@ void ChatServer::kick(ClientSession *client, const QString &reason)
 
 bool ChatServer::isBanned(const QHostAddress &address) const
 {
-    return m_bans.contains(ClientSession::plainAddress(address));
+    return bannedSince(address).isValid();
+}
+
+QDateTime ChatServer::bannedSince(const QHostAddress &address) const
+{
+    const QHostAddress plain = ClientSession::plainAddress(address);
+    for (const Ban &ban : m_bans) {
+        if (ban.address == plain)
+            return ban.since;
+    }
+    return QDateTime();
+}
+
+QList<QHostAddress> ChatServer::bans() const
+{
+    QList<QHostAddress> addresses;
+    addresses.reserve(m_bans.size());
+    for (const Ban &ban : m_bans)
+        addresses.append(ban.address);
+    return addresses;
+}
+
+QList<ClientSession *> ChatServer::clientsFrom(const QHostAddress &address) const
+{
+    const QHostAddress plain = ClientSession::plainAddress(address);
+    QList<ClientSession *> from;
+    for (ClientSession *client : m_clients) {
+        if (client->peerAddress() == plain && !client->isClosing())
+            from.append(client);
+    }
+    return from;
 }
 
 void ChatServer::ban(const QHostAddress &address)
 {
     const QHostAddress plain = ClientSession::plainAddress(address);
-    if (plain.isNull() || m_bans.contains(plain))
+    if (plain.isNull() || isBanned(plain))
         return;
-    m_bans.append(plain);
+    m_bans.append({ plain, QDateTime::currentDateTimeUtc() });
     if (m_store && !m_store->addBan(plain.toString()))
         qCWarning(lcServer, "cannot store the ban in %s: %s", qPrintable(m_store->path()),
                   qPrintable(m_store->errorString()));
@@ -274,17 +306,19 @@ void ChatServer::ban(const QHostAddress &address)
         client->sendError(Refusal::code(Refusal::Reason::Banned), Refusal::text(Refusal::Reason::Banned));
         client->close(QStringLiteral("banned"));
     }
+    Q_EMIT bansChanged();
 }
 
 void ChatServer::unban(const QHostAddress &address)
 {
     const QHostAddress plain = ClientSession::plainAddress(address);
-    if (m_bans.removeAll(plain) == 0)
+    if (m_bans.removeIf([&plain](const Ban &ban) { return ban.address == plain; }) == 0)
         return;
     qCInfo(lcServer, "lifted the ban on %s", qPrintable(plain.toString()));
     if (m_store && !m_store->removeBan(plain.toString()))
         qCWarning(lcServer, "cannot remove the ban from %s: %s", qPrintable(m_store->path()),
                   qPrintable(m_store->errorString()));
+    Q_EMIT bansChanged();
 }
 
 void ChatServer::sendAdminNotice(const QString &text)

@@ -112,8 +112,12 @@ public:
     // history database, else until the process ends).
     void ban(const QHostAddress &address);
     void unban(const QHostAddress &address);
-    QList<QHostAddress> bans() const { return m_bans; }
+    QList<QHostAddress> bans() const;
+    // When address was banned (UTC; invalid when it is not).
+    QDateTime bannedSince(const QHostAddress &address) const;
     bool isBanned(const QHostAddress &address) const;
+    // The clients connected from address now (its IPv4 form when it is IPv4-mapped).
+    QList<ClientSession *> clientsFrom(const QHostAddress &address) const;
     // A notice from the admin to everyone.
     void sendAdminNotice(const QString &text);
 
@@ -133,6 +137,8 @@ Q_SIGNALS:
     // The cluster's Redis connection came or went (why: the error), or its servers changed.
     void clusterHealthChanged(bool healthy, const QString &why);
     void clusterServersChanged(const QStringList &servers);
+    // An address was banned, or its ban lifted.
+    void bansChanged();
 
 private:
     void accept(qintptr descriptor);
@@ -229,7 +235,12 @@ private:
     QHash<QString, int> m_connectionsFrom; // addressKey -> connections now
     std::unordered_map<QString, std::deque<qint64>> m_recentConnects; // addressKey -> times
     QElapsedTimer m_clock;
-    QList<QHostAddress> m_bans;
+    struct Ban
+    {
+        QHostAddress address;
+        QDateTime since;
+    };
+    QList<Ban> m_bans; // oldest first
     QDateTime m_listeningSince;
     QHash<QString, ClientSession *> m_byNickKey; // each of NickRules::keys(nick) -> client
     QTimer m_shutdownTimer;

@@ -284,18 +284,19 @@ int MessageStore::trim(int keepCount, int keepDays)
     return removed;
 }
 
-QStringList MessageStore::bans()
+QList<std::pair<QString, QDateTime>> MessageStore::bans()
 {
-    QStringList addresses;
+    QList<std::pair<QString, QDateTime>> bans;
     QSqlQuery query(database());
-    if (!m_open || !query.exec(QStringLiteral("SELECT address FROM bans ORDER BY since"))) {
+    if (!m_open || !query.exec(QStringLiteral("SELECT address, since FROM bans ORDER BY since"))) {
         if (m_open)
             fail(query);
-        return addresses;
+        return bans;
     }
     while (query.next())
-        addresses.append(query.value(0).toString());
-    return addresses;
+        bans.append({ query.value(0).toString(),
+                      QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC) });
+    return bans;
 }
 
 bool MessageStore::addBan(const QString &address)

@@ -56,7 +56,8 @@ public:
     // keepDays days (0: no age limit); returns how many went, -1 on failure.
     int trim(int keepCount, int keepDays);
 
-    QStringList bans();
+    // The banned addresses and when each was banned, oldest first.
+    QList<std::pair<QString, QDateTime>> bans();
     bool addBan(const QString &address);
     bool removeBan(const QString &address);
 
