@@ -1,7 +1,10 @@
 #include "testclient.h"
 
+#include <QDeadlineTimer>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QTest>
+#include <QTimer>
 
 TestClient::TestClient(QObject *parent) : QObject(parent)
 {
@@ -11,7 +14,30 @@ TestClient::TestClient(QObject *parent) : QObject(parent)
 bool TestClient::connectTo(quint16 port, const QHostAddress &host, int timeoutMs)
 {
     m_socket.connectToHost(host, port);
-    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs);
+    return waitUntil([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs);
+}
+
+bool TestClient::waitUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    if (done())
+        return true;
+    const QDeadlineTimer deadline(timeoutMs);
+    QEventLoop loop;
+    QTimer timer;
+    timer.setSingleShot(true);
+    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    connect(this, &TestClient::linesArrived, &loop, &QEventLoop::quit);
+    connect(&m_socket, &QAbstractSocket::stateChanged, &loop, &QEventLoop::quit);
+    // Whatever else a test waits for (a server's state) changes between lines: look again
+    // every 50 ms at the latest.
+    constexpr qint64 pollMs = 50;
+    while (!done()) {
+        if (deadline.hasExpired())
+            return false;
+        timer.start(int(qMin(pollMs, deadline.remainingTime())));
+        loop.exec();
+    }
+    return true;
 }
 
 void TestClient::sendLine(const QByteArray &line)
@@ -41,7 +67,7 @@ QString TestClient::waitForLine(const QRegularExpression &pattern, int timeoutMs
         }
         return false;
     };
-    if (seen() || QTest::qWaitFor(seen, timeoutMs))
+    if (waitUntil(seen, timeoutMs))
         return found;
     return QString();
 }
@@ -58,7 +84,8 @@ QJsonObject TestClient::waitForJson(const QString &type,
     const auto seen = [&] {
         for (; m_cursor < m_lines.size(); ++m_cursor) {
             const QJsonObject object = QJsonDocument::fromJson(m_lines.at(m_cursor).toUtf8()).object();
-            if (object.value(u"type").toString() == type && (!accept || accept(object))) {
+            if (!object.isEmpty() && (type.isEmpty() || object.value(u"type").toString() == type) &&
+                (!accept || accept(object))) {
                 found = object;
                 ++m_cursor;
                 return true;
@@ -66,20 +93,19 @@ QJsonObject TestClient::waitForJson(const QString &type,
         }
         return false;
     };
-    if (seen() || QTest::qWaitFor(seen, timeoutMs))
+    if (waitUntil(seen, timeoutMs))
         return found;
     return QJsonObject();
 }
 
 bool TestClient::waitForLineCount(qsizetype count, int timeoutMs)
 {
-    return QTest::qWaitFor([&] { return m_lines.size() >= count; }, timeoutMs);
+    return waitUntil([&] { return m_lines.size() >= count; }, timeoutMs);
 }
 
 bool TestClient::waitForDisconnected(int timeoutMs)
 {
-    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
-                           timeoutMs);
+    return waitUntil([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
 }
 
 void TestClient::readLines()
@@ -92,10 +118,54 @@ void TestClient::readLines()
         start = newline + 1;
     }
     m_partial.remove(0, start);
+    if (start > 0)
+        Q_EMIT linesArrived();
 }
 
 QRegularExpression chatLinePattern(const QString &nick, const QString &text)
 {
     return QRegularExpression(u"^\\[\\d\\d:\\d\\d:\\d\\d\\] " + QRegularExpression::escape(nick) + u": " +
                               QRegularExpression::escape(text) + u'$');
+}
+
+std::unique_ptr<TestClient> joinPlain(quint16 port)
+{
+    static const QRegularExpression greeting(QStringLiteral("^\\* welcome to groupchat, you are (\\S+);"));
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(port)) {
+        qWarning("joinPlain: cannot connect to port %u", port);
+        return nullptr;
+    }
+    const QString line = client->waitForLine(greeting);
+    if (line.isNull()) {
+        qWarning("joinPlain: no greeting; got %s", qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    client->setNick(greeting.match(line).captured(1));
+    client->sendLine("/nick");
+    if (client->waitForLine(u"* you are " + client->nick() + u"; /nick NAME changes it").isNull()) {
+        qWarning("joinPlain: not a member; got %s", qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    return client;
+}
+
+std::unique_ptr<TestClient> joinJson(quint16 port, const QString &nick)
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(port)) {
+        qWarning("joinJson: cannot connect to port %u", port);
+        return nullptr;
+    }
+    const QJsonObject hello{ { QStringLiteral("type"), QStringLiteral("hello") },
+                             { QStringLiteral("version"), 1 },
+                             { QStringLiteral("nick"), nick } };
+    client->sendLine(QJsonDocument(hello).toJson(QJsonDocument::Compact));
+    const QJsonObject welcome = client->waitForJson(QStringLiteral("welcome"));
+    if (welcome.isEmpty()) {
+        qWarning("joinJson: no welcome; got %s", qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    client->setNick(welcome.value(u"nick").toString());
+    return client;
 }

@@ -8,6 +8,7 @@
 #include <QTcpSocket>
 
 #include <functional>
+#include <memory>
 
 // A loopback chat client for tests: keeps every line it receives and waits for the ones a
 // test expects by running the event loop (never by sleeping), always with a time limit.
@@ -29,8 +30,8 @@ public:
     QString waitForLine(const QString &exact, int timeoutMs = 5000);
     // Waits until at least count lines have arrived in total.
     bool waitForLineCount(qsizetype count, int timeoutMs = 5000);
-    // Waits for a JSON object line whose "type" is type and that satisfies accept (if
-    // given), after the last line a wait returned; an empty object on timeout.
+    // Waits for a JSON object line whose "type" is type (any, when empty) and that satisfies
+    // accept (if given), after the last line a wait returned; an empty object on timeout.
     QJsonObject waitForJson(const QString &type, const std::function<bool(const QJsonObject &)> &accept = {},
                             int timeoutMs = 5000);
     bool waitForDisconnected(int timeoutMs = 5000);
@@ -45,8 +46,15 @@ public:
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     QTcpSocket &socket() { return m_socket; }
 
+Q_SIGNALS:
+    // New lines arrived (lines() has them).
+    void linesArrived();
+
 private:
     void readLines();
+    // Runs the event loop until done() holds or timeoutMs pass, waking for every line that
+    // arrives and every change of the socket's state (not every 10 ms, as QTest::qWaitFor).
+    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
 
     QTcpSocket m_socket;
     QByteArray m_partial;
@@ -57,3 +65,10 @@ private:
 
 // Matches a whole chat line "[HH:MM:SS] nick: text" exactly.
 QRegularExpression chatLinePattern(const QString &nick, const QString &text);
+
+// A plain client in the room on port: connected, greeted (its nick set from the greeting) and
+// a member (its first line, "/nick", made it one). Null, with the reason in a warning, when
+// any of that fails within the time limit.
+std::unique_ptr<TestClient> joinPlain(quint16 port);
+// A JSON client in the room on port as nick (empty: a guest nick), welcomed; null on failure.
+std::unique_ptr<TestClient> joinJson(quint16 port, const QString &nick = QString());
