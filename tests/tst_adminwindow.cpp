@@ -20,6 +20,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -229,15 +230,36 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
 void tst_AdminWindow::banRefusesTheAddress()
 {
     auto alice = join(QStringLiteral("alice"));
-    QVERIFY(alice);
+    auto bob = join(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
     QTRY_VERIFY(select(QStringLiteral("alice")));
     action("actionBan")->trigger();
     auto *dialog = waitForDialog<QInputDialog>("banDialog");
     QVERIFY(dialog);
     QCOMPARE(dialog->textValue(), QStringLiteral("127.0.0.1"));
+    // Before it bans, it says who else is on that address.
+    QVERIFY2(dialog->labelText().contains(QStringLiteral("2 connected client(s) share this address")) &&
+                     dialog->labelText().contains(QStringLiteral("alice")) &&
+                     dialog->labelText().contains(QStringLiteral("bob")),
+             qPrintable(dialog->labelText()));
+    dialog->setTextValue(QStringLiteral("192.0.2.1"));
+    QVERIFY2(dialog->labelText().contains(QStringLiteral("No client is connected from this address")),
+             qPrintable(dialog->labelText()));
+    dialog->setTextValue(QStringLiteral("not an address"));
+    QVERIFY(dialog->labelText().contains(QStringLiteral("Enter an IPv4 or IPv6 address")));
+    dialog->setTextValue(QStringLiteral("127.0.0.1"));
     dialog->accept();
     QVERIFY(!alice->waitForLine(QStringLiteral("! you are banned from this server")).isNull());
     QVERIFY(alice->waitForDisconnected());
+    QVERIFY(bob->waitForDisconnected());
+    // The Bans tab lists it.
+    auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("tabs"));
+    auto *banTable = m_window->findChild<QTableView *>(QStringLiteral("banTable"));
+    QVERIFY(tabs && banTable);
+    QCOMPARE(tabs->tabText(1), QStringLiteral("Bans (1)"));
+    QCOMPARE(banTable->model()->rowCount(), 1);
+    QCOMPARE(banTable->model()->index(0, 0).data().toString(), QStringLiteral("127.0.0.1"));
+    QVERIFY(!banTable->model()->index(0, 1).data().toString().isEmpty());
 
     TestClient refused;
     QVERIFY(refused.connectTo(m_port));
@@ -251,6 +273,8 @@ void tst_AdminWindow::banRefusesTheAddress()
     QVERIFY(unban);
     QCOMPARE(unban->comboBoxItems(), QStringList{ QStringLiteral("127.0.0.1") });
     unban->accept();
+    QCOMPARE(banTable->model()->rowCount(), 0);
+    QCOMPARE(tabs->tabText(1), QStringLiteral("Bans (0)"));
     QVERIFY(join(QStringLiteral("alice")));
 }
 

@@ -8,6 +8,7 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -63,6 +64,11 @@ private Q_SLOTS:
     void password_data();
     void password();
     void answersServerPings();
+    void fallingBehindCatchesUpToTheTruth();
+    void kickedStaysDisconnectedUntilAskedTo();
+    void bannedStopsForGood();
+    void mentions_data();
+    void mentions();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -522,6 +528,145 @@ void tst_ChatClient::answersServerPings()
     QTRY_VERIFY_WITH_TIMEOUT(closed.count() > 0 || session->lastActivityMs() > start + 1000, 5000);
     QCOMPARE(closed.count(), 0);
     QCOMPARE(lost.count(), 0);
+}
+
+void tst_ChatClient::fallingBehindCatchesUpToTheTruth()
+{
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.softSendQueueBytes = 32 * 1024;
+    limits.maxSendQueueBytes = 64 * 1024 * 1024;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto carol = connectedClient(QStringLiteral("carol"));
+    QVERIFY(carol);
+    auto bob = plainClient();
+    auto dave = joinPlain(m_server->serverPort());
+    QVERIFY(bob && dave);
+    QTRY_COMPARE(carol->users()->rowCount(), 3);
+
+    // Carol's window freezes: her socket takes nothing more from the kernel, so her queue on
+    // the server grows until she is behind and skipped.
+    auto *socket = carol->connection()->findChild<QTcpSocket *>();
+    QVERIFY(socket);
+    socket->setReadBufferSize(16);
+    QSignalSpy fetched(carol->connection(), &ChatConnection::missedMessagesFetched);
+    const QByteArray padding(1000, '.');
+    int sent = 0;
+    ClientSession *session = m_server->findClient(QStringLiteral("carol"));
+    while (!session->isLagging() && sent < 20000) {
+        for (int i = 0; i < 100; ++i, ++sent)
+            bob->sendLine("m" + QByteArray::number(sent) + ' ' + padding);
+        QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: m%1 ").arg(sent - 1)), 10000)
+                         .isNull());
+    }
+    QVERIFY(session->isLagging());
+    // While she is skipped the room changes: someone leaves, someone comes, a nick changes,
+    // and more is said.
+    dave->sendLine("/quit");
+    auto erin = joinPlain(m_server->serverPort());
+    QVERIFY(erin);
+    bob->sendLine("/nick robert");
+    QVERIFY(!bob->waitForLine(QStringLiteral("* bob is now known as robert")).isNull());
+    for (int i = 0; i < 5; ++i, ++sent)
+        bob->sendLine("m" + QByteArray::number(sent) + ' ' + padding);
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("robert: m%1 ").arg(sent - 1)), 10000)
+                     .isNull());
+    const quint64 lastId = m_server->lastMessageId();
+
+    // She reads again: the server tells her the room as it is, and she fetches what she missed.
+    socket->setReadBufferSize(0);
+    QVERIFY(fetched.wait(30000));
+    QVERIFY2(fetched.constLast().at(0).toInt() > 0,
+             "nothing was missed: the test did not make her fall behind");
+    QCOMPARE(fetched.constLast().at(1).toBool(), true);
+    QStringList nicks = carol->users()->nicks();
+    nicks.sort();
+    QCOMPARE(nicks, (QStringList{ QStringLiteral("carol"), erin->nick(), QStringLiteral("robert") }));
+    // Every message, none twice, in order, without a gap.
+    QTRY_COMPARE_WITH_TIMEOUT(carol->connection()->lastMessageId(), lastId, 10000);
+    const QList<quint64> ids = messageIds(*carol->messages());
+    QCOMPARE(ids.size(), sent);
+    for (qsizetype i = 1; i < ids.size(); ++i)
+        QCOMPARE(ids.at(i), ids.at(i - 1) + 1);
+    // And what comes next follows them.
+    bob->sendLine("after catching up");
+    QTRY_VERIFY(texts(*carol->messages(), ChatEntry::Kind::Message)
+                        .contains(QStringLiteral("after catching up")));
+}
+
+void tst_ChatClient::kickedStaysDisconnectedUntilAskedTo()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    ChatConnection *connection = client->connection();
+    QSignalSpy closed(connection, &ChatConnection::closedByServer);
+    QSignalSpy welcomed(connection, &ChatConnection::welcomed);
+    m_server->kick(m_server->findClient(QStringLiteral("alice")), QStringLiteral("spamming"));
+    QVERIFY(closed.wait(5000));
+    QCOMPARE(closed.constFirst().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::Kicked);
+    QVERIFY2(closed.constFirst().at(1).toString().contains(QStringLiteral("spamming")),
+             qPrintable(closed.constFirst().at(1).toString()));
+    QCOMPARE(connection->state(), ChatConnection::State::Disconnected);
+    QVERIFY(connection->canReconnect());
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Error)
+                    .constLast()
+                    .contains(QStringLiteral("spamming")));
+    // Reconnecting takes 50 ms here after a loss: after a kick, nothing happens on its own.
+    QVERIFY(!welcomed.wait(500));
+    QCOMPARE(connection->state(), ChatConnection::State::Disconnected);
+    // By hand, it comes back as the same nick, where it left off.
+    connection->reconnect();
+    QVERIFY(welcomed.wait(5000));
+    QCOMPARE(connection->nick(), QStringLiteral("alice"));
+    QVERIFY(!connection->canReconnect());
+}
+
+void tst_ChatClient::bannedStopsForGood()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    ChatConnection *connection = client->connection();
+    QSignalSpy closed(connection, &ChatConnection::closedByServer);
+    QSignalSpy failed(connection, &ChatConnection::connectFailed);
+    m_server->ban(QHostAddress::LocalHost);
+    QVERIFY(closed.wait(5000));
+    QCOMPARE(closed.constFirst().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::Banned);
+    QVERIFY(!connection->canReconnect());
+    QCOMPARE(connection->state(), ChatConnection::State::Disconnected);
+    // A new attempt is refused, and said to be a ban (not "could not connect"), once.
+    connection->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), QStringLiteral("alice"));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::Banned);
+    QVERIFY(failed.constFirst().at(1).toString().contains(QStringLiteral("banned")));
+    QVERIFY(!failed.wait(500));
+    QCOMPARE(connection->state(), ChatConnection::State::Disconnected);
+}
+
+void tst_ChatClient::mentions_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("nick");
+    QTest::addColumn<bool>("mentioned");
+    QTest::newRow("word") << QStringLiteral("hi alice!") << QStringLiteral("alice") << true;
+    QTest::newRow("case") << QStringLiteral("ALICE, look") << QStringLiteral("alice") << true;
+    QTest::newRow("end of a sentence") << QStringLiteral("ask alice.") << QStringLiteral("alice") << true;
+    QTest::newRow("with a colon") << QStringLiteral("alice: hi") << QStringLiteral("alice") << true;
+    QTest::newRow("inside a word") << QStringLiteral("malice") << QStringLiteral("alice") << false;
+    QTest::newRow("longer nick") << QStringLiteral("alice_b here") << QStringLiteral("alice") << false;
+    QTest::newRow("nick with a dot") << QStringLiteral("thanks j.doe.") << QStringLiteral("j.doe") << true;
+    QTest::newRow("another normalisation form")
+            << QStringLiteral("hola Jose\u0301") << QStringLiteral("Jos\u00e9") << true;
+    QTest::newRow("Devanagari") << QStringLiteral("नमस्ते राम") << QStringLiteral("राम") << true;
+    QTest::newRow("Chinese") << QStringLiteral("张伟 你好") << QStringLiteral("张伟") << true;
+}
+
+void tst_ChatClient::mentions()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, nick);
+    QFETCH(bool, mentioned);
+    QCOMPARE(ChatClient::mentions(text, nick), mentioned);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

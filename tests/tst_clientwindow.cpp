@@ -5,7 +5,9 @@
 #include "conversationview.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
+#include "nickrules.h"
 #include "testclient.h"
+#include "textsanitizer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,6 +21,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -63,6 +66,7 @@ private Q_SLOTS:
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
     void connectDialogConnectsAndRemembers();
+    void hostileServerCannotSplitOrReorderAMessage();
 
 private:
     template<typename T>
@@ -335,7 +339,12 @@ void tst_ClientWindow::connectDialogExplainsFailure()
 
     child<QLineEdit>(&dialog, "nickEdit")->setText(QStringLiteral("not valid!"));
     child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
-    QVERIFY(message->text().contains(QStringLiteral("letters, digits")));
+    // The rule, as the server applies it, in one string.
+    QVERIFY2(message->text().contains(NickRules::ruleText()), qPrintable(message->text()));
+    // A nick made of a filler that shows as nothing is refused before connecting.
+    child<QLineEdit>(&dialog, "nickEdit")->setText(QStringLiteral("alice\u3164"));
+    child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
+    QVERIFY(message->text().contains(NickRules::ruleText()));
 }
 
 void tst_ClientWindow::connectDialogConnectsAndRemembers()
@@ -358,6 +367,51 @@ void tst_ClientWindow::connectDialogConnectsAndRemembers()
     QCOMPARE(child<QSpinBox>(&again, "portSpin")->value(), int(m_server->serverPort()));
     QCOMPARE(child<QLineEdit>(&again, "nickEdit")->text(), QStringLiteral("alice"));
     QCOMPARE(child<QComboBox>(&again, "hostCombo")->count(), 1);
+}
+
+void tst_ClientWindow::hostileServerCannotSplitOrReorderAMessage()
+{
+    // Not our server: one that sends what ours never would (a server of a cluster may be older,
+    // or not ours at all).
+    QTcpServer fake;
+    QVERIFY(fake.listen(QHostAddress::LocalHost, 0));
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_client->connection()->connectToServer(QStringLiteral("127.0.0.1"), fake.serverPort(),
+                                            QStringLiteral("alice"));
+    QVERIFY(fake.waitForNewConnection(5000));
+    QTcpSocket *peer = fake.nextPendingConnection();
+    QVERIFY(QTest::qWaitFor([peer] { return peer->canReadLine(); }));
+    QSignalSpy welcomed(m_client->connection(), &ChatConnection::welcomed);
+    peer->write(R"({"type":"welcome","version":1,"server":"x","nick":"alice","token":"t","lastId":0,)"
+                R"("limits":{"maxLineBytes":4096},"online":1,"users":[],"history":[]})"
+                "\n");
+    QVERIFY(welcomed.wait(5000));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    const int blocksBefore = conversation->document()->blockCount();
+    // Line breaks of every kind, an escape sequence, and an override left open, in the nick
+    // and the text.
+    // (Today, so that no date line comes first.)
+    const QByteArray now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toLatin1();
+    peer->write(R"({"type":"message","id":1,"time":")" + now +
+                R"(","from":"mallory\u202e",)"
+                R"("text":"one\n\u2028\u2029\r\u0085[09:00] bob: two \u001b[2J\u202eevil","kind":"say"})"
+                "\n");
+    QTRY_COMPARE(m_client->messages()->rowCount() > 0 &&
+                         m_client->messages()->entry(m_client->messages()->rowCount() - 1).id == 1,
+                 true);
+    const ChatEntry &entry = m_client->messages()->entry(m_client->messages()->rowCount() - 1);
+    QVERIFY2(TextSanitizer::isClean(entry.text) && TextSanitizer::isClean(entry.nick),
+             qPrintable(TextSanitizer::escaped(entry.text)));
+    // One message is one line of the conversation.
+    QTRY_COMPARE(conversation->document()->blockCount(), blocksBefore + 1);
+    const QString shown = conversation->document()->lastBlock().text();
+    // The nick and the text each isolated: nothing in them reorders the time or each other.
+    const QString nick = QChar(0x2068) + entry.nick + QChar(0x2069);
+    const QString text = QChar(0x2068) + entry.text + QChar(0x2069);
+    QVERIFY2(shown.contains(nick) && shown.endsWith(text), qPrintable(TextSanitizer::escaped(shown)));
+    QVERIFY(shown.indexOf(nick) < shown.indexOf(text));
 }
 
 QTEST_MAIN(tst_ClientWindow)

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void failedHello();
     void resumeGetsExactlyWhatWasMissed();
     void resumeBeyondHistorySaysSo();
+    void historyRequestPagesForward();
     void sinceFromAnotherServerLife();
     void tokenTakesNickBackQuietly();
     void presenceInALargeRoom();
@@ -349,6 +350,47 @@ void tst_JsonMode::resumeBeyondHistorySaysSo()
     QCOMPARE(held.size(), 50);
     QCOMPARE(held.constFirst(), quint64(11));
     QCOMPARE(held.constLast(), quint64(60));
+}
+
+void tst_JsonMode::historyRequestPagesForward()
+{
+    // 60 messages, the newest 50 kept.
+    auto plain = connectPlain();
+    QVERIFY(plain);
+    for (int i = 1; i <= 60; ++i)
+        plain->sendLine("message " + QByteArray::number(i));
+    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("message 60"))).isNull());
+    auto alice = connectJson(QStringLiteral("alice"));
+    QVERIFY(alice);
+    const auto ask = [&](int after, int limit) {
+        QJsonObject object{ { QStringLiteral("type"), QStringLiteral("history") },
+                            { QStringLiteral("after"), after } };
+        if (limit > 0)
+            object.insert(QStringLiteral("limit"), limit);
+        alice->sendLine(request(object));
+        return alice->waitForJson(QStringLiteral("history"), field(QStringLiteral("after"), after));
+    };
+    QJsonObject page = ask(20, 15);
+    QCOMPARE(ids(page.value(u"messages").toArray()),
+             (QList<quint64>{ 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35 }));
+    QCOMPARE(page.value(u"complete").toBool(), true);
+    QCOMPARE(page.value(u"more").toBool(), true);
+    page = ask(35, 0);
+    const QList<quint64> rest = ids(page.value(u"messages").toArray());
+    QCOMPARE(rest.size(), 25);
+    QCOMPARE(rest.constFirst(), quint64(36));
+    QCOMPARE(rest.constLast(), quint64(60));
+    QCOMPARE(page.value(u"more").toBool(), false);
+    // Older than what is kept: what there is, and a gap said.
+    page = ask(2, 0);
+    QCOMPARE(ids(page.value(u"messages").toArray()).constFirst(), quint64(11));
+    QCOMPARE(page.value(u"complete").toBool(), false);
+    // Nothing newer; and ids from another life of the server.
+    page = ask(60, 0);
+    QVERIFY(page.value(u"messages").toArray().isEmpty());
+    QCOMPARE(page.value(u"complete").toBool(), true);
+    page = ask(500, 0);
+    QCOMPARE(page.value(u"complete").toBool(), false);
 }
 
 void tst_JsonMode::sinceFromAnotherServerLife()

@@ -158,10 +158,6 @@
         <translation>封禁地址</translation>
     </message>
     <message>
-        <source>Disconnect every client from this address and refuse it while the server runs:</source>
-        <translation>断开来自此地址的所有客户端，并在服务器运行期间拒绝它：</translation>
-    </message>
-    <message>
         <source>Not banned: “%1” is not an IP address.</source>
         <translation>未封禁：“%1”不是 IP 地址。</translation>
     </message>
@@ -263,6 +259,67 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>Cluster %1: degraded, Redis is unreachable; serving this server&apos;s clients alone until it is back</source>
         <translation>集群 %1：降级运行，无法连接 Redis；在其恢复之前仅为本服务器的客户端服务</translation>
     </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Bans</source>
+        <translation>封禁</translation>
+    </message>
+    <message>
+        <source>Banned addresses</source>
+        <translation>已封禁的地址</translation>
+    </message>
+    <message>
+        <source>Banned addresses cannot connect; the bans are kept in the history database.</source>
+        <translation>被封禁的地址无法连接；封禁记录保存在历史数据库中。</translation>
+    </message>
+    <message>
+        <source>Ban Address…</source>
+        <translation>封禁地址…</translation>
+    </message>
+    <message>
+        <source>Disconnect every client from this address and refuse it from now on:</source>
+        <translation>断开来自此地址的所有客户端，并从现在起拒绝它：</translation>
+    </message>
+    <message>
+        <source>Enter an IPv4 or IPv6 address.</source>
+        <translation>请输入 IPv4 或 IPv6 地址。</translation>
+    </message>
+    <message>
+        <source>This address is banned already.</source>
+        <translation>此地址已被封禁。</translation>
+    </message>
+    <message>
+        <source>No client is connected from this address now.</source>
+        <translation>目前没有来自此地址的客户端。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connected client(s) share this address and will be disconnected: %1</source>
+        <translation>
+            <numerusform>有 %n 个已连接的客户端使用此地址，将被断开：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clients (%1)</source>
+        <translation>客户端（%1）</translation>
+    </message>
+    <message>
+        <source>Bans (%1)</source>
+        <translation>封禁（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>BanListModel</name>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Banned since</source>
+        <translation>封禁时间</translation>
+    </message>
 </context>
 <context>
     <name>ClientListModel</name>
@@ -325,6 +382,13 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>%1 (TLS)</source>
         <translation>%1（TLS）</translation>
+    </message>
+</context>
+<context>
+    <name>NickRules</name>
+    <message>
+        <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), accents and vowel signs with their letters, and _ - or .; nothing invisible</source>
+        <translation>1 到 %1 个同一书写系统的字母或数字（拉丁字母可与一种外形不相似的文字混用），重音符号和元音符号须跟随其字母，可含 _ - 或 .；不得含不可见字符</translation>
     </message>
 </context>
 <context>

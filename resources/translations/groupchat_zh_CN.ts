@@ -86,8 +86,22 @@
         <translation>密码请在连接对话框中输入（聊天 › 连接）。</translation>
     </message>
     <message>
-        <source>First secure connection to %1 port %2: its certificate is now trusted for this server. Fingerprint (SHA-256): %3. The server's admin can confirm it; a different certificate later will be refused.</source>
+        <source>First secure connection to %1 port %2: its certificate is now trusted for this server. Fingerprint (SHA-256): %3. The server&apos;s admin can confirm it; a different certificate later will be refused.</source>
         <translation>首次安全连接到 %1 端口 %2：此服务器的证书现已被信任。指纹（SHA-256）：%3。服务器管理员可以核实；以后出现不同的证书将被拒绝。</translation>
+    </message>
+    <message>
+        <source>Some of the messages from while you were behind are no longer on the server.</source>
+        <translation>你落后期间的部分消息已不在服务器上。</translation>
+    </message>
+    <message numerus="yes">
+        <source>You fell behind the conversation; the %n message(s) you missed follow.</source>
+        <translation>
+            <numerusform>你落后于对话；错过的 %n 条消息如下。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>You fell behind the conversation and have caught up.</source>
+        <translation>你曾落后于对话，现已赶上。</translation>
     </message>
 </context>
 <context>
@@ -123,10 +137,6 @@
     <message>
         <source>Someone on this server already uses the nick %1. Choose another one.</source>
         <translation>服务器上已经有人使用昵称 %1。请换一个。</translation>
-    </message>
-    <message>
-        <source>The nick %1 is not allowed. Use 1 to 32 letters, digits, _ - or .</source>
-        <translation>昵称 %1 不可用。请使用 1 到 32 个字母、数字、_ - 或 .</translation>
     </message>
     <message>
         <source>The server is full. Try again later.</source>
@@ -213,7 +223,7 @@
         <translation>无法与 %1 端口 %2 建立安全（TLS）连接（%3）。请检查服务器是否在此端口提供 TLS（通常为 6697；6666 为明文），或关闭 TLS。</translation>
     </message>
     <message>
-        <source>Warning: the certificate of %1 port %2 has changed since you first connected. Someone may be intercepting the connection, so it was refused. If the server's admin made a new certificate, compare its fingerprint with the one below and use "Forget the certificate" in the connect dialog.
+        <source>Warning: the certificate of %1 port %2 has changed since you first connected. Someone may be intercepting the connection, so it was refused. If the server&apos;s admin made a new certificate, compare its fingerprint with the one below and use &quot;Forget the certificate&quot; in the connect dialog.
 Now: %3
 Trusted: %4</source>
         <translation>警告：%1 端口 %2 的证书自您首次连接以来已更改。可能有人在拦截连接，因此已拒绝连接。如果服务器管理员生成了新证书，请将其指纹与下面的指纹核对，然后在连接对话框中使用“忘记证书”。
@@ -227,6 +237,38 @@ Trusted: %4</source>
     <message>
         <source>certificate changed: refused</source>
         <translation>证书已更改：已拒绝</translation>
+    </message>
+    <message>
+        <source>The nick %1 is not allowed. A nick is %2.</source>
+        <translation>不允许使用昵称 %1。昵称须为%2。</translation>
+    </message>
+    <message>
+        <source>%1 takes no more connections from your address for now. Close other connections to it, or try again in a minute.</source>
+        <translation>%1 暂时不再接受来自你的地址的连接。请关闭到它的其他连接，或一分钟后再试。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s admin disconnected you (%1). Use Chat › Reconnect Now to join again.</source>
+        <translation>服务器管理员断开了你的连接（%1）。使用“聊天 › 立即重新连接”可再次加入。</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>The server&apos;s admin has banned your address from %1. You cannot join it again unless the admin lifts the ban.</source>
+        <translation>服务器管理员已禁止你的地址连接 %1。除非管理员解除封禁，否则你无法再次加入。</translation>
+    </message>
+    <message>
+        <source>too many connections from your address</source>
+        <translation>来自你的地址的连接过多</translation>
+    </message>
+    <message>
+        <source>kicked by the admin</source>
+        <translation>被管理员踢出</translation>
+    </message>
+    <message>
+        <source>banned from this server</source>
+        <translation>已被此服务器封禁</translation>
     </message>
 </context>
 <context>
@@ -256,20 +298,12 @@ Trusted: %4</source>
         <translation>昵称(&amp;N)：</translation>
     </message>
     <message>
-        <source>1-32 letters, digits, _ - or .</source>
-        <translation>1-32 个字母、数字、_ - 或 .</translation>
-    </message>
-    <message>
         <source>&amp;Connect</source>
         <translation>连接(&amp;C)</translation>
     </message>
     <message>
         <source>Enter the name or address of the server.</source>
         <translation>请输入服务器的名称或地址。</translation>
-    </message>
-    <message>
-        <source>Choose a nick of 1 to 32 letters, digits, _ - or .</source>
-        <translation>请选择一个由 1 到 32 个字母、数字、_ - 或 . 组成的昵称。</translation>
     </message>
     <message>
         <source>Connecting to %1 port %2…</source>
@@ -292,7 +326,7 @@ Trusted: %4</source>
         <translation>加密连接（TLS）(&amp;E)</translation>
     </message>
     <message>
-        <source>For servers that offer TLS (usually on port 6697). The server's certificate is remembered the first time and checked every time after.</source>
+        <source>For servers that offer TLS (usually on port 6697). The server&apos;s certificate is remembered the first time and checked every time after.</source>
         <translation>用于提供 TLS 的服务器（通常在 6697 端口）。首次连接时记住服务器的证书，之后每次都会核对。</translation>
     </message>
     <message>
@@ -300,16 +334,28 @@ Trusted: %4</source>
         <translation>忘记证书(&amp;F)</translation>
     </message>
     <message>
-        <source>Trust the certificate the server shows next time, as on the first connection. Only do this when the server's admin told you it has a new one.</source>
+        <source>Trust the certificate the server shows next time, as on the first connection. Only do this when the server&apos;s admin told you it has a new one.</source>
         <translation>像首次连接时一样，信任服务器下次出示的证书。仅当服务器管理员告诉您有新证书时才这样做。</translation>
     </message>
     <message>
-        <source>The certificate of %1 port %2 is forgotten: the next one it shows is trusted. Check its fingerprint with the server's admin.</source>
+        <source>The certificate of %1 port %2 is forgotten: the next one it shows is trusted. Check its fingerprint with the server&apos;s admin.</source>
         <translation>已忘记 %1 端口 %2 的证书：下次出示的证书将被信任。请与服务器管理员核对其指纹。</translation>
     </message>
     <message>
         <source>Enter the server as a name or address, or several servers of one cluster separated by commas (host, host2:6667).</source>
         <translation>请输入服务器的名称或地址，或用逗号分隔的同一集群的多台服务器（host, host2:6667）。</translation>
+    </message>
+    <message>
+        <source>your name, as others see it</source>
+        <translation>你的名字，别人看到的样子</translation>
+    </message>
+    <message>
+        <source>A nick is %1.</source>
+        <translation>昵称须为%1。</translation>
+    </message>
+    <message>
+        <source>Choose another nick. A nick is %1.</source>
+        <translation>请换一个昵称。昵称须为%1。</translation>
     </message>
 </context>
 <context>
@@ -543,6 +589,10 @@ Trusted: %4</source>
         <source>Online (%1, too many to list)</source>
         <translation>在线（%1 人，人数过多无法列出）</translation>
     </message>
+    <message>
+        <source>Reconnect</source>
+        <translation>重新连接</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>
@@ -573,6 +623,13 @@ Trusted: %4</source>
     <message>
         <source>[%1] %2</source>
         <translation>[%1] %2</translation>
+    </message>
+</context>
+<context>
+    <name>NickRules</name>
+    <message>
+        <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), accents and vowel signs with their letters, and _ - or .; nothing invisible</source>
+        <translation>1 到 %1 个同一书写系统的字母或数字（拉丁字母可与一种外形不相似的文字混用），重音符号和元音符号须跟随其字母，可含 _ - 或 .；不得含不可见字符</translation>
     </message>
 </context>
 <context>

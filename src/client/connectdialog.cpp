@@ -33,6 +33,10 @@ ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
 {
     m_ui->setupUi(this);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
+    // The rule is the one the server applies (NickRules), in one string; the field is too
+    // narrow for all of it.
+    m_ui->nickEdit->setPlaceholderText(tr("your name, as others see it"));
+    m_ui->nickEdit->setToolTip(tr("A nick is %1.").arg(NickRules::ruleText()));
     m_ui->messageLabel->hide();
     m_ui->forgetCertificateButton->hide();
     // The usual ports follow the choice, a port of one's own stays.
@@ -104,7 +108,7 @@ void ConnectDialog::accept()
         return;
     }
     if (!NickRules::isValid(nick)) {
-        showError(tr("Choose a nick of 1 to 32 letters, digits, _ - or ."));
+        showError(tr("Choose another nick. A nick is %1.").arg(NickRules::ruleText()));
         m_ui->nickEdit->setFocus();
         return;
     }
