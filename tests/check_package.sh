@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the .deb from the test build (as scripts/package.sh does from its own) and checks
-# what a user who installs it gets: the Qt 6 runtime named as dependencies, both programs,
+# what a user who installs it gets: the Qt 6 runtime and ICU named as dependencies, both programs,
 # both launchers, icons, translations and the systemd unit.
 #   check_package.sh BUILD_DIR
 set -euo pipefail
@@ -18,7 +18,8 @@ contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 prefix=$(grep -m1 '/bin/groupchat-server$' <<<"$contents" | sed 's|/bin/groupchat-server$||')
 [ -n "$prefix" ] || { echo "no groupchat-server in the package"; exit 1; }
 status=0
-for package in libqt6core6 libqt6gui6 libqt6network6 libqt6widgets6 qt6-qpa-plugins; do
+# ICU: the nick rules and the text sanitiser (libicu72 on Debian 12).
+for package in libqt6core6 libqt6gui6 libqt6network6 libqt6widgets6 qt6-qpa-plugins libicu; do
   grep -q "$package" <<<"$depends" || { echo "Depends lacks $package: $depends"; status=1; }
 done
 for file in bin/groupchat-server bin/groupchat-client \

@@ -199,7 +199,8 @@ void tst_ClientWindow::clickingALinkReportsIt()
     entry.nick = QStringLiteral("bob");
     entry.text = QStringLiteral("docs at https://example.com/guide and nothing else");
     model.append(entry);
-    const QString text = view.readableText();
+    // Positions in the document, isolation marks included.
+    const QString text = view.toPlainText();
     QTextCursor cursor(view.document());
     cursor.setPosition(int(text.indexOf(QStringLiteral("example.com"))));
     const QRect onLink = view.cursorRect(cursor);
@@ -221,17 +222,25 @@ void tst_ClientWindow::counterWarnsNearTheLimit()
     auto *send = child<QPushButton>(m_window.get(), "sendButton");
     QVERIFY(input && counter && send);
     QVERIFY(counter->isVisible());
-    input->setText(QStringLiteral("short"));
-    QCOMPARE(counter->text(), QStringLiteral("%1/4096").arg(m_client->lineBytes(QStringLiteral("short"))));
+    // What the user typed, in characters, against what the server takes: "ca" is 2, not the
+    // 26 bytes of its request; the request's envelope only shortens the line.
+    input->setText(QStringLiteral("ca"));
+    const qsizetype envelope = m_client->lineBytes(QString());
+    QCOMPARE(counter->text(), QStringLiteral("2/%1").arg(4096 - envelope));
     QVERIFY(!counter->styleSheet().contains(QStringLiteral("#c0392b")));
     QVERIFY(send->isEnabled());
+    // An emoji is one character.
+    input->setText(QStringLiteral("😀"));
+    QVERIFY2(counter->text().startsWith(QStringLiteral("1/")), qPrintable(counter->text()));
     input->setText(QString(3900, u'x'));
     QVERIFY(counter->styleSheet().contains(QStringLiteral("#c0392b")));
     QVERIFY(send->isEnabled());
     input->setText(QString(4100, u'x'));
     QVERIFY(counter->styleSheet().contains(QStringLiteral("bold")));
     QVERIFY(!send->isEnabled());
-    // Non-ASCII counts in bytes, as the server counts.
+    // Chinese takes three bytes a character, as the server counts: a third of the room.
+    input->setText(QString(2, QChar(0x4f60)));
+    QCOMPARE(counter->text(), QStringLiteral("2/%1").arg(2 + (4096 - envelope - 6) / 3));
     input->setText(QString(1400, QChar(0x4f60)));
     QVERIFY(!send->isEnabled());
 }

@@ -309,6 +309,10 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>Bans (%1)</source>
         <translation>封禁（%1）</translation>
     </message>
+    <message>
+        <source>Ban</source>
+        <translation>封禁</translation>
+    </message>
 </context>
 <context>
     <name>BanListModel</name>

@@ -2,7 +2,10 @@
 
 #include "jsonprotocol.h"
 #include "nickrules.h"
+#include "textcut.h"
 #include "textsanitizer.h"
+
+#include <cmath>
 
 #include <QLocale>
 #include <QRegularExpression>
@@ -89,6 +92,25 @@ qsizetype ChatClient::lineBytes(const QString &input) const
         command.text = QStringLiteral(" ");
     // The terminating newline does not count against the limit.
     return qMax<qsizetype>(0, JsonProtocol::encode(command).size() - 1);
+}
+
+ChatClient::InputSize ChatClient::inputSize(const QString &input) const
+{
+    InputSize size;
+    size.characters = TextCut::characterCount(input);
+    const qsizetype limit = maxLineBytes();
+    if (limit <= 0)
+        return size;
+    const qsizetype used = lineBytes(input);
+    size.fits = used <= limit;
+    // The bytes a character of this text costs, its JSON escaping included; one byte for an
+    // empty line.
+    const qsizetype textBytes = qMax<qsizetype>(0, used - lineBytes(QString()));
+    const double perCharacter =
+            size.characters > 0 ? qMax(1.0, double(textBytes) / double(size.characters)) : 1.0;
+    const qsizetype room = limit - used;
+    size.maxCharacters = qMax(0, size.characters + int(std::floor(double(room) / perCharacter)));
+    return size;
 }
 
 bool ChatClient::submit(const QString &input)

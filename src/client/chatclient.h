@@ -30,6 +30,19 @@ public:
     // The server's announced limit, 0 before a welcome.
     qsizetype maxLineBytes() const { return m_connection->limits().maxLineBytes; }
 
+    // What the user has typed, counted as a person counts (user-perceived characters, TextCut),
+    // against what the server will take of it.
+    struct InputSize
+    {
+        int characters = 0;
+        // About how many characters in all the line may have, if the rest is like what was
+        // typed so far (ASCII when nothing is): the server's limit is in bytes of the whole
+        // request, so a line of Chinese takes a third of a line of Latin. 0: no limit known.
+        int maxCharacters = 0;
+        bool fits = true; // the request it becomes is within the server's limit
+    };
+    InputSize inputSize(const QString &input) const;
+
     // Whether the server announces who comes and goes (it does not in very large rooms), and
     // how many were in the room when it last said.
     bool presenceLive() const { return m_presenceLive; }

@@ -3,6 +3,7 @@
 #include "messagemodel.h"
 #include "nickcolor.h"
 
+#include <QApplication>
 #include <QLocale>
 #include <QMimeData>
 #include <QRegularExpression>
@@ -118,11 +119,21 @@ void ConversationView::mouseMoveEvent(QMouseEvent *event)
                                                                         : Qt::PointingHandCursor);
 }
 
+void ConversationView::mousePressEvent(QMouseEvent *event)
+{
+    QPlainTextEdit::mousePressEvent(event);
+    if (event->button() == Qt::LeftButton)
+        m_pressPosition = event->position().toPoint();
+}
+
 void ConversationView::mouseReleaseEvent(QMouseEvent *event)
 {
     QPlainTextEdit::mouseReleaseEvent(event);
-    // A click, not the end of a selection.
-    if (event->button() == Qt::LeftButton && !textCursor().hasSelection()) {
+    // A click, not the end of a selection dragged with the mouse (a click that only extends
+    // or keeps a selection, a second click of a double click, still counts).
+    const bool click = (event->position().toPoint() - m_pressPosition).manhattanLength() <
+                       QApplication::startDragDistance();
+    if (event->button() == Qt::LeftButton && click) {
         const QUrl link(linkAt(event->position().toPoint()));
         if (isSafeLink(link))
             Q_EMIT linkActivated(link);

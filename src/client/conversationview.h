@@ -42,6 +42,7 @@ protected:
     QVariant loadResource(int type, const QUrl &name) override;
     void changeEvent(QEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     // Copies without the isolation marks the view puts around nicks and texts.
     QMimeData *createMimeDataFromSelection() const override;
@@ -55,4 +56,5 @@ private:
 
     MessageModel *m_model = nullptr;
     QDate m_lastDate;
+    QPoint m_pressPosition; // of the left button, to tell a click from a drag
 };

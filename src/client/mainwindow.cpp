@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
 #include "chatclient.h"
+#include "chatlimits.h"
 #include "connectdialog.h"
+#include "textcut.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
@@ -131,19 +133,20 @@ void MainWindow::sendInput()
 
 void MainWindow::updateCounter()
 {
-    const qsizetype limit = m_client->maxLineBytes();
     const QString text = m_ui->input->text();
-    const qsizetype used = text.isEmpty() ? 0 : m_client->lineBytes(text);
+    // Characters typed, against about how many the server takes of text like it.
+    const ChatClient::InputSize size = m_client->inputSize(text);
     const bool connected = m_client->connection()->state() == ChatConnection::State::Connected;
-    m_ui->counterLabel->setVisible(limit > 0);
-    m_ui->counterLabel->setText(QStringLiteral("%1/%2").arg(used).arg(limit));
+    m_ui->counterLabel->setVisible(size.maxCharacters > 0);
+    m_ui->counterLabel->setText(QStringLiteral("%1/%2").arg(size.characters).arg(size.maxCharacters));
+    m_ui->counterLabel->setToolTip(tr("Characters typed, and about how many this line can have"));
     QString color;
-    if (used > limit)
+    if (!size.fits)
         color = QStringLiteral("color: #c0392b; font-weight: bold;");
-    else if (used * 10 >= limit * 9)
+    else if (qint64(size.characters) * 10 >= qint64(size.maxCharacters) * 9)
         color = QStringLiteral("color: #c0392b;");
     m_ui->counterLabel->setStyleSheet(color);
-    m_ui->sendButton->setEnabled(connected && !text.trimmed().isEmpty() && (limit == 0 || used <= limit));
+    m_ui->sendButton->setEnabled(connected && !text.trimmed().isEmpty() && size.fits);
 }
 
 void MainWindow::updateStatus()
@@ -233,7 +236,8 @@ void MainWindow::notify(const QString &title, const QString &text)
         return;
     QApplication::alert(this);
     if (m_tray)
-        m_tray->showMessage(title, text.left(200), QSystemTrayIcon::Information, 8000);
+        m_tray->showMessage(title, TextCut::left(text, ChatLimits::notificationPreviewCharacters),
+                            QSystemTrayIcon::Information, 8000);
 }
 
 void MainWindow::showFindBar()

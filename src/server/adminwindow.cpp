@@ -218,6 +218,7 @@ void AdminWindow::kickSelected()
     dialog->setObjectName(QStringLiteral("kickDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Kick"));
+    dialog->setOkButtonText(tr("Kick"));
     dialog->setLabelText(tr("Disconnect %1? They see this reason:").arg(nicks.join(QStringLiteral(", "))));
     dialog->setTextValue(tr("kicked by the admin"));
     connect(dialog, &QInputDialog::textValueSelected, this, [this, targets](const QString &reason) {
@@ -237,6 +238,7 @@ void AdminWindow::banAddress()
     dialog->setObjectName(QStringLiteral("banDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Ban Address"));
+    dialog->setOkButtonText(tr("Ban"));
     // Who else the ban hits is said before it is given: a whole office may share one address.
     const auto describe = [this, dialog](const QString &text) {
         dialog->setLabelText(tr("Disconnect every client from this address and refuse it from now on:") +

@@ -105,6 +105,9 @@ struct ChatLimits
     // Longest line the desktop client accepts from a server: a welcome carries the history
     // and the user list in one line.
     static constexpr qsizetype clientMaxLineBytes = 16 * 1024 * 1024;
+    // A desktop notification shows at most this many characters of a message.
+    static constexpr int notificationPreviewCharacters = 200;
+
     // While the desktop client fetches what it missed after falling behind, what else arrives
     // waits (so that the conversation stays in order), at most this many events; beyond that
     // it stops fetching and says some messages are missing.
