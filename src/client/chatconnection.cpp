@@ -506,15 +506,21 @@ void ChatConnection::finishFetch(bool complete)
     }
 }
 
-void ChatConnection::endByServer()
+QString ChatConnection::noteFailure(Failure failure, const QString &detail)
 {
-    const Failure failure = m_closeFailure;
-    const QString explanation = describe(failure, m_host, m_port, m_closeDetail);
-    qCInfo(lcConnection) << "the server ended the connection:" << explanation;
+    const QString explanation = describe(failure, m_host, m_port, detail);
     m_lastError = explanation;
     m_lastErrorBrief = brief(failure, m_host, m_port);
     m_lastFailure = failure;
     m_hasLastFailure = true;
+    return explanation;
+}
+
+void ChatConnection::endByServer()
+{
+    const Failure failure = m_closeFailure;
+    const QString explanation = noteFailure(failure, m_closeDetail);
+    qCInfo(lcConnection) << "the server ended the connection:" << explanation;
     closeSocket();
     setState(State::Disconnected);
     Q_EMIT closedByServer(failure, explanation);
@@ -592,12 +598,8 @@ void ChatConnection::loseConnection(const QString &why, const QString &brief)
 void ChatConnection::fail(Failure failure, const QString &detail)
 {
     m_failing = true;
-    const QString explanation = describe(failure, m_host, m_port, detail);
+    const QString explanation = noteFailure(failure, detail);
     qCInfo(lcConnection) << "attempt failed:" << explanation;
-    m_lastError = explanation;
-    m_lastErrorBrief = brief(failure, m_host, m_port);
-    m_lastFailure = failure;
-    m_hasLastFailure = true;
     closeSocket();
     m_failing = false;
     // Another server of the cluster may be up: try it before giving up. After a loss, the

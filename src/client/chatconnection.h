@@ -161,6 +161,9 @@ private:
     void handleHistory(const ServerEvent &history);
     void finishFetch(bool complete);
     void endByServer();
+    // Remembers failure as the last one (lastError(), lastErrorBrief(), lastFailure()) and
+    // returns its explanation.
+    QString noteFailure(Failure failure, const QString &detail);
     void fail(Failure failure, const QString &detail);
     // A welcomed connection is gone: say so and try again.
     void loseConnection(const QString &why, const QString &brief);
