@@ -184,7 +184,17 @@ void tst_ChatClient::slashCommands()
     QCOMPARE(client->lineBytes(QStringLiteral("hi")),
              qsizetype(QByteArray(R"({"type":"say","text":"hi"})").size()));
     QVERIFY(!client->submit(QString(5000, u'x')));
-    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Error).constLast().contains(QStringLiteral("4096")));
+    // Said in characters, as the user counts: 5000 typed, about 4072 of them fit.
+    QVERIFY2(texts(*client->messages(), ChatEntry::Kind::Error)
+                     .constLast()
+                     .contains(QStringLiteral("5000 characters, and the server takes about %1")
+                                       .arg(4096 - client->lineBytes(QString()))),
+             qPrintable(texts(*client->messages(), ChatEntry::Kind::Error).constLast()));
+    // The size of what is typed: characters, against what fits of text like it.
+    QCOMPARE(client->inputSize(QStringLiteral("ca")).characters, 2);
+    QCOMPARE(client->inputSize(QStringLiteral("ca")).maxCharacters, 4096 - int(client->lineBytes(QString())));
+    QCOMPARE(client->inputSize(QStringLiteral("👨\u200d👩\u200d👧")).characters, 1);
+    QVERIFY(!client->inputSize(QString(5000, u'x')).fits);
 
     QSignalSpy state(client->connection(), &ChatConnection::stateChanged);
     QVERIFY(client->submit(QStringLiteral("/quit see you")));
@@ -320,8 +330,17 @@ void tst_ChatClient::failures_data()
     QTest::addColumn<QString>("words");
     QTest::newRow("nick taken") << QStringLiteral("BOB") << 10 << ChatConnection::Failure::NickTaken
                                 << QStringLiteral("already uses the nick BOB");
-    QTest::newRow("invalid nick") << QStringLiteral("a b") << 10 << ChatConnection::Failure::InvalidNick
-                                  << QStringLiteral("is not allowed");
+    // What is wrong is said, the character named: what the server refused, in the user's words.
+    QTest::newRow("invalid nick")
+            << QStringLiteral("a b") << 10 << ChatConnection::Failure::InvalidNick
+            << QStringLiteral("The nick \"a b\" has a character nicks cannot have: U+0020 SPACE.");
+    QTest::newRow("invisible nick") << QStringLiteral("bob\u3164") << 10
+                                    << ChatConnection::Failure::InvalidNick
+                                    << QStringLiteral("has an invisible character: U+3164 HANGUL FILLER.");
+    // A look-alike names the nick it looks like.
+    QTest::newRow("look-alike nick")
+            << QStringLiteral("b0b") << 10 << ChatConnection::Failure::NickTaken
+            << QStringLiteral("The nick b0b looks like bob, which someone on this server uses");
     QTest::newRow("server full") << QStringLiteral("alice") << 1 << ChatConnection::Failure::ServerFull
                                  << QStringLiteral("The server is full");
 }

@@ -36,6 +36,26 @@ void tst_PlainProtocol::lines_data()
                             << QByteArray("* alice joined\n");
     QTest::newRow("error") << PlainProtocol::errorLine(QStringLiteral("server full"))
                            << QByteArray("! server full\n");
+    // Right-to-left nicks and texts: a left-to-right mark first, each of them isolated, so
+    // that a terminal laying out bidirectional text keeps the time and the nick in place.
+    ChatMessage arabic = say;
+    arabic.from = QStringLiteral("محمد");
+    arabic.text = QStringLiteral("مرحبا all");
+    QTest::newRow("right-to-left nick and text")
+            << PlainProtocol::messageLine(arabic)
+            << (QStringLiteral("\u200e[13:14:15] \u2068محمد\u2069: \u2068مرحبا all\u2069\n")).toUtf8();
+    ChatMessage mixed = say;
+    mixed.text = QStringLiteral("hello דוד");
+    QTest::newRow("right-to-left word in a text")
+            << PlainProtocol::messageLine(mixed)
+            << (QStringLiteral("\u200e[13:14:15] alice: \u2068hello דוד\u2069\n")).toUtf8();
+    ServerEvent leave;
+    leave.type = ServerEvent::Type::Leave;
+    leave.nick = QStringLiteral("דוד");
+    leave.text = QStringLiteral("quit");
+    QTest::newRow("right-to-left nick leaves")
+            << PlainProtocol::encode(leave)
+            << (QStringLiteral("\u200e* \u2068דוד\u2069 left (quit)\n")).toUtf8();
 }
 
 void tst_PlainProtocol::lines()

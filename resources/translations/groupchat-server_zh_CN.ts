@@ -295,12 +295,6 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>No client is connected from this address now.</source>
         <translation>目前没有来自此地址的客户端。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n connected client(s) share this address and will be disconnected: %1</source>
-        <translation>
-            <numerusform>有 %n 个已连接的客户端使用此地址，将被断开：%1</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Clients (%1)</source>
         <translation>客户端（%1）</translation>
@@ -312,6 +306,10 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>Ban</source>
         <translation>封禁</translation>
+    </message>
+    <message>
+        <source>Connected from this address now, and disconnected by the ban: %1</source>
+        <translation>目前从此地址连接、将因封禁被断开的有：%1</translation>
     </message>
 </context>
 <context>
@@ -391,8 +389,36 @@ TLS 证书指纹（SHA-256）：%2</translation>
 <context>
     <name>NickRules</name>
     <message>
-        <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), accents and vowel signs with their letters, and _ - or .; nothing invisible</source>
-        <translation>1 到 %1 个同一书写系统的字母或数字（拉丁字母可与一种外形不相似的文字混用），重音符号和元音符号须跟随其字母，可含 _ - 或 .；不得含不可见字符</translation>
+        <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), with their accents and vowel signs, and _ - or .; nothing invisible, and not one that looks like a nick in use</source>
+        <translation>1 到 %1 个同一书写系统的字母或数字（拉丁字母可与一种外形不相似的文字混用），可带其重音符号和元音符号，可含 _ - 或 .；不得含不可见字符，也不得与在线者的昵称相似</translation>
+    </message>
+    <message>
+        <source>The nick is empty.</source>
+        <translation>昵称为空。</translation>
+    </message>
+    <message>
+        <source>The nick %1 is longer than %2 characters.</source>
+        <translation>昵称 %1 超过了 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has a character nicks cannot have: %2.</source>
+        <translation>昵称 %1 含有昵称中不允许的字符：%2。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has an invisible character: %2.</source>
+        <translation>昵称 %1 含有不可见字符：%2。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has an invisible character.</source>
+        <translation>昵称 %1 含有不可见字符。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has an accent or vowel sign without its letter: %2.</source>
+        <translation>昵称 %1 含有不跟随字母的重音符号或元音符号：%2。</translation>
+    </message>
+    <message>
+        <source>The nick %1 mixes writing systems that look alike.</source>
+        <translation>昵称 %1 混用了外形相似的书写系统。</translation>
     </message>
 </context>
 <context>

@@ -41,12 +41,6 @@
         <source>Not connected: this was not sent.</source>
         <translation>未连接：这条消息没有发出。</translation>
     </message>
-    <message numerus="yes">
-        <source>Too long to send: the server takes at most %n bytes per line.</source>
-        <translation>
-            <numerusform>太长，无法发送：服务器每行最多接受 %n 字节。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Reconnected.</source>
         <translation>已重新连接。</translation>
@@ -102,6 +96,10 @@
     <message>
         <source>You fell behind the conversation and have caught up.</source>
         <translation>你曾落后于对话，现已赶上。</translation>
+    </message>
+    <message>
+        <source>Too long to send: %1 characters, and the server takes about %2 of text like this in one line.</source>
+        <translation>太长，无法发送：共 %1 个字符，而服务器一行大约只接受 %2 个这类字符。</translation>
     </message>
 </context>
 <context>
@@ -255,10 +253,6 @@ Trusted: %4</source>
         <translation>未说明原因</translation>
     </message>
     <message>
-        <source>The server&apos;s admin has banned your address from %1. You cannot join it again unless the admin lifts the ban.</source>
-        <translation>服务器管理员已禁止你的地址连接 %1。除非管理员解除封禁，否则你无法再次加入。</translation>
-    </message>
-    <message>
         <source>too many connections from your address</source>
         <translation>来自你的地址的连接过多</translation>
     </message>
@@ -269,6 +263,18 @@ Trusted: %4</source>
     <message>
         <source>banned from this server</source>
         <translation>已被此服务器封禁</translation>
+    </message>
+    <message>
+        <source>The nick %1 looks like %2, which someone on this server uses, so it could be taken for them. Choose another one.</source>
+        <translation>昵称 %1 与此服务器上有人使用的 %2 看起来相似，可能被误认为是对方。请换一个昵称。</translation>
+    </message>
+    <message>
+        <source>A nick is %1.</source>
+        <translation>昵称须为%1。</translation>
+    </message>
+    <message>
+        <source>The admin of %1 has banned the address you connect from. You cannot join that server again unless the admin lifts the ban.</source>
+        <translation>%1 的管理员封禁了你连接所用的地址。除非管理员解除封禁，否则你无法再次加入该服务器。</translation>
     </message>
 </context>
 <context>
@@ -354,8 +360,8 @@ Trusted: %4</source>
         <translation>昵称须为%1。</translation>
     </message>
     <message>
-        <source>Choose another nick. A nick is %1.</source>
-        <translation>请换一个昵称。昵称须为%1。</translation>
+        <source>Enter the nick others will know you by. A nick is %1.</source>
+        <translation>请输入别人看到的你的昵称。昵称须为%1。</translation>
     </message>
 </context>
 <context>
@@ -593,6 +599,14 @@ Trusted: %4</source>
         <source>Reconnect</source>
         <translation>重新连接</translation>
     </message>
+    <message>
+        <source>Characters typed, and about how many this line can have</source>
+        <translation>已输入的字符数，以及这一行大约最多可容纳的字符数</translation>
+    </message>
+    <message>
+        <source>Characters typed</source>
+        <translation>已输入的字符数</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>
@@ -628,8 +642,36 @@ Trusted: %4</source>
 <context>
     <name>NickRules</name>
     <message>
-        <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), accents and vowel signs with their letters, and _ - or .; nothing invisible</source>
-        <translation>1 到 %1 个同一书写系统的字母或数字（拉丁字母可与一种外形不相似的文字混用），重音符号和元音符号须跟随其字母，可含 _ - 或 .；不得含不可见字符</translation>
+        <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), with their accents and vowel signs, and _ - or .; nothing invisible, and not one that looks like a nick in use</source>
+        <translation>1 到 %1 个同一书写系统的字母或数字（拉丁字母可与一种外形不相似的文字混用），可带其重音符号和元音符号，可含 _ - 或 .；不得含不可见字符，也不得与在线者的昵称相似</translation>
+    </message>
+    <message>
+        <source>The nick is empty.</source>
+        <translation>昵称为空。</translation>
+    </message>
+    <message>
+        <source>The nick %1 is longer than %2 characters.</source>
+        <translation>昵称 %1 超过了 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has a character nicks cannot have: %2.</source>
+        <translation>昵称 %1 含有昵称中不允许的字符：%2。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has an invisible character: %2.</source>
+        <translation>昵称 %1 含有不可见字符：%2。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has an invisible character.</source>
+        <translation>昵称 %1 含有不可见字符。</translation>
+    </message>
+    <message>
+        <source>The nick %1 has an accent or vowel sign without its letter: %2.</source>
+        <translation>昵称 %1 含有不跟随字母的重音符号或元音符号：%2。</translation>
+    </message>
+    <message>
+        <source>The nick %1 mixes writing systems that look alike.</source>
+        <translation>昵称 %1 混用了外形相似的书写系统。</translation>
     </message>
 </context>
 <context>

@@ -177,9 +177,12 @@ bool ChatClient::submit(const QString &input)
         addLocal(ChatEntry::Kind::Error, tr("Not connected: this was not sent."));
         return false;
     }
-    if (maxLineBytes() > 0 && lineBytes(line) > maxLineBytes()) {
-        addLocal(ChatEntry::Kind::Error, tr("Too long to send: the server takes at most %n bytes per line.",
-                                            nullptr, int(maxLineBytes())));
+    if (const InputSize size = inputSize(line); !size.fits) {
+        addLocal(ChatEntry::Kind::Error,
+                 tr("Too long to send: %1 characters, and the server takes about %2 of text like this in one "
+                    "line.")
+                         .arg(size.characters)
+                         .arg(size.maxCharacters));
         return false;
     }
     return m_connection->send(command);

@@ -330,7 +330,7 @@ void ChatConnection::handleLine(QByteArrayView line)
             handleWelcome(event);
         } else if (event.type == ServerEvent::Type::Error) {
             if (event.code == u"nick-taken")
-                fail(Failure::NickTaken, m_nick);
+                fail(Failure::NickTaken, m_nick + u'\n' + event.nick);
             else if (event.code == u"invalid-nick")
                 fail(Failure::InvalidNick, m_nick);
             else if (event.code == u"password-required")
@@ -693,10 +693,23 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
         return tr("%1 did not answer in time. The host may be off or unreachable, or a firewall may be "
                   "dropping the connection.")
                 .arg(host);
-    case Failure::NickTaken:
-        return tr("Someone on this server already uses the nick %1. Choose another one.").arg(detail);
-    case Failure::InvalidNick:
-        return tr("The nick %1 is not allowed. A nick is %2.").arg(detail, NickRules::ruleText());
+    case Failure::NickTaken: {
+        // detail: the nick asked for, and the one in use it is the same as (if the server said).
+        const QString wanted = detail.section(u'\n', 0, 0);
+        const QString holder = detail.section(u'\n', 1, 1);
+        if (holder.isEmpty() || holder.toCaseFolded() == wanted.toCaseFolded())
+            return tr("Someone on this server already uses the nick %1. Choose another one.").arg(wanted);
+        return tr("The nick %1 looks like %2, which someone on this server uses, so it could be taken for "
+                  "them. Choose another one.")
+                .arg(wanted, holder);
+    }
+    case Failure::InvalidNick: {
+        // The same rules as the server's: say what is wrong in the user's language.
+        const QString problem = NickRules::problemSentence(NickRules::prepare(detail));
+        if (problem.isEmpty())
+            return tr("The nick %1 is not allowed. A nick is %2.").arg(detail, NickRules::ruleText());
+        return problem + u' ' + tr("A nick is %1.").arg(NickRules::ruleText());
+    }
     case Failure::ServerFull:
         return tr("The server is full. Try again later.");
     case Failure::TooManyConnections:
@@ -707,8 +720,8 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
         return tr("The server's admin disconnected you (%1). Use Chat › Reconnect Now to join again.")
                 .arg(detail.isEmpty() ? tr("no reason given") : detail);
     case Failure::Banned:
-        return tr("The server's admin has banned your address from %1. You cannot join it again unless the "
-                  "admin lifts the ban.")
+        return tr("The admin of %1 has banned the address you connect from. You cannot join that server "
+                  "again unless the admin lifts the ban.")
                 .arg(host);
     case Failure::PasswordRequired:
         return tr("This server needs a password. Ask whoever runs it, and enter it below the nick.");

@@ -66,6 +66,11 @@ ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
     connect(m_client->connection(), &ChatConnection::welcomed, this, &ConnectDialog::onWelcomed);
     connect(m_client->connection(), &ChatConnection::connectFailed, this, &ConnectDialog::showFailure);
     loadSettings();
+    // The server this client is on (or was last on) comes first: that is what one reconnects
+    // to, or changes a little.
+    const ChatConnection *connection = m_client->connection();
+    if (!connection->host().isEmpty())
+        setServer(connection->host(), connection->port(), connection->nick());
 }
 
 ConnectDialog::~ConnectDialog() = default;
@@ -107,8 +112,14 @@ void ConnectDialog::accept()
         m_ui->hostCombo->setFocus();
         return;
     }
+    if (nick.isEmpty()) {
+        showError(tr("Enter the nick others will know you by. A nick is %1.").arg(NickRules::ruleText()));
+        m_ui->nickEdit->setFocus();
+        return;
+    }
     if (!NickRules::isValid(nick)) {
-        showError(tr("Choose another nick. A nick is %1.").arg(NickRules::ruleText()));
+        showError(NickRules::problemSentence(NickRules::prepare(nick)) + u' ' +
+                  tr("A nick is %1.").arg(NickRules::ruleText()));
         m_ui->nickEdit->setFocus();
         return;
     }
@@ -204,16 +215,22 @@ void ConnectDialog::loadSettings()
 
 void ConnectDialog::saveSettings()
 {
-    const QString host = m_ui->hostCombo->currentText().trimmed();
-    const int port = m_ui->portSpin->value();
+    rememberServer(m_ui->hostCombo->currentText().trimmed(), m_ui->portSpin->value(),
+                   m_ui->tlsCheck->isChecked(), m_client->connection()->nick());
+}
+
+void ConnectDialog::rememberServer(const QString &host, int port, bool tls, const QString &nick)
+{
     QSettings settings;
     settings.setValue(QStringLiteral("connect/host"), host);
     settings.setValue(QStringLiteral("connect/port"), port);
-    settings.setValue(QStringLiteral("connect/tls"), m_ui->tlsCheck->isChecked());
-    settings.setValue(QStringLiteral("connect/nick"), m_client->connection()->nick());
+    settings.setValue(QStringLiteral("connect/tls"), tls);
+    settings.setValue(QStringLiteral("connect/nick"), nick);
     QStringList recent = settings.value(QStringLiteral("connect/recent")).toStringList();
     const QString key = serverKey(host, port);
     recent.removeAll(key);
     recent.prepend(key);
     settings.setValue(QStringLiteral("connect/recent"), recent.mid(0, maxRecentServers));
+    // On disk now: a client that is killed rather than quit still remembers.
+    settings.sync();
 }

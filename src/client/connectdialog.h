@@ -27,6 +27,10 @@ public:
 
     static constexpr int maxRecentServers = 8;
 
+    // Remembers a server connected to (the dialog's next defaults, and first of the recent
+    // ones), at once on disk: also when the connection was made without the dialog.
+    static void rememberServer(const QString &host, int port, bool tls, const QString &nick);
+
 public Q_SLOTS:
     void accept() override;
     void reject() override;

@@ -29,7 +29,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_statusLabel, 1);
     statusBar()->addPermanentWidget(m_reconnectButton);
-    m_reconnectButton->setFlat(true);
+    // A button that looks like one: after a kick it is the way back.
 
     ChatConnection *connection = client->connection();
     connect(m_ui->input, &QLineEdit::returnPressed, this, &MainWindow::sendInput);
@@ -50,6 +50,13 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(connection, &ChatConnection::reconnectCountdown, this, &MainWindow::updateStatus);
     connect(connection, &ChatConnection::nickChanged, this, &MainWindow::updateStatus);
     connect(connection, &ChatConnection::welcomed, this, &MainWindow::updateCounter);
+    // A connection made from the command line is remembered as one made in the dialog is.
+    connect(connection, &ChatConnection::welcomed, this,
+            [this, connection](const ServerEvent &, bool resumed) {
+                if (!resumed && !findChild<ConnectDialog *>())
+                    ConnectDialog::rememberServer(connection->host(), connection->port(),
+                                                  connection->usesTls(), connection->nick());
+            });
     connect(connection, &ChatConnection::connectFailed, this,
             [this](ChatConnection::Failure failure, const QString &why) {
                 // Reconnecting, or a connection the command line asked for, gave up (nick
@@ -137,13 +144,18 @@ void MainWindow::updateCounter()
     // Characters typed, against about how many the server takes of text like it.
     const ChatClient::InputSize size = m_client->inputSize(text);
     const bool connected = m_client->connection()->state() == ChatConnection::State::Connected;
+    // The most a line may have depends on what it holds (a Chinese character takes three
+    // times the room of a Latin one), so it is shown only when it matters: near the limit.
+    const bool near = !size.fits || qint64(size.characters) * 10 >= qint64(size.maxCharacters) * 9;
     m_ui->counterLabel->setVisible(size.maxCharacters > 0);
-    m_ui->counterLabel->setText(QStringLiteral("%1/%2").arg(size.characters).arg(size.maxCharacters));
-    m_ui->counterLabel->setToolTip(tr("Characters typed, and about how many this line can have"));
+    m_ui->counterLabel->setText(near ? QStringLiteral("%1/%2").arg(size.characters).arg(size.maxCharacters)
+                                     : QString::number(size.characters));
+    m_ui->counterLabel->setToolTip(near ? tr("Characters typed, and about how many this line can have")
+                                        : tr("Characters typed"));
     QString color;
     if (!size.fits)
         color = QStringLiteral("color: #c0392b; font-weight: bold;");
-    else if (qint64(size.characters) * 10 >= qint64(size.maxCharacters) * 9)
+    else if (near)
         color = QStringLiteral("color: #c0392b;");
     m_ui->counterLabel->setStyleSheet(color);
     m_ui->sendButton->setEnabled(connected && !text.trimmed().isEmpty() && size.fits);

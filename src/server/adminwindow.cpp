@@ -68,9 +68,13 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
     m_ui->splitter->setSizes({ 380, 200 });
     m_ui->banTable->setModel(m_banModel);
     m_ui->banTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Room for an IPv6 address before the content says so.
+    m_ui->banTable->horizontalHeader()->setMinimumSectionSize(
+            fontMetrics().horizontalAdvance(QStringLiteral("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")) / 2);
     m_ui->banTable->horizontalHeader()->setStretchLastSection(true);
     m_ui->banTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    connect(m_ui->banButton, &QPushButton::clicked, this, &AdminWindow::banAddress);
+    // From the Bans tab nothing is picked for the admin: the Clients tab's selection is out of sight.
+    connect(m_ui->banButton, &QPushButton::clicked, this, [this] { banAddress(false); });
     connect(m_ui->liftBanButton, &QPushButton::clicked, this, &AdminWindow::liftSelectedBans);
     connect(m_ui->banTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AdminWindow::updateState);
@@ -87,7 +91,7 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
     connect(m_ui->actionSettings, &QAction::triggered, this, &AdminWindow::showSettings);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionKick, &QAction::triggered, this, &AdminWindow::kickSelected);
-    connect(m_ui->actionBan, &QAction::triggered, this, &AdminWindow::banAddress);
+    connect(m_ui->actionBan, &QAction::triggered, this, [this] { banAddress(true); });
     connect(m_ui->actionUnban, &QAction::triggered, this, &AdminWindow::liftBan);
     connect(m_ui->actionNotice, &QAction::triggered, this, &AdminWindow::sendNotice);
     connect(m_ui->actionAbout, &QAction::triggered, this, &AdminWindow::showAbout);
@@ -231,9 +235,9 @@ void AdminWindow::kickSelected()
     dialog->open();
 }
 
-void AdminWindow::banAddress()
+void AdminWindow::banAddress(bool fromSelection)
 {
-    const QList<ClientSession *> selected = selectedClients();
+    const QList<ClientSession *> selected = fromSelection ? selectedClients() : QList<ClientSession *>();
     auto *dialog = new QInputDialog(this);
     dialog->setObjectName(QStringLiteral("banDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -274,8 +278,7 @@ QString AdminWindow::banConsequence(const QString &text) const
         nicks.append(client->nick());
     if (nicks.isEmpty())
         return tr("No client is connected from this address now.");
-    return tr("%n connected client(s) share this address and will be disconnected: %1", nullptr,
-              int(nicks.size()))
+    return tr("Connected from this address now, and disconnected by the ban: %1")
             .arg(QLocale().createSeparatedList(nicks));
 }
 
@@ -305,6 +308,7 @@ void AdminWindow::liftBan()
     dialog->setObjectName(QStringLiteral("unbanDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Lift Ban"));
+    dialog->setOkButtonText(tr("Lift Ban"));
     dialog->setLabelText(tr("Let this address connect again:"));
     dialog->setComboBoxItems(bans);
     connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {

@@ -45,7 +45,8 @@ protected:
 private:
     QList<ClientSession *> selectedClients() const;
     void kickSelected();
-    void banAddress();
+    // Asks which address to ban; fromSelection: the selected client's is offered.
+    void banAddress(bool fromSelection);
     void liftBan();
     // Lifts the bans selected in the Bans tab (or asks which, when none is).
     void liftSelectedBans();

@@ -905,10 +905,10 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
                 broadcast(left, owner);
             }
         }
-        const auto [code, why] = nickRefusal(client, nick);
-        if (!code.isEmpty()) {
-            client->sendError(code, why);
-            client->close(why);
+        const NickRefusal refusal = nickRefusal(client, nick);
+        if (!refusal.code.isEmpty()) {
+            refuseNick(client, refusal);
+            client->close(refusal.text);
             return;
         }
         rename(client, nick);
@@ -1072,14 +1072,17 @@ void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QStri
         from->send(event);
 }
 
-std::pair<QString, QString> ChatServer::nickRefusal(const ClientSession *client, const QString &nick) const
+ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, const QString &nick) const
 {
-    const NickRules::Problem problem = NickRules::check(nick);
+    char32_t culprit = 0;
+    const NickRules::Problem problem = NickRules::check(nick, &culprit);
     if (problem != NickRules::Problem::None)
         return { QStringLiteral("invalid-nick"),
                  QStringLiteral("invalid nick: %1 %2; a nick is %3")
                          .arg(TextSanitizer::quoted(nick, ChatLimits::maxNickLength),
-                              NickRules::protocolProblemText(problem), NickRules::protocolRuleText()) };
+                              NickRules::protocolProblemText(problem, culprit),
+                              NickRules::protocolRuleText()),
+                 QString() };
     QString owner;
     if (const ClientSession *local = findClient(nick); local && local != client)
         owner = local->nick();
@@ -1090,9 +1093,21 @@ std::pair<QString, QString> ChatServer::nickRefusal(const ClientSession *client,
     // Case alone is no disguise; anything else that reads the same is named, so that the one
     // who asked sees why.
     if (owner.toCaseFolded() == nick.toCaseFolded())
-        return { QStringLiteral("nick-taken"), QStringLiteral("nick %1 is already taken").arg(nick) };
+        return { QStringLiteral("nick-taken"),
+                 QStringLiteral("nick %1 is already taken").arg(TextSanitizer::isolated(nick)), owner };
     return { QStringLiteral("nick-taken"),
-             QStringLiteral("nick %1 is already taken: it looks like %2, who is online").arg(nick, owner) };
+             QStringLiteral("nick %1 is already taken: it looks like %2, who is online")
+                     .arg(TextSanitizer::isolated(nick), TextSanitizer::isolated(owner)),
+             owner };
+}
+
+void ChatServer::refuseNick(ClientSession *client, const NickRefusal &refusal)
+{
+    ServerEvent error = makeEvent(ServerEvent::Type::Error);
+    error.code = refusal.code;
+    error.text = refusal.text;
+    error.nick = refusal.holder;
+    client->send(error);
 }
 
 void ChatServer::changeNick(ClientSession *client, const QString &requested)
@@ -1106,9 +1121,9 @@ void ChatServer::changeNick(ClientSession *client, const QString &requested)
         client->sendNotice(QStringLiteral("you are already %1").arg(nick));
         return;
     }
-    const auto [code, why] = nickRefusal(client, nick);
-    if (!code.isEmpty()) {
-        client->sendError(code, why);
+    const NickRefusal refusal = nickRefusal(client, nick);
+    if (!refusal.code.isEmpty()) {
+        refuseNick(client, refusal);
         return;
     }
     rename(client, nick);
@@ -1212,7 +1227,7 @@ void ChatServer::sendWho(ClientSession *client) const
                               : m_cluster            ? QStringLiteral(" (on %1)").arg(m_serverName)
                                                      : QString();
         client->sendNotice(QStringLiteral("  %1, connected %2%3%4")
-                                   .arg(user.nick, connectionTime(user.since), where,
+                                   .arg(TextSanitizer::isolated(user.nick), connectionTime(user.since), where,
                                         user.nick == client->nick() && user.server.isEmpty()
                                                 ? QStringLiteral(" (you)")
                                                 : QString()));

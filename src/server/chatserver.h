@@ -164,7 +164,14 @@ private:
     void changeNick(ClientSession *client, const QString &requested);
     void rename(ClientSession *client, const QString &nick);
     // Why nick cannot be client's, or empty when it can.
-    std::pair<QString, QString> nickRefusal(const ClientSession *client, const QString &nick) const;
+    struct NickRefusal
+    {
+        QString code; // empty: the nick may be client's
+        QString text;
+        QString holder; // nick-taken: the nick in use that it is the same as
+    };
+    NickRefusal nickRefusal(const ClientSession *client, const QString &nick) const;
+    void refuseNick(ClientSession *client, const NickRefusal &refusal);
     // Every key of nick (NickRules::keys) points at client, or no more.
     void holdNick(ClientSession *client, const QString &nick);
     void releaseNick(ClientSession *client, const QString &nick);

@@ -508,6 +508,9 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         writer.add("type", QStringLiteral("error")).add("code", event.code).add("text", event.text);
         if (!event.reason.isEmpty())
             writer.add("reason", event.reason);
+        // nick-taken: the nick in use that the one asked for is the same as.
+        if (!event.nick.isEmpty())
+            writer.add("nick", event.nick);
         return writer.line();
     }
     case Type::Shutdown:
@@ -607,6 +610,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.code = text(u"code");
         event.text = text(u"text");
         event.reason = text(u"reason");
+        event.nick = text(u"nick");
     } else if (type == u"shutdown") {
         event.type = ServerEvent::Type::Shutdown;
         event.text = text(u"text");

@@ -2,6 +2,7 @@
 
 #include "chatlimits.h"
 #include "textcut.h"
+#include "textsanitizer.h"
 
 #include <QCoreApplication>
 
@@ -18,7 +19,8 @@ namespace {
 const char ruleSource[] = QT_TRANSLATE_NOOP(
         "NickRules",
         "1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look "
-        "like it), accents and vowel signs with their letters, and _ - or .; nothing invisible");
+        "like it), with their accents and vowel signs, and _ - or .; nothing invisible, and not one that "
+        "looks like a nick in use");
 
 const UChar *units(QStringView text)
 {
@@ -165,8 +167,13 @@ QString NickRules::prepare(QStringView nick)
     return Profile::instance().normalized(nick.trimmed());
 }
 
-NickRules::Problem NickRules::check(QStringView nick)
+NickRules::Problem NickRules::check(QStringView nick, char32_t *culprit)
 {
+    const auto blame = [culprit](char32_t c, Problem problem) {
+        if (culprit)
+            *culprit = c;
+        return problem;
+    };
     const Profile &profile = Profile::instance();
     if (nick.isEmpty())
         return Problem::Empty;
@@ -179,14 +186,14 @@ NickRules::Problem NickRules::check(QStringView nick)
     char32_t previous = 0;
     for (const char32_t c : nick.toUcs4()) {
         if (u_hasBinaryProperty(UChar32(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
-            return Problem::Invisible;
+            return blame(c, Problem::Invisible);
         const bool shape =
                 isLetter(c) || isMark(c) || isSyntax(c) || u_charType(UChar32(c)) == U_DECIMAL_DIGIT_NUMBER;
         if (!shape || !profile.allows(c))
-            return Problem::Character;
+            return blame(c, Problem::Character);
         // A vowel sign or an accent belongs to the letter before it.
         if (isMark(c) && !(isLetter(previous) || isMark(previous)))
-            return Problem::MarkWithoutLetter;
+            return blame(c, Problem::MarkWithoutLetter);
         previous = c;
     }
     const int32_t failed = profile.spoofChecks(nick);
@@ -244,8 +251,56 @@ QString NickRules::protocolRuleText()
     return QString::fromUtf8(ruleSource).arg(ChatLimits::maxNickLength);
 }
 
-QString NickRules::protocolProblemText(Problem problem)
+QString NickRules::characterName(char32_t c)
 {
+    char name[128];
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t length = u_charName(UChar32(c), U_EXTENDED_CHAR_NAME, name, sizeof name, &status);
+    const QString code = QStringLiteral("U+%1").arg(uint(c), 4, 16, QLatin1Char('0')).toUpper();
+    if (U_FAILURE(status) || length <= 0)
+        return code;
+    return code + u' ' + QString::fromLatin1(name, length);
+}
+
+QString NickRules::problemSentence(QStringView nick)
+{
+    char32_t culprit = 0;
+    const Problem problem = check(nick, &culprit);
+    const QString quoted = TextSanitizer::quoted(nick, ChatLimits::maxNickLength);
+    const QString name = characterName(culprit);
+    switch (problem) {
+    case Problem::None:
+        break;
+    case Problem::Empty:
+        return QCoreApplication::translate("NickRules", "The nick is empty.");
+    case Problem::TooLong:
+        return QCoreApplication::translate("NickRules", "The nick %1 is longer than %2 characters.")
+                .arg(quoted)
+                .arg(ChatLimits::maxNickLength);
+    case Problem::Character:
+        return QCoreApplication::translate("NickRules", "The nick %1 has a character nicks cannot have: %2.")
+                .arg(quoted, name);
+    case Problem::Invisible:
+        return culprit != 0
+                       ? QCoreApplication::translate("NickRules",
+                                                     "The nick %1 has an invisible character: %2.")
+                                 .arg(quoted, name)
+                       : QCoreApplication::translate("NickRules", "The nick %1 has an invisible character.")
+                                 .arg(quoted);
+    case Problem::MarkWithoutLetter:
+        return QCoreApplication::translate("NickRules",
+                                           "The nick %1 has an accent or vowel sign without its letter: %2.")
+                .arg(quoted, name);
+    case Problem::MixedScripts:
+        return QCoreApplication::translate("NickRules", "The nick %1 mixes writing systems that look alike.")
+                .arg(quoted);
+    }
+    return QString();
+}
+
+QString NickRules::protocolProblemText(Problem problem, char32_t culprit)
+{
+    const QString which = culprit != 0 ? u" (" + characterName(culprit) + u')' : QString();
     switch (problem) {
     case Problem::None:
         break;
@@ -254,11 +309,11 @@ QString NickRules::protocolProblemText(Problem problem)
     case Problem::TooLong:
         return QStringLiteral("is longer than %1 characters").arg(ChatLimits::maxNickLength);
     case Problem::Character:
-        return QStringLiteral("has a character nicks cannot have");
+        return QStringLiteral("has a character nicks cannot have") + which;
     case Problem::Invisible:
-        return QStringLiteral("has an invisible character");
+        return QStringLiteral("has an invisible character") + which;
     case Problem::MarkWithoutLetter:
-        return QStringLiteral("has an accent or vowel sign without its letter");
+        return QStringLiteral("has an accent or vowel sign without its letter") + which;
     case Problem::MixedScripts:
         return QStringLiteral("mixes writing systems that look alike");
     }

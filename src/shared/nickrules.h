@@ -37,8 +37,9 @@ public:
     // white space.
     static QString prepare(QStringView nick);
     // What is wrong with nick, which must be prepared already (a nick not in NFC is a
-    // Character problem).
-    static Problem check(QStringView nick);
+    // Character problem). When one character is to blame (Character, Invisible,
+    // MarkWithoutLetter), culprit, if given, is set to it.
+    static Problem check(QStringView nick, char32_t *culprit = nullptr);
     // Whether prepare(nick) is an allowed nick.
     static bool isValid(QStringView nick);
 
@@ -61,6 +62,13 @@ public:
     // The same in English, for the protocol's error lines (docs/PROTOCOL.md).
     static QString protocolRuleText();
     // What is wrong, in English for the protocol, to follow the nick: "has an invisible
-    // character".
-    static QString protocolProblemText(Problem problem);
+    // character (U+3164 HANGUL FILLER)".
+    static QString protocolProblemText(Problem problem, char32_t culprit = 0);
+    // What is wrong with nick, as a sentence in the user's language that quotes it visibly
+    // ("The nick "alice\u3164" has an invisible character: U+3164 HANGUL FILLER."); empty
+    // for a nick that is fine.
+    static QString problemSentence(QStringView nick);
+    // "U+3164 HANGUL FILLER": a character as Unicode names it (ICU), for people to see what
+    // they cannot.
+    static QString characterName(char32_t c);
 };

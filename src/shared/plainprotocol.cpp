@@ -6,17 +6,24 @@
 
 namespace {
 
+// A line that holds right-to-left letters starts with U+200E LEFT-TO-RIGHT MARK: a terminal that
+// lays out bidirectional text (UAX #9) then takes the line as left-to-right, whatever the
+// first letter of a nick, and keeps the time where it is.
 QByteArray line(const QString &text)
 {
-    QByteArray bytes = text.toUtf8();
+    QByteArray bytes;
+    if (TextSanitizer::hasRightToLeft(text))
+        bytes = "\xe2\x80\x8e";
+    bytes += text.toUtf8();
     bytes.append('\n');
     return bytes;
 }
 
-// Every text of an event, whoever gave it, on its way into a line.
+// Every text of an event, whoever gave it, on its way into a line: clean, and isolated when
+// it holds right-to-left letters, so that it cannot reorder the rest of the line.
 QString safe(const QString &text)
 {
-    return TextSanitizer::clean(text);
+    return TextSanitizer::isolated(TextSanitizer::clean(text));
 }
 
 } // namespace
@@ -75,15 +82,15 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
         return privateLine(event.time, event.from, event.to, event.text);
     case Type::Join:
         if (event.text.isEmpty())
-            return noticeLine(event.nick + u" joined");
-        return noticeLine(event.nick + u" joined (on " + safe(event.text) + u')');
+            return noticeLine(safe(event.nick) + u" joined");
+        return noticeLine(safe(event.nick) + u" joined (on " + safe(event.text) + u')');
     case Type::Leave:
-        return noticeLine(event.nick + u" left (" + safe(event.text) + u')');
+        return noticeLine(safe(event.nick) + u" left (" + safe(event.text) + u')');
     case Type::Nick:
-        return noticeLine(event.oldNick + u" is now known as " + safe(event.newNick));
+        return noticeLine(safe(event.oldNick) + u" is now known as " + safe(event.newNick));
     case Type::Notice:
         if (event.from == u"admin")
-            return noticeLine(u"notice from the admin: " + event.text);
+            return noticeLine(u"notice from the admin: " + safe(event.text));
         return noticeLine(event.text);
     case Type::Error:
         return errorLine(event.text);
@@ -118,10 +125,11 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
 
 QByteArray PlainProtocol::noticeLine(const QString &text)
 {
-    return line(u"* " + safe(text));
+    // Composed already (its nicks and reasons isolated where they were put in).
+    return line(u"* " + TextSanitizer::clean(text));
 }
 
 QByteArray PlainProtocol::errorLine(const QString &text)
 {
-    return line(u"! " + safe(text));
+    return line(u"! " + TextSanitizer::clean(text));
 }

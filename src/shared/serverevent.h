@@ -63,7 +63,7 @@ struct ServerEvent
     Type type = Type::Invalid;
     QDateTime time; // Private, Join, Leave, Nick (UTC)
     ChatMessage message; // Message
-    QString nick; // Welcome (the nick granted), Join, Leave
+    QString nick; // Welcome (the nick granted), Join, Leave; Error "nick-taken": the nick in use
     QString oldNick; // Nick
     QString newNick; // Nick
     QString from; // Private; Notice: "server" or "admin"

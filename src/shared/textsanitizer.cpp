@@ -10,6 +10,7 @@
 namespace {
 
 constexpr char16_t replacementCharacter = 0xfffd;
+constexpr char16_t firstStrongIsolate = 0x2068;
 constexpr char32_t pdf = 0x202c; // POP DIRECTIONAL FORMATTING: ends an embedding or override
 constexpr char32_t pdi = 0x2069; // POP DIRECTIONAL ISOLATE: ends an isolate
 // Deeper nesting than this is not kept: UAX #9 itself stops at 125, and no honest text
@@ -199,6 +200,39 @@ QString TextSanitizer::clean(const QString &text)
     return out;
 }
 
+bool TextSanitizer::hasRightToLeft(QStringView text)
+{
+    bool found = false;
+    for (qsizetype i = 0; i < text.size() && !found; ++i) {
+        const char16_t unit = text.at(i).unicode();
+        // Right-to-left scripts and the controls start at U+0590.
+        if (unit < 0x0590)
+            continue;
+        char32_t c = unit;
+        if (QChar::isHighSurrogate(unit) && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            c = QChar::surrogateToUcs4(unit, text.at(++i).unicode());
+        switch (u_charDirection(UChar32(c))) {
+        case U_RIGHT_TO_LEFT:
+        case U_RIGHT_TO_LEFT_ARABIC:
+        case U_RIGHT_TO_LEFT_EMBEDDING:
+        case U_RIGHT_TO_LEFT_OVERRIDE:
+        case U_RIGHT_TO_LEFT_ISOLATE:
+            found = true;
+            break;
+        default:
+            break;
+        }
+    }
+    return found;
+}
+
+QString TextSanitizer::isolated(const QString &text)
+{
+    if (!hasRightToLeft(text))
+        return text;
+    return QChar(firstStrongIsolate) + text + QChar(char16_t(pdi));
+}
+
 QString TextSanitizer::fromUtf8(QByteArrayView utf8)
 {
     return clean(QString::fromUtf8(utf8));
@@ -208,12 +242,17 @@ QString TextSanitizer::escaped(QStringView text, bool escapeBackslash)
 {
     QString out;
     out.reserve(text.size());
+    bool first = true;
     forEachCodePoint(text, [&](char32_t c, bool paired) {
+        // A combining mark with no letter before it would sit on whatever is written before
+        // the text (a quote): shown escaped.
+        const bool lonelyMark = first && (U_GET_GC_MASK(UChar32(c)) & U_GC_M_MASK) != 0;
+        first = false;
         if (!paired)
             appendEscape(out, c);
         else if (c == u'\\' && escapeBackslash)
             out += QLatin1String("\\\\");
-        else if (needsEscape(c))
+        else if (needsEscape(c) || lonelyMark)
             appendEscape(out, c);
         else
             out += QStringView(QChar::fromUcs4(c));

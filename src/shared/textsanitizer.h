@@ -31,10 +31,19 @@ public:
     // Whether clean(text) would change text.
     static bool isClean(QStringView text);
 
+    // Whether text holds a right-to-left letter (UAX #9 bidi classes R and AL) or a control
+    // that starts right-to-left text.
+    static bool hasRightToLeft(QStringView text);
+    // text between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE when it has
+    // right-to-left letters (UAX #9 isolation: laid out on its own, it cannot reorder what is
+    // around it), else text as it is. For a field inside a line of text: a nick, a reason.
+    static QString isolated(const QString &text);
+
     // The text as printable characters that say exactly what it holds, for logs and for
     // error messages that quote a peer: controls, line and paragraph breaks, format characters
     // (bidirectional controls, zero-width characters, ...), other default-ignorable code points
-    // and unpaired surrogates are written as escapes: \n, \r, \t, \u001b, \u202e, \U000e0041.
+    // and unpaired surrogates are written as escapes: \n, \r, \t, \u001b, \u202e, \U000e0041;
+    // so is a combining mark at the very start, which would sit on what precedes the text.
     // With escapeBackslash, a backslash is written as \\ so that an escape cannot be faked.
     static QString escaped(QStringView text, bool escapeBackslash = true);
     // escaped(text) in double quotes (a quote inside as \"), cut to at most maxCharacters
