@@ -326,6 +326,9 @@ void tst_ChatServer::lookAlikeNickIsTaken_data()
     QTest::newRow("capital I for l") << QStringLiteral("alice") << QStringLiteral("aIice");
     QTest::newRow("digit one for l") << QStringLiteral("alice") << QStringLiteral("a1ice");
     QTest::newRow("rn for m") << QStringLiteral("mary") << QStringLiteral("rnary");
+    QTest::newRow("capitals, l for I") << QStringLiteral("alice") << QStringLiteral("ALlCE");
+    QTest::newRow("Latin capitals for Cyrillic")
+            << QStringLiteral("\u0442\u0435\u0441\u0442") << QStringLiteral("TECT");
     QTest::newRow("all Cyrillic, reads as Latin")
             << QStringLiteral("cop") << QStringLiteral("\u0441\u043e\u0440");
     QTest::newRow("another normalisation form")
@@ -406,7 +409,7 @@ void tst_ChatServer::privateMessageErrors_data()
 {
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("error");
-    QTest::newRow("no such nick") << QByteArray("/msg zed hi") << QStringLiteral("! no such nick: zed");
+    QTest::newRow("no such nick") << QByteArray("/msg zed hi") << QStringLiteral("! no such nick: \"zed\"");
     QTest::newRow("no text") << QByteArray("/msg guest1") << QStringLiteral("! usage: /msg NICK TEXT");
     QTest::newRow("nothing") << QByteArray("/msg") << QStringLiteral("! usage: /msg NICK TEXT");
 }
@@ -469,7 +472,13 @@ void tst_ChatServer::unknownCommand()
     auto a = join(*m_server);
     QVERIFY(a);
     a->sendLine("/dance wildly");
-    QVERIFY(!a->waitForLine(QStringLiteral("! unknown command /dance, try /help")).isNull());
+    QVERIFY(!a->waitForLine(QStringLiteral("! unknown command \"/dance\", try /help")).isNull());
+    // What the client typed is quoted, anything invisible escaped: an override in it cannot
+    // turn the server's own words around.
+    a->sendLine(QStringLiteral("/\u202eplehyrt x").toUtf8());
+    QVERIFY(!a->waitForLine(QStringLiteral("! unknown command \"/\\u202eplehyrt\", try /help")).isNull());
+    a->sendLine(QStringLiteral("/msg \u200bbob\u202e hi").toUtf8());
+    QVERIFY(!a->waitForLine(QStringLiteral("! no such nick: \"\\u200bbob\\u202e\"")).isNull());
 }
 
 void tst_ChatServer::helpAndWho()

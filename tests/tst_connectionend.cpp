@@ -16,7 +16,9 @@
 
 #include <memory>
 
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 class tst_ConnectionEnd : public QObject
 {
@@ -38,6 +40,8 @@ private Q_SLOTS:
     void fragmentedTextIsText();
     void fragmentedJsonHelloIsWelcomed();
     void oneByteThenTheEndIsNotTls();
+    void resetBeforeAcceptStillHandlesWhatArrived();
+    void resetAfterAFloodStillHandlesWhatArrived();
 
 private:
     // Ends the client's sending side (shutdown(SHUT_WR)), as nc -N does at the end of input.
@@ -213,9 +217,12 @@ void tst_ConnectionEnd::fragmentedTlsHandshakeIsRecognised()
     TestClient client;
     QVERIFY(client.connectTo(m_server->serverPort()));
     client.sendRaw(hello.left(firstPiece));
-    QVERIFY(waitForBytesRead(firstPiece));
-    // The server has read a fragment and waits for more before it decides.
-    QVERIFY(client.isConnected());
+    if (firstPiece == 1) {
+        // One byte could still start text: the server has read it and waits for more.
+        QVERIFY(waitForBytesRead(firstPiece));
+        QVERIFY(client.isConnected());
+    }
+    // (Two bytes, 0x16 0x03, are a TLS record header already.)
     client.sendRaw(hello.mid(firstPiece));
     QVERIFY(client.waitForDisconnected());
     // Hung up on without a word to it; never shown in the room as text.
@@ -263,6 +270,57 @@ void tst_ConnectionEnd::oneByteThenTheEndIsNotTls()
     halfClose(client);
     QVERIFY(client.waitForDisconnected());
     QCOMPARE(m_server->clientCount(), 1);
+}
+
+namespace {
+
+// Connects from outside the event loop, sends, and resets the connection (SO_LINGER 0): the
+// server, in this process, has not even accepted it yet.
+bool sendAndReset(quint16 port, const QByteArray &bytes)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address = {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 &&
+              ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
+    const linger reset = { 1, 0 };
+    ok = ok && ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset) == 0;
+    ::close(fd);
+    return ok;
+}
+
+} // namespace
+
+void tst_ConnectionEnd::resetBeforeAcceptStillHandlesWhatArrived()
+{
+    // Sending the greeting fails at once; what arrived is still read and handled.
+    QVERIFY(sendAndReset(m_server->serverPort(), "one\ntwo\nthree\n"));
+    for (const char *text : { "one", "two", "three" })
+        QVERIFY2(!m_watcher->waitForLine(chatLinePattern(QStringLiteral("guest2"), QLatin1String(text)))
+                          .isNull(),
+                 qPrintable(m_watcher->lines().join(u'|')));
+    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* guest2 left"))).isNull());
+}
+
+void tst_ConnectionEnd::resetAfterAFloodStillHandlesWhatArrived()
+{
+    // Twelve lines and a last one without its newline, then a reset: flood control holds two
+    // back, and they and the last line are still handled, at the flood rate.
+    QByteArray lines;
+    for (int i = 1; i <= 12; ++i)
+        lines += "flood " + QByteArray::number(i) + '\n';
+    lines += "/me no newline";
+    QVERIFY(sendAndReset(m_server->serverPort(), lines));
+    for (int i = 1; i <= 12; ++i)
+        QVERIFY2(!m_watcher
+                          ->waitForLine(chatLinePattern(QStringLiteral("guest2"),
+                                                        QStringLiteral("flood %1").arg(i)))
+                          .isNull(),
+                 qPrintable(m_watcher->lines().join(u'|')));
+    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("\\* guest2 no newline$"))).isNull());
+    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* guest2 left"))).isNull());
 }
 
 QTEST_MAIN(tst_ConnectionEnd)

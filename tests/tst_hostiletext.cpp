@@ -293,6 +293,11 @@ QList<tst_HostileText::Field> tst_HostileText::fields()
           [json](Self &, TestClient &a, const QString &text, const QByteArray &) {
               json(a, "{\"type\":\"say\",\"text\":\"x\"," + jsonString(text) + ":1}");
           } },
+        { "JSON key given twice", true, Field::Stays,
+          [json](Self &, TestClient &a, const QString &text, const QByteArray &) {
+              json(a,
+                   "{\"type\":\"say\",\"text\":\"x\"," + jsonString(text) + ":1," + jsonString(text) + ":2}");
+          } },
         { "JSON ping token", true, Field::Stays,
           [json](Self &, TestClient &a, const QString &text, const QByteArray &) {
               json(a, "{\"type\":\"ping\",\"token\":" + jsonString(text) + "}");

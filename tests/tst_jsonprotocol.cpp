@@ -49,6 +49,7 @@ private Q_SLOTS:
     void requestRoundTrip();
     void badRequest_data();
     void badRequest();
+    void quotedInputIsEscapedAndCutWhole();
     void controlCharactersAreRemoved();
     void eventRoundTrip_data();
     void eventRoundTrip();
@@ -151,6 +152,21 @@ void tst_JsonProtocol::badRequest()
     QCOMPARE(decoded.type, ChatCommand::Type::Invalid);
     QCOMPARE(decoded.target, code);
     QVERIFY(!decoded.text.isEmpty());
+}
+
+void tst_JsonProtocol::quotedInputIsEscapedAndCutWhole()
+{
+    // A key given twice is quoted escaped (a NUL cannot end a log line early) and cut by
+    // whole characters.
+    ChatCommand decoded =
+            JsonProtocol::decodeCommand(R"({"type":"say","text":"hi","k\u0000 x":1,"k\u0000 x":2})");
+    QCOMPARE(decoded.text, QStringLiteral(R"(the key "k\u0000 x" appears twice)"));
+    const QByteArray longKey = '"' + QByteArray(63, 'a') + "\xf0\x9f\x98\x80" + "tail\"";
+    const QByteArray twice = "{\"type\":\"say\"," + longKey + ":1," + longKey + ":2}";
+    decoded = JsonProtocol::decodeCommand(twice);
+    QCOMPARE(decoded.text, u"the key \"" + QString(63, u'a') + u"😀\"… appears twice");
+    decoded = JsonProtocol::decodeCommand(R"({"type":"say","text":"hi","\u202eevil":1})");
+    QCOMPARE(decoded.text, QStringLiteral(R"(unknown field "\u202eevil")"));
 }
 
 void tst_JsonProtocol::controlCharactersAreRemoved()

@@ -92,8 +92,10 @@ void tst_MessageStore::storesAndReadsBack()
     QCOMPARE(store.recent(3), written.mid(2));
     QCOMPARE(store.recent(100), written);
     QCOMPARE(store.after(2, 100), written.mid(2));
-    // A limit keeps the newest.
-    QCOMPARE(ids(store.after(0, 2)), (QList<quint64>{ 4, 5 }));
+    // A limit keeps the oldest (paging forward), or the newest (a resume).
+    QCOMPARE(ids(store.after(0, 2)), (QList<quint64>{ 1, 2 }));
+    QCOMPARE(ids(store.after(1, 2)), (QList<quint64>{ 2, 3 }));
+    QCOMPARE(ids(store.after(0, 2, true)), (QList<quint64>{ 4, 5 }));
     QCOMPARE(store.after(5, 10), QList<ChatMessage>());
 }
 
@@ -315,6 +317,21 @@ void tst_MessageStore::resumeReachesBackIntoTheDatabase()
     QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"text").toString(),
              QStringLiteral("line 61"));
     QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
+    // A history request pages forward from the database: the oldest after the id, and more.
+    {
+        TestClient json;
+        QVERIFY(json.connectTo(server->serverPort()));
+        json.sendLine(R"({"type":"hello","version":1})");
+        QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+        json.sendLine(R"({"type":"history","after":60,"limit":20})");
+        const QJsonObject page = json.waitForJson(QStringLiteral("history"));
+        const QJsonArray messages = page.value(u"messages").toArray();
+        QCOMPARE(messages.size(), 20);
+        QCOMPARE(messages.first().toObject().value(u"id").toInteger(), 61);
+        QCOMPARE(messages.last().toObject().value(u"id").toInteger(), 80);
+        QCOMPARE(page.value(u"complete").toBool(), true);
+        QCOMPARE(page.value(u"more").toBool(), true);
+    }
 
     // Further back than the database keeps (100 messages; applied on start and every minute):
     // what there is, and a gap.

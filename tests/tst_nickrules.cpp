@@ -89,6 +89,10 @@ void tst_NickRules::profile_data()
     QTest::newRow("not in NFC") << QStringLiteral("e\u0301") << Problem::Character;
     QTest::newRow("unpaired surrogate") << QString(QChar(0xd800)) << Problem::Character;
 
+    QTest::newRow("only a dot") << QStringLiteral(".") << Problem::NoLetter;
+    QTest::newRow("only punctuation") << QStringLiteral("-.-") << Problem::NoLetter;
+    QTest::newRow("underscores") << QStringLiteral("__") << Problem::NoLetter;
+    QTest::newRow("a digit is enough") << QStringLiteral("_1_") << Problem::None;
     QTest::newRow("empty") << QString() << Problem::Empty;
     QTest::newRow("33 characters") << QString(33, u'a') << Problem::TooLong;
     QTest::newRow("10000 characters") << QString(10000, u'a') << Problem::TooLong;
@@ -134,6 +138,13 @@ void tst_NickRules::sameNick_data()
     QTest::newRow("whole-script Cyrillic look-alike")
             << QStringLiteral("\u0441\u043e\u0440") << QStringLiteral("cop") << true;
     QTest::newRow("full-width letters") << QStringLiteral("ａｌｉｃｅ") << QStringLiteral("alice") << true;
+    // What a nick looks like in capitals counts: ALICE reads as ALlCE.
+    QTest::newRow("capitals with l for I") << QStringLiteral("ALlCE") << QStringLiteral("alice") << true;
+    QTest::newRow("capitals with l for I, again") << QStringLiteral("BlLL") << QStringLiteral("bill") << true;
+    QTest::newRow("Latin capitals for Cyrillic") << QStringLiteral("TECT") << QStringLiteral("тест") << true;
+    QTest::newRow("Latin capitals for Greek") << QStringLiteral("PEA") << QStringLiteral("ρεα") << true;
+    QTest::newRow("Latin capitals for Cyrillic, again")
+            << QStringLiteral("HOC") << QStringLiteral("нос") << true;
     QTest::newRow("different") << QStringLiteral("alice") << QStringLiteral("alicia") << false;
     QTest::newRow("dot matters") << QStringLiteral("a.b") << QStringLiteral("ab") << false;
     QTest::newRow("different scripts, different names")

@@ -420,6 +420,10 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>The nick %1 mixes writing systems that look alike.</source>
         <translation>昵称 %1 混用了外形相似的书写系统。</translation>
     </message>
+    <message>
+        <source>The nick %1 has no letter or digit.</source>
+        <translation>昵称 %1 中没有字母或数字。</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

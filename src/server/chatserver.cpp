@@ -176,19 +176,30 @@ void ChatServer::trimHistory()
                   qPrintable(m_store->errorString()));
 }
 
-std::pair<QList<ChatMessage>, bool> ChatServer::messagesAfter(quint64 id)
+ChatServer::After ChatServer::messagesAfter(quint64 id, int maxCount, bool newest)
 {
-    QList<ChatMessage> messages;
+    After result;
+    QList<ChatMessage> &messages = result.messages;
     if (m_history.holdsEverythingAfter(id) || !m_store) {
         messages = m_history.after(id);
     } else {
         // Older than memory reaches: the database has it, once this pass's messages are in.
+        // Never more rows than asked for: reading is on the event loop, which everyone waits on.
         commitHistory();
-        messages = m_store->after(id, ChatLimits::maxResumeMessages);
+        messages = m_store->after(id, maxCount + 1, newest);
     }
     // Ids have no gaps, so the first one says whether anything is missing.
-    const bool complete = messages.isEmpty() ? id >= lastMessageId() : messages.constFirst().id == id + 1;
-    return { messages, complete };
+    result.complete = messages.isEmpty() ? id >= lastMessageId() : messages.constFirst().id == id + 1;
+    if (messages.size() > maxCount) {
+        if (newest) {
+            messages.remove(0, messages.size() - maxCount);
+            result.complete = false;
+        } else {
+            messages.resize(maxCount);
+            result.more = true;
+        }
+    }
+    return result;
 }
 
 bool ChatServer::listen(const QHostAddress &address, quint16 port)
@@ -557,8 +568,11 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password)
 {
     // Compared as digests, byte by byte to the end: the time taken says nothing about how
     // much of a guess was right.
-    const QByteArray given = QCryptographicHash::hash(password.toUtf8(), QCryptographicHash::Sha256);
-    const QByteArray wanted = QCryptographicHash::hash(m_password.toUtf8(), QCryptographicHash::Sha256);
+    // As a plain client can type it: what the sanitiser takes out of a line does not count.
+    const QByteArray given =
+            QCryptographicHash::hash(TextSanitizer::clean(password).toUtf8(), QCryptographicHash::Sha256);
+    const QByteArray wanted =
+            QCryptographicHash::hash(TextSanitizer::clean(m_password).toUtf8(), QCryptographicHash::Sha256);
     unsigned char difference = 0;
     for (qsizetype i = 0; i < wanted.size(); ++i)
         difference |= static_cast<unsigned char>(given.at(i) ^ wanted.at(i));
@@ -844,9 +858,9 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
     case Type::Pass:
         break; // being alive was the point, and the session noted that; passwords are above
     case Type::Unknown:
-        client->sendError(QStringLiteral("unknown-command"),
-                          QStringLiteral("unknown command %1, try /help")
-                                  .arg(TextCut::left(command.target, ChatLimits::maxQuotedCharacters)));
+        client->sendError(
+                QStringLiteral("unknown-command"),
+                QStringLiteral("unknown command %1, try /help").arg(TextSanitizer::quoted(command.target)));
         break;
     case Type::Invalid:
         qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
@@ -956,9 +970,13 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
         after = recent.isEmpty() ? lastMessageId() : recent.constFirst().id - 1;
         after = qMin(after, client->lastIdAtConnect());
     }
-    auto [history, complete] = messagesAfter(after);
-    welcome.history = std::move(history);
-    welcome.historyComplete = !hello.hasSince || (resumes && complete);
+    // At most what half the send queue can hold (every message takes at least wireSize of an
+    // empty one), and the newest of it.
+    const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
+                                     m_limits.maxSendQueueBytes / 2 / wireSize(ChatMessage()) + 1));
+    After replay = messagesAfter(after, cap, true);
+    welcome.history = std::move(replay.messages);
+    welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
     // The replay must fit in the client's send queue with room to spare: the newest of it.
     const qsizetype fit = fittingMessages(welcome.history.crbegin(), welcome.history.crend());
     if (fit < welcome.history.size()) {
@@ -984,13 +1002,13 @@ void ChatServer::sendHistory(ClientSession *client, const ChatCommand &command)
     reply.after = command.since;
     const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
                                         : ChatLimits::maxHistoryReply;
-    auto [messages, complete] = messagesAfter(command.since);
-    reply.historyComplete = command.since <= lastMessageId() && complete;
     // The oldest first: whoever asked goes on after the last one it got.
-    const qsizetype fit = qMin<qsizetype>(limit, fittingMessages(messages.cbegin(), messages.cend()));
-    reply.historyMore = fit < messages.size();
-    messages.resize(fit);
-    reply.history = std::move(messages);
+    After page = messagesAfter(command.since, limit, false);
+    reply.historyComplete = command.since <= lastMessageId() && page.complete;
+    const qsizetype fit = fittingMessages(page.messages.cbegin(), page.messages.cend());
+    reply.historyMore = page.more || fit < page.messages.size();
+    page.messages.resize(fit);
+    reply.history = std::move(page.messages);
     client->send(reply);
 }
 
@@ -1059,8 +1077,9 @@ void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QStri
     }
     ClientSession *target = findClient(to);
     if (!target || !target->isAnnounced()) {
-        from->sendError(QStringLiteral("no-such-nick"),
-                        QStringLiteral("no such nick: %1").arg(TextCut::left(to, ChatLimits::maxNickLength)));
+        from->sendError(
+                QStringLiteral("no-such-nick"),
+                QStringLiteral("no such nick: %1").arg(TextSanitizer::quoted(to, ChatLimits::maxNickLength)));
         return;
     }
     ServerEvent event = makeEvent(ServerEvent::Type::Private);

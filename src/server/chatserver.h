@@ -207,9 +207,16 @@ private:
     // How many of the messages from first on fit in half a client's send queue.
     template<typename Iterator>
     qsizetype fittingMessages(Iterator first, Iterator last) const;
-    // Messages after id for a resume: from memory, or the database when memory does not reach
-    // back that far; whether none is missing.
-    std::pair<QList<ChatMessage>, bool> messagesAfter(quint64 id);
+    // Messages after id: from memory, or the database when memory does not reach back that
+    // far, at most maxCount of them: the oldest (paging forward: more says there are others
+    // after them) or the newest (a resume). complete: none is missing right after id.
+    struct After
+    {
+        QList<ChatMessage> messages;
+        bool complete = true;
+        bool more = false;
+    };
+    After messagesAfter(quint64 id, int maxCount, bool newest);
 
     ChatLimits m_limits;
     QString m_serverName;

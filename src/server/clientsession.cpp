@@ -203,8 +203,7 @@ void ClientSession::flushPending()
         message.msg_iovlen = count;
         const ssize_t n = ::sendmsg(m_fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            m_pieces.clear();
-            abort(reasonFor(errno));
+            outputBroken(errno);
             return;
         }
         written = n > 0 ? qsizetype(n) : 0;
@@ -293,7 +292,7 @@ void ClientSession::drainQueue()
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 return;
-            finish(reasonFor(errno));
+            outputBroken(errno);
             return;
         }
         m_queuedBytes -= n;
@@ -315,6 +314,35 @@ void ClientSession::drainQueue()
         finish(m_closeReason);
     else
         checkQueue();
+}
+
+void ClientSession::outputBroken(int error)
+{
+    // The peer is gone or going (reset, or its side closed): nothing more can reach it. What it
+    // sent before still counts, so input is read to its end (the kernel keeps it after a reset)
+    // and handled as for any end of input; no longer than a drain takes.
+    m_canStillSend = false;
+    m_pieces.clear();
+    m_queue = QList<QByteArray>();
+    m_queueHead = 0;
+    m_queuedBytes = 0;
+    setWriteNotifierEnabled(false);
+    if (m_closing) {
+        finish(m_closeReason.isEmpty() ? reasonFor(error) : m_closeReason);
+        return;
+    }
+    if (m_endReason.isEmpty())
+        m_endReason = reasonFor(error);
+    if (m_inputEnded) {
+        closeIfInputDone();
+        return;
+    }
+    QTimer::singleShot(ChatLimits::inputDrainMs, this, [this] {
+        if (!m_finished)
+            endInput(m_endReason, false);
+    });
+    // The rest of the input, from the event loop (this may be inside a broadcast).
+    QMetaObject::invokeMethod(this, &ClientSession::readFromSocket, Qt::QueuedConnection);
 }
 
 void ClientSession::close(const QString &reason)
@@ -452,9 +480,13 @@ void ClientSession::frame(QByteArrayView data)
 
 void ClientSession::endInput(const QString &why, bool canStillSend)
 {
+    if (m_inputEnded)
+        return;
     m_inputEnded = true;
-    m_canStillSend = canStillSend;
-    m_endReason = why;
+    // Output that broke first says best why the connection ended.
+    if (m_canStillSend || m_endReason.isEmpty())
+        m_endReason = why;
+    m_canStillSend = m_canStillSend && canStillSend;
     m_readNotifier->setEnabled(false);
     // Whatever arrived is text after all: too short for a TLS header, or a last line without
     // its newline.
@@ -515,8 +547,8 @@ void ClientSession::deliver(const ChatCommand &command)
         return;
     }
     refillTokens();
-    if (m_delayed.isEmpty() && m_tokens >= 1.0) {
-        m_tokens -= 1.0;
+    if (m_delayed.isEmpty() && m_tokens >= floodCost(command)) {
+        m_tokens -= floodCost(command);
         Q_EMIT commandReceived(command);
         return;
     }
@@ -535,14 +567,24 @@ void ClientSession::deliver(const ChatCommand &command)
         connect(m_releaseTimer, &QTimer::timeout, this, &ClientSession::releaseDelayed);
     }
     if (!m_releaseTimer->isActive())
-        m_releaseTimer->start(int(std::ceil((1.0 - m_tokens) * 1000.0 / m_limits.floodRate)));
+        m_releaseTimer->start(msUntilAffordable(floodCost(m_delayed.constFirst())));
+}
+
+double ClientSession::floodCost(const ChatCommand &command)
+{
+    return command.type == ChatCommand::Type::History ? ChatLimits::historyRequestCost : 1.0;
+}
+
+int ClientSession::msUntilAffordable(double cost) const
+{
+    return int(std::ceil(qMax(0.0, cost - m_tokens) * 1000.0 / m_limits.floodRate));
 }
 
 void ClientSession::releaseDelayed()
 {
     refillTokens();
-    while (!m_delayed.isEmpty() && m_tokens >= 1.0 && !m_closing) {
-        m_tokens -= 1.0;
+    while (!m_delayed.isEmpty() && m_tokens >= floodCost(m_delayed.constFirst()) && !m_closing) {
+        m_tokens -= floodCost(m_delayed.constFirst());
         Q_EMIT commandReceived(m_delayed.takeFirst());
     }
     if (m_closing) {
@@ -550,7 +592,7 @@ void ClientSession::releaseDelayed()
         return;
     }
     if (!m_delayed.isEmpty())
-        m_releaseTimer->start(int(std::ceil((1.0 - m_tokens) * 1000.0 / m_limits.floodRate)));
+        m_releaseTimer->start(msUntilAffordable(floodCost(m_delayed.constFirst())));
     else
         closeIfInputDone();
 }

@@ -159,11 +159,18 @@ private:
     void endInput(const QString &why, bool canStillSend);
     // Closes once the input has ended and nothing it sent waits any more.
     void closeIfInputDone();
+    // Sending failed (error: errno): the peer cannot be sent anything more; its input is still
+    // read to the end and handled.
+    void outputBroken(int error);
     void handleLine(QByteArrayView line);
     // Passes a command on through the flood-control bucket: now, later, or not at all.
     void deliver(const ChatCommand &command);
     void releaseDelayed();
     void refillTokens();
+    // What a command weighs in flood control (most: one line), and how long until the bucket
+    // holds that much.
+    static double floodCost(const ChatCommand &command);
+    int msUntilAffordable(double cost) const;
     // After output changed the queue: warn and skip a client past the soft limit, tell it
     // what it missed once it caught up, drop it past the hard one.
     void checkQueue();

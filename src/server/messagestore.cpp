@@ -188,24 +188,30 @@ QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query)
 
 QList<ChatMessage> MessageStore::recent(int count)
 {
-    return after(0, count);
+    return after(0, count, true);
 }
 
-QList<ChatMessage> MessageStore::after(quint64 id, int limit)
+QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest)
 {
     if (!m_open || limit <= 0)
         return {};
     QSqlQuery query(database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-            "SELECT id, time, sender, text, kind FROM messages WHERE id > ? ORDER BY id DESC LIMIT ?"));
+    query.prepare(newest ? QStringLiteral("SELECT id, time, sender, text, kind FROM messages WHERE id > ? "
+                                          "ORDER BY id DESC LIMIT ?")
+                         : QStringLiteral("SELECT id, time, sender, text, kind FROM messages WHERE id > ? "
+                                          "ORDER BY id ASC LIMIT ?"));
     query.addBindValue(qulonglong(id));
     query.addBindValue(limit);
     if (!query.exec()) {
         fail(query);
         return {};
     }
-    return readMessages(query);
+    QList<ChatMessage> messages = readMessages(query);
+    // readMessages turns the newest-first rows around; oldest-first rows were in order.
+    if (!newest)
+        std::reverse(messages.begin(), messages.end());
+    return messages;
 }
 
 void MessageStore::add(const ChatMessage &message)

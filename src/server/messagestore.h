@@ -41,7 +41,9 @@ public:
     // The last count messages, oldest first.
     QList<ChatMessage> recent(int count);
     // The newest at most limit messages with an id greater than id, oldest first.
-    QList<ChatMessage> after(quint64 id, int limit);
+    // Messages with ids after id, oldest first, at most limit of them: the oldest such (for
+    // paging forward) or, with newest, the newest (for a resume, which shows the latest).
+    QList<ChatMessage> after(quint64 id, int limit, bool newest = false);
 
     // Queued for the next commit().
     void add(const ChatMessage &message);

@@ -35,6 +35,9 @@ struct ChatLimits
     // How many messages one history request (JSON "history") gets at most; the client asks
     // again after the last one for more. Half the send queue cuts it shorter still.
     static constexpr int maxHistoryReply = 1000;
+    // A history request may read that many messages from the database on the event loop, so
+    // flood control counts it as this many lines: at 5 lines a second, one a second.
+    static constexpr double historyRequestCost = 5.0;
     // A history database that could not be written is tried again after this long; old
     // messages are removed from it this often.
     static constexpr int historyRetryMs = 30 * 1000;

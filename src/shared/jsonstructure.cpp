@@ -1,5 +1,7 @@
 #include "jsonstructure.h"
 
+#include "textsanitizer.h"
+
 #include <vector>
 
 namespace {
@@ -108,7 +110,7 @@ bool JsonStructure::check(QByteArrayView json, int maxDepth, QString *why)
                 frame.expectKey = false;
                 for (const QString &key : frame.keys) {
                     if (key == text) {
-                        *why = QStringLiteral("the key \"%1\" appears twice").arg(text.left(64));
+                        *why = QStringLiteral("the key %1 appears twice").arg(TextSanitizer::quoted(text));
                         return false;
                     }
                 }

@@ -106,6 +106,14 @@ public:
         });
     }
 
+    static QString upper(QStringView text)
+    {
+        return convert(text,
+                       [](const UChar *in, int32_t length, UChar *out, int32_t capacity, UErrorCode *error) {
+                           return u_strToUpper(out, capacity, in, length, "", error);
+                       });
+    }
+
     static QString folded(QStringView text)
     {
         return convert(text,
@@ -184,7 +192,9 @@ NickRules::Problem NickRules::check(QStringView nick, char32_t *culprit)
     if (!profile.isOk() || !profile.isNormalized(nick))
         return Problem::Character;
     char32_t previous = 0;
+    bool letterOrDigit = false;
     for (const char32_t c : nick.toUcs4()) {
+        letterOrDigit = letterOrDigit || isLetter(c) || u_charType(UChar32(c)) == U_DECIMAL_DIGIT_NUMBER;
         if (u_hasBinaryProperty(UChar32(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
             return blame(c, Problem::Invisible);
         const bool shape =
@@ -196,6 +206,9 @@ NickRules::Problem NickRules::check(QStringView nick, char32_t *culprit)
             return blame(c, Problem::MarkWithoutLetter);
         previous = c;
     }
+    // "." or "-.-" reads as next to nothing.
+    if (!letterOrDigit)
+        return Problem::NoLetter;
     const int32_t failed = profile.spoofChecks(nick);
     if (failed & (USPOOF_INVISIBLE | USPOOF_HIDDEN_OVERLAY))
         return Problem::Invisible;
@@ -222,10 +235,15 @@ QStringList NickRules::keys(QStringView nick)
     const Profile &profile = Profile::instance();
     const QString prepared = profile.normalized(nick);
     QStringList keys{ Profile::folded(profile.skeleton(Profile::folded(prepared))) };
-    // Folding first loses what a capital looks like: I folds to i but reads as l.
-    const QString unfolded = Profile::folded(profile.skeleton(prepared));
-    if (unfolded != keys.constFirst())
-        keys.append(unfolded);
+    // Folding first loses what capitals look like: I folds to i but reads as l, and a
+    // Cyrillic Т folds to т, which does not read as Latin. So the skeletons of the nick as
+    // written and in capitals count too: "ALlCE" and "TECT" are what alice and тест look
+    // like in capitals.
+    for (const QString &form : { prepared, Profile::upper(prepared) }) {
+        const QString key = Profile::folded(profile.skeleton(form));
+        if (!keys.contains(key))
+            keys.append(key);
+    }
     return keys;
 }
 
@@ -294,6 +312,8 @@ QString NickRules::problemSentence(QStringView nick)
     case Problem::MixedScripts:
         return QCoreApplication::translate("NickRules", "The nick %1 mixes writing systems that look alike.")
                 .arg(quoted);
+    case Problem::NoLetter:
+        return QCoreApplication::translate("NickRules", "The nick %1 has no letter or digit.").arg(quoted);
     }
     return QString();
 }
@@ -316,6 +336,8 @@ QString NickRules::protocolProblemText(Problem problem, char32_t culprit)
         return QStringLiteral("has an accent or vowel sign without its letter") + which;
     case Problem::MixedScripts:
         return QStringLiteral("mixes writing systems that look alike");
+    case Problem::NoLetter:
+        return QStringLiteral("has no letter or digit");
     }
     return QString();
 }

@@ -31,6 +31,7 @@ public:
         Invisible, // an invisible or default-ignorable character, or a mark hidden in its letter
         MarkWithoutLetter, // a combining mark at the start or after a digit, _ - or .
         MixedScripts, // scripts that look alike mixed, or digits of two numbering systems
+        NoLetter, // only _ - . ("." reads as next to nothing)
     };
 
     // The form a nick is granted and compared in: Normalization Form C, without surrounding
@@ -47,9 +48,10 @@ public:
     // skeleton of the case-folded, prepared nick. Alice, ALICE, and a Cyrillic "аlice" have
     // one key.
     static QString key(QStringView nick);
-    // key(), and where a capital letter looks like another letter than its small form (a
-    // capital I like a small l), the key of what it looks like as well: two nicks are one when
-    // any of their keys are equal. One or two keys, key() first.
+    // key(), and the keys of what the nick looks like as written and in capitals, where capitals
+    // look like other letters than their small forms (a capital I like a small l, a Cyrillic Т
+    // like a Latin T): two nicks are one when any of their keys are equal. One to three keys,
+    // key() first.
     static QStringList keys(QStringView nick);
     // Whether two nicks are the same nick under these rules.
     static bool same(QStringView a, QStringView b);
