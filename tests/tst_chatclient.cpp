@@ -199,7 +199,7 @@ void tst_ChatClient::slashCommands()
     QSignalSpy state(client->connection(), &ChatConnection::stateChanged);
     QVERIFY(client->submit(QStringLiteral("/quit see you")));
     QCOMPARE(client->connection()->state(), ChatConnection::State::Disconnected);
-    QVERIFY(!bob->waitForLine(QStringLiteral("* alice left (see you)")).isNull());
+    QVERIFY(!bob->waitForLine(QStringLiteral("* alice left (quit: see you)")).isNull());
 }
 
 void tst_ChatClient::nickChange()

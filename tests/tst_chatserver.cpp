@@ -72,6 +72,8 @@ private Q_SLOTS:
     void nickInEveryScript();
     void lookAlikeNickIsTaken_data();
     void lookAlikeNickIsTaken();
+    void lookAlikeInTwoStepsIsTaken();
+    void blankMessagesAreIgnored();
     void nickIsFreedWhenOwnerLeaves();
     void privateMessageReachesOnlyTarget();
     void orderHoldsWithinOnePass();
@@ -354,6 +356,45 @@ void tst_ChatServer::lookAlikeNickIsTaken()
         QVERIFY2(said.endsWith(u"it looks like " + first + u", who is online"), qPrintable(said));
 }
 
+void tst_ChatServer::lookAlikeInTwoStepsIsTaken()
+{
+    // Greek small letters read as "vova", not as Nova: granted. Their capitals read as Nova:
+    // refused, though the first key of the new nick is the asker's own.
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine("/nick Nova");
+    QVERIFY(!b->waitForLine(QStringLiteral("* guest1 is now known as Nova")).isNull());
+    b->sendLine(QStringLiteral("/nick \u03bd\u03bf\u03bd\u03b1").toUtf8());
+    QVERIFY(!b->waitForLine(QStringLiteral("* guest2 is now known as \u03bd\u03bf\u03bd\u03b1")).isNull());
+    b->sendLine(QStringLiteral("/nick \u039d\u03bf\u03bd\u03b1").toUtf8());
+    const QString said = b->waitForLine(QRegularExpression(QStringLiteral("^[!*] ")));
+    QVERIFY2(said.startsWith(
+                     QStringLiteral("! nick \u039d\u03bf\u03bd\u03b1 is already taken: it looks like Nova")),
+             qPrintable(said));
+    // And once the Greek one has gone, Nova is still Nova's alone.
+    b->sendLine("/quit");
+    QVERIFY(b->waitForDisconnected());
+    auto c = join(*m_server);
+    QVERIFY(c);
+    c->sendLine("/nick Nova");
+    QVERIFY(!c->waitForLine(QStringLiteral("! nick Nova is already taken")).isNull());
+}
+
+void tst_ChatServer::blankMessagesAreIgnored()
+{
+    // Nothing visible: zero-width space, an isolate, a BOM. A blank line under a name is no
+    // message.
+    auto a = join(*m_server);
+    auto b = join(*m_server);
+    QVERIFY(a && b);
+    a->sendLine(QStringLiteral("\u200b").toUtf8());
+    a->sendLine(QStringLiteral("\u2066\u2069 \ufeff").toUtf8());
+    a->sendLine("visible");
+    QVERIFY(!b->waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("visible"))).isNull());
+    QCOMPARE(chatLines(*b).size(), 1);
+}
+
 void tst_ChatServer::nickIsFreedWhenOwnerLeaves()
 {
     auto a = join(*m_server);
@@ -445,7 +486,10 @@ void tst_ChatServer::leaveNotice_data()
     QTest::newRow("quit") << QByteArray("quit") << QStringLiteral("* guest1 left (quit)");
     QTest::newRow("/quit") << QByteArray("/quit") << QStringLiteral("* guest1 left (quit)");
     QTest::newRow("/quit with reason")
-            << QByteArray("/quit off to lunch") << QStringLiteral("* guest1 left (off to lunch)");
+            << QByteArray("/quit off to lunch") << QStringLiteral("* guest1 left (quit: off to lunch)");
+    // A reason of the user's own cannot pass for the server's.
+    QTest::newRow("/quit pretending a kick") << QByteArray("/quit kicked: spamming")
+                                             << QStringLiteral("* guest1 left (quit: kicked: spamming)");
     QTest::newRow("dropped") << QByteArray() << QStringLiteral("* guest1 left (connection closed)");
 }
 

@@ -40,8 +40,9 @@ private Q_SLOTS:
     void fragmentedTextIsText();
     void fragmentedJsonHelloIsWelcomed();
     void oneByteThenTheEndIsNotTls();
-    void resetBeforeAcceptStillHandlesWhatArrived();
+    void resetAfterAcceptStillHandlesWhatArrived();
     void resetAfterAFloodStillHandlesWhatArrived();
+    void resetBeforeAcceptIsRefused();
 
 private:
     // Ends the client's sending side (shutdown(SHUT_WR)), as nc -N does at the end of input.
@@ -274,29 +275,55 @@ void tst_ConnectionEnd::oneByteThenTheEndIsNotTls()
 
 namespace {
 
-// Connects from outside the event loop, sends, and resets the connection (SO_LINGER 0): the
-// server, in this process, has not even accepted it yet.
-bool sendAndReset(quint16 port, const QByteArray &bytes)
+// A connection made outside the event loop, so that the test decides when the server (in
+// this process) gets to accept it.
+class RawConnection
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address = {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 &&
-              ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
-    const linger reset = { 1, 0 };
-    ok = ok && ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset) == 0;
-    ::close(fd);
-    return ok;
-}
+public:
+    explicit RawConnection(quint16 port) : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0))
+    {
+        sockaddr_in address = {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        m_connected = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+    }
+    ~RawConnection()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    RawConnection(const RawConnection &) = delete;
+    RawConnection &operator=(const RawConnection &) = delete;
+    bool isConnected() const { return m_connected; }
+    bool send(const QByteArray &bytes)
+    {
+        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
+    }
+    // Closes with SO_LINGER 0: a reset instead of a FIN.
+    void reset()
+    {
+        const linger now = { 1, 0 };
+        ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+        ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    int m_fd;
+    bool m_connected = false;
+};
 
 } // namespace
 
-void tst_ConnectionEnd::resetBeforeAcceptStillHandlesWhatArrived()
+void tst_ConnectionEnd::resetAfterAcceptStillHandlesWhatArrived()
 {
-    // Sending the greeting fails at once; what arrived is still read and handled.
-    QVERIFY(sendAndReset(m_server->serverPort(), "one\ntwo\nthree\n"));
+    RawConnection connection(m_server->serverPort());
+    QVERIFY(connection.isConnected());
+    QTRY_COMPARE(m_server->clientCount(), 2);
+    // Sending to it fails from now on; what arrived is still read and handled.
+    QVERIFY(connection.send("one\ntwo\nthree\n"));
+    connection.reset();
     for (const char *text : { "one", "two", "three" })
         QVERIFY2(!m_watcher->waitForLine(chatLinePattern(QStringLiteral("guest2"), QLatin1String(text)))
                           .isNull(),
@@ -308,11 +335,15 @@ void tst_ConnectionEnd::resetAfterAFloodStillHandlesWhatArrived()
 {
     // Twelve lines and a last one without its newline, then a reset: flood control holds two
     // back, and they and the last line are still handled, at the flood rate.
+    RawConnection connection(m_server->serverPort());
+    QVERIFY(connection.isConnected());
+    QTRY_COMPARE(m_server->clientCount(), 2);
     QByteArray lines;
     for (int i = 1; i <= 12; ++i)
         lines += "flood " + QByteArray::number(i) + '\n';
     lines += "/me no newline";
-    QVERIFY(sendAndReset(m_server->serverPort(), lines));
+    QVERIFY(connection.send(lines));
+    connection.reset();
     for (int i = 1; i <= 12; ++i)
         QVERIFY2(!m_watcher
                           ->waitForLine(chatLinePattern(QStringLiteral("guest2"),
@@ -321,6 +352,25 @@ void tst_ConnectionEnd::resetAfterAFloodStillHandlesWhatArrived()
                  qPrintable(m_watcher->lines().join(u'|')));
     QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("\\* guest2 no newline$"))).isNull());
     QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* guest2 left"))).isNull());
+}
+
+void tst_ConnectionEnd::resetBeforeAcceptIsRefused()
+{
+    // Reset before the server accepted it: its address can no longer be known, so no ban and
+    // no limit could apply to it. It is refused, and nothing it sent reaches the room.
+    {
+        RawConnection connection(m_server->serverPort());
+        QVERIFY(connection.isConnected());
+        QVERIFY(connection.send("/nick sneaky\nI am banned but post anyway\n"));
+        connection.reset();
+    }
+    m_watcher->sendLine("after the reset");
+    QVERIFY(!m_watcher->waitForLine(chatLinePattern(m_watcher->nick(), QStringLiteral("after the reset")))
+                     .isNull());
+    QCOMPARE(m_server->clientCount(), 1);
+    QVERIFY2(m_watcher->lines().filter(QStringLiteral("sneaky")).isEmpty() &&
+                     m_watcher->lines().filter(QStringLiteral("post anyway")).isEmpty(),
+             qPrintable(m_watcher->lines().join(u'|')));
 }
 
 QTEST_MAIN(tst_ConnectionEnd)

@@ -2,9 +2,11 @@
 // its memory bounded, and the clients standing by miss nothing.
 #include "chatserver.h"
 #include "clientsession.h"
+#include "logcollector.h"
 #include "serverprocess.h"
 #include "testclient.h"
 
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
@@ -109,6 +111,9 @@ private Q_SLOTS:
     void silentConnectionIsClosed();
     void vanishedClientIsPingedAndDropped();
     void floodIsDelayedThenCut();
+    void overlongLinesCountAsLines();
+    void refusalsAreLoggedOnceAMinute();
+    void rightPasswordWaitsTooAfterAWrongOne();
     void slowReaderIsSkippedThenToldWhatItMissed();
     void badJson_data();
     void badJson();
@@ -437,6 +442,72 @@ void tst_Hostile::floodIsDelayedThenCut()
     checkBystanders();
 }
 
+void tst_Hostile::overlongLinesCountAsLines()
+{
+    // Each line over the limit is answered, and logged, like a line: through flood control, so
+    // a stream of them is cut as a flood is (and cannot fill the log faster).
+    TestClient flooder;
+    QVERIFY(flooder.connectTo(m_server->serverPort()));
+    const QByteArray overlong(m_server->limits().maxLineBytes + 1, 'x');
+    for (int i = 0; i < 40; ++i)
+        flooder.sendLine(overlong);
+    QVERIFY(!flooder.waitForLine(QStringLiteral("! excess flood: more than 20 lines waiting")).isNull());
+    QVERIFY(flooder.waitForDisconnected());
+    QVERIFY(flooder.lines().filter(QStringLiteral("! line too long")).size() <= 11);
+    checkBystanders();
+}
+
+void tst_Hostile::refusalsAreLoggedOnceAMinute()
+{
+    LogCollector log;
+    const QHostAddress other(QStringLiteral("127.0.0.2"));
+    m_server->ban(other);
+    const qsizetype mark = log.lines().size();
+    for (int i = 0; i < 20; ++i) {
+        QTcpSocket socket;
+        QVERIFY(socket.bind(other));
+        socket.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        QVERIFY(socket.waitForConnected(2000));
+        QSignalSpy gone(&socket, &QTcpSocket::disconnected);
+        QVERIFY(gone.wait(2000));
+    }
+    QCoreApplication::processEvents();
+    const QStringList refusals = log.lines().mid(mark).filter(QStringLiteral("refused 127.0.0.2"));
+    QVERIFY2(refusals.size() == 1, qPrintable(log.lines().mid(mark).join(u'|')));
+    m_server->unban(other);
+    checkBystanders();
+}
+
+void tst_Hostile::rightPasswordWaitsTooAfterAWrongOne()
+{
+    // After a wrong password from an address, the answer to the next one waits as long, right
+    // or wrong: a guesser cannot take a quick answer for a right guess.
+    LogCollector log;
+    m_server->setPassword(QStringLiteral("sesame"));
+    TestClient guesser;
+    QVERIFY(guesser.connectTo(m_server->serverPort()));
+    guesser.sendLine("/pass wrong");
+    QVERIFY(!guesser.waitForLine(QStringLiteral("! wrong password"), 5000).isNull());
+    QElapsedTimer clock;
+    clock.start();
+    guesser.sendLine("/pass wrong again"); // (closed already: this one goes nowhere)
+    TestClient second;
+    QVERIFY(second.connectTo(m_server->serverPort()));
+    second.sendLine("/pass wrong");
+    QTRY_VERIFY(!log.lines().filter(QStringLiteral("answering in 2000 ms")).isEmpty());
+    TestClient right;
+    QVERIFY(right.connectTo(m_server->serverPort()));
+    right.sendLine("/pass sesame");
+    right.sendLine("said after the password");
+    QVERIFY(!right.waitForLine(QStringLiteral("* password accepted"), 10000).isNull());
+    // The second wrong one made the wait 2 s.
+    QVERIFY2(clock.elapsed() >= 1500, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(!second.waitForLine(QStringLiteral("! wrong password"), 5000).isNull());
+    // What it said after the password was kept, and counts.
+    QVERIFY2(!m_alice->waitForLine(QRegularExpression(QStringLiteral(": said after the password$"))).isNull(),
+             qPrintable(m_alice->lines().join(u'|') + u" /// " + right.lines().join(u'|')));
+}
+
 void tst_Hostile::slowReaderIsSkippedThenToldWhatItMissed()
 {
     ChatLimits limits;
@@ -461,6 +532,12 @@ void tst_Hostile::slowReaderIsSkippedThenToldWhatItMissed()
     QVERIFY(m_server->findClient(QStringLiteral("slow"))->isLagging());
     for (int i = 0; i < 5; ++i, ++sent)
         m_alice->sendLine(QByteArray::number(sent) + ' ' + padding);
+    // Private messages are not skipped like the room's: while it is behind, they are refused,
+    // so that a stream of them cannot push it off.
+    m_bob->sendLine("/msg slow are you there?");
+    QVERIFY(!m_bob->waitForLine(QStringLiteral("! slow is not keeping up with the chat; the message was not "
+                                               "delivered, try again in a moment"))
+                     .isNull());
     // Reading again, it gets the warning, then catches up and learns what it missed.
     slow.socket().setReadBufferSize(0);
     QVERIFY(!slow.waitForLine(QStringLiteral("! you are falling behind: messages to everyone are skipped "

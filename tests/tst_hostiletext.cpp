@@ -509,8 +509,9 @@ void tst_HostileText::cutsKeepWholeCharacters()
     QVERIFY(leaver);
     leaver->sendLine("/quit " + reason.toUtf8());
     const QString line = m_watcher->waitForLine(QRegularExpression(u"^\\* " + leaver->nick() + u" left"));
-    QCOMPARE(line, u"* " + leaver->nick() + u" left (" + shown + u')');
-    QCOMPARE(m_jsonWatcher->waitForJson(QStringLiteral("leave")).value(u"reason").toString(), shown);
+    QCOMPARE(line, u"* " + leaver->nick() + u" left (quit: " + TextSanitizer::isolated(shown) + u')');
+    QCOMPARE(m_jsonWatcher->waitForJson(QStringLiteral("leave")).value(u"reason").toString(),
+             u"quit: " + shown);
 }
 
 void tst_HostileText::adminCutsKeepWholeCharacters()

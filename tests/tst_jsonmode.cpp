@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <memory>
+#include <vector>
 
 namespace {
 
@@ -231,7 +232,7 @@ void tst_JsonMode::eventsReachJsonClients()
                             { QStringLiteral("reason"), QStringLiteral("lunch") } }));
     const QJsonObject left = alice->waitForJson(QStringLiteral("leave"));
     QCOMPARE(left.value(u"nick").toString(), QStringLiteral("robert"));
-    QCOMPARE(left.value(u"reason").toString(), QStringLiteral("lunch"));
+    QCOMPARE(left.value(u"reason").toString(), QStringLiteral("quit: lunch"));
     QVERIFY(bob->waitForDisconnected());
 }
 
@@ -437,6 +438,25 @@ void tst_JsonMode::tokenTakesNickBackQuietly()
     QVERIFY(!plain->waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("back"))).isNull());
     QVERIFY(plain->lines().filter(QStringLiteral("alice left")).isEmpty());
     QCOMPARE(plain->lines().filter(QStringLiteral("alice joined")).size(), 1);
+
+    // Taking over again and again (before each old connection is seen gone) keeps the room's
+    // count and list true: two people, alice once.
+    QJsonObject latest = resumed;
+    std::vector<std::unique_ptr<TestClient>> connections;
+    for (int i = 0; i < 5; ++i) {
+        QJsonObject next;
+        connections.push_back(connectJson(QStringLiteral("alice"), &next,
+                                          { { QStringLiteral("token"), latest.value(u"token") } }));
+        QVERIFY(connections.back());
+        QCOMPARE(next.value(u"online").toInt(), 2);
+        QStringList nicks;
+        for (const QJsonValue &user : next.value(u"users").toArray())
+            nicks.append(user.toObject().value(u"nick").toString());
+        nicks.sort();
+        QCOMPARE(nicks, (QStringList{ QStringLiteral("alice"), plain->nick() }));
+        latest = next;
+    }
+    QTRY_COMPARE(m_server->memberCount(), 2);
 }
 
 void tst_JsonMode::presenceInALargeRoom()

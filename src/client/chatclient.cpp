@@ -165,6 +165,7 @@ bool ChatClient::submit(const QString &input)
     case Type::Ping:
     case Type::Pong:
     case Type::History:
+    case Type::TooLong:
         break;
     case Type::Pass:
         addLocal(ChatEntry::Kind::Error,

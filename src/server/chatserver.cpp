@@ -57,12 +57,6 @@ QString newToken()
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
 }
 
-// A rough upper bound of a message's size on the wire, to keep a replay within the send queue.
-qint64 wireSize(const ChatMessage &message)
-{
-    return 128 + 3 * (message.from.size() + message.text.size());
-}
-
 } // namespace
 
 ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
@@ -186,7 +180,7 @@ ChatServer::After ChatServer::messagesAfter(quint64 id, int maxCount, bool newes
         // Older than memory reaches: the database has it, once this pass's messages are in.
         // Never more rows than asked for: reading is on the event loop, which everyone waits on.
         commitHistory();
-        messages = m_store->after(id, maxCount + 1, newest);
+        messages = m_store->after(id, maxCount + 1, newest, m_limits.maxSendQueueBytes / 2);
     }
     // Ids have no gaps, so the first one says whether anything is missing.
     result.complete = messages.isEmpty() ? id >= lastMessageId() : messages.constFirst().id == id + 1;
@@ -366,8 +360,15 @@ QString ChatServer::errorString() const
 
 ClientSession *ChatServer::findClient(const QString &nick) const
 {
+    return nickHolder(nick, nullptr);
+}
+
+ClientSession *ChatServer::nickHolder(const QString &nick, const ClientSession *except) const
+{
+    // Every key: the first may be except's own while another reads as someone else's.
     for (const QString &key : NickRules::keys(nick)) {
-        if (ClientSession *client = m_byNickKey.value(key))
+        ClientSession *client = m_byNickKey.value(key);
+        if (client && client != except)
             return client;
     }
     return nullptr;
@@ -428,6 +429,15 @@ void ChatServer::accept(qintptr descriptor)
         return;
     }
     const auto [address, port] = ClientSession::peerOf(descriptor);
+    if (address.isNull()) {
+        // Reset before it was accepted: whose it was cannot be known, so neither a ban nor a
+        // limit could apply to it. It is gone anyway.
+        if (noteRefusal(QStringLiteral("unknown")))
+            qCWarning(lcServer,
+                      "refused a connection whose address is unknown (it was reset before it was accepted)");
+        ::close(int(descriptor));
+        return;
+    }
     const Refusal::Reason refusal = admit(address);
     if (refusal != Refusal::Reason::None) {
         refuse(descriptor, refusal, address, port);
@@ -505,12 +515,21 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
     if (!m_tls) {
         m_tls = new TlsListener(
                 [this](qintptr descriptor, const QHostAddress &address, quint16 port) {
+                    if (address.isNull()) {
+                        if (noteRefusal(QStringLiteral("unknown")))
+                            qCWarning(lcServer,
+                                      "refused a TLS connection whose address is unknown (it was reset "
+                                      "before it was accepted)");
+                        ::close(int(descriptor));
+                        return false;
+                    }
                     const Refusal::Reason reason = m_stopping ? Refusal::Reason::None : admit(address);
                     if (!m_stopping && reason == Refusal::Reason::None)
                         return true;
                     // No plain-text line: the client expects a TLS handshake.
-                    qCWarning(lcServer, "refused %s:%u (TLS): %s", qPrintable(address.toString()), port,
-                              qPrintable(m_stopping ? shutdownReason : Refusal::text(reason)));
+                    if (noteRefusal(addressKey(address)))
+                        qCWarning(lcServer, "refused %s:%u (TLS): %s", qPrintable(address.toString()), port,
+                                  qPrintable(m_stopping ? shutdownReason : Refusal::text(reason)));
                     ::close(int(descriptor));
                     return false;
                 },
@@ -564,11 +583,26 @@ void ChatServer::setPassword(const QString &password)
     m_password = password;
 }
 
-bool ChatServer::checkPassword(ClientSession *client, const QString &password)
+bool ChatServer::checkPassword(ClientSession *client, const QString &password,
+                               const std::function<void()> &retry)
 {
+    // After a wrong password from an address, no answer to it comes before its wait is over,
+    // right or wrong: a guesser cannot tell a right guess by a quick answer and go on.
+    AuthFailures &failures = m_authFailures[addressKey(client->peerAddress())];
+    const qint64 now = m_clock.elapsed();
+    if (now - failures.lastMs > ChatLimits::passwordFailureMemoryMs)
+        failures = AuthFailures();
+    if (failures.nextAnswerMs > now) {
+        client->pauseInput();
+        QTimer::singleShot(int(failures.nextAnswerMs - now), Qt::PreciseTimer, client, [client, retry] {
+            retry();
+            client->resumeInput();
+        });
+        return false;
+    }
     // Compared as digests, byte by byte to the end: the time taken says nothing about how
-    // much of a guess was right.
-    // As a plain client can type it: what the sanitiser takes out of a line does not count.
+    // much of a guess was right. As a plain client can type it: what the sanitiser takes out
+    // of a line does not count.
     const QByteArray given =
             QCryptographicHash::hash(TextSanitizer::clean(password).toUtf8(), QCryptographicHash::Sha256);
     const QByteArray wanted =
@@ -581,13 +615,10 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password)
         return true;
     }
     // Each failure from an address makes the next answer to it slower: 1 s, 2 s, 4 s ... 30 s.
-    AuthFailures &failures = m_authFailures[addressKey(client->peerAddress())];
-    const qint64 now = m_clock.elapsed();
-    if (now - failures.lastMs > ChatLimits::passwordFailureMemoryMs)
-        failures.count = 0;
     failures.lastMs = now;
     const int delay =
             int(qMin<qint64>(ChatLimits::maxPasswordDelayMs, qint64(1000) << qMin(failures.count++, 5)));
+    failures.nextAnswerMs = now + delay;
     qCWarning(lcServer, "%s (%s) gave a wrong password; answering in %d ms", qPrintable(client->nick()),
               qPrintable(client->peer()), delay);
     client->holdInput();
@@ -649,6 +680,7 @@ void ChatServer::checkConnections()
     }
     if (m_clock.elapsed() - m_lastTrimMs >= ChatLimits::historyTrimIntervalMs)
         trimHistory();
+    summariseRefusals(false);
     const qint64 minuteAgo = m_clock.elapsed() - 60000;
     for (auto it = m_recentConnects.begin(); it != m_recentConnects.end();) {
         if (it->second.empty() || it->second.back() <= minuteAgo)
@@ -661,12 +693,41 @@ void ChatServer::checkConnections()
 void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port)
 {
     const QString why = Refusal::text(reason);
-    qCWarning(lcServer, "refused %s:%u: %s", qPrintable(address.toString()), port, qPrintable(why));
+    if (noteRefusal(addressKey(address)))
+        qCWarning(lcServer, "refused %s:%u: %s", qPrintable(address.toString()), port, qPrintable(why));
     // A new connection's send buffer is empty: the line goes out whole, or not at all.
     const QByteArray line = PlainProtocol::errorLine(why);
     [[maybe_unused]] const auto sent =
             ::send(int(descriptor), line.constData(), size_t(line.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
     ::close(int(descriptor));
+}
+
+bool ChatServer::noteRefusal(const QString &key)
+{
+    // One line a minute per address: refusals come as fast as an attacker can connect, and
+    // the log must not grow with them. The rest are counted and summed up (checkConnections).
+    auto it = m_refusalLog.find(key);
+    if (it == m_refusalLog.end()) {
+        m_refusalLog.insert(key, { m_clock.elapsed(), 0 });
+        return true;
+    }
+    ++it->suppressed;
+    return false;
+}
+
+void ChatServer::summariseRefusals(bool all)
+{
+    const qint64 minuteAgo = m_clock.elapsed() - 60000;
+    for (auto it = m_refusalLog.begin(); it != m_refusalLog.end();) {
+        if (!all && it->sinceMs > minuteAgo) {
+            ++it;
+            continue;
+        }
+        if (it->suppressed > 0)
+            qCWarning(lcServer, "refused %d more connection(s) from %s in the last minute", it->suppressed,
+                      qPrintable(it.key()));
+        it = m_refusalLog.erase(it);
+    }
 }
 
 void ChatServer::addClient(ClientSession *client)
@@ -683,12 +744,6 @@ void ChatServer::addClient(ClientSession *client)
         m_announceTimer.start(ChatLimits::announceDelayMs);
     connect(client, &ClientSession::commandReceived, this,
             [this, client](const ChatCommand &command) { handleCommand(client, command); });
-    connect(client, &ClientSession::lineTooLong, this, [this, client] {
-        qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
-                  qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
-        client->sendError(QStringLiteral("line-too-long"),
-                          QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
-    });
     connect(client, &ClientSession::closed, this,
             [this, client](const QString &reason) { removeClient(client, reason); });
     connect(client, &ClientSession::caughtUp, this,
@@ -787,6 +842,13 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         handleHello(client, command);
         return;
     }
+    if (command.type == Type::TooLong) {
+        qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
+                  qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
+        client->sendError(QStringLiteral("line-too-long"),
+                          QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
+        return;
+    }
     if (client->isJson() && !client->hasWelcome()) {
         // The hello itself was malformed: the handshake failed.
         client->sendError(command.target, command.text);
@@ -798,7 +860,8 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         if (!client->isAnnounced())
             Q_EMIT clientModeChanged(client);
         if (command.type == Type::Pass) {
-            if (!checkPassword(client, command.text))
+            if (!checkPassword(client, command.text,
+                               [this, client, command] { handleCommand(client, command); }))
                 return;
             client->sendNotice(QStringLiteral("password accepted"));
             for (const ChatMessage &message : m_history.recent(m_limits.historyLines))
@@ -840,9 +903,11 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         sendHelp(client);
         break;
     case Type::Quit: {
-        const QString reason = command.text.trimmed().isEmpty()
-                                       ? QStringLiteral("quit")
-                                       : TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
+        // A reason of the user's own is marked as theirs ("quit: kicked" is no kick).
+        const QString reason =
+                command.text.trimmed().isEmpty()
+                        ? QStringLiteral("quit")
+                        : u"quit: " + TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
         if (!client->isJson())
             client->sendNotice(QStringLiteral("goodbye"));
         client->close(reason);
@@ -871,6 +936,7 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         sendHistory(client, command);
         break;
     case Type::Hello:
+    case Type::TooLong:
         break;
     }
 }
@@ -897,7 +963,7 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
             client->close(QStringLiteral("no password"));
             return;
         }
-        if (!checkPassword(client, hello.password))
+        if (!checkPassword(client, hello.password, [this, client, hello] { handleHello(client, hello); }))
             return;
     }
     const QString nick = NickRules::prepare(hello.target);
@@ -911,6 +977,11 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
                    qPrintable(client->peer()), qPrintable(owner->peer()));
             releaseNick(owner, owner->nick());
             owner->replace();
+            // It stops counting now, not when its socket is done: the person is counted once.
+            if (owner->isAnnounced()) {
+                owner->setAnnounced(false);
+                --m_memberCount;
+            }
             if (client->isAnnounced()) {
                 // Too late to be quiet: the room knows this connection as a guest already.
                 ServerEvent left = makeEvent(ServerEvent::Type::Leave);
@@ -927,8 +998,10 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
         }
         rename(client, nick);
         if (takeover && !client->isAnnounced()) {
-            // Nobody saw the old connection go, so nobody sees this one come.
+            // Nobody saw the old connection go, so nobody sees this one come; it counts in the
+            // old one's place (which no longer counts once it is gone).
             client->setAnnounced();
+            ++m_memberCount;
             Q_EMIT clientJoined(client);
         }
     }
@@ -973,7 +1046,7 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
     // At most what half the send queue can hold (every message takes at least wireSize of an
     // empty one), and the newest of it.
     const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
-                                     m_limits.maxSendQueueBytes / 2 / wireSize(ChatMessage()) + 1));
+                                     m_limits.maxSendQueueBytes / 2 / ChatMessage().wireSize() + 1));
     After replay = messagesAfter(after, cap, true);
     welcome.history = std::move(replay.messages);
     welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
@@ -991,8 +1064,8 @@ qsizetype ChatServer::fittingMessages(Iterator first, Iterator last) const
 {
     qint64 bytes = 0;
     qsizetype count = 0;
-    for (; first != last && bytes + wireSize(*first) <= m_limits.maxSendQueueBytes / 2; ++first, ++count)
-        bytes += wireSize(*first);
+    for (; first != last && bytes + first->wireSize() <= m_limits.maxSendQueueBytes / 2; ++first, ++count)
+        bytes += first->wireSize();
     return count;
 }
 
@@ -1082,6 +1155,16 @@ void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QStri
                 QStringLiteral("no such nick: %1").arg(TextSanitizer::quoted(to, ChatLimits::maxNickLength)));
         return;
     }
+    if (target->isLagging() && target != from) {
+        // It is far behind already; private messages are not skipped like the room's, so a
+        // stream of them could push it off: it gets none until it has caught up.
+        from->sendError(
+                QStringLiteral("target-lagging"),
+                QStringLiteral("%1 is not keeping up with the chat; the message was not delivered, try "
+                               "again in a moment")
+                        .arg(TextSanitizer::isolated(target->nick())));
+        return;
+    }
     ServerEvent event = makeEvent(ServerEvent::Type::Private);
     event.from = from->nick();
     event.to = target->nick();
@@ -1103,7 +1186,7 @@ ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, con
                               NickRules::protocolRuleText()),
                  QString() };
     QString owner;
-    if (const ClientSession *local = findClient(nick); local && local != client)
+    if (const ClientSession *local = nickHolder(nick, client))
         owner = local->nick();
     else if (m_cluster)
         owner = m_cluster->remoteOwnerNick(nick);
@@ -1171,7 +1254,8 @@ QList<OnlineUser> ChatServer::localUsers() const
     QList<OnlineUser> users;
     users.reserve(m_clients.size());
     for (const ClientSession *client : m_clients) {
-        if (client->isAnnounced())
+        // A replaced session is on its way out: its successor is the person now.
+        if (client->isAnnounced() && !client->isReplaced())
             users.append({ client->nick(), client->connectedAt(), QString() });
     }
     return users;

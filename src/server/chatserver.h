@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -100,6 +101,9 @@ public:
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
+    // Whoever holds a nick that is the same as nick (NickRules::keys), other than except; null
+    // when nobody does.
+    ClientSession *nickHolder(const QString &nick, const ClientSession *except) const;
     // The newest message id assigned (0 before the first message).
     quint64 lastMessageId() const { return m_nextMessageId - 1; }
     // When the server last started listening (invalid while stopped).
@@ -148,6 +152,11 @@ private:
     void releaseAdmission(const QHostAddress &address);
     void acceptTls(QSslSocket *socket, const QHostAddress &address, quint16 port);
     void refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port);
+    // Whether a refusal from key (an addressKey) is logged: the first in a minute is, the
+    // rest are counted, and summariseRefusals() logs the count once the minute is over (all:
+    // every count now).
+    bool noteRefusal(const QString &key);
+    void summariseRefusals(bool all);
     void addClient(ClientSession *client);
     void announce(ClientSession *client);
     // Announces the clients whose ChatLimits::announceDelayMs has passed without a first line.
@@ -197,7 +206,9 @@ private:
     static QString addressKey(const QHostAddress &address);
     static int checkInterval(const ChatLimits &limits);
     // True when password is the server's; otherwise answers the client (later) and closes it.
-    bool checkPassword(ClientSession *client, const QString &password);
+    // While the client's address must still wait after a wrong password, nothing is checked:
+    // false, and retry runs (the command again) when the wait is over.
+    bool checkPassword(ClientSession *client, const QString &password, const std::function<void()> &retry);
     void finishStop();
     // Writes the messages of this pass to the history database (WriteBatcher's hook).
     void commitHistory();
@@ -244,9 +255,16 @@ private:
     {
         int count = 0;
         qint64 lastMs = 0;
+        qint64 nextAnswerMs = 0; // no answer to the address before this (m_clock)
     };
     QHash<QString, AuthFailures> m_authFailures; // addressKey -> recent wrong passwords
     QHash<QString, int> m_connectionsFrom; // addressKey -> connections now
+    struct RefusalLog
+    {
+        qint64 sinceMs = 0; // the refusal that was logged
+        int suppressed = 0; // refused since, not logged
+    };
+    QHash<QString, RefusalLog> m_refusalLog; // addressKey -> this minute's refusals
     std::unordered_map<QString, std::deque<qint64>> m_recentConnects; // addressKey -> times
     QElapsedTimer m_clock;
     struct Ban

@@ -389,6 +389,24 @@ void ClientSession::holdInput()
     m_delayed.clear();
 }
 
+void ClientSession::pauseInput()
+{
+    ++m_pauses;
+    m_paused = true;
+}
+
+void ClientSession::resumeInput()
+{
+    // Paused again meanwhile (the answer must wait longer still): stays paused.
+    if (m_pauses > 0 && --m_pauses > 0)
+        return;
+    m_paused = false;
+    if (!m_delayed.isEmpty())
+        releaseDelayed();
+    else
+        closeIfInputDone();
+}
+
 void ClientSession::replace()
 {
     m_replaced = true;
@@ -475,7 +493,7 @@ void ClientSession::frame(QByteArrayView data)
     if (data.isEmpty())
         return;
     m_framer.feed(
-            data, [this](QByteArrayView line) { handleLine(line); }, [this] { Q_EMIT lineTooLong(); });
+            data, [this](QByteArrayView line) { handleLine(line); }, [this] { lineTooLong(); });
 }
 
 void ClientSession::endInput(const QString &why, bool canStillSend)
@@ -494,18 +512,29 @@ void ClientSession::endInput(const QString &why, bool canStillSend)
         m_detected = true;
         frame(std::exchange(m_firstBytes, QByteArray()));
     }
-    m_framer.finish([this](QByteArrayView line) { handleLine(line); }, [this] { Q_EMIT lineTooLong(); });
+    m_framer.finish([this](QByteArrayView line) { handleLine(line); }, [this] { lineTooLong(); });
     closeIfInputDone();
 }
 
 void ClientSession::closeIfInputDone()
 {
-    if (!m_inputEnded || m_closing || !m_delayed.isEmpty())
+    if (!m_inputEnded || m_closing || m_paused || !m_delayed.isEmpty())
         return;
     if (m_canStillSend)
         close(m_endReason);
     else
         finish(m_endReason);
+}
+
+void ClientSession::lineTooLong()
+{
+    if (m_closing)
+        return;
+    // Answered like any line, through flood control: a stream of them costs what as many
+    // lines would, and cannot fill the log faster.
+    ChatCommand command;
+    command.type = ChatCommand::Type::TooLong;
+    deliver(command);
 }
 
 void ClientSession::handleLine(QByteArrayView line)
@@ -520,7 +549,7 @@ void ClientSession::handleLine(QByteArrayView line)
         return;
     }
     const QString text = TextSanitizer::fromUtf8(line);
-    if (text.trimmed().isEmpty())
+    if (TextSanitizer::isBlank(text))
         return;
     deliver(ChatCommand::parse(text));
 }
@@ -542,6 +571,14 @@ void ClientSession::refillTokens()
 
 void ClientSession::deliver(const ChatCommand &command)
 {
+    if (m_paused) {
+        if (m_delayed.size() >= m_limits.floodQueue) {
+            abort(QStringLiteral("excess flood"));
+            return;
+        }
+        m_delayed.append(command);
+        return;
+    }
     if (!m_limits.floodControl) {
         Q_EMIT commandReceived(command);
         return;
@@ -561,13 +598,18 @@ void ClientSession::deliver(const ChatCommand &command)
         return;
     }
     m_delayed.append(command);
+    if (!m_releaseTimer || !m_releaseTimer->isActive())
+        scheduleRelease();
+}
+
+void ClientSession::scheduleRelease()
+{
     if (!m_releaseTimer) {
         m_releaseTimer = new QTimer(this);
         m_releaseTimer->setSingleShot(true);
         connect(m_releaseTimer, &QTimer::timeout, this, &ClientSession::releaseDelayed);
     }
-    if (!m_releaseTimer->isActive())
-        m_releaseTimer->start(msUntilAffordable(floodCost(m_delayed.constFirst())));
+    m_releaseTimer->start(msUntilAffordable(floodCost(m_delayed.constFirst())));
 }
 
 double ClientSession::floodCost(const ChatCommand &command)
@@ -582,8 +624,16 @@ int ClientSession::msUntilAffordable(double cost) const
 
 void ClientSession::releaseDelayed()
 {
+    if (m_paused)
+        return;
+    if (!m_limits.floodControl) {
+        while (!m_delayed.isEmpty() && !m_closing && !m_paused)
+            Q_EMIT commandReceived(m_delayed.takeFirst());
+        closeIfInputDone();
+        return;
+    }
     refillTokens();
-    while (!m_delayed.isEmpty() && m_tokens >= floodCost(m_delayed.constFirst()) && !m_closing) {
+    while (!m_delayed.isEmpty() && m_tokens >= floodCost(m_delayed.constFirst()) && !m_closing && !m_paused) {
         m_tokens -= floodCost(m_delayed.constFirst());
         Q_EMIT commandReceived(m_delayed.takeFirst());
     }
@@ -592,7 +642,7 @@ void ClientSession::releaseDelayed()
         return;
     }
     if (!m_delayed.isEmpty())
-        m_releaseTimer->start(msUntilAffordable(floodCost(m_delayed.constFirst())));
+        scheduleRelease();
     else
         closeIfInputDone();
 }

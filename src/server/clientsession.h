@@ -47,12 +47,16 @@ public:
 
     // Whether the room has been told this client joined. Until then it is not listed.
     bool isAnnounced() const { return m_announced; }
-    void setAnnounced() { m_announced = true; }
+    void setAnnounced(bool announced = true) { m_announced = announced; }
     // Whether the server's password has been given (or none is needed).
     bool isAuthenticated() const { return m_authenticated; }
     void setAuthenticated() { m_authenticated = true; }
     // Stops taking input (a wrong password's answer is on its way).
     void holdInput();
+    // Commands wait (as flood control holds them, and as bounded) until resumeInput(): the
+    // one being answered must be answered first. Pauses nest: each needs its resume.
+    void pauseInput();
+    void resumeInput();
 
     // Whether the JSON handshake is done.
     bool hasWelcome() const { return !m_token.isEmpty(); }
@@ -119,8 +123,8 @@ public:
     bool isClosing() const { return m_closing; }
 
 Q_SIGNALS:
+    // A command, or ChatCommand::Type::TooLong for a line over the limit (discarded).
     void commandReceived(const ChatCommand &command);
-    void lineTooLong();
     // The client was behind (isLagging()) and has read everything queued for it; missed
     // broadcast messages were skipped meanwhile. The room's state is for the server to tell.
     void caughtUp(qint64 missed);
@@ -163,9 +167,12 @@ private:
     // read to the end and handled.
     void outputBroken(int error);
     void handleLine(QByteArrayView line);
+    void lineTooLong();
     // Passes a command on through the flood-control bucket: now, later, or not at all.
     void deliver(const ChatCommand &command);
     void releaseDelayed();
+    // Starts the timer that releases the first waiting command when the bucket affords it.
+    void scheduleRelease();
     void refillTokens();
     // What a command weighs in flood control (most: one line), and how long until the bucket
     // holds that much.
@@ -220,6 +227,8 @@ private:
     qint64 m_pingSentMs = 0;
     qint64 m_missed = 0;
     bool m_receivedLine = false;
+    bool m_paused = false;
+    int m_pauses = 0; // pauseInput() calls not yet resumed
     // The first bytes, until TlsDetector has a verdict on them.
     QByteArray m_firstBytes;
     bool m_detected = false;

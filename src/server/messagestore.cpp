@@ -169,17 +169,19 @@ qint64 MessageStore::messageCount()
     return query.value(0).toLongLong();
 }
 
-QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query)
+QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query, qint64 maxBytes)
 {
     // Read newest first (that is what LIMIT keeps), returned oldest first.
     QList<ChatMessage> messages;
-    while (query.next()) {
+    qint64 bytes = 0;
+    while ((maxBytes <= 0 || bytes <= maxBytes) && query.next()) {
         ChatMessage message;
         message.id = query.value(0).toULongLong();
         message.time = QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC);
         message.from = query.value(2).toString();
         message.text = query.value(3).toString();
         message.kind = query.value(4).toInt() == 1 ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+        bytes += message.wireSize();
         messages.append(message);
     }
     std::reverse(messages.begin(), messages.end());
@@ -191,7 +193,7 @@ QList<ChatMessage> MessageStore::recent(int count)
     return after(0, count, true);
 }
 
-QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest)
+QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest, qint64 maxBytes)
 {
     if (!m_open || limit <= 0)
         return {};
@@ -207,7 +209,7 @@ QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest)
         fail(query);
         return {};
     }
-    QList<ChatMessage> messages = readMessages(query);
+    QList<ChatMessage> messages = readMessages(query, maxBytes);
     // readMessages turns the newest-first rows around; oldest-first rows were in order.
     if (!newest)
         std::reverse(messages.begin(), messages.end());

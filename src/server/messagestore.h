@@ -43,7 +43,9 @@ public:
     // The newest at most limit messages with an id greater than id, oldest first.
     // Messages with ids after id, oldest first, at most limit of them: the oldest such (for
     // paging forward) or, with newest, the newest (for a resume, which shows the latest).
-    QList<ChatMessage> after(quint64 id, int limit, bool newest = false);
+    // maxBytes (ChatMessage::wireSize, 0: no limit): no more rows are read once the messages
+    // read pass it (the one that passes it included, so that the caller sees there is more).
+    QList<ChatMessage> after(quint64 id, int limit, bool newest = false, qint64 maxBytes = 0);
 
     // Queued for the next commit().
     void add(const ChatMessage &message);
@@ -67,7 +69,7 @@ private:
     bool openDatabase(const QString &path);
     bool exec(const QString &statement);
     bool fail(const QSqlQuery &query);
-    QList<ChatMessage> readMessages(QSqlQuery &query);
+    QList<ChatMessage> readMessages(QSqlQuery &query, qint64 maxBytes = 0);
     QSqlDatabase database() const;
 
     QString m_connectionName;

@@ -2,6 +2,7 @@
 
 #include "chatserver.h"
 #include "clusterlink.h"
+#include "textsanitizer.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -299,7 +300,9 @@ bool ServerConfig::readPassword(QString *password, QString *error) const
     }
     // The first line; a trailing newline from an editor is not part of it.
     *password = QString::fromUtf8(file.readLine(4096)).trimmed();
-    if (password->isEmpty()) {
+    // Compared as a line can carry it (ChatServer::checkPassword): one that is nothing then is
+    // no password at all.
+    if (TextSanitizer::isBlank(TextSanitizer::clean(*password))) {
         *error = QStringLiteral("the password file %1 is empty").arg(passwordFile);
         return false;
     }

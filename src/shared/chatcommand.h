@@ -21,6 +21,7 @@ struct ChatCommand
         Ping, // JSON: token is echoed in the pong
         Pong, // JSON: the answer to the server's ping
         History, // JSON: the messages after since, at most limit of them
+        TooLong, // a line over the limit arrived (and was discarded); counts in flood control
         Invalid, // JSON that could not be understood: target = error code, text = why
     };
 

@@ -14,6 +14,10 @@ struct ChatMessage
     QString text;
     Kind kind = Kind::Say;
 
+    // Bytes it takes on the wire, at most (UTF-8 takes at most three bytes a UTF-16 unit; the
+    // JSON envelope and the time under 128): what a replay is measured in against a send queue.
+    qint64 wireSize() const { return 128 + 3 * (from.size() + text.size()); }
+
     friend bool operator==(const ChatMessage &a, const ChatMessage &b)
     {
         return a.id == b.id && a.time == b.time && a.from == b.from && a.text == b.text && a.kind == b.kind;

@@ -232,7 +232,7 @@ public:
     {
         if (!text(name, out, true))
             return false;
-        return !out->trimmed().isEmpty() ||
+        return !TextSanitizer::isBlank(*out) ||
                fail(QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(name)));
     }
 
@@ -372,6 +372,7 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     case Type::Pass:
     case Type::Help:
     case Type::Unknown:
+    case Type::TooLong:
     case Type::Invalid:
         break;
     }

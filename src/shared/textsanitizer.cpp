@@ -200,6 +200,19 @@ QString TextSanitizer::clean(const QString &text)
     return out;
 }
 
+bool TextSanitizer::isBlank(QStringView text)
+{
+    bool blank = true;
+    forEachCodePoint(text, [&blank](char32_t c, bool paired) {
+        if (!blank || !paired)
+            return;
+        blank = u_isUWhiteSpace(UChar32(c)) || u_charType(UChar32(c)) == U_FORMAT_CHAR ||
+                u_charType(UChar32(c)) == U_CONTROL_CHAR ||
+                u_hasBinaryProperty(UChar32(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+    });
+    return blank;
+}
+
 bool TextSanitizer::hasRightToLeft(QStringView text)
 {
     bool found = false;

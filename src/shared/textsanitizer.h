@@ -31,6 +31,11 @@ public:
     // Whether clean(text) would change text.
     static bool isClean(QStringView text);
 
+    // Whether text shows nothing: only white space, default-ignorable code points (zero-width
+    // characters, bidi controls, fillers) and other format characters. A message like that
+    // would be a blank line under someone's name.
+    static bool isBlank(QStringView text);
+
     // Whether text holds a right-to-left letter (UAX #9 bidi classes R and AL) or a control
     // that starts right-to-left text.
     static bool hasRightToLeft(QStringView text);
