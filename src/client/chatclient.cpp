@@ -257,7 +257,7 @@ void ChatClient::onEvent(const ServerEvent &event)
         break;
     case ServerEvent::Type::Error:
         // A kick or a ban is explained when the connection closes (closedByServer).
-        if (event.code == u"kicked" || event.code == u"banned")
+        if (ChatConnection::isClosingError(event))
             return;
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;

@@ -105,7 +105,7 @@ void ChatConnection::connectToServer(const QString &host, quint16 port, const QS
     m_password = password;
     m_welcomedBefore = false;
     m_leaving = false;
-    m_hasLastFailure = false;
+    m_lastFailure.reset();
     m_lastError.clear();
     m_lastErrorBrief.clear();
     m_nextRetryMs = m_firstRetryMs;
@@ -150,8 +150,7 @@ void ChatConnection::reconnectNow()
 
 bool ChatConnection::canReconnect() const
 {
-    return m_state == State::Disconnected && !m_host.isEmpty() && m_hasLastFailure &&
-           m_lastFailure == Failure::Kicked;
+    return m_state == State::Disconnected && !m_host.isEmpty() && m_lastFailure == Failure::Kicked;
 }
 
 void ChatConnection::reconnect()
@@ -401,7 +400,7 @@ void ChatConnection::handleEvent(const ServerEvent &event)
         return;
     case ServerEvent::Type::Error:
         // The connection is about to close, on purpose: it must not be taken for a loss.
-        if (event.code == u"kicked" || event.code == Refusal::code(Refusal::Reason::Banned)) {
+        if (isClosingError(event)) {
             m_closingByServer = true;
             m_closeFailure = event.code == u"kicked" ? Failure::Kicked : Failure::Banned;
             m_closeDetail = event.reason;
@@ -450,13 +449,24 @@ void ChatConnection::deliver(const ServerEvent &event)
     Q_EMIT eventReceived(event);
 }
 
-void ChatConnection::startFetch()
+bool ChatConnection::isClosingError(const ServerEvent &event)
+{
+    return event.type == ServerEvent::Type::Error &&
+           (event.code == u"kicked" || event.code == Refusal::code(Refusal::Reason::Banned));
+}
+
+bool ChatConnection::requestHistory()
 {
     ChatCommand request;
     request.type = ChatCommand::Type::History;
     request.hasSince = true;
     request.since = m_lastId;
-    if (!send(request))
+    return send(request);
+}
+
+void ChatConnection::startFetch()
+{
+    if (!requestHistory())
         return;
     m_fetching = true;
     m_fetchComplete = true;
@@ -480,14 +490,8 @@ void ChatConnection::handleHistory(const ServerEvent &history)
         event.message = message;
         Q_EMIT eventReceived(event);
     }
-    if (history.historyMore && !history.history.isEmpty()) {
-        ChatCommand request;
-        request.type = ChatCommand::Type::History;
-        request.hasSince = true;
-        request.since = m_lastId;
-        if (send(request))
-            return;
-    }
+    if (history.historyMore && !history.history.isEmpty() && requestHistory())
+        return;
     finishFetch(m_fetchComplete);
 }
 
@@ -512,7 +516,6 @@ QString ChatConnection::noteFailure(Failure failure, const QString &detail)
     m_lastError = explanation;
     m_lastErrorBrief = brief(failure, m_host, m_port);
     m_lastFailure = failure;
-    m_hasLastFailure = true;
     return explanation;
 }
 

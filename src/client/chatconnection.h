@@ -10,6 +10,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <optional>
+
 class QTcpSocket;
 
 // The desktop client's link to one server in JSON mode: connects, says hello, keeps the
@@ -76,8 +78,9 @@ public:
     // canReconnect().
     void reconnect();
     bool canReconnect() const;
-    // Why the last connection or series ended, when it ended with a failure.
-    Failure lastFailure() const { return m_lastFailure; }
+    // Whether event announces that the server is about to end the connection on purpose (an
+    // error "kicked" or "banned"): no loss, and nothing to show before it closes.
+    static bool isClosingError(const ServerEvent &event);
     // Sends a request; false when not connected.
     bool send(const ChatCommand &command);
 
@@ -158,10 +161,12 @@ private:
     // Fetching what a caught-up client missed: asks for the messages after the last one it
     // has, page by page, holding back other events meanwhile.
     void startFetch();
+    // Asks for the messages after the last one this connection has; false when not connected.
+    bool requestHistory();
     void handleHistory(const ServerEvent &history);
     void finishFetch(bool complete);
     void endByServer();
-    // Remembers failure as the last one (lastError(), lastErrorBrief(), lastFailure()) and
+    // Remembers failure as the last one (lastError(), lastErrorBrief(), canReconnect()) and
     // returns its explanation.
     QString noteFailure(Failure failure, const QString &detail);
     void fail(Failure failure, const QString &detail);
@@ -198,8 +203,7 @@ private:
     ServerLimits m_limits;
     quint64 m_lastId = 0;
     State m_state = State::Disconnected;
-    Failure m_lastFailure = Failure::Other;
-    bool m_hasLastFailure = false;
+    std::optional<Failure> m_lastFailure; // since the last connectToServer(), if any
     // The server said it is about to close the connection on purpose (kicked, banned).
     bool m_closingByServer = false;
     Failure m_closeFailure = Failure::Other;

@@ -430,12 +430,7 @@ void ChatServer::accept(qintptr descriptor)
     }
     const auto [address, port] = ClientSession::peerOf(descriptor);
     if (address.isNull()) {
-        // Reset before it was accepted: whose it was cannot be known, so neither a ban nor a
-        // limit could apply to it. It is gone anyway.
-        if (noteRefusal(QStringLiteral("unknown")))
-            qCWarning(lcServer,
-                      "refused a connection whose address is unknown (it was reset before it was accepted)");
-        ::close(int(descriptor));
+        dropUnknownPeer(descriptor);
         return;
     }
     const Refusal::Reason refusal = admit(address);
@@ -516,11 +511,7 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
         m_tls = new TlsListener(
                 [this](qintptr descriptor, const QHostAddress &address, quint16 port) {
                     if (address.isNull()) {
-                        if (noteRefusal(QStringLiteral("unknown")))
-                            qCWarning(lcServer,
-                                      "refused a TLS connection whose address is unknown (it was reset "
-                                      "before it was accepted)");
-                        ::close(int(descriptor));
+                        dropUnknownPeer(descriptor);
                         return false;
                     }
                     const Refusal::Reason reason = m_stopping ? Refusal::Reason::None : admit(address);
@@ -588,8 +579,10 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password,
 {
     // After a wrong password from an address, no answer to it comes before its wait is over,
     // right or wrong: a guesser cannot tell a right guess by a quick answer and go on.
-    AuthFailures &failures = m_authFailures[addressKey(client->peerAddress())];
+    const QString key = addressKey(client->peerAddress());
     const qint64 now = m_clock.elapsed();
+    // Only an address that gave a wrong password is remembered.
+    AuthFailures failures = m_authFailures.value(key);
     if (now - failures.lastMs > ChatLimits::passwordFailureMemoryMs)
         failures = AuthFailures();
     if (failures.nextAnswerMs > now) {
@@ -619,6 +612,7 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password,
     const int delay =
             int(qMin<qint64>(ChatLimits::maxPasswordDelayMs, qint64(1000) << qMin(failures.count++, 5)));
     failures.nextAnswerMs = now + delay;
+    m_authFailures.insert(key, failures);
     qCWarning(lcServer, "%s (%s) gave a wrong password; answering in %d ms", qPrintable(client->nick()),
               qPrintable(client->peer()), delay);
     client->holdInput();
@@ -680,7 +674,7 @@ void ChatServer::checkConnections()
     }
     if (m_clock.elapsed() - m_lastTrimMs >= ChatLimits::historyTrimIntervalMs)
         trimHistory();
-    summariseRefusals(false);
+    summariseRefusals();
     const qint64 minuteAgo = m_clock.elapsed() - 60000;
     for (auto it = m_recentConnects.begin(); it != m_recentConnects.end();) {
         if (it->second.empty() || it->second.back() <= minuteAgo)
@@ -702,6 +696,16 @@ void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostA
     ::close(int(descriptor));
 }
 
+void ChatServer::dropUnknownPeer(qintptr descriptor)
+{
+    // Reset before it was accepted: whose it was cannot be known, so neither a ban nor a limit
+    // could apply to it. It is gone anyway.
+    if (noteRefusal(QStringLiteral("unknown")))
+        qCWarning(lcServer,
+                  "refused a connection whose address is unknown (it was reset before it was accepted)");
+    ::close(int(descriptor));
+}
+
 bool ChatServer::noteRefusal(const QString &key)
 {
     // One line a minute per address: refusals come as fast as an attacker can connect, and
@@ -715,11 +719,11 @@ bool ChatServer::noteRefusal(const QString &key)
     return false;
 }
 
-void ChatServer::summariseRefusals(bool all)
+void ChatServer::summariseRefusals()
 {
     const qint64 minuteAgo = m_clock.elapsed() - 60000;
     for (auto it = m_refusalLog.begin(); it != m_refusalLog.end();) {
-        if (!all && it->sinceMs > minuteAgo) {
+        if (it->sinceMs > minuteAgo) {
             ++it;
             continue;
         }

@@ -153,10 +153,11 @@ private:
     void acceptTls(QSslSocket *socket, const QHostAddress &address, quint16 port);
     void refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port);
     // Whether a refusal from key (an addressKey) is logged: the first in a minute is, the
-    // rest are counted, and summariseRefusals() logs the count once the minute is over (all:
-    // every count now).
+    // rest are counted, and summariseRefusals() logs the count once the minute is over.
     bool noteRefusal(const QString &key);
-    void summariseRefusals(bool all);
+    void summariseRefusals();
+    // Closes a descriptor whose peer could not be known (reset before it was accepted).
+    void dropUnknownPeer(qintptr descriptor);
     void addClient(ClientSession *client);
     void announce(ClientSession *client);
     // Announces the clients whose ChatLimits::announceDelayMs has passed without a first line.

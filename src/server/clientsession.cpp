@@ -392,7 +392,6 @@ void ClientSession::holdInput()
 void ClientSession::pauseInput()
 {
     ++m_pauses;
-    m_paused = true;
 }
 
 void ClientSession::resumeInput()
@@ -400,7 +399,6 @@ void ClientSession::resumeInput()
     // Paused again meanwhile (the answer must wait longer still): stays paused.
     if (m_pauses > 0 && --m_pauses > 0)
         return;
-    m_paused = false;
     if (!m_delayed.isEmpty())
         releaseDelayed();
     else
@@ -518,7 +516,7 @@ void ClientSession::endInput(const QString &why, bool canStillSend)
 
 void ClientSession::closeIfInputDone()
 {
-    if (!m_inputEnded || m_closing || m_paused || !m_delayed.isEmpty())
+    if (!m_inputEnded || m_closing || m_pauses > 0 || !m_delayed.isEmpty())
         return;
     if (m_canStillSend)
         close(m_endReason);
@@ -571,9 +569,9 @@ void ClientSession::refillTokens()
 
 void ClientSession::deliver(const ChatCommand &command)
 {
-    if (m_paused) {
+    if (m_pauses > 0) {
         if (m_delayed.size() >= m_limits.floodQueue) {
-            abort(QStringLiteral("excess flood"));
+            excessFlood();
             return;
         }
         m_delayed.append(command);
@@ -590,16 +588,21 @@ void ClientSession::deliver(const ChatCommand &command)
         return;
     }
     if (m_delayed.size() >= m_limits.floodQueue) {
-        // The lines held back are the flood itself: dropped, and the client told why it goes.
-        m_delayed.clear();
-        sendError(QStringLiteral("excess-flood"),
-                  QStringLiteral("excess flood: more than %1 lines waiting").arg(m_limits.floodQueue));
-        close(QStringLiteral("excess flood"));
+        excessFlood();
         return;
     }
     m_delayed.append(command);
     if (!m_releaseTimer || !m_releaseTimer->isActive())
         scheduleRelease();
+}
+
+void ClientSession::excessFlood()
+{
+    // The lines held back are the flood itself: dropped, and the client told why it goes.
+    m_delayed.clear();
+    sendError(QStringLiteral("excess-flood"),
+              QStringLiteral("excess flood: more than %1 lines waiting").arg(m_limits.floodQueue));
+    close(QStringLiteral("excess flood"));
 }
 
 void ClientSession::scheduleRelease()
@@ -624,16 +627,17 @@ int ClientSession::msUntilAffordable(double cost) const
 
 void ClientSession::releaseDelayed()
 {
-    if (m_paused)
+    if (m_pauses > 0)
         return;
     if (!m_limits.floodControl) {
-        while (!m_delayed.isEmpty() && !m_closing && !m_paused)
+        while (!m_delayed.isEmpty() && !m_closing && m_pauses == 0)
             Q_EMIT commandReceived(m_delayed.takeFirst());
         closeIfInputDone();
         return;
     }
     refillTokens();
-    while (!m_delayed.isEmpty() && m_tokens >= floodCost(m_delayed.constFirst()) && !m_closing && !m_paused) {
+    while (!m_delayed.isEmpty() && m_tokens >= floodCost(m_delayed.constFirst()) && !m_closing &&
+           m_pauses == 0) {
         m_tokens -= floodCost(m_delayed.constFirst());
         Q_EMIT commandReceived(m_delayed.takeFirst());
     }

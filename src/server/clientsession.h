@@ -171,6 +171,9 @@ private:
     // Passes a command on through the flood-control bucket: now, later, or not at all.
     void deliver(const ChatCommand &command);
     void releaseDelayed();
+    // More lines wait than flood control holds: the client is told, the waiting lines dropped,
+    // the connection closed.
+    void excessFlood();
     // Starts the timer that releases the first waiting command when the bucket affords it.
     void scheduleRelease();
     void refillTokens();
@@ -227,7 +230,6 @@ private:
     qint64 m_pingSentMs = 0;
     qint64 m_missed = 0;
     bool m_receivedLine = false;
-    bool m_paused = false;
     int m_pauses = 0; // pauseInput() calls not yet resumed
     // The first bytes, until TlsDetector has a verdict on them.
     QByteArray m_firstBytes;

@@ -197,9 +197,7 @@ NickRules::Problem NickRules::check(QStringView nick, char32_t *culprit)
         letterOrDigit = letterOrDigit || isLetter(c) || u_charType(UChar32(c)) == U_DECIMAL_DIGIT_NUMBER;
         if (u_hasBinaryProperty(UChar32(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
             return blame(c, Problem::Invisible);
-        const bool shape =
-                isLetter(c) || isMark(c) || isSyntax(c) || u_charType(UChar32(c)) == U_DECIMAL_DIGIT_NUMBER;
-        if (!shape || !profile.allows(c))
+        if (!isNickCharacter(c) || !profile.allows(c))
             return blame(c, Problem::Character);
         // A vowel sign or an accent belongs to the letter before it.
         if (isMark(c) && !(isLetter(previous) || isMark(previous)))
