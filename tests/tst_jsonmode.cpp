@@ -1,6 +1,7 @@
 // The JSON-lines dialect of the real ChatServer over loopback sockets, side by side with
 // plain clients in one room.
 #include "chatserver.h"
+#include "jsonprotocol.h"
 #include "testclient.h"
 
 #include <QJsonArray>
@@ -273,7 +274,7 @@ void tst_JsonMode::failedHello_data()
     QTest::newRow("nick taken") << hello(QStringLiteral("ALICE")) << QStringLiteral("nick-taken");
     QTest::newRow("invalid nick") << hello(QStringLiteral("a b")) << QStringLiteral("invalid-nick");
     QTest::newRow("newer version") << request({ { QStringLiteral("type"), QStringLiteral("hello") },
-                                                { QStringLiteral("version"), 2 } })
+                                                { QStringLiteral("version"), JsonProtocol::version + 1 } })
                                    << QStringLiteral("unsupported-version");
     QTest::newRow("malformed hello") << request({ { QStringLiteral("type"), QStringLiteral("hello") },
                                                   { QStringLiteral("version"), QStringLiteral("one") } })

@@ -35,6 +35,7 @@ ChatMessage message(quint64 id, const QString &from, const QString &text,
     m.from = from;
     m.text = text;
     m.kind = kind;
+    m.room = QStringLiteral("#general");
     return m;
 }
 
@@ -312,7 +313,7 @@ void tst_JsonProtocol::wireFormat()
     ServerEvent e = makeEvent(ServerEvent::Type::Message);
     e.message = message(42, QStringLiteral("alice"), QStringLiteral("hi \"you\""));
     const QByteArray expectedMessage = R"({"type":"message","id":42,"time":"2026-11-25T09:00:00.007Z",)"
-                                       R"("from":"alice","text":"hi \"you\"","kind":"say"})"
+                                       R"("from":"alice","text":"hi \"you\"","kind":"say","room":"#general"})"
                                        "\n";
     QCOMPARE(JsonProtocol::encode(e), expectedMessage);
     const QByteArray expectedPrivate = R"({"type":"private","to":"bob","text":"hi"})"

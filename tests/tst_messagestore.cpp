@@ -81,7 +81,7 @@ void tst_MessageStore::storesAndReadsBack()
         for (const ChatMessage &message : std::as_const(written))
             store.add(message);
         QVERIFY(store.hasPending());
-        QVERIFY(store.commit());
+        QVERIFY2(store.commit(), qPrintable(store.errorString()));
         QVERIFY(!store.hasPending());
     }
     MessageStore store;

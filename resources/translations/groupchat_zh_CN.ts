@@ -101,6 +101,10 @@
         <source>Too long to send: %1 characters, and the server takes about %2 of text like this in one line.</source>
         <translation>太长，无法发送：共 %1 个字符，而服务器一行大约只接受 %2 个这类字符。</translation>
     </message>
+    <message>
+        <source>This window shows one room; it cannot join or leave rooms yet.</source>
+        <translation>此窗口只显示一个聊天室；暂时还不能加入或离开聊天室。</translation>
+    </message>
 </context>
 <context>
     <name>ChatConnection</name>

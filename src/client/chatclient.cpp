@@ -160,6 +160,14 @@ bool ChatClient::submit(const QString &input)
         m_users->clear();
         addLocal(ChatEntry::Kind::Status, tr("You left the chat."));
         return true;
+    case Type::Join:
+    case Type::Part:
+    case Type::Topic:
+    case Type::Rooms:
+    case Type::Switch:
+        addLocal(ChatEntry::Kind::Error,
+                 tr("This window shows one room; it cannot join or leave rooms yet."));
+        return false;
     case Type::Say:
     case Type::Hello:
     case Type::Ping:
@@ -288,6 +296,10 @@ void ChatClient::onEvent(const ServerEvent &event)
     case ServerEvent::Type::Pong:
     case ServerEvent::Type::Ping:
     case ServerEvent::Type::History:
+    case ServerEvent::Type::Part:
+    case ServerEvent::Type::Topic:
+    case ServerEvent::Type::RoomList:
+    case ServerEvent::Type::RoomState:
     case ServerEvent::Type::Invalid:
         return;
     }

@@ -325,7 +325,8 @@ void AdminWindow::sendNotice()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Send Notice"));
     dialog->setLabelText(tr("Tell everyone connected:"));
-    connect(dialog, &QInputDialog::textValueSelected, m_server, &ChatServer::sendAdminNotice);
+    connect(dialog, &QInputDialog::textValueSelected, m_server,
+            [server = m_server](const QString &text) { server->sendAdminNotice(text); });
     dialog->open();
 }
 

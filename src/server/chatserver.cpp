@@ -4,11 +4,13 @@
 #include "chatlistener.h"
 #include "clientsession.h"
 #include "clusterlink.h"
+#include "eventfanout.h"
 #include "jsonprotocol.h"
 #include "messagestore.h"
 #include "nickrules.h"
 #include "plainprotocol.h"
 #include "refusal.h"
+#include "roomname.h"
 #include "serverlog.h"
 #include "textcut.h"
 #include "textsanitizer.h"
@@ -48,6 +50,20 @@ ServerEvent makeEvent(ServerEvent::Type type)
     event.type = type;
     event.time = QDateTime::currentDateTimeUtc();
     return event;
+}
+
+QByteArray identityHash(const QString &identity)
+{
+    return QCryptographicHash::hash(identity.toUtf8(), QCryptographicHash::Sha256);
+}
+
+// A client's identity is a secret of its own: printable ASCII, long enough not to be guessed.
+bool acceptableIdentity(const QString &identity)
+{
+    if (identity.size() < 16 || identity.size() > 128)
+        return false;
+    return std::all_of(identity.begin(), identity.end(),
+                       [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
 }
 
 QString newToken()
@@ -99,7 +115,7 @@ bool ChatServer::openHistory(const QString &path)
     if (m_store || lastMessageId() > 0)
         return false;
     auto store = std::make_unique<MessageStore>();
-    if (!store->open(path)) {
+    if (!store->open(path, defaultRoom())) {
         m_historyError = store->errorString();
         qCCritical(lcServer, "cannot use the history database %s: %s; history is kept in memory only",
                    qPrintable(path), qPrintable(m_historyError));
@@ -107,10 +123,22 @@ bool ChatServer::openHistory(const QString &path)
     }
     m_store = std::move(store);
     m_historyError.clear();
-    trimHistory();
+    // Every room kept, with its topic; then every conversation trimmed to what is kept.
+    for (const MessageStore::StoredRoom &stored : m_store->rooms()) {
+        Room *room = m_rooms.find(stored.name);
+        if (!room && RoomName::check(stored.name) == NickRules::Problem::None &&
+            m_rooms.count() < m_limits.maxRooms)
+            room = m_rooms.create(stored.name);
+        if (room)
+            room->setTopic(stored.topic, stored.topicBy, stored.topicTime);
+    }
+    trimHistory(true);
     const QList<ChatMessage> recent = m_store->recent(m_history.capacity());
-    for (const ChatMessage &message : recent)
+    for (const ChatMessage &message : recent) {
         m_history.append(message);
+        if (Room *room = message.isPrivate() ? nullptr : m_rooms.find(message.room))
+            room->countMessages();
+    }
     if (!recent.isEmpty())
         m_history.setDroppedUpTo(recent.constFirst().id - 1);
     m_nextMessageId = m_store->lastId() + 1;
@@ -157,33 +185,45 @@ void ChatServer::commitHistory()
     }
 }
 
-void ChatServer::trimHistory()
+void ChatServer::trimHistory(bool everything)
 {
     m_lastTrimMs = m_clock.elapsed();
     if (m_limits.historyKeepDays > 0)
         m_history.dropOlderThan(QDateTime::currentDateTimeUtc().addDays(-m_limits.historyKeepDays));
     if (!m_store || m_historyFailing)
         return;
-    const int removed = m_store->trim(m_limits.historyKeep, m_limits.historyKeepDays);
+    // At start, and when messages age out, every conversation stored; else those that have
+    // had messages since the last time.
+    everything = everything || m_limits.historyKeepDays > 0;
+    if (!everything && m_roomsToTrim.isEmpty())
+        return;
+    commitHistory();
+    const QStringList conversations =
+            everything ? QStringList() : QStringList(m_roomsToTrim.begin(), m_roomsToTrim.end());
+    m_roomsToTrim.clear();
+    const int removed = m_store->trim(m_limits.historyKeep, m_limits.historyKeepDays, conversations);
     if (removed < 0)
         qCWarning(lcServer, "cannot remove old messages from %s: %s", qPrintable(m_store->path()),
                   qPrintable(m_store->errorString()));
+    m_trimmedUpTo = m_store->trimmedUpTo();
 }
 
-ChatServer::After ChatServer::messagesAfter(quint64 id, int maxCount, bool newest)
+ChatServer::After ChatServer::messagesAfter(quint64 id, int maxCount, bool newest, const HistoryScope &scope)
 {
     After result;
     QList<ChatMessage> &messages = result.messages;
-    if (m_history.holdsEverythingAfter(id) || !m_store) {
-        messages = m_history.after(id);
+    const QStringList conversations = scope.conversations();
+    if (m_history.holdsEverythingAfter(id, conversations) || !m_store) {
+        messages =
+                m_history.after(id, [&scope](const ChatMessage &message) { return scope.includes(message); });
+        result.complete = m_history.holdsEverythingAfter(id, conversations);
     } else {
         // Older than memory reaches: the database has it, once this pass's messages are in.
         // Never more rows than asked for: reading is on the event loop, which everyone waits on.
         commitHistory();
-        messages = m_store->after(id, maxCount + 1, newest, m_limits.maxSendQueueBytes / 2);
+        messages = m_store->after(id, maxCount + 1, newest, m_limits.maxSendQueueBytes / 2, scope);
+        result.complete = storeHoldsEverythingAfter(id, conversations);
     }
-    // Ids have no gaps, so the first one says whether anything is missing.
-    result.complete = messages.isEmpty() ? id >= lastMessageId() : messages.constFirst().id == id + 1;
     if (messages.size() > maxCount) {
         if (newest) {
             messages.remove(0, messages.size() - maxCount);
@@ -194,6 +234,27 @@ ChatServer::After ChatServer::messagesAfter(quint64 id, int maxCount, bool newes
         }
     }
     return result;
+}
+
+bool ChatServer::storeHoldsEverythingAfter(quint64 id, const QStringList &conversations) const
+{
+    return std::all_of(conversations.begin(), conversations.end(),
+                       [&](const QString &conversation) { return id >= m_trimmedUpTo.value(conversation); });
+}
+
+HistoryScope ChatServer::scopeOf(const ClientSession *client, const QString &room) const
+{
+    HistoryScope scope;
+    if (!room.isEmpty()) {
+        scope.rooms.append(room);
+        return scope;
+    }
+    for (const Room *joined : client->rooms())
+        scope.rooms.append(joined->name());
+    // A version-1 client knows one room, and no private message in a history.
+    if (!client->isJson() || client->jsonVersion() >= 2)
+        scope.identity = client->identityHash();
+    return scope;
 }
 
 bool ChatServer::listen(const QHostAddress &address, quint16 port)
@@ -241,13 +302,22 @@ bool ChatServer::setLimits(const ChatLimits &limits)
     return true;
 }
 
-void ChatServer::kick(ClientSession *client, const QString &reason)
+void ChatServer::kick(ClientSession *client, const QString &reason, const QString &roomName)
 {
     if (!m_clients.contains(client) || client->isClosing())
         return;
     const QString given = TextSanitizer::clean(reason).trimmed();
     const QString why = given.isEmpty() ? QStringLiteral("no reason given")
                                         : TextCut::left(given, ChatLimits::maxReasonLength);
+    if (!roomName.isEmpty()) {
+        Room *room = m_rooms.find(roomName);
+        if (!room || !client->isIn(room))
+            return;
+        qCInfo(lcServer, "%s (%s) kicked from %s: %s", qPrintable(client->nick()), qPrintable(client->peer()),
+               qPrintable(room->name()), qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
+        leaveRoom(client, room, u"kicked by the admin: " + why, true);
+        return;
+    }
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
            qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
     ServerEvent kicked = makeEvent(ServerEvent::Type::Error);
@@ -326,16 +396,101 @@ void ChatServer::unban(const QHostAddress &address)
     Q_EMIT bansChanged();
 }
 
-void ChatServer::sendAdminNotice(const QString &text)
+void ChatServer::sendAdminNotice(const QString &text, const QString &roomName)
 {
     const QString clean = TextCut::leftUtf8(TextSanitizer::clean(text).trimmed(), m_limits.maxLineBytes / 2);
     if (clean.isEmpty())
         return;
-    qCInfo(lcServer, "admin notice: %s", qPrintable(clean));
     ServerEvent notice = makeEvent(ServerEvent::Type::Notice);
     notice.from = QStringLiteral("admin");
     notice.text = clean;
-    broadcast(notice);
+    if (roomName.isEmpty()) {
+        qCInfo(lcServer, "admin notice: %s", qPrintable(clean));
+        broadcast(notice);
+        return;
+    }
+    const Room *room = m_rooms.find(roomName);
+    if (!room)
+        return;
+    qCInfo(lcServer, "admin notice to %s: %s", qPrintable(room->name()), qPrintable(clean));
+    notice.room = room->name();
+    sendToRoom(room, notice);
+}
+
+bool ChatServer::setDefaultRoom(const QString &name)
+{
+    if (m_store || !m_clients.isEmpty())
+        return false;
+    return m_rooms.setDefaultName(name);
+}
+
+QList<RoomInfo> ChatServer::roomList(bool listUsers) const
+{
+    QList<RoomInfo> list;
+    for (const Room *room : m_rooms.rooms())
+        list.append(roomInfo(room, listUsers));
+    return list;
+}
+
+qint64 ChatServer::roomMessageCount(const QString &name) const
+{
+    const Room *room = m_rooms.find(name);
+    return room ? room->messageCount() : -1;
+}
+
+QStringList ChatServer::roomsOf(const ClientSession *client) const
+{
+    QStringList names;
+    for (const Room *room : client->rooms())
+        names.append(room->name());
+    return names;
+}
+
+bool ChatServer::closeRoom(const QString &name, const QString &reason)
+{
+    Room *room = m_rooms.find(name);
+    if (!room || room == m_rooms.defaultRoom())
+        return false;
+    const QString given = TextSanitizer::clean(reason).trimmed();
+    const QString why =
+            given.isEmpty() ? QStringLiteral("closed by the admin")
+                            : u"closed by the admin: " + TextCut::left(given, ChatLimits::maxReasonLength);
+    qCInfo(lcServer, "closing %s (%d here): %s", qPrintable(room->name()), int(room->members().size()),
+           qPrintable(why));
+    const QString closed = room->name();
+    const QList<ClientSession *> members = room->members();
+    // The last to leave may make it unused, and forgotten: its name is what is left of it.
+    for (ClientSession *client : members) {
+        if (Room *open = m_rooms.find(closed))
+            leaveRoom(client, open, why, true);
+        // Nobody is left in no room by the admin: the default room takes them in.
+        if (client->rooms().isEmpty() && !client->isClosing()) {
+            enterRoom(client, m_rooms.defaultRoom());
+            if (client->isAnnounced()) {
+                m_rooms.defaultRoom()->countAnnounced(1);
+                if (roomPresenceLive(m_rooms.defaultRoom())) {
+                    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+                    joined.nick = client->nick();
+                    joined.room = defaultRoom();
+                    sendToRoom(m_rooms.defaultRoom(), joined, client);
+                }
+            }
+            ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
+            state.room = defaultRoom();
+            state.rooms = { roomInfo(m_rooms.defaultRoom(), true) };
+            client->send(state);
+        }
+    }
+    if (Room *left = m_rooms.find(closed))
+        m_rooms.remove(left);
+    m_trimmedUpTo.remove(closed);
+    m_history.forget(closed);
+    m_roomsToTrim.remove(closed);
+    if (m_store && !m_store->removeRoom(closed))
+        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(closed), qPrintable(m_store->path()),
+                  qPrintable(m_store->errorString()));
+    noteRoomsChanged();
+    return true;
 }
 
 bool ChatServer::isListening() const
@@ -738,9 +893,13 @@ void ChatServer::addClient(ClientSession *client)
 {
     client->setNick(nextGuestNick());
     client->setLastIdAtConnect(lastMessageId());
-    if (m_password.isEmpty())
-        client->setAuthenticated();
+    // Until a JSON hello gives one: a private identity of this connection only.
+    client->setIdentityHash(identityHash(newToken() + newToken()));
     m_clients.append(client);
+    if (m_password.isEmpty()) {
+        client->setAuthenticated();
+        enterRoom(client, m_rooms.defaultRoom());
+    }
     m_byId.insert(client->id(), client);
     holdNick(client, client->nick());
     m_announceQueue.emplace_back(m_clock.elapsed() + ChatLimits::announceDelayMs, client->id());
@@ -764,8 +923,15 @@ void ChatServer::addClient(ClientSession *client)
     // Behind a password the room's talk is for those who gave it.
     greeting.passwordRequired = !m_password.isEmpty();
     if (!greeting.passwordRequired)
-        greeting.history = m_history.recent(m_limits.historyLines);
+        greeting.history = recentOfDefaultRoom();
     client->send(greeting);
+}
+
+QList<ChatMessage> ChatServer::recentOfDefaultRoom() const
+{
+    const QString room = defaultRoom();
+    return m_history.recent(m_limits.historyLines,
+                            [&room](const ChatMessage &message) { return message.room == room; });
 }
 
 void ChatServer::announce(ClientSession *client)
@@ -774,25 +940,31 @@ void ChatServer::announce(ClientSession *client)
         return;
     client->setAnnounced();
     ++m_memberCount;
-    if (presenceLive()) {
-        ServerEvent joined = makeEvent(ServerEvent::Type::Join);
-        joined.nick = client->nick();
-        broadcast(joined, client);
-    } else if (m_memberCount == m_limits.presenceLimit + 1) {
-        qCInfo(lcServer, "more than %d in the room: joins and leaves are no longer announced",
-               m_limits.presenceLimit);
-        broadcast(presenceEvent());
+    for (Room *room : client->rooms()) {
+        room->countAnnounced(1);
+        if (roomPresenceLive(room)) {
+            ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+            joined.nick = client->nick();
+            joined.room = room->name();
+            sendToRoom(room, joined, client);
+        } else if (roomOnline(room) == m_limits.presenceLimit + 1) {
+            qCInfo(lcServer, "more than %d in %s: joins and leaves are no longer announced",
+                   m_limits.presenceLimit, qPrintable(room->name()));
+            sendToRoom(room, presenceEvent(room));
+        }
     }
+    noteRoomsChanged();
     Q_EMIT clientJoined(client);
 }
 
-ServerEvent ChatServer::presenceEvent() const
+ServerEvent ChatServer::presenceEvent(const Room *room) const
 {
     ServerEvent presence = makeEvent(ServerEvent::Type::Presence);
-    presence.presenceLive = presenceLive();
-    presence.online = roomSize();
+    presence.room = room->name();
+    presence.presenceLive = roomPresenceLive(room);
+    presence.online = roomOnline(room);
     if (presence.presenceLive)
-        presence.users = onlineUsers();
+        presence.users = roomUsers(room);
     return presence;
 }
 
@@ -817,21 +989,31 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     releaseNick(client, client->nick());
     qCInfo(lcServer, "%s (%s) disconnected: %s (%d connected)", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(reason), clientCount());
-    if (client->isAnnounced()) {
-        const bool wasLive = presenceLive();
-        --m_memberCount;
-        if (m_stopping || client->isReplaced()) {
-            // Nobody is told: the room is going, or the same person is still here.
-        } else if (wasLive) {
-            ServerEvent left = makeEvent(ServerEvent::Type::Leave);
-            left.nick = client->nick();
-            left.text = reason;
-            broadcast(left);
-        } else if (presenceLive()) {
-            qCInfo(lcServer, "%d in the room: joins and leaves are announced again", m_memberCount);
-            broadcast(presenceEvent());
-        }
+    const bool announced = client->isAnnounced();
+    if (announced && !m_stopping && !client->isReplaced()) {
+        // Nobody is told when the server is going, or when the same person is still here.
+        ServerEvent left = makeEvent(ServerEvent::Type::Leave);
+        left.nick = client->nick();
+        left.text = reason;
+        sendToPeers(client, left, false);
     }
+    if (announced)
+        --m_memberCount;
+    const QList<Room *> rooms = client->rooms();
+    for (Room *room : rooms) {
+        room->remove(client);
+        client->removeRoom(room);
+        if (announced) {
+            room->countAnnounced(-1);
+            if (!m_stopping && roomOnline(room) == m_limits.presenceLimit) {
+                qCInfo(lcServer, "%d in %s: joins and leaves are announced again", roomOnline(room),
+                       qPrintable(room->name()));
+                sendToRoom(room, presenceEvent(room));
+            }
+        }
+        dropIfUnused(room);
+    }
+    noteRoomsChanged();
     Q_EMIT clientDisconnected(client, reason);
     m_batcher->forget(client);
     client->deleteLater();
@@ -868,7 +1050,8 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
                                [this, client, command] { handleCommand(client, command); }))
                 return;
             client->sendNotice(QStringLiteral("password accepted"));
-            for (const ChatMessage &message : m_history.recent(m_limits.historyLines))
+            enterRoom(client, m_rooms.defaultRoom());
+            for (const ChatMessage &message : recentOfDefaultRoom())
                 client->sendBytes(PlainProtocol::messageLine(message));
         } else if (command.type != Type::Quit) {
             client->sendError(QStringLiteral("password-required"),
@@ -886,13 +1069,29 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
     announce(client);
     switch (command.type) {
     case Type::Say:
-        postMessage(client, ChatMessage::Kind::Say, command.text);
+        if (Room *room = commandRoom(client, command.target))
+            postMessage(client, room, ChatMessage::Kind::Say, command.text);
         break;
     case Type::Action:
         if (command.text.isEmpty())
             client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /me ACTION"));
-        else
-            postMessage(client, ChatMessage::Kind::Action, command.text);
+        else if (Room *room = commandRoom(client, command.target))
+            postMessage(client, room, ChatMessage::Kind::Action, command.text);
+        break;
+    case Type::Join:
+        joinRoom(client, command.target);
+        break;
+    case Type::Part:
+        partRoom(client, command);
+        break;
+    case Type::Topic:
+        setTopic(client, command);
+        break;
+    case Type::Rooms:
+        sendRoomList(client);
+        break;
+    case Type::Switch:
+        switchRoom(client, command.target);
         break;
     case Type::Private:
         sendPrivate(client, command.target, command.text);
@@ -901,7 +1100,7 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
         changeNick(client, command.target);
         break;
     case Type::Who:
-        sendWho(client);
+        sendWho(client, command.target);
         break;
     case Type::Help:
         sendHelp(client);
@@ -952,12 +1151,19 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
                           QStringLiteral("this connection has already said hello"));
         return;
     }
-    if (hello.version != JsonProtocol::version) {
+    if (hello.version < JsonProtocol::oldestVersion || hello.version > JsonProtocol::version) {
         client->sendError(QStringLiteral("unsupported-version"),
-                          QStringLiteral("this server speaks protocol version %1, not %2")
+                          QStringLiteral("this server speaks protocol versions %1 to %2, not %3")
+                                  .arg(JsonProtocol::oldestVersion)
                                   .arg(JsonProtocol::version)
                                   .arg(hello.version));
         client->close(QStringLiteral("unsupported protocol version %1").arg(hello.version));
+        return;
+    }
+    if (!hello.identity.isEmpty() && !acceptableIdentity(hello.identity)) {
+        client->sendError(QStringLiteral("bad-field"),
+                          QStringLiteral("\"identity\" must be 16 to 128 printable ASCII characters"));
+        client->close(QStringLiteral("bad hello: bad identity"));
         return;
     }
     if (!client->isAuthenticated()) {
@@ -969,8 +1175,11 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
         }
         if (!checkPassword(client, hello.password, [this, client, hello] { handleHello(client, hello); }))
             return;
+        enterRoom(client, m_rooms.defaultRoom());
     }
+    client->setJsonVersion(hello.version);
     const QString nick = NickRules::prepare(hello.target);
+    const ClientSession *previous = nullptr; // the connection this one takes over
     if (!nick.isEmpty() && nick != client->nick()) {
         ClientSession *owner = findClient(nick);
         const bool takeover =
@@ -985,7 +1194,10 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
             if (owner->isAnnounced()) {
                 owner->setAnnounced(false);
                 --m_memberCount;
+                for (Room *room : owner->rooms())
+                    room->countAnnounced(-1);
             }
+            previous = owner;
             if (client->isAnnounced()) {
                 // Too late to be quiet: the room knows this connection as a guest already.
                 ServerEvent left = makeEvent(ServerEvent::Type::Leave);
@@ -1006,20 +1218,59 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
             // old one's place (which no longer counts once it is gone).
             client->setAnnounced();
             ++m_memberCount;
+            for (Room *room : client->rooms())
+                room->countAnnounced(1);
             Q_EMIT clientJoined(client);
         }
     }
     qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
     Q_EMIT clientModeChanged(client);
     client->setToken(newToken());
-    sendWelcome(client, hello);
+    // Version 2 keeps private messages under an identity: the client's own, or one made for
+    // it now (the welcome gives it, to keep for next time).
+    QString identity;
+    if (hello.version >= 2) {
+        identity = hello.identity.isEmpty() ? newToken() + newToken() : hello.identity;
+        client->setIdentityHash(identityHash(identity));
+    }
+    // Back in the rooms it was in (a resume covers them all): quietly now, announced with it.
+    QStringList refused;
+    for (const QString &name : hello.rooms) {
+        Room *room = m_rooms.find(RoomName::prepare(name));
+        if (room && client->isIn(room))
+            continue;
+        if (hello.version < 2)
+            continue;
+        const RoomRefusal refusal = roomRefusal(client, room, RoomName::prepare(name));
+        if (!refusal.code.isEmpty()) {
+            refused.append(refusal.text);
+            continue;
+        }
+        if (!room)
+            room = m_rooms.create(RoomName::prepare(name));
+        enterRoom(client, room);
+        if (!client->isAnnounced())
+            continue; // the room is told when the client is announced
+        // Taking over a connection: the room knows the person already if it was in it.
+        room->countAnnounced(1);
+        if (!(previous && previous->isIn(room)) && roomPresenceLive(room)) {
+            ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+            joined.nick = client->nick();
+            joined.room = room->name();
+            sendToRoom(room, joined, client);
+        }
+    }
+    sendWelcome(client, hello, identity);
+    for (const QString &why : std::as_const(refused))
+        client->sendError(QStringLiteral("room-refused"), why);
     announce(client);
 }
 
-void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
+void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello, const QString &identity)
 {
     ServerEvent welcome = makeEvent(ServerEvent::Type::Welcome);
-    welcome.version = JsonProtocol::version;
+    welcome.version = client->jsonVersion();
+    welcome.identity = identity;
     welcome.serverName = m_serverName;
     welcome.nick = client->nick();
     welcome.token = client->token();
@@ -1033,8 +1284,17 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
         if (!client->isAnnounced())
             welcome.users.append({ client->nick(), client->connectedAt(), QString() });
     }
-    welcome.limits = { m_limits.maxLineBytes,    m_limits.historyLines,     m_limits.historyKeep,
-                       m_limits.historyKeepDays, ChatLimits::maxNickLength, m_limits.presenceLimit };
+    welcome.limits = { m_limits.maxLineBytes,      m_limits.historyLines,     m_limits.historyKeep,
+                       m_limits.historyKeepDays,   ChatLimits::maxNickLength, m_limits.presenceLimit,
+                       m_limits.maxRoomsPerClient, m_limits.maxTopicLength };
+    for (const Room *room : client->rooms()) {
+        RoomInfo info = roomInfo(room, true);
+        if (!client->isAnnounced() && info.presenceLive) {
+            ++info.online;
+            info.users.append({ client->nick(), client->connectedAt(), QString() });
+        }
+        welcome.rooms.append(info);
+    }
 
     // "since" from another life of this server (its ids started again) cannot be honoured.
     const bool resumes = hello.hasSince && hello.since <= lastMessageId();
@@ -1043,7 +1303,7 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
         after = hello.since;
     } else {
         // The recent history, and anything posted since this connection opened.
-        const QList<ChatMessage> recent = m_history.recent(m_limits.historyLines);
+        const QList<ChatMessage> recent = recentOfDefaultRoom();
         after = recent.isEmpty() ? lastMessageId() : recent.constFirst().id - 1;
         after = qMin(after, client->lastIdAtConnect());
     }
@@ -1051,7 +1311,7 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello)
     // empty one), and the newest of it.
     const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
                                      m_limits.maxSendQueueBytes / 2 / ChatMessage().wireSize() + 1));
-    After replay = messagesAfter(after, cap, true);
+    After replay = messagesAfter(after, cap, true, scopeOf(client));
     welcome.history = std::move(replay.messages);
     welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
     // The replay must fit in the client's send queue with room to spare: the newest of it.
@@ -1077,10 +1337,25 @@ void ChatServer::sendHistory(ClientSession *client, const ChatCommand &command)
 {
     ServerEvent reply = makeEvent(ServerEvent::Type::History);
     reply.after = command.since;
+    // One room's (it must be in it), or every conversation of the client's.
+    const Room *room = nullptr;
+    if (!command.target.isEmpty()) {
+        room = m_rooms.find(RoomName::prepare(command.target));
+        if (!room || !client->isIn(room)) {
+            ServerEvent error = makeEvent(ServerEvent::Type::Error);
+            error.code = QStringLiteral("not-in-room");
+            error.text = QStringLiteral("you are not in %1")
+                                 .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1));
+            error.room = room ? room->name() : command.target;
+            client->send(error);
+            return;
+        }
+        reply.room = room->name();
+    }
     const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
                                         : ChatLimits::maxHistoryReply;
     // The oldest first: whoever asked goes on after the last one it got.
-    After page = messagesAfter(command.since, limit, false);
+    After page = messagesAfter(command.since, limit, false, scopeOf(client, room ? room->name() : QString()));
     reply.historyComplete = command.since <= lastMessageId() && page.complete;
     const qsizetype fit = fittingMessages(page.messages.cbegin(), page.messages.cend());
     reply.historyMore = page.more || fit < page.messages.size();
@@ -1097,24 +1372,37 @@ void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
             QStringLiteral("you have caught up; you missed %1 message(s) while you were behind; /who lists "
                            "who is here now")
                     .arg(missed);
-    // Joins, leaves and nick changes were skipped too: here is the room as it is now.
+    // Joins, leaves and nick changes were skipped too: here is the default room as it is now,
+    // and every room of the client's.
     event.online = roomSize();
     event.presenceLive = presenceLive();
     if (event.presenceLive)
         event.users = onlineUsers();
     client->send(event);
+    for (const Room *room : client->isJson() ? client->rooms() : QList<Room *>()) {
+        ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
+        state.room = room->name();
+        state.rooms = { roomInfo(room, true) };
+        client->send(state);
+    }
 }
 
-void ChatServer::postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text)
+void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text)
 {
     ChatMessage message;
     message.time = QDateTime::currentDateTimeUtc();
     message.from = from->nick();
     message.text = text;
     message.kind = kind;
+    message.room = room->name();
     from->countMessageSent();
+    publish(message);
+}
+
+void ChatServer::publish(ChatMessage message)
+{
     if (m_cluster && m_cluster->isHealthy()) {
-        // Delivered here too when it comes back from the room's stream, with the room's id.
+        // Delivered here too when it comes back from the cluster's stream, with its id.
         m_cluster->publish(message, [this, self = QPointer<ChatServer>(this), message]() mutable {
             if (!self)
                 return;
@@ -1132,17 +1420,36 @@ void ChatServer::postMessage(ClientSession *from, ChatMessage::Kind kind, const 
 
 void ChatServer::deliverMessage(const ChatMessage &message)
 {
-    ServerEvent event = makeEvent(ServerEvent::Type::Message);
-    event.time = message.time;
-    event.message = message;
     m_history.append(message);
+    m_roomsToTrim.insert(message.room);
     // Stored before anyone receives it: the batch is committed before this pass's output
     // leaves (WriteBatcher's hook), and a pass that has nobody to send to still ends in one.
     if (m_store && (!m_historyFailing || m_clock.elapsed() >= m_historyRetryMs)) {
         m_store->add(message);
         m_batcher->requestFlush();
     }
-    broadcast(event);
+    if (message.isPrivate()) {
+        // To whoever holds either identity here: the two people, never a later holder of a nick.
+        ServerEvent event = makeEvent(ServerEvent::Type::Private);
+        event.time = message.time;
+        event.message = message;
+        event.from = message.from;
+        event.to = message.to;
+        event.text = message.text;
+        ClientSession *sender = findClient(message.from);
+        ClientSession *target = findClient(message.to);
+        if (target && target->identityHash() == message.toIdentity)
+            target->send(event);
+        if (sender && sender != target && sender->identityHash() == message.fromIdentity)
+            sender->send(event);
+    } else if (Room *room = m_rooms.find(message.room)) {
+        // A room that is not here (made on another server of the cluster) only keeps history.
+        ServerEvent event = makeEvent(ServerEvent::Type::Message);
+        event.time = message.time;
+        event.message = message;
+        room->countMessages();
+        sendToRoom(room, event);
+    }
     Q_EMIT messagePosted(message);
 }
 
@@ -1169,13 +1476,16 @@ void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QStri
                         .arg(TextSanitizer::isolated(target->nick())));
         return;
     }
-    ServerEvent event = makeEvent(ServerEvent::Type::Private);
-    event.from = from->nick();
-    event.to = target->nick();
-    event.text = text;
-    target->send(event);
-    if (target != from)
-        from->send(event);
+    // A conversation of its own, kept in the history for the two identities only.
+    ChatMessage message;
+    message.time = QDateTime::currentDateTimeUtc();
+    message.from = from->nick();
+    message.to = target->nick();
+    message.text = text;
+    message.fromIdentity = from->identityHash();
+    message.toIdentity = target->identityHash();
+    from->countMessageSent();
+    publish(message);
 }
 
 ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, const QString &nick) const
@@ -1246,10 +1556,9 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     ServerEvent event = makeEvent(ServerEvent::Type::Nick);
     event.oldNick = oldNick;
     event.newNick = nick;
-    if (client->isAnnounced() && presenceLive())
-        broadcast(event);
-    else if (client->isAnnounced())
-        client->send(event); // the room is too large to be told; the one renamed still is
+    // Rooms too large to be told are not; the one renamed always is.
+    if (client->isAnnounced())
+        sendToPeers(client, event, true);
     Q_EMIT nickChanged(client, oldNick);
 }
 
@@ -1267,19 +1576,12 @@ QList<OnlineUser> ChatServer::localUsers() const
 
 QList<OnlineUser> ChatServer::onlineUsers() const
 {
-    QList<OnlineUser> users = localUsers();
-    if (m_cluster) {
-        QList<OnlineUser> remote = m_cluster->remoteUsers().values();
-        std::sort(remote.begin(), remote.end(),
-                  [](const OnlineUser &a, const OnlineUser &b) { return a.since < b.since; });
-        users += remote;
-    }
-    return users;
+    return roomUsers(m_rooms.defaultRoom());
 }
 
 int ChatServer::roomSize() const
 {
-    return m_memberCount + (m_cluster ? int(m_cluster->remoteUsers().size()) : 0);
+    return roomOnline(m_rooms.defaultRoom());
 }
 
 void ChatServer::setServerName(const QString &name)
@@ -1307,7 +1609,10 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
                             .arg(taken, client->nick()));
         }
     }
-    if (quiet || !presenceLive())
+    noteRoomsChanged();
+    // The other servers' people are in the default room (docs/ARCHITECTURE.md, "Cluster").
+    Room *room = m_rooms.defaultRoom();
+    if (quiet || !roomPresenceLive(room))
         return;
     for (const OnlineUser &user : left) {
         ServerEvent event = makeEvent(ServerEvent::Type::Leave);
@@ -1315,20 +1620,30 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
         event.text = m_cluster->liveServerNames().contains(user.server)
                              ? QStringLiteral("left (on %1)").arg(user.server)
                              : QStringLiteral("%1 is gone").arg(user.server);
-        broadcast(event);
+        sendToRoom(room, event);
     }
     for (const OnlineUser &user : joined) {
         ServerEvent event = makeEvent(ServerEvent::Type::Join);
         event.nick = user.nick;
         event.text = user.server;
-        broadcast(event);
+        event.room = room->name();
+        sendToRoom(room, event);
     }
 }
 
-void ChatServer::sendWho(ClientSession *client) const
+void ChatServer::sendWho(ClientSession *client, const QString &target)
 {
-    const QList<OnlineUser> users = onlineUsers();
-    client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
+    const Room *room = commandRoom(client, target);
+    if (!room)
+        return;
+    const QList<OnlineUser> users = roomUsers(room);
+    // A client in one room, asking about it, sees the list as before rooms.
+    if (target.isEmpty() && !client->marksRooms())
+        client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
+    else
+        client->sendNotice(QStringLiteral("%1 online in %2:")
+                                   .arg(users.size())
+                                   .arg(TextSanitizer::isolated(room->name())));
     for (const OnlineUser &user : users) {
         const QString where = !user.server.isEmpty() ? QStringLiteral(" (on %1)").arg(user.server)
                               : m_cluster            ? QStringLiteral(" (on %1)").arg(m_serverName)
@@ -1345,47 +1660,358 @@ void ChatServer::sendHelp(ClientSession *client) const
 {
     static const char *const lines[] = {
         "commands:",
-        "  /nick NAME       change your nick (%1)",
-        "  /who             list who is online",
-        "  /me ACTION       tell everyone what you are doing",
-        "  /msg NICK TEXT   send TEXT to NICK only",
-        "  /help            show this list",
-        "  /quit [REASON]   leave (a line that says quit does too)",
-        "anything else is sent to everyone; start a line with // to send one that begins with /",
+        "  /nick NAME             change your nick (%1)",
+        "  /join #ROOM            join a room, making it if there is none",
+        "  /part [#ROOM] [REASON] leave a room (this one without #ROOM)",
+        "  /switch #ROOM          send what you type to another room you are in",
+        "  /rooms                 list the rooms",
+        "  /topic [#ROOM] [TEXT]  show or set a room's topic",
+        "  /who [#ROOM]           list who is in a room",
+        "  /me ACTION             tell the room what you are doing",
+        "  /msg NICK TEXT         send TEXT to NICK only",
+        "  /help                  show this list",
+        "  /quit [REASON]         leave (a line that says quit does too)",
+        "anything else is sent to your current room (%2); start a line with // to send one that begins with "
+        "/",
     };
     for (const char *line : lines) {
         QString text = QString::fromLatin1(line);
         if (text.contains(QLatin1String("%1")))
             text = text.arg(NickRules::ruleText());
+        if (text.contains(QLatin1String("%2")))
+            text = text.arg(client->currentRoom() ? client->currentRoom()->name() : QStringLiteral("none"));
         client->sendNotice(text);
     }
 }
 
 void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except)
 {
-    // Serialised once per dialect into this pass's batch; every client refers to it.
-    std::pair<qsizetype, qsizetype> stretch[WriteBatcher::BatchCount] = { { -1, -1 }, { -1, -1 } };
+    EventFanout fanout(m_batcher, event);
     for (ClientSession *client : std::as_const(m_clients)) {
-        if (client == except)
-            continue;
-        // Who has not given the password hears nothing of the room but that it is closing.
-        if (!client->isAuthenticated() && event.type != ServerEvent::Type::Shutdown)
-            continue;
-        if (client->isLagging()) {
-            // Far behind: skipped until it catches up, and then told how much it missed.
-            if (event.type == ServerEvent::Type::Message)
-                client->countMissed();
-            continue;
-        }
-        const auto batch = client->isJson() ? WriteBatcher::JsonBatch : WriteBatcher::PlainBatch;
-        auto &[from, to] = stretch[batch];
-        if (from < 0) {
-            std::tie(from, to) =
-                    m_batcher->append(batch, batch == WriteBatcher::JsonBatch ? JsonProtocol::encode(event)
-                                                                              : PlainProtocol::encode(event));
-        }
-        client->sendShared(batch, from, to);
+        if (client != except)
+            fanout.sendTo(client);
     }
+}
+
+void ChatServer::sendToRoom(const Room *room, const ServerEvent &event, const ClientSession *except)
+{
+    EventFanout fanout(m_batcher, event);
+    for (ClientSession *client : room->members()) {
+        if (client != except)
+            fanout.sendTo(client);
+    }
+}
+
+void ChatServer::sendToPeers(ClientSession *client, const ServerEvent &event, bool includeSelf)
+{
+    EventFanout fanout(m_batcher, event);
+    const QList<Room *> &rooms = client->rooms();
+    QSet<const ClientSession *> told;
+    if (includeSelf) {
+        fanout.sendTo(client);
+        told.insert(client);
+    }
+    // Someone in several of the rooms hears it once.
+    const bool several = rooms.size() > 1;
+    for (const Room *room : rooms) {
+        if (!roomPresenceLive(room))
+            continue;
+        for (ClientSession *member : room->members()) {
+            if (member == client || (several && told.contains(member)))
+                continue;
+            if (several)
+                told.insert(member);
+            fanout.sendTo(member);
+        }
+    }
+}
+
+Room *ChatServer::commandRoom(ClientSession *client, const QString &target)
+{
+    if (target.isEmpty()) {
+        // Plain: where it typed its lines; JSON: the default room, as in version 1.
+        Room *room = client->isJson() ? m_rooms.defaultRoom() : client->currentRoom();
+        if (room && client->isIn(room))
+            return room;
+        client->sendError(
+                QStringLiteral("no-room"),
+                client->isJson()
+                        ? QStringLiteral("you are not in %1; name a room you are in").arg(defaultRoom())
+                        : QStringLiteral("you are in no room; /join #ROOM first"));
+        return nullptr;
+    }
+    const QString name = RoomName::prepare(target);
+    Room *room = m_rooms.find(name);
+    if (!room || !client->isIn(room)) {
+        ServerEvent error = makeEvent(ServerEvent::Type::Error);
+        error.code = room ? QStringLiteral("not-in-room") : QStringLiteral("no-such-room");
+        error.text = room ? QStringLiteral("you are not in %1; /join it first")
+                                     .arg(TextSanitizer::isolated(room->name()))
+                          : QStringLiteral("no such room: %1; /rooms lists them")
+                                     .arg(TextSanitizer::quoted(target, ChatLimits::maxNickLength + 1));
+        error.room = room ? room->name() : name;
+        client->send(error);
+        return nullptr;
+    }
+    return room;
+}
+
+void ChatServer::joinRoom(ClientSession *client, const QString &target)
+{
+    const QString name = RoomName::prepare(target);
+    const auto refuse = [&](const QString &code, const QString &text) {
+        ServerEvent error = makeEvent(ServerEvent::Type::Error);
+        error.code = code;
+        error.text = text;
+        error.room = name;
+        client->send(error);
+    };
+    if (name.isEmpty()) {
+        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /join #ROOM"));
+        return;
+    }
+    Room *room = m_rooms.find(name);
+    if (room && client->isIn(room)) {
+        // Plain: joining again makes it current, as a reminder costs nothing.
+        if (!client->isJson())
+            switchRoom(client, room->name());
+        return;
+    }
+    const RoomRefusal refusal = roomRefusal(client, room, name);
+    if (!refusal.code.isEmpty()) {
+        refuse(refusal.code, refusal.text);
+        return;
+    }
+    if (!room) {
+        room = m_rooms.create(name);
+        qCInfo(lcServer, "%s (%s) made %s", qPrintable(client->nick()), qPrintable(client->peer()),
+               qPrintable(room->name()));
+    }
+    enterRoom(client, room);
+    room->countAnnounced(1);
+    client->setCurrentRoom(room);
+    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+    joined.nick = client->nick();
+    joined.room = room->name();
+    if (roomPresenceLive(room))
+        sendToRoom(room, joined, client);
+    else if (roomOnline(room) == m_limits.presenceLimit + 1)
+        sendToRoom(room, presenceEvent(room), client);
+    client->send(joined);
+    ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
+    state.room = room->name();
+    state.rooms = { roomInfo(room, true) };
+    client->send(state);
+    if (!client->isJson())
+        client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
+                                   .arg(TextSanitizer::isolated(room->name())));
+    // What was said there lately, as a new connection gets its default room's.
+    const QString roomName = room->name();
+    ServerEvent recent = makeEvent(ServerEvent::Type::History);
+    recent.room = roomName;
+    recent.history = m_history.recent(m_limits.historyLines, [&roomName](const ChatMessage &message) {
+        return message.room == roomName;
+    });
+    recent.after = recent.history.isEmpty() ? lastMessageId() : recent.history.constFirst().id - 1;
+    recent.historyComplete = true;
+    if (!recent.history.isEmpty())
+        client->send(recent);
+    noteRoomsChanged();
+}
+
+ChatServer::RoomRefusal ChatServer::roomRefusal(const ClientSession *client, const Room *room,
+                                                const QString &name) const
+{
+    if (!room) {
+        const QString problem = RoomName::protocolProblem(name);
+        if (!problem.isEmpty())
+            return { QStringLiteral("invalid-room"), problem };
+        if (m_rooms.count() >= m_limits.maxRooms)
+            return { QStringLiteral("too-many-rooms"),
+                     QStringLiteral(
+                             "this server has %1 rooms, as many as it keeps; join one of them (/rooms)")
+                             .arg(m_rooms.count()) };
+    }
+    if (client->rooms().size() >= m_limits.maxRoomsPerClient)
+        return { QStringLiteral("too-many-rooms"),
+                 QStringLiteral("you are in %1 rooms, as many as one may be; /part one first")
+                         .arg(client->rooms().size()) };
+    if (room && m_limits.maxRoomMembers > 0 && roomOnline(room) >= m_limits.maxRoomMembers)
+        return { QStringLiteral("room-full"), QStringLiteral("%1 is full (%2 people)")
+                                                      .arg(TextSanitizer::isolated(room->name()))
+                                                      .arg(roomOnline(room)) };
+    return {};
+}
+
+void ChatServer::enterRoom(ClientSession *client, Room *room)
+{
+    if (client->isIn(room))
+        return;
+    room->add(client);
+    client->addRoom(room);
+    if (!client->currentRoom())
+        client->setCurrentRoom(room);
+}
+
+void ChatServer::leaveRoom(ClientSession *client, Room *room, const QString &reason, bool tell)
+{
+    if (!client->isIn(room))
+        return;
+    if (tell && client->isAnnounced()) {
+        ServerEvent parted = makeEvent(ServerEvent::Type::Part);
+        parted.nick = client->nick();
+        parted.room = room->name();
+        parted.text = reason;
+        if (roomPresenceLive(room))
+            sendToRoom(room, parted, client);
+        client->send(parted);
+    }
+    room->remove(client);
+    client->removeRoom(room);
+    if (client->isAnnounced()) {
+        room->countAnnounced(-1);
+        if (roomOnline(room) == m_limits.presenceLimit)
+            sendToRoom(room, presenceEvent(room));
+    }
+    if (!client->isJson() && tell) {
+        client->sendNotice(client->currentRoom()
+                                   ? QStringLiteral("what you type goes to %1 now")
+                                             .arg(TextSanitizer::isolated(client->currentRoom()->name()))
+                                   : QStringLiteral("you are in no room now; /join #ROOM"));
+    }
+    dropIfUnused(room);
+    noteRoomsChanged();
+}
+
+void ChatServer::dropIfUnused(Room *room)
+{
+    if (room != m_rooms.defaultRoom() && room->isEmpty() && room->topic().isEmpty() &&
+        room->messageCount() == 0)
+        m_rooms.remove(room);
+}
+
+void ChatServer::partRoom(ClientSession *client, const ChatCommand &command)
+{
+    Room *room = commandRoom(client, command.target);
+    if (!room)
+        return;
+    const QString reason = TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
+    leaveRoom(client, room, reason, true);
+}
+
+void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
+{
+    Room *room = commandRoom(client, command.target);
+    if (!room)
+        return;
+    if (!command.hasText) {
+        ServerEvent state = makeEvent(ServerEvent::Type::Notice);
+        state.from = QStringLiteral("server");
+        state.room = room->name();
+        state.text = room->topic().isEmpty() ? QStringLiteral("%1 has no topic; /topic TEXT sets one")
+                                                       .arg(TextSanitizer::isolated(room->name()))
+                                             : QStringLiteral("topic of %1: %2 (set by %3)")
+                                                       .arg(TextSanitizer::isolated(room->name()),
+                                                            TextSanitizer::isolated(room->topic()),
+                                                            TextSanitizer::isolated(room->topicBy()));
+        client->send(state);
+        return;
+    }
+    const QString topic = command.text.trimmed();
+    if (TextCut::characterCount(topic) > m_limits.maxTopicLength) {
+        ServerEvent error = makeEvent(ServerEvent::Type::Error);
+        error.code = QStringLiteral("topic-too-long");
+        error.text = QStringLiteral("a topic is at most %1 characters").arg(m_limits.maxTopicLength);
+        error.room = room->name();
+        client->send(error);
+        return;
+    }
+    room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
+    if (m_store && !m_store->saveRoom({ room->name(), room->topic(), room->topicBy(), room->topicTime() }))
+        qCWarning(lcServer, "cannot store the topic of %s in %s: %s", qPrintable(room->name()),
+                  qPrintable(m_store->path()), qPrintable(m_store->errorString()));
+    qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
+           qPrintable(client->peer()), qPrintable(room->name()),
+           qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));
+    ServerEvent event = makeEvent(ServerEvent::Type::Topic);
+    event.room = room->name();
+    event.nick = client->nick();
+    event.text = topic;
+    sendToRoom(room, event);
+    noteRoomsChanged();
+}
+
+void ChatServer::switchRoom(ClientSession *client, const QString &target)
+{
+    if (target.isEmpty()) {
+        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /switch #ROOM"));
+        return;
+    }
+    Room *room = commandRoom(client, target);
+    if (!room)
+        return;
+    client->setCurrentRoom(room);
+    client->sendNotice(
+            QStringLiteral("what you type goes to %1 now").arg(TextSanitizer::isolated(room->name())));
+}
+
+void ChatServer::sendRoomList(ClientSession *client) const
+{
+    ServerEvent list = makeEvent(ServerEvent::Type::RoomList);
+    list.rooms = roomList(false);
+    client->send(list);
+}
+
+RoomInfo ChatServer::roomInfo(const Room *room, bool listUsers) const
+{
+    RoomInfo info;
+    info.name = room->name();
+    info.topic = room->topic();
+    info.topicBy = room->topicBy();
+    info.topicTime = room->topicTime();
+    info.online = roomOnline(room);
+    info.presenceLive = info.online <= m_limits.presenceLimit;
+    if (listUsers && info.presenceLive)
+        info.users = roomUsers(room);
+    return info;
+}
+
+int ChatServer::roomOnline(const Room *room) const
+{
+    const int remote = m_cluster && room == m_rooms.defaultRoom() ? int(m_cluster->remoteUsers().size()) : 0;
+    return room->announcedCount() + remote;
+}
+
+QList<OnlineUser> ChatServer::roomUsers(const Room *room) const
+{
+    QList<OnlineUser> users;
+    users.reserve(room->members().size());
+    for (const ClientSession *client : room->members()) {
+        // A replaced session is on its way out: its successor is the person now.
+        if (client->isAnnounced() && !client->isReplaced())
+            users.append({ client->nick(), client->connectedAt(), QString() });
+    }
+    if (m_cluster && room == m_rooms.defaultRoom()) {
+        QList<OnlineUser> remote = m_cluster->remoteUsers().values();
+        std::sort(remote.begin(), remote.end(),
+                  [](const OnlineUser &a, const OnlineUser &b) { return a.since < b.since; });
+        users += remote;
+    }
+    return users;
+}
+
+void ChatServer::noteRoomsChanged()
+{
+    if (m_roomsChangedPosted)
+        return;
+    m_roomsChangedPosted = true;
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_roomsChangedPosted = false;
+                Q_EMIT roomsChanged();
+            },
+            Qt::QueuedConnection);
 }
 
 QString ChatServer::nextGuestNick()
@@ -1403,6 +2029,7 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
         return false;
     m_cluster = new ClusterLink(address, this);
     m_cluster->setServerName(m_serverName);
+    m_cluster->setDefaultRoom(defaultRoom());
     m_cluster->setLocalUsers([this] { return localUsers(); });
     // Guests are numbered per server: start each server's count somewhere else, so that two
     // servers rarely offer the same guest nick (and a clash is settled by the heartbeat).

@@ -4,6 +4,7 @@
 #include "chatmessage.h"
 #include "messagehistory.h"
 #include "refusal.h"
+#include "roomdirectory.h"
 #include "serverevent.h"
 
 #include <QElapsedTimer>
@@ -11,6 +12,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <deque>
@@ -28,9 +30,10 @@ class QTcpServer;
 class TlsListener;
 class WriteBatcher;
 
-// The room: accepts connections, gives each a ClientSession, carries out what clients ask
-// and sends every message to everyone, in the order the server received them, each client
-// in its own dialect (plain text or JSON lines).
+// The server: accepts connections, gives each a ClientSession, carries out what clients ask
+// and sends every message of a room to everyone in it, in the order the server received
+// them, each client in its own dialect (plain text or JSON lines). Everyone is in the default
+// room (#general) from the start; rooms are joined and left (docs/PROTOCOL.md, "Rooms").
 class ChatServer : public QObject
 {
     Q_OBJECT
@@ -51,6 +54,23 @@ public:
     // The database in use; empty when the history is in memory only.
     QString historyPath() const;
     QString historyError() const { return m_historyError; }
+
+    // The room everyone is in from the start ("#general"); only before the first client, and
+    // before openHistory() (whose messages from before rooms become this room's). False when
+    // name is not a room name (RoomName).
+    bool setDefaultRoom(const QString &name);
+    QString defaultRoom() const { return m_rooms.defaultRoom()->name(); }
+    // Every room: the default one first, then in the order they were made; with its people
+    // on this server and the cluster's (online), and its topic. users only where listUsers.
+    QList<RoomInfo> roomList(bool listUsers = false) const;
+    // Messages said in the room (since it was made, or the server started); -1: no such room.
+    qint64 roomMessageCount(const QString &room) const;
+    // The names of the rooms client is in, in the order it joined them.
+    QStringList roomsOf(const ClientSession *client) const;
+    // Closes a room (not the default one): its members are told why and leave it, those in
+    // no other room are put into the default room; its history goes. False when there is no
+    // such room, or it is the default room.
+    bool closeRoom(const QString &room, const QString &reason);
 
     // The name JSON clients are told in their welcome.
     void setServerName(const QString &name);
@@ -94,9 +114,10 @@ public:
     int clientCount() const { return int(m_clients.size()); }
     // Clients the room has been told about (joined).
     int memberCount() const { return m_memberCount; }
-    // Whether joins, leaves and nick changes are announced (ChatLimits::presenceLimit).
+    // Whether joins, leaves and nick changes of the default room are announced
+    // (ChatLimits::presenceLimit).
     bool presenceLive() const { return roomSize() <= m_limits.presenceLimit; }
-    // Everyone in the room: announced here, and on the cluster's other servers.
+    // Everyone in the default room: announced here, and on the cluster's other servers.
     int roomSize() const;
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
@@ -110,8 +131,8 @@ public:
     QDateTime listeningSince() const { return m_listeningSince; }
 
     // The admin's tools. A kicked client is told why and disconnected; the room sees it leave
-    // with "kicked: reason".
-    void kick(ClientSession *client, const QString &reason);
+    // with "kicked: reason". With a room: it is only put out of that room (and may come back).
+    void kick(ClientSession *client, const QString &reason, const QString &room = QString());
     // Disconnects every client from address and refuses it until unbanned (for good with a
     // history database, else until the process ends).
     void ban(const QHostAddress &address);
@@ -122,8 +143,8 @@ public:
     bool isBanned(const QHostAddress &address) const;
     // The clients connected from address now (its IPv4 form when it is IPv4-mapped).
     QList<ClientSession *> clientsFrom(const QHostAddress &address) const;
-    // A notice from the admin to everyone.
-    void sendAdminNotice(const QString &text);
+    // A notice from the admin to everyone, or to the people of one room.
+    void sendAdminNotice(const QString &text, const QString &room = QString());
 
 Q_SIGNALS:
     // A connection was accepted; the room does not know it yet.
@@ -143,6 +164,9 @@ Q_SIGNALS:
     void clusterServersChanged(const QStringList &servers);
     // An address was banned, or its ban lifted.
     void bansChanged();
+    // A room was made or closed, or its people or topic changed (at most once per event-loop
+    // pass).
+    void roomsChanged();
 
 private:
     void accept(qintptr descriptor);
@@ -165,8 +189,46 @@ private:
     void removeClient(ClientSession *client, const QString &reason);
     void handleCommand(ClientSession *client, const ChatCommand &command);
     void handleHello(ClientSession *client, const ChatCommand &hello);
-    void sendWelcome(ClientSession *client, const ChatCommand &hello);
-    void postMessage(ClientSession *from, ChatMessage::Kind kind, const QString &text);
+    void sendWelcome(ClientSession *client, const ChatCommand &hello, const QString &identity);
+    // The last ChatLimits::historyLines messages of the default room.
+    QList<ChatMessage> recentOfDefaultRoom() const;
+    void postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text);
+    // Puts a message on its way: through the cluster when there is one, else an id here.
+    void publish(ChatMessage message);
+    // The room a command is about: target, or (empty) the client's current one; null, with
+    // the client told why, when there is none it is in.
+    Room *commandRoom(ClientSession *client, const QString &target);
+    void joinRoom(ClientSession *client, const QString &target);
+    // Why client cannot join room (null: a new one called name), or no code when it can.
+    struct RoomRefusal
+    {
+        QString code;
+        QString text;
+    };
+    RoomRefusal roomRefusal(const ClientSession *client, const Room *room, const QString &name) const;
+    // Puts client in room (it is not in it yet); the room is told when client is announced.
+    void enterRoom(ClientSession *client, Room *room);
+    // Takes client out of room, telling the room's people (and client) as a Part with reason
+    // when tell is set.
+    void leaveRoom(ClientSession *client, Room *room, const QString &reason, bool tell);
+    // A room nobody is in, without a topic or messages, is forgotten.
+    void dropIfUnused(Room *room);
+    void partRoom(ClientSession *client, const ChatCommand &command);
+    void setTopic(ClientSession *client, const ChatCommand &command);
+    void switchRoom(ClientSession *client, const QString &target);
+    void sendRoomList(ClientSession *client) const;
+    RoomInfo roomInfo(const Room *room, bool listUsers) const;
+    // Its people here and on the other servers; whether its joins and leaves are announced.
+    int roomOnline(const Room *room) const;
+    bool roomPresenceLive(const Room *room) const { return roomOnline(room) <= m_limits.presenceLimit; }
+    QList<OnlineUser> roomUsers(const Room *room) const;
+    void sendToRoom(const Room *room, const ServerEvent &event, const ClientSession *except = nullptr);
+    // Everyone who shares a room with client where presence is announced, each once (and
+    // client too when includeSelf).
+    void sendToPeers(ClientSession *client, const ServerEvent &event, bool includeSelf);
+    // What client may read of the history: its rooms and its private messages.
+    HistoryScope scopeOf(const ClientSession *client, const QString &room = QString()) const;
+    void noteRoomsChanged();
     // A message with its id: into the history (and the database), out to every client here.
     void deliverMessage(const ChatMessage &message);
     void deliverClusterMessages(const QList<ChatMessage> &messages);
@@ -185,18 +247,19 @@ private:
     // Every key of nick (NickRules::keys) points at client, or no more.
     void holdNick(ClientSession *client, const QString &nick);
     void releaseNick(ClientSession *client, const QString &nick);
-    void sendWho(ClientSession *client) const;
+    void sendWho(ClientSession *client, const QString &target);
     // Answers a history request: the messages after command.since, at most command.limit
     // (ChatLimits::maxHistoryReply), as many as fit half the send queue.
     void sendHistory(ClientSession *client, const ChatCommand &command);
     // A client that fell behind has caught up: what it missed, and who is here now.
     void sendCaughtUp(ClientSession *client, qint64 missed);
     void sendHelp(ClientSession *client) const;
-    // The room: this server's people, then the other servers' (a cluster).
+    // The default room: this server's people, then the other servers' (a cluster).
     QList<OnlineUser> onlineUsers() const;
+    // Everyone announced on this server (what the cluster's other servers are told).
     QList<OnlineUser> localUsers() const;
     void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
-    ServerEvent presenceEvent() const;
+    ServerEvent presenceEvent(const Room *room) const;
     // Sends event to every client but except, rendering it once per dialect.
     void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);
     QString nextGuestNick();
@@ -213,8 +276,9 @@ private:
     void finishStop();
     // Writes the messages of this pass to the history database (WriteBatcher's hook).
     void commitHistory();
-    // Applies --history-keep to the database and to what is held in memory.
-    void trimHistory();
+    // Applies --history-keep to the database (the conversations with new messages, or every
+    // one) and to what is held in memory.
+    void trimHistory(bool everything = false);
     static int memoryCapacity(const ChatLimits &limits);
     // How many of the messages from first on fit in half a client's send queue.
     template<typename Iterator>
@@ -228,7 +292,9 @@ private:
         bool complete = true;
         bool more = false;
     };
-    After messagesAfter(quint64 id, int maxCount, bool newest);
+    After messagesAfter(quint64 id, int maxCount, bool newest, const HistoryScope &scope);
+    // Whether the database still has every message of the conversations after id.
+    bool storeHoldsEverythingAfter(quint64 id, const QStringList &conversations) const;
 
     ChatLimits m_limits;
     QString m_serverName;
@@ -244,6 +310,10 @@ private:
     bool m_historyFailing = false; // the last commit failed; retried after a while
     qint64 m_historyRetryMs = 0;
     qint64 m_lastTrimMs = 0;
+    RoomDirectory m_rooms{ QStringLiteral("#general") };
+    QHash<QString, quint64> m_trimmedUpTo; // conversation -> newest id the database let go
+    QSet<QString> m_roomsToTrim; // conversations with new messages since the last trim
+    bool m_roomsChangedPosted = false;
     QList<ClientSession *> m_clients;
     QHash<quint64, ClientSession *> m_byId;
     // Connections waiting to be announced, oldest first: (deadline, client id). One timer for

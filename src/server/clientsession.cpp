@@ -159,7 +159,27 @@ const char *ClientSession::pieceData(const Piece &piece) const
 
 void ClientSession::send(const ServerEvent &event)
 {
-    sendBytes(isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event));
+    if (isJson() && m_jsonVersion < 2 && !JsonProtocol::knownToVersion1(event.type))
+        return;
+    sendBytes(isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event, marksRooms()));
+}
+
+bool ClientSession::isIn(const Room *room) const
+{
+    return m_rooms.contains(room);
+}
+
+void ClientSession::addRoom(Room *room)
+{
+    if (!isIn(room))
+        m_rooms.append(room);
+}
+
+void ClientSession::removeRoom(Room *room)
+{
+    m_rooms.removeOne(room);
+    if (m_currentRoom == room)
+        m_currentRoom = m_rooms.isEmpty() ? nullptr : m_rooms.constLast();
 }
 
 void ClientSession::sendNotice(const QString &text)

@@ -15,6 +15,7 @@
 
 class QSocketNotifier;
 class QTimer;
+class Room;
 class WriteBatcher;
 
 // One connected client as the server sees it: its socket, the bytes it owes us (framed into
@@ -44,6 +45,27 @@ public:
     void setNick(const QString &nick) { m_nick = nick; }
     Mode mode() const { return m_mode; }
     bool isJson() const { return m_mode == Mode::Json; }
+    // The protocol version its hello asked for (JsonProtocol::oldestVersion..version); 0
+    // before a hello.
+    int jsonVersion() const { return m_jsonVersion; }
+    void setJsonVersion(int version) { m_jsonVersion = version; }
+
+    // The rooms it is in, in the order it joined them (the server keeps Room's side).
+    const QList<Room *> &rooms() const { return m_rooms; }
+    bool isIn(const Room *room) const;
+    void addRoom(Room *room);
+    void removeRoom(Room *room);
+    // Where a plain client's typed lines go: the room it joined or switched to last (null
+    // when it is in none).
+    Room *currentRoom() const { return m_currentRoom; }
+    void setCurrentRoom(Room *room) { m_currentRoom = room; }
+    // Whether events it is sent name their room (plain mode marks lines when it is in more
+    // than one).
+    bool marksRooms() const { return m_rooms.size() > 1; }
+
+    // The SHA-256 of the identity it keeps its private history under (ChatMessage).
+    QByteArray identityHash() const { return m_identityHash; }
+    void setIdentityHash(const QByteArray &hash) { m_identityHash = hash; }
 
     // Whether the room has been told this client joined. Until then it is not listed.
     bool isAnnounced() const { return m_announced; }
@@ -206,6 +228,10 @@ private:
     const quint64 m_id;
     QString m_nick;
     QString m_token;
+    QList<Room *> m_rooms;
+    Room *m_currentRoom = nullptr;
+    QByteArray m_identityHash;
+    int m_jsonVersion = 0;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_secure = false;

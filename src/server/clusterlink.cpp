@@ -11,16 +11,18 @@
 
 namespace {
 
-// Gives each message of a batch (ARGV[3...]: time, from, text, kind, replay) the room's
-// next id and appends it to the stream, in one step: ids and stream order cannot disagree,
-// whichever server publishes.
+// Gives each message of a batch (ARGV[3...]: time, from, text, kind, replay, room, to,
+// fid, tid) the cluster's next id and appends it to the one stream of every room, in one step:
+// ids and stream order cannot disagree, whichever server publishes.
 const QByteArray publishScript = QByteArrayLiteral(R"(
-for i = 3, #ARGV, 5 do
+for i = 3, #ARGV, 9 do
   local id = redis.call('INCR', KEYS[1])
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[i], 'from', ARGV[i + 1],
-             'text', ARGV[i + 2], 'kind', ARGV[i + 3], 'origin', ARGV[2], 'replay', ARGV[i + 4])
+             'text', ARGV[i + 2], 'kind', ARGV[i + 3], 'origin', ARGV[2], 'replay', ARGV[i + 4],
+             'room', ARGV[i + 5], 'to', ARGV[i + 6], 'fid', ARGV[i + 7], 'tid', ARGV[i + 8])
 end
 return 1)");
+constexpr int publishFields = 9;
 const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptographicHash::Sha1).toHex();
 
 // Messages per publish call: a pass's messages go together, up to this many.
@@ -197,10 +199,11 @@ void ClusterLink::queue(const ChatMessage &message, bool replay, std::function<v
     }
     m_outgoing << QByteArray::number(message.time.toMSecsSinceEpoch()) << message.from.toUtf8()
                << message.text.toUtf8() << (message.kind == ChatMessage::Kind::Action ? "1" : "0")
-               << (replay ? "1" : "0");
+               << (replay ? "1" : "0") << message.room.toUtf8() << message.to.toUtf8()
+               << message.fromIdentity.toHex() << message.toIdentity.toHex();
     if (onFailed)
         m_outgoingFailed.push_back(std::move(onFailed));
-    if ((m_outgoing.size() - 7) / 5 >= publishBatch)
+    if ((m_outgoing.size() - 7) / publishFields >= publishBatch)
         sendOutgoing();
 }
 
@@ -297,6 +300,13 @@ void ClusterLink::handleRead(const RedisReply &reply)
             message.from = QString::fromUtf8(fields.value("from"));
             message.text = QString::fromUtf8(fields.value("text"));
             message.kind = fields.value("kind") == "1" ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+            message.room = QString::fromUtf8(fields.value("room"));
+            message.to = QString::fromUtf8(fields.value("to"));
+            message.fromIdentity = QByteArray::fromHex(fields.value("fid"));
+            message.toIdentity = QByteArray::fromHex(fields.value("tid"));
+            // A server of the one-room version: its messages are the default room's.
+            if (message.room.isEmpty() && message.to.isEmpty())
+                message.room = m_defaultRoom;
             arrived.append(message);
         }
     }

@@ -56,6 +56,8 @@ public:
     // and the name this server goes by.
     void setLocalUsers(std::function<QList<OnlineUser>()> users) { m_localUsers = std::move(users); }
     void setServerName(const QString &name) { m_serverName = name; }
+    // The room whose messages a server of the one-room version sends.
+    void setDefaultRoom(const QString &name) { m_defaultRoom = name; }
     // The people on the other live servers, by NickRules::key, as of the last heartbeat.
     const QHash<QString, OnlineUser> &remoteUsers() const { return m_remoteUsers; }
     // Someone on another live server whose nick is the same as nick (NickRules::same), or
@@ -106,6 +108,7 @@ private:
     QStringList m_liveServers;
     QHash<QString, QString> m_serverNames; // id -> name
     QString m_serverName;
+    QString m_defaultRoom = QStringLiteral("#general");
     std::function<QList<OnlineUser>()> m_localUsers;
     QHash<QString, OnlineUser> m_remoteUsers; // NickRules::key -> user
     QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id

@@ -12,8 +12,11 @@
 
 namespace {
 
-// The schema this code writes; a database from a newer groupchat is left alone.
-constexpr int schemaVersion = 1;
+// The schema this code writes; a database from a newer groupchat is left alone. 1: one room
+// (groupchat 0.1); 2: rooms and private messages.
+constexpr int schemaVersion = 2;
+
+const char messageColumns[] = "id, time, sender, text, kind, room, recipient, from_identity, to_identity";
 
 QString describe(const QSqlError &error)
 {
@@ -46,7 +49,7 @@ QSqlDatabase MessageStore::database() const
     return QSqlDatabase::database(m_connectionName, false);
 }
 
-bool MessageStore::open(const QString &path)
+bool MessageStore::open(const QString &path, const QString &defaultRoom)
 {
     m_path = path;
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
@@ -74,7 +77,7 @@ bool MessageStore::open(const QString &path)
             return false;
         }
     }
-    if (!openDatabase(path)) {
+    if (!openDatabase(path, defaultRoom)) {
         m_lock.reset();
         return false;
     }
@@ -85,7 +88,7 @@ bool MessageStore::open(const QString &path)
     return true;
 }
 
-bool MessageStore::openDatabase(const QString &path)
+bool MessageStore::openDatabase(const QString &path, const QString &defaultRoom)
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     db.setDatabaseName(path);
@@ -112,20 +115,63 @@ bool MessageStore::openDatabase(const QString &path)
         db.close();
         return false;
     }
-    if (!exec(QStringLiteral("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, time INTEGER NOT "
-                             "NULL, sender TEXT NOT NULL, text TEXT NOT NULL, kind INTEGER NOT NULL)")) ||
+    if (found == 1 && !upgradeFrom1(defaultRoom)) {
+        db.close();
+        return false;
+    }
+    if (!exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, time INTEGER NOT "
+                "NULL, sender TEXT NOT NULL, text TEXT NOT NULL, kind INTEGER NOT NULL, room TEXT "
+                "NOT NULL DEFAULT '', recipient TEXT NOT NULL DEFAULT '', from_identity BLOB, "
+                "to_identity BLOB)")) ||
+        !exec(QStringLiteral("CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id)")) ||
         !exec(QStringLiteral(
                 "CREATE TABLE IF NOT EXISTS bans (address TEXT PRIMARY KEY, since INTEGER NOT NULL)")) ||
+        !exec(QStringLiteral("CREATE TABLE IF NOT EXISTS rooms (name TEXT PRIMARY KEY, topic TEXT NOT NULL "
+                             "DEFAULT '', topic_by TEXT NOT NULL DEFAULT '', topic_time INTEGER)")) ||
+        !exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS trimmed (room TEXT PRIMARY KEY, up_to INTEGER NOT NULL)")) ||
         !exec(QStringLiteral("PRAGMA user_version=%1").arg(schemaVersion))) {
         db.close();
         return false;
     }
     m_insert = std::make_unique<QSqlQuery>(db);
-    if (!m_insert->prepare(QStringLiteral(
-                "INSERT INTO messages (id, time, sender, text, kind) VALUES (?, ?, ?, ?, ?)"))) {
+    if (!m_insert->prepare(QStringLiteral("INSERT INTO messages (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                                   .arg(QLatin1String(messageColumns)))) {
         fail(*m_insert);
         m_insert.reset();
         db.close();
+        return false;
+    }
+    return true;
+}
+
+bool MessageStore::upgradeFrom1(const QString &defaultRoom)
+{
+    // One transaction: a crash halfway leaves schema 1 as it was, to be upgraded next time.
+    QSqlDatabase db = database();
+    if (!db.transaction()) {
+        m_error = describe(db.lastError());
+        return false;
+    }
+    // The room column first: the update is prepared against it.
+    QSqlQuery update(db);
+    const auto setRoom = [&] {
+        update.prepare(QStringLiteral("UPDATE messages SET room = ?"));
+        update.addBindValue(defaultRoom);
+        return update.exec() || fail(update);
+    };
+    const bool ok =
+            exec(QStringLiteral("ALTER TABLE messages ADD COLUMN room TEXT NOT NULL DEFAULT ''")) &&
+            exec(QStringLiteral("ALTER TABLE messages ADD COLUMN recipient TEXT NOT NULL DEFAULT ''")) &&
+            exec(QStringLiteral("ALTER TABLE messages ADD COLUMN from_identity BLOB")) &&
+            exec(QStringLiteral("ALTER TABLE messages ADD COLUMN to_identity BLOB")) && setRoom() &&
+            exec(QStringLiteral("PRAGMA user_version=2"));
+    if (!ok || !db.commit()) {
+        if (ok)
+            m_error = describe(db.lastError());
+        db.rollback();
+        m_error = QStringLiteral("cannot upgrade it to rooms: %1").arg(m_error);
         return false;
     }
     return true;
@@ -181,6 +227,10 @@ QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query, qint64 maxBytes)
         message.from = query.value(2).toString();
         message.text = query.value(3).toString();
         message.kind = query.value(4).toInt() == 1 ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+        message.room = query.value(5).toString();
+        message.to = query.value(6).toString();
+        message.fromIdentity = query.value(7).toByteArray();
+        message.toIdentity = query.value(8).toByteArray();
         bytes += message.wireSize();
         messages.append(message);
     }
@@ -193,17 +243,39 @@ QList<ChatMessage> MessageStore::recent(int count)
     return after(0, count, true);
 }
 
-QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest, qint64 maxBytes)
+QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest, qint64 maxBytes,
+                                       const HistoryScope &scope)
 {
     if (!m_open || limit <= 0)
         return {};
+    QString where = QStringLiteral("id > ?");
+    if (!scope.everything) {
+        // Rooms by the (room, id) index; private messages by identity, among the room-less.
+        QStringList terms;
+        if (!scope.rooms.isEmpty()) {
+            QStringList marks(scope.rooms.size(), QStringLiteral("?"));
+            terms.append(QStringLiteral("room IN (%1)").arg(marks.join(u',')));
+        }
+        if (!scope.identity.isEmpty())
+            terms.append(QStringLiteral("(room = '' AND (from_identity = ? OR to_identity = ?))"));
+        if (terms.isEmpty())
+            return {};
+        where += QStringLiteral(" AND (%1)").arg(terms.join(QStringLiteral(" OR ")));
+    }
     QSqlQuery query(database());
     query.setForwardOnly(true);
-    query.prepare(newest ? QStringLiteral("SELECT id, time, sender, text, kind FROM messages WHERE id > ? "
-                                          "ORDER BY id DESC LIMIT ?")
-                         : QStringLiteral("SELECT id, time, sender, text, kind FROM messages WHERE id > ? "
-                                          "ORDER BY id ASC LIMIT ?"));
+    query.prepare(QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY id %3 LIMIT ?")
+                          .arg(QLatin1String(messageColumns), where,
+                               newest ? QStringLiteral("DESC") : QStringLiteral("ASC")));
     query.addBindValue(qulonglong(id));
+    if (!scope.everything) {
+        for (const QString &room : scope.rooms)
+            query.addBindValue(room);
+        if (!scope.identity.isEmpty()) {
+            query.addBindValue(scope.identity);
+            query.addBindValue(scope.identity);
+        }
+    }
     query.addBindValue(limit);
     if (!query.exec()) {
         fail(query);
@@ -239,6 +311,11 @@ bool MessageStore::commit()
         m_insert->bindValue(2, message.from);
         m_insert->bindValue(3, message.text);
         m_insert->bindValue(4, message.kind == ChatMessage::Kind::Action ? 1 : 0);
+        // NOT NULL columns: a null QString binds as NULL.
+        m_insert->bindValue(5, message.room.isNull() ? QStringLiteral("") : message.room);
+        m_insert->bindValue(6, message.to.isNull() ? QStringLiteral("") : message.to);
+        m_insert->bindValue(7, message.fromIdentity.isEmpty() ? QVariant() : QVariant(message.fromIdentity));
+        m_insert->bindValue(8, message.toIdentity.isEmpty() ? QVariant() : QVariant(message.toIdentity));
         if (!m_insert->exec()) {
             fail(*m_insert);
             db.rollback();
@@ -260,36 +337,134 @@ bool MessageStore::commit()
     return true;
 }
 
-int MessageStore::trim(int keepCount, int keepDays)
+int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversations)
 {
     if (!m_open)
         return 0;
-    QSqlQuery query(database());
-    int removed = 0;
-    if (keepCount > 0) {
-        query.prepare(QStringLiteral("DELETE FROM messages WHERE id <= (SELECT max(id) FROM messages) - ?"));
-        query.addBindValue(keepCount);
-        if (!query.exec()) {
-            fail(query);
-            return -1;
-        }
-        removed += query.numRowsAffected();
+    QStringList which = conversations;
+    if (which.isEmpty()) {
+        QSqlQuery all(database());
+        if (!all.exec(QStringLiteral("SELECT DISTINCT room FROM messages")))
+            return fail(all) ? 0 : -1;
+        while (all.next())
+            which.append(all.value(0).toString());
     }
-    if (keepDays > 0) {
-        // Ids grow with time: everything before the first message young enough goes. Walks only
-        // the rows that go, no index on time needed.
-        const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(keepDays) * 24 * 3600 * 1000;
-        query.prepare(QStringLiteral("DELETE FROM messages WHERE id < coalesce((SELECT id FROM messages "
-                                     "WHERE time >= ? ORDER BY id "
-                                     "LIMIT 1), (SELECT max(id) + 1 FROM messages))"));
-        query.addBindValue(cutoff);
-        if (!query.exec()) {
-            fail(query);
-            return -1;
+    // Per conversation, by the (room, id) index: everything before the keepCount-th newest,
+    // and everything before the first young enough (ids grow with time). Each statement walks
+    // the rows that go, and keepCount index entries at most.
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(keepDays) * 24 * 3600 * 1000;
+    int removed = 0;
+    for (const QString &room : std::as_const(which)) {
+        quint64 keepFrom = 0;
+        QSqlQuery find(database());
+        if (keepCount > 0) {
+            find.prepare(QStringLiteral(
+                    "SELECT id FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1 OFFSET ?"));
+            find.addBindValue(room);
+            find.addBindValue(keepCount - 1);
+            if (!find.exec())
+                return fail(find) ? 0 : -1;
+            if (find.next())
+                keepFrom = find.value(0).toULongLong();
         }
-        removed += query.numRowsAffected();
+        if (keepDays > 0) {
+            find.prepare(QStringLiteral("SELECT coalesce((SELECT id FROM messages WHERE room = ? AND time >= "
+                                        "? ORDER BY id LIMIT 1), "
+                                        "(SELECT max(id) + 1 FROM messages WHERE room = ?))"));
+            find.addBindValue(room);
+            find.addBindValue(cutoff);
+            find.addBindValue(room);
+            if (!find.exec())
+                return fail(find) ? 0 : -1;
+            if (find.next())
+                keepFrom = qMax(keepFrom, find.value(0).toULongLong());
+        }
+        if (keepFrom <= 1)
+            continue;
+        QSqlQuery remove(database());
+        remove.prepare(QStringLiteral("DELETE FROM messages WHERE room = ? AND id < ?"));
+        remove.addBindValue(room);
+        remove.addBindValue(qulonglong(keepFrom));
+        if (!remove.exec())
+            return fail(remove) ? 0 : -1;
+        if (remove.numRowsAffected() > 0) {
+            removed += remove.numRowsAffected();
+            if (!noteTrimmed(room, keepFrom - 1))
+                return -1;
+        }
     }
     return removed;
+}
+
+bool MessageStore::noteTrimmed(const QString &conversation, quint64 upTo)
+{
+    QSqlQuery query(database());
+    query.prepare(
+            QStringLiteral("INSERT INTO trimmed (room, up_to) VALUES (?, ?) ON CONFLICT(room) DO UPDATE "
+                           "SET up_to = max(up_to, excluded.up_to)"));
+    query.addBindValue(conversation);
+    query.addBindValue(qulonglong(upTo));
+    return query.exec() || fail(query);
+}
+
+QHash<QString, quint64> MessageStore::trimmedUpTo()
+{
+    QHash<QString, quint64> trimmed;
+    QSqlQuery query(database());
+    if (!m_open || !query.exec(QStringLiteral("SELECT room, up_to FROM trimmed")))
+        return trimmed;
+    while (query.next())
+        trimmed.insert(query.value(0).toString(), query.value(1).toULongLong());
+    return trimmed;
+}
+
+QList<MessageStore::StoredRoom> MessageStore::rooms()
+{
+    QList<StoredRoom> rooms;
+    QSqlQuery query(database());
+    if (!m_open ||
+        !query.exec(QStringLiteral("SELECT name, topic, topic_by, topic_time FROM rooms ORDER BY rowid")))
+        return rooms;
+    while (query.next()) {
+        StoredRoom room{ query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
+                         QDateTime() };
+        if (!query.value(3).isNull())
+            room.topicTime = QDateTime::fromMSecsSinceEpoch(query.value(3).toLongLong(), Qt::UTC);
+        rooms.append(room);
+    }
+    return rooms;
+}
+
+bool MessageStore::saveRoom(const StoredRoom &room)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral(
+            "INSERT INTO rooms (name, topic, topic_by, topic_time) VALUES (?, ?, ?, ?) ON "
+            "CONFLICT(name) DO UPDATE SET topic = excluded.topic, topic_by = excluded.topic_by, "
+            "topic_time = excluded.topic_time"));
+    query.addBindValue(room.name);
+    query.addBindValue(room.topic);
+    query.addBindValue(room.topicBy);
+    query.addBindValue(room.topicTime.isValid() ? QVariant(room.topicTime.toMSecsSinceEpoch()) : QVariant());
+    return query.exec() || fail(query);
+}
+
+bool MessageStore::removeRoom(const QString &name)
+{
+    if (!m_open || !commit())
+        return false;
+    QSqlQuery query(database());
+    for (const QString &statement : { QStringLiteral("DELETE FROM rooms WHERE name = ?"),
+                                      QStringLiteral("DELETE FROM messages WHERE room = ?"),
+                                      QStringLiteral("DELETE FROM trimmed WHERE room = ?") }) {
+        query.prepare(statement);
+        query.addBindValue(name);
+        if (!query.exec())
+            return fail(query);
+    }
+    return true;
 }
 
 QList<std::pair<QString, QDateTime>> MessageStore::bans()

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "messagehistory.h"
 #include "walcheckpointer.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -13,12 +15,12 @@ class QLockFile;
 class QSqlDatabase;
 class QSqlQuery;
 
-// The room's messages and the admin's bans in SQLite (Qt Sql), so that a restart or a crash
-// loses nothing anyone saw. Messages are added to a pending batch and written by commit() in
-// one transaction: the server commits once per event-loop pass, before the pass's output
-// leaves, so a message is on disk before anyone receives it. WAL with synchronous=NORMAL: a
-// committed transaction survives the process being killed (it is in the WAL, in the kernel's
-// hands); only a power cut can lose the last moments.
+// The messages of every room, the private messages, the rooms and the admin's bans in SQLite (Qt Sql), so
+// that a restart or a crash loses nothing anyone saw. Messages are added to a pending batch and written by
+// commit() in one transaction: the server commits once per event-loop pass, before the pass's output leaves,
+// so a message is on disk before anyone receives it. WAL with synchronous=NORMAL: a committed transaction
+// survives the process being killed (it is in the WAL, in the kernel's hands); only a power cut can lose the
+// last moments.
 class MessageStore
 {
 public:
@@ -28,8 +30,10 @@ public:
     MessageStore &operator=(const MessageStore &) = delete;
 
     // Opens (creating it, and its directory, when missing) the database at path; ":memory:"
-    // is an SQLite database in memory. False, with errorString(), when it cannot be used.
-    bool open(const QString &path);
+    // is an SQLite database in memory. A database of schema 1 (one room, groupchat 0.1) is
+    // upgraded: its messages become defaultRoom's. False, with errorString(), when it cannot
+    // be used.
+    bool open(const QString &path, const QString &defaultRoom = QStringLiteral("#general"));
     bool isOpen() const { return m_open; }
     QString path() const { return m_path; }
     QString errorString() const { return m_error; }
@@ -38,14 +42,18 @@ public:
     quint64 lastId();
     quint64 firstId();
     qint64 messageCount();
-    // The last count messages, oldest first.
+    // The last count messages of every conversation, oldest first.
     QList<ChatMessage> recent(int count);
-    // The newest at most limit messages with an id greater than id, oldest first.
-    // Messages with ids after id, oldest first, at most limit of them: the oldest such (for
-    // paging forward) or, with newest, the newest (for a resume, which shows the latest).
-    // maxBytes (ChatMessage::wireSize, 0: no limit): no more rows are read once the messages
-    // read pass it (the one that passes it included, so that the caller sees there is more).
-    QList<ChatMessage> after(quint64 id, int limit, bool newest = false, qint64 maxBytes = 0);
+    // Messages in scope with ids after id, oldest first, at most limit of them: the oldest
+    // such (for paging forward) or, with newest, the newest (for a resume, which shows the
+    // latest). maxBytes (ChatMessage::wireSize, 0: no limit): no more rows are read once the
+    // messages read pass it (the one that passes it included, so that the caller sees there
+    // is more).
+    QList<ChatMessage> after(quint64 id, int limit, bool newest = false, qint64 maxBytes = 0,
+                             const HistoryScope &scope = HistoryScope::all());
+    // Per conversation (a room's name, "" for private messages): the newest id trim() has
+    // removed from it. Everything after that is still stored.
+    QHash<QString, quint64> trimmedUpTo();
 
     // Queued for the next commit().
     void add(const ChatMessage &message);
@@ -56,9 +64,24 @@ public:
     // Background checkpoints finished (see WalCheckpointer).
     int checkpointsCompleted() const { return m_checkpointer ? m_checkpointer->completed() : 0; }
 
-    // Deletes all but the newest keepCount messages (0: no count limit) and those older than
-    // keepDays days (0: no age limit); returns how many went, -1 on failure.
-    int trim(int keepCount, int keepDays);
+    // Deletes all but the newest keepCount messages of each conversation (0: no count limit)
+    // and those older than keepDays days (0: no age limit), of the conversations given (room
+    // names, "" for the private messages; an empty list: every one stored); returns how many
+    // went, -1 on failure.
+    int trim(int keepCount, int keepDays, const QStringList &conversations = {});
+
+    // The rooms kept (name, topic, who set it and when), as the server last stored them.
+    struct StoredRoom
+    {
+        QString name;
+        QString topic;
+        QString topicBy;
+        QDateTime topicTime;
+    };
+    QList<StoredRoom> rooms();
+    bool saveRoom(const StoredRoom &room);
+    // Forgets the room and deletes its messages.
+    bool removeRoom(const QString &name);
 
     // The banned addresses and when each was banned, oldest first.
     QList<std::pair<QString, QDateTime>> bans();
@@ -66,7 +89,10 @@ public:
     bool removeBan(const QString &address);
 
 private:
-    bool openDatabase(const QString &path);
+    bool openDatabase(const QString &path, const QString &defaultRoom);
+    // Schema 1 -> 2: rooms (docs/ARCHITECTURE.md, "History").
+    bool upgradeFrom1(const QString &defaultRoom);
+    bool noteTrimmed(const QString &conversation, quint64 upTo);
     bool exec(const QString &statement);
     bool fail(const QSqlQuery &query);
     QList<ChatMessage> readMessages(QSqlQuery &query, qint64 maxBytes = 0);

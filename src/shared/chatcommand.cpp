@@ -43,6 +43,24 @@ ChatCommand ChatCommand::parse(const QString &line)
         command.target = rest;
     } else if (name == QLatin1String("who")) {
         command.type = Type::Who;
+        command.target = rest;
+    } else if (name == QLatin1String("join")) {
+        command.type = Type::Join;
+        command.target = rest;
+    } else if (name == QLatin1String("switch")) {
+        command.type = Type::Switch;
+        command.target = rest;
+    } else if (name == QLatin1String("rooms") || name == QLatin1String("list")) {
+        command.type = Type::Rooms;
+    } else if (name == QLatin1String("part") || name == QLatin1String("topic")) {
+        // A first word with "#" names the room; the rest is the reason, or the topic.
+        command.type = name == QLatin1String("part") ? Type::Part : Type::Topic;
+        const auto [first, more] = splitWord(rest);
+        if (first.startsWith(QLatin1Char('#')))
+            std::tie(command.target, command.text) = std::tie(first, more);
+        else
+            command.text = rest;
+        command.hasText = command.type == Type::Topic && !command.text.isEmpty();
     } else if (name == QLatin1String("help")) {
         command.type = Type::Help;
     } else if (name == QLatin1String("quit")) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 // One request from a client, understood: a chat message, a slash command typed in plain
 // mode, or a JSON request (JsonProtocol). Pure data; whether the arguments are acceptable is
@@ -8,11 +9,16 @@
 struct ChatCommand
 {
     enum class Type {
-        Say, // text: the message
-        Action, // /me text
+        Say, // text: the message; target: the room (empty: the current one)
+        Action, // /me text; target as Say
         Private, // /msg target text
         Nick, // /nick target (empty: ask for the current nick)
-        Who, // /who
+        Who, // /who [target]: the people of a room (empty: the current one)
+        Join, // /join target: a room, created when it does not exist
+        Part, // /part [target] [text]: leave a room (empty: the current one), text the reason
+        Topic, // /topic [target] [text]: hasText sets it, else asks (target empty: the current room)
+        Rooms, // /rooms: every room, with its people and topic
+        Switch, // /switch target: plain mode's current room
         Help, // /help
         Quit, // /quit [text], or a bare "quit"
         Pass, // /pass secret (text): the server's password, in plain mode
@@ -28,8 +34,10 @@ struct ChatCommand
     Type type = Type::Say;
     QString target;
     QString text;
+    bool hasText = false; // Topic: a topic was given (an empty one clears it)
 
-    // Hello, Ping and History only.
+    // Hello, Ping and History only (History: target is the room asked about, empty: every
+    // conversation of the client's).
     int version = 0;
     bool hasSince = false;
     quint64 since = 0;
@@ -37,6 +45,8 @@ struct ChatCommand
     QString token;
     bool hasPassword = false; // Hello: password was given
     QString password;
+    QString identity; // Hello: the secret the client keeps per server (private history)
+    QStringList rooms; // Hello: rooms to be in (besides the default one) before the welcome
 
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
@@ -55,6 +65,7 @@ struct ChatCommand
     {
         return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
                a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.token == b.token &&
-               a.hasPassword == b.hasPassword && a.password == b.password;
+               a.hasPassword == b.hasPassword && a.password == b.password && a.hasText == b.hasText &&
+               a.identity == b.identity && a.rooms == b.rooms;
     }
 };

@@ -75,6 +75,17 @@ struct ChatLimits
     // in a room of thousands nobody reads and a connection storm turns into gigabytes.
     int presenceLimit = 500;
 
+    // Rooms (docs/PROTOCOL.md, "Rooms"): at most maxRooms on the server (the default room
+    // included), at most maxRoomsPerClient for one client at once, at most maxRoomMembers
+    // people in one room (0: no limit); a topic is at most maxTopicLength user-perceived
+    // characters. presenceLimit above counts per room.
+    int maxRooms = 1000;
+    int maxRoomsPerClient = 20;
+    int maxRoomMembers = 0;
+    int maxTopicLength = 300;
+    // A hello names at most this many rooms to be back in (more is refused as malformed).
+    static constexpr int maxHelloRooms = 100;
+
     // No request nests objects or arrays; anything deeper than this is refused before it is
     // parsed.
     static constexpr int maxRequestDepth = 4;

@@ -3,23 +3,34 @@
 #include <QDateTime>
 #include <QString>
 
-// One message of the room's conversation, as the server assigned it.
+// One message of a conversation, as the server assigned it: said in a room, or a private
+// message between two people.
 struct ChatMessage
 {
     enum class Kind { Say, Action };
 
-    quint64 id = 0; // strictly increasing per server
+    quint64 id = 0; // strictly increasing per server, across every room
     QDateTime time; // when the server received it (UTC)
     QString from;
     QString text;
     Kind kind = Kind::Say;
+    QString room; // "#general": the room it was said in; empty for a private message
+    QString to; // a private message: the nick it was sent to; empty for a room's
+
+    // A private message only, never on the wire: the SHA-256 of each party's identity (the
+    // secret a client keeps, docs/PROTOCOL.md); who may read it back from the history.
+    QByteArray fromIdentity;
+    QByteArray toIdentity;
+
+    bool isPrivate() const { return !to.isEmpty(); }
 
     // Bytes it takes on the wire, at most (UTF-8 takes at most three bytes a UTF-16 unit; the
-    // JSON envelope and the time under 128): what a replay is measured in against a send queue.
-    qint64 wireSize() const { return 128 + 3 * (from.size() + text.size()); }
+    // JSON envelope and the time under 160): what a replay is measured in against a send queue.
+    qint64 wireSize() const { return 160 + 3 * (from.size() + text.size() + room.size() + to.size()); }
 
     friend bool operator==(const ChatMessage &a, const ChatMessage &b)
     {
-        return a.id == b.id && a.time == b.time && a.from == b.from && a.text == b.text && a.kind == b.kind;
+        return a.id == b.id && a.time == b.time && a.from == b.from && a.text == b.text && a.kind == b.kind &&
+               a.room == b.room && a.to == b.to;
     }
 };

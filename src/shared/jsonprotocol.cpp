@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <initializer_list>
 
 namespace {
@@ -59,6 +60,14 @@ public:
         appendKey(key);
         m_out.append(value);
         return *this;
+    }
+
+    // A JSON string, sanitised, on its own (for arrays of strings).
+    static QByteArray stringValue(const QString &value)
+    {
+        JsonWriter writer;
+        writer.appendString(TextSanitizer::clean(value));
+        return writer.m_out.mid(1);
     }
 
     QByteArray object()
@@ -118,16 +127,25 @@ private:
 
 QByteArray messageObject(const ChatMessage &message)
 {
-    return JsonWriter()
-            .add("type", QStringLiteral("message"))
+    JsonWriter writer;
+    writer.add("type", QStringLiteral("message"))
             .add("id", message.id)
             .add("time", JsonProtocol::timeText(message.time))
             .add("from", message.from)
             .add("text", message.text)
-            .add("kind",
-                 message.kind == ChatMessage::Kind::Action ? QStringLiteral("action") : QStringLiteral("say"))
-            .object();
+            .add("kind", message.kind == ChatMessage::Kind::Action ? QStringLiteral("action")
+                                                                   : QStringLiteral("say"));
+    // A room's message names the room; a private one (only in a history) whom it was for.
+    if (message.isPrivate())
+        writer.add("to", message.to);
+    else
+        writer.add("room", message.room);
+    return writer.object();
 }
+
+// A room with its topic; with its people when listed is true (a welcome, a join), else only
+// how many (the list of every room).
+QByteArray roomObject(const RoomInfo &room, bool listed);
 
 QByteArray usersArray(const QList<OnlineUser> &list)
 {
@@ -145,6 +163,35 @@ QByteArray usersArray(const QList<OnlineUser> &list)
     return users;
 }
 
+QByteArray roomObject(const RoomInfo &room, bool listed)
+{
+    JsonWriter writer;
+    writer.add("name", room.name).add("online", room.online).add("topic", room.topic);
+    if (!room.topic.isEmpty()) {
+        writer.add("topicBy", room.topicBy);
+        if (room.topicTime.isValid())
+            writer.add("topicTime", JsonProtocol::timeText(room.topicTime));
+    }
+    if (listed) {
+        writer.add("live", room.presenceLive);
+        if (room.presenceLive)
+            writer.addJson("users", usersArray(room.users));
+    }
+    return writer.object();
+}
+
+QByteArray roomsArray(const QList<RoomInfo> &rooms, bool listed)
+{
+    QByteArray array("[");
+    for (const RoomInfo &room : rooms) {
+        if (array.size() > 1)
+            array.append(',');
+        array.append(roomObject(room, listed));
+    }
+    array.append(']');
+    return array;
+}
+
 QList<OnlineUser> decodeUsers(const QJsonArray &array)
 {
     QList<OnlineUser> users;
@@ -155,6 +202,24 @@ QList<OnlineUser> decodeUsers(const QJsonArray &array)
                        TextSanitizer::clean(o.value(u"server").toString()) });
     }
     return users;
+}
+
+QList<RoomInfo> decodeRooms(const QJsonArray &array)
+{
+    QList<RoomInfo> rooms;
+    for (const QJsonValue &value : array) {
+        const QJsonObject o = value.toObject();
+        RoomInfo room;
+        room.name = TextSanitizer::clean(o.value(u"name").toString());
+        room.topic = TextSanitizer::clean(o.value(u"topic").toString());
+        room.topicBy = TextSanitizer::clean(o.value(u"topicBy").toString());
+        room.topicTime = JsonProtocol::parseTime(o.value(u"topicTime").toString());
+        room.online = o.value(u"online").toInt();
+        room.presenceLive = o.value(u"live").toBool(true);
+        room.users = decodeUsers(o.value(u"users").toArray());
+        rooms.append(room);
+    }
+    return rooms;
 }
 
 QByteArray messagesArray(const QList<ChatMessage> &messages)
@@ -180,9 +245,11 @@ QByteArray welcomeLine(const ServerEvent &event)
                                       .add("historyKeepDays", event.limits.historyKeepDays)
                                       .add("maxNickLength", event.limits.maxNickLength)
                                       .add("presenceLimit", event.limits.presenceLimit)
+                                      .add("maxRoomsPerClient", event.limits.maxRoomsPerClient)
+                                      .add("maxTopicLength", event.limits.maxTopicLength)
                                       .object();
-    return JsonWriter()
-            .add("type", QStringLiteral("welcome"))
+    JsonWriter writer;
+    writer.add("type", QStringLiteral("welcome"))
             .add("version", event.version)
             .add("server", event.serverName)
             .add("nick", event.nick)
@@ -192,9 +259,12 @@ QByteArray welcomeLine(const ServerEvent &event)
             .add("online", event.online)
             .add("presenceLive", event.presenceLive)
             .addJson("limits", limits)
-            .addJson("users", users)
-            .addJson("history", history)
-            .line();
+            .addJson("users", users);
+    if (event.version >= 2) {
+        writer.addJson("rooms", roomsArray(event.rooms, true));
+        writer.addVerbatim("identity", event.identity);
+    }
+    return writer.addJson("history", history).line();
 }
 
 // Reads the fields of one request strictly: every field must be expected and of its type.
@@ -251,6 +321,24 @@ public:
         return true;
     }
 
+    // An array of strings, each sanitised; at most maxCount of them.
+    bool texts(const char *name, QStringList *out, int maxCount)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        if (value.isUndefined())
+            return true;
+        const QJsonArray array = value.toArray();
+        if (!value.isArray() ||
+            !std::all_of(array.begin(), array.end(), [](const QJsonValue &v) { return v.isString(); }))
+            return fail(QStringLiteral("\"%1\" must be an array of strings").arg(QLatin1String(name)));
+        if (array.size() > maxCount)
+            return fail(
+                    QStringLiteral("\"%1\" has more than %2 entries").arg(QLatin1String(name)).arg(maxCount));
+        for (const QJsonValue &v : array)
+            out->append(TextSanitizer::clean(v.toString()));
+        return true;
+    }
+
     ChatCommand error() const { return ChatCommand::invalid(QStringLiteral("bad-field"), m_error); }
 
 private:
@@ -300,6 +388,11 @@ ChatMessage decodeMessage(const QJsonObject &object)
     message.text = TextSanitizer::clean(object.value(u"text").toString());
     message.kind = object.value(u"kind").toString() == u"action" ? ChatMessage::Kind::Action
                                                                  : ChatMessage::Kind::Say;
+    message.to = TextSanitizer::clean(object.value(u"to").toString());
+    message.room = TextSanitizer::clean(object.value(u"room").toString());
+    // A version-1 server's messages are its one room's.
+    if (message.room.isEmpty() && message.to.isEmpty())
+        message.room = QStringLiteral("#general");
     return message;
 }
 
@@ -321,9 +414,31 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     using Type = ChatCommand::Type;
     switch (command.type) {
     case Type::Say:
-        return JsonWriter().add("type", QStringLiteral("say")).add("text", command.text).line();
-    case Type::Action:
-        return JsonWriter().add("type", QStringLiteral("action")).add("text", command.text).line();
+    case Type::Action: {
+        JsonWriter writer;
+        writer.add("type", command.type == Type::Say ? QStringLiteral("say") : QStringLiteral("action"));
+        if (!command.target.isEmpty())
+            writer.add("room", command.target);
+        return writer.add("text", command.text).line();
+    }
+    case Type::Join:
+        return JsonWriter().add("type", QStringLiteral("join")).add("room", command.target).line();
+    case Type::Part: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("part")).add("room", command.target);
+        if (!command.text.isEmpty())
+            writer.add("reason", command.text);
+        return writer.line();
+    }
+    case Type::Topic: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("topic")).add("room", command.target);
+        if (command.hasText)
+            writer.add("topic", command.text);
+        return writer.line();
+    }
+    case Type::Rooms:
+        return JsonWriter().add("type", QStringLiteral("rooms")).line();
     case Type::Private:
         return JsonWriter()
                 .add("type", QStringLiteral("private"))
@@ -350,6 +465,17 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
             writer.addVerbatim("token", command.token);
         if (command.hasPassword)
             writer.addVerbatim("password", command.password);
+        if (!command.identity.isEmpty())
+            writer.addVerbatim("identity", command.identity);
+        if (!command.rooms.isEmpty()) {
+            QByteArray rooms("[");
+            for (const QString &room : command.rooms) {
+                if (rooms.size() > 1)
+                    rooms.append(',');
+                rooms.append(JsonWriter::stringValue(room));
+            }
+            writer.addJson("rooms", rooms + ']');
+        }
         return writer.line();
     }
     case Type::Ping: {
@@ -364,11 +490,14 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     case Type::History: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("history")).add("after", command.since);
+        if (!command.target.isEmpty())
+            writer.add("room", command.target);
         if (command.limit > 0)
             writer.add("limit", command.limit);
         return writer.line();
     }
     case Type::Who:
+    case Type::Switch:
     case Type::Pass:
     case Type::Help:
     case Type::Unknown:
@@ -405,12 +534,25 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     RequestReader reader(object);
     ChatCommand command;
     bool ok = false;
-    if (type == u"say") {
-        command.type = ChatCommand::Type::Say;
-        ok = reader.onlyFields({ "type", "text" }) && reader.nonEmptyText("text", &command.text);
-    } else if (type == u"action") {
-        command.type = ChatCommand::Type::Action;
-        ok = reader.onlyFields({ "type", "text" }) && reader.nonEmptyText("text", &command.text);
+    if (type == u"say" || type == u"action") {
+        command.type = type == u"say" ? ChatCommand::Type::Say : ChatCommand::Type::Action;
+        ok = reader.onlyFields({ "type", "room", "text" }) && reader.text("room", &command.target, false) &&
+             reader.nonEmptyText("text", &command.text);
+    } else if (type == u"join") {
+        command.type = ChatCommand::Type::Join;
+        ok = reader.onlyFields({ "type", "room" }) && reader.text("room", &command.target, true);
+    } else if (type == u"part") {
+        command.type = ChatCommand::Type::Part;
+        ok = reader.onlyFields({ "type", "room", "reason" }) && reader.text("room", &command.target, true) &&
+             reader.text("reason", &command.text, false);
+    } else if (type == u"topic") {
+        command.type = ChatCommand::Type::Topic;
+        ok = reader.onlyFields({ "type", "room", "topic" }) && reader.text("room", &command.target, true) &&
+             reader.text("topic", &command.text, false);
+        command.hasText = object.contains(QLatin1String("topic"));
+    } else if (type == u"rooms") {
+        command.type = ChatCommand::Type::Rooms;
+        ok = reader.onlyFields({ "type" });
     } else if (type == u"private") {
         command.type = ChatCommand::Type::Private;
         ok = reader.onlyFields({ "type", "to", "text" }) && reader.text("to", &command.target, true) &&
@@ -431,7 +573,8 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         command.type = ChatCommand::Type::History;
         quint64 limit = 0;
         bool hasLimit = false;
-        ok = reader.onlyFields({ "type", "after", "limit" }) &&
+        ok = reader.onlyFields({ "type", "after", "limit", "room" }) &&
+             reader.text("room", &command.target, false) &&
              reader.number("after", &command.since, &command.hasSince) &&
              reader.number("limit", &limit, &hasLimit);
         if (ok && !command.hasSince)
@@ -441,7 +584,10 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         command.type = ChatCommand::Type::Hello;
         quint64 requested = 0;
         bool hasVersion = false;
-        ok = reader.onlyFields({ "type", "version", "nick", "since", "token", "password" }) &&
+        ok = reader.onlyFields(
+                     { "type", "version", "nick", "since", "token", "password", "identity", "rooms" }) &&
+             reader.text("identity", &command.identity, false, true) &&
+             reader.texts("rooms", &command.rooms, ChatLimits::maxHelloRooms) &&
              reader.number("version", &requested, &hasVersion) &&
              reader.text("nick", &command.target, false) &&
              reader.number("since", &command.since, &command.hasSince) &&
@@ -479,11 +625,40 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
     case Type::Join: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("join")).add("time", timeText(event.time)).add("nick", event.nick);
+        if (!event.room.isEmpty())
+            writer.add("room", event.room);
         // In a cluster: the server they joined on, when it is another one.
         if (!event.text.isEmpty())
             writer.add("server", event.text);
         return writer.line();
     }
+    case Type::Part:
+        return JsonWriter()
+                .add("type", QStringLiteral("part"))
+                .add("time", timeText(event.time))
+                .add("room", event.room)
+                .add("nick", event.nick)
+                .add("reason", event.text)
+                .line();
+    case Type::Topic:
+        return JsonWriter()
+                .add("type", QStringLiteral("topic"))
+                .add("time", timeText(event.time))
+                .add("room", event.room)
+                .add("nick", event.nick)
+                .add("topic", event.text)
+                .line();
+    case Type::RoomList:
+        return JsonWriter()
+                .add("type", QStringLiteral("rooms"))
+                .addJson("rooms", roomsArray(event.rooms, false))
+                .line();
+    case Type::RoomState:
+        return JsonWriter()
+                .add("type", QStringLiteral("room"))
+                .addJson("room", event.rooms.isEmpty() ? QByteArray("{}")
+                                                       : roomObject(event.rooms.constFirst(), true))
+                .line();
     case Type::Leave:
         return JsonWriter()
                 .add("type", QStringLiteral("leave"))
@@ -498,15 +673,18 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
                 .add("old", event.oldNick)
                 .add("new", event.newNick)
                 .line();
-    case Type::Notice:
-        return JsonWriter()
-                .add("type", QStringLiteral("notice"))
-                .add("from", event.from)
-                .add("text", event.text)
-                .line();
+    case Type::Notice: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("notice")).add("from", event.from).add("text", event.text);
+        if (!event.room.isEmpty())
+            writer.add("room", event.room);
+        return writer.line();
+    }
     case Type::Error: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("error")).add("code", event.code).add("text", event.text);
+        if (!event.room.isEmpty())
+            writer.add("room", event.room);
         if (!event.reason.isEmpty())
             writer.add("reason", event.reason);
         // nick-taken: the nick in use that the one asked for is the same as.
@@ -530,6 +708,8 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         writer.add("type", QStringLiteral("presence"))
                 .add("live", event.presenceLive)
                 .add("online", event.online);
+        if (!event.room.isEmpty())
+            writer.add("room", event.room);
         if (event.presenceLive)
             writer.addJson("users", usersArray(event.users));
         return writer.line();
@@ -557,6 +737,12 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         break;
     }
     return QByteArray();
+}
+
+bool JsonProtocol::knownToVersion1(ServerEvent::Type type)
+{
+    using Type = ServerEvent::Type;
+    return type != Type::Part && type != Type::Topic && type != Type::RoomList && type != Type::RoomState;
 }
 
 ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
@@ -594,6 +780,24 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.type = ServerEvent::Type::Join;
         event.nick = text(u"nick");
         event.text = text(u"server");
+        event.room = text(u"room");
+    } else if (type == u"part") {
+        event.type = ServerEvent::Type::Part;
+        event.nick = text(u"nick");
+        event.text = text(u"reason");
+        event.room = text(u"room");
+    } else if (type == u"topic") {
+        event.type = ServerEvent::Type::Topic;
+        event.nick = text(u"nick");
+        event.text = text(u"topic");
+        event.room = text(u"room");
+    } else if (type == u"rooms") {
+        event.type = ServerEvent::Type::RoomList;
+        event.rooms = decodeRooms(object.value(u"rooms").toArray());
+    } else if (type == u"room") {
+        event.type = ServerEvent::Type::RoomState;
+        event.rooms = decodeRooms(QJsonArray{ object.value(u"room") });
+        event.room = event.rooms.constFirst().name;
     } else if (type == u"leave") {
         event.type = ServerEvent::Type::Leave;
         event.nick = text(u"nick");
@@ -606,12 +810,14 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.type = ServerEvent::Type::Notice;
         event.from = text(u"from");
         event.text = text(u"text");
+        event.room = text(u"room");
     } else if (type == u"error") {
         event.type = ServerEvent::Type::Error;
         event.code = text(u"code");
         event.text = text(u"text");
         event.reason = text(u"reason");
         event.nick = text(u"nick");
+        event.room = text(u"room");
     } else if (type == u"shutdown") {
         event.type = ServerEvent::Type::Shutdown;
         event.text = text(u"text");
@@ -622,6 +828,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.type = ServerEvent::Type::Ping;
     } else if (type == u"presence") {
         event.type = ServerEvent::Type::Presence;
+        event.room = text(u"room");
         event.presenceLive = object.value(u"live").toBool(true);
         event.online = object.value(u"online").toInt();
         event.users = decodeUsers(object.value(u"users").toArray());
@@ -640,6 +847,10 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.limits.historyKeepDays = limits.value(u"historyKeepDays").toInt();
         event.limits.maxNickLength = limits.value(u"maxNickLength").toInt();
         event.limits.presenceLimit = limits.value(u"presenceLimit").toInt();
+        event.limits.maxRoomsPerClient = limits.value(u"maxRoomsPerClient").toInt();
+        event.limits.maxTopicLength = limits.value(u"maxTopicLength").toInt();
+        event.rooms = decodeRooms(object.value(u"rooms").toArray());
+        event.identity = object.value(u"identity").toString();
         event.online = object.value(u"online").toInt();
         event.presenceLive = object.value(u"presenceLive").toBool(true);
         event.users = decodeUsers(object.value(u"users").toArray());

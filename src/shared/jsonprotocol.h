@@ -12,10 +12,14 @@
 class JsonProtocol
 {
 public:
-    static constexpr int version = 1;
+    // The version this code speaks; a server also serves clients of every version from
+    // oldestVersion on (version 1 knows one room, docs/PROTOCOL.md).
+    static constexpr int version = 2;
+    static constexpr int oldestVersion = 1;
 
     // A request as a client sends it, newline included. Say, Action, Private, Nick, Quit,
-    // Hello and Ping have JSON forms; the others are handled by the client itself.
+    // Hello, Ping, History, Join, Part, Topic and Rooms have JSON forms; the others are handled
+    // by the client itself.
     static QByteArray encode(const ChatCommand &command);
     // What the server makes of a request line. Anything it cannot accept comes back as
     // ChatCommand::Type::Invalid with an error code and the reason.
@@ -25,6 +29,9 @@ public:
 
     // An event as the server sends it, newline included.
     static QByteArray encode(const ServerEvent &event);
+    // Whether a client that said hello with version 1 is sent events of this type (the types
+    // version 2 added are not: a version-1 client is in the default room only).
+    static bool knownToVersion1(ServerEvent::Type type);
     // What the client makes of a line from the server; ServerEvent::Type::Invalid (with the
     // reason in text) for anything else.
     static ServerEvent decodeEvent(QByteArrayView line);

@@ -42,9 +42,36 @@ QString PlainProtocol::clockTime(const QDateTime &time)
     return cachedText;
 }
 
-QByteArray PlainProtocol::messageLine(const ChatMessage &message)
+namespace {
+
+// " #dev" when the room is to be named, else nothing.
+QString inRoom(const QString &room, bool markRoom)
 {
-    const QString stamp = u'[' + clockTime(message.time) + u"] ";
+    return markRoom && !room.isEmpty() ? u' ' + safe(room) : QString();
+}
+
+// "alice, bob and 3 more": at most this many names in one line.
+constexpr int listedNames = 20;
+
+QString nameList(const QList<OnlineUser> &users)
+{
+    QStringList names;
+    for (qsizetype i = 0; i < users.size() && i < listedNames; ++i)
+        names.append(safe(users.at(i).nick));
+    QString list = names.join(QStringLiteral(", "));
+    if (users.size() > listedNames)
+        list += QStringLiteral(" and %1 more").arg(users.size() - listedNames);
+    return list;
+}
+
+} // namespace
+
+QByteArray PlainProtocol::messageLine(const ChatMessage &message, bool markRoom)
+{
+    if (message.isPrivate())
+        return privateLine(message.time, message.from, message.to, message.text);
+    const QString stamp = u'[' + clockTime(message.time) + u"] " +
+                          (markRoom ? u'[' + safe(message.room) + u"] " : QString());
     if (message.kind == ChatMessage::Kind::Action)
         return line(stamp + u"* " + safe(message.from) + u' ' + safe(message.text));
     return line(stamp + safe(message.from) + u": " + safe(message.text));
@@ -57,7 +84,7 @@ QByteArray PlainProtocol::privateLine(const QDateTime &time, const QString &from
                 safe(text));
 }
 
-QByteArray PlainProtocol::encode(const ServerEvent &event)
+QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
 {
     using Type = ServerEvent::Type;
     switch (event.type) {
@@ -77,13 +104,41 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
         return lines;
     }
     case Type::Message:
-        return messageLine(event.message);
+        return messageLine(event.message, markRoom);
     case Type::Private:
         return privateLine(event.time, event.from, event.to, event.text);
     case Type::Join:
         if (event.text.isEmpty())
-            return noticeLine(safe(event.nick) + u" joined");
-        return noticeLine(safe(event.nick) + u" joined (on " + safe(event.text) + u')');
+            return noticeLine(safe(event.nick) + u" joined" + inRoom(event.room, markRoom));
+        return noticeLine(safe(event.nick) + u" joined" + inRoom(event.room, markRoom) + u" (on " +
+                          safe(event.text) + u')');
+    case Type::Part:
+        return noticeLine(safe(event.nick) + u" left " + safe(event.room) +
+                          (event.text.isEmpty() ? QString() : u" (" + safe(event.text) + u')'));
+    case Type::Topic:
+        if (event.text.isEmpty())
+            return noticeLine(safe(event.nick) + u" cleared the topic of " + safe(event.room));
+        return noticeLine(safe(event.nick) + u" set the topic of " + safe(event.room) + u": " +
+                          safe(event.text));
+    case Type::RoomList: {
+        QByteArray lines = noticeLine(QStringLiteral("%1 room(s):").arg(event.rooms.size()));
+        for (const RoomInfo &room : event.rooms)
+            lines += noticeLine(u"  " + safe(room.name) + QStringLiteral(", %1 here").arg(room.online) +
+                                (room.topic.isEmpty() ? QString() : u": " + safe(room.topic)));
+        return lines;
+    }
+    case Type::RoomState: {
+        if (event.rooms.isEmpty())
+            break;
+        const RoomInfo &room = event.rooms.constFirst();
+        QString text = QStringLiteral("you are in %1 now, %2 here").arg(safe(room.name)).arg(room.online);
+        if (room.presenceLive && !room.users.isEmpty())
+            text += u": " + nameList(room.users);
+        QByteArray lines = noticeLine(text);
+        if (!room.topic.isEmpty())
+            lines += noticeLine(u"topic of " + safe(room.name) + u": " + safe(room.topic));
+        return lines;
+    }
     case Type::Leave:
         return noticeLine(safe(event.nick) + u" left (" + safe(event.text) + u')');
     case Type::Nick:
@@ -98,19 +153,22 @@ QByteArray PlainProtocol::encode(const ServerEvent &event)
         return noticeLine(event.text);
     case Type::Presence:
         if (event.presenceLive)
-            return noticeLine(QStringLiteral("joins, leaves and nick changes are announced again (%1 online)")
-                                      .arg(event.online));
+            return noticeLine(
+                    QStringLiteral("joins, leaves and nick changes are announced again (%1 online%2)")
+                            .arg(event.online)
+                            .arg(markRoom && !event.room.isEmpty() ? u" in " + safe(event.room) : QString()));
         return noticeLine(
                 QStringLiteral(
-                        "%1 online: joins, leaves and nick changes are no longer announced; /who lists "
+                        "%1 online%2: joins, leaves and nick changes are no longer announced; /who lists "
                         "everyone")
-                        .arg(event.online));
+                        .arg(event.online)
+                        .arg(markRoom && !event.room.isEmpty() ? u" in " + safe(event.room) : QString()));
     case Type::CaughtUp:
         return noticeLine(event.text);
     case Type::History: {
         QByteArray lines;
         for (const ChatMessage &message : event.history)
-            lines += messageLine(message);
+            lines += messageLine(message, markRoom);
         return lines;
     }
     case Type::Ping:

@@ -15,11 +15,14 @@ class PlainProtocol
 {
 public:
     // An event as plain-mode lines (a welcome is the greeting followed by the history);
-    // empty for events plain mode does not show.
-    static QByteArray encode(const ServerEvent &event);
+    // empty for events plain mode does not show. markRoom: the client is in more than one
+    // room, so messages and presence name theirs.
+    static QByteArray encode(const ServerEvent &event, bool markRoom = false);
 
-    // "[HH:MM:SS] nick: text" or, for an action, "[HH:MM:SS] * nick text"; local time.
-    static QByteArray messageLine(const ChatMessage &message);
+    // "[HH:MM:SS] nick: text" or, for an action, "[HH:MM:SS] * nick text"; local time. With
+    // markRoom the room follows the time: "[HH:MM:SS] [#dev] nick: text". A private message
+    // is a privateLine().
+    static QByteArray messageLine(const ChatMessage &message, bool markRoom = false);
     // "[HH:MM:SS] (private) from -> to: text"
     static QByteArray privateLine(const QDateTime &time, const QString &from, const QString &to,
                                   const QString &text);

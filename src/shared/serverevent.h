@@ -6,7 +6,7 @@
 #include <QList>
 #include <QString>
 
-// Someone in the room, as the server lists them.
+// Someone in a room, as the server lists them.
 struct OnlineUser
 {
     QString nick;
@@ -19,6 +19,27 @@ struct OnlineUser
     }
 };
 
+// A room as a client is told about it: in a welcome and when it joins one (its people, when
+// the room is small enough to list them), or in the list of every room (only name, online
+// and topic).
+struct RoomInfo
+{
+    QString name; // "#general"
+    QString topic; // empty: none
+    QString topicBy; // who set it
+    QDateTime topicTime; // when (UTC); invalid when there is no topic
+    int online = 0;
+    bool presenceLive = true; // joins and leaves of this room are announced
+    QList<OnlineUser> users; // when presenceLive, and not in a list of every room
+
+    friend bool operator==(const RoomInfo &a, const RoomInfo &b)
+    {
+        return a.name == b.name && a.topic == b.topic && a.topicBy == b.topicBy &&
+               a.topicTime == b.topicTime && a.online == b.online && a.presenceLive == b.presenceLive &&
+               a.users == b.users;
+    }
+};
+
 // The limits a server announces in its welcome, so that a client can keep to them as the
 // user types instead of waiting for a refusal.
 struct ServerLimits
@@ -28,13 +49,16 @@ struct ServerLimits
     int historyKeep = 0; // newest messages held for clients that resume with "since" (0: any number)
     int historyKeepDays = 0; // and no older than this (0: any age)
     int maxNickLength = 0;
-    int presenceLimit = 0; // beyond this many people, joins and leaves are not announced
+    int presenceLimit = 0; // beyond this many people in a room, its joins and leaves are not announced
+    int maxRoomsPerClient = 0; // rooms one client may be in at once
+    int maxTopicLength = 0; // characters
 
     friend bool operator==(const ServerLimits &a, const ServerLimits &b)
     {
         return a.maxLineBytes == b.maxLineBytes && a.historyLines == b.historyLines &&
                a.historyKeep == b.historyKeep && a.historyKeepDays == b.historyKeepDays &&
-               a.maxNickLength == b.maxNickLength && a.presenceLimit == b.presenceLimit;
+               a.maxNickLength == b.maxNickLength && a.presenceLimit == b.presenceLimit &&
+               a.maxRoomsPerClient == b.maxRoomsPerClient && a.maxTopicLength == b.maxTopicLength;
     }
 };
 
@@ -58,6 +82,10 @@ struct ServerEvent
         Ping,
         History, // the answer to a history request
         CaughtUp, // a client that fell behind has caught up: what it missed, and the room now
+        Part, // nick left room (text: the reason); to the room's people, the one leaving included
+        Topic, // room's topic is now text, set by nick
+        RoomList, // the answer to a rooms request: rooms (without their people)
+        RoomState, // the client is in room now: rooms holds it, with its people and topic
     };
 
     Type type = Type::Invalid;
@@ -72,8 +100,14 @@ struct ServerEvent
     QString code; // Error: a stable, machine-readable word (docs/PROTOCOL.md)
     QString reason; // Error "kicked": the admin's reason, in their words
     QString token; // Welcome: proves it is us when we resume; Pong: echoes the ping's
+    // The room an event is about: Join, Part, Topic, Presence, RoomState, and Notice or Error
+    // when they concern one room (Message: message.room). Empty: the whole server.
+    QString room;
+    // Welcome: the rooms the client is in; RoomList: every room; RoomState: the one joined.
+    QList<RoomInfo> rooms;
+    QString identity; // Welcome: the secret to keep (given by the client, or made for it)
 
-    // Welcome, Presence and CaughtUp: how many are in the room, and whether joins, leaves and
+    // Welcome (version 1), Presence and CaughtUp: how many are in the room, and whether joins, leaves and
     // nick changes are announced (not in rooms larger than ServerLimits::presenceLimit); users
     // is the list of them when they are.
     int online = 0;

@@ -1,0 +1,452 @@
+#include "chatserver.h"
+#include "jsonprotocol.h"
+#include "messagestore.h"
+#include "testclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+namespace {
+
+QByteArray json(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray hello(const QString &nick, int version = JsonProtocol::version,
+                 const QString &identity = QString(), qint64 since = -1, const QStringList &rooms = {})
+{
+    QJsonObject object{ { QStringLiteral("type"), QStringLiteral("hello") },
+                        { QStringLiteral("version"), version },
+                        { QStringLiteral("nick"), nick } };
+    if (!identity.isEmpty())
+        object.insert(QStringLiteral("identity"), identity);
+    if (since >= 0)
+        object.insert(QStringLiteral("since"), since);
+    if (!rooms.isEmpty())
+        object.insert(QStringLiteral("rooms"), QJsonArray::fromStringList(rooms));
+    return json(object);
+}
+
+QByteArray request(const QString &type, const QString &room, const QString &field = QString(),
+                   const QString &value = QString())
+{
+    QJsonObject object{ { QStringLiteral("type"), type } };
+    if (!room.isEmpty())
+        object.insert(QStringLiteral("room"), room);
+    if (!field.isEmpty())
+        object.insert(field, value);
+    return json(object);
+}
+
+// A JSON client welcomed as nick; the welcome is returned through welcome.
+std::unique_ptr<TestClient> connectJson(quint16 port, const QByteArray &helloLine,
+                                        QJsonObject *welcome = nullptr)
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(port))
+        return nullptr;
+    client->sendLine(helloLine);
+    const QJsonObject got = client->waitForJson(QStringLiteral("welcome"));
+    if (got.isEmpty()) {
+        qWarning("no welcome; got %s", qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    client->setNick(got.value(u"nick").toString());
+    if (welcome)
+        *welcome = got;
+    return client;
+}
+
+QStringList texts(const QJsonArray &messages)
+{
+    QStringList list;
+    for (const QJsonValue &message : messages)
+        list.append(message.toObject().value(u"text").toString());
+    return list;
+}
+
+} // namespace
+
+class tst_Rooms : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void plainClientInOneRoomSeesWhatItAlwaysDid();
+    void plainJoinSwitchPartMarksRooms();
+    void plainTopicRoomsAndErrors_data();
+    void plainTopicRoomsAndErrors();
+    void roomNamesAreUniqueLikeNicks();
+    void jsonVersion2Rooms();
+    void jsonVersion1SeesTheDefaultRoomOnly();
+    void helloRoomsResumeEveryRoom();
+    void privateMessagesOnlyForTheTwo();
+    void limitsPerClientAndServer();
+    void adminClosesARoom();
+    void upgradesADatabaseOfSchema1();
+
+private:
+    std::unique_ptr<ChatServer> m_server;
+    quint16 port() const { return m_server->serverPort(); }
+};
+
+void tst_Rooms::init()
+{
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.maxRoomsPerClient = 3;
+    limits.maxRooms = 5;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+}
+
+void tst_Rooms::cleanup()
+{
+    m_server.reset();
+}
+
+void tst_Rooms::plainClientInOneRoomSeesWhatItAlwaysDid()
+{
+    auto a = joinPlain(port());
+    auto b = joinPlain(port());
+    QVERIFY(a && b);
+    a->sendLine("hello there");
+    QVERIFY2(!b->waitForLine(chatLinePattern(a->nick(), QStringLiteral("hello there"))).isNull(),
+             qPrintable(b->unreadLines().join(u'|')));
+    b->sendLine("/who");
+    QVERIFY2(!b->waitForLine(QStringLiteral("* 2 online:")).isNull(),
+             qPrintable(b->unreadLines().join(u'|')));
+}
+
+void tst_Rooms::plainJoinSwitchPartMarksRooms()
+{
+    auto a = joinPlain(port());
+    auto b = joinPlain(port());
+    auto c = joinPlain(port());
+    QVERIFY(a && b && c);
+    a->sendLine("/join #dev");
+    QVERIFY2(!a->waitForLine(QStringLiteral("* you are in #dev now, 1 here: %1").arg(a->nick())).isNull(),
+             qPrintable(a->unreadLines().join(u'|')));
+    QVERIFY(!a->waitForLine(QStringLiteral("* what you type goes to #dev now; /switch #ROOM changes that"))
+                     .isNull());
+    b->sendLine("/join dev"); // the # may be left out
+    QVERIFY2(!a->waitForLine(QStringLiteral("* %1 joined #dev").arg(b->nick())).isNull(),
+             qPrintable(a->unreadLines().join(u'|')));
+    a->sendLine("in dev");
+    const QRegularExpression marked(
+            QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] \\[#dev\\] %1: in dev$").arg(a->nick()));
+    QVERIFY2(!b->waitForLine(marked).isNull(), qPrintable(b->unreadLines().join(u'|')));
+    QVERIFY(!a->waitForLine(marked).isNull());
+    // c is in #general only: nothing of #dev reaches it.
+    a->sendLine("/switch #general");
+    QVERIFY(!a->waitForLine(QStringLiteral("* what you type goes to #general now")).isNull());
+    a->sendLine("in general");
+    QVERIFY2(!c->waitForLine(chatLinePattern(a->nick(), QStringLiteral("in general"))).isNull(),
+             qPrintable(c->unreadLines().join(u'|')));
+    QVERIFY2(!c->lines().join(u'|').contains(QLatin1String("dev")), qPrintable(c->lines().join(u'|')));
+    // Leaving: the room is told, the one leaving too, and a's lines go to its other room.
+    b->sendLine("/part #dev off to lunch");
+    QVERIFY2(!a->waitForLine(QStringLiteral("* %1 left #dev (off to lunch)").arg(b->nick())).isNull(),
+             qPrintable(a->unreadLines().join(u'|')));
+    QVERIFY(!b->waitForLine(QStringLiteral("* %1 left #dev (off to lunch)").arg(b->nick())).isNull());
+    QVERIFY(!b->waitForLine(QStringLiteral("* what you type goes to #general now")).isNull());
+    // A quit is told once to someone who shares two rooms with the one quitting.
+    b->sendLine("/join #dev");
+    QVERIFY(!a->waitForLine(QStringLiteral("* %1 joined #dev").arg(b->nick())).isNull());
+    b->sendLine("/quit");
+    QVERIFY(!a->waitForLine(QStringLiteral("* %1 left (quit)").arg(b->nick())).isNull());
+    a->sendLine("/who #dev");
+    QVERIFY(!a->waitForLine(QStringLiteral("* 1 online in #dev:")).isNull());
+    QCOMPARE(a->lines().filter(QStringLiteral("left (quit)")).size(), 1);
+}
+
+void tst_Rooms::plainTopicRoomsAndErrors_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("topic") << QByteArray("/topic Release on Friday")
+                           << QStringLiteral("* NICK set the topic of #general: Release on Friday");
+    QTest::newRow("topic too long") << QByteArray("/topic " + QByteArray(301, 'x'))
+                                    << QStringLiteral("! a topic is at most 300 characters");
+    QTest::newRow("no topic yet") << QByteArray("/topic")
+                                  << QStringLiteral("* #general has no topic; /topic TEXT sets one");
+    QTest::newRow("rooms") << QByteArray("/rooms") << QStringLiteral("* 1 room(s):");
+    QTest::newRow("bad name") << QByteArray("/join #a b")
+                              << QStringLiteral("! invalid room name: \"#a b\" has a character nicks cannot "
+                                                "have (U+0020 SPACE); a room is # followed by 1 to 32");
+    QTest::newRow("unknown room") << QByteArray("/switch #nowhere")
+                                  << QStringLiteral("! no such room: \"#nowhere\"; /rooms lists them");
+    QTest::newRow("not in it") << QByteArray("/part #elsewhere")
+                               << QStringLiteral("! no such room: \"#elsewhere\"; /rooms lists them");
+}
+
+void tst_Rooms::plainTopicRoomsAndErrors()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, expected);
+    auto a = joinPlain(port());
+    QVERIFY(a);
+    a->sendLine(line);
+    const QString got = a->waitForLine(QRegularExpression(
+            u'^' + QRegularExpression::escape(QString(expected).replace(QLatin1String("NICK"), a->nick()))));
+    QVERIFY2(!got.isNull(), qPrintable(a->lines().join(u'|')));
+}
+
+void tst_Rooms::roomNamesAreUniqueLikeNicks()
+{
+    auto a = joinPlain(port());
+    auto b = joinPlain(port());
+    QVERIFY(a && b);
+    a->sendLine("/join #Dev");
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #Dev now"))).isNull());
+    // Case and a Cyrillic look-alike (U+0435) are the same room, under its first name.
+    b->sendLine(QStringLiteral("/join #d\u0435V").toUtf8());
+    QVERIFY2(!b->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #Dev now, 2 here"))).isNull(),
+             qPrintable(b->unreadLines().join(u'|')));
+}
+
+void tst_Rooms::jsonVersion2Rooms()
+{
+    QJsonObject welcome;
+    auto alice = connectJson(port(), hello(QStringLiteral("alice")), &welcome);
+    auto bob = connectJson(port(), hello(QStringLiteral("bob")));
+    QVERIFY(alice && bob);
+    QCOMPARE(welcome.value(u"version").toInt(), 2);
+    const QJsonArray rooms = welcome.value(u"rooms").toArray();
+    QCOMPARE(rooms.size(), 1);
+    QCOMPARE(rooms.at(0).toObject().value(u"name").toString(), QStringLiteral("#general"));
+    QVERIFY(welcome.value(u"identity").toString().size() >= 16);
+
+    alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
+    const QJsonObject state = alice->waitForJson(QStringLiteral("room"));
+    QCOMPARE(state.value(u"room").toObject().value(u"name").toString(), QStringLiteral("#dev"));
+    bob->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
+    QJsonObject joined = alice->waitForJson(QStringLiteral("join"), [](const QJsonObject &o) {
+        return o.value(u"nick") == QLatin1String("bob");
+    });
+    QCOMPARE(joined.value(u"room").toString(), QStringLiteral("#dev"));
+    bob->sendLine(request(QStringLiteral("topic"), QStringLiteral("#dev"), QStringLiteral("topic"),
+                          QStringLiteral("builds")));
+    const QJsonObject topic = alice->waitForJson(QStringLiteral("topic"));
+    QCOMPARE(topic.value(u"topic").toString(), QStringLiteral("builds"));
+    QCOMPARE(topic.value(u"nick").toString(), QStringLiteral("bob"));
+
+    bob->sendLine(request(QStringLiteral("say"), QStringLiteral("#dev"), QStringLiteral("text"),
+                          QStringLiteral("in dev")));
+    bob->sendLine(
+            request(QStringLiteral("say"), QString(), QStringLiteral("text"), QStringLiteral("in general")));
+    const QJsonObject first = alice->waitForJson(QStringLiteral("message"));
+    const QJsonObject second = alice->waitForJson(QStringLiteral("message"));
+    QCOMPARE(first.value(u"room").toString(), QStringLiteral("#dev"));
+    QCOMPARE(second.value(u"room").toString(), QStringLiteral("#general"));
+    QVERIFY(second.value(u"id").toInteger() > first.value(u"id").toInteger());
+
+    // One room's history, and the list of rooms.
+    alice->sendLine(json({ { QStringLiteral("type"), QStringLiteral("history") },
+                           { QStringLiteral("after"), 0 },
+                           { QStringLiteral("room"), QStringLiteral("#dev") } }));
+    const QJsonObject history = alice->waitForJson(QStringLiteral("history"));
+    QCOMPARE(texts(history.value(u"messages").toArray()), QStringList{ QStringLiteral("in dev") });
+    alice->sendLine(request(QStringLiteral("rooms"), QString()));
+    const QJsonArray list = alice->waitForJson(QStringLiteral("rooms")).value(u"rooms").toArray();
+    QCOMPARE(list.size(), 2);
+    QCOMPARE(list.at(1).toObject().value(u"topic").toString(), QStringLiteral("builds"));
+    QCOMPARE(list.at(1).toObject().value(u"online").toInt(), 2);
+
+    bob->sendLine(request(QStringLiteral("part"), QStringLiteral("#dev"), QStringLiteral("reason"),
+                          QStringLiteral("bye")));
+    const QJsonObject part = alice->waitForJson(QStringLiteral("part"));
+    QCOMPARE(part.value(u"nick").toString(), QStringLiteral("bob"));
+    QCOMPARE(part.value(u"reason").toString(), QStringLiteral("bye"));
+    bob->sendLine(request(QStringLiteral("say"), QStringLiteral("#dev"), QStringLiteral("text"),
+                          QStringLiteral("x")));
+    QCOMPARE(bob->waitForJson(QStringLiteral("error")).value(u"code").toString(),
+             QStringLiteral("not-in-room"));
+}
+
+void tst_Rooms::jsonVersion1SeesTheDefaultRoomOnly()
+{
+    auto old = connectJson(port(), hello(QStringLiteral("old"), 1));
+    auto alice = connectJson(port(), hello(QStringLiteral("alice")));
+    QVERIFY(old && alice);
+    alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
+    QVERIFY(!alice->waitForJson(QStringLiteral("room")).isEmpty());
+    alice->sendLine(request(QStringLiteral("topic"), QStringLiteral("#general"), QStringLiteral("topic"),
+                            QStringLiteral("t")));
+    alice->sendLine(request(QStringLiteral("say"), QStringLiteral("#dev"), QStringLiteral("text"),
+                            QStringLiteral("dev only")));
+    alice->sendLine(request(QStringLiteral("say"), QStringLiteral("#general"), QStringLiteral("text"),
+                            QStringLiteral("for all")));
+    const QJsonObject message = old->waitForJson(QStringLiteral("message"));
+    QCOMPARE(message.value(u"text").toString(), QStringLiteral("for all"));
+    // Neither the topic event (a type version 1 does not know) nor #dev's message came.
+    for (const QString &line : old->lines()) {
+        QVERIFY2(!line.contains(QLatin1String("dev only")) && !line.contains(QLatin1String("\"topic\"")),
+                 qPrintable(line));
+    }
+}
+
+void tst_Rooms::helloRoomsResumeEveryRoom()
+{
+    const QString identity = QStringLiteral("alice-identity-0123456789");
+    QJsonObject welcome;
+    auto alice = connectJson(port(), hello(QStringLiteral("alice"), 2, identity), &welcome);
+    auto bob = connectJson(port(), hello(QStringLiteral("bob")));
+    QVERIFY(alice && bob);
+    alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
+    bob->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
+    QVERIFY(!alice->waitForJson(QStringLiteral("join"), [](const QJsonObject &o) {
+                      return o.value(u"nick") == QLatin1String("bob");
+                  }).isEmpty());
+    const qint64 since = qint64(m_server->lastMessageId());
+    alice->disconnectFromServer();
+    QVERIFY(bob->waitForJson(QStringLiteral("leave")).value(u"nick") == QLatin1String("alice"));
+    for (const QString &room : { QStringLiteral("#dev"), QStringLiteral("#general") })
+        bob->sendLine(request(QStringLiteral("say"), room, QStringLiteral("text"), u"missed in " + room));
+    QTRY_COMPARE(m_server->lastMessageId(), quint64(since + 2));
+    auto back = connectJson(
+            port(), hello(QStringLiteral("alice"), 2, identity, since, { QStringLiteral("#dev") }), &welcome);
+    QVERIFY(back);
+    QCOMPARE(texts(welcome.value(u"history").toArray()),
+             (QStringList{ QStringLiteral("missed in #dev"), QStringLiteral("missed in #general") }));
+    QVERIFY(welcome.value(u"historyComplete").toBool());
+    QCOMPARE(welcome.value(u"rooms").toArray().size(), 2);
+}
+
+void tst_Rooms::privateMessagesOnlyForTheTwo()
+{
+    const QString aliceId = QStringLiteral("alice-identity-0123456789");
+    auto alice = connectJson(port(), hello(QStringLiteral("alice"), 2, aliceId));
+    auto bob =
+            connectJson(port(), hello(QStringLiteral("bob"), 2, QStringLiteral("bob-identity-0123456789")));
+    QVERIFY(alice && bob);
+    alice->sendLine(json({ { QStringLiteral("type"), QStringLiteral("private") },
+                           { QStringLiteral("to"), QStringLiteral("bob") },
+                           { QStringLiteral("text"), QStringLiteral("the secret") } }));
+    QCOMPARE(bob->waitForJson(QStringLiteral("private")).value(u"text").toString(),
+             QStringLiteral("the secret"));
+    bob->disconnectFromServer();
+    QTRY_VERIFY(!m_server->findClient(QStringLiteral("bob")));
+    // Someone else takes the nick and asks for everything: not a word of it.
+    QJsonObject welcome;
+    auto mallory = connectJson(
+            port(), hello(QStringLiteral("bob"), 2, QStringLiteral("mallory-identity-0123456")), &welcome);
+    QVERIFY(mallory);
+    QVERIFY(!welcome.value(u"history").toString().contains(QLatin1String("secret")));
+    mallory->sendLine(
+            json({ { QStringLiteral("type"), QStringLiteral("history") }, { QStringLiteral("after"), 0 } }));
+    const QJsonObject history = mallory->waitForJson(QStringLiteral("history"));
+    QVERIFY2(!QJsonDocument(history).toJson().contains("secret"),
+             QJsonDocument(history).toJson().constData());
+    QVERIFY2(!QJsonDocument(welcome).toJson().contains("secret"),
+             QJsonDocument(welcome).toJson().constData());
+    // The sender, back with its identity, has the conversation.
+    alice->disconnectFromServer();
+    QTRY_VERIFY(!m_server->findClient(QStringLiteral("alice")));
+    auto back = connectJson(port(), hello(QStringLiteral("alice"), 2, aliceId, 0), &welcome);
+    QVERIFY(back);
+    const QJsonArray messages = welcome.value(u"history").toArray();
+    QCOMPARE(texts(messages), QStringList{ QStringLiteral("the secret") });
+    QCOMPARE(messages.at(0).toObject().value(u"to").toString(), QStringLiteral("bob"));
+}
+
+void tst_Rooms::limitsPerClientAndServer()
+{
+    auto a = joinPlain(port());
+    QVERIFY(a);
+    for (const char *room : { "/join #r1", "/join #r2" })
+        a->sendLine(room);
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #r2 now"))).isNull());
+    a->sendLine("/join #r3");
+    QVERIFY2(!a->waitForLine(QStringLiteral("! you are in 3 rooms, as many as one may be; /part one first"))
+                      .isNull(),
+             qPrintable(a->unreadLines().join(u'|')));
+    auto b = joinPlain(port());
+    QVERIFY(b);
+    b->sendLine("/join #r3");
+    b->sendLine("/join #r4");
+    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #r4 now"))).isNull());
+    auto c = joinPlain(port());
+    QVERIFY(c);
+    c->sendLine("/join #r5");
+    QVERIFY2(!c->waitForLine(QRegularExpression(QStringLiteral("^! this server has 5 rooms"))).isNull(),
+             qPrintable(c->unreadLines().join(u'|')));
+}
+
+void tst_Rooms::adminClosesARoom()
+{
+    auto a = joinPlain(port());
+    QVERIFY(a);
+    a->sendLine("/part #general");
+    QVERIFY(!a->waitForLine(QStringLiteral("* you are in no room now; /join #ROOM")).isNull());
+    a->sendLine("hello?");
+    QVERIFY(!a->waitForLine(QStringLiteral("! you are in no room; /join #ROOM first")).isNull());
+    a->sendLine("/join #ops");
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #ops now"))).isNull());
+    QSignalSpy changed(m_server.get(), &ChatServer::roomsChanged);
+    QVERIFY(m_server->closeRoom(QStringLiteral("#OPS"), QStringLiteral("moving")));
+    QVERIFY(!m_server->closeRoom(QStringLiteral("#general"), QString()));
+    QVERIFY2(!a->waitForLine(QStringLiteral("* %1 left #ops (closed by the admin: moving)").arg(a->nick()))
+                      .isNull(),
+             qPrintable(a->unreadLines().join(u'|')));
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #general now"))).isNull());
+    QTRY_VERIFY(changed.count() > 0);
+    QCOMPARE(m_server->roomList().size(), 1);
+    QCOMPARE(m_server->roomsOf(m_server->findClient(a->nick())), QStringList{ QStringLiteral("#general") });
+}
+
+void tst_Rooms::upgradesADatabaseOfSchema1()
+{
+    // A database as groupchat 0.1 (schema 1, one room) left it.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("history.db"));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("schema1"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(
+                QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, sender "
+                               "TEXT NOT NULL, text TEXT NOT NULL, kind INTEGER NOT NULL)")));
+        QVERIFY(q.exec(
+                QStringLiteral("CREATE TABLE bans (address TEXT PRIMARY KEY, since INTEGER NOT NULL)")));
+        QVERIFY(q.exec(
+                QStringLiteral("INSERT INTO messages VALUES (1, 1764000000000, 'ann', 'first', 0), (2, "
+                               "1764000001000, 'ann', 'waves', 1)")));
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO bans VALUES ('192.0.2.7', 1764000000000)")));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=1")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("schema1"));
+    m_server.reset();
+    ChatLimits limits;
+    limits.floodControl = false;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY2(m_server->openHistory(path), qPrintable(m_server->historyError()));
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(m_server->isBanned(QHostAddress(QStringLiteral("192.0.2.7"))));
+    QCOMPARE(m_server->lastMessageId(), 2u);
+    QCOMPARE(m_server->roomMessageCount(QStringLiteral("#general")), 2);
+    QJsonObject welcome;
+    auto alice = connectJson(port(), hello(QStringLiteral("alice"), 2, QString(), 0), &welcome);
+    QVERIFY(alice);
+    const QJsonArray history = welcome.value(u"history").toArray();
+    QCOMPARE(texts(history), (QStringList{ QStringLiteral("first"), QStringLiteral("waves") }));
+    QCOMPARE(history.at(1).toObject().value(u"room").toString(), QStringLiteral("#general"));
+    QCOMPARE(history.at(1).toObject().value(u"kind").toString(), QStringLiteral("action"));
+    alice.reset();
+    m_server.reset(); // before its database's directory goes
+}
+
+QTEST_GUILESS_MAIN(tst_Rooms)
+#include "tst_rooms.moc"
