@@ -4,12 +4,15 @@
 #include "clientlistmodel.h"
 #include "clientsession.h"
 #include "logcollector.h"
+#include "roomactiondialog.h"
+#include "roomlistmodel.h"
 #include "settingsdialog.h"
 #include "testclient.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QInputDialog>
 #include <QLabel>
@@ -39,6 +42,8 @@ private Q_SLOTS:
 
     void rowsFollowTheClients();
     void kickDisconnectsTheSelectedClientWithItsReason();
+    void kickFromARoomKeepsTheConnection();
+    void roomsTabListsNoticesAndClosesRooms();
     void stopFreesThePortAndStartServesAgain();
     void banRefusesTheAddress();
     void noticeReachesEveryone();
@@ -185,10 +190,11 @@ void tst_AdminWindow::kickDisconnectsTheSelectedClientWithItsReason()
     QTRY_VERIFY(select(QStringLiteral("bob")));
     QVERIFY(action("actionKick")->isEnabled());
     action("actionKick")->trigger();
-    auto *dialog = waitForDialog<QInputDialog>("kickDialog");
+    auto *dialog = waitForDialog<RoomActionDialog>("kickDialog");
     QVERIFY(dialog);
-    QVERIFY(dialog->labelText().contains(QStringLiteral("bob")));
-    dialog->setTextValue(QStringLiteral("spamming the channel"));
+    QVERIFY(dialog->findChild<QLabel *>()->text().contains(QStringLiteral("bob")));
+    QCOMPARE(dialog->room(), QString()); // the whole server
+    dialog->setText(QStringLiteral("spamming the channel"));
     dialog->accept();
     QVERIFY(!bob->waitForLine(QStringLiteral("! you were kicked by the admin: spamming the channel"))
                      .isNull());
@@ -196,6 +202,82 @@ void tst_AdminWindow::kickDisconnectsTheSelectedClientWithItsReason()
     QVERIFY(!alice->waitForLine(QStringLiteral("* bob left (kicked: spamming the channel)")).isNull());
     QVERIFY(alice->isConnected());
     QTRY_COMPARE(m_server->clientCount(), 1);
+}
+
+void tst_AdminWindow::kickFromARoomKeepsTheConnection()
+{
+    auto alice = join(QStringLiteral("alice"));
+    auto bob = join(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    alice->sendLine("/join #dev");
+    bob->sendLine("/join #dev");
+    QVERIFY(!alice->waitForLine(QStringLiteral("* bob joined #dev")).isNull());
+    QTRY_VERIFY(select(QStringLiteral("bob")));
+    QTRY_COMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
+                 (QStringList{ QStringLiteral("#general"), QStringLiteral("#dev") }));
+    action("actionKick")->trigger();
+    auto *dialog = waitForDialog<RoomActionDialog>("kickDialog");
+    QVERIFY(dialog);
+    auto *target = dialog->findChild<QComboBox *>();
+    QVERIFY(target);
+    target->setCurrentIndex(target->findData(QStringLiteral("#dev")));
+    dialog->setText(QStringLiteral("off topic"));
+    dialog->accept();
+    QVERIFY2(!alice->waitForLine(QStringLiteral("* bob left #dev (kicked by the admin: off topic)")).isNull(),
+             qPrintable(alice->unreadLines().join(u'|')));
+    QVERIFY(!bob->waitForLine(QStringLiteral("* bob left #dev (kicked by the admin: off topic)")).isNull());
+    QVERIFY(bob->isConnected());
+    QCOMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
+             QStringList{ QStringLiteral("#general") });
+}
+
+void tst_AdminWindow::roomsTabListsNoticesAndClosesRooms()
+{
+    auto alice = join(QStringLiteral("alice"));
+    auto bob = join(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    alice->sendLine("/join #ops");
+    alice->sendLine("/topic builds and releases");
+    QVERIFY(!alice->waitForLine(QStringLiteral("* alice set the topic of #ops: builds and releases"))
+                     .isNull());
+    auto *table = child<QTableView>("roomTable");
+    QVERIFY(table);
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+    int opsRow = -1;
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        if (table->model()->index(row, RoomListModel::Name).data() == QLatin1String("#ops"))
+            opsRow = row;
+    }
+    QVERIFY(opsRow >= 0);
+    QCOMPARE(table->model()->index(opsRow, RoomListModel::Topic).data().toString(),
+             QStringLiteral("builds and releases"));
+    QCOMPARE(table->model()->index(opsRow, RoomListModel::People).data(RoomListModel::SortRole).toInt(), 1);
+    table->selectRow(opsRow);
+    // A notice to the room: alice is in it, bob is not.
+    child<QPushButton>("roomNoticeButton")->click();
+    auto *notice = waitForDialog<RoomActionDialog>("noticeDialog");
+    QVERIFY(notice);
+    QCOMPARE(notice->room(), QStringLiteral("#ops"));
+    notice->setText(QStringLiteral("deploy frozen"));
+    notice->accept();
+    QVERIFY(!alice->waitForLine(QStringLiteral("* notice from the admin: deploy frozen")).isNull());
+    bob->sendLine("/who");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("^\\*   alice"))).isNull());
+    QVERIFY2(!bob->lines().join(u'|').contains(QLatin1String("deploy frozen")),
+             qPrintable(bob->lines().join(u'|')));
+    // Closing it: alice is told and back in the default room only.
+    QTRY_VERIFY(child<QPushButton>("closeRoomButton")->isEnabled());
+    child<QPushButton>("closeRoomButton")->click();
+    auto *close = waitForDialog<QInputDialog>("closeRoomDialog");
+    QVERIFY(close);
+    QVERIFY(close->labelText().contains(QStringLiteral("#ops")));
+    close->setTextValue(QStringLiteral("merged into #dev"));
+    close->accept();
+    QVERIFY2(!alice->waitForLine(QStringLiteral("* alice left #ops (closed by the admin: merged into #dev)"))
+                      .isNull(),
+             qPrintable(alice->unreadLines().join(u'|')));
+    QTRY_COMPARE(table->model()->rowCount(), 1);
+    QVERIFY(!child<QPushButton>("closeRoomButton")->isEnabled());
 }
 
 void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
@@ -257,7 +339,7 @@ void tst_AdminWindow::banRefusesTheAddress()
     auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("tabs"));
     auto *banTable = m_window->findChild<QTableView *>(QStringLiteral("banTable"));
     QVERIFY(tabs && banTable);
-    QCOMPARE(tabs->tabText(1), QStringLiteral("Bans (1)"));
+    QCOMPARE(tabs->tabText(tabs->indexOf(child<QWidget>("bansTab"))), QStringLiteral("Bans (1)"));
     QCOMPARE(banTable->model()->rowCount(), 1);
     QCOMPARE(banTable->model()->index(0, 0).data().toString(), QStringLiteral("127.0.0.1"));
     QVERIFY(!banTable->model()->index(0, 1).data().toString().isEmpty());
@@ -275,7 +357,7 @@ void tst_AdminWindow::banRefusesTheAddress()
     QCOMPARE(unban->comboBoxItems(), QStringList{ QStringLiteral("127.0.0.1") });
     unban->accept();
     QCOMPARE(banTable->model()->rowCount(), 0);
-    QCOMPARE(tabs->tabText(1), QStringLiteral("Bans (0)"));
+    QCOMPARE(tabs->tabText(tabs->indexOf(child<QWidget>("bansTab"))), QStringLiteral("Bans (0)"));
     QVERIFY(join(QStringLiteral("alice")));
 }
 
@@ -288,9 +370,9 @@ void tst_AdminWindow::noticeReachesEveryone()
     QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
     QTRY_VERIFY(action("actionNotice")->isEnabled());
     action("actionNotice")->trigger();
-    auto *dialog = waitForDialog<QInputDialog>("noticeDialog");
+    auto *dialog = waitForDialog<RoomActionDialog>("noticeDialog");
     QVERIFY(dialog);
-    dialog->setTextValue(QStringLiteral("restarting at noon"));
+    dialog->setText(QStringLiteral("restarting at noon"));
     dialog->accept();
     QVERIFY(!alice->waitForLine(QStringLiteral("* notice from the admin: restarting at noon")).isNull());
     const QJsonObject notice = json.waitForJson(QStringLiteral("notice"));

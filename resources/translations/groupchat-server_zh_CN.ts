@@ -146,10 +146,6 @@
         <translation>踢出</translation>
     </message>
     <message>
-        <source>Disconnect %1? They see this reason:</source>
-        <translation>断开 %1 的连接？对方会看到这个原因：</translation>
-    </message>
-    <message>
         <source>kicked by the admin</source>
         <translation>被管理员踢出</translation>
     </message>
@@ -176,10 +172,6 @@
     <message>
         <source>Send Notice</source>
         <translation>发送通知</translation>
-    </message>
-    <message>
-        <source>Tell everyone connected:</source>
-        <translation>告诉所有已连接的人：</translation>
     </message>
     <message>
         <source>Settings saved; they apply the next time the service starts.</source>
@@ -311,6 +303,58 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>Connected from this address now, and disconnected by the ban: %1</source>
         <translation>目前从此地址连接、将因封禁被断开的有：%1</translation>
     </message>
+    <message>
+        <source>Rooms</source>
+        <translation>聊天室</translation>
+    </message>
+    <message>
+        <source>Everyone is in the default room from the start; people make other rooms by joining them.</source>
+        <translation>每个人一开始都在默认聊天室里；加入一个新名字即可创建别的聊天室。</translation>
+    </message>
+    <message>
+        <source>Notice to Room…</source>
+        <translation>向聊天室发通知…</translation>
+    </message>
+    <message>
+        <source>Close Room…</source>
+        <translation>关闭聊天室…</translation>
+    </message>
+    <message>
+        <source>Kick %1? They see this reason.</source>
+        <translation>要踢出 %1 吗？他们会看到这个理由。</translation>
+    </message>
+    <message>
+        <source>The whole server (disconnect)</source>
+        <translation>整个服务器（断开连接）</translation>
+    </message>
+    <message>
+        <source>A notice from the admin, shown to everyone it is for:</source>
+        <translation>来自管理员的通知，发给所选的每个人：</translation>
+    </message>
+    <message>
+        <source>Everyone connected</source>
+        <translation>所有已连接的人</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Close Room</source>
+        <translation>关闭聊天室</translation>
+    </message>
+    <message>
+        <source>Close %1? Everyone in it is told why and leaves it; those in no other room are put in %2. Its history is deleted.</source>
+        <translation>要关闭 %1 吗？其中每个人都会被告知原因并离开；不在其他聊天室的人会被放进 %2。它的历史记录会被删除。</translation>
+    </message>
+    <message>
+        <source>%1 is gone already.</source>
+        <translation>%1 已经不存在了。</translation>
+    </message>
+    <message>
+        <source>Rooms (%1)</source>
+        <translation>聊天室（%1）</translation>
+    </message>
 </context>
 <context>
     <name>BanListModel</name>
@@ -340,10 +384,6 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>plain: nc, telnet, scripts; JSON: the desktop client; new: nothing sent yet</source>
         <translation>纯文本：nc、telnet、脚本；JSON：桌面客户端；新连接：还没有发送任何内容</translation>
-    </message>
-    <message>
-        <source>Messages this client sent to the room</source>
-        <translation>此客户端在聊天室发送的消息数</translation>
     </message>
     <message>
         <source>Bytes the server sent to this client</source>
@@ -385,6 +425,18 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>%1 (TLS)</source>
         <translation>%1（TLS）</translation>
     </message>
+    <message>
+        <source>Messages this client sent, to its rooms and privately</source>
+        <translation>此客户端发送的消息，包括发到聊天室的和私聊的</translation>
+    </message>
+    <message>
+        <source>The rooms this client is in, in the order it joined them</source>
+        <translation>此客户端所在的聊天室，按加入顺序</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>聊天室</translation>
+    </message>
 </context>
 <context>
     <name>NickRules</name>
@@ -423,6 +475,46 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>The nick %1 has no letter or digit.</source>
         <translation>昵称 %1 中没有字母或数字。</translation>
+    </message>
+</context>
+<context>
+    <name>RoomActionDialog</name>
+    <message>
+        <source>&amp;To:</source>
+        <translation>发给(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Text:</source>
+        <translation>内容(&amp;X)：</translation>
+    </message>
+</context>
+<context>
+    <name>RoomListModel</name>
+    <message>
+        <source>%1: everyone is in it from the start; it cannot be closed</source>
+        <translation>%1：每个人一开始都在里面；不能关闭</translation>
+    </message>
+    <message>
+        <source>%1
+set by %2, %3</source>
+        <translation>%1
+由 %2 设置，%3</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>聊天室</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,8 @@
 #include "clientsession.h"
 #include "clusterlink.h"
 #include "logcollector.h"
+#include "roomactiondialog.h"
+#include "roomlistmodel.h"
 #include "settingsdialog.h"
 #include "ui_adminwindow.h"
 
@@ -50,7 +52,9 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
       m_overridden(overridden),
       m_model(new ClientListModel(server, this)),
       m_banModel(new BanListModel(server, this)),
+      m_roomModel(new RoomListModel(server, this)),
       m_sorted(new QSortFilterProxyModel(this)),
+      m_sortedRooms(new QSortFilterProxyModel(this)),
       m_stateLabel(new QLabel(this)),
       m_clientsLabel(new QLabel(this)),
       m_uptimeLabel(new QLabel(this)),
@@ -73,6 +77,19 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
             fontMetrics().horizontalAdvance(QStringLiteral("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")) / 2);
     m_ui->banTable->horizontalHeader()->setStretchLastSection(true);
     m_ui->banTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_sortedRooms->setSourceModel(m_roomModel);
+    m_sortedRooms->setSortRole(RoomListModel::SortRole);
+    m_sortedRooms->setSortCaseSensitivity(Qt::CaseInsensitive);
+    m_ui->roomTable->setModel(m_sortedRooms);
+    m_ui->roomTable->sortByColumn(RoomListModel::People, Qt::DescendingOrder);
+    m_ui->roomTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_ui->roomTable->horizontalHeader()->setStretchLastSection(true);
+    m_ui->roomTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    connect(m_ui->roomNoticeButton, &QPushButton::clicked, this, [this] { sendNotice(selectedRoom()); });
+    connect(m_ui->closeRoomButton, &QPushButton::clicked, this, &AdminWindow::closeSelectedRoom);
+    connect(m_ui->roomTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &AdminWindow::updateState);
+    connect(m_roomModel, &QAbstractItemModel::modelReset, this, &AdminWindow::updateState);
     // From the Bans tab nothing is picked for the admin: the Clients tab's selection is out of sight.
     connect(m_ui->banButton, &QPushButton::clicked, this, [this] { banAddress(false); });
     connect(m_ui->liftBanButton, &QPushButton::clicked, this, &AdminWindow::liftSelectedBans);
@@ -93,7 +110,7 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
     connect(m_ui->actionKick, &QAction::triggered, this, &AdminWindow::kickSelected);
     connect(m_ui->actionBan, &QAction::triggered, this, [this] { banAddress(true); });
     connect(m_ui->actionUnban, &QAction::triggered, this, &AdminWindow::liftBan);
-    connect(m_ui->actionNotice, &QAction::triggered, this, &AdminWindow::sendNotice);
+    connect(m_ui->actionNotice, &QAction::triggered, this, [this] { sendNotice(); });
     connect(m_ui->actionAbout, &QAction::triggered, this, &AdminWindow::showAbout);
     connect(m_ui->actionAboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
     connect(m_ui->clientTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -218,20 +235,28 @@ void AdminWindow::kickSelected()
     }
     if (targets.isEmpty())
         return;
-    auto *dialog = new QInputDialog(this);
+    // Out of the whole server, or out of one of the rooms they are in.
+    QStringList rooms;
+    for (const QPointer<ClientSession> &client : std::as_const(targets)) {
+        for (const QString &room : m_server->roomsOf(client))
+            if (!rooms.contains(room))
+                rooms.append(room);
+    }
+    auto *dialog = new RoomActionDialog(
+            tr("Kick"), tr("Kick %1? They see this reason.").arg(QLocale().createSeparatedList(nicks)),
+            tr("The whole server (disconnect)"), rooms, selectedRoom(), this);
     dialog->setObjectName(QStringLiteral("kickDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Kick"));
-    dialog->setOkButtonText(tr("Kick"));
-    dialog->setLabelText(tr("Disconnect %1? They see this reason:").arg(nicks.join(QStringLiteral(", "))));
-    dialog->setTextValue(tr("kicked by the admin"));
-    connect(dialog, &QInputDialog::textValueSelected, this, [this, targets](const QString &reason) {
-        // Anyone who left meanwhile is simply gone from the list.
-        for (const QPointer<ClientSession> &client : targets) {
-            if (client)
-                m_server->kick(client, reason.trimmed());
-        }
-    });
+    dialog->setOkText(tr("Kick"));
+    dialog->setText(tr("kicked by the admin"));
+    connect(dialog, &RoomActionDialog::chosen, this,
+            [this, targets](const QString &reason, const QString &room) {
+                // Anyone who left meanwhile is simply gone from the list.
+                for (const QPointer<ClientSession> &client : targets) {
+                    if (client)
+                        m_server->kick(client, reason.trimmed(), room);
+                }
+            });
     dialog->open();
 }
 
@@ -318,15 +343,50 @@ void AdminWindow::liftBan()
     dialog->open();
 }
 
-void AdminWindow::sendNotice()
+void AdminWindow::sendNotice(const QString &room)
 {
-    auto *dialog = new QInputDialog(this);
+    QStringList rooms;
+    for (const RoomInfo &info : m_server->roomList())
+        rooms.append(info.name);
+    auto *dialog = new RoomActionDialog(tr("Send Notice"),
+                                        tr("A notice from the admin, shown to everyone it is for:"),
+                                        tr("Everyone connected"), rooms, room, this);
     dialog->setObjectName(QStringLiteral("noticeDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Send Notice"));
-    dialog->setLabelText(tr("Tell everyone connected:"));
-    connect(dialog, &QInputDialog::textValueSelected, m_server,
-            [server = m_server](const QString &text) { server->sendAdminNotice(text); });
+    dialog->setOkText(tr("Send"));
+    connect(dialog, &RoomActionDialog::chosen, m_server,
+            [server = m_server](const QString &text, const QString &to) {
+                server->sendAdminNotice(text, to);
+            });
+    dialog->open();
+}
+
+QString AdminWindow::selectedRoom() const
+{
+    const QModelIndexList rows = m_ui->roomTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : m_roomModel->room(m_sortedRooms->mapToSource(rows.constFirst()));
+}
+
+void AdminWindow::closeSelectedRoom()
+{
+    const QString room = selectedRoom();
+    if (room.isEmpty() || room == m_server->defaultRoom())
+        return;
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("closeRoomDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Close Room"));
+    dialog->setOkButtonText(tr("Close Room"));
+    dialog->setLabelText(tr("Close %1? Everyone in it is told why and leaves it; those in no other room are "
+                            "put in %2. Its history is deleted.")
+                                 .arg(room, m_server->defaultRoom()));
+    dialog->setTextValue(QString());
+    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
+                   dialog->sizeHint().height());
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, room](const QString &reason) {
+        if (!m_server->closeRoom(room, reason))
+            appendLog(tr("%1 is gone already.").arg(room), false);
+    });
     dialog->open();
 }
 
@@ -377,6 +437,11 @@ void AdminWindow::updateState()
     m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->clientsTab),
                            tr("Clients (%1)").arg(m_server->clientCount()));
     m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->bansTab), tr("Bans (%1)").arg(m_server->bans().size()));
+    m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->roomsTab),
+                           tr("Rooms (%1)").arg(m_roomModel->rowCount()));
+    const QString room = selectedRoom();
+    m_ui->roomNoticeButton->setEnabled(m_server->clientCount() > 0);
+    m_ui->closeRoomButton->setEnabled(!room.isEmpty() && room != m_server->defaultRoom());
     m_ui->actionNotice->setEnabled(m_server->clientCount() > 0);
 
     if (listening) {

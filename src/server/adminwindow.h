@@ -9,6 +9,7 @@
 #include <memory>
 
 class BanListModel;
+class RoomListModel;
 class ChatServer;
 class ClientListModel;
 class ClientSession;
@@ -19,8 +20,9 @@ namespace Ui {
 class AdminWindow;
 }
 
-// The server's own window: who is connected (ClientListModel, shown as it is), the log, and
-// the admin's tools (stop and start the service, kick, ban, notices, settings). It keeps no
+// The server's own window: who is connected (ClientListModel, shown as it is), the rooms
+// (RoomListModel), the bans, the log, and the admin's tools (stop and start the service, kick
+// from the server or a room, ban, notices to everyone or a room, close a room, settings). It keeps no
 // state of the chat; ChatServer has it all.
 class AdminWindow : public QMainWindow
 {
@@ -52,7 +54,11 @@ private:
     void liftSelectedBans();
     // What banning the address typed so far does: who is connected from it now.
     QString banConsequence(const QString &text) const;
-    void sendNotice();
+    // The notice dialog, addressed to everyone or to room.
+    void sendNotice(const QString &room = QString());
+    // The room selected in the Rooms tab (empty when none is).
+    QString selectedRoom() const;
+    void closeSelectedRoom();
     void showSettings();
     void showAbout();
     void appendLog(const QString &line, bool isWarning);
@@ -68,7 +74,9 @@ private:
     ServerConfig m_running; // as last started
     ClientListModel *m_model;
     BanListModel *m_banModel;
+    RoomListModel *m_roomModel;
     QSortFilterProxyModel *m_sorted;
+    QSortFilterProxyModel *m_sortedRooms;
     QLabel *m_stateLabel;
     QLabel *m_clientsLabel;
     QLabel *m_uptimeLabel;

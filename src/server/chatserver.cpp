@@ -1247,7 +1247,7 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
             continue;
         }
         if (!room)
-            room = m_rooms.create(RoomName::prepare(name));
+            room = makeRoom(client, RoomName::prepare(name));
         enterRoom(client, room);
         if (!client->isAnnounced())
             continue; // the room is told when the client is announced
@@ -1782,11 +1782,8 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
         refuse(refusal.code, refusal.text);
         return;
     }
-    if (!room) {
-        room = m_rooms.create(name);
-        qCInfo(lcServer, "%s (%s) made %s", qPrintable(client->nick()), qPrintable(client->peer()),
-               qPrintable(room->name()));
-    }
+    if (!room)
+        room = makeRoom(client, name);
     enterRoom(client, room);
     room->countAnnounced(1);
     client->setCurrentRoom(room);
@@ -1883,11 +1880,28 @@ void ChatServer::leaveRoom(ClientSession *client, Room *room, const QString &rea
     noteRoomsChanged();
 }
 
+Room *ChatServer::makeRoom(const ClientSession *client, const QString &name)
+{
+    Room *room = m_rooms.create(name);
+    qCInfo(lcServer, "%s (%s) made %s", qPrintable(client->nick()), qPrintable(client->peer()),
+           qPrintable(room->name()));
+    // Kept across restarts, with its topic, until it is unused or closed.
+    if (m_store && !m_store->saveRoom({ room->name(), QString(), QString(), QDateTime() }))
+        qCWarning(lcServer, "cannot store %s in %s: %s", qPrintable(room->name()),
+                  qPrintable(m_store->path()), qPrintable(m_store->errorString()));
+    return room;
+}
+
 void ChatServer::dropIfUnused(Room *room)
 {
-    if (room != m_rooms.defaultRoom() && room->isEmpty() && room->topic().isEmpty() &&
-        room->messageCount() == 0)
-        m_rooms.remove(room);
+    if (room == m_rooms.defaultRoom() || !room->isEmpty() || !room->topic().isEmpty() ||
+        room->messageCount() > 0)
+        return;
+    const QString name = room->name();
+    m_rooms.remove(room);
+    if (m_store && !m_store->removeRoom(name))
+        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(name), qPrintable(m_store->path()),
+                  qPrintable(m_store->errorString()));
 }
 
 void ChatServer::partRoom(ClientSession *client, const ChatCommand &command)

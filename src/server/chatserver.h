@@ -211,6 +211,8 @@ private:
     // Takes client out of room, telling the room's people (and client) as a Part with reason
     // when tell is set.
     void leaveRoom(ClientSession *client, Room *room, const QString &reason, bool tell);
+    // A new room, made by client's join (and kept in the database).
+    Room *makeRoom(const ClientSession *client, const QString &name);
     // A room nobody is in, without a topic or messages, is forgotten.
     void dropIfUnused(Room *room);
     void partRoom(ClientSession *client, const ChatCommand &command);

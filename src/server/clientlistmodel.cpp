@@ -13,6 +13,7 @@ ClientListModel::ClientListModel(ChatServer *server, QObject *parent)
     connect(server, &ChatServer::clientDisconnected, this, &ClientListModel::removeClient);
     connect(server, &ChatServer::nickChanged, this, &ClientListModel::updateClient);
     connect(server, &ChatServer::clientModeChanged, this, &ClientListModel::updateClient);
+    connect(server, &ChatServer::roomsChanged, this, &ClientListModel::refreshRooms);
     m_refresh.setInterval(1000);
     connect(&m_refresh, &QTimer::timeout, this, &ClientListModel::refreshTraffic);
     m_refresh.start();
@@ -51,6 +52,8 @@ QVariant ClientListModel::data(const QModelIndex &index, int role) const
     switch (Column(index.column())) {
     case Nick:
         return c->nick();
+    case Rooms:
+        return m_server->roomsOf(c).join(QStringLiteral(", "));
     case Address:
         if (!display)
             return c->peerAddress().toString();
@@ -93,7 +96,9 @@ QVariant ClientListModel::headerData(int section, Qt::Orientation orientation, i
         case Mode:
             return tr("plain: nc, telnet, scripts; JSON: the desktop client; new: nothing sent yet");
         case MessagesSent:
-            return tr("Messages this client sent to the room");
+            return tr("Messages this client sent, to its rooms and privately");
+        case Rooms:
+            return tr("The rooms this client is in, in the order it joined them");
         case BytesSent:
             return tr("Bytes the server sent to this client");
         case SendQueue:
@@ -107,6 +112,8 @@ QVariant ClientListModel::headerData(int section, Qt::Orientation orientation, i
     switch (Column(section)) {
     case Nick:
         return tr("Nick");
+    case Rooms:
+        return tr("Rooms");
     case Address:
         return tr("Address");
     case Mode:
@@ -148,6 +155,12 @@ void ClientListModel::updateClient(ClientSession *client)
     const int row = int(m_clients.indexOf(client));
     if (row >= 0)
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void ClientListModel::refreshRooms()
+{
+    if (!m_clients.isEmpty())
+        Q_EMIT dataChanged(index(0, Rooms), index(rowCount() - 1, Rooms), { Qt::DisplayRole, SortRole });
 }
 
 void ClientListModel::refreshTraffic()

@@ -14,7 +14,17 @@ class ClientListModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Nick, Address, Mode, ConnectedSince, MessagesSent, BytesSent, SendQueue, ColumnCount };
+    enum Column {
+        Nick,
+        Rooms,
+        Address,
+        Mode,
+        ConnectedSince,
+        MessagesSent,
+        BytesSent,
+        SendQueue,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     // SortRole holds the raw value (numbers, times) for sorting; ClientRole the session.
@@ -36,6 +46,7 @@ private:
     void removeClient(ClientSession *client);
     void updateClient(ClientSession *client);
     void refreshTraffic();
+    void refreshRooms();
 
     ChatServer *m_server;
     QList<ClientSession *> m_clients;

@@ -2,6 +2,7 @@
 
 #include "chatserver.h"
 #include "clusterlink.h"
+#include "roomname.h"
 #include "textsanitizer.h"
 
 #include <QCommandLineParser>
@@ -68,7 +69,24 @@ const NumberSetting numberSettings[] = {
     { "presence-limit", "limits/presenceLimit", "n", 0, 1000000,
       [](const ServerConfig &c) { return qint64(c.limits.presenceLimit); },
       [](ServerConfig &c, qint64 v) { c.limits.presenceLimit = int(v); },
-      "Announce joins, leaves and nick changes only while at most <n> people are in the room (default %1)." },
+      "Announce a room's joins, leaves and nick changes only while at most <n> people are in it (default "
+      "%1)." },
+    { "max-rooms", "limits/maxRooms", "n", 1, 1000000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxRooms); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxRooms = int(v); },
+      "Keep at most <n> rooms, the default room included (default %1)." },
+    { "max-rooms-per-client", "limits/maxRoomsPerClient", "n", 1, 1000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxRoomsPerClient); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxRoomsPerClient = int(v); },
+      "Let one client be in at most <n> rooms at once (default %1)." },
+    { "max-room-members", "limits/maxRoomMembers", "n", 0, 1000000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxRoomMembers); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxRoomMembers = int(v); },
+      "Let at most <n> people join one room (default %1; 0: no limit; the default room takes everyone)." },
+    { "max-topic", "limits/maxTopicLength", "characters", 1, 10000,
+      [](const ServerConfig &c) { return qint64(c.limits.maxTopicLength); },
+      [](ServerConfig &c, qint64 v) { c.limits.maxTopicLength = int(v); },
+      "Refuse room topics longer than <characters> (default %1)." },
 };
 
 QString hostPort(const QHostAddress &address, quint16 port)
@@ -97,6 +115,9 @@ ServerConfig ServerConfig::load(const QSettings &settings)
     if (!bind.isEmpty() && !config.address.setAddress(bind))
         config.address = QHostAddress::Any;
     config.name = settings.value(QStringLiteral("server/name")).toString();
+    const QString room = settings.value(QStringLiteral("server/defaultRoom")).toString();
+    if (RoomName::isValid(room))
+        config.defaultRoom = RoomName::prepare(room);
     config.passwordFile = settings.value(QStringLiteral("server/passwordFile")).toString();
     config.database = settings.value(QStringLiteral("server/database")).toString();
     config.tlsCertificate = settings.value(QStringLiteral("tls/certificate")).toString();
@@ -121,6 +142,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(QStringLiteral("server/bind"),
                       address == QHostAddress::Any ? QString() : address.toString());
     settings.setValue(QStringLiteral("server/name"), name);
+    settings.setValue(QStringLiteral("server/defaultRoom"), defaultRoom);
     settings.setValue(QStringLiteral("server/passwordFile"), passwordFile);
     settings.setValue(QStringLiteral("server/database"), database);
     settings.setValue(QStringLiteral("tls/certificate"), tlsCertificate);
@@ -141,6 +163,9 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
               QStringLiteral(
                       "The server name shown in the desktop client (default: groupchat on <host name>)."),
               QStringLiteral("name") },
+            { QStringLiteral("default-room"),
+              QStringLiteral("The room everyone is in from the start (default: #general)."),
+              QStringLiteral("room") },
             { QStringLiteral("password-file"),
               QStringLiteral("Every client must give the password in <file> before anything else."),
               QStringLiteral("file") },
@@ -218,6 +243,16 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
     if (parser.isSet(QStringLiteral("name"))) {
         result.name = parser.value(QStringLiteral("name")).left(100);
         given.append(QStringLiteral("name"));
+    }
+    if (parser.isSet(QStringLiteral("default-room"))) {
+        const QString room = RoomName::prepare(parser.value(QStringLiteral("default-room")));
+        const QString problem = RoomName::protocolProblem(room);
+        if (!problem.isEmpty()) {
+            *error = QStringLiteral("--default-room: %1").arg(problem);
+            return false;
+        }
+        result.defaultRoom = room;
+        given.append(QStringLiteral("default-room"));
     }
     if (parser.isSet(QStringLiteral("password-file"))) {
         result.passwordFile = parser.value(QStringLiteral("password-file"));
@@ -391,6 +426,9 @@ std::pair<QString, QString> ServerConfig::tlsFiles() const
 bool ServerConfig::prepare(ChatServer *server, QString *error) const
 {
     server->setServerName(effectiveName());
+    // Only takes while nobody is in it and before the history opens (a restart of the
+    // service keeps the room it began with).
+    server->setDefaultRoom(defaultRoom);
     QString password;
     if (!readPassword(&password, error))
         return false;

@@ -18,6 +18,7 @@ struct ServerConfig
     QHostAddress address = QHostAddress::Any;
     quint16 port = 6666;
     QString name; // empty: "groupchat on <host name>"
+    QString defaultRoom = QStringLiteral("#general"); // everyone is in it from the start
     QString passwordFile; // holds the password every client must give; empty: none
     // The history database; empty: defaultDatabasePath(); ":memory:": none, history is kept in
     // memory only.
