@@ -3,6 +3,7 @@
 #include "chatserver.h"
 #include "clusterlink.h"
 #include "roomname.h"
+#include "textcut.h"
 #include "textsanitizer.h"
 
 #include <QCommandLineParser>
@@ -122,8 +123,10 @@ ServerConfig ServerConfig::load(const QSettings &settings)
     config.database = settings.value(QStringLiteral("server/database")).toString();
     config.tlsCertificate = settings.value(QStringLiteral("tls/certificate")).toString();
     config.tlsKey = settings.value(QStringLiteral("tls/key")).toString();
-    const int tlsPort = settings.value(QStringLiteral("tls/port"), int(ChatLimits::defaultTlsPort)).toInt();
-    if (tlsPort >= 0 && tlsPort <= 65535)
+    bool tlsPortOk = false;
+    const int tlsPort =
+            settings.value(QStringLiteral("tls/port"), int(ChatLimits::defaultTlsPort)).toInt(&tlsPortOk);
+    if (tlsPortOk && tlsPort >= 0 && tlsPort <= 65535)
         config.tlsPort = quint16(tlsPort);
     int count = 0;
     int days = 0;
@@ -241,7 +244,8 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         given.append(QStringLiteral("bind"));
     }
     if (parser.isSet(QStringLiteral("name"))) {
-        result.name = parser.value(QStringLiteral("name")).left(100);
+        // Cut between user-perceived characters, never inside one.
+        result.name = TextCut::left(parser.value(QStringLiteral("name")), 100);
         given.append(QStringLiteral("name"));
     }
     if (parser.isSet(QStringLiteral("default-room"))) {
