@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -42,6 +43,7 @@ class tst_ChatClient : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -67,6 +69,8 @@ private Q_SLOTS:
     void fallingBehindCatchesUpToTheTruth();
     void kickedStaysDisconnectedUntilAskedTo();
     void bannedStopsForGood();
+    void roomsAreConversations();
+    void roomsComeBackAfterAReconnect();
     void mentions_data();
     void mentions();
 
@@ -75,7 +79,15 @@ private:
     std::unique_ptr<TestClient> plainClient();
 
     std::unique_ptr<ChatServer> m_server;
+    QTemporaryDir m_config; // identities, pins and remembered rooms go here, not to the user's
 };
+
+void tst_ChatClient::initTestCase()
+{
+    QVERIFY(m_config.isValid());
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
+}
 
 void tst_ChatClient::init()
 {
@@ -222,6 +234,78 @@ void tst_ChatClient::nickChange()
                  (QStringList{ QStringLiteral("alicia"), QStringLiteral("robert") }));
 }
 
+void tst_ChatClient::roomsAreConversations()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    ConversationListModel *list = client->conversations();
+    QAbstractItemModelTester tester(list, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(list->rowCount(), 1);
+    QCOMPARE(client->current()->name, QStringLiteral("#general"));
+    QSignalSpy currentChanged(client.get(), &ChatClient::currentChanged);
+    QVERIFY(client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(client->current()->name, QStringLiteral("#dev"));
+    QCOMPARE(list->rowCount(), 2);
+    bob->sendLine("/join #dev");
+    QTRY_COMPARE(client->current()->users->nicks(),
+                 (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
+    // What alice types goes to the room she looks at.
+    QVERIFY(client->submit(QStringLiteral("builds are green")));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\[#dev\\] alice: builds are green$")))
+                     .isNull());
+    QVERIFY(client->submit(QStringLiteral("/topic release friday")));
+    QTRY_COMPARE(client->current()->topic, QStringLiteral("release friday"));
+    // Back in #general: #dev counts what arrives, and marks a mention.
+    QVERIFY(client->setCurrent(QStringLiteral("#general")));
+    QSignalSpy attention(client.get(), &ChatClient::attentionWanted);
+    bob->sendLine("/switch #dev");
+    bob->sendLine("alice, look at this");
+    Conversation *dev = list->find(QStringLiteral("#dev"));
+    QTRY_COMPARE(dev->messages->unreadCount(), 1);
+    QVERIFY(dev->mentioned);
+    QCOMPARE(attention.count(), 1);
+    const QModelIndex devRow = list->index(list->rowOf(QStringLiteral("#dev")));
+    QCOMPARE(devRow.data(ConversationListModel::UnreadRole).toInt(), 1);
+    QVERIFY(devRow.data(ConversationListModel::MentionedRole).toBool());
+    QVERIFY2(devRow.data().toString().contains(QLatin1String("@1")), qPrintable(devRow.data().toString()));
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Message).isEmpty());
+    // Muted: counted, but no notification.
+    client->setMuted(QStringLiteral("#dev"), true);
+    bob->sendLine("alice again");
+    QTRY_COMPARE(dev->messages->unreadCount(), 2);
+    QCOMPARE(attention.count(), 1);
+    // Leaving: the server is told, the conversation goes.
+    client->closeConversation(QStringLiteral("#dev"));
+    QVERIFY(!bob->waitForLine(QStringLiteral("* alice left #dev")).isNull());
+    QCOMPARE(list->rowCount(), 1);
+    QVERIFY(currentChanged.count() >= 2);
+}
+
+void tst_ChatClient::roomsComeBackAfterAReconnect()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    QVERIFY(client->submit(QStringLiteral("/join #ops")));
+    QTRY_COMPARE(client->current()->name, QStringLiteral("#ops"));
+    QVERIFY(client->submit(QStringLiteral("said before the drop")));
+    QTRY_COMPARE(texts(*client->current()->messages, ChatEntry::Kind::Message).size(), 1);
+    // The connection drops; the server sees the person leave #ops and come back in one hello.
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    const QList<ClientSession *> sessions = m_server->clients();
+    QCOMPARE(sessions.size(), 1);
+    sessions.constFirst()->abort(QStringLiteral("test drop"));
+    QVERIFY(welcomed.wait(5000));
+    QTRY_COMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("alice"))),
+                 (QStringList{ QStringLiteral("#general"), QStringLiteral("#ops") }));
+    // Nothing twice.
+    QCOMPARE(texts(*client->conversations()->find(QStringLiteral("#ops"))->messages, ChatEntry::Kind::Message)
+                     .size(),
+             1);
+    // The same identity: private history stays the user's.
+    QCOMPARE(ChatConnection::identityFor(QStringLiteral("127.0.0.1"), m_server->serverPort()).size(), 64);
+}
+
 void tst_ChatClient::privateMessages()
 {
     auto bob = plainClient();
@@ -232,13 +316,19 @@ void tst_ChatClient::privateMessages()
     QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\(private\\) alice -> bob: lunch\\?$")))
                      .isNull());
     bob->sendLine("/msg alice yes!");
-    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Private).size(), 2);
-    const MessageModel &model = *client->messages();
-    const ChatEntry &reply = model.entry(model.rowCount() - 1);
+    // A conversation of its own, beside the room, with both lines.
+    QTRY_VERIFY(client->conversations()->find(QStringLiteral("bob")));
+    const Conversation *withBob = client->conversations()->find(QStringLiteral("bob"));
+    QCOMPARE(withBob->kind, Conversation::Kind::Private);
+    QTRY_COMPARE(texts(*withBob->messages, ChatEntry::Kind::Private).size(), 2);
+    QVERIFY(texts(*client->messages(), ChatEntry::Kind::Private).isEmpty());
+    const ChatEntry &reply = withBob->messages->entry(withBob->messages->rowCount() - 1);
     QCOMPARE(reply.nick, QStringLiteral("bob"));
     QCOMPARE(reply.target, QStringLiteral("alice"));
     QVERIFY(!reply.own);
+    QCOMPARE(withBob->messages->unreadCount(), 1);
     QCOMPARE(attention.count(), 1);
+    const MessageModel &model = *client->messages();
     bob->sendLine("hey ALICE, look");
     QTRY_COMPARE(attention.count(), 2);
     QVERIFY(model.entry(model.rowCount() - 1).mentionsMe);

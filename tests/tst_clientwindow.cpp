@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void clickingALinkReportsIt();
     void counterWarnsNearTheLimit();
     void doubleClickStartsPrivateMessage();
+    void roomsInTheSideList();
     void largeRoomShowsACount();
     void findInConversation();
     void unreadCountAndMarkerWhileAway();
@@ -261,9 +263,65 @@ void tst_ClientWindow::doubleClickStartsPrivateMessage()
     const QPoint centre = list->visualRect(bobIndex).center();
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, centre);
     QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, centre);
+    // The private conversation with bob opens beside the room, and what is typed goes to him.
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    auto *conversations = child<QListView>(m_window.get(), "conversationList");
+    QCOMPARE(conversations->currentIndex().data(ConversationListModel::NameRole).toString(),
+             QStringLiteral("bob"));
+    QVERIFY(!child<QWidget>(m_window.get(), "sidePanel")->isVisible());
+    QCOMPARE(child<QLabel>(m_window.get(), "topicLabel")->text(),
+             QStringLiteral("Private conversation with bob"));
     auto *input = child<QLineEdit>(m_window.get(), "input");
-    QCOMPARE(input->text(), QStringLiteral("/msg bob "));
+    QTest::keyClicks(input, QStringLiteral("just you and me"));
+    QTest::keyClick(input, Qt::Key_Return);
+    QVERIFY(!bob.waitForLine(
+                        QRegularExpression(QStringLiteral("\\(private\\) \\S+ -> bob: just you and me$")))
+                     .isNull());
+    // Back to the room by its row in the list.
+    conversations->setCurrentIndex(m_client->conversations()->index(0));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#general"));
+    QVERIFY(child<QWidget>(m_window.get(), "sidePanel")->isVisible());
     QVERIFY(child<QLabel>(m_window.get(), "onlineLabel")->text().contains(u'2'));
+}
+
+void tst_ClientWindow::roomsInTheSideList()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("/join #design");
+    bob.sendLine("/topic icons for the dialogs");
+    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("set the topic of #design"))).isNull());
+    // Join Room offers the server's rooms.
+    child<QAction>(m_window.get(), "actionJoinRoom")->trigger();
+    QInputDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<QInputDialog *>(QStringLiteral("joinDialog"))) &&
+                dialog->isVisible());
+    QTRY_VERIFY(dialog->comboBoxItems().contains(QStringLiteral("#design")));
+    dialog->setTextValue(QStringLiteral("#design"));
+    dialog->accept();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#design"));
+    auto *list = child<QListView>(m_window.get(), "conversationList");
+    QCOMPARE(list->model()->rowCount(), 2);
+    QTRY_COMPARE(child<QLabel>(m_window.get(), "topicLabel")->text(),
+                 QStringLiteral("#design — icons for the dialogs"));
+    QTRY_COMPARE(m_client->current()->users->rowCount(), 2);
+    // A message in the room not shown counts in its row.
+    list->setCurrentIndex(m_client->conversations()->index(0));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#general"));
+    bob.sendLine("/switch #design");
+    bob.sendLine("new icons are in");
+    const QModelIndex design =
+            m_client->conversations()->index(m_client->conversations()->rowOf(QStringLiteral("#design")));
+    QTRY_COMPARE(design.data(ConversationListModel::UnreadRole).toInt(), 1);
+    QCOMPARE(design.data().toString(), QStringLiteral("#design  1"));
+    // Leaving takes it off the list.
+    list->setCurrentIndex(design);
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#design"));
+    child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
+    QTRY_COMPARE(list->model()->rowCount(), 1);
+    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("left #design$"))).isNull());
 }
 
 void tst_ClientWindow::largeRoomShowsACount()

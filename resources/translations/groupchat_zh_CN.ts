@@ -7,10 +7,6 @@
         <source>Disconnected: %1</source>
         <translation>已断开连接：%1</translation>
     </message>
-    <message>
-        <source>Commands: /me ACTION (say what you do), /msg NICK TEXT (private message), /nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). Start a line with // to send one that begins with /.</source>
-        <translation>命令：/me 动作（描述你在做什么），/msg 昵称 内容（私聊），/nick 名字（更改昵称），/who（谁在线），/quit [原因]（离开）。以 // 开头可以发送以 / 开头的消息。</translation>
-    </message>
     <message numerus="yes">
         <source>%n here: %1</source>
         <translation>
@@ -102,8 +98,60 @@
         <translation>太长，无法发送：共 %1 个字符，而服务器一行大约只接受 %2 个这类字符。</translation>
     </message>
     <message>
-        <source>This window shows one room; it cannot join or leave rooms yet.</source>
-        <translation>此窗口只显示一个聊天室；暂时还不能加入或离开聊天室。</translation>
+        <source>Commands: /join #ROOM (join or make a room), /part [REASON] (leave this room), /topic TEXT (set this room&apos;s topic), /rooms (list the rooms), /me ACTION (say what you do), /msg NICK TEXT (private message), /nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). Start a line with // to send one that begins with /.</source>
+        <translation>命令：/join #聊天室（加入或创建聊天室），/part [原因]（离开此聊天室），/topic 文字（设置此聊天室的主题），/rooms（列出聊天室），/me 动作（描述你在做什么），/msg 昵称 文字（私聊），/nick 名字（更改昵称），/who（谁在这里），/quit [原因]（离开）。以 // 开头可发送以 / 开头的消息。</translation>
+    </message>
+    <message>
+        <source>Usage: /join #ROOM</source>
+        <translation>用法：/join #聊天室</translation>
+    </message>
+    <message>
+        <source>A private conversation has no topic.</source>
+        <translation>私聊没有主题。</translation>
+    </message>
+    <message>
+        <source>You are not in %1.</source>
+        <translation>你不在 %1 中。</translation>
+    </message>
+    <message>
+        <source>/me goes to rooms only; here, say it in words.</source>
+        <translation>/me 只能用于聊天室；在这里请直接说出来。</translation>
+    </message>
+    <message>
+        <source>You left %1; /join %1 to talk there again.</source>
+        <translation>你已离开 %1；输入 /join %1 可再次在那里聊天。</translation>
+    </message>
+    <message>
+        <source>left %1</source>
+        <translation>离开了 %1</translation>
+    </message>
+    <message>
+        <source>left %1: %2</source>
+        <translation>离开了 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 cleared the topic of %2.</source>
+        <translation>%1 清除了 %2 的主题。</translation>
+    </message>
+    <message>
+        <source>%1 set the topic of %2: %3</source>
+        <translation>%1 将 %2 的主题设为：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>Rooms: %1</source>
+        <translation>聊天室：%1</translation>
+    </message>
+    <message>
+        <source>%1 mentioned you in %2</source>
+        <translation>%1 在 %2 中提到了你</translation>
     </message>
 </context>
 <context>
@@ -369,6 +417,19 @@ Trusted: %4</source>
     </message>
 </context>
 <context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>Private conversation with %1</source>
+        <translation>与 %1 的私聊</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n unread</source>
+        <translation>
+            <numerusform>%1，%n 条未读</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConversationView</name>
     <message>
         <source>new messages</source>
@@ -610,6 +671,106 @@ Trusted: %4</source>
     <message>
         <source>Characters typed</source>
         <translation>已输入的字符数</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>Rooms you are in, then private conversations; the number counts unread messages, @ marks a mention of you</source>
+        <translation>你所在的聊天室，然后是私聊；数字是未读消息数，@ 表示有人提到了你</translation>
+    </message>
+    <message>
+        <source>Join Room…</source>
+        <translation>加入聊天室…</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>&amp;Room</source>
+        <translation>聊天室(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Join Room…</source>
+        <translation>加入聊天室(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Join a room of the server, or make a new one</source>
+        <translation>加入服务器上的聊天室，或创建一个新的</translation>
+    </message>
+    <message>
+        <source>Ctrl+J</source>
+        <translation>Ctrl+J</translation>
+    </message>
+    <message>
+        <source>&amp;Leave</source>
+        <translation>离开(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Leave this room, or close this private conversation</source>
+        <translation>离开此聊天室，或关闭此私聊</translation>
+    </message>
+    <message>
+        <source>Ctrl+W</source>
+        <translation>Ctrl+W</translation>
+    </message>
+    <message>
+        <source>&amp;Mute Notifications</source>
+        <translation>静音通知(&amp;M)</translation>
+    </message>
+    <message>
+        <source>No notifications from this conversation; unread messages are still counted</source>
+        <translation>不再接收此会话的通知；仍会统计未读消息</translation>
+    </message>
+    <message>
+        <source>&amp;Next Conversation</source>
+        <translation>下一个会话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Ctrl+PgDown</source>
+        <translation>Ctrl+PgDown</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Conversation</source>
+        <translation>上一个会话(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Ctrl+PgUp</source>
+        <translation>Ctrl+PgUp</translation>
+    </message>
+    <message>
+        <source>&amp;Close Conversation</source>
+        <translation>关闭会话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Leave Room</source>
+        <translation>离开聊天室(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Private conversation with %1</source>
+        <translation>与 %1 的私聊</translation>
+    </message>
+    <message>
+        <source>%1 — you left this room; Room › Join Room to come back</source>
+        <translation>%1 — 你已离开此聊天室；使用“聊天室 › 加入聊天室”可回来</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Join Room</source>
+        <translation>加入聊天室</translation>
+    </message>
+    <message>
+        <source>Join a room of this server, or name a new one to make it (a # and a name):</source>
+        <translation>加入此服务器上的聊天室，或输入新名字来创建（# 加上名字）：</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
     </message>
 </context>
 <context>

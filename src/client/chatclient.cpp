@@ -2,6 +2,7 @@
 
 #include "jsonprotocol.h"
 #include "nickrules.h"
+#include "roomname.h"
 #include "textcut.h"
 #include "textsanitizer.h"
 
@@ -9,13 +10,29 @@
 
 #include <QLocale>
 #include <QRegularExpression>
+#include <QSettings>
+
+#include <algorithm>
 
 ChatClient::ChatClient(QObject *parent)
     : QObject(parent),
       m_connection(new ChatConnection(this)),
-      m_messages(new MessageModel(this)),
-      m_users(new UserListModel(this))
+      m_messages(nullptr),
+      m_users(nullptr),
+      m_conversations(new ConversationListModel(this))
 {
+    // The default room's conversation is first and stays; the server's welcome names it.
+    Conversation *home = m_conversations->ensure(Conversation::Kind::Room, QStringLiteral("#general"));
+    m_messages = home->messages;
+    m_users = home->users;
+    // Every hello asks to be back in the rooms the user was in: those open now, or, on a
+    // fresh start, those remembered for the server.
+    m_connection->setHelloRooms([this] {
+        const QStringList open = m_conversations->rooms().mid(1);
+        if (!open.isEmpty())
+            return open;
+        return QSettings().value(settingsKey() + QStringLiteral("/rooms")).toStringList();
+    });
     connect(m_connection, &ChatConnection::welcomed, this, &ChatClient::onWelcomed);
     connect(m_connection, &ChatConnection::eventReceived, this, &ChatClient::onEvent);
     connect(m_connection, &ChatConnection::nickChanged, m_users, &UserListModel::setSelf);
@@ -118,17 +135,20 @@ bool ChatClient::submit(const QString &input)
     const QString line = TextSanitizer::clean(input);
     if (line.trimmed().isEmpty())
         return false;
-    const ChatCommand command = ChatCommand::parse(line);
+    ChatCommand command = ChatCommand::parse(line);
     using Type = ChatCommand::Type;
     switch (command.type) {
     case Type::Help:
         addLocal(ChatEntry::Kind::Status,
-                 tr("Commands: /me ACTION (say what you do), /msg NICK TEXT (private message), "
-                    "/nick NAME (change your nick), /who (who is here), /quit [REASON] (leave). "
-                    "Start a line with // to send one that begins with /."));
+                 tr("Commands: /join #ROOM (join or make a room), /part [REASON] (leave this room), "
+                    "/topic TEXT (set this room's topic), /rooms (list the rooms), /me ACTION (say what you "
+                    "do), /msg NICK TEXT (private message), /nick NAME (change your nick), /who (who is "
+                    "here), /quit [REASON] (leave). Start a line with // to send one that begins with /."));
         return true;
     case Type::Who: {
-        const QStringList nicks = m_users->nicks();
+        const Conversation *here = current();
+        const QStringList nicks =
+                here->users ? here->users->nicks() : QStringList{ m_connection->nick(), here->name };
         addLocal(ChatEntry::Kind::Status,
                  tr("%n here: %1", nullptr, int(nicks.size())).arg(QLocale().createSeparatedList(nicks)));
         return true;
@@ -161,13 +181,42 @@ bool ChatClient::submit(const QString &input)
         addLocal(ChatEntry::Kind::Status, tr("You left the chat."));
         return true;
     case Type::Join:
+        if (command.target.isEmpty()) {
+            addLocal(ChatEntry::Kind::Error, tr("Usage: /join #ROOM"));
+            return false;
+        }
+        if (Conversation *known = m_conversations->find(RoomName::prepare(command.target));
+            known && known->joined) {
+            setCurrent(known->name);
+            return true;
+        }
+        command.target = RoomName::prepare(command.target);
+        break;
     case Type::Part:
     case Type::Topic:
+        // The current room, unless one is named.
+        if (command.target.isEmpty()) {
+            if (current()->kind != Conversation::Kind::Room) {
+                if (command.type == Type::Part) {
+                    closeConversation(current()->name);
+                    return true;
+                }
+                addLocal(ChatEntry::Kind::Error, tr("A private conversation has no topic."));
+                return false;
+            }
+            command.target = current()->name;
+        }
+        break;
     case Type::Rooms:
+        m_showRoomList = true;
+        break;
     case Type::Switch:
-        addLocal(ChatEntry::Kind::Error,
-                 tr("This window shows one room; it cannot join or leave rooms yet."));
-        return false;
+        if (!setCurrent(RoomName::looksLikeRoom(command.target) ? RoomName::prepare(command.target)
+                                                                : command.target)) {
+            addLocal(ChatEntry::Kind::Error, tr("You are not in %1.").arg(command.target));
+            return false;
+        }
+        return true;
     case Type::Say:
     case Type::Hello:
     case Type::Ping:
@@ -186,6 +235,24 @@ bool ChatClient::submit(const QString &input)
         addLocal(ChatEntry::Kind::Error, tr("Not connected: this was not sent."));
         return false;
     }
+    // What is typed goes where the user is looking.
+    if (command.type == Type::Say || command.type == Type::Action) {
+        Conversation *here = current();
+        if (here->kind == Conversation::Kind::Private) {
+            if (command.type == Type::Action) {
+                addLocal(ChatEntry::Kind::Error, tr("/me goes to rooms only; here, say it in words."));
+                return false;
+            }
+            command.type = Type::Private;
+            command.target = here->name;
+        } else if (!here->joined) {
+            addLocal(ChatEntry::Kind::Error,
+                     tr("You left %1; /join %1 to talk there again.").arg(here->name));
+            return false;
+        } else if (here != m_conversations->at(0)) {
+            command.target = here->name;
+        }
+    }
     if (const InputSize size = inputSize(line); !size.fits) {
         addLocal(ChatEntry::Kind::Error,
                  tr("Too long to send: %1 characters, and the server takes about %2 of text like this in one "
@@ -199,12 +266,42 @@ bool ChatClient::submit(const QString &input)
 
 void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
-    m_users->reset(welcome.users, welcome.nick);
-    m_online = welcome.online;
-    m_presenceLive = welcome.presenceLive;
+    // The first room of a welcome is the server's default room: the home conversation is it.
+    Conversation *home = m_conversations->at(0);
+    if (!welcome.rooms.isEmpty() && welcome.rooms.constFirst().name != home->name)
+        m_conversations->rename(home->name, welcome.rooms.constFirst().name);
+    for (const RoomInfo &room : welcome.rooms)
+        applyRoom(room);
+    const QStringList muted = QSettings().value(settingsKey() + QStringLiteral("/muted")).toStringList();
+    for (const QString &name : muted) {
+        if (Conversation *conversation = m_conversations->find(name)) {
+            conversation->muted = true;
+            m_conversations->changed(conversation);
+        }
+    }
+    if (welcome.rooms.isEmpty()) {
+        // A version-1 server: one room, its people in the welcome.
+        m_users->reset(welcome.users, welcome.nick);
+        home->online = welcome.online;
+        home->presenceLive = welcome.presenceLive;
+    }
+    // Rooms the user was in that the server no longer has them in stay listed, greyed.
+    for (int row = 0; row < m_conversations->rowCount(); ++row) {
+        Conversation *conversation = m_conversations->at(row);
+        if (conversation->kind != Conversation::Kind::Room || row == 0)
+            continue;
+        const bool in = std::any_of(welcome.rooms.begin(), welcome.rooms.end(),
+                                    [&](const RoomInfo &room) { return room.name == conversation->name; });
+        if (conversation->joined != in) {
+            conversation->joined = in;
+            m_conversations->changed(conversation);
+        }
+    }
+    m_online = home->online;
+    m_presenceLive = home->presenceLive;
     Q_EMIT presenceChanged();
-    if (!welcome.presenceLive)
-        addLocal(ChatEntry::Kind::Status, tooManyToList(welcome.online));
+    if (!home->presenceLive)
+        addLocal(ChatEntry::Kind::Status, tooManyToList(home->online));
     if (resumed) {
         addLocal(ChatEntry::Kind::Status, tr("Reconnected."));
         if (!welcome.historyComplete)
@@ -216,11 +313,147 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
                                                   .arg(m_connection->port())
                                                   .arg(welcome.nick));
     }
-    QList<ChatEntry> history;
-    history.reserve(welcome.history.size());
-    for (const ChatMessage &message : welcome.history)
-        history.append(messageEntry(message));
-    m_messages->append(history);
+    for (const ChatMessage &message : welcome.history) {
+        Conversation *conversation = conversationOf(message);
+        conversation->messages->append(messageEntry(message, conversation));
+    }
+    rememberRooms();
+    Q_EMIT currentUpdated();
+}
+
+void ChatClient::applyRoom(const RoomInfo &room)
+{
+    Conversation *conversation = m_conversations->ensure(Conversation::Kind::Room, room.name);
+    conversation->joined = true;
+    conversation->topic = room.topic;
+    conversation->online = room.online;
+    conversation->presenceLive = room.presenceLive;
+    if (room.presenceLive)
+        conversation->users->reset(room.users, m_connection->nick());
+    else
+        conversation->users->clear();
+    if (conversation == current()) {
+        m_presenceLive = conversation->presenceLive;
+        m_online = conversation->online;
+    }
+    m_conversations->changed(conversation);
+    if (conversation == current())
+        Q_EMIT currentUpdated();
+}
+
+Conversation *ChatClient::roomConversation(const QString &room)
+{
+    if (room.isEmpty())
+        return m_conversations->at(0);
+    return m_conversations->ensure(Conversation::Kind::Room, room);
+}
+
+Conversation *ChatClient::conversationOf(const ChatMessage &message)
+{
+    if (!message.isPrivate())
+        return roomConversation(message.room);
+    const QString me = m_connection->nick();
+    const QString other = NickRules::same(message.from, me) ? message.to : message.from;
+    return m_conversations->ensure(Conversation::Kind::Private, other);
+}
+
+int ChatClient::onlineCount() const
+{
+    const Conversation *here = current();
+    if (!here->users)
+        return 2; // a private conversation: the two of them
+    return m_presenceLive ? here->users->rowCount() : m_online;
+}
+
+Conversation *ChatClient::current() const
+{
+    Conversation *conversation = m_conversations->find(m_current);
+    return conversation ? conversation : m_conversations->at(0);
+}
+
+bool ChatClient::setCurrent(const QString &name)
+{
+    Conversation *conversation = m_conversations->find(name);
+    if (!conversation)
+        return false;
+    if (conversation->name == current()->name && m_current == conversation->name)
+        return true;
+    m_current = conversation->name;
+    conversation->mentioned = false;
+    m_conversations->changed(conversation);
+    m_online = conversation->online;
+    m_presenceLive = conversation->presenceLive;
+    Q_EMIT currentChanged(conversation);
+    Q_EMIT presenceChanged();
+    return true;
+}
+
+void ChatClient::openPrivate(const QString &nick)
+{
+    if (nick.isEmpty() || NickRules::same(nick, m_connection->nick()))
+        return;
+    m_conversations->ensure(Conversation::Kind::Private, nick);
+    setCurrent(nick);
+}
+
+void ChatClient::closeConversation(const QString &name)
+{
+    Conversation *conversation = m_conversations->find(name);
+    if (!conversation || conversation == m_conversations->at(0))
+        return;
+    if (conversation->kind == Conversation::Kind::Room && conversation->joined &&
+        m_connection->state() == ChatConnection::State::Connected) {
+        ChatCommand part;
+        part.type = ChatCommand::Type::Part;
+        part.target = conversation->name;
+        m_connection->send(part);
+    }
+    const bool wasCurrent = conversation == current();
+    m_conversations->remove(name);
+    rememberRooms();
+    if (wasCurrent)
+        setCurrent(m_conversations->at(0)->name);
+}
+
+void ChatClient::setMuted(const QString &name, bool muted)
+{
+    Conversation *conversation = m_conversations->find(name);
+    if (!conversation || conversation->muted == muted)
+        return;
+    conversation->muted = muted;
+    m_conversations->changed(conversation);
+    rememberRooms();
+}
+
+void ChatClient::requestRoomList()
+{
+    ChatCommand rooms;
+    rooms.type = ChatCommand::Type::Rooms;
+    m_connection->send(rooms);
+}
+
+void ChatClient::joinRoom(const QString &room)
+{
+    submit(u"/join " + room);
+}
+
+QString ChatClient::settingsKey() const
+{
+    return QStringLiteral("conversations/%1_%2").arg(m_connection->host()).arg(m_connection->port());
+}
+
+void ChatClient::rememberRooms() const
+{
+    if (m_connection->host().isEmpty())
+        return;
+    QStringList muted;
+    for (int row = 0; row < m_conversations->rowCount(); ++row) {
+        if (m_conversations->at(row)->muted)
+            muted.append(m_conversations->at(row)->name);
+    }
+    QSettings settings;
+    settings.setValue(settingsKey() + QStringLiteral("/rooms"), m_conversations->rooms().mid(1));
+    settings.setValue(settingsKey() + QStringLiteral("/muted"), muted);
 }
 
 void ChatClient::onEvent(const ServerEvent &event)
@@ -228,37 +461,144 @@ void ChatClient::onEvent(const ServerEvent &event)
     ChatEntry entry;
     entry.time = event.time.isValid() ? event.time : QDateTime::currentDateTimeUtc();
     const QString me = m_connection->nick();
+    // Where the entry goes: the event's room, else what the user is looking at.
+    Conversation *target = current();
     switch (event.type) {
-    case ServerEvent::Type::Message:
-        m_messages->append(messageEntry(event.message));
+    case ServerEvent::Type::Message: {
+        Conversation *conversation = conversationOf(event.message);
+        conversation->messages->append(messageEntry(event.message, conversation));
         return;
-    case ServerEvent::Type::Private:
+    }
+    case ServerEvent::Type::Private: {
+        ChatMessage message = event.message;
+        message.from = event.from;
+        message.to = event.to;
+        message.text = event.text;
+        message.time = entry.time;
+        target = conversationOf(message);
         entry.kind = ChatEntry::Kind::Private;
+        entry.id = event.message.id;
         entry.nick = event.from;
         entry.target = event.to;
         entry.text = event.text;
         entry.own = event.from == me;
-        if (!entry.own)
+        if (!entry.own && !target->muted)
             Q_EMIT attentionWanted(tr("Private message from %1").arg(event.from), event.text);
         break;
+    }
     case ServerEvent::Type::Join:
-        m_users->add({ event.nick, entry.time, event.text });
+        target = roomConversation(event.room);
+        if (NickRules::same(event.nick, me) && !event.room.isEmpty()) {
+            // The room event that follows has its people; this one makes it the user's.
+            target->joined = true;
+            m_conversations->changed(target);
+            setCurrent(target->name);
+        } else {
+            target->users->add({ event.nick, entry.time, event.text });
+            ++target->online;
+        }
         entry.kind = ChatEntry::Kind::Join;
         entry.nick = event.nick;
         break;
-    case ServerEvent::Type::Leave:
-        m_users->remove(event.nick);
+    case ServerEvent::Type::Part:
+        // A room closed by the user is gone already.
+        target = m_conversations->find(event.room.isEmpty() ? m_conversations->at(0)->name : event.room);
+        if (!target)
+            return;
+        entry.kind = ChatEntry::Kind::Leave;
+        entry.nick = event.nick;
+        entry.text = event.text.isEmpty() ? tr("left %1").arg(event.room)
+                                          : tr("left %1: %2").arg(event.room, event.text);
+        if (NickRules::same(event.nick, me)) {
+            target->joined = false;
+            target->users->clear();
+            m_conversations->changed(target);
+            rememberRooms();
+        } else {
+            target->users->remove(event.nick);
+            --target->online;
+        }
+        break;
+    case ServerEvent::Type::Leave: {
+        // Gone from the server: from every room it was in.
         entry.kind = ChatEntry::Kind::Leave;
         entry.nick = event.nick;
         entry.text = event.text;
-        break;
-    case ServerEvent::Type::Nick:
-        m_users->rename(event.oldNick, event.newNick);
+        bool shown = false;
+        for (int row = 0; row < m_conversations->rowCount(); ++row) {
+            Conversation *conversation = m_conversations->at(row);
+            if (conversation->kind != Conversation::Kind::Room || !conversation->users->contains(event.nick))
+                continue;
+            conversation->users->remove(event.nick);
+            --conversation->online;
+            conversation->messages->append(entry);
+            shown = true;
+        }
+        if (!shown)
+            m_messages->append(entry);
+        return;
+    }
+    case ServerEvent::Type::Nick: {
         entry.kind = ChatEntry::Kind::NickChange;
         entry.nick = event.oldNick;
         entry.target = event.newNick;
+        bool shown = false;
+        for (int row = 0; row < m_conversations->rowCount(); ++row) {
+            Conversation *conversation = m_conversations->at(row);
+            if (conversation->kind != Conversation::Kind::Room ||
+                !conversation->users->contains(event.oldNick))
+                continue;
+            conversation->users->rename(event.oldNick, event.newNick);
+            conversation->messages->append(entry);
+            shown = true;
+        }
+        m_conversations->rename(event.oldNick, event.newNick);
+        if (!shown)
+            current()->messages->append(entry);
+        return;
+    }
+    case ServerEvent::Type::Topic:
+        target = roomConversation(event.room);
+        target->topic = event.text;
+        m_conversations->changed(target);
+        if (target == current())
+            Q_EMIT currentUpdated();
+        entry.kind = ChatEntry::Kind::Notice;
+        entry.target = QStringLiteral("server");
+        entry.text = event.text.isEmpty()
+                             ? tr("%1 cleared the topic of %2.").arg(event.nick, event.room)
+                             : tr("%1 set the topic of %2: %3").arg(event.nick, event.room, event.text);
         break;
+    case ServerEvent::Type::RoomState:
+        if (!event.rooms.isEmpty())
+            applyRoom(event.rooms.constFirst());
+        rememberRooms();
+        return;
+    case ServerEvent::Type::RoomList:
+        Q_EMIT roomListReceived(event.rooms);
+        if (!std::exchange(m_showRoomList, false))
+            return;
+        entry.kind = ChatEntry::Kind::Notice;
+        entry.target = QStringLiteral("server");
+        {
+            QStringList lines;
+            for (const RoomInfo &room : event.rooms)
+                lines.append(room.topic.isEmpty()
+                                     ? tr("%1 (%2)").arg(room.name).arg(room.online)
+                                     : tr("%1 (%2): %3").arg(room.name).arg(room.online).arg(room.topic));
+            entry.text = tr("Rooms: %1").arg(lines.join(QStringLiteral("; ")));
+        }
+        break;
+    case ServerEvent::Type::History:
+        // The recent messages of a room just joined.
+        for (const ChatMessage &message : event.history) {
+            Conversation *conversation = conversationOf(message);
+            conversation->messages->append(messageEntry(message, conversation));
+        }
+        return;
     case ServerEvent::Type::Notice:
+        if (!event.room.isEmpty())
+            target = roomConversation(event.room);
         entry.kind = ChatEntry::Kind::Notice;
         entry.target = event.from;
         entry.text = event.text;
@@ -267,6 +607,8 @@ void ChatClient::onEvent(const ServerEvent &event)
         // A kick or a ban is explained when the connection closes (closedByServer).
         if (ChatConnection::isClosingError(event))
             return;
+        if (!event.room.isEmpty() && m_conversations->find(event.room))
+            target = m_conversations->find(event.room);
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;
         break;
@@ -275,8 +617,19 @@ void ChatClient::onEvent(const ServerEvent &event)
         entry.text = tr("The server is shutting down.");
         break;
     case ServerEvent::Type::Presence: {
-        const bool wasLive = m_presenceLive;
-        setPresence(event);
+        target = roomConversation(event.room);
+        const bool wasLive = target->presenceLive;
+        target->presenceLive = event.presenceLive;
+        target->online = event.online;
+        if (event.presenceLive)
+            target->users->reset(event.users, me);
+        else
+            target->users->clear();
+        if (target == current()) {
+            m_presenceLive = target->presenceLive;
+            m_online = target->online;
+            Q_EMIT presenceChanged();
+        }
         if (wasLive == event.presenceLive)
             return;
         entry.kind = ChatEntry::Kind::Status;
@@ -284,7 +637,8 @@ void ChatClient::onEvent(const ServerEvent &event)
         break;
     }
     case ServerEvent::Type::CaughtUp:
-        // Joins, leaves and nick changes were skipped too: the list is the room as it is now.
+        // Joins, leaves and nick changes were skipped too: the list is the room as it is now
+        // (and room events follow for every room).
         setPresence(event);
         entry.kind = ChatEntry::Kind::Status;
         entry.text = event.missed > 0 ? tr("You fell behind the conversation; the %n message(s) you missed "
@@ -295,25 +649,25 @@ void ChatClient::onEvent(const ServerEvent &event)
     case ServerEvent::Type::Welcome:
     case ServerEvent::Type::Pong:
     case ServerEvent::Type::Ping:
-    case ServerEvent::Type::History:
-    case ServerEvent::Type::Part:
-    case ServerEvent::Type::Topic:
-    case ServerEvent::Type::RoomList:
-    case ServerEvent::Type::RoomState:
     case ServerEvent::Type::Invalid:
         return;
     }
-    m_messages->append(entry);
+    target->messages->append(entry);
 }
 
 void ChatClient::setPresence(const ServerEvent &event)
 {
-    m_presenceLive = event.presenceLive;
-    m_online = event.online;
+    Conversation *home = m_conversations->at(0);
+    home->presenceLive = event.presenceLive;
+    home->online = event.online;
     if (event.presenceLive)
         m_users->reset(event.users, m_connection->nick());
     else
         m_users->clear();
+    if (home == current()) {
+        m_presenceLive = event.presenceLive;
+        m_online = event.online;
+    }
     Q_EMIT presenceChanged();
 }
 
@@ -324,20 +678,29 @@ QString ChatClient::tooManyToList(int online)
               nullptr, online);
 }
 
-ChatEntry ChatClient::messageEntry(const ChatMessage &message)
+ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *conversation)
 {
     ChatEntry entry;
-    entry.kind =
-            message.kind == ChatMessage::Kind::Action ? ChatEntry::Kind::Action : ChatEntry::Kind::Message;
+    entry.kind = message.isPrivate()                         ? ChatEntry::Kind::Private
+                 : message.kind == ChatMessage::Kind::Action ? ChatEntry::Kind::Action
+                                                             : ChatEntry::Kind::Message;
     entry.id = message.id;
     entry.time = message.time;
     entry.nick = message.from;
+    entry.target = message.to;
     entry.text = message.text;
     const QString me = m_connection->nick();
     entry.own = message.from == me;
     entry.mentionsMe = !entry.own && mentions(message.text, me);
-    if (entry.mentionsMe)
-        Q_EMIT attentionWanted(tr("%1 mentioned you").arg(message.from), message.text);
+    if (entry.mentionsMe && conversation != current()) {
+        conversation->mentioned = true;
+        m_conversations->changed(conversation);
+    }
+    if (entry.mentionsMe && !conversation->muted)
+        Q_EMIT attentionWanted(conversation->kind == Conversation::Kind::Room
+                                       ? tr("%1 mentioned you in %2").arg(message.from, conversation->name)
+                                       : tr("%1 mentioned you").arg(message.from),
+                               message.text);
     return entry;
 }
 
@@ -347,5 +710,5 @@ void ChatClient::addLocal(ChatEntry::Kind kind, const QString &text)
     entry.kind = kind;
     entry.time = QDateTime::currentDateTimeUtc();
     entry.text = text;
-    m_messages->append(entry);
+    current()->messages->append(entry);
 }

@@ -1,14 +1,16 @@
 #pragma once
 
 #include "chatconnection.h"
+#include "conversationlistmodel.h"
 #include "messagemodel.h"
 #include "userlistmodel.h"
 
 #include <QObject>
 
 // What the desktop window needs from the chat, without any widget: the connection, the
-// conversation and the user list kept up to date from it, and the input line understood
-// (slash commands as in plain mode).
+// conversations (rooms and private ones, ConversationListModel) kept up to date from it, and
+// the input line understood (slash commands as in plain mode), sent to the current
+// conversation.
 class ChatClient : public QObject
 {
     Q_OBJECT
@@ -17,8 +19,24 @@ public:
     explicit ChatClient(QObject *parent = nullptr);
 
     ChatConnection *connection() const { return m_connection; }
+    // The default room's conversation (the first of the list), where the client starts.
     MessageModel *messages() const { return m_messages; }
     UserListModel *users() const { return m_users; }
+    ConversationListModel *conversations() const { return m_conversations; }
+
+    // Where what the user types goes, and what the window shows.
+    Conversation *current() const;
+    // Makes the conversation called name current (false when there is none).
+    bool setCurrent(const QString &name);
+    // Opens the private conversation with nick (made when there is none) and makes it current.
+    void openPrivate(const QString &nick);
+    // Leaves a room (the server is told) or closes a private conversation.
+    void closeConversation(const QString &name);
+    // Notifications from a conversation on or off; remembered per server.
+    void setMuted(const QString &name, bool muted);
+    // Asks the server for its list of rooms (roomListReceived answers).
+    void requestRoomList();
+    void joinRoom(const QString &room);
 
     // Handles what the user typed: a message, or a command such as /me, /msg, /nick, /who,
     // /help, /quit. Returns false when nothing could be sent (the conversation says why).
@@ -43,10 +61,10 @@ public:
     };
     InputSize inputSize(const QString &input) const;
 
-    // Whether the server announces who comes and goes (it does not in very large rooms), and
-    // how many were in the room when it last said.
+    // Whether the server announces who comes and goes in the current room (it does not in
+    // very large rooms), and how many were in it when it last said.
     bool presenceLive() const { return m_presenceLive; }
-    int onlineCount() const { return m_presenceLive ? m_users->rowCount() : m_online; }
+    int onlineCount() const;
 
     // Whether text mentions nick: a run of characters nicks can have (NickRules) that is the
     // same nick under the nick rules, so case, normalisation form and look-alikes count.
@@ -58,6 +76,12 @@ Q_SIGNALS:
     void attentionWanted(const QString &title, const QString &text);
     // presenceLive() or onlineCount() changed.
     void presenceChanged();
+    // current() is another conversation now.
+    void currentChanged(Conversation *conversation);
+    // The current conversation's topic, people or state changed.
+    void currentUpdated();
+    // The server's answer to requestRoomList().
+    void roomListReceived(const QList<RoomInfo> &rooms);
 
 private:
     void onWelcomed(const ServerEvent &welcome, bool resumed);
@@ -65,14 +89,27 @@ private:
     static QString tooManyToList(int online);
     // The room's people and whether they are listed, as a Presence or CaughtUp event says.
     void setPresence(const ServerEvent &event);
-    // The entry for a message, asking for attention when it mentions the user.
-    ChatEntry messageEntry(const ChatMessage &message);
-    // The client's own news (Status) or a refusal it decided itself (Error).
+    // The entry for a message, asking for attention when it mentions the user (unless its
+    // conversation is muted) and marking the conversation.
+    ChatEntry messageEntry(const ChatMessage &message, Conversation *conversation);
+    // Where a message belongs: its room, or the private conversation with the other person.
+    Conversation *conversationOf(const ChatMessage &message);
+    // The room's conversation (the default room's for an empty name).
+    Conversation *roomConversation(const QString &room);
+    // The client's own news (Status) or a refusal it decided itself (Error), in the current
+    // conversation.
     void addLocal(ChatEntry::Kind kind, const QString &text);
+    void applyRoom(const RoomInfo &room);
+    // What this server's rooms and mutes were when the user last used it (QSettings).
+    QString settingsKey() const;
+    void rememberRooms() const;
 
     ChatConnection *m_connection;
     MessageModel *m_messages;
     UserListModel *m_users;
+    ConversationListModel *m_conversations;
+    QString m_current;
+    bool m_showRoomList = false; // the user typed /rooms: the answer is shown
     int m_online = 0;
     bool m_presenceLive = true;
 };

@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSettings>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -31,7 +32,27 @@ QString pinKey(const QString &host, quint16 port)
     return u"tls-pins/" + host.toLower() + u':' + QString::number(port);
 }
 
+QString identityKey(const QString &host, quint16 port)
+{
+    return u"identities/" + host.toLower() + u':' + QString::number(port);
+}
+
 } // namespace
+
+QString ChatConnection::identityFor(const QString &host, quint16 port)
+{
+    QSettings settings;
+    QString identity = settings.value(identityKey(host, port)).toString();
+    if (identity.size() < 16) {
+        // 256 random bits: the server keeps private messages under it, nobody guesses it.
+        quint64 words[4];
+        QRandomGenerator::system()->fillRange(words);
+        identity =
+                QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+        settings.setValue(identityKey(host, port), identity);
+    }
+    return identity;
+}
 
 ChatConnection::ChatConnection(QObject *parent) : QObject(parent), m_framer(ChatLimits::clientMaxLineBytes)
 {
@@ -280,6 +301,9 @@ void ChatConnection::onConnected()
     hello.token = m_token;
     hello.hasPassword = !m_password.isEmpty();
     hello.password = m_password;
+    hello.identity = identityFor(m_host, m_port);
+    if (m_helloRooms)
+        hello.rooms = m_helloRooms().mid(0, ChatLimits::maxHelloRooms);
     m_socket->write(JsonProtocol::encode(hello));
     m_attemptTimer.start(m_handshakeTimeoutMs);
 }

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <optional>
 
 class QTcpSocket;
@@ -92,6 +93,11 @@ public:
     // The fingerprint of the certificate of the current TLS connection ("AB:CD:...").
     QString certificateFingerprint() const { return m_fingerprint; }
     static QString pinnedFingerprint(const QString &host, quint16 port);
+    // The secret this client keeps for a server (made and saved on first use): the server
+    // keeps the user's private messages under it (docs/PROTOCOL.md, version 2).
+    static QString identityFor(const QString &host, quint16 port);
+    // The rooms to be back in, asked for in every hello (besides the default room).
+    void setHelloRooms(std::function<QStringList()> rooms) { m_helloRooms = std::move(rooms); }
     static void forgetPin(const QString &host, quint16 port);
 
     State state() const { return m_state; }
@@ -189,6 +195,7 @@ private:
     quint16 m_port = 0;
     QString m_nick;
     QString m_password;
+    std::function<QStringList()> m_helloRooms;
     QList<std::pair<QString, quint16>> m_servers; // host:port first, then the alternatives
     QList<std::pair<QString, quint16>> m_alternatives;
     qsizetype m_serverIndex = 0;

@@ -8,6 +8,7 @@
 
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -25,6 +26,26 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_ui->findBar->hide();
     m_ui->conversation->setModel(client->messages());
     m_ui->userList->setModel(client->users());
+    m_ui->conversationList->setModel(client->conversations());
+    m_ui->conversationList->addActions({ m_ui->actionMuteRoom, m_ui->actionLeaveRoom });
+    connect(m_ui->conversationList->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &index) {
+                if (index.isValid())
+                    m_client->setCurrent(index.data(ConversationListModel::NameRole).toString());
+            });
+    connect(client, &ChatClient::currentChanged, this, &MainWindow::showConversation);
+    connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateTopic);
+    connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateOnlineLabel);
+    connect(client->conversations(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateTitle);
+    connect(client->conversations(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateTitle);
+    connect(m_ui->joinButton, &QPushButton::clicked, this, &MainWindow::showJoinDialog);
+    connect(m_ui->actionJoinRoom, &QAction::triggered, this, &MainWindow::showJoinDialog);
+    connect(m_ui->actionLeaveRoom, &QAction::triggered, this,
+            [this] { m_client->closeConversation(m_client->current()->name); });
+    connect(m_ui->actionMuteRoom, &QAction::toggled, this,
+            [this](bool muted) { m_client->setMuted(m_client->current()->name, muted); });
+    connect(m_ui->actionNextConversation, &QAction::triggered, this, [this] { moveConversation(1); });
+    connect(m_ui->actionPreviousConversation, &QAction::triggered, this, [this] { moveConversation(-1); });
     // Long reasons must not widen the window; the full text is in the tooltip.
     m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_statusLabel, 1);
@@ -38,13 +59,9 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
     connect(m_ui->conversation, &ConversationView::linkActivated, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
-    connect(client->users(), &UserListModel::countChanged, this, &MainWindow::updateOnlineLabel);
+
     connect(client, &ChatClient::presenceChanged, this, &MainWindow::updateOnlineLabel);
-    connect(client->messages(), &MessageModel::unreadCountChanged, this, [this] {
-        if (isActiveWindow())
-            m_client->messages()->markRead();
-        updateTitle();
-    });
+
     connect(client, &ChatClient::attentionWanted, this, &MainWindow::notify);
     connect(connection, &ChatConnection::stateChanged, this, &MainWindow::updateStatus);
     connect(connection, &ChatConnection::reconnectCountdown, this, &MainWindow::updateStatus);
@@ -101,6 +118,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         m_tray->show();
     }
 
+    showConversation(client->current());
     updateOnlineLabel();
     restoreLayout();
     updateStatus();
@@ -217,7 +235,7 @@ void MainWindow::updateTitle()
     QString title = tr("groupchat");
     if (connection->state() != ChatConnection::State::Disconnected && !connection->host().isEmpty())
         title = tr("%1 @ %2 — groupchat").arg(connection->nick(), connection->host());
-    const int unread = m_client->messages()->unreadCount();
+    const int unread = totalUnread();
     if (unread > 0)
         title = QStringLiteral("(%1) %2").arg(unread).arg(title);
     setWindowTitle(title);
@@ -237,9 +255,110 @@ void MainWindow::startPrivateMessage(const QModelIndex &index)
     const QString nick = index.data(UserListModel::NickRole).toString();
     if (nick.isEmpty() || index.data(UserListModel::IsSelfRole).toBool())
         return;
-    m_ui->input->setText(QStringLiteral("/msg %1 ").arg(nick));
+    m_client->openPrivate(nick);
     m_ui->input->setFocus();
-    m_ui->input->end(false);
+}
+
+void MainWindow::showConversation(Conversation *conversation)
+{
+    if (!conversation)
+        return;
+    m_ui->conversation->setModel(conversation->messages);
+    // A private conversation has no list of people: the other person is its name.
+    m_ui->sidePanel->setVisible(conversation->users != nullptr);
+    if (conversation->users)
+        m_ui->userList->setModel(conversation->users);
+    disconnect(m_unreadConnection);
+    disconnect(m_usersConnection);
+    if (conversation->users)
+        m_usersConnection = connect(conversation->users, &UserListModel::countChanged, this,
+                                    &MainWindow::updateOnlineLabel);
+    m_unreadConnection = connect(conversation->messages, &MessageModel::unreadCountChanged, this, [this] {
+        if (isActiveWindow())
+            m_client->current()->messages->markRead();
+        updateTitle();
+    });
+    if (isActiveWindow())
+        conversation->messages->markRead();
+    const int row = m_client->conversations()->rowOf(conversation->name);
+    if (row >= 0 && m_ui->conversationList->currentIndex().row() != row)
+        m_ui->conversationList->setCurrentIndex(m_client->conversations()->index(row));
+    {
+        const QSignalBlocker blocker(m_ui->actionMuteRoom);
+        m_ui->actionMuteRoom->setChecked(conversation->muted);
+    }
+    m_ui->actionLeaveRoom->setEnabled(row > 0);
+    m_ui->actionLeaveRoom->setText(conversation->kind == Conversation::Kind::Private
+                                           ? tr("&Close Conversation")
+                                           : tr("&Leave Room"));
+    updateTopic();
+    updateOnlineLabel();
+    updateTitle();
+}
+
+void MainWindow::updateTopic()
+{
+    const Conversation *conversation = m_client->current();
+    QString text;
+    if (conversation->kind == Conversation::Kind::Private)
+        text = tr("Private conversation with %1").arg(conversation->name);
+    else if (!conversation->joined)
+        text = tr("%1 — you left this room; Room › Join Room to come back").arg(conversation->name);
+    else if (conversation->topic.isEmpty())
+        text = conversation->name;
+    else
+        text = tr("%1 — %2").arg(conversation->name, conversation->topic);
+    m_ui->topicLabel->setText(text);
+    m_ui->topicLabel->setToolTip(conversation->topic);
+}
+
+void MainWindow::showJoinDialog()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("joinDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Join Room"));
+    dialog->setLabelText(tr("Join a room of this server, or name a new one to make it (a # and a name):"));
+    dialog->setOkButtonText(tr("Join"));
+    dialog->setComboBoxEditable(true);
+    dialog->setComboBoxItems({ QStringLiteral("#") });
+    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
+                   dialog->sizeHint().height());
+    // The server's rooms, the fullest first, as soon as it answers.
+    connect(m_client, &ChatClient::roomListReceived, dialog, [dialog](QList<RoomInfo> rooms) {
+        std::sort(rooms.begin(), rooms.end(),
+                  [](const RoomInfo &a, const RoomInfo &b) { return a.online > b.online; });
+        QStringList names;
+        for (const RoomInfo &room : rooms)
+            names.append(room.name);
+        const QString typed = dialog->textValue();
+        dialog->setComboBoxItems(names);
+        dialog->setTextValue(typed.size() > 1 ? typed : QStringLiteral("#"));
+    });
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &room) {
+        if (!room.trimmed().isEmpty() && room.trimmed() != u"#")
+            m_client->joinRoom(room.trimmed());
+    });
+    dialog->open();
+    if (m_client->connection()->state() == ChatConnection::State::Connected)
+        m_client->requestRoomList();
+}
+
+void MainWindow::moveConversation(int offset)
+{
+    const int count = m_client->conversations()->rowCount();
+    if (count == 0)
+        return;
+    const int row = (m_client->conversations()->rowOf(m_client->current()->name) + offset + count) % count;
+    m_client->setCurrent(m_client->conversations()->at(row)->name);
+}
+
+int MainWindow::totalUnread() const
+{
+    int unread = 0;
+    for (int row = 0; row < m_client->conversations()->rowCount(); ++row)
+        unread += m_client->conversations()->at(row)->messages->unreadCount();
+    return unread;
 }
 
 void MainWindow::notify(const QString &title, const QString &text)
@@ -283,11 +402,11 @@ void MainWindow::changeEvent(QEvent *event)
     if (event->type() != QEvent::ActivationChange)
         return;
     if (isActiveWindow()) {
-        m_client->messages()->markRead();
+        m_client->current()->messages->markRead();
         updateTitle();
     } else {
         // Whatever arrives from now on is below the "new messages" line.
-        m_client->messages()->moveReadMarkerToEnd();
+        m_client->current()->messages->moveReadMarkerToEnd();
     }
 }
 
@@ -304,8 +423,9 @@ void MainWindow::restoreLayout()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!m_ui->splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray()))
-        m_ui->splitter->setSizes({ 700, 200 });
+    // The layout with the conversation list (a splitter of three) has a key of its own.
+    if (!m_ui->splitter->restoreState(settings.value(QStringLiteral("window/splitter3")).toByteArray()))
+        m_ui->splitter->setSizes({ 170, 600, 180 });
 }
 
 void MainWindow::saveLayout()
@@ -313,5 +433,5 @@ void MainWindow::saveLayout()
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/splitter"), m_ui->splitter->saveState());
+    settings.setValue(QStringLiteral("window/splitter3"), m_ui->splitter->saveState());
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 class ChatClient;
+struct Conversation;
 class ConnectDialog;
 class QLabel;
 class QPushButton;
@@ -43,7 +44,16 @@ private:
     void updateOnlineLabel();
     // Reconnect Now (a wait cut short), or Reconnect after a kick.
     void reconnect();
+    // Double-clicking someone opens the private conversation with them.
     void startPrivateMessage(const QModelIndex &index);
+    // Shows a conversation: its messages, its people, its topic; marks it read.
+    void showConversation(Conversation *conversation);
+    void updateTopic();
+    // Asks which room to join, offering the server's list (requested as it opens).
+    void showJoinDialog();
+    // The conversation offset rows after the current one (wrapping), as Ctrl+PgDown does.
+    void moveConversation(int offset);
+    int totalUnread() const;
     void notify(const QString &title, const QString &text);
     void showFindBar();
     void findNext(bool backward);
@@ -56,4 +66,6 @@ private:
     QLabel *m_statusLabel;
     QPushButton *m_reconnectButton;
     QSystemTrayIcon *m_tray = nullptr;
+    QMetaObject::Connection m_unreadConnection; // the shown conversation's unread count
+    QMetaObject::Connection m_usersConnection; // and its number of people
 };

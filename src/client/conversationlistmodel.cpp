@@ -1,0 +1,175 @@
+#include "conversationlistmodel.h"
+
+#include "messagemodel.h"
+#include "nickrules.h"
+#include "roomname.h"
+#include "userlistmodel.h"
+
+#include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
+
+namespace {
+
+bool sameName(const Conversation &conversation, const QString &name)
+{
+    if (conversation.kind == Conversation::Kind::Room)
+        return RoomName::looksLikeRoom(name) &&
+               RoomName::keys(name).constFirst() == RoomName::keys(conversation.name).constFirst();
+    return !RoomName::looksLikeRoom(name) && NickRules::same(conversation.name, name);
+}
+
+} // namespace
+
+ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent) { }
+
+ConversationListModel::~ConversationListModel() = default;
+
+int ConversationListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_conversations.size());
+}
+
+QHash<int, QByteArray> ConversationListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(NameRole, "name");
+    names.insert(KindRole, "kind");
+    names.insert(UnreadRole, "unread");
+    names.insert(MentionedRole, "mentioned");
+    names.insert(MutedRole, "muted");
+    names.insert(TopicRole, "topic");
+    return names;
+}
+
+QVariant ConversationListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return QVariant();
+    const Conversation &c = *m_conversations.at(size_t(index.row()));
+    const int unread = c.messages->unreadCount();
+    switch (role) {
+    case Qt::DisplayRole: {
+        // A badge as Slack and Element show it: the count after the name, "@" when it is for you.
+        QString text = c.kind == Conversation::Kind::Private ? u"\u2022 " + c.name : c.name;
+        if (unread > 0)
+            text += c.mentioned ? QStringLiteral("  @%1").arg(unread) : QStringLiteral("  %1").arg(unread);
+        return text;
+    }
+    case Qt::ToolTipRole:
+        if (c.kind == Conversation::Kind::Private)
+            return tr("Private conversation with %1").arg(c.name);
+        return c.topic.isEmpty() ? c.name : c.name + u'\n' + c.topic;
+    case Qt::FontRole: {
+        QFont font = QGuiApplication::font();
+        font.setBold(unread > 0 && !c.muted);
+        font.setItalic(!c.joined);
+        return font;
+    }
+    case Qt::ForegroundRole:
+        if (c.mentioned && unread > 0)
+            return QGuiApplication::palette().color(QPalette::Highlight);
+        if (c.muted || !c.joined)
+            return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        return QVariant();
+    case Qt::AccessibleTextRole:
+        return unread > 0 ? tr("%1, %n unread", nullptr, unread).arg(c.name) : c.name;
+    case NameRole:
+        return c.name;
+    case KindRole:
+        return int(c.kind);
+    case UnreadRole:
+        return unread;
+    case MentionedRole:
+        return c.mentioned;
+    case MutedRole:
+        return c.muted;
+    case TopicRole:
+        return c.topic;
+    default:
+        return QVariant();
+    }
+}
+
+Conversation *ConversationListModel::find(const QString &name) const
+{
+    for (const auto &conversation : m_conversations) {
+        if (sameName(*conversation, name))
+            return conversation.get();
+    }
+    return nullptr;
+}
+
+int ConversationListModel::rowOf(const QString &name) const
+{
+    for (size_t i = 0; i < m_conversations.size(); ++i) {
+        if (sameName(*m_conversations[i], name))
+            return int(i);
+    }
+    return -1;
+}
+
+Conversation *ConversationListModel::ensure(Conversation::Kind kind, const QString &name)
+{
+    if (Conversation *existing = find(name))
+        return existing;
+    auto conversation = std::make_unique<Conversation>();
+    conversation->kind = kind;
+    conversation->name = name;
+    conversation->messages = new MessageModel(this);
+    if (kind == Conversation::Kind::Room)
+        conversation->users = new UserListModel(this);
+    Conversation *made = conversation.get();
+    connect(made->messages, &MessageModel::unreadCountChanged, this, [this, made] { changed(made); });
+    // Rooms first, then the private conversations, each in the order they came.
+    size_t row = m_conversations.size();
+    if (kind == Conversation::Kind::Room) {
+        row = 0;
+        while (row < m_conversations.size() && m_conversations[row]->kind == Conversation::Kind::Room)
+            ++row;
+    }
+    beginInsertRows(QModelIndex(), int(row), int(row));
+    m_conversations.insert(m_conversations.begin() + qsizetype(row), std::move(conversation));
+    endInsertRows();
+    return made;
+}
+
+void ConversationListModel::remove(const QString &name)
+{
+    const int row = rowOf(name);
+    if (row < 0)
+        return;
+    beginRemoveRows(QModelIndex(), row, row);
+    std::unique_ptr<Conversation> gone = std::move(m_conversations[size_t(row)]);
+    m_conversations.erase(m_conversations.begin() + row);
+    endRemoveRows();
+    gone->messages->deleteLater();
+    if (gone->users)
+        gone->users->deleteLater();
+}
+
+QStringList ConversationListModel::rooms() const
+{
+    QStringList names;
+    for (const auto &conversation : m_conversations) {
+        if (conversation->kind == Conversation::Kind::Room && conversation->joined)
+            names.append(conversation->name);
+    }
+    return names;
+}
+
+void ConversationListModel::changed(const Conversation *conversation)
+{
+    const int row = rowOf(conversation->name);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row));
+}
+
+void ConversationListModel::rename(const QString &oldName, const QString &newName)
+{
+    Conversation *conversation = find(oldName);
+    if (!conversation || conversation->kind != Conversation::Kind::Private || find(newName))
+        return;
+    conversation->name = newName;
+    changed(conversation);
+}
