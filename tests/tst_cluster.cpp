@@ -52,6 +52,7 @@ private Q_SLOTS:
     void redisGoesAwayAndComesBack();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
+    void roomsAcrossThreeServers();
     void clientMovesToTheNextServer();
     void serverListIsParsed();
 
@@ -266,6 +267,56 @@ void tst_Cluster::deadServerIsNoticed()
     QTRY_COMPARE_WITH_TIMEOUT(first->cluster()->liveServers().size(), 2, 10000);
     QVERIFY2(clock.elapsed() <= ChatLimits::clusterServerTimeoutMs + 2 * ChatLimits::clusterHeartbeatMs,
              qPrintable(QString::number(clock.elapsed())));
+}
+
+void tst_Cluster::roomsAcrossThreeServers()
+{
+    ChatServer *a = startServer();
+    ChatServer *b = startServer();
+    ChatServer *c = startServer();
+    QVERIFY(a && b && c);
+    // Plain clients on each server: alice and bob in #dev, carol only in #general.
+    auto alice = joinPlain(a->serverPort());
+    auto bob = joinPlain(b->serverPort());
+    auto carol = joinPlain(c->serverPort());
+    QVERIFY(alice && bob && carol);
+    alice->sendLine("/join #dev");
+    QVERIFY(!alice->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #dev now"))).isNull());
+    bob->sendLine("/join #dev");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #dev now"))).isNull());
+    // alice hears of bob joining #dev on the other server (within a heartbeat).
+    QVERIFY2(!alice->waitForLine(QStringLiteral("* %1 joined #dev (on server 2)").arg(bob->nick())).isNull(),
+             qPrintable(alice->unreadLines().join(u'|')));
+    QTRY_COMPARE(a->roomList().value(1).online, 2);
+    // A message in #dev reaches both, with one id, and never carol.
+    bob->sendLine("in dev");
+    QVERIFY(!alice->waitForLine(QRegularExpression(QStringLiteral("\\[#dev\\] %1: in dev$").arg(bob->nick())))
+                     .isNull());
+    carol->sendLine("in general");
+    QVERIFY(!alice->waitForLine(QRegularExpression(
+                                        QStringLiteral("\\[#general\\] %1: in general$").arg(carol->nick())))
+                     .isNull());
+    QVERIFY(!bob->waitForLine(QRegularExpression(
+                                      QStringLiteral("\\[#general\\] %1: in general$").arg(carol->nick())))
+                     .isNull());
+    QVERIFY2(!carol->lines().join(u'|').contains(QLatin1String("in dev")),
+             qPrintable(carol->lines().join(u'|')));
+    QTRY_COMPARE(a->lastMessageId(), c->lastMessageId());
+    QCOMPARE(b->lastMessageId(), a->lastMessageId());
+    // /who #dev on the first server lists bob on the second.
+    alice->sendLine("/who #dev");
+    QVERIFY2(!alice
+                      ->waitForLine(QRegularExpression(
+                              QStringLiteral("^\\*   %1, connected .* \\(on server 2\\)$").arg(bob->nick())))
+                      .isNull(),
+             qPrintable(alice->unreadLines().join(u'|')));
+    // Leaving #dev on the second server is seen on the first; carol never hears of #dev.
+    bob->sendLine("/part #dev");
+    QVERIFY2(!alice->waitForLine(QStringLiteral("* %1 left #dev").arg(bob->nick())).isNull(),
+             qPrintable(alice->unreadLines().join(u'|')));
+    QTRY_COMPARE(a->roomList().value(1).online, 1);
+    QVERIFY2(!carol->lines().join(u'|').contains(QLatin1String("#dev")),
+             qPrintable(carol->lines().join(u'|')));
 }
 
 void tst_Cluster::nicksAndPeopleAreClusterWide()

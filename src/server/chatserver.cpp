@@ -1569,7 +1569,7 @@ QList<OnlineUser> ChatServer::localUsers() const
     for (const ClientSession *client : m_clients) {
         // A replaced session is on its way out: its successor is the person now.
         if (client->isAnnounced() && !client->isReplaced())
-            users.append({ client->nick(), client->connectedAt(), QString() });
+            users.append({ client->nick(), client->connectedAt(), QString(), roomsOf(client) });
     }
     return users;
 }
@@ -1610,25 +1610,53 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
         }
     }
     noteRoomsChanged();
-    // The other servers' people are in the default room (docs/ARCHITECTURE.md, "Cluster").
-    Room *room = m_rooms.defaultRoom();
-    if (quiet || !roomPresenceLive(room))
+    if (quiet)
         return;
+    // Someone gone from the cluster is told once to everyone here who shared a room with them.
     for (const OnlineUser &user : left) {
         ServerEvent event = makeEvent(ServerEvent::Type::Leave);
         event.nick = user.nick;
         event.text = m_cluster->liveServerNames().contains(user.server)
                              ? QStringLiteral("left (on %1)").arg(user.server)
                              : QStringLiteral("%1 is gone").arg(user.server);
-        sendToRoom(room, event);
+        EventFanout fanout(m_batcher, event);
+        QSet<const ClientSession *> told;
+        for (const QString &name : user.rooms) {
+            const Room *room = m_rooms.find(name);
+            if (!room || !roomPresenceLive(room))
+                continue;
+            for (ClientSession *member : room->members()) {
+                if (!told.contains(member)) {
+                    told.insert(member);
+                    fanout.sendTo(member);
+                }
+            }
+        }
     }
     for (const OnlineUser &user : joined) {
-        ServerEvent event = makeEvent(ServerEvent::Type::Join);
-        event.nick = user.nick;
-        event.text = user.server;
-        event.room = room->name();
-        sendToRoom(room, event);
+        for (const QString &name : user.rooms)
+            tellRemoteMove(user, name, true);
     }
+}
+
+void ChatServer::remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes)
+{
+    noteRoomsChanged();
+    for (const ClusterLink::RoomChange &change : changes)
+        tellRemoteMove(change.user, change.room, change.joined);
+}
+
+void ChatServer::tellRemoteMove(const OnlineUser &user, const QString &roomName, bool joined)
+{
+    const Room *room = m_rooms.find(roomName);
+    if (!room || !roomPresenceLive(room))
+        return;
+    ServerEvent event = makeEvent(joined ? ServerEvent::Type::Join : ServerEvent::Type::Part);
+    event.nick = user.nick;
+    event.room = room->name();
+    // Join: the server they are on; Part: why (a reason is not carried between servers).
+    event.text = joined ? user.server : QString();
+    sendToRoom(room, event);
 }
 
 void ChatServer::sendWho(ClientSession *client, const QString &target)
@@ -1992,8 +2020,7 @@ RoomInfo ChatServer::roomInfo(const Room *room, bool listUsers) const
 
 int ChatServer::roomOnline(const Room *room) const
 {
-    const int remote = m_cluster && room == m_rooms.defaultRoom() ? int(m_cluster->remoteUsers().size()) : 0;
-    return room->announcedCount() + remote;
+    return room->announcedCount() + (m_cluster ? m_cluster->remoteCountIn(room->name()) : 0);
 }
 
 QList<OnlineUser> ChatServer::roomUsers(const Room *room) const
@@ -2005,8 +2032,12 @@ QList<OnlineUser> ChatServer::roomUsers(const Room *room) const
         if (client->isAnnounced() && !client->isReplaced())
             users.append({ client->nick(), client->connectedAt(), QString() });
     }
-    if (m_cluster && room == m_rooms.defaultRoom()) {
-        QList<OnlineUser> remote = m_cluster->remoteUsers().values();
+    if (m_cluster) {
+        QList<OnlineUser> remote;
+        for (const OnlineUser &user : m_cluster->remoteUsers()) {
+            if (user.rooms.contains(room->name()))
+                remote.append(user);
+        }
         std::sort(remote.begin(), remote.end(),
                   [](const OnlineUser &a, const OnlineUser &b) { return a.since < b.since; });
         users += remote;
@@ -2049,6 +2080,7 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     // servers rarely offer the same guest nick (and a clash is settled by the heartbeat).
     m_guestCounter = QRandomGenerator::global()->bounded(1000) * 100;
     connect(m_cluster, &ClusterLink::remoteUsersChanged, this, &ChatServer::remoteUsersChanged);
+    connect(m_cluster, &ClusterLink::remoteRoomsChanged, this, &ChatServer::remoteRoomsChanged);
     connect(m_cluster, &ClusterLink::messagesArrived, this, &ChatServer::deliverClusterMessages);
     connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::clusterHealthChanged);
     connect(m_cluster, &ClusterLink::liveServersChanged, this, &ChatServer::clusterServersChanged);

@@ -2,6 +2,7 @@
 
 #include "chatlimits.h"
 #include "chatmessage.h"
+#include "clusterlink.h"
 #include "messagehistory.h"
 #include "refusal.h"
 #include "roomdirectory.h"
@@ -22,7 +23,7 @@
 
 struct ChatCommand;
 class ClientSession;
-class ClusterLink;
+
 struct ClusterAddress;
 class MessageStore;
 class QSslSocket;
@@ -261,6 +262,9 @@ private:
     // Everyone announced on this server (what the cluster's other servers are told).
     QList<OnlineUser> localUsers() const;
     void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
+    void remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes);
+    // Tells a room here that someone on another server joined or left it.
+    void tellRemoteMove(const OnlineUser &user, const QString &room, bool joined);
     ServerEvent presenceEvent(const Room *room) const;
     // Sends event to every client but except, rendering it once per dialect.
     void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);

@@ -338,8 +338,12 @@ void ClusterLink::heartbeat()
                                (m_serverName.isEmpty() ? m_serverId : m_serverName).toUtf8() };
     if (m_localUsers) {
         for (const OnlineUser &user : m_localUsers()) {
+            // "since<TAB>room<TAB>room...": a one-room server sends only the time.
             command.append(user.nick.toUtf8());
-            command.append(QByteArray::number(user.since.toMSecsSinceEpoch()));
+            QByteArray value = QByteArray::number(user.since.toMSecsSinceEpoch());
+            for (const QString &room : user.rooms)
+                value += '\t' + room.toUtf8();
+            command.append(value);
         }
     }
     m_commands->command(command, [this](const RedisReply &reply) {
@@ -359,8 +363,12 @@ void ClusterLink::heartbeat()
             for (qsizetype i = 2; i + 1 < server.elements.size(); i += 2) {
                 OnlineUser user;
                 user.nick = QString::fromUtf8(server.elements.at(i).string);
-                user.since = QDateTime::fromMSecsSinceEpoch(server.elements.at(i + 1).string.toLongLong(),
-                                                            Qt::UTC);
+                const QList<QByteArray> fields = server.elements.at(i + 1).string.split('\t');
+                user.since = QDateTime::fromMSecsSinceEpoch(fields.constFirst().toLongLong(), Qt::UTC);
+                for (qsizetype field = 1; field < fields.size(); ++field)
+                    user.rooms.append(QString::fromUtf8(fields.at(field)));
+                if (user.rooms.isEmpty())
+                    user.rooms.append(m_defaultRoom);
                 user.server = name;
                 const QStringList nickKeys = NickRules::keys(user.nick);
                 const QString &nickKey = nickKeys.constFirst();
@@ -380,10 +388,22 @@ void ClusterLink::heartbeat()
             Q_EMIT liveServersChanged(live);
         }
         QList<OnlineUser> joined, left;
+        QList<RoomChange> moves;
         for (auto it = remote.cbegin(); it != remote.cend(); ++it) {
             const auto before = m_remoteUsers.constFind(it.key());
-            if (before == m_remoteUsers.cend() || before->server != it->server)
+            if (before == m_remoteUsers.cend() || before->server != it->server) {
                 joined.append(*it);
+                continue;
+            }
+            // The same person on the same server: which rooms they joined or left since.
+            for (const QString &room : it->rooms) {
+                if (!before->rooms.contains(room))
+                    moves.append({ *it, room, true });
+            }
+            for (const QString &room : before->rooms) {
+                if (!it->rooms.contains(room))
+                    moves.append({ *it, room, false });
+            }
         }
         for (auto it = m_remoteUsers.cbegin(); it != m_remoteUsers.cend(); ++it) {
             const auto now = remote.constFind(it.key());
@@ -395,8 +415,15 @@ void ClusterLink::heartbeat()
         m_remoteUsers = remote;
         m_remoteOwners = owners;
         m_remoteKeys = keys;
+        m_remoteInRoom.clear();
+        for (const OnlineUser &user : std::as_const(m_remoteUsers)) {
+            for (const QString &room : user.rooms)
+                ++m_remoteInRoom[room];
+        }
         if (!joined.isEmpty() || !left.isEmpty() || quiet)
             Q_EMIT remoteUsersChanged(joined, left, quiet);
+        if (!moves.isEmpty() && !quiet)
+            Q_EMIT remoteRoomsChanged(moves);
     });
 }
 

@@ -60,6 +60,15 @@ public:
     void setDefaultRoom(const QString &name) { m_defaultRoom = name; }
     // The people on the other live servers, by NickRules::key, as of the last heartbeat.
     const QHash<QString, OnlineUser> &remoteUsers() const { return m_remoteUsers; }
+    // How many of them are in room (by its name as made).
+    int remoteCountIn(const QString &room) const { return m_remoteInRoom.value(room); }
+    // Someone elsewhere joined (or left) a room.
+    struct RoomChange
+    {
+        OnlineUser user;
+        QString room;
+        bool joined = true;
+    };
     // Someone on another live server whose nick is the same as nick (NickRules::same), or
     // null; and the id of their server.
     const OnlineUser *remoteHolder(const QString &nick) const;
@@ -82,6 +91,8 @@ Q_SIGNALS:
     // Who came and went on the other servers since the last heartbeat; quiet: the view was
     // (re)built after connecting, nothing to announce.
     void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
+    // People who stayed on their server joined or left rooms there (as of the last heartbeat).
+    void remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes);
 
 private:
     QByteArray key(const char *name) const;
@@ -109,6 +120,7 @@ private:
     QHash<QString, QString> m_serverNames; // id -> name
     QString m_serverName;
     QString m_defaultRoom = QStringLiteral("#general");
+    QHash<QString, int> m_remoteInRoom; // room -> people there on the other servers
     std::function<QList<OnlineUser>()> m_localUsers;
     QHash<QString, OnlineUser> m_remoteUsers; // NickRules::key -> user
     QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 // Someone in a room, as the server lists them.
 struct OnlineUser
@@ -12,6 +13,8 @@ struct OnlineUser
     QString nick;
     QDateTime since; // connected at (UTC)
     QString server = {}; // in a cluster: the name of the server they are on; empty: this one
+    // In a cluster, between servers only (never on a client's wire): the rooms they are in.
+    QStringList rooms = {};
 
     friend bool operator==(const OnlineUser &a, const OnlineUser &b)
     {
