@@ -62,6 +62,27 @@ SCENARIOS = [
      ["--clients", "300", "--connect-rate", "300", "--senders", "10", "--lines", "1000", "--window", "8",
       "--payload", "64"], ("groupchat cluster", "groupchat"), None),
 ]
+# Rooms (issue 13): a team-shaped server, and joins and leaves under load.
+TEAM = ["--clients", "5000", "--connect-rate", "300", "--connect-timeout", "240"]
+SCENARIOS += [
+    ("one room, before and after rooms", "the 100-client load against the server of the commit before rooms "
+     "(GROUPCHAT_BEFORE_BUILD: its build directory) in the same run; the ratio should be at least 0.95",
+     ["--clients", "100"] + WINDOW, ("groupchat", "groupchat before rooms"), None),
+    ("team: 500 rooms of 10", "5000 clients, everyone in the default room and in one of 500 rooms of 10 "
+     "(IRC: #bench and #r0..#r499); 500 senders, one per room, 1000 lines/s in all into their rooms "
+     "(10 k deliveries/s) for 10 s",
+     TEAM + ["--rooms", "500", "--senders", "500", "--lines", "20", "--rate", "1000"], ("groupchat", "ngircd"), 1),
+    ("team: 50 rooms of 100", "the same 5000 clients in 50 rooms of 100; 50 senders, 100 lines/s in all "
+     "(10 k deliveries/s, as above) for 10 s: the cost should follow the deliveries, not the server's clients",
+     TEAM + ["--rooms", "50", "--senders", "50", "--lines", "20", "--rate", "100"], ("groupchat", "ngircd"), 1),
+    ("joins and leaves, 1000 clients", "1000 clients in 10 rooms of 100, 10 senders, 200 lines/s in all for 10 s, "
+     "while the others join and leave rooms 200 times a second",
+     ["--clients", "1000", "--connect-rate", "300", "--rooms", "10", "--senders", "10", "--lines", "200", "--rate",
+      "200", "--churn", "200"], ("groupchat", "ngircd"), None),
+    ("joins and leaves, baseline", "the same load without joins and leaves",
+     ["--clients", "1000", "--connect-rate", "300", "--rooms", "10", "--senders", "10", "--lines", "200", "--rate",
+      "200"], ("groupchat",), None),
+]
 SMOKE = [("smoke", "10 clients, 10 senders x 10 lines (CI)",
           ["--clients", "10", "--senders", "10", "--lines", "10", "--drain", "5"], ("groupchat", "ngircd"), None)]
 
@@ -95,7 +116,13 @@ class Server:
         env = dict(os.environ)
         if kind.startswith("groupchat"):
             env["XDG_CONFIG_HOME"] = workdir  # no saved settings
-            command = [os.path.join(build, "src/server/groupchat-server"), "--headless", "--bind", "127.0.0.1",
+            binary_build = build
+            if kind == "groupchat before rooms":
+                binary_build = os.environ.get("GROUPCHAT_BEFORE_BUILD", "")
+                if not binary_build:
+                    raise RuntimeError("GROUPCHAT_BEFORE_BUILD is not set: the build of the commit to compare with")
+                kind = "groupchat"
+            command = [os.path.join(binary_build, "src/server/groupchat-server"), "--headless", "--bind", "127.0.0.1",
                        "--port", str(self.port), "--history", "0", "--max-clients", "20000", "--name", "bench",
                        # The load comes from one address and floods on purpose.
                        "--flood", "off", "--max-per-address", "0", "--max-connects-per-minute", "0",
@@ -198,6 +225,7 @@ METRICS = [
     ("readers dropped", ("readers_dropped",), "{:.0f}", "lower"),
     ("connected and greeted in (s)", ("connect_seconds",), "{:.2f}", "lower"),
     ("server CPU (% of a core)", ("server_cpu_percent",), "{:.0f}", None),
+    ("room joins and leaves during the load", ("churns",), "{:.0f}", None),
     ("server peak RSS (MiB)", ("server_peak_rss_mib",), "{:.1f}", "lower"),
     ("server idle KiB per connection", ("server_idle_kib_per_connection",), "{:.2f}", "lower"),
     ("load generator CPU (% of a core)", ("bench_cpu_percent",), "{:.0f}", None),
@@ -220,7 +248,8 @@ def table(name, description, results):
         values = [median(results[s], *path) for s in servers]
         if all(v is None for v in values):
             continue
-        if label in ("clients that stopped reading, dropped",) and all((v or 0) == 0 for v in values):
+        if label in ("clients that stopped reading, dropped", "room joins and leaves during the load") and all(
+                (v or 0) == 0 for v in values):
             continue
         cells = [fmt.format(v) if v is not None else "-" for v in values]
         row = f"| {label} | " + " | ".join(cells)

@@ -89,16 +89,20 @@ int64_t LoadGenerator::nowMicros()
     return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+std::string LoadGenerator::roomOf(int index) const
+{
+    return m_options.rooms > 0 ? "#r" + std::to_string(index % m_options.rooms) : std::string();
+}
+
 int LoadGenerator::observerFor(int sender) const
 {
-    // The last client that reads acknowledges lines; an IRC server does not echo a line to
-    // its sender, so for that one sender another reader acknowledges.
-    int observer = m_options.clients - 1;
-    while (observer > 0 && m_clients[size_t(observer)].stuck)
-        --observer;
-    if (m_options.dialect == Dialect::Irc && observer == sender)
-        observer = sender == 0 ? 1 : 0;
-    return observer;
+    // The last client that reads the sender's lines acknowledges them; an IRC server does not
+    // echo a line to its sender, so for that one sender another reader acknowledges.
+    for (int observer = m_options.clients - 1; observer >= 0; --observer) {
+        if (receives(observer, sender))
+            return observer;
+    }
+    return sender;
 }
 
 bool LoadGenerator::receives(int reader, int sender) const
@@ -106,7 +110,32 @@ bool LoadGenerator::receives(int reader, int sender) const
     const Client &client = m_clients[size_t(reader)];
     if (client.stuck)
         return false;
+    if (m_options.rooms > 0 && reader % m_options.rooms != sender % m_options.rooms)
+        return false;
     return m_options.dialect == Dialect::Plain || reader != sender;
+}
+
+void LoadGenerator::churn(int64_t now)
+{
+    if (m_options.churnRate <= 0 || m_options.clients <= m_options.senders)
+        return;
+    // Joins and leaves due by now, one client after another among those that do not send.
+    const uint64_t due = uint64_t(double(now - m_start) * m_options.churnRate / 1e6);
+    const int movers = m_options.clients - m_options.senders;
+    while (m_churns < due) {
+        const int index = m_options.senders + int((m_churns / 2) % uint64_t(movers));
+        Client &client = m_clients[size_t(index)];
+        const std::string room = "#c" + std::to_string(index);
+        const bool join = m_churns % 2 == 0;
+        if (client.fd >= 0) {
+            if (m_options.dialect == Dialect::Plain)
+                queue(client, (join ? "/join " : "/part ") + room + "\n");
+            else
+                queue(client, (join ? "JOIN " : "PART ") + room + "\r\n");
+        }
+        ++m_churns;
+    }
+    m_result.churns = m_churns;
 }
 
 void LoadGenerator::startConnect(int index)
@@ -337,13 +366,20 @@ void LoadGenerator::handleLine(Client &client, const char *line, size_t length, 
     if (m_options.dialect == Dialect::Plain) {
         // Like IRC's NICK: a name, and the room knows the client from then on.
         const std::string nick = "b" + std::to_string(client.index);
+        const std::string room = roomOf(client.index);
         if (text.compare(0, 9, "* welcome") == 0 && !m_options.registerNick)
             ready = true;
         else if (text.compare(0, 9, "* welcome") == 0)
             queue(client, "/nick " + nick + "\n");
         else if (text.size() > nick.size() + 17 &&
                  text.compare(text.size() - nick.size() - 17, std::string::npos,
-                              " is now known as " + nick) == 0)
+                              " is now known as " + nick) == 0) {
+            // With rooms: into its own, which what it types then goes to.
+            if (room.empty())
+                ready = true;
+            else
+                queue(client, "/join " + room + "\n");
+        } else if (!room.empty() && text.compare(0, 13 + room.size(), "* you are in " + room) == 0)
             ready = true;
         else if (text.compare(0, 2, "! ") == 0)
             m_result.error = "the server refused a connection: " + text;
@@ -352,9 +388,10 @@ void LoadGenerator::handleLine(Client &client, const char *line, size_t length, 
         const auto space = text.find(' ');
         const std::string command =
                 text[0] == ':' && space != std::string::npos ? text.substr(space + 1, 3) : text.substr(0, 5);
+        const std::string room = roomOf(client.index);
         if (command == "001")
-            queue(client, "JOIN " + m_options.channel + "\r\n");
-        else if (command == "366")
+            queue(client, "JOIN " + m_options.channel + (room.empty() ? "" : "," + room) + "\r\n");
+        else if (command == "366" && (room.empty() || text.find(" " + room + " :") != std::string::npos))
             ready = true;
         else if (command == "433" || command == "ERROR" || command == "465")
             m_result.error = "the server refused a client: " + text;
@@ -421,7 +458,9 @@ void LoadGenerator::sendLine(int sender, int64_t scheduled)
     if (m_options.dialect == Dialect::Plain)
         queue(m_clients[size_t(sender)], token + '\n');
     else
-        queue(m_clients[size_t(sender)], "PRIVMSG " + m_options.channel + " :" + token + "\r\n");
+        queue(m_clients[size_t(sender)], "PRIVMSG " +
+                                                 (m_options.rooms > 0 ? roomOf(sender) : m_options.channel) +
+                                                 " :" + token + "\r\n");
     ++m_inflight[size_t(sender)];
     ++m_result.linesSent;
 }
@@ -497,6 +536,7 @@ void LoadGenerator::run()
         const uint64_t before = m_result.linesSent;
         fillWindows();
         const int64_t now = nowMicros();
+        churn(now);
         if (m_result.linesSent != before)
             lastSend = now;
         const bool allSent = m_result.linesSent >= total;

@@ -35,6 +35,12 @@ public:
         double stuckFraction = 0; // share of clients that stop reading once connected
         bool registerNick = true; // plain: take a nick (the room then announces the client)
         std::string channel = "#bench";
+        // A team-shaped server: client i is also in room "#r<i % rooms>" and sends there; its
+        // lines reach that room's members only (0: everyone in one room). IRC: channels.
+        int rooms = 0;
+        // While the load runs, clients that do not send join and leave a room of their own,
+        // this many times a second in all (joins and leaves must not stall delivery).
+        double churnRate = 0;
         // Called about once a second while running, with a line of progress.
         std::function<void(const std::string &)> progress;
     };
@@ -60,6 +66,7 @@ public:
         int stuck = 0;
         int stuckDropped = 0;
         int droppedReaders = 0; // readers the server closed: should be 0
+        uint64_t churns = 0; // room joins and leaves made while the load ran
         std::string error; // set when the run could not be done
     };
 
@@ -90,6 +97,9 @@ private:
     void sendLine(int sender, int64_t scheduled);
     void fillWindows();
     int observerFor(int sender) const;
+    // The room client index is in besides the default one ("" without rooms).
+    std::string roomOf(int index) const;
+    void churn(int64_t now);
     bool receives(int reader, int sender) const;
     void reportProgress(int64_t now);
 
@@ -113,4 +123,6 @@ private:
     std::string m_padding;
     int64_t m_runId = 0;
     uint64_t m_bytesRead = 0;
+    int64_t m_lastChurn = 0;
+    uint64_t m_churns = 0;
 };

@@ -78,6 +78,15 @@ int main(int argc, char *argv[])
             opt("stuck", "Percentage of clients that stop reading once connected.", "percent", "0");
     const auto drain = opt("drain", "Seconds to wait for the last deliveries.", "seconds", "10");
     const auto channel = opt("channel", "IRC channel to join.", "name", "#bench");
+    const auto rooms =
+            opt("rooms",
+                "Team-shaped: client i is also in room #r<i mod n> and sends there (default 0: one room).",
+                "n", "0");
+    const auto churnRate =
+            opt("churn",
+                "While the load runs, clients that do not send join and leave rooms, this many times a "
+                "second.",
+                "per second", "0");
     const auto serverPid = opt("server-pid", "Report this server process's CPU time and memory.", "pid");
     const auto noRegister =
             opt("no-register", "plain: a client is ready once greeted, without taking a nick.");
@@ -106,6 +115,8 @@ int main(int argc, char *argv[])
     o.stuckFraction = parser.value(stuck).toDouble() / 100.0;
     o.drainSeconds = parser.value(drain).toDouble();
     o.channel = parser.value(channel).toStdString();
+    o.rooms = parser.value(rooms).toInt();
+    o.churnRate = parser.value(churnRate).toDouble();
     o.registerNick = !parser.isSet(noRegister);
     if (o.clients <= 0 || o.lines < 0 || o.payload < 0 || o.port == 0) {
         std::fprintf(stderr, "groupchat-bench: --clients, --lines, --payload and --port must be positive\n");
@@ -164,6 +175,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("stuck_clients"), r.stuck },
         { QStringLiteral("stuck_dropped"), r.stuckDropped },
         { QStringLiteral("readers_dropped"), r.droppedReaders },
+        { QStringLiteral("churns"), qint64(r.churns) },
         { QStringLiteral("bench_cpu_percent"), percent(selfAfter.cpuSeconds - selfBefore.cpuSeconds) },
     };
     if (pid && serverAfter.valid) {
@@ -214,6 +226,8 @@ int main(int argc, char *argv[])
             line("stopped reading",
                  QStringLiteral("%1 clients, %2 dropped by the server").arg(r.stuck).arg(r.stuckDropped));
         line("readers dropped", QString::number(r.droppedReaders));
+        if (r.churns > 0)
+            line("room joins and leaves", QString::number(r.churns));
         line("bench CPU",
              QStringLiteral("%1 %").arg(result.value(u"bench_cpu_percent").toDouble(), 0, 'f', 0));
         if (pid && serverAfter.valid) {

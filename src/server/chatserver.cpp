@@ -81,7 +81,8 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
       m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
       m_batcher(new WriteBatcher(this)),
-      m_history(memoryCapacity(limits))
+      m_history(memoryCapacity(limits)),
+      m_admission(limits)
 {
     m_batcher->setBeforeFlush([this] { commitHistory(); });
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
@@ -144,13 +145,12 @@ bool ChatServer::openHistory(const QString &path)
     m_nextMessageId = m_store->lastId() + 1;
     for (const auto &[address, since] : m_store->bans()) {
         const QHostAddress banned(address);
-        if (!banned.isNull() && !isBanned(banned))
-            m_bans.append({ banned, since });
+        m_admission.addBan(banned, since);
     }
-    if (!m_bans.isEmpty())
+    if (m_admission.banCount() > 0)
         Q_EMIT bansChanged();
     qCInfo(lcServer, "history in %s: %lld message(s), the last id %llu; %d address(es) banned",
-           qPrintable(path), m_store->messageCount(), lastMessageId(), int(m_bans.size()));
+           qPrintable(path), m_store->messageCount(), lastMessageId(), m_admission.banCount());
     return true;
 }
 
@@ -297,6 +297,7 @@ bool ChatServer::setLimits(const ChatLimits &limits)
     if (m_stopping || m_server->isListening() || !m_clients.isEmpty())
         return false;
     m_limits = limits;
+    m_admission.setLimits(limits);
     m_history.setCapacity(memoryCapacity(limits));
     m_checkTimer.setInterval(checkInterval(limits));
     return true;
@@ -330,26 +331,17 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
 
 bool ChatServer::isBanned(const QHostAddress &address) const
 {
-    return bannedSince(address).isValid();
+    return m_admission.isBanned(address);
 }
 
 QDateTime ChatServer::bannedSince(const QHostAddress &address) const
 {
-    const QHostAddress plain = ClientSession::plainAddress(address);
-    for (const Ban &ban : m_bans) {
-        if (ban.address == plain)
-            return ban.since;
-    }
-    return QDateTime();
+    return m_admission.bannedSince(address);
 }
 
 QList<QHostAddress> ChatServer::bans() const
 {
-    QList<QHostAddress> addresses;
-    addresses.reserve(m_bans.size());
-    for (const Ban &ban : m_bans)
-        addresses.append(ban.address);
-    return addresses;
+    return m_admission.bans();
 }
 
 QList<ClientSession *> ChatServer::clientsFrom(const QHostAddress &address) const
@@ -366,9 +358,8 @@ QList<ClientSession *> ChatServer::clientsFrom(const QHostAddress &address) cons
 void ChatServer::ban(const QHostAddress &address)
 {
     const QHostAddress plain = ClientSession::plainAddress(address);
-    if (plain.isNull() || isBanned(plain))
+    if (!m_admission.addBan(plain, QDateTime::currentDateTimeUtc()))
         return;
-    m_bans.append({ plain, QDateTime::currentDateTimeUtc() });
     if (m_store && !m_store->addBan(plain.toString()))
         qCWarning(lcServer, "cannot store the ban in %s: %s", qPrintable(m_store->path()),
                   qPrintable(m_store->errorString()));
@@ -387,7 +378,7 @@ void ChatServer::ban(const QHostAddress &address)
 void ChatServer::unban(const QHostAddress &address)
 {
     const QHostAddress plain = ClientSession::plainAddress(address);
-    if (m_bans.removeIf([&plain](const Ban &ban) { return ban.address == plain; }) == 0)
+    if (!m_admission.removeBan(plain))
         return;
     qCInfo(lcServer, "lifted the ban on %s", qPrintable(plain.toString()));
     if (m_store && !m_store->removeBan(plain.toString()))
@@ -598,33 +589,13 @@ void ChatServer::accept(qintptr descriptor)
 
 Refusal::Reason ChatServer::admit(const QHostAddress &address)
 {
-    const QString key = addressKey(address);
-    if (isBanned(address))
-        return Refusal::Reason::Banned;
-    if (m_limits.maxPerAddress > 0 && m_connectionsFrom.value(key) >= m_limits.maxPerAddress)
-        return Refusal::Reason::TooManyConnections;
-    if (m_limits.maxConnectsPerMinute > 0) {
-        // The times of this address's recent connections, the last minute's only.
-        std::deque<qint64> &times = m_recentConnects[key];
-        const qint64 now = m_clock.elapsed();
-        while (!times.empty() && times.front() <= now - 60000)
-            times.pop_front();
-        if (int(times.size()) >= m_limits.maxConnectsPerMinute)
-            return Refusal::Reason::TooManyNewConnections;
-        times.push_back(now);
-    }
     // Handshakes under way will be clients in a moment.
-    if (clientCount() + (m_tls ? m_tls->handshakesInProgress() : 0) >= m_limits.maxClients)
-        return Refusal::Reason::ServerFull;
-    ++m_connectionsFrom[key];
-    return Refusal::Reason::None;
+    return m_admission.admit(address, clientCount() + (m_tls ? m_tls->handshakesInProgress() : 0));
 }
 
 void ChatServer::releaseAdmission(const QHostAddress &address)
 {
-    const QString key = addressKey(address);
-    if (--m_connectionsFrom[key] <= 0)
-        m_connectionsFrom.remove(key);
+    m_admission.release(address);
 }
 
 bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString &keyPath, QString *error)
@@ -732,46 +703,27 @@ void ChatServer::setPassword(const QString &password)
 bool ChatServer::checkPassword(ClientSession *client, const QString &password,
                                const std::function<void()> &retry)
 {
-    // After a wrong password from an address, no answer to it comes before its wait is over,
-    // right or wrong: a guesser cannot tell a right guess by a quick answer and go on.
-    const QString key = addressKey(client->peerAddress());
-    const qint64 now = m_clock.elapsed();
-    // Only an address that gave a wrong password is remembered.
-    AuthFailures failures = m_authFailures.value(key);
-    if (now - failures.lastMs > ChatLimits::passwordFailureMemoryMs)
-        failures = AuthFailures();
-    if (failures.nextAnswerMs > now) {
+    const Admission::PasswordVerdict verdict =
+            m_admission.checkPassword(client->peerAddress(), password, m_password);
+    switch (verdict.kind) {
+    case Admission::PasswordVerdict::Kind::Right:
+        client->setAuthenticated();
+        return true;
+    case Admission::PasswordVerdict::Kind::Wait:
+        // The address's wait after a wrong password is not over: nothing is checked before.
         client->pauseInput();
-        QTimer::singleShot(int(failures.nextAnswerMs - now), Qt::PreciseTimer, client, [client, retry] {
+        QTimer::singleShot(verdict.delayMs, Qt::PreciseTimer, client, [client, retry] {
             retry();
             client->resumeInput();
         });
         return false;
+    case Admission::PasswordVerdict::Kind::Wrong:
+        break;
     }
-    // Compared as digests, byte by byte to the end: the time taken says nothing about how
-    // much of a guess was right. As a plain client can type it: what the sanitiser takes out
-    // of a line does not count.
-    const QByteArray given =
-            QCryptographicHash::hash(TextSanitizer::clean(password).toUtf8(), QCryptographicHash::Sha256);
-    const QByteArray wanted =
-            QCryptographicHash::hash(TextSanitizer::clean(m_password).toUtf8(), QCryptographicHash::Sha256);
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < wanted.size(); ++i)
-        difference |= static_cast<unsigned char>(given.at(i) ^ wanted.at(i));
-    if (difference == 0) {
-        client->setAuthenticated();
-        return true;
-    }
-    // Each failure from an address makes the next answer to it slower: 1 s, 2 s, 4 s ... 30 s.
-    failures.lastMs = now;
-    const int delay =
-            int(qMin<qint64>(ChatLimits::maxPasswordDelayMs, qint64(1000) << qMin(failures.count++, 5)));
-    failures.nextAnswerMs = now + delay;
-    m_authFailures.insert(key, failures);
     qCWarning(lcServer, "%s (%s) gave a wrong password; answering in %d ms", qPrintable(client->nick()),
-              qPrintable(client->peer()), delay);
+              qPrintable(client->peer()), verdict.delayMs);
     client->holdInput();
-    QTimer::singleShot(delay, client, [client] {
+    QTimer::singleShot(verdict.delayMs, client, [client] {
         client->sendError(QStringLiteral("bad-password"), QStringLiteral("wrong password"));
         client->close(QStringLiteral("wrong password"));
     });
@@ -788,13 +740,7 @@ int ChatServer::checkInterval(const ChatLimits &limits)
 
 QString ChatServer::addressKey(const QHostAddress &address)
 {
-    // One IPv6 user usually has a whole /64: count it as one address.
-    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
-        Q_IPV6ADDR bytes = address.toIPv6Address();
-        std::fill(bytes.c + 8, bytes.c + 16, quint8(0));
-        return QHostAddress(bytes).toString() + u"/64";
-    }
-    return address.toString();
+    return Admission::addressKey(address);
 }
 
 void ChatServer::checkConnections()
@@ -820,23 +766,9 @@ void ChatServer::checkConnections()
         }
     }
     // Forget failed passwords after a while, and addresses that have not connected for a minute.
-    const qint64 clock = m_clock.elapsed();
-    for (auto it = m_authFailures.begin(); it != m_authFailures.end();) {
-        if (clock - it->lastMs > ChatLimits::passwordFailureMemoryMs)
-            it = m_authFailures.erase(it);
-        else
-            ++it;
-    }
+    m_admission.expire();
     if (m_clock.elapsed() - m_lastTrimMs >= ChatLimits::historyTrimIntervalMs)
         trimHistory();
-    summariseRefusals();
-    const qint64 minuteAgo = m_clock.elapsed() - 60000;
-    for (auto it = m_recentConnects.begin(); it != m_recentConnects.end();) {
-        if (it->second.empty() || it->second.back() <= minuteAgo)
-            it = m_recentConnects.erase(it);
-        else
-            ++it;
-    }
 }
 
 void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port)
@@ -863,30 +795,7 @@ void ChatServer::dropUnknownPeer(qintptr descriptor)
 
 bool ChatServer::noteRefusal(const QString &key)
 {
-    // One line a minute per address: refusals come as fast as an attacker can connect, and
-    // the log must not grow with them. The rest are counted and summed up (checkConnections).
-    auto it = m_refusalLog.find(key);
-    if (it == m_refusalLog.end()) {
-        m_refusalLog.insert(key, { m_clock.elapsed(), 0 });
-        return true;
-    }
-    ++it->suppressed;
-    return false;
-}
-
-void ChatServer::summariseRefusals()
-{
-    const qint64 minuteAgo = m_clock.elapsed() - 60000;
-    for (auto it = m_refusalLog.begin(); it != m_refusalLog.end();) {
-        if (it->sinceMs > minuteAgo) {
-            ++it;
-            continue;
-        }
-        if (it->suppressed > 0)
-            qCWarning(lcServer, "refused %d more connection(s) from %s in the last minute", it->suppressed,
-                      qPrintable(it.key()));
-        it = m_refusalLog.erase(it);
-    }
+    return m_admission.noteRefusal(key);
 }
 
 void ChatServer::addClient(ClientSession *client)

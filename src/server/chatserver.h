@@ -1,5 +1,6 @@
 #pragma once
 
+#include "admission.h"
 #include "chatlimits.h"
 #include "chatmessage.h"
 #include "clusterlink.h"
@@ -177,10 +178,8 @@ private:
     void releaseAdmission(const QHostAddress &address);
     void acceptTls(QSslSocket *socket, const QHostAddress &address, quint16 port);
     void refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port);
-    // Whether a refusal from key (an addressKey) is logged: the first in a minute is, the
-    // rest are counted, and summariseRefusals() logs the count once the minute is over.
+    // Whether a refusal from key (an addressKey) is logged (Admission::noteRefusal).
     bool noteRefusal(const QString &key);
-    void summariseRefusals();
     // Closes a descriptor whose peer could not be known (reset before it was accepted).
     void dropUnknownPeer(qintptr descriptor);
     void addClient(ClientSession *client);
@@ -311,6 +310,7 @@ private:
     QString m_tlsFingerprint;
     WriteBatcher *m_batcher;
     MessageHistory m_history;
+    Admission m_admission;
     std::unique_ptr<MessageStore> m_store;
     QString m_historyError;
     bool m_historyFailing = false; // the last commit failed; retried after a while
@@ -328,28 +328,7 @@ private:
     QTimer m_announceTimer;
     QTimer m_checkTimer;
     QString m_password;
-    struct AuthFailures
-    {
-        int count = 0;
-        qint64 lastMs = 0;
-        qint64 nextAnswerMs = 0; // no answer to the address before this (m_clock)
-    };
-    QHash<QString, AuthFailures> m_authFailures; // addressKey -> recent wrong passwords
-    QHash<QString, int> m_connectionsFrom; // addressKey -> connections now
-    struct RefusalLog
-    {
-        qint64 sinceMs = 0; // the refusal that was logged
-        int suppressed = 0; // refused since, not logged
-    };
-    QHash<QString, RefusalLog> m_refusalLog; // addressKey -> this minute's refusals
-    std::unordered_map<QString, std::deque<qint64>> m_recentConnects; // addressKey -> times
     QElapsedTimer m_clock;
-    struct Ban
-    {
-        QHostAddress address;
-        QDateTime since;
-    };
-    QList<Ban> m_bans; // oldest first
     QDateTime m_listeningSince;
     QHash<QString, ClientSession *> m_byNickKey; // each of NickRules::keys(nick) -> client
     QTimer m_shutdownTimer;
