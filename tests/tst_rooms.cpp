@@ -92,6 +92,7 @@ private Q_SLOTS:
     void helloRoomsResumeEveryRoom();
     void privateMessagesOnlyForTheTwo();
     void limitsPerClientAndServer();
+    void fullServerMakesWayForANewRoom();
     void adminClosesARoom();
     void upgradesADatabaseOfSchema1();
 
@@ -381,6 +382,41 @@ void tst_Rooms::limitsPerClientAndServer()
     c->sendLine("/join #r5");
     QVERIFY2(!c->waitForLine(QRegularExpression(QStringLiteral("^! this server has 5 rooms"))).isNull(),
              qPrintable(c->unreadLines().join(u'|')));
+}
+
+void tst_Rooms::fullServerMakesWayForANewRoom()
+{
+    // 5 rooms at most: #general and four more, each with a message so that none is dropped
+    // when its people leave.
+    auto a = joinPlain(port());
+    auto b = joinPlain(port());
+    QVERIFY(a && b);
+    for (const char *room : { "#r1", "#r2" }) {
+        a->sendLine(QByteArray("/join ") + room);
+        a->sendLine(QByteArray("said in ") + room);
+    }
+    for (const char *room : { "#r3", "#r4" }) {
+        b->sendLine(QByteArray("/join ") + room);
+        b->sendLine(QByteArray("said in ") + room);
+    }
+    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("\\[#r4\\] .*: said in #r4$"))).isNull());
+    QCOMPARE(m_server->roomList().size(), 5);
+    // While everyone is still in them, no new room.
+    b->sendLine("/join #r5");
+    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("^! this server has 5 rooms"))).isNull());
+    // Once nobody is in #r1 (the oldest), it makes way for #r5.
+    a->sendLine("/part #r1");
+    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("left #r1"))).isNull());
+    auto c = joinPlain(port());
+    QVERIFY(c);
+    c->sendLine("/join #r5");
+    QVERIFY2(!c->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #r5 now"))).isNull(),
+             qPrintable(c->lines().join(u'|')));
+    QStringList names;
+    for (const RoomInfo &room : m_server->roomList())
+        names.append(room.name);
+    QCOMPARE(names, (QStringList{ QStringLiteral("#general"), QStringLiteral("#r2"), QStringLiteral("#r3"),
+                                  QStringLiteral("#r4"), QStringLiteral("#r5") }));
 }
 
 void tst_Rooms::adminClosesARoom()

@@ -81,10 +81,10 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
       m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
       m_batcher(new WriteBatcher(this)),
-      m_history(memoryCapacity(limits)),
+      m_history(limits),
       m_admission(limits)
 {
-    m_batcher->setBeforeFlush([this] { commitHistory(); });
+    m_batcher->setBeforeFlush([this] { m_history.commit(); });
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
     m_clock.start();
     m_checkTimer.setInterval(checkInterval(m_limits));
@@ -101,31 +101,16 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
 
 ChatServer::~ChatServer()
 {
-    commitHistory();
-}
-
-int ChatServer::memoryCapacity(const ChatLimits &limits)
-{
-    const int keep = limits.historyKeep > 0 ? qMin(limits.historyKeep, limits.historyInMemory)
-                                            : limits.historyInMemory;
-    return qMax(keep, limits.historyLines);
+    m_history.commit();
 }
 
 bool ChatServer::openHistory(const QString &path)
 {
-    if (m_store || lastMessageId() > 0)
+    if (m_history.isOpen() || lastMessageId() > 0 || !m_history.open(path, defaultRoom()))
         return false;
-    auto store = std::make_unique<MessageStore>();
-    if (!store->open(path, defaultRoom())) {
-        m_historyError = store->errorString();
-        qCCritical(lcServer, "cannot use the history database %s: %s; history is kept in memory only",
-                   qPrintable(path), qPrintable(m_historyError));
-        return false;
-    }
-    m_store = std::move(store);
-    m_historyError.clear();
-    // Every room kept, with its topic; then every conversation trimmed to what is kept.
-    for (const MessageStore::StoredRoom &stored : m_store->rooms()) {
+    MessageStore *store = m_history.store();
+    // Every room kept, with its topic.
+    for (const MessageStore::StoredRoom &stored : store->rooms()) {
         Room *room = m_rooms.find(stored.name);
         if (!room && RoomName::check(stored.name) == NickRules::Problem::None &&
             m_rooms.count() < m_limits.maxRooms)
@@ -133,113 +118,23 @@ bool ChatServer::openHistory(const QString &path)
         if (room)
             room->setTopic(stored.topic, stored.topicBy, stored.topicTime);
     }
-    trimHistory(true);
-    const QList<ChatMessage> recent = m_store->recent(m_history.capacity());
-    for (const ChatMessage &message : recent) {
-        m_history.append(message);
+    for (const ChatMessage &message : m_history.loaded()) {
         if (Room *room = message.isPrivate() ? nullptr : m_rooms.find(message.room))
             room->countMessages();
     }
-    if (!recent.isEmpty())
-        m_history.setDroppedUpTo(recent.constFirst().id - 1);
-    m_nextMessageId = m_store->lastId() + 1;
-    for (const auto &[address, since] : m_store->bans()) {
-        const QHostAddress banned(address);
-        m_admission.addBan(banned, since);
-    }
+    m_nextMessageId = store->lastId() + 1;
+    for (const auto &[address, since] : store->bans())
+        m_admission.addBan(QHostAddress(address), since);
     if (m_admission.banCount() > 0)
         Q_EMIT bansChanged();
     qCInfo(lcServer, "history in %s: %lld message(s), the last id %llu; %d address(es) banned",
-           qPrintable(path), m_store->messageCount(), lastMessageId(), m_admission.banCount());
+           qPrintable(path), store->messageCount(), lastMessageId(), m_admission.banCount());
     return true;
 }
 
 QString ChatServer::historyPath() const
 {
-    return m_store ? m_store->path() : QString();
-}
-
-void ChatServer::commitHistory()
-{
-    if (!m_store || !m_store->hasPending())
-        return;
-    if (m_store->commit()) {
-        if (m_historyFailing) {
-            m_historyFailing = false;
-            m_historyError.clear();
-            qCInfo(lcServer, "the history database %s is written again", qPrintable(m_store->path()));
-        }
-        return;
-    }
-    // The messages are still in memory and go out all the same; the database gets another try
-    // in a while, not on every message (a full disk stays full for a while).
-    m_historyRetryMs = m_clock.elapsed() + ChatLimits::historyRetryMs;
-    if (!m_historyFailing) {
-        m_historyFailing = true;
-        m_historyError = m_store->errorString();
-        qCCritical(lcServer,
-                   "cannot write the history database %s: %s; new messages are kept in memory only, "
-                   "trying again every %d s",
-                   qPrintable(m_store->path()), qPrintable(m_historyError),
-                   ChatLimits::historyRetryMs / 1000);
-    }
-}
-
-void ChatServer::trimHistory(bool everything)
-{
-    m_lastTrimMs = m_clock.elapsed();
-    if (m_limits.historyKeepDays > 0)
-        m_history.dropOlderThan(QDateTime::currentDateTimeUtc().addDays(-m_limits.historyKeepDays));
-    if (!m_store || m_historyFailing)
-        return;
-    // At start, and when messages age out, every conversation stored; else those that have
-    // had messages since the last time.
-    everything = everything || m_limits.historyKeepDays > 0;
-    if (!everything && m_roomsToTrim.isEmpty())
-        return;
-    commitHistory();
-    const QStringList conversations =
-            everything ? QStringList() : QStringList(m_roomsToTrim.begin(), m_roomsToTrim.end());
-    m_roomsToTrim.clear();
-    const int removed = m_store->trim(m_limits.historyKeep, m_limits.historyKeepDays, conversations);
-    if (removed < 0)
-        qCWarning(lcServer, "cannot remove old messages from %s: %s", qPrintable(m_store->path()),
-                  qPrintable(m_store->errorString()));
-    m_trimmedUpTo = m_store->trimmedUpTo();
-}
-
-ChatServer::After ChatServer::messagesAfter(quint64 id, int maxCount, bool newest, const HistoryScope &scope)
-{
-    After result;
-    QList<ChatMessage> &messages = result.messages;
-    const QStringList conversations = scope.conversations();
-    if (m_history.holdsEverythingAfter(id, conversations) || !m_store) {
-        messages =
-                m_history.after(id, [&scope](const ChatMessage &message) { return scope.includes(message); });
-        result.complete = m_history.holdsEverythingAfter(id, conversations);
-    } else {
-        // Older than memory reaches: the database has it, once this pass's messages are in.
-        // Never more rows than asked for: reading is on the event loop, which everyone waits on.
-        commitHistory();
-        messages = m_store->after(id, maxCount + 1, newest, m_limits.maxSendQueueBytes / 2, scope);
-        result.complete = storeHoldsEverythingAfter(id, conversations);
-    }
-    if (messages.size() > maxCount) {
-        if (newest) {
-            messages.remove(0, messages.size() - maxCount);
-            result.complete = false;
-        } else {
-            messages.resize(maxCount);
-            result.more = true;
-        }
-    }
-    return result;
-}
-
-bool ChatServer::storeHoldsEverythingAfter(quint64 id, const QStringList &conversations) const
-{
-    return std::all_of(conversations.begin(), conversations.end(),
-                       [&](const QString &conversation) { return id >= m_trimmedUpTo.value(conversation); });
+    return m_history.path();
 }
 
 HistoryScope ChatServer::scopeOf(const ClientSession *client, const QString &room) const
@@ -298,7 +193,7 @@ bool ChatServer::setLimits(const ChatLimits &limits)
         return false;
     m_limits = limits;
     m_admission.setLimits(limits);
-    m_history.setCapacity(memoryCapacity(limits));
+    m_history.setLimits(limits);
     m_checkTimer.setInterval(checkInterval(limits));
     return true;
 }
@@ -360,9 +255,9 @@ void ChatServer::ban(const QHostAddress &address)
     const QHostAddress plain = ClientSession::plainAddress(address);
     if (!m_admission.addBan(plain, QDateTime::currentDateTimeUtc()))
         return;
-    if (m_store && !m_store->addBan(plain.toString()))
-        qCWarning(lcServer, "cannot store the ban in %s: %s", qPrintable(m_store->path()),
-                  qPrintable(m_store->errorString()));
+    if (m_history.store() && !m_history.store()->addBan(plain.toString()))
+        qCWarning(lcServer, "cannot store the ban in %s: %s", qPrintable(m_history.store()->path()),
+                  qPrintable(m_history.store()->errorString()));
     qCInfo(lcServer, "banned %s", qPrintable(plain.toString()));
     for (ClientSession *client : std::as_const(m_clients)) {
         if (client->peerAddress() != plain || client->isClosing())
@@ -381,9 +276,9 @@ void ChatServer::unban(const QHostAddress &address)
     if (!m_admission.removeBan(plain))
         return;
     qCInfo(lcServer, "lifted the ban on %s", qPrintable(plain.toString()));
-    if (m_store && !m_store->removeBan(plain.toString()))
-        qCWarning(lcServer, "cannot remove the ban from %s: %s", qPrintable(m_store->path()),
-                  qPrintable(m_store->errorString()));
+    if (m_history.store() && !m_history.store()->removeBan(plain.toString()))
+        qCWarning(lcServer, "cannot remove the ban from %s: %s", qPrintable(m_history.store()->path()),
+                  qPrintable(m_history.store()->errorString()));
     Q_EMIT bansChanged();
 }
 
@@ -410,7 +305,7 @@ void ChatServer::sendAdminNotice(const QString &text, const QString &roomName)
 
 bool ChatServer::setDefaultRoom(const QString &name)
 {
-    if (m_store || !m_clients.isEmpty())
+    if (m_history.isOpen() || !m_clients.isEmpty())
         return false;
     return m_rooms.setDefaultName(name);
 }
@@ -474,12 +369,10 @@ bool ChatServer::closeRoom(const QString &name, const QString &reason)
     }
     if (Room *left = m_rooms.find(closed))
         m_rooms.remove(left);
-    m_trimmedUpTo.remove(closed);
-    m_history.forget(closed);
-    m_roomsToTrim.remove(closed);
-    if (m_store && !m_store->removeRoom(closed))
-        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(closed), qPrintable(m_store->path()),
-                  qPrintable(m_store->errorString()));
+    m_history.forgetRoom(closed);
+    if (m_history.store() && !m_history.store()->removeRoom(closed))
+        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(closed),
+                  qPrintable(m_history.store()->path()), qPrintable(m_history.store()->errorString()));
     noteRoomsChanged();
     return true;
 }
@@ -767,8 +660,7 @@ void ChatServer::checkConnections()
     }
     // Forget failed passwords after a while, and addresses that have not connected for a minute.
     m_admission.expire();
-    if (m_clock.elapsed() - m_lastTrimMs >= ChatLimits::historyTrimIntervalMs)
-        trimHistory();
+    m_history.trimIfDue();
 }
 
 void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostAddress &address, quint16 port)
@@ -1150,6 +1042,8 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
             continue;
         if (hello.version < 2)
             continue;
+        if (!room)
+            makeWayForRoom(RoomName::prepare(name));
         const RoomRefusal refusal = roomRefusal(client, room, RoomName::prepare(name));
         if (!refusal.code.isEmpty()) {
             refused.append(refusal.text);
@@ -1220,7 +1114,8 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello, co
     // empty one), and the newest of it.
     const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
                                      m_limits.maxSendQueueBytes / 2 / ChatMessage().wireSize() + 1));
-    After replay = messagesAfter(after, cap, true, scopeOf(client));
+    HistoryKeeper::After replay =
+            m_history.after(after, cap, true, scopeOf(client), m_limits.maxSendQueueBytes / 2);
     welcome.history = std::move(replay.messages);
     welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
     // The replay must fit in the client's send queue with room to spare: the newest of it.
@@ -1264,7 +1159,9 @@ void ChatServer::sendHistory(ClientSession *client, const ChatCommand &command)
     const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
                                         : ChatLimits::maxHistoryReply;
     // The oldest first: whoever asked goes on after the last one it got.
-    After page = messagesAfter(command.since, limit, false, scopeOf(client, room ? room->name() : QString()));
+    HistoryKeeper::After page =
+            m_history.after(command.since, limit, false, scopeOf(client, room ? room->name() : QString()),
+                            m_limits.maxSendQueueBytes / 2);
     reply.historyComplete = command.since <= lastMessageId() && page.complete;
     const qsizetype fit = fittingMessages(page.messages.cbegin(), page.messages.cend());
     reply.historyMore = page.more || fit < page.messages.size();
@@ -1329,14 +1226,10 @@ void ChatServer::publish(ChatMessage message)
 
 void ChatServer::deliverMessage(const ChatMessage &message)
 {
-    m_history.append(message);
-    m_roomsToTrim.insert(message.room);
     // Stored before anyone receives it: the batch is committed before this pass's output
     // leaves (WriteBatcher's hook), and a pass that has nobody to send to still ends in one.
-    if (m_store && (!m_historyFailing || m_clock.elapsed() >= m_historyRetryMs)) {
-        m_store->add(message);
+    if (m_history.add(message))
         m_batcher->requestFlush();
-    }
     if (message.isPrivate()) {
         // To whoever holds either identity here: the two people, never a later holder of a nick.
         ServerEvent event = makeEvent(ServerEvent::Type::Private);
@@ -1356,6 +1249,8 @@ void ChatServer::deliverMessage(const ChatMessage &message)
         ServerEvent event = makeEvent(ServerEvent::Type::Message);
         event.time = message.time;
         event.message = message;
+        if (room->messageCount() == 0)
+            storeRoom(room);
         room->countMessages();
         sendToRoom(room, event);
     }
@@ -1708,6 +1603,8 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
         return;
     }
     Room *room = m_rooms.find(name);
+    if (!room)
+        makeWayForRoom(name);
     if (room && client->isIn(room)) {
         // Plain: joining again makes it current, as a reminder costs nothing.
         if (!client->isJson())
@@ -1739,13 +1636,15 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
     if (!client->isJson())
         client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
                                    .arg(TextSanitizer::isolated(room->name())));
-    // What was said there lately, as a new connection gets its default room's.
-    const QString roomName = room->name();
+    // What was said there lately, as a new connection gets its default room's (a room
+    // without messages has nothing to look for: the search would walk the whole memory).
+    const QString roomName = room->messageCount() > 0 ? room->name() : QString();
     ServerEvent recent = makeEvent(ServerEvent::Type::History);
     recent.room = roomName;
-    recent.history = m_history.recent(m_limits.historyLines, [&roomName](const ChatMessage &message) {
-        return message.room == roomName;
-    });
+    if (!roomName.isEmpty())
+        recent.history = m_history.recent(m_limits.historyLines, [&roomName](const ChatMessage &message) {
+            return message.room == roomName;
+        });
     recent.after = recent.history.isEmpty() ? lastMessageId() : recent.history.constFirst().id - 1;
     recent.historyComplete = true;
     if (!recent.history.isEmpty())
@@ -1817,15 +1716,38 @@ void ChatServer::leaveRoom(ClientSession *client, Room *room, const QString &rea
     noteRoomsChanged();
 }
 
+void ChatServer::storeRoom(const Room *room)
+{
+    if (m_history.store() &&
+        !m_history.store()->saveRoom({ room->name(), room->topic(), room->topicBy(), room->topicTime() }))
+        qCWarning(lcServer, "cannot store %s in %s: %s", qPrintable(room->name()),
+                  qPrintable(m_history.store()->path()), qPrintable(m_history.store()->errorString()));
+}
+
+void ChatServer::makeWayForRoom(const QString &name)
+{
+    if (m_rooms.count() < m_limits.maxRooms || !RoomName::protocolProblem(name).isEmpty())
+        return;
+    // Rooms are kept for their topic and history, not to lock others out: at the limit, the
+    // room made longest ago that nobody is in makes way (its history stays in the database).
+    for (Room *room : m_rooms.rooms()) {
+        if (room == m_rooms.defaultRoom() || !room->isEmpty())
+            continue;
+        qCInfo(lcServer, "%d rooms: %s, where nobody is, makes way for a new one", m_rooms.count(),
+               qPrintable(room->name()));
+        m_rooms.remove(room);
+        noteRoomsChanged();
+        return;
+    }
+}
+
 Room *ChatServer::makeRoom(const ClientSession *client, const QString &name)
 {
     Room *room = m_rooms.create(name);
     qCInfo(lcServer, "%s (%s) made %s", qPrintable(client->nick()), qPrintable(client->peer()),
            qPrintable(room->name()));
-    // Kept across restarts, with its topic, until it is unused or closed.
-    if (m_store && !m_store->saveRoom({ room->name(), QString(), QString(), QDateTime() }))
-        qCWarning(lcServer, "cannot store %s in %s: %s", qPrintable(room->name()),
-                  qPrintable(m_store->path()), qPrintable(m_store->errorString()));
+    // Kept in the database once it has a message or a topic (until then it goes when its
+    // people do): joins and leaves of rooms nobody talks in cost no writes.
     return room;
 }
 
@@ -1834,11 +1756,8 @@ void ChatServer::dropIfUnused(Room *room)
     if (room == m_rooms.defaultRoom() || !room->isEmpty() || !room->topic().isEmpty() ||
         room->messageCount() > 0)
         return;
-    const QString name = room->name();
+    // Never stored (no message, no topic): nothing to remove from the database either.
     m_rooms.remove(room);
-    if (m_store && !m_store->removeRoom(name))
-        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(name), qPrintable(m_store->path()),
-                  qPrintable(m_store->errorString()));
 }
 
 void ChatServer::partRoom(ClientSession *client, const ChatCommand &command)
@@ -1878,9 +1797,7 @@ void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
         return;
     }
     room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
-    if (m_store && !m_store->saveRoom({ room->name(), room->topic(), room->topicBy(), room->topicTime() }))
-        qCWarning(lcServer, "cannot store the topic of %s in %s: %s", qPrintable(room->name()),
-                  qPrintable(m_store->path()), qPrintable(m_store->errorString()));
+    storeRoom(room);
     qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(room->name()),
            qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));

@@ -4,7 +4,7 @@
 #include "chatlimits.h"
 #include "chatmessage.h"
 #include "clusterlink.h"
-#include "messagehistory.h"
+#include "historykeeper.h"
 #include "refusal.h"
 #include "roomdirectory.h"
 #include "serverevent.h"
@@ -55,7 +55,7 @@ public:
     bool openHistory(const QString &path);
     // The database in use; empty when the history is in memory only.
     QString historyPath() const;
-    QString historyError() const { return m_historyError; }
+    QString historyError() const { return m_history.error(); }
 
     // The room everyone is in from the start ("#general"); only before the first client, and
     // before openHistory() (whose messages from before rooms become this room's). False when
@@ -211,7 +211,12 @@ private:
     // Takes client out of room, telling the room's people (and client) as a Part with reason
     // when tell is set.
     void leaveRoom(ClientSession *client, Room *room, const QString &reason, bool tell);
-    // A new room, made by client's join (and kept in the database).
+    // At ChatLimits::maxRooms, before a new room called name (a valid one) is made: forgets the
+    // oldest room nobody is in, if there is one.
+    void makeWayForRoom(const QString &name);
+    // Keeps a room (its name and topic) in the database.
+    void storeRoom(const Room *room);
+    // A new room, made by client's join.
     Room *makeRoom(const ClientSession *client, const QString &name);
     // A room nobody is in, without a topic or messages, is forgotten.
     void dropIfUnused(Room *room);
@@ -279,27 +284,9 @@ private:
     // false, and retry runs (the command again) when the wait is over.
     bool checkPassword(ClientSession *client, const QString &password, const std::function<void()> &retry);
     void finishStop();
-    // Writes the messages of this pass to the history database (WriteBatcher's hook).
-    void commitHistory();
-    // Applies --history-keep to the database (the conversations with new messages, or every
-    // one) and to what is held in memory.
-    void trimHistory(bool everything = false);
-    static int memoryCapacity(const ChatLimits &limits);
     // How many of the messages from first on fit in half a client's send queue.
     template<typename Iterator>
     qsizetype fittingMessages(Iterator first, Iterator last) const;
-    // Messages after id: from memory, or the database when memory does not reach back that
-    // far, at most maxCount of them: the oldest (paging forward: more says there are others
-    // after them) or the newest (a resume). complete: none is missing right after id.
-    struct After
-    {
-        QList<ChatMessage> messages;
-        bool complete = true;
-        bool more = false;
-    };
-    After messagesAfter(quint64 id, int maxCount, bool newest, const HistoryScope &scope);
-    // Whether the database still has every message of the conversations after id.
-    bool storeHoldsEverythingAfter(quint64 id, const QStringList &conversations) const;
 
     ChatLimits m_limits;
     QString m_serverName;
@@ -309,16 +296,9 @@ private:
     quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
     QString m_tlsFingerprint;
     WriteBatcher *m_batcher;
-    MessageHistory m_history;
+    HistoryKeeper m_history;
     Admission m_admission;
-    std::unique_ptr<MessageStore> m_store;
-    QString m_historyError;
-    bool m_historyFailing = false; // the last commit failed; retried after a while
-    qint64 m_historyRetryMs = 0;
-    qint64 m_lastTrimMs = 0;
     RoomDirectory m_rooms{ QStringLiteral("#general") };
-    QHash<QString, quint64> m_trimmedUpTo; // conversation -> newest id the database let go
-    QSet<QString> m_roomsToTrim; // conversations with new messages since the last trim
     bool m_roomsChangedPosted = false;
     QList<ClientSession *> m_clients;
     QHash<quint64, ClientSession *> m_byId;

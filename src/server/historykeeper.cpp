@@ -1,0 +1,162 @@
+#include "historykeeper.h"
+
+#include "messagestore.h"
+#include "serverlog.h"
+
+#include <algorithm>
+
+HistoryKeeper::HistoryKeeper(const ChatLimits &limits) : m_limits(limits), m_memory(memoryCapacity(limits))
+{
+    m_clock.start();
+}
+
+HistoryKeeper::~HistoryKeeper()
+{
+    commit();
+}
+
+int HistoryKeeper::memoryCapacity(const ChatLimits &limits)
+{
+    const int keep = limits.historyKeep > 0 ? qMin(limits.historyKeep, limits.historyInMemory)
+                                            : limits.historyInMemory;
+    return qMax(keep, limits.historyLines);
+}
+
+void HistoryKeeper::setLimits(const ChatLimits &limits)
+{
+    m_limits = limits;
+    m_memory.setCapacity(memoryCapacity(limits));
+}
+
+QString HistoryKeeper::path() const
+{
+    return m_store ? m_store->path() : QString();
+}
+
+bool HistoryKeeper::open(const QString &path, const QString &defaultRoom)
+{
+    if (m_store)
+        return false;
+    auto store = std::make_unique<MessageStore>();
+    if (!store->open(path, defaultRoom)) {
+        m_error = store->errorString();
+        qCCritical(lcServer, "cannot use the history database %s: %s; history is kept in memory only",
+                   qPrintable(path), qPrintable(m_error));
+        return false;
+    }
+    m_store = std::move(store);
+    m_error.clear();
+    trim(true);
+    const QList<ChatMessage> recent = m_store->recent(m_memory.capacity());
+    for (const ChatMessage &message : recent)
+        m_memory.append(message);
+    if (!recent.isEmpty())
+        m_memory.setDroppedUpTo(recent.constFirst().id - 1);
+    return true;
+}
+
+bool HistoryKeeper::add(const ChatMessage &message)
+{
+    m_memory.append(message);
+    m_toTrim.insert(message.room);
+    if (!m_store || (m_failing && m_clock.elapsed() < m_retryMs))
+        return false;
+    m_store->add(message);
+    return true;
+}
+
+void HistoryKeeper::commit()
+{
+    if (!m_store || !m_store->hasPending())
+        return;
+    if (m_store->commit()) {
+        if (m_failing) {
+            m_failing = false;
+            m_error.clear();
+            qCInfo(lcServer, "the history database %s is written again", qPrintable(m_store->path()));
+        }
+        return;
+    }
+    // The messages are still in memory and go out all the same; the database gets another try
+    // in a while, not on every message (a full disk stays full for a while).
+    m_retryMs = m_clock.elapsed() + ChatLimits::historyRetryMs;
+    if (!m_failing) {
+        m_failing = true;
+        m_error = m_store->errorString();
+        qCCritical(lcServer,
+                   "cannot write the history database %s: %s; new messages are kept in memory only, "
+                   "trying again every %d s",
+                   qPrintable(m_store->path()), qPrintable(m_error), ChatLimits::historyRetryMs / 1000);
+    }
+}
+
+void HistoryKeeper::trimIfDue()
+{
+    if (m_clock.elapsed() - m_lastTrimMs >= ChatLimits::historyTrimIntervalMs)
+        trim();
+}
+
+void HistoryKeeper::trim(bool everything)
+{
+    m_lastTrimMs = m_clock.elapsed();
+    if (m_limits.historyKeepDays > 0)
+        m_memory.dropOlderThan(QDateTime::currentDateTimeUtc().addDays(-m_limits.historyKeepDays));
+    if (!m_store || m_failing)
+        return;
+    // At start, and when messages age out, every conversation stored; else those that have
+    // had messages since the last time.
+    everything = everything || m_limits.historyKeepDays > 0;
+    if (!everything && m_toTrim.isEmpty())
+        return;
+    commit();
+    const QStringList conversations =
+            everything ? QStringList() : QStringList(m_toTrim.begin(), m_toTrim.end());
+    m_toTrim.clear();
+    const int removed = m_store->trim(m_limits.historyKeep, m_limits.historyKeepDays, conversations);
+    if (removed < 0)
+        qCWarning(lcServer, "cannot remove old messages from %s: %s", qPrintable(m_store->path()),
+                  qPrintable(m_store->errorString()));
+    m_trimmedUpTo = m_store->trimmedUpTo();
+}
+
+void HistoryKeeper::forgetRoom(const QString &room)
+{
+    m_memory.forget(room);
+    m_trimmedUpTo.remove(room);
+    m_toTrim.remove(room);
+}
+
+HistoryKeeper::After HistoryKeeper::after(quint64 id, int maxCount, bool newest, const HistoryScope &scope,
+                                          qint64 maxBytes)
+{
+    After result;
+    QList<ChatMessage> &messages = result.messages;
+    const QStringList conversations = scope.conversations();
+    if (m_memory.holdsEverythingAfter(id, conversations) || !m_store) {
+        messages =
+                m_memory.after(id, [&scope](const ChatMessage &message) { return scope.includes(message); });
+        result.complete = m_memory.holdsEverythingAfter(id, conversations);
+    } else {
+        // Older than memory reaches: the database has it, once this pass's messages are in.
+        // Never more rows than asked for: reading is on the event loop, which everyone waits on.
+        commit();
+        messages = m_store->after(id, maxCount + 1, newest, maxBytes, scope);
+        result.complete = storeHoldsEverythingAfter(id, conversations);
+    }
+    if (messages.size() > maxCount) {
+        if (newest) {
+            messages.remove(0, messages.size() - maxCount);
+            result.complete = false;
+        } else {
+            messages.resize(maxCount);
+            result.more = true;
+        }
+    }
+    return result;
+}
+
+bool HistoryKeeper::storeHoldsEverythingAfter(quint64 id, const QStringList &conversations) const
+{
+    return std::all_of(conversations.begin(), conversations.end(),
+                       [&](const QString &conversation) { return id >= m_trimmedUpTo.value(conversation); });
+}
