@@ -6,6 +6,7 @@
 #include "testclient.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,6 +25,15 @@ ChatMessage makeMessage(quint64 id, const QString &text,
     message.from = QStringLiteral("alice");
     message.text = text;
     message.kind = id % 2 ? ChatMessage::Kind::Say : ChatMessage::Kind::Action;
+    return message;
+}
+
+ChatMessage privateMessage(quint64 id)
+{
+    ChatMessage message = makeMessage(id, QStringLiteral("private %1").arg(id));
+    message.to = QStringLiteral("bob");
+    message.fromIdentity = QByteArray(32, 'a');
+    message.toIdentity = QByteArray(32, 'b');
     return message;
 }
 
@@ -48,6 +58,9 @@ private Q_SLOTS:
     void uncommittedIsNotStored();
     void trimsByCount();
     void trimsByAge();
+    void trimsPrivateMessagesWhileRunning();
+    void keepsRoomsWithoutTopics();
+    void onlyItsUserReadsIt();
     void bansPersist();
     void unusableDatabases_data();
     void unusableDatabases();
@@ -343,6 +356,53 @@ void tst_MessageStore::resumeReachesBackIntoTheDatabase()
     QCOMPARE(welcome.value(u"history").toArray().size(), 100);
     QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"id").toInteger(), 51);
     QCOMPARE(welcome.value(u"historyComplete").toBool(), false);
+}
+
+void tst_MessageStore::trimsPrivateMessagesWhileRunning()
+{
+    // A private message's room is a null string; the trim of its conversation must still find
+    // it (a null bound as NULL matched nothing, so private messages were never trimmed).
+    MessageStore store;
+    QVERIFY2(store.open(path()), qPrintable(store.errorString()));
+    for (quint64 id = 1; id <= 9; ++id)
+        store.add(privateMessage(id));
+    QVERIFY2(store.commit(), qPrintable(store.errorString()));
+    QCOMPARE(store.trim(5, 0, { QString() }), 4);
+    QCOMPARE(store.messageCount(), 5);
+    QCOMPARE(store.trimmedUpTo().value(QString()), 4u);
+}
+
+void tst_MessageStore::keepsRoomsWithoutTopics()
+{
+    {
+        MessageStore store;
+        QVERIFY2(store.open(path()), qPrintable(store.errorString()));
+        // A null topic and setter (a room made without one) are stored as empty texts.
+        QVERIFY2(store.saveRoom({ QStringLiteral("#k3"), QString(), QString(), QDateTime() }),
+                 qPrintable(store.errorString()));
+        ChatMessage message = makeMessage(1, QStringLiteral("in k4"));
+        message.room = QStringLiteral("#k4"); // its room row was lost
+        store.add(message);
+        QVERIFY(store.commit());
+    }
+    MessageStore store;
+    QVERIFY(store.open(path()));
+    QStringList names;
+    for (const MessageStore::StoredRoom &room : store.rooms())
+        names.append(room.name);
+    names.sort();
+    QCOMPARE(names, (QStringList{ QStringLiteral("#k3"), QStringLiteral("#k4") }));
+}
+
+void tst_MessageStore::onlyItsUserReadsIt()
+{
+    MessageStore store;
+    QVERIFY2(store.open(path()), qPrintable(store.errorString()));
+    store.add(privateMessage(1));
+    QVERIFY(store.commit());
+    const QFileDevice::Permissions permissions = QFileInfo(path()).permissions();
+    QVERIFY2(!(permissions & (QFileDevice::ReadGroup | QFileDevice::ReadOther)),
+             qPrintable(QString::number(int(permissions), 16)));
 }
 
 QTEST_GUILESS_MAIN(tst_MessageStore)

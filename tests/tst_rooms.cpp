@@ -95,6 +95,8 @@ private Q_SLOTS:
     void fullServerMakesWayForANewRoom();
     void adminClosesARoom();
     void upgradesADatabaseOfSchema1();
+    void roomsAndTheirHistoryOutliveARestart();
+    void version2Details();
 
 private:
     std::unique_ptr<ChatServer> m_server;
@@ -178,10 +180,17 @@ void tst_Rooms::plainTopicRoomsAndErrors_data()
     QTest::newRow("topic") << QByteArray("/topic Release on Friday")
                            << QStringLiteral("* NICK set the topic of #general: Release on Friday");
     QTest::newRow("topic too long") << QByteArray("/topic " + QByteArray(301, 'x'))
-                                    << QStringLiteral("! a topic is at most 300 characters");
+                                    << QStringLiteral("! a topic is at most 300 characters (1200 bytes)");
     QTest::newRow("no topic yet") << QByteArray("/topic")
                                   << QStringLiteral("* #general has no topic; /topic TEXT sets one");
     QTest::newRow("rooms") << QByteArray("/rooms") << QStringLiteral("* 1 room(s):");
+    // 160 family emoji are 160 characters but 4000 bytes: every list of rooms carries a topic.
+    QString family;
+    for (int i = 0; i < 160; ++i)
+        family += QStringLiteral("\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466");
+    QTest::newRow("topic too many bytes")
+            << QByteArray("/topic " + family.toUtf8())
+            << QStringLiteral("! a topic is at most 300 characters (1200 bytes)");
     QTest::newRow("bad name") << QByteArray("/join #a b")
                               << QStringLiteral("! invalid room name: \"#a b\" has a character nicks cannot "
                                                 "have (U+0020 SPACE); a room is # followed by 1 to 32");
@@ -482,6 +491,76 @@ void tst_Rooms::upgradesADatabaseOfSchema1()
     QCOMPARE(history.at(1).toObject().value(u"kind").toString(), QStringLiteral("action"));
     alice.reset();
     m_server.reset(); // before its database's directory goes
+}
+
+void tst_Rooms::roomsAndTheirHistoryOutliveARestart()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("history.db"));
+    ChatLimits limits;
+    limits.floodControl = false;
+    const auto restart = [&] {
+        m_server.reset();
+        m_server = std::make_unique<ChatServer>(limits);
+        return m_server->openHistory(path) && m_server->listen(QHostAddress::LocalHost, 0);
+    };
+    QVERIFY(restart());
+    {
+        auto a = joinPlain(port());
+        QVERIFY(a);
+        a->sendLine("/join #k3");
+        a->sendLine("kept in k3");
+        QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("\\[#k3\\] .*: kept in k3$"))).isNull());
+    }
+    // After a restart the room is listed although nobody is in it, and someone joining and
+    // leaving it takes nothing away.
+    QVERIFY(restart());
+    QStringList names;
+    for (const RoomInfo &room : m_server->roomList())
+        names.append(room.name);
+    QCOMPARE(names, (QStringList{ QStringLiteral("#general"), QStringLiteral("#k3") }));
+    {
+        auto b = joinPlain(port());
+        QVERIFY(b);
+        b->sendLine("/join #k3");
+        b->sendLine("/part #k3");
+        QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("left #k3$"))).isNull());
+    }
+    QVERIFY(restart());
+    QJsonObject welcome;
+    auto c = connectJson(port(), hello(QStringLiteral("carol"), 2, QString(), -1, { QStringLiteral("#k3") }),
+                         &welcome);
+    QVERIFY(c);
+    c->sendLine(json({ { QStringLiteral("type"), QStringLiteral("history") },
+                       { QStringLiteral("after"), 0 },
+                       { QStringLiteral("room"), QStringLiteral("#k3") } }));
+    const QJsonObject history = c->waitForJson(QStringLiteral("history"));
+    QCOMPARE(history.value(u"room").toString(), QStringLiteral("#k3"));
+    QCOMPARE(texts(history.value(u"messages").toArray()), QStringList{ QStringLiteral("kept in k3") });
+    c.reset();
+    m_server.reset();
+}
+
+void tst_Rooms::version2Details()
+{
+    // A weak identity is refused.
+    TestClient weak;
+    QVERIFY(weak.connectTo(port()));
+    weak.sendLine(hello(QStringLiteral("weak"), 2, QStringLiteral("aaaaaaaaaaaaaaaa")));
+    QCOMPARE(weak.waitForJson(QStringLiteral("error")).value(u"code").toString(),
+             QStringLiteral("bad-field"));
+    // A version-1 client is told rooms are version 2's.
+    auto old = connectJson(port(), hello(QStringLiteral("old"), 1));
+    QVERIFY(old);
+    old->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
+    QCOMPARE(old->waitForJson(QStringLiteral("error")).value(u"code").toString(),
+             QStringLiteral("unknown-type"));
+    // Joining a room one is in answers with the room again.
+    auto alice = connectJson(port(), hello(QStringLiteral("alice")));
+    QVERIFY(alice);
+    alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#general")));
+    QCOMPARE(alice->waitForJson(QStringLiteral("room")).value(u"room").toObject().value(u"name").toString(),
+             QStringLiteral("#general"));
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)

@@ -62,8 +62,11 @@ bool acceptableIdentity(const QString &identity)
 {
     if (identity.size() < 16 || identity.size() > 128)
         return false;
-    return std::all_of(identity.begin(), identity.end(),
-                       [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
+    if (!std::all_of(identity.begin(), identity.end(),
+                     [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; }))
+        return false;
+    // Not one anybody would guess: at least 8 different characters (16 times "a" is refused).
+    return QSet<QChar>(identity.begin(), identity.end()).size() >= 8;
 }
 
 QString newToken()
@@ -115,8 +118,10 @@ bool ChatServer::openHistory(const QString &path)
         if (!room && RoomName::check(stored.name) == NickRules::Problem::None &&
             m_rooms.count() < m_limits.maxRooms)
             room = m_rooms.create(stored.name);
-        if (room)
+        if (room) {
             room->setTopic(stored.topic, stored.topicBy, stored.topicTime);
+            room->setStored();
+        }
     }
     for (const ChatMessage &message : m_history.loaded()) {
         if (Room *room = message.isPrivate() ? nullptr : m_rooms.find(message.room))
@@ -864,6 +869,16 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
                                                 : QStringLiteral("your password was accepted already"));
         return;
     }
+    // A version-1 client is in the default room only: rooms are version 2's.
+    if (client->isJson() && client->jsonVersion() < 2 &&
+        (command.type == Type::Join || command.type == Type::Part || command.type == Type::Topic ||
+         command.type == Type::Rooms)) {
+        client->sendError(
+                QStringLiteral("unknown-type"),
+                QStringLiteral("rooms need protocol version 2; this connection said hello with version %1")
+                        .arg(client->jsonVersion()));
+        return;
+    }
     // A plain client's first line makes it a member of the room before the line counts.
     if (!client->isAnnounced())
         Q_EMIT clientModeChanged(client);
@@ -1249,7 +1264,7 @@ void ChatServer::deliverMessage(const ChatMessage &message)
         ServerEvent event = makeEvent(ServerEvent::Type::Message);
         event.time = message.time;
         event.message = message;
-        if (room->messageCount() == 0)
+        if (!room->isStored())
             storeRoom(room);
         room->countMessages();
         sendToRoom(room, event);
@@ -1606,9 +1621,15 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
     if (!room)
         makeWayForRoom(name);
     if (room && client->isIn(room)) {
-        // Plain: joining again makes it current, as a reminder costs nothing.
-        if (!client->isJson())
+        // Plain: joining again makes it current; JSON: the room as it is, once more.
+        if (!client->isJson()) {
             switchRoom(client, room->name());
+        } else {
+            ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
+            state.room = room->name();
+            state.rooms = { roomInfo(room, true) };
+            client->send(state);
+        }
         return;
     }
     const RoomRefusal refusal = roomRefusal(client, room, name);
@@ -1716,8 +1737,11 @@ void ChatServer::leaveRoom(ClientSession *client, Room *room, const QString &rea
     noteRoomsChanged();
 }
 
-void ChatServer::storeRoom(const Room *room)
+void ChatServer::storeRoom(Room *room)
 {
+    if (!m_history.store())
+        return;
+    room->setStored();
     if (m_history.store() &&
         !m_history.store()->saveRoom({ room->name(), room->topic(), room->topicBy(), room->topicTime() }))
         qCWarning(lcServer, "cannot store %s in %s: %s", qPrintable(room->name()),
@@ -1753,7 +1777,7 @@ Room *ChatServer::makeRoom(const ClientSession *client, const QString &name)
 
 void ChatServer::dropIfUnused(Room *room)
 {
-    if (room == m_rooms.defaultRoom() || !room->isEmpty() || !room->topic().isEmpty() ||
+    if (room == m_rooms.defaultRoom() || !room->isEmpty() || room->isStored() || !room->topic().isEmpty() ||
         room->messageCount() > 0)
         return;
     // Never stored (no message, no topic): nothing to remove from the database either.
@@ -1788,10 +1812,15 @@ void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
         return;
     }
     const QString topic = command.text.trimmed();
-    if (TextCut::characterCount(topic) > m_limits.maxTopicLength) {
+    // Characters as people count them, and bytes: one "character" may be a long sequence
+    // (a family emoji), and every list of rooms carries the topic.
+    if (TextCut::characterCount(topic) > m_limits.maxTopicLength ||
+        topic.toUtf8().size() > 4 * qsizetype(m_limits.maxTopicLength)) {
         ServerEvent error = makeEvent(ServerEvent::Type::Error);
         error.code = QStringLiteral("topic-too-long");
-        error.text = QStringLiteral("a topic is at most %1 characters").arg(m_limits.maxTopicLength);
+        error.text = QStringLiteral("a topic is at most %1 characters (%2 bytes)")
+                             .arg(m_limits.maxTopicLength)
+                             .arg(4 * m_limits.maxTopicLength);
         error.room = room->name();
         client->send(error);
         return;
@@ -1825,8 +1854,23 @@ void ChatServer::switchRoom(ClientSession *client, const QString &target)
 
 void ChatServer::sendRoomList(ClientSession *client) const
 {
+    // The fullest first, as many as fit in a quarter of the send queue: a thousand rooms with
+    // long topics must not make one small request a flood of output.
+    QList<RoomInfo> rooms = roomList(false);
+    std::stable_sort(rooms.begin(), rooms.end(),
+                     [](const RoomInfo &a, const RoomInfo &b) { return a.online > b.online; });
+    qint64 bytes = 0;
+    qsizetype fit = 0;
+    for (; fit < rooms.size(); ++fit) {
+        bytes += 64 + 3 * (rooms.at(fit).name.size() + rooms.at(fit).topic.size());
+        if (bytes > m_limits.maxSendQueueBytes / 4)
+            break;
+    }
     ServerEvent list = makeEvent(ServerEvent::Type::RoomList);
-    list.rooms = roomList(false);
+    if (fit < rooms.size())
+        list.text = QStringLiteral("%1 more room(s) not listed").arg(rooms.size() - fit);
+    rooms.resize(fit);
+    list.rooms = std::move(rooms);
     client->send(list);
 }
 

@@ -215,7 +215,7 @@ private:
     // oldest room nobody is in, if there is one.
     void makeWayForRoom(const QString &name);
     // Keeps a room (its name and topic) in the database.
-    void storeRoom(const Room *room);
+    void storeRoom(Room *room);
     // A new room, made by client's join.
     Room *makeRoom(const ClientSession *client, const QString &name);
     // A room nobody is in, without a topic or messages, is forgotten.

@@ -1,6 +1,7 @@
 #include "messagestore.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSqlDatabase>
@@ -11,6 +12,12 @@
 #include <atomic>
 
 namespace {
+
+// NOT NULL text columns: a null QString would bind as NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
 
 // The schema this code writes; a database from a newer groupchat is left alone. 1: one room
 // (groupchat 0.1); 2: rooms and private messages.
@@ -81,8 +88,14 @@ bool MessageStore::open(const QString &path, const QString &defaultRoom)
         m_lock.reset();
         return false;
     }
-    if (onDisk)
+    if (onDisk) {
+        // It holds private messages: the server's user alone may read it (and its log).
+        for (const QString &file : QStringList{ path, path + u"-wal", path + u"-shm" }) {
+            if (QFileInfo::exists(file))
+                QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
         m_checkpointer = std::make_unique<WalCheckpointer>(path);
+    }
     m_open = true;
     m_error.clear();
     return true;
@@ -119,19 +132,31 @@ bool MessageStore::openDatabase(const QString &path, const QString &defaultRoom)
         db.close();
         return false;
     }
-    if (!exec(QStringLiteral(
+    // The schema in one transaction: one write of each page, and all or nothing.
+    if (!exec(QStringLiteral("BEGIN")) ||
+        !exec(QStringLiteral(
                 "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, time INTEGER NOT "
                 "NULL, sender TEXT NOT NULL, text TEXT NOT NULL, kind INTEGER NOT NULL, room TEXT "
                 "NOT NULL DEFAULT '', recipient TEXT NOT NULL DEFAULT '', from_identity BLOB, "
                 "to_identity BLOB)")) ||
         !exec(QStringLiteral("CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id)")) ||
+        // A client's private messages without walking everyone's (partial: private ones only).
+        !exec(QStringLiteral(
+                "CREATE INDEX IF NOT EXISTS private_from ON messages (from_identity, id) WHERE room = ''")) ||
+        !exec(QStringLiteral(
+                "CREATE INDEX IF NOT EXISTS private_to ON messages (to_identity, id) WHERE room = ''")) ||
         !exec(QStringLiteral(
                 "CREATE TABLE IF NOT EXISTS bans (address TEXT PRIMARY KEY, since INTEGER NOT NULL)")) ||
         !exec(QStringLiteral("CREATE TABLE IF NOT EXISTS rooms (name TEXT PRIMARY KEY, topic TEXT NOT NULL "
                              "DEFAULT '', topic_by TEXT NOT NULL DEFAULT '', topic_time INTEGER)")) ||
         !exec(QStringLiteral(
                 "CREATE TABLE IF NOT EXISTS trimmed (room TEXT PRIMARY KEY, up_to INTEGER NOT NULL)")) ||
-        !exec(QStringLiteral("PRAGMA user_version=%1").arg(schemaVersion))) {
+        // Every room with messages is a kept room, whatever happened to its row.
+        !exec(QStringLiteral(
+                "INSERT OR IGNORE INTO rooms (name) SELECT DISTINCT room FROM messages WHERE room <> ''")) ||
+        !exec(QStringLiteral("PRAGMA user_version=%1").arg(schemaVersion)) ||
+        !exec(QStringLiteral("COMMIT"))) {
+        exec(QStringLiteral("ROLLBACK"));
         db.close();
         return false;
     }
@@ -360,7 +385,7 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
         if (keepCount > 0) {
             find.prepare(QStringLiteral(
                     "SELECT id FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1 OFFSET ?"));
-            find.addBindValue(room);
+            find.addBindValue(text(room));
             find.addBindValue(keepCount - 1);
             if (!find.exec())
                 return fail(find) ? 0 : -1;
@@ -371,9 +396,9 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
             find.prepare(QStringLiteral("SELECT coalesce((SELECT id FROM messages WHERE room = ? AND time >= "
                                         "? ORDER BY id LIMIT 1), "
                                         "(SELECT max(id) + 1 FROM messages WHERE room = ?))"));
-            find.addBindValue(room);
+            find.addBindValue(text(room));
             find.addBindValue(cutoff);
-            find.addBindValue(room);
+            find.addBindValue(text(room));
             if (!find.exec())
                 return fail(find) ? 0 : -1;
             if (find.next())
@@ -383,7 +408,7 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
             continue;
         QSqlQuery remove(database());
         remove.prepare(QStringLiteral("DELETE FROM messages WHERE room = ? AND id < ?"));
-        remove.addBindValue(room);
+        remove.addBindValue(text(room));
         remove.addBindValue(qulonglong(keepFrom));
         if (!remove.exec())
             return fail(remove) ? 0 : -1;
@@ -402,7 +427,7 @@ bool MessageStore::noteTrimmed(const QString &conversation, quint64 upTo)
     query.prepare(
             QStringLiteral("INSERT INTO trimmed (room, up_to) VALUES (?, ?) ON CONFLICT(room) DO UPDATE "
                            "SET up_to = max(up_to, excluded.up_to)"));
-    query.addBindValue(conversation);
+    query.addBindValue(text(conversation));
     query.addBindValue(qulonglong(upTo));
     return query.exec() || fail(query);
 }
@@ -444,9 +469,9 @@ bool MessageStore::saveRoom(const StoredRoom &room)
             "INSERT INTO rooms (name, topic, topic_by, topic_time) VALUES (?, ?, ?, ?) ON "
             "CONFLICT(name) DO UPDATE SET topic = excluded.topic, topic_by = excluded.topic_by, "
             "topic_time = excluded.topic_time"));
-    query.addBindValue(room.name);
-    query.addBindValue(room.topic);
-    query.addBindValue(room.topicBy);
+    query.addBindValue(text(room.name));
+    query.addBindValue(text(room.topic));
+    query.addBindValue(text(room.topicBy));
     query.addBindValue(room.topicTime.isValid() ? QVariant(room.topicTime.toMSecsSinceEpoch()) : QVariant());
     return query.exec() || fail(query);
 }

@@ -37,6 +37,11 @@ public:
     int announcedCount() const { return m_announced; }
     void countAnnounced(int delta) { m_announced += delta; }
 
+    // Whether the database keeps it (it had a message or a topic): then it stays when empty,
+    // until the admin closes it or it makes way for a new room at the limit.
+    bool isStored() const { return m_stored; }
+    void setStored() { m_stored = true; }
+
     // Messages said in the room since the server started (and those in its history before).
     qint64 messageCount() const { return m_messages; }
     void countMessages(qint64 count = 1) { m_messages += count; }
@@ -50,4 +55,5 @@ private:
     QList<ClientSession *> m_members;
     int m_announced = 0;
     qint64 m_messages = 0;
+    bool m_stored = false;
 };

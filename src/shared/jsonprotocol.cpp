@@ -648,11 +648,14 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
                 .add("nick", event.nick)
                 .add("topic", event.text)
                 .line();
-    case Type::RoomList:
-        return JsonWriter()
-                .add("type", QStringLiteral("rooms"))
-                .addJson("rooms", roomsArray(event.rooms, false))
-                .line();
+    case Type::RoomList: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("rooms")).addJson("rooms", roomsArray(event.rooms, false));
+        // Not every room fitted: how many were left out.
+        if (!event.text.isEmpty())
+            writer.add("text", event.text);
+        return writer.line();
+    }
     case Type::RoomState:
         return JsonWriter()
                 .add("type", QStringLiteral("room"))
@@ -714,14 +717,16 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
             writer.addJson("users", usersArray(event.users));
         return writer.line();
     }
-    case Type::History:
-        return JsonWriter()
-                .add("type", QStringLiteral("history"))
-                .add("after", event.after)
-                .add("complete", event.historyComplete)
+    case Type::History: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("history")).add("after", event.after);
+        if (!event.room.isEmpty())
+            writer.add("room", event.room);
+        return writer.add("complete", event.historyComplete)
                 .add("more", event.historyMore)
                 .addJson("messages", messagesArray(event.history))
                 .line();
+    }
     case Type::CaughtUp: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("caught-up"))
@@ -857,6 +862,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.history = messages(u"history");
     } else if (type == u"history") {
         event.type = ServerEvent::Type::History;
+        event.room = text(u"room");
         event.after = idFrom(object.value(u"after"));
         event.historyComplete = object.value(u"complete").toBool(true);
         event.historyMore = object.value(u"more").toBool(false);

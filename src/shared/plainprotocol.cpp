@@ -125,6 +125,8 @@ QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
         for (const RoomInfo &room : event.rooms)
             lines += noticeLine(u"  " + safe(room.name) + QStringLiteral(", %1 here").arg(room.online) +
                                 (room.topic.isEmpty() ? QString() : u": " + safe(room.topic)));
+        if (!event.text.isEmpty())
+            lines += noticeLine(u"  " + event.text);
         return lines;
     }
     case Type::RoomState: {
