@@ -25,12 +25,14 @@ ChatMessage makeMessage(quint64 id, const QString &text,
     message.from = QStringLiteral("alice");
     message.text = text;
     message.kind = id % 2 ? ChatMessage::Kind::Say : ChatMessage::Kind::Action;
+    message.room = QStringLiteral("#general");
     return message;
 }
 
 ChatMessage privateMessage(quint64 id)
 {
     ChatMessage message = makeMessage(id, QStringLiteral("private %1").arg(id));
+    message.room.clear();
     message.to = QStringLiteral("bob");
     message.fromIdentity = QByteArray(32, 'a');
     message.toIdentity = QByteArray(32, 'b');
@@ -370,6 +372,25 @@ void tst_MessageStore::trimsPrivateMessagesWhileRunning()
     QCOMPARE(store.trim(5, 0, { QString() }), 4);
     QCOMPARE(store.messageCount(), 5);
     QCOMPARE(store.trimmedUpTo().value(QString()), 4u);
+    // Each pair of people keeps its own: someone writing many private messages pushes out
+    // only their own conversation's, not a quiet pair's.
+    ChatMessage quiet = privateMessage(10);
+    quiet.fromIdentity = QByteArray(32, 'c');
+    quiet.toIdentity = QByteArray(32, 'd');
+    store.add(quiet);
+    for (quint64 id = 11; id <= 20; ++id)
+        store.add(privateMessage(id));
+    QVERIFY(store.commit());
+    QCOMPARE(store.trim(5, 0, { QString() }), 10);
+    QList<quint64> kept = ids(store.after(0, 100));
+    QCOMPARE(kept, (QList<quint64>{ 10, 16, 17, 18, 19, 20 }));
+    // Whoever wrote to whom: b's answers to a are the same conversation.
+    ChatMessage answer = privateMessage(21);
+    std::swap(answer.fromIdentity, answer.toIdentity);
+    store.add(answer);
+    QVERIFY(store.commit());
+    QCOMPARE(store.trim(5, 0, { QString() }), 1);
+    QCOMPARE(ids(store.after(0, 100)), (QList<quint64>{ 10, 17, 18, 19, 20, 21 }));
 }
 
 void tst_MessageStore::keepsRoomsWithoutTopics()

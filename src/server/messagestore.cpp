@@ -8,8 +8,11 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <QSet>
+
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
 namespace {
 
@@ -380,6 +383,15 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(keepDays) * 24 * 3600 * 1000;
     int removed = 0;
     for (const QString &room : std::as_const(which)) {
+        if (room.isEmpty()) {
+            // Private messages: each pair of people keeps its own newest, so nobody's pushes
+            // out anybody else's.
+            const int gone = trimPrivate(keepCount, keepDays > 0 ? cutoff : 0);
+            if (gone < 0)
+                return -1;
+            removed += gone;
+            continue;
+        }
         quint64 keepFrom = 0;
         QSqlQuery find(database());
         if (keepCount > 0) {
@@ -418,6 +430,88 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
                 return -1;
         }
     }
+    return removed;
+}
+
+int MessageStore::trimPrivate(int keepCount, qint64 cutoff)
+{
+    QSqlQuery pairs(database());
+    if (!pairs.exec(
+                QStringLiteral("SELECT DISTINCT from_identity, to_identity FROM messages WHERE room = ''"))) {
+        fail(pairs);
+        return -1;
+    }
+    // Each pair once, whoever wrote to whom.
+    QSet<std::pair<QByteArray, QByteArray>> seen;
+    QList<std::pair<QByteArray, QByteArray>> conversations;
+    while (pairs.next()) {
+        QByteArray a = pairs.value(0).toByteArray();
+        QByteArray b = pairs.value(1).toByteArray();
+        if (b < a)
+            std::swap(a, b);
+        if (!seen.contains({ a, b })) {
+            seen.insert({ a, b });
+            conversations.append({ a, b });
+        }
+    }
+    pairs.finish();
+    const QString between = QStringLiteral("room = '' AND ((from_identity = ? AND to_identity = ?) OR "
+                                           "(from_identity = ? AND to_identity = ?))");
+    const auto bindPair = [](QSqlQuery &query, const std::pair<QByteArray, QByteArray> &pair) {
+        query.addBindValue(pair.first);
+        query.addBindValue(pair.second);
+        query.addBindValue(pair.second);
+        query.addBindValue(pair.first);
+    };
+    int removed = 0;
+    quint64 trimmedUpTo = 0;
+    for (const auto &pair : std::as_const(conversations)) {
+        quint64 keepFrom = 0;
+        QSqlQuery find(database());
+        if (keepCount > 0) {
+            find.prepare(QStringLiteral("SELECT id FROM messages WHERE %1 ORDER BY id DESC LIMIT 1 OFFSET ?")
+                                 .arg(between));
+            bindPair(find, pair);
+            find.addBindValue(keepCount - 1);
+            if (!find.exec()) {
+                fail(find);
+                return -1;
+            }
+            if (find.next())
+                keepFrom = find.value(0).toULongLong();
+        }
+        if (cutoff > 0) {
+            find.prepare(QStringLiteral("SELECT id FROM messages WHERE %1 AND time >= ? ORDER BY id LIMIT 1")
+                                 .arg(between));
+            bindPair(find, pair);
+            find.addBindValue(cutoff);
+            if (!find.exec()) {
+                fail(find);
+                return -1;
+            }
+            // Nothing young enough: all of it goes.
+            keepFrom = qMax(keepFrom,
+                            find.next() ? find.value(0).toULongLong() : std::numeric_limits<quint64>::max());
+        }
+        if (keepFrom <= 1)
+            continue;
+        QSqlQuery remove(database());
+        remove.prepare(QStringLiteral("DELETE FROM messages WHERE %1 AND id < ?").arg(between));
+        bindPair(remove, pair);
+        remove.addBindValue(qulonglong(qMin<quint64>(keepFrom, quint64(std::numeric_limits<qint64>::max()))));
+        if (!remove.exec()) {
+            fail(remove);
+            return -1;
+        }
+        if (remove.numRowsAffected() > 0) {
+            removed += remove.numRowsAffected();
+            trimmedUpTo = qMax(trimmedUpTo, qMin(keepFrom - 1, lastId()));
+        }
+    }
+    // One mark for every private conversation: a resume may say "incomplete" for a pair whose
+    // messages were all kept, never "complete" for one that lost some.
+    if (trimmedUpTo > 0 && !noteTrimmed(QString(), trimmedUpTo))
+        return -1;
     return removed;
 }
 

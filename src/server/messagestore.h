@@ -93,6 +93,9 @@ private:
     // Schema 1 -> 2: rooms (docs/ARCHITECTURE.md, "History").
     bool upgradeFrom1(const QString &defaultRoom);
     bool noteTrimmed(const QString &conversation, quint64 upTo);
+    // trim() of the private messages: per pair of identities. cutoff: the oldest time kept
+    // (ms since the epoch; 0: no age limit).
+    int trimPrivate(int keepCount, qint64 cutoff);
     bool exec(const QString &statement);
     bool fail(const QSqlQuery &query);
     QList<ChatMessage> readMessages(QSqlQuery &query, qint64 maxBytes = 0);
