@@ -85,9 +85,12 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
       m_batcher(new WriteBatcher(this)),
       m_history(limits),
-      m_admission(limits)
+      m_admission(limits),
+      m_roomKeeper(limits, m_batcher, m_history),
+      m_rooms(m_roomKeeper.directory())
 {
     m_batcher->setBeforeFlush([this] { m_history.commit(); });
+    connect(&m_roomKeeper, &RoomKeeper::roomsChanged, this, &ChatServer::roomsChanged);
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
     m_clock.start();
     m_checkTimer.setInterval(checkInterval(m_limits));
@@ -198,6 +201,7 @@ bool ChatServer::setLimits(const ChatLimits &limits)
         return false;
     m_limits = limits;
     m_admission.setLimits(limits);
+    m_roomKeeper.setLimits(limits);
     m_history.setLimits(limits);
     m_checkTimer.setInterval(checkInterval(limits));
     return true;
@@ -216,7 +220,7 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
             return;
         qCInfo(lcServer, "%s (%s) kicked from %s: %s", qPrintable(client->nick()), qPrintable(client->peer()),
                qPrintable(room->name()), qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
-        leaveRoom(client, room, u"kicked by the admin: " + why, true);
+        m_roomKeeper.leave(client, room, u"kicked by the admin: " + why, true);
         return;
     }
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
@@ -305,7 +309,27 @@ void ChatServer::sendAdminNotice(const QString &text, const QString &roomName)
         return;
     qCInfo(lcServer, "admin notice to %s: %s", qPrintable(room->name()), qPrintable(clean));
     notice.room = room->name();
-    sendToRoom(room, notice);
+    m_roomKeeper.sendTo(room, notice);
+}
+
+QList<RoomInfo> ChatServer::roomList(bool listUsers) const
+{
+    return m_roomKeeper.list(listUsers);
+}
+
+qint64 ChatServer::roomMessageCount(const QString &room) const
+{
+    return m_roomKeeper.messageCount(room);
+}
+
+QStringList ChatServer::roomsOf(const ClientSession *client) const
+{
+    return RoomKeeper::roomsOf(client);
+}
+
+bool ChatServer::closeRoom(const QString &room, const QString &reason)
+{
+    return m_roomKeeper.close(room, reason);
 }
 
 bool ChatServer::setDefaultRoom(const QString &name)
@@ -313,73 +337,6 @@ bool ChatServer::setDefaultRoom(const QString &name)
     if (m_history.isOpen() || !m_clients.isEmpty())
         return false;
     return m_rooms.setDefaultName(name);
-}
-
-QList<RoomInfo> ChatServer::roomList(bool listUsers) const
-{
-    QList<RoomInfo> list;
-    for (const Room *room : m_rooms.rooms())
-        list.append(roomInfo(room, listUsers));
-    return list;
-}
-
-qint64 ChatServer::roomMessageCount(const QString &name) const
-{
-    const Room *room = m_rooms.find(name);
-    return room ? room->messageCount() : -1;
-}
-
-QStringList ChatServer::roomsOf(const ClientSession *client) const
-{
-    QStringList names;
-    for (const Room *room : client->rooms())
-        names.append(room->name());
-    return names;
-}
-
-bool ChatServer::closeRoom(const QString &name, const QString &reason)
-{
-    Room *room = m_rooms.find(name);
-    if (!room || room == m_rooms.defaultRoom())
-        return false;
-    const QString given = TextSanitizer::clean(reason).trimmed();
-    const QString why =
-            given.isEmpty() ? QStringLiteral("closed by the admin")
-                            : u"closed by the admin: " + TextCut::left(given, ChatLimits::maxReasonLength);
-    qCInfo(lcServer, "closing %s (%d here): %s", qPrintable(room->name()), int(room->members().size()),
-           qPrintable(why));
-    const QString closed = room->name();
-    const QList<ClientSession *> members = room->members();
-    // The last to leave may make it unused, and forgotten: its name is what is left of it.
-    for (ClientSession *client : members) {
-        if (Room *open = m_rooms.find(closed))
-            leaveRoom(client, open, why, true);
-        // Nobody is left in no room by the admin: the default room takes them in.
-        if (client->rooms().isEmpty() && !client->isClosing()) {
-            enterRoom(client, m_rooms.defaultRoom());
-            if (client->isAnnounced()) {
-                m_rooms.defaultRoom()->countAnnounced(1);
-                if (roomPresenceLive(m_rooms.defaultRoom())) {
-                    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
-                    joined.nick = client->nick();
-                    joined.room = defaultRoom();
-                    sendToRoom(m_rooms.defaultRoom(), joined, client);
-                }
-            }
-            ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
-            state.room = defaultRoom();
-            state.rooms = { roomInfo(m_rooms.defaultRoom(), true) };
-            client->send(state);
-        }
-    }
-    if (Room *left = m_rooms.find(closed))
-        m_rooms.remove(left);
-    m_history.forgetRoom(closed);
-    if (m_history.store() && !m_history.store()->removeRoom(closed))
-        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(closed),
-                  qPrintable(m_history.store()->path()), qPrintable(m_history.store()->errorString()));
-    noteRoomsChanged();
-    return true;
 }
 
 bool ChatServer::isListening() const
@@ -704,7 +661,7 @@ void ChatServer::addClient(ClientSession *client)
     m_clients.append(client);
     if (m_password.isEmpty()) {
         client->setAuthenticated();
-        enterRoom(client, m_rooms.defaultRoom());
+        m_roomKeeper.enter(client, m_rooms.defaultRoom());
     }
     m_byId.insert(client->id(), client);
     holdNick(client, client->nick());
@@ -748,30 +705,19 @@ void ChatServer::announce(ClientSession *client)
     ++m_memberCount;
     for (Room *room : client->rooms()) {
         room->countAnnounced(1);
-        if (roomPresenceLive(room)) {
+        if (m_roomKeeper.presenceLive(room)) {
             ServerEvent joined = makeEvent(ServerEvent::Type::Join);
             joined.nick = client->nick();
             joined.room = room->name();
-            sendToRoom(room, joined, client);
-        } else if (roomOnline(room) == m_limits.presenceLimit + 1) {
+            m_roomKeeper.sendTo(room, joined, client);
+        } else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1) {
             qCInfo(lcServer, "more than %d in %s: joins and leaves are no longer announced",
                    m_limits.presenceLimit, qPrintable(room->name()));
-            sendToRoom(room, presenceEvent(room));
+            m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room));
         }
     }
-    noteRoomsChanged();
+    m_roomKeeper.noteChanged();
     Q_EMIT clientJoined(client);
-}
-
-ServerEvent ChatServer::presenceEvent(const Room *room) const
-{
-    ServerEvent presence = makeEvent(ServerEvent::Type::Presence);
-    presence.room = room->name();
-    presence.presenceLive = roomPresenceLive(room);
-    presence.online = roomOnline(room);
-    if (presence.presenceLive)
-        presence.users = roomUsers(room);
-    return presence;
 }
 
 void ChatServer::announceDue()
@@ -801,7 +747,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
         ServerEvent left = makeEvent(ServerEvent::Type::Leave);
         left.nick = client->nick();
         left.text = reason;
-        sendToPeers(client, left, false);
+        m_roomKeeper.sendToPeers(client, left, false);
     }
     if (announced)
         --m_memberCount;
@@ -811,15 +757,15 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
         client->removeRoom(room);
         if (announced) {
             room->countAnnounced(-1);
-            if (!m_stopping && roomOnline(room) == m_limits.presenceLimit) {
-                qCInfo(lcServer, "%d in %s: joins and leaves are announced again", roomOnline(room),
+            if (!m_stopping && m_roomKeeper.online(room) == m_limits.presenceLimit) {
+                qCInfo(lcServer, "%d in %s: joins and leaves are announced again", m_roomKeeper.online(room),
                        qPrintable(room->name()));
-                sendToRoom(room, presenceEvent(room));
+                m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room));
             }
         }
-        dropIfUnused(room);
+        m_roomKeeper.dropIfUnused(room);
     }
-    noteRoomsChanged();
+    m_roomKeeper.noteChanged();
     Q_EMIT clientDisconnected(client, reason);
     m_batcher->forget(client);
     client->deleteLater();
@@ -856,7 +802,7 @@ void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command
                                [this, client, command] { handleCommand(client, command); }))
                 return;
             client->sendNotice(QStringLiteral("password accepted"));
-            enterRoom(client, m_rooms.defaultRoom());
+            m_roomKeeper.enter(client, m_rooms.defaultRoom());
             for (const ChatMessage &message : recentOfDefaultRoom())
                 client->sendBytes(PlainProtocol::messageLine(message));
         } else if (command.type != Type::Quit) {
@@ -991,7 +937,7 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
         }
         if (!checkPassword(client, hello.password, [this, client, hello] { handleHello(client, hello); }))
             return;
-        enterRoom(client, m_rooms.defaultRoom());
+        m_roomKeeper.enter(client, m_rooms.defaultRoom());
     }
     client->setJsonVersion(hello.version);
     const QString nick = NickRules::prepare(hello.target);
@@ -1058,24 +1004,24 @@ void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
         if (hello.version < 2)
             continue;
         if (!room)
-            makeWayForRoom(RoomName::prepare(name));
-        const RoomRefusal refusal = roomRefusal(client, room, RoomName::prepare(name));
+            m_roomKeeper.makeWay(RoomName::prepare(name));
+        const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, RoomName::prepare(name));
         if (!refusal.code.isEmpty()) {
             refused.append(refusal.text);
             continue;
         }
         if (!room)
-            room = makeRoom(client, RoomName::prepare(name));
-        enterRoom(client, room);
+            room = m_roomKeeper.make(client, RoomName::prepare(name));
+        m_roomKeeper.enter(client, room);
         if (!client->isAnnounced())
             continue; // the room is told when the client is announced
         // Taking over a connection: the room knows the person already if it was in it.
         room->countAnnounced(1);
-        if (!(previous && previous->isIn(room)) && roomPresenceLive(room)) {
+        if (!(previous && previous->isIn(room)) && m_roomKeeper.presenceLive(room)) {
             ServerEvent joined = makeEvent(ServerEvent::Type::Join);
             joined.nick = client->nick();
             joined.room = room->name();
-            sendToRoom(room, joined, client);
+            m_roomKeeper.sendTo(room, joined, client);
         }
     }
     sendWelcome(client, hello, identity);
@@ -1106,7 +1052,7 @@ void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello, co
                        m_limits.historyKeepDays,   ChatLimits::maxNickLength, m_limits.presenceLimit,
                        m_limits.maxRoomsPerClient, m_limits.maxTopicLength };
     for (const Room *room : client->rooms()) {
-        RoomInfo info = roomInfo(room, true);
+        RoomInfo info = m_roomKeeper.info(room, true);
         if (!client->isAnnounced() && info.presenceLive) {
             ++info.online;
             info.users.append({ client->nick(), client->connectedAt(), QString() });
@@ -1203,7 +1149,7 @@ void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
     for (const Room *room : client->isJson() ? client->rooms() : QList<Room *>()) {
         ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
         state.room = room->name();
-        state.rooms = { roomInfo(room, true) };
+        state.rooms = { m_roomKeeper.info(room, true) };
         client->send(state);
     }
 }
@@ -1265,9 +1211,9 @@ void ChatServer::deliverMessage(const ChatMessage &message)
         event.time = message.time;
         event.message = message;
         if (!room->isStored())
-            storeRoom(room);
+            m_roomKeeper.store(room);
         room->countMessages();
-        sendToRoom(room, event);
+        m_roomKeeper.sendTo(room, event);
     }
     Q_EMIT messagePosted(message);
 }
@@ -1377,7 +1323,7 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     event.newNick = nick;
     // Rooms too large to be told are not; the one renamed always is.
     if (client->isAnnounced())
-        sendToPeers(client, event, true);
+        m_roomKeeper.sendToPeers(client, event, true);
     Q_EMIT nickChanged(client, oldNick);
 }
 
@@ -1395,12 +1341,12 @@ QList<OnlineUser> ChatServer::localUsers() const
 
 QList<OnlineUser> ChatServer::onlineUsers() const
 {
-    return roomUsers(m_rooms.defaultRoom());
+    return m_roomKeeper.users(m_rooms.defaultRoom());
 }
 
 int ChatServer::roomSize() const
 {
-    return roomOnline(m_rooms.defaultRoom());
+    return m_roomKeeper.online(m_rooms.defaultRoom());
 }
 
 void ChatServer::setServerName(const QString &name)
@@ -1428,7 +1374,7 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
                             .arg(taken, client->nick()));
         }
     }
-    noteRoomsChanged();
+    m_roomKeeper.noteChanged();
     if (quiet)
         return;
     // Someone gone from the cluster is told once to everyone here who shared a room with them.
@@ -1442,7 +1388,7 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
         QSet<const ClientSession *> told;
         for (const QString &name : user.rooms) {
             const Room *room = m_rooms.find(name);
-            if (!room || !roomPresenceLive(room))
+            if (!room || !m_roomKeeper.presenceLive(room))
                 continue;
             for (ClientSession *member : room->members()) {
                 if (!told.contains(member)) {
@@ -1454,28 +1400,15 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
     }
     for (const OnlineUser &user : joined) {
         for (const QString &name : user.rooms)
-            tellRemoteMove(user, name, true);
+            m_roomKeeper.tellRemoteMove(user, name, true);
     }
 }
 
 void ChatServer::remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes)
 {
-    noteRoomsChanged();
+    m_roomKeeper.noteChanged();
     for (const ClusterLink::RoomChange &change : changes)
-        tellRemoteMove(change.user, change.room, change.joined);
-}
-
-void ChatServer::tellRemoteMove(const OnlineUser &user, const QString &roomName, bool joined)
-{
-    const Room *room = m_rooms.find(roomName);
-    if (!room || !roomPresenceLive(room))
-        return;
-    ServerEvent event = makeEvent(joined ? ServerEvent::Type::Join : ServerEvent::Type::Part);
-    event.nick = user.nick;
-    event.room = room->name();
-    // Join: the server they are on; Part: why (a reason is not carried between servers).
-    event.text = joined ? user.server : QString();
-    sendToRoom(room, event);
+        m_roomKeeper.tellRemoteMove(change.user, change.room, change.joined);
 }
 
 void ChatServer::sendWho(ClientSession *client, const QString &target)
@@ -1483,7 +1416,7 @@ void ChatServer::sendWho(ClientSession *client, const QString &target)
     const Room *room = commandRoom(client, target);
     if (!room)
         return;
-    const QList<OnlineUser> users = roomUsers(room);
+    const QList<OnlineUser> users = m_roomKeeper.users(room);
     // A client in one room, asking about it, sees the list as before rooms.
     if (target.isEmpty() && !client->marksRooms())
         client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
@@ -1540,39 +1473,6 @@ void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except
     }
 }
 
-void ChatServer::sendToRoom(const Room *room, const ServerEvent &event, const ClientSession *except)
-{
-    EventFanout fanout(m_batcher, event);
-    for (ClientSession *client : room->members()) {
-        if (client != except)
-            fanout.sendTo(client);
-    }
-}
-
-void ChatServer::sendToPeers(ClientSession *client, const ServerEvent &event, bool includeSelf)
-{
-    EventFanout fanout(m_batcher, event);
-    const QList<Room *> &rooms = client->rooms();
-    QSet<const ClientSession *> told;
-    if (includeSelf) {
-        fanout.sendTo(client);
-        told.insert(client);
-    }
-    // Someone in several of the rooms hears it once.
-    const bool several = rooms.size() > 1;
-    for (const Room *room : rooms) {
-        if (!roomPresenceLive(room))
-            continue;
-        for (ClientSession *member : room->members()) {
-            if (member == client || (several && told.contains(member)))
-                continue;
-            if (several)
-                told.insert(member);
-            fanout.sendTo(member);
-        }
-    }
-}
-
 Room *ChatServer::commandRoom(ClientSession *client, const QString &target)
 {
     if (target.isEmpty()) {
@@ -1619,7 +1519,7 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
     }
     Room *room = m_rooms.find(name);
     if (!room)
-        makeWayForRoom(name);
+        m_roomKeeper.makeWay(name);
     if (room && client->isIn(room)) {
         // Plain: joining again makes it current; JSON: the room as it is, once more.
         if (!client->isJson()) {
@@ -1627,32 +1527,32 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
         } else {
             ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
             state.room = room->name();
-            state.rooms = { roomInfo(room, true) };
+            state.rooms = { m_roomKeeper.info(room, true) };
             client->send(state);
         }
         return;
     }
-    const RoomRefusal refusal = roomRefusal(client, room, name);
+    const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, name);
     if (!refusal.code.isEmpty()) {
         refuse(refusal.code, refusal.text);
         return;
     }
     if (!room)
-        room = makeRoom(client, name);
-    enterRoom(client, room);
+        room = m_roomKeeper.make(client, name);
+    m_roomKeeper.enter(client, room);
     room->countAnnounced(1);
     client->setCurrentRoom(room);
     ServerEvent joined = makeEvent(ServerEvent::Type::Join);
     joined.nick = client->nick();
     joined.room = room->name();
-    if (roomPresenceLive(room))
-        sendToRoom(room, joined, client);
-    else if (roomOnline(room) == m_limits.presenceLimit + 1)
-        sendToRoom(room, presenceEvent(room), client);
+    if (m_roomKeeper.presenceLive(room))
+        m_roomKeeper.sendTo(room, joined, client);
+    else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1)
+        m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room), client);
     client->send(joined);
     ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
     state.room = room->name();
-    state.rooms = { roomInfo(room, true) };
+    state.rooms = { m_roomKeeper.info(room, true) };
     client->send(state);
     if (!client->isJson())
         client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
@@ -1670,118 +1570,7 @@ void ChatServer::joinRoom(ClientSession *client, const QString &target)
     recent.historyComplete = true;
     if (!recent.history.isEmpty())
         client->send(recent);
-    noteRoomsChanged();
-}
-
-ChatServer::RoomRefusal ChatServer::roomRefusal(const ClientSession *client, const Room *room,
-                                                const QString &name) const
-{
-    if (!room) {
-        const QString problem = RoomName::protocolProblem(name);
-        if (!problem.isEmpty())
-            return { QStringLiteral("invalid-room"), problem };
-        if (m_rooms.count() >= m_limits.maxRooms)
-            return { QStringLiteral("too-many-rooms"),
-                     QStringLiteral(
-                             "this server has %1 rooms, as many as it keeps; join one of them (/rooms)")
-                             .arg(m_rooms.count()) };
-    }
-    if (client->rooms().size() >= m_limits.maxRoomsPerClient)
-        return { QStringLiteral("too-many-rooms"),
-                 QStringLiteral("you are in %1 rooms, as many as one may be; /part one first")
-                         .arg(client->rooms().size()) };
-    if (room && m_limits.maxRoomMembers > 0 && roomOnline(room) >= m_limits.maxRoomMembers)
-        return { QStringLiteral("room-full"), QStringLiteral("%1 is full (%2 people)")
-                                                      .arg(TextSanitizer::isolated(room->name()))
-                                                      .arg(roomOnline(room)) };
-    return {};
-}
-
-void ChatServer::enterRoom(ClientSession *client, Room *room)
-{
-    if (client->isIn(room))
-        return;
-    room->add(client);
-    client->addRoom(room);
-    if (!client->currentRoom())
-        client->setCurrentRoom(room);
-}
-
-void ChatServer::leaveRoom(ClientSession *client, Room *room, const QString &reason, bool tell)
-{
-    if (!client->isIn(room))
-        return;
-    if (tell && client->isAnnounced()) {
-        ServerEvent parted = makeEvent(ServerEvent::Type::Part);
-        parted.nick = client->nick();
-        parted.room = room->name();
-        parted.text = reason;
-        if (roomPresenceLive(room))
-            sendToRoom(room, parted, client);
-        client->send(parted);
-    }
-    room->remove(client);
-    client->removeRoom(room);
-    if (client->isAnnounced()) {
-        room->countAnnounced(-1);
-        if (roomOnline(room) == m_limits.presenceLimit)
-            sendToRoom(room, presenceEvent(room));
-    }
-    if (!client->isJson() && tell) {
-        client->sendNotice(client->currentRoom()
-                                   ? QStringLiteral("what you type goes to %1 now")
-                                             .arg(TextSanitizer::isolated(client->currentRoom()->name()))
-                                   : QStringLiteral("you are in no room now; /join #ROOM"));
-    }
-    dropIfUnused(room);
-    noteRoomsChanged();
-}
-
-void ChatServer::storeRoom(Room *room)
-{
-    if (!m_history.store())
-        return;
-    room->setStored();
-    if (m_history.store() &&
-        !m_history.store()->saveRoom({ room->name(), room->topic(), room->topicBy(), room->topicTime() }))
-        qCWarning(lcServer, "cannot store %s in %s: %s", qPrintable(room->name()),
-                  qPrintable(m_history.store()->path()), qPrintable(m_history.store()->errorString()));
-}
-
-void ChatServer::makeWayForRoom(const QString &name)
-{
-    if (m_rooms.count() < m_limits.maxRooms || !RoomName::protocolProblem(name).isEmpty())
-        return;
-    // Rooms are kept for their topic and history, not to lock others out: at the limit, the
-    // room made longest ago that nobody is in makes way (its history stays in the database).
-    for (Room *room : m_rooms.rooms()) {
-        if (room == m_rooms.defaultRoom() || !room->isEmpty())
-            continue;
-        qCInfo(lcServer, "%d rooms: %s, where nobody is, makes way for a new one", m_rooms.count(),
-               qPrintable(room->name()));
-        m_rooms.remove(room);
-        noteRoomsChanged();
-        return;
-    }
-}
-
-Room *ChatServer::makeRoom(const ClientSession *client, const QString &name)
-{
-    Room *room = m_rooms.create(name);
-    qCInfo(lcServer, "%s (%s) made %s", qPrintable(client->nick()), qPrintable(client->peer()),
-           qPrintable(room->name()));
-    // Kept in the database once it has a message or a topic (until then it goes when its
-    // people do): joins and leaves of rooms nobody talks in cost no writes.
-    return room;
-}
-
-void ChatServer::dropIfUnused(Room *room)
-{
-    if (room == m_rooms.defaultRoom() || !room->isEmpty() || room->isStored() || !room->topic().isEmpty() ||
-        room->messageCount() > 0)
-        return;
-    // Never stored (no message, no topic): nothing to remove from the database either.
-    m_rooms.remove(room);
+    m_roomKeeper.noteChanged();
 }
 
 void ChatServer::partRoom(ClientSession *client, const ChatCommand &command)
@@ -1790,7 +1579,7 @@ void ChatServer::partRoom(ClientSession *client, const ChatCommand &command)
     if (!room)
         return;
     const QString reason = TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
-    leaveRoom(client, room, reason, true);
+    m_roomKeeper.leave(client, room, reason, true);
 }
 
 void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
@@ -1826,7 +1615,7 @@ void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
         return;
     }
     room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
-    storeRoom(room);
+    m_roomKeeper.store(room);
     qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(room->name()),
            qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));
@@ -1834,8 +1623,8 @@ void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
     event.room = room->name();
     event.nick = client->nick();
     event.text = topic;
-    sendToRoom(room, event);
-    noteRoomsChanged();
+    m_roomKeeper.sendTo(room, event);
+    m_roomKeeper.noteChanged();
 }
 
 void ChatServer::switchRoom(ClientSession *client, const QString &target)
@@ -1874,61 +1663,6 @@ void ChatServer::sendRoomList(ClientSession *client) const
     client->send(list);
 }
 
-RoomInfo ChatServer::roomInfo(const Room *room, bool listUsers) const
-{
-    RoomInfo info;
-    info.name = room->name();
-    info.topic = room->topic();
-    info.topicBy = room->topicBy();
-    info.topicTime = room->topicTime();
-    info.online = roomOnline(room);
-    info.presenceLive = info.online <= m_limits.presenceLimit;
-    if (listUsers && info.presenceLive)
-        info.users = roomUsers(room);
-    return info;
-}
-
-int ChatServer::roomOnline(const Room *room) const
-{
-    return room->announcedCount() + (m_cluster ? m_cluster->remoteCountIn(room->name()) : 0);
-}
-
-QList<OnlineUser> ChatServer::roomUsers(const Room *room) const
-{
-    QList<OnlineUser> users;
-    users.reserve(room->members().size());
-    for (const ClientSession *client : room->members()) {
-        // A replaced session is on its way out: its successor is the person now.
-        if (client->isAnnounced() && !client->isReplaced())
-            users.append({ client->nick(), client->connectedAt(), QString() });
-    }
-    if (m_cluster) {
-        QList<OnlineUser> remote;
-        for (const OnlineUser &user : m_cluster->remoteUsers()) {
-            if (user.rooms.contains(room->name()))
-                remote.append(user);
-        }
-        std::sort(remote.begin(), remote.end(),
-                  [](const OnlineUser &a, const OnlineUser &b) { return a.since < b.since; });
-        users += remote;
-    }
-    return users;
-}
-
-void ChatServer::noteRoomsChanged()
-{
-    if (m_roomsChangedPosted)
-        return;
-    m_roomsChangedPosted = true;
-    QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_roomsChangedPosted = false;
-                Q_EMIT roomsChanged();
-            },
-            Qt::QueuedConnection);
-}
-
 QString ChatServer::nextGuestNick()
 {
     QString nick;
@@ -1945,6 +1679,7 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     m_cluster = new ClusterLink(address, this);
     m_cluster->setServerName(m_serverName);
     m_cluster->setDefaultRoom(defaultRoom());
+    m_roomKeeper.setCluster(m_cluster);
     m_cluster->setLocalUsers([this] { return localUsers(); });
     // Guests are numbered per server: start each server's count somewhere else, so that two
     // servers rarely offer the same guest nick (and a clash is settled by the heartbeat).

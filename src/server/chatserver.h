@@ -6,7 +6,7 @@
 #include "clusterlink.h"
 #include "historykeeper.h"
 #include "refusal.h"
-#include "roomdirectory.h"
+#include "roomkeeper.h"
 #include "serverevent.h"
 
 #include <QElapsedTimer>
@@ -199,43 +199,12 @@ private:
     // the client told why, when there is none it is in.
     Room *commandRoom(ClientSession *client, const QString &target);
     void joinRoom(ClientSession *client, const QString &target);
-    // Why client cannot join room (null: a new one called name), or no code when it can.
-    struct RoomRefusal
-    {
-        QString code;
-        QString text;
-    };
-    RoomRefusal roomRefusal(const ClientSession *client, const Room *room, const QString &name) const;
-    // Puts client in room (it is not in it yet); the room is told when client is announced.
-    void enterRoom(ClientSession *client, Room *room);
-    // Takes client out of room, telling the room's people (and client) as a Part with reason
-    // when tell is set.
-    void leaveRoom(ClientSession *client, Room *room, const QString &reason, bool tell);
-    // At ChatLimits::maxRooms, before a new room called name (a valid one) is made: forgets the
-    // oldest room nobody is in, if there is one.
-    void makeWayForRoom(const QString &name);
-    // Keeps a room (its name and topic) in the database.
-    void storeRoom(Room *room);
-    // A new room, made by client's join.
-    Room *makeRoom(const ClientSession *client, const QString &name);
-    // A room nobody is in, without a topic or messages, is forgotten.
-    void dropIfUnused(Room *room);
     void partRoom(ClientSession *client, const ChatCommand &command);
     void setTopic(ClientSession *client, const ChatCommand &command);
     void switchRoom(ClientSession *client, const QString &target);
     void sendRoomList(ClientSession *client) const;
-    RoomInfo roomInfo(const Room *room, bool listUsers) const;
-    // Its people here and on the other servers; whether its joins and leaves are announced.
-    int roomOnline(const Room *room) const;
-    bool roomPresenceLive(const Room *room) const { return roomOnline(room) <= m_limits.presenceLimit; }
-    QList<OnlineUser> roomUsers(const Room *room) const;
-    void sendToRoom(const Room *room, const ServerEvent &event, const ClientSession *except = nullptr);
-    // Everyone who shares a room with client where presence is announced, each once (and
-    // client too when includeSelf).
-    void sendToPeers(ClientSession *client, const ServerEvent &event, bool includeSelf);
     // What client may read of the history: its rooms and its private messages.
     HistoryScope scopeOf(const ClientSession *client, const QString &room = QString()) const;
-    void noteRoomsChanged();
     // A message with its id: into the history (and the database), out to every client here.
     void deliverMessage(const ChatMessage &message);
     void deliverClusterMessages(const QList<ChatMessage> &messages);
@@ -267,9 +236,6 @@ private:
     QList<OnlineUser> localUsers() const;
     void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
     void remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes);
-    // Tells a room here that someone on another server joined or left it.
-    void tellRemoteMove(const OnlineUser &user, const QString &room, bool joined);
-    ServerEvent presenceEvent(const Room *room) const;
     // Sends event to every client but except, rendering it once per dialect.
     void broadcast(const ServerEvent &event, const ClientSession *except = nullptr);
     QString nextGuestNick();
@@ -298,8 +264,8 @@ private:
     WriteBatcher *m_batcher;
     HistoryKeeper m_history;
     Admission m_admission;
-    RoomDirectory m_rooms{ QStringLiteral("#general") };
-    bool m_roomsChangedPosted = false;
+    RoomKeeper m_roomKeeper;
+    RoomDirectory &m_rooms; // m_roomKeeper's
     QList<ClientSession *> m_clients;
     QHash<quint64, ClientSession *> m_byId;
     // Connections waiting to be announced, oldest first: (deadline, client id). One timer for
