@@ -71,6 +71,7 @@ private Q_SLOTS:
     void bannedStopsForGood();
     void roomsAreConversations();
     void roomsComeBackAfterAReconnect();
+    void joiningShowsWhatWasSaidAndPrivatesComeBackOnce();
     void mentions_data();
     void mentions();
 
@@ -304,6 +305,39 @@ void tst_ChatClient::roomsComeBackAfterAReconnect()
              1);
     // The same identity: private history stays the user's.
     QCOMPARE(ChatConnection::identityFor(QStringLiteral("127.0.0.1"), m_server->serverPort()).size(), 64);
+}
+
+void tst_ChatClient::joiningShowsWhatWasSaidAndPrivatesComeBackOnce()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    bob->sendLine("/join #dev");
+    bob->sendLine("first in dev");
+    bob->sendLine("second in dev");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("second in dev$"))).isNull());
+    // Joining shows the room's recent lines.
+    QVERIFY(client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(client->current()->name, QStringLiteral("#dev"));
+    QTRY_COMPARE(texts(*client->current()->messages, ChatEntry::Kind::Message),
+                 (QStringList{ QStringLiteral("first in dev"), QStringLiteral("second in dev") }));
+    // A private conversation, then a dropped connection: it comes back whole, nothing twice.
+    QVERIFY(client->submit(QStringLiteral("/msg bob are you there?")));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("alice -> bob: are you there\\?$")))
+                     .isNull());
+    bob->sendLine("/msg alice yes");
+    QTRY_VERIFY(client->conversations()->find(QStringLiteral("bob")));
+    const Conversation *withBob = client->conversations()->find(QStringLiteral("bob"));
+    QTRY_COMPARE(texts(*withBob->messages, ChatEntry::Kind::Private).size(), 2);
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    m_server->findClient(QStringLiteral("alice"))->abort(QStringLiteral("test drop"));
+    QVERIFY(welcomed.wait(5000));
+    bob->sendLine("/msg alice after the drop");
+    QTRY_VERIFY2(texts(*withBob->messages, ChatEntry::Kind::Private).size() >= 3,
+                 qPrintable(texts(*withBob->messages, ChatEntry::Kind::Private).join(u'|')));
+    QTRY_COMPARE(texts(*withBob->messages, ChatEntry::Kind::Private),
+                 (QStringList{ QStringLiteral("are you there?"), QStringLiteral("yes"),
+                               QStringLiteral("after the drop") }));
 }
 
 void tst_ChatClient::privateMessages()

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void counterWarnsNearTheLimit();
     void doubleClickStartsPrivateMessage();
     void roomsInTheSideList();
+    void closingAConversationLeavesTheOthersUnread();
     void largeRoomShowsACount();
     void findInConversation();
     void unreadCountAndMarkerWhileAway();
@@ -282,6 +283,33 @@ void tst_ClientWindow::doubleClickStartsPrivateMessage()
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("#general"));
     QVERIFY(child<QWidget>(m_window.get(), "sidePanel")->isVisible());
     QVERIFY(child<QLabel>(m_window.get(), "onlineLabel")->text().contains(u'2'));
+}
+
+void tst_ClientWindow::closingAConversationLeavesTheOthersUnread()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    TestClient carol;
+    QVERIFY(bob.connectTo(m_server->serverPort()) && carol.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    carol.sendLine("/nick carol");
+    QTRY_COMPARE(m_client->users()->rowCount(), 3);
+    const QString me = m_client->connection()->nick();
+    bob.sendLine(QStringLiteral("/msg %1 from bob").arg(me).toUtf8());
+    carol.sendLine(QStringLiteral("/msg %1 from carol").arg(me).toUtf8());
+    ConversationListModel *list = m_client->conversations();
+    QTRY_COMPARE(list->rowCount(), 3);
+    QTRY_VERIFY(list->find(QStringLiteral("carol")) &&
+                list->find(QStringLiteral("carol"))->messages->unreadCount() == 1);
+    // Closing bob's conversation while it is shown: carol's row moves up into its place, and
+    // must not be taken for read on the way.
+    auto *view = child<QListView>(m_window.get(), "conversationList");
+    view->setCurrentIndex(list->index(list->rowOf(QStringLiteral("bob"))));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
+    QTRY_COMPARE(list->rowCount(), 2);
+    QCOMPARE(m_client->current()->name, QStringLiteral("#general"));
+    QCOMPARE(list->find(QStringLiteral("carol"))->messages->unreadCount(), 1);
 }
 
 void tst_ClientWindow::roomsInTheSideList()

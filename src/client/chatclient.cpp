@@ -146,7 +146,14 @@ bool ChatClient::submit(const QString &input)
                     "here), /quit [REASON] (leave). Start a line with // to send one that begins with /."));
         return true;
     case Type::Who: {
-        const Conversation *here = current();
+        // A room named, or the one shown.
+        const Conversation *named =
+                command.target.isEmpty() ? nullptr : m_conversations->find(RoomName::prepare(command.target));
+        if (!command.target.isEmpty() && (!named || !named->joined)) {
+            addLocal(ChatEntry::Kind::Error, tr("You are not in %1.").arg(command.target));
+            return false;
+        }
+        const Conversation *here = named ? named : current();
         const QStringList nicks =
                 here->users ? here->users->nicks() : QStringList{ m_connection->nick(), here->name };
         addLocal(ChatEntry::Kind::Status,
@@ -408,11 +415,12 @@ void ChatClient::closeConversation(const QString &name)
         part.target = conversation->name;
         m_connection->send(part);
     }
-    const bool wasCurrent = conversation == current();
+    // Away from it first: the row that takes its place in the list must not become current
+    // (and be marked read) on the way.
+    if (conversation == current())
+        setCurrent(m_conversations->at(0)->name);
     m_conversations->remove(name);
     rememberRooms();
-    if (wasCurrent)
-        setCurrent(m_conversations->at(0)->name);
 }
 
 void ChatClient::setMuted(const QString &name, bool muted)

@@ -452,6 +452,14 @@ void ChatConnection::deliver(const ServerEvent &event)
             return; // already have it
         m_lastId = event.message.id;
         break;
+    case ServerEvent::Type::Private:
+        // Kept in the history with an id like any message (version 2): never shown twice.
+        if (event.message.id != 0) {
+            if (event.message.id <= m_lastId)
+                return;
+            m_lastId = event.message.id;
+        }
+        break;
     case ServerEvent::Type::Nick:
         if (event.oldNick == m_nick) {
             m_nick = event.newNick;
@@ -499,8 +507,12 @@ void ChatConnection::startFetch()
 
 void ChatConnection::handleHistory(const ServerEvent &history)
 {
-    if (!m_fetching)
+    if (!m_fetching) {
+        // Not an answer to our own fetch: a room's recent lines as it is joined, to show.
+        if (!history.room.isEmpty())
+            Q_EMIT eventReceived(history);
         return;
+    }
     if (!history.historyComplete)
         m_fetchComplete = false;
     for (const ChatMessage &message : history.history) {

@@ -34,6 +34,10 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
                     m_client->setCurrent(index.data(ConversationListModel::NameRole).toString());
             });
     connect(client, &ChatClient::currentChanged, this, &MainWindow::showConversation);
+    // Picking a conversation with the mouse is to talk there (as in HexChat): typing goes on.
+    connect(m_ui->conversationList, &QAbstractItemView::clicked, this, [this] { m_ui->input->setFocus(); });
+    // A long topic is cut at the window's edge (the whole of it in the tooltip), never widens it.
+    m_ui->topicLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateTopic);
     connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateOnlineLabel);
     connect(client->conversations(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateTitle);

@@ -294,7 +294,9 @@ public:
             return !required || fail(QStringLiteral("\"%1\" is missing").arg(QLatin1String(name)));
         if (!value.isString())
             return fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(name)));
-        *out = secret ? value.toString() : TextSanitizer::clean(value.toString());
+        // A secret is compared, never shown: taken as it is, but as text a line can carry (an
+        // unpaired surrogate, which no UTF-8 line holds, is U+FFFD, as it would be once sent).
+        *out = secret ? QString::fromUtf8(value.toString().toUtf8()) : TextSanitizer::clean(value.toString());
         return true;
     }
 
@@ -614,14 +616,18 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         return welcomeLine(event);
     case Type::Message:
         return messageObject(event.message) + '\n';
-    case Type::Private:
-        return JsonWriter()
-                .add("type", QStringLiteral("private"))
-                .add("time", timeText(event.time))
+    case Type::Private: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("private"));
+        // Version 2 keeps private messages in the history: its id, as a message's.
+        if (event.message.id != 0)
+            writer.add("id", event.message.id);
+        return writer.add("time", timeText(event.time))
                 .add("from", event.from)
                 .add("to", event.to)
                 .add("text", event.text)
                 .line();
+    }
     case Type::Join: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("join")).add("time", timeText(event.time)).add("nick", event.nick);
@@ -778,6 +784,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.message = decodeMessage(object);
     } else if (type == u"private") {
         event.type = ServerEvent::Type::Private;
+        event.message.id = idFrom(object.value(u"id"));
         event.from = text(u"from");
         event.to = text(u"to");
         event.text = text(u"text");
