@@ -71,6 +71,7 @@ private Q_SLOTS:
     void bannedStopsForGood();
     void roomsAreConversations();
     void roomsComeBackAfterAReconnect();
+    void theDefaultRoomIsTheServers();
     void joiningShowsWhatWasSaidAndPrivatesComeBackOnce();
     void mentions_data();
     void mentions();
@@ -281,6 +282,24 @@ void tst_ChatClient::roomsAreConversations()
     QVERIFY(!bob->waitForLine(QStringLiteral("* alice left #dev")).isNull());
     QCOMPARE(list->rowCount(), 1);
     QVERIFY(currentChanged.count() >= 2);
+}
+
+void tst_ChatClient::theDefaultRoomIsTheServers()
+{
+    // A server whose default room is not #general: the client's first conversation is it.
+    m_server.reset();
+    m_server = std::make_unique<ChatServer>();
+    QVERIFY(m_server->setDefaultRoom(QStringLiteral("#lobby")));
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    QCOMPARE(client->conversations()->rowCount(), 1);
+    QCOMPARE(client->current()->name, QStringLiteral("#lobby"));
+    bob->sendLine("hello lobby");
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Message),
+                 QStringList{ QStringLiteral("hello lobby") });
+    QCOMPARE(client->conversations()->rowCount(), 1);
 }
 
 void tst_ChatClient::roomsComeBackAfterAReconnect()

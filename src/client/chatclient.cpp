@@ -304,8 +304,6 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
             m_conversations->changed(conversation);
         }
     }
-    m_online = home->online;
-    m_presenceLive = home->presenceLive;
     Q_EMIT presenceChanged();
     if (!home->presenceLive)
         addLocal(ChatEntry::Kind::Status, tooManyToList(home->online));
@@ -339,10 +337,6 @@ void ChatClient::applyRoom(const RoomInfo &room)
         conversation->users->reset(room.users, m_connection->nick());
     else
         conversation->users->clear();
-    if (conversation == current()) {
-        m_presenceLive = conversation->presenceLive;
-        m_online = conversation->online;
-    }
     m_conversations->changed(conversation);
     if (conversation == current())
         Q_EMIT currentUpdated();
@@ -369,7 +363,7 @@ int ChatClient::onlineCount() const
     const Conversation *here = current();
     if (!here->users)
         return 2; // a private conversation: the two of them
-    return m_presenceLive ? here->users->rowCount() : m_online;
+    return here->presenceLive ? here->users->rowCount() : here->online;
 }
 
 Conversation *ChatClient::current() const
@@ -388,8 +382,6 @@ bool ChatClient::setCurrent(const QString &name)
     m_current = conversation->name;
     conversation->mentioned = false;
     m_conversations->changed(conversation);
-    m_online = conversation->online;
-    m_presenceLive = conversation->presenceLive;
     Q_EMIT currentChanged(conversation);
     Q_EMIT presenceChanged();
     return true;
@@ -633,11 +625,8 @@ void ChatClient::onEvent(const ServerEvent &event)
             target->users->reset(event.users, me);
         else
             target->users->clear();
-        if (target == current()) {
-            m_presenceLive = target->presenceLive;
-            m_online = target->online;
+        if (target == current())
             Q_EMIT presenceChanged();
-        }
         if (wasLive == event.presenceLive)
             return;
         entry.kind = ChatEntry::Kind::Status;
@@ -672,10 +661,6 @@ void ChatClient::setPresence(const ServerEvent &event)
         m_users->reset(event.users, m_connection->nick());
     else
         m_users->clear();
-    if (home == current()) {
-        m_presenceLive = event.presenceLive;
-        m_online = event.online;
-    }
     Q_EMIT presenceChanged();
 }
 

@@ -63,7 +63,7 @@ public:
 
     // Whether the server announces who comes and goes in the current room (it does not in
     // very large rooms), and how many were in it when it last said.
-    bool presenceLive() const { return m_presenceLive; }
+    bool presenceLive() const { return current()->presenceLive; }
     int onlineCount() const;
 
     // Whether text mentions nick: a run of characters nicks can have (NickRules) that is the
@@ -110,6 +110,4 @@ private:
     ConversationListModel *m_conversations;
     QString m_current;
     bool m_showRoomList = false; // the user typed /rooms: the answer is shown
-    int m_online = 0;
-    bool m_presenceLive = true;
 };

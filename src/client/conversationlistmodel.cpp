@@ -9,17 +9,7 @@
 #include <QGuiApplication>
 #include <QPalette>
 
-namespace {
-
-bool sameName(const Conversation &conversation, const QString &name)
-{
-    if (conversation.kind == Conversation::Kind::Room)
-        return RoomName::looksLikeRoom(name) &&
-               RoomName::keys(name).constFirst() == RoomName::keys(conversation.name).constFirst();
-    return !RoomName::looksLikeRoom(name) && NickRules::same(conversation.name, name);
-}
-
-} // namespace
+#include <algorithm>
 
 ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent) { }
 
@@ -91,19 +81,26 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
     }
 }
 
+QStringList ConversationListModel::keysOf(const QString &name)
+{
+    if (RoomName::looksLikeRoom(name))
+        return { u'#' + RoomName::keys(name).constFirst() };
+    return NickRules::keys(name);
+}
+
 Conversation *ConversationListModel::find(const QString &name) const
 {
-    for (const auto &conversation : m_conversations) {
-        if (sameName(*conversation, name))
-            return conversation.get();
-    }
-    return nullptr;
+    const int row = rowOf(name);
+    return row < 0 ? nullptr : m_conversations[size_t(row)].get();
 }
 
 int ConversationListModel::rowOf(const QString &name) const
 {
+    const QStringList keys = keysOf(name);
     for (size_t i = 0; i < m_conversations.size(); ++i) {
-        if (sameName(*m_conversations[i], name))
+        const QStringList &theirs = m_conversations[i]->keys;
+        if (std::any_of(keys.cbegin(), keys.cend(),
+                        [&theirs](const QString &key) { return theirs.contains(key); }))
             return int(i);
     }
     return -1;
@@ -116,6 +113,7 @@ Conversation *ConversationListModel::ensure(Conversation::Kind kind, const QStri
     auto conversation = std::make_unique<Conversation>();
     conversation->kind = kind;
     conversation->name = name;
+    conversation->keys = keysOf(name);
     conversation->messages = new MessageModel(this);
     if (kind == Conversation::Kind::Room)
         conversation->users = new UserListModel(this);
@@ -167,9 +165,13 @@ void ConversationListModel::changed(const Conversation *conversation)
 
 void ConversationListModel::rename(const QString &oldName, const QString &newName)
 {
+    // A person's new nick, or the default room under the name the server gives it: a room
+    // stays a room, a person a person.
     Conversation *conversation = find(oldName);
-    if (!conversation || conversation->kind != Conversation::Kind::Private || find(newName))
+    const bool room = RoomName::looksLikeRoom(newName);
+    if (!conversation || room != (conversation->kind == Conversation::Kind::Room) || find(newName))
         return;
     conversation->name = newName;
+    conversation->keys = keysOf(newName);
     changed(conversation);
 }

@@ -18,6 +18,7 @@ struct Conversation
 
     Kind kind = Kind::Room;
     QString name; // "#dev", or the other person's nick
+    QStringList keys; // what names are compared by (ConversationListModel::keysOf)
     MessageModel *messages = nullptr;
     UserListModel *users = nullptr; // a room's people
     QString topic;
@@ -62,10 +63,15 @@ public:
     Conversation *at(int row) const { return m_conversations.at(size_t(row)).get(); }
     int rowOf(const QString &name) const;
     QStringList rooms() const;
+    // What a conversation called name is found by: a room's first RoomName key, marked as a
+    // room's; a person's NickRules keys (two names are one when any keys are equal, as
+    // NickRules::same). Computed once per name, not once per row searched.
+    static QStringList keysOf(const QString &name);
 
     // Something about the conversation changed (topic, flags, unread count): its row repaints.
     void changed(const Conversation *conversation);
-    // A private conversation follows the other person's new nick.
+    // A private conversation follows the other person's new nick; a room takes the name the
+    // server gives it (the default room's, known from the welcome).
     void rename(const QString &oldName, const QString &newName);
 
 private:

@@ -4,6 +4,13 @@
 #include "jsonprotocol.h"
 #include "plainprotocol.h"
 
+EventFanout::EventFanout(WriteBatcher *batcher, const ServerEvent &event)
+    : m_batcher(batcher),
+      m_event(event),
+      m_namesRoom(event.type == ServerEvent::Type::Message ? !event.message.room.isEmpty()
+                                                           : !event.room.isEmpty())
+{ }
+
 void EventFanout::sendTo(ClientSession *client)
 {
     // Who has not given the password hears nothing of the rooms but that the server closes.
@@ -20,7 +27,7 @@ void EventFanout::sendTo(ClientSession *client)
         if (client->jsonVersion() < 2 && !JsonProtocol::knownToVersion1(m_event.type))
             return;
         rendering = Json;
-    } else if (client->marksRooms()) {
+    } else if (m_namesRoom && client->marksRooms()) {
         rendering = PlainMarked;
     }
     const auto batch = rendering == Json ? WriteBatcher::JsonBatch : WriteBatcher::PlainBatch;

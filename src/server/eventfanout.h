@@ -14,7 +14,7 @@ class ClientSession;
 class EventFanout
 {
 public:
-    EventFanout(WriteBatcher *batcher, const ServerEvent &event) : m_batcher(batcher), m_event(event) { }
+    EventFanout(WriteBatcher *batcher, const ServerEvent &event);
 
     void sendTo(ClientSession *client);
 
@@ -23,5 +23,8 @@ private:
 
     WriteBatcher *m_batcher;
     const ServerEvent &m_event;
+    // Whether the event is about a room, so that plain clients in several rooms get a line
+    // naming it (for the others both renderings are the same bytes: one is enough).
+    bool m_namesRoom;
     std::pair<qsizetype, qsizetype> m_stretch[RenderingCount] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
 };

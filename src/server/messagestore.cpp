@@ -372,8 +372,10 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
     QStringList which = conversations;
     if (which.isEmpty()) {
         QSqlQuery all(database());
-        if (!all.exec(QStringLiteral("SELECT DISTINCT room FROM messages")))
-            return fail(all) ? 0 : -1;
+        if (!all.exec(QStringLiteral("SELECT DISTINCT room FROM messages"))) {
+            fail(all);
+            return -1;
+        }
         while (all.next())
             which.append(all.value(0).toString());
     }
@@ -399,8 +401,10 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
                     "SELECT id FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1 OFFSET ?"));
             find.addBindValue(text(room));
             find.addBindValue(keepCount - 1);
-            if (!find.exec())
-                return fail(find) ? 0 : -1;
+            if (!find.exec()) {
+                fail(find);
+                return -1;
+            }
             if (find.next())
                 keepFrom = find.value(0).toULongLong();
         }
@@ -411,8 +415,10 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
             find.addBindValue(text(room));
             find.addBindValue(cutoff);
             find.addBindValue(text(room));
-            if (!find.exec())
-                return fail(find) ? 0 : -1;
+            if (!find.exec()) {
+                fail(find);
+                return -1;
+            }
             if (find.next())
                 keepFrom = qMax(keepFrom, find.value(0).toULongLong());
         }
@@ -422,8 +428,10 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
         remove.prepare(QStringLiteral("DELETE FROM messages WHERE room = ? AND id < ?"));
         remove.addBindValue(text(room));
         remove.addBindValue(qulonglong(keepFrom));
-        if (!remove.exec())
-            return fail(remove) ? 0 : -1;
+        if (!remove.exec()) {
+            fail(remove);
+            return -1;
+        }
         if (remove.numRowsAffected() > 0) {
             removed += remove.numRowsAffected();
             if (!noteTrimmed(room, keepFrom - 1))

@@ -24,6 +24,10 @@ bool RoomDirectory::setDefaultName(const QString &name)
 
 Room *RoomDirectory::find(QStringView name) const
 {
+    // The name as the room was made (what every message carries): no skeletons needed, which
+    // is what keeps ICU off the broadcast path.
+    if (Room *room = m_byName.value(name.toString()))
+        return room;
     for (const QString &key : RoomName::keys(name)) {
         if (Room *room = m_byKey.value(key))
             return room;
@@ -63,12 +67,14 @@ QList<Room *> RoomDirectory::rooms() const
 
 void RoomDirectory::index(Room *room)
 {
+    m_byName.insert(room->name(), room);
     for (const QString &key : RoomName::keys(room->name()))
         m_byKey.insert(key, room);
 }
 
 void RoomDirectory::unindex(Room *room)
 {
+    m_byName.remove(room->name());
     for (const QString &key : RoomName::keys(room->name())) {
         if (m_byKey.value(key) == room)
             m_byKey.remove(key);

@@ -40,4 +40,5 @@ private:
 
     std::vector<std::unique_ptr<Room>> m_rooms;
     QHash<QString, Room *> m_byKey;
+    QHash<QString, Room *> m_byName; // as made
 };
