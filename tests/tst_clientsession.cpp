@@ -125,7 +125,7 @@ struct Session
 
 } // namespace
 
-// ClientSession (src/server/clientsession.h): one connection over a real descriptor (a local
+// ClientSession (src/server/core/clientsession.h): one connection over a real descriptor (a local
 // socket pair): the dialect from the first line, framing, the line limit, flood control, the
 // send queue's soft and hard limits, and closing, which sends what is owed first.
 class tst_ClientSession : public QObject

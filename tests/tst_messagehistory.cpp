@@ -73,7 +73,7 @@ const QByteArray carol = QByteArrayLiteral("carol-identity-hash");
 
 Q_DECLARE_METATYPE(ChatMessage)
 
-// MessageHistory and HistoryScope (src/server/messagehistory.h): the newest messages of every
+// MessageHistory and HistoryScope (src/server/core/messagehistory.h): the newest messages of every
 // conversation, bounded, searched by id, filtered per client; and what it knows about what it
 // let go, per room.
 class tst_MessageHistory : public QObject

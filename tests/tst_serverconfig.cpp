@@ -76,7 +76,7 @@ QString describe(const Applied &applied)
 
 } // namespace
 
-// ServerConfig (src/server/serverconfig.h): saved settings give the defaults, command-line
+// ServerConfig (src/server/core/serverconfig.h): saved settings give the defaults, command-line
 // options override them for one run; every option is checked against its range and a bad one
 // is refused with a message naming it, leaving the configuration as it was.
 class tst_ServerConfig : public QObject

@@ -48,7 +48,7 @@ QByteArray shown(const QByteArray &bytes)
 
 } // namespace
 
-// WriteBatcher (src/server/writebatcher.h): one batch per dialect per event-loop pass, each
+// WriteBatcher (src/server/core/writebatcher.h): one batch per dialect per event-loop pass, each
 // session's stretches of it and its own bytes sent together when the pass ends, the hook that
 // commits the history before anything leaves; with real ClientSessions over socket pairs.
 class tst_WriteBatcher : public QObject
