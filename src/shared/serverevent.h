@@ -134,6 +134,15 @@ struct ServerEvent
     // CaughtUp only: broadcast messages skipped while the client was behind.
     int missed = 0;
 
+    // An event of type, stamped with the current time (UTC).
+    static ServerEvent now(Type type)
+    {
+        ServerEvent event;
+        event.type = type;
+        event.time = QDateTime::currentDateTimeUtc();
+        return event;
+    }
+
     static ServerEvent invalid(const QString &why)
     {
         ServerEvent event;

@@ -4,6 +4,7 @@
 #include "chatlistener.h"
 #include "clientsession.h"
 #include "clusterlink.h"
+#include "commandhandler.h"
 #include "eventfanout.h"
 #include "jsonprotocol.h"
 #include "messagestore.h"
@@ -12,6 +13,7 @@
 #include "refusal.h"
 #include "roomname.h"
 #include "serverlog.h"
+#include "sessiontokens.h"
 #include "textcut.h"
 #include "textsanitizer.h"
 #include "tlsbridge.h"
@@ -36,47 +38,10 @@ namespace {
 
 const QString shutdownReason = QStringLiteral("server shutting down");
 
-QString connectionTime(const QDateTime &utc)
-{
-    const QDateTime local = utc.toLocalTime();
-    if (local.date() == QDate::currentDate())
-        return local.toString(QStringLiteral("HH:mm:ss"));
-    return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-ServerEvent makeEvent(ServerEvent::Type type)
-{
-    ServerEvent event;
-    event.type = type;
-    event.time = QDateTime::currentDateTimeUtc();
-    return event;
-}
-
-QByteArray identityHash(const QString &identity)
-{
-    return QCryptographicHash::hash(identity.toUtf8(), QCryptographicHash::Sha256);
-}
-
-// A client's identity is a secret of its own: printable ASCII, long enough not to be guessed.
-bool acceptableIdentity(const QString &identity)
-{
-    if (identity.size() < 16 || identity.size() > 128)
-        return false;
-    if (!std::all_of(identity.begin(), identity.end(),
-                     [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; }))
-        return false;
-    // Not one anybody would guess: at least 8 different characters (16 times "a" is refused).
-    return QSet<QChar>(identity.begin(), identity.end()).size() >= 8;
-}
-
-QString newToken()
-{
-    quint64 words[2];
-    QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
-}
-
 } // namespace
+
+using SessionTokens::identityHash;
+using SessionTokens::newToken;
 
 ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
     : QObject(parent),
@@ -87,7 +52,8 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_history(limits),
       m_admission(limits),
       m_roomKeeper(limits, m_batcher, m_history),
-      m_rooms(m_roomKeeper.directory())
+      m_rooms(m_roomKeeper.directory()),
+      m_commands(std::make_unique<CommandHandler>(*this))
 {
     m_batcher->setBeforeFlush([this] { m_history.commit(); });
     connect(&m_roomKeeper, &RoomKeeper::roomsChanged, this, &ChatServer::roomsChanged);
@@ -225,7 +191,7 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
     }
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
            qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
-    ServerEvent kicked = makeEvent(ServerEvent::Type::Error);
+    ServerEvent kicked = ServerEvent::now(ServerEvent::Type::Error);
     kicked.code = QStringLiteral("kicked");
     kicked.text = QStringLiteral("you were kicked by the admin: %1").arg(why);
     kicked.reason = why;
@@ -296,7 +262,7 @@ void ChatServer::sendAdminNotice(const QString &text, const QString &roomName)
     const QString clean = TextCut::leftUtf8(TextSanitizer::clean(text).trimmed(), m_limits.maxLineBytes / 2);
     if (clean.isEmpty())
         return;
-    ServerEvent notice = makeEvent(ServerEvent::Type::Notice);
+    ServerEvent notice = ServerEvent::now(ServerEvent::Type::Notice);
     notice.from = QStringLiteral("admin");
     notice.text = clean;
     if (roomName.isEmpty()) {
@@ -407,7 +373,7 @@ void ChatServer::stop()
         QMetaObject::invokeMethod(this, &ChatServer::finishStop, Qt::QueuedConnection);
         return;
     }
-    ServerEvent shutdown = makeEvent(ServerEvent::Type::Shutdown);
+    ServerEvent shutdown = ServerEvent::now(ServerEvent::Type::Shutdown);
     shutdown.text = shutdownReason;
     broadcast(shutdown);
     for (ClientSession *client : std::as_const(m_clients))
@@ -616,7 +582,7 @@ void ChatServer::checkConnections()
         } else if (client->pingSentMs() > 0 && now - client->pingSentMs() >= m_limits.pingTimeoutMs) {
             client->abort(QStringLiteral("ping timeout"));
         } else if (client->pingSentMs() == 0 && quiet >= m_limits.pingIntervalMs) {
-            client->send(makeEvent(ServerEvent::Type::Ping));
+            client->send(ServerEvent::now(ServerEvent::Type::Ping));
             client->setPingSent(now);
         }
     }
@@ -669,7 +635,7 @@ void ChatServer::addClient(ClientSession *client)
     if (!m_announceTimer.isActive())
         m_announceTimer.start(ChatLimits::announceDelayMs);
     connect(client, &ClientSession::commandReceived, this,
-            [this, client](const ChatCommand &command) { handleCommand(client, command); });
+            [this, client](const ChatCommand &command) { m_commands->handleCommand(client, command); });
     connect(client, &ClientSession::closed, this,
             [this, client](const QString &reason) { removeClient(client, reason); });
     connect(client, &ClientSession::caughtUp, this,
@@ -680,7 +646,7 @@ void ChatServer::addClient(ClientSession *client)
     Q_EMIT clientConnected(client);
     // Plain clients are greeted at once; a JSON client skips these lines and waits for its
     // welcome.
-    ServerEvent greeting = makeEvent(ServerEvent::Type::Welcome);
+    ServerEvent greeting = ServerEvent::now(ServerEvent::Type::Welcome);
     greeting.nick = client->nick();
     greeting.online = roomSize() + 1;
     // Behind a password the room's talk is for those who gave it.
@@ -706,7 +672,7 @@ void ChatServer::announce(ClientSession *client)
     for (Room *room : client->rooms()) {
         room->countAnnounced(1);
         if (m_roomKeeper.presenceLive(room)) {
-            ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+            ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
             joined.nick = client->nick();
             joined.room = room->name();
             m_roomKeeper.sendTo(room, joined, client);
@@ -744,7 +710,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     const bool announced = client->isAnnounced();
     if (announced && !m_stopping && !client->isReplaced()) {
         // Nobody is told when the server is going, or when the same person is still here.
-        ServerEvent left = makeEvent(ServerEvent::Type::Leave);
+        ServerEvent left = ServerEvent::now(ServerEvent::Type::Leave);
         left.nick = client->nick();
         left.text = reason;
         m_roomKeeper.sendToPeers(client, left, false);
@@ -773,367 +739,9 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
         finishStop();
 }
 
-void ChatServer::handleCommand(ClientSession *client, const ChatCommand &command)
-{
-    using Type = ChatCommand::Type;
-    if (command.type == Type::Hello) {
-        handleHello(client, command);
-        return;
-    }
-    if (command.type == Type::TooLong) {
-        qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
-                  qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
-        client->sendError(QStringLiteral("line-too-long"),
-                          QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
-        return;
-    }
-    if (client->isJson() && !client->hasWelcome()) {
-        // The hello itself was malformed: the handshake failed.
-        client->sendError(command.target, command.text);
-        client->close(QStringLiteral("bad hello: ") + command.text);
-        return;
-    }
-    if (!client->isAuthenticated()) {
-        // A password comes before anything else.
-        if (!client->isAnnounced())
-            Q_EMIT clientModeChanged(client);
-        if (command.type == Type::Pass) {
-            if (!checkPassword(client, command.text,
-                               [this, client, command] { handleCommand(client, command); }))
-                return;
-            client->sendNotice(QStringLiteral("password accepted"));
-            m_roomKeeper.enter(client, m_rooms.defaultRoom());
-            for (const ChatMessage &message : recentOfDefaultRoom())
-                client->sendBytes(PlainProtocol::messageLine(message));
-        } else if (command.type != Type::Quit) {
-            client->sendError(QStringLiteral("password-required"),
-                              QStringLiteral("this server needs a password first: /pass SECRET"));
-            return;
-        }
-    } else if (command.type == Type::Pass) {
-        client->sendNotice(m_password.isEmpty() ? QStringLiteral("this server needs no password")
-                                                : QStringLiteral("your password was accepted already"));
-        return;
-    }
-    // A version-1 client is in the default room only: rooms are version 2's.
-    if (client->isJson() && client->jsonVersion() < 2 &&
-        (command.type == Type::Join || command.type == Type::Part || command.type == Type::Topic ||
-         command.type == Type::Rooms)) {
-        client->sendError(
-                QStringLiteral("unknown-type"),
-                QStringLiteral("rooms need protocol version 2; this connection said hello with version %1")
-                        .arg(client->jsonVersion()));
-        return;
-    }
-    // A plain client's first line makes it a member of the room before the line counts.
-    if (!client->isAnnounced())
-        Q_EMIT clientModeChanged(client);
-    announce(client);
-    switch (command.type) {
-    case Type::Say:
-        if (Room *room = commandRoom(client, command.target))
-            postMessage(client, room, ChatMessage::Kind::Say, command.text);
-        break;
-    case Type::Action:
-        if (command.text.isEmpty())
-            client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /me ACTION"));
-        else if (Room *room = commandRoom(client, command.target))
-            postMessage(client, room, ChatMessage::Kind::Action, command.text);
-        break;
-    case Type::Join:
-        joinRoom(client, command.target);
-        break;
-    case Type::Part:
-        partRoom(client, command);
-        break;
-    case Type::Topic:
-        setTopic(client, command);
-        break;
-    case Type::Rooms:
-        sendRoomList(client);
-        break;
-    case Type::Switch:
-        switchRoom(client, command.target);
-        break;
-    case Type::Private:
-        sendPrivate(client, command.target, command.text);
-        break;
-    case Type::Nick:
-        changeNick(client, command.target);
-        break;
-    case Type::Who:
-        sendWho(client, command.target);
-        break;
-    case Type::Help:
-        sendHelp(client);
-        break;
-    case Type::Quit: {
-        // A reason of the user's own is marked as theirs ("quit: kicked" is no kick).
-        const QString reason =
-                command.text.trimmed().isEmpty()
-                        ? QStringLiteral("quit")
-                        : u"quit: " + TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
-        if (!client->isJson())
-            client->sendNotice(QStringLiteral("goodbye"));
-        client->close(reason);
-        break;
-    }
-    case Type::Ping: {
-        ServerEvent pong = makeEvent(ServerEvent::Type::Pong);
-        pong.token = command.token;
-        client->send(pong);
-        break;
-    }
-    case Type::Pong:
-    case Type::Pass:
-        break; // being alive was the point, and the session noted that; passwords are above
-    case Type::Unknown:
-        client->sendError(
-                QStringLiteral("unknown-command"),
-                QStringLiteral("unknown command %1, try /help").arg(TextSanitizer::quoted(command.target)));
-        break;
-    case Type::Invalid:
-        qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
-                  qPrintable(client->peer()), qPrintable(command.text));
-        client->sendError(command.target, command.text);
-        break;
-    case Type::History:
-        sendHistory(client, command);
-        break;
-    case Type::Hello:
-    case Type::TooLong:
-        break;
-    }
-}
-
-void ChatServer::handleHello(ClientSession *client, const ChatCommand &hello)
-{
-    if (client->hasWelcome()) {
-        client->sendError(QStringLiteral("unexpected-hello"),
-                          QStringLiteral("this connection has already said hello"));
-        return;
-    }
-    if (hello.version < JsonProtocol::oldestVersion || hello.version > JsonProtocol::version) {
-        client->sendError(QStringLiteral("unsupported-version"),
-                          QStringLiteral("this server speaks protocol versions %1 to %2, not %3")
-                                  .arg(JsonProtocol::oldestVersion)
-                                  .arg(JsonProtocol::version)
-                                  .arg(hello.version));
-        client->close(QStringLiteral("unsupported protocol version %1").arg(hello.version));
-        return;
-    }
-    if (!hello.identity.isEmpty() && !acceptableIdentity(hello.identity)) {
-        client->sendError(QStringLiteral("bad-field"),
-                          QStringLiteral("\"identity\" must be 16 to 128 printable ASCII characters"));
-        client->close(QStringLiteral("bad hello: bad identity"));
-        return;
-    }
-    if (!client->isAuthenticated()) {
-        if (!hello.hasPassword) {
-            client->sendError(QStringLiteral("password-required"),
-                              QStringLiteral("this server needs a password"));
-            client->close(QStringLiteral("no password"));
-            return;
-        }
-        if (!checkPassword(client, hello.password, [this, client, hello] { handleHello(client, hello); }))
-            return;
-        m_roomKeeper.enter(client, m_rooms.defaultRoom());
-    }
-    client->setJsonVersion(hello.version);
-    const QString nick = NickRules::prepare(hello.target);
-    const ClientSession *previous = nullptr; // the connection this one takes over
-    if (!nick.isEmpty() && nick != client->nick()) {
-        ClientSession *owner = findClient(nick);
-        const bool takeover =
-                owner && owner != client && !hello.token.isEmpty() && owner->token() == hello.token;
-        if (takeover) {
-            // The same person, back on a new connection before the old one was noticed gone.
-            qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
-                   qPrintable(client->peer()), qPrintable(owner->peer()));
-            releaseNick(owner, owner->nick());
-            owner->replace();
-            // It stops counting now, not when its socket is done: the person is counted once.
-            if (owner->isAnnounced()) {
-                owner->setAnnounced(false);
-                --m_memberCount;
-                for (Room *room : owner->rooms())
-                    room->countAnnounced(-1);
-            }
-            previous = owner;
-            if (client->isAnnounced()) {
-                // Too late to be quiet: the room knows this connection as a guest already.
-                ServerEvent left = makeEvent(ServerEvent::Type::Leave);
-                left.nick = owner->nick();
-                left.text = QStringLiteral("reconnected");
-                broadcast(left, owner);
-            }
-        }
-        const NickRefusal refusal = nickRefusal(client, nick);
-        if (!refusal.code.isEmpty()) {
-            refuseNick(client, refusal);
-            client->close(refusal.text);
-            return;
-        }
-        rename(client, nick);
-        if (takeover && !client->isAnnounced()) {
-            // Nobody saw the old connection go, so nobody sees this one come; it counts in the
-            // old one's place (which no longer counts once it is gone).
-            client->setAnnounced();
-            ++m_memberCount;
-            for (Room *room : client->rooms())
-                room->countAnnounced(1);
-            Q_EMIT clientJoined(client);
-        }
-    }
-    qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
-    Q_EMIT clientModeChanged(client);
-    client->setToken(newToken());
-    // Version 2 keeps private messages under an identity: the client's own, or one made for
-    // it now (the welcome gives it, to keep for next time).
-    QString identity;
-    if (hello.version >= 2) {
-        identity = hello.identity.isEmpty() ? newToken() + newToken() : hello.identity;
-        client->setIdentityHash(identityHash(identity));
-    }
-    // Back in the rooms it was in (a resume covers them all): quietly now, announced with it.
-    QStringList refused;
-    for (const QString &name : hello.rooms) {
-        Room *room = m_rooms.find(RoomName::prepare(name));
-        if (room && client->isIn(room))
-            continue;
-        if (hello.version < 2)
-            continue;
-        if (!room)
-            m_roomKeeper.makeWay(RoomName::prepare(name));
-        const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, RoomName::prepare(name));
-        if (!refusal.code.isEmpty()) {
-            refused.append(refusal.text);
-            continue;
-        }
-        if (!room)
-            room = m_roomKeeper.make(client, RoomName::prepare(name));
-        m_roomKeeper.enter(client, room);
-        if (!client->isAnnounced())
-            continue; // the room is told when the client is announced
-        // Taking over a connection: the room knows the person already if it was in it.
-        room->countAnnounced(1);
-        if (!(previous && previous->isIn(room)) && m_roomKeeper.presenceLive(room)) {
-            ServerEvent joined = makeEvent(ServerEvent::Type::Join);
-            joined.nick = client->nick();
-            joined.room = room->name();
-            m_roomKeeper.sendTo(room, joined, client);
-        }
-    }
-    sendWelcome(client, hello, identity);
-    for (const QString &why : std::as_const(refused))
-        client->sendError(QStringLiteral("room-refused"), why);
-    announce(client);
-}
-
-void ChatServer::sendWelcome(ClientSession *client, const ChatCommand &hello, const QString &identity)
-{
-    ServerEvent welcome = makeEvent(ServerEvent::Type::Welcome);
-    welcome.version = client->jsonVersion();
-    welcome.identity = identity;
-    welcome.serverName = m_serverName;
-    welcome.nick = client->nick();
-    welcome.token = client->token();
-    welcome.lastId = lastMessageId();
-    welcome.online = roomSize() + (client->isAnnounced() ? 0 : 1);
-    welcome.presenceLive = welcome.online <= m_limits.presenceLimit;
-    // In a room too large to follow, the list is left out too: a thousand desktop clients
-    // each getting a thousand names is the same O(N^2) the limit avoids.
-    if (welcome.presenceLive) {
-        welcome.users = onlineUsers();
-        if (!client->isAnnounced())
-            welcome.users.append({ client->nick(), client->connectedAt(), QString() });
-    }
-    welcome.limits = { m_limits.maxLineBytes,      m_limits.historyLines,     m_limits.historyKeep,
-                       m_limits.historyKeepDays,   ChatLimits::maxNickLength, m_limits.presenceLimit,
-                       m_limits.maxRoomsPerClient, m_limits.maxTopicLength };
-    for (const Room *room : client->rooms()) {
-        RoomInfo info = m_roomKeeper.info(room, true);
-        if (!client->isAnnounced() && info.presenceLive) {
-            ++info.online;
-            info.users.append({ client->nick(), client->connectedAt(), QString() });
-        }
-        welcome.rooms.append(info);
-    }
-
-    // "since" from another life of this server (its ids started again) cannot be honoured.
-    const bool resumes = hello.hasSince && hello.since <= lastMessageId();
-    quint64 after = 0;
-    if (resumes) {
-        after = hello.since;
-    } else {
-        // The recent history, and anything posted since this connection opened.
-        const QList<ChatMessage> recent = recentOfDefaultRoom();
-        after = recent.isEmpty() ? lastMessageId() : recent.constFirst().id - 1;
-        after = qMin(after, client->lastIdAtConnect());
-    }
-    // At most what half the send queue can hold (every message takes at least wireSize of an
-    // empty one), and the newest of it.
-    const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
-                                     m_limits.maxSendQueueBytes / 2 / ChatMessage().wireSize() + 1));
-    HistoryKeeper::After replay =
-            m_history.after(after, cap, true, scopeOf(client), m_limits.maxSendQueueBytes / 2);
-    welcome.history = std::move(replay.messages);
-    welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
-    // The replay must fit in the client's send queue with room to spare: the newest of it.
-    const qsizetype fit = fittingMessages(welcome.history.crbegin(), welcome.history.crend());
-    if (fit < welcome.history.size()) {
-        welcome.history.remove(0, welcome.history.size() - fit);
-        welcome.historyComplete = false;
-    }
-    client->send(welcome);
-}
-
-template<typename Iterator>
-qsizetype ChatServer::fittingMessages(Iterator first, Iterator last) const
-{
-    qint64 bytes = 0;
-    qsizetype count = 0;
-    for (; first != last && bytes + first->wireSize() <= m_limits.maxSendQueueBytes / 2; ++first, ++count)
-        bytes += first->wireSize();
-    return count;
-}
-
-void ChatServer::sendHistory(ClientSession *client, const ChatCommand &command)
-{
-    ServerEvent reply = makeEvent(ServerEvent::Type::History);
-    reply.after = command.since;
-    // One room's (it must be in it), or every conversation of the client's.
-    const Room *room = nullptr;
-    if (!command.target.isEmpty()) {
-        room = m_rooms.find(RoomName::prepare(command.target));
-        if (!room || !client->isIn(room)) {
-            ServerEvent error = makeEvent(ServerEvent::Type::Error);
-            error.code = QStringLiteral("not-in-room");
-            error.text = QStringLiteral("you are not in %1")
-                                 .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1));
-            error.room = room ? room->name() : command.target;
-            client->send(error);
-            return;
-        }
-        reply.room = room->name();
-    }
-    const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
-                                        : ChatLimits::maxHistoryReply;
-    // The oldest first: whoever asked goes on after the last one it got.
-    HistoryKeeper::After page =
-            m_history.after(command.since, limit, false, scopeOf(client, room ? room->name() : QString()),
-                            m_limits.maxSendQueueBytes / 2);
-    reply.historyComplete = command.since <= lastMessageId() && page.complete;
-    const qsizetype fit = fittingMessages(page.messages.cbegin(), page.messages.cend());
-    reply.historyMore = page.more || fit < page.messages.size();
-    page.messages.resize(fit);
-    reply.history = std::move(page.messages);
-    client->send(reply);
-}
-
 void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
 {
-    ServerEvent event = makeEvent(ServerEvent::Type::CaughtUp);
+    ServerEvent event = ServerEvent::now(ServerEvent::Type::CaughtUp);
     event.missed = int(qMin<qint64>(missed, std::numeric_limits<int>::max()));
     event.text =
             QStringLiteral("you have caught up; you missed %1 message(s) while you were behind; /who lists "
@@ -1147,7 +755,7 @@ void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
         event.users = onlineUsers();
     client->send(event);
     for (const Room *room : client->isJson() ? client->rooms() : QList<Room *>()) {
-        ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
+        ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
         state.room = room->name();
         state.rooms = { m_roomKeeper.info(room, true) };
         client->send(state);
@@ -1193,7 +801,7 @@ void ChatServer::deliverMessage(const ChatMessage &message)
         m_batcher->requestFlush();
     if (message.isPrivate()) {
         // To whoever holds either identity here: the two people, never a later holder of a nick.
-        ServerEvent event = makeEvent(ServerEvent::Type::Private);
+        ServerEvent event = ServerEvent::now(ServerEvent::Type::Private);
         event.time = message.time;
         event.message = message;
         event.from = message.from;
@@ -1207,7 +815,7 @@ void ChatServer::deliverMessage(const ChatMessage &message)
             sender->send(event);
     } else if (Room *room = m_rooms.find(message.room)) {
         // A room that is not here (made on another server of the cluster) only keeps history.
-        ServerEvent event = makeEvent(ServerEvent::Type::Message);
+        ServerEvent event = ServerEvent::now(ServerEvent::Type::Message);
         event.time = message.time;
         event.message = message;
         if (!room->isStored())
@@ -1216,41 +824,6 @@ void ChatServer::deliverMessage(const ChatMessage &message)
         m_roomKeeper.sendTo(room, event);
     }
     Q_EMIT messagePosted(message);
-}
-
-void ChatServer::sendPrivate(ClientSession *from, const QString &to, const QString &text)
-{
-    if (to.isEmpty() || text.isEmpty()) {
-        from->sendError(QStringLiteral("usage"), QStringLiteral("usage: /msg NICK TEXT"));
-        return;
-    }
-    ClientSession *target = findClient(to);
-    if (!target || !target->isAnnounced()) {
-        from->sendError(
-                QStringLiteral("no-such-nick"),
-                QStringLiteral("no such nick: %1").arg(TextSanitizer::quoted(to, ChatLimits::maxNickLength)));
-        return;
-    }
-    if (target->isLagging() && target != from) {
-        // It is far behind already; private messages are not skipped like the room's, so a
-        // stream of them could push it off: it gets none until it has caught up.
-        from->sendError(
-                QStringLiteral("target-lagging"),
-                QStringLiteral("%1 is not keeping up with the chat; the message was not delivered, try "
-                               "again in a moment")
-                        .arg(TextSanitizer::isolated(target->nick())));
-        return;
-    }
-    // A conversation of its own, kept in the history for the two identities only.
-    ChatMessage message;
-    message.time = QDateTime::currentDateTimeUtc();
-    message.from = from->nick();
-    message.to = target->nick();
-    message.text = text;
-    message.fromIdentity = from->identityHash();
-    message.toIdentity = target->identityHash();
-    from->countMessageSent();
-    publish(message);
 }
 
 ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, const QString &nick) const
@@ -1284,30 +857,11 @@ ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, con
 
 void ChatServer::refuseNick(ClientSession *client, const NickRefusal &refusal)
 {
-    ServerEvent error = makeEvent(ServerEvent::Type::Error);
+    ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
     error.code = refusal.code;
     error.text = refusal.text;
     error.nick = refusal.holder;
     client->send(error);
-}
-
-void ChatServer::changeNick(ClientSession *client, const QString &requested)
-{
-    const QString nick = NickRules::prepare(requested);
-    if (nick.isEmpty()) {
-        client->sendNotice(QStringLiteral("you are %1; /nick NAME changes it").arg(client->nick()));
-        return;
-    }
-    if (nick == client->nick()) {
-        client->sendNotice(QStringLiteral("you are already %1").arg(nick));
-        return;
-    }
-    const NickRefusal refusal = nickRefusal(client, nick);
-    if (!refusal.code.isEmpty()) {
-        refuseNick(client, refusal);
-        return;
-    }
-    rename(client, nick);
 }
 
 void ChatServer::rename(ClientSession *client, const QString &nick)
@@ -1318,7 +872,7 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     client->setNick(nick);
     qCInfo(lcServer, "%s (%s) is now known as %s", qPrintable(oldNick), qPrintable(client->peer()),
            qPrintable(nick));
-    ServerEvent event = makeEvent(ServerEvent::Type::Nick);
+    ServerEvent event = ServerEvent::now(ServerEvent::Type::Nick);
     event.oldNick = oldNick;
     event.newNick = nick;
     // Rooms too large to be told are not; the one renamed always is.
@@ -1379,7 +933,7 @@ void ChatServer::remoteUsersChanged(const QList<OnlineUser> &joined, const QList
         return;
     // Someone gone from the cluster is told once to everyone here who shared a room with them.
     for (const OnlineUser &user : left) {
-        ServerEvent event = makeEvent(ServerEvent::Type::Leave);
+        ServerEvent event = ServerEvent::now(ServerEvent::Type::Leave);
         event.nick = user.nick;
         event.text = m_cluster->liveServerNames().contains(user.server)
                              ? QStringLiteral("left (on %1)").arg(user.server)
@@ -1411,59 +965,6 @@ void ChatServer::remoteRoomsChanged(const QList<ClusterLink::RoomChange> &change
         m_roomKeeper.tellRemoteMove(change.user, change.room, change.joined);
 }
 
-void ChatServer::sendWho(ClientSession *client, const QString &target)
-{
-    const Room *room = commandRoom(client, target);
-    if (!room)
-        return;
-    const QList<OnlineUser> users = m_roomKeeper.users(room);
-    // A client in one room, asking about it, sees the list as before rooms.
-    if (target.isEmpty() && !client->marksRooms())
-        client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
-    else
-        client->sendNotice(QStringLiteral("%1 online in %2:")
-                                   .arg(users.size())
-                                   .arg(TextSanitizer::isolated(room->name())));
-    for (const OnlineUser &user : users) {
-        const QString where = !user.server.isEmpty() ? QStringLiteral(" (on %1)").arg(user.server)
-                              : m_cluster            ? QStringLiteral(" (on %1)").arg(m_serverName)
-                                                     : QString();
-        client->sendNotice(QStringLiteral("  %1, connected %2%3%4")
-                                   .arg(TextSanitizer::isolated(user.nick), connectionTime(user.since), where,
-                                        user.nick == client->nick() && user.server.isEmpty()
-                                                ? QStringLiteral(" (you)")
-                                                : QString()));
-    }
-}
-
-void ChatServer::sendHelp(ClientSession *client) const
-{
-    static const char *const lines[] = {
-        "commands:",
-        "  /nick NAME             change your nick (%1)",
-        "  /join #ROOM            join a room, making it if there is none",
-        "  /part [#ROOM] [REASON] leave a room (this one without #ROOM)",
-        "  /switch #ROOM          send what you type to another room you are in",
-        "  /rooms                 list the rooms",
-        "  /topic [#ROOM] [TEXT]  show or set a room's topic",
-        "  /who [#ROOM]           list who is in a room",
-        "  /me ACTION             tell the room what you are doing",
-        "  /msg NICK TEXT         send TEXT to NICK only",
-        "  /help                  show this list",
-        "  /quit [REASON]         leave (a line that says quit does too)",
-        "anything else is sent to your current room (%2); start a line with // to send one that begins with "
-        "/",
-    };
-    for (const char *line : lines) {
-        QString text = QString::fromLatin1(line);
-        if (text.contains(QLatin1String("%1")))
-            text = text.arg(NickRules::ruleText());
-        if (text.contains(QLatin1String("%2")))
-            text = text.arg(client->currentRoom() ? client->currentRoom()->name() : QStringLiteral("none"));
-        client->sendNotice(text);
-    }
-}
-
 void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except)
 {
     EventFanout fanout(m_batcher, event);
@@ -1471,196 +972,6 @@ void ChatServer::broadcast(const ServerEvent &event, const ClientSession *except
         if (client != except)
             fanout.sendTo(client);
     }
-}
-
-Room *ChatServer::commandRoom(ClientSession *client, const QString &target)
-{
-    if (target.isEmpty()) {
-        // Plain: where it typed its lines; JSON: the default room, as in version 1.
-        Room *room = client->isJson() ? m_rooms.defaultRoom() : client->currentRoom();
-        if (room && client->isIn(room))
-            return room;
-        client->sendError(
-                QStringLiteral("no-room"),
-                client->isJson()
-                        ? QStringLiteral("you are not in %1; name a room you are in").arg(defaultRoom())
-                        : QStringLiteral("you are in no room; /join #ROOM first"));
-        return nullptr;
-    }
-    const QString name = RoomName::prepare(target);
-    Room *room = m_rooms.find(name);
-    if (!room || !client->isIn(room)) {
-        ServerEvent error = makeEvent(ServerEvent::Type::Error);
-        error.code = room ? QStringLiteral("not-in-room") : QStringLiteral("no-such-room");
-        error.text = room ? QStringLiteral("you are not in %1; /join it first")
-                                     .arg(TextSanitizer::isolated(room->name()))
-                          : QStringLiteral("no such room: %1; /rooms lists them")
-                                     .arg(TextSanitizer::quoted(target, ChatLimits::maxNickLength + 1));
-        error.room = room ? room->name() : name;
-        client->send(error);
-        return nullptr;
-    }
-    return room;
-}
-
-void ChatServer::joinRoom(ClientSession *client, const QString &target)
-{
-    const QString name = RoomName::prepare(target);
-    const auto refuse = [&](const QString &code, const QString &text) {
-        ServerEvent error = makeEvent(ServerEvent::Type::Error);
-        error.code = code;
-        error.text = text;
-        error.room = name;
-        client->send(error);
-    };
-    if (name.isEmpty()) {
-        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /join #ROOM"));
-        return;
-    }
-    Room *room = m_rooms.find(name);
-    if (!room)
-        m_roomKeeper.makeWay(name);
-    if (room && client->isIn(room)) {
-        // Plain: joining again makes it current; JSON: the room as it is, once more.
-        if (!client->isJson()) {
-            switchRoom(client, room->name());
-        } else {
-            ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
-            state.room = room->name();
-            state.rooms = { m_roomKeeper.info(room, true) };
-            client->send(state);
-        }
-        return;
-    }
-    const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, name);
-    if (!refusal.code.isEmpty()) {
-        refuse(refusal.code, refusal.text);
-        return;
-    }
-    if (!room)
-        room = m_roomKeeper.make(client, name);
-    m_roomKeeper.enter(client, room);
-    room->countAnnounced(1);
-    client->setCurrentRoom(room);
-    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
-    joined.nick = client->nick();
-    joined.room = room->name();
-    if (m_roomKeeper.presenceLive(room))
-        m_roomKeeper.sendTo(room, joined, client);
-    else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1)
-        m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room), client);
-    client->send(joined);
-    ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
-    state.room = room->name();
-    state.rooms = { m_roomKeeper.info(room, true) };
-    client->send(state);
-    if (!client->isJson())
-        client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
-                                   .arg(TextSanitizer::isolated(room->name())));
-    // What was said there lately, as a new connection gets its default room's (a room
-    // without messages has nothing to look for: the search would walk the whole memory).
-    const QString roomName = room->messageCount() > 0 ? room->name() : QString();
-    ServerEvent recent = makeEvent(ServerEvent::Type::History);
-    recent.room = roomName;
-    if (!roomName.isEmpty())
-        recent.history = m_history.recent(m_limits.historyLines, [&roomName](const ChatMessage &message) {
-            return message.room == roomName;
-        });
-    recent.after = recent.history.isEmpty() ? lastMessageId() : recent.history.constFirst().id - 1;
-    recent.historyComplete = true;
-    if (!recent.history.isEmpty())
-        client->send(recent);
-    m_roomKeeper.noteChanged();
-}
-
-void ChatServer::partRoom(ClientSession *client, const ChatCommand &command)
-{
-    Room *room = commandRoom(client, command.target);
-    if (!room)
-        return;
-    const QString reason = TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
-    m_roomKeeper.leave(client, room, reason, true);
-}
-
-void ChatServer::setTopic(ClientSession *client, const ChatCommand &command)
-{
-    Room *room = commandRoom(client, command.target);
-    if (!room)
-        return;
-    if (!command.hasText) {
-        ServerEvent state = makeEvent(ServerEvent::Type::Notice);
-        state.from = QStringLiteral("server");
-        state.room = room->name();
-        state.text = room->topic().isEmpty() ? QStringLiteral("%1 has no topic; /topic TEXT sets one")
-                                                       .arg(TextSanitizer::isolated(room->name()))
-                                             : QStringLiteral("topic of %1: %2 (set by %3)")
-                                                       .arg(TextSanitizer::isolated(room->name()),
-                                                            TextSanitizer::isolated(room->topic()),
-                                                            TextSanitizer::isolated(room->topicBy()));
-        client->send(state);
-        return;
-    }
-    const QString topic = command.text.trimmed();
-    // Characters as people count them, and bytes: one "character" may be a long sequence
-    // (a family emoji), and every list of rooms carries the topic.
-    if (TextCut::characterCount(topic) > m_limits.maxTopicLength ||
-        topic.toUtf8().size() > 4 * qsizetype(m_limits.maxTopicLength)) {
-        ServerEvent error = makeEvent(ServerEvent::Type::Error);
-        error.code = QStringLiteral("topic-too-long");
-        error.text = QStringLiteral("a topic is at most %1 characters (%2 bytes)")
-                             .arg(m_limits.maxTopicLength)
-                             .arg(4 * m_limits.maxTopicLength);
-        error.room = room->name();
-        client->send(error);
-        return;
-    }
-    room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
-    m_roomKeeper.store(room);
-    qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
-           qPrintable(client->peer()), qPrintable(room->name()),
-           qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));
-    ServerEvent event = makeEvent(ServerEvent::Type::Topic);
-    event.room = room->name();
-    event.nick = client->nick();
-    event.text = topic;
-    m_roomKeeper.sendTo(room, event);
-    m_roomKeeper.noteChanged();
-}
-
-void ChatServer::switchRoom(ClientSession *client, const QString &target)
-{
-    if (target.isEmpty()) {
-        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /switch #ROOM"));
-        return;
-    }
-    Room *room = commandRoom(client, target);
-    if (!room)
-        return;
-    client->setCurrentRoom(room);
-    client->sendNotice(
-            QStringLiteral("what you type goes to %1 now").arg(TextSanitizer::isolated(room->name())));
-}
-
-void ChatServer::sendRoomList(ClientSession *client) const
-{
-    // The fullest first, as many as fit in a quarter of the send queue: a thousand rooms with
-    // long topics must not make one small request a flood of output.
-    QList<RoomInfo> rooms = roomList(false);
-    std::stable_sort(rooms.begin(), rooms.end(),
-                     [](const RoomInfo &a, const RoomInfo &b) { return a.online > b.online; });
-    qint64 bytes = 0;
-    qsizetype fit = 0;
-    for (; fit < rooms.size(); ++fit) {
-        bytes += 64 + 3 * (rooms.at(fit).name.size() + rooms.at(fit).topic.size());
-        if (bytes > m_limits.maxSendQueueBytes / 4)
-            break;
-    }
-    ServerEvent list = makeEvent(ServerEvent::Type::RoomList);
-    if (fit < rooms.size())
-        list.text = QStringLiteral("%1 more room(s) not listed").arg(rooms.size() - fit);
-    rooms.resize(fit);
-    list.rooms = std::move(rooms);
-    client->send(list);
 }
 
 QString ChatServer::nextGuestNick()

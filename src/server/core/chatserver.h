@@ -24,6 +24,7 @@
 
 struct ChatCommand;
 class ClientSession;
+class CommandHandler;
 
 struct ClusterAddress;
 class MessageStore;
@@ -39,6 +40,8 @@ class WriteBatcher;
 class ChatServer : public QObject
 {
     Q_OBJECT
+    // Carries out the clients' commands with the server's rooms, history and nicks.
+    friend class CommandHandler;
 
 public:
     explicit ChatServer(const ChatLimits &limits = {}, QObject *parent = nullptr);
@@ -187,29 +190,16 @@ private:
     // Announces the clients whose ChatLimits::announceDelayMs has passed without a first line.
     void announceDue();
     void removeClient(ClientSession *client, const QString &reason);
-    void handleCommand(ClientSession *client, const ChatCommand &command);
-    void handleHello(ClientSession *client, const ChatCommand &hello);
-    void sendWelcome(ClientSession *client, const ChatCommand &hello, const QString &identity);
     // The last ChatLimits::historyLines messages of the default room.
     QList<ChatMessage> recentOfDefaultRoom() const;
     void postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text);
     // Puts a message on its way: through the cluster when there is one, else an id here.
     void publish(ChatMessage message);
-    // The room a command is about: target, or (empty) the client's current one; null, with
-    // the client told why, when there is none it is in.
-    Room *commandRoom(ClientSession *client, const QString &target);
-    void joinRoom(ClientSession *client, const QString &target);
-    void partRoom(ClientSession *client, const ChatCommand &command);
-    void setTopic(ClientSession *client, const ChatCommand &command);
-    void switchRoom(ClientSession *client, const QString &target);
-    void sendRoomList(ClientSession *client) const;
     // What client may read of the history: its rooms and its private messages.
     HistoryScope scopeOf(const ClientSession *client, const QString &room = QString()) const;
     // A message with its id: into the history (and the database), out to every client here.
     void deliverMessage(const ChatMessage &message);
     void deliverClusterMessages(const QList<ChatMessage> &messages);
-    void sendPrivate(ClientSession *from, const QString &to, const QString &text);
-    void changeNick(ClientSession *client, const QString &requested);
     void rename(ClientSession *client, const QString &nick);
     // Why nick cannot be client's, or empty when it can.
     struct NickRefusal
@@ -223,13 +213,8 @@ private:
     // Every key of nick (NickRules::keys) points at client, or no more.
     void holdNick(ClientSession *client, const QString &nick);
     void releaseNick(ClientSession *client, const QString &nick);
-    void sendWho(ClientSession *client, const QString &target);
-    // Answers a history request: the messages after command.since, at most command.limit
-    // (ChatLimits::maxHistoryReply), as many as fit half the send queue.
-    void sendHistory(ClientSession *client, const ChatCommand &command);
     // A client that fell behind has caught up: what it missed, and who is here now.
     void sendCaughtUp(ClientSession *client, qint64 missed);
-    void sendHelp(ClientSession *client) const;
     // The default room: this server's people, then the other servers' (a cluster).
     QList<OnlineUser> onlineUsers() const;
     // Everyone announced on this server (what the cluster's other servers are told).
@@ -250,9 +235,6 @@ private:
     // false, and retry runs (the command again) when the wait is over.
     bool checkPassword(ClientSession *client, const QString &password, const std::function<void()> &retry);
     void finishStop();
-    // How many of the messages from first on fit in half a client's send queue.
-    template<typename Iterator>
-    qsizetype fittingMessages(Iterator first, Iterator last) const;
 
     ChatLimits m_limits;
     QString m_serverName;
@@ -283,4 +265,5 @@ private:
     quint64 m_guestCounter = 0;
     int m_memberCount = 0;
     bool m_stopping = false;
+    std::unique_ptr<CommandHandler> m_commands;
 };

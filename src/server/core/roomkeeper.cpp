@@ -13,17 +13,7 @@
 
 #include <algorithm>
 
-namespace {
-
-ServerEvent makeEvent(ServerEvent::Type type)
-{
-    ServerEvent event;
-    event.type = type;
-    event.time = QDateTime::currentDateTimeUtc();
-    return event;
-}
-
-} // namespace
+namespace { } // namespace
 
 RoomKeeper::RoomKeeper(const ChatLimits &limits, WriteBatcher *batcher, HistoryKeeper &history,
                        QObject *parent)
@@ -75,13 +65,13 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
             if (client->isAnnounced()) {
                 m_rooms.defaultRoom()->countAnnounced(1);
                 if (presenceLive(m_rooms.defaultRoom())) {
-                    ServerEvent joined = makeEvent(ServerEvent::Type::Join);
+                    ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
                     joined.nick = client->nick();
                     joined.room = m_rooms.defaultRoom()->name();
                     sendTo(m_rooms.defaultRoom(), joined, client);
                 }
             }
-            ServerEvent state = makeEvent(ServerEvent::Type::RoomState);
+            ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
             state.room = m_rooms.defaultRoom()->name();
             state.rooms = { info(m_rooms.defaultRoom(), true) };
             client->send(state);
@@ -99,7 +89,7 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
 
 ServerEvent RoomKeeper::presenceEvent(const Room *room) const
 {
-    ServerEvent presence = makeEvent(ServerEvent::Type::Presence);
+    ServerEvent presence = ServerEvent::now(ServerEvent::Type::Presence);
     presence.room = room->name();
     presence.presenceLive = presenceLive(room);
     presence.online = online(room);
@@ -113,7 +103,7 @@ void RoomKeeper::tellRemoteMove(const OnlineUser &user, const QString &roomName,
     const Room *room = m_rooms.find(roomName);
     if (!room || !presenceLive(room))
         return;
-    ServerEvent event = makeEvent(joined ? ServerEvent::Type::Join : ServerEvent::Type::Part);
+    ServerEvent event = ServerEvent::now(joined ? ServerEvent::Type::Join : ServerEvent::Type::Part);
     event.nick = user.nick;
     event.room = room->name();
     // Join: the server they are on; Part: why (a reason is not carried between servers).
@@ -193,7 +183,7 @@ void RoomKeeper::leave(ClientSession *client, Room *room, const QString &reason,
     if (!client->isIn(room))
         return;
     if (tell && client->isAnnounced()) {
-        ServerEvent parted = makeEvent(ServerEvent::Type::Part);
+        ServerEvent parted = ServerEvent::now(ServerEvent::Type::Part);
         parted.nick = client->nick();
         parted.room = room->name();
         parted.text = reason;

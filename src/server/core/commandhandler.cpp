@@ -1,0 +1,700 @@
+#include "commandhandler.h"
+
+#include "chatserver.h"
+#include "clientsession.h"
+#include "historykeeper.h"
+#include "jsonprotocol.h"
+#include "nickrules.h"
+#include "plainprotocol.h"
+#include "room.h"
+#include "roomdirectory.h"
+#include "roomkeeper.h"
+#include "roomname.h"
+#include "serverlog.h"
+#include "sessiontokens.h"
+#include "textcut.h"
+#include "textsanitizer.h"
+
+#include <algorithm>
+#include <limits>
+
+using SessionTokens::acceptableIdentity;
+using SessionTokens::identityHash;
+using SessionTokens::newToken;
+
+namespace {
+
+// When someone connected, for /who: the time today, else the date too (local time).
+QString connectionTime(const QDateTime &utc)
+{
+    const QDateTime local = utc.toLocalTime();
+    if (local.date() == QDate::currentDate())
+        return local.toString(QStringLiteral("HH:mm:ss"));
+    return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+} // namespace
+
+CommandHandler::CommandHandler(ChatServer &server)
+    : m_server(server),
+      m_limits(server.m_limits),
+      m_roomKeeper(server.m_roomKeeper),
+      m_rooms(server.m_rooms),
+      m_history(server.m_history)
+{ }
+
+void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &command)
+{
+    using Type = ChatCommand::Type;
+    if (command.type == Type::Hello) {
+        handleHello(client, command);
+        return;
+    }
+    if (command.type == Type::TooLong) {
+        qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
+                  qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
+        client->sendError(QStringLiteral("line-too-long"),
+                          QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
+        return;
+    }
+    if (client->isJson() && !client->hasWelcome()) {
+        // The hello itself was malformed: the handshake failed.
+        client->sendError(command.target, command.text);
+        client->close(QStringLiteral("bad hello: ") + command.text);
+        return;
+    }
+    if (!client->isAuthenticated()) {
+        // A password comes before anything else.
+        if (!client->isAnnounced())
+            Q_EMIT m_server.clientModeChanged(client);
+        if (command.type == Type::Pass) {
+            if (!m_server.checkPassword(client, command.text,
+                                        [this, client, command] { handleCommand(client, command); }))
+                return;
+            client->sendNotice(QStringLiteral("password accepted"));
+            m_roomKeeper.enter(client, m_rooms.defaultRoom());
+            for (const ChatMessage &message : m_server.recentOfDefaultRoom())
+                client->sendBytes(PlainProtocol::messageLine(message));
+        } else if (command.type != Type::Quit) {
+            client->sendError(QStringLiteral("password-required"),
+                              QStringLiteral("this server needs a password first: /pass SECRET"));
+            return;
+        }
+    } else if (command.type == Type::Pass) {
+        client->sendNotice(m_server.m_password.isEmpty()
+                                   ? QStringLiteral("this server needs no password")
+                                   : QStringLiteral("your password was accepted already"));
+        return;
+    }
+    // A version-1 client is in the default room only: rooms are version 2's.
+    if (client->isJson() && client->jsonVersion() < 2 &&
+        (command.type == Type::Join || command.type == Type::Part || command.type == Type::Topic ||
+         command.type == Type::Rooms)) {
+        client->sendError(
+                QStringLiteral("unknown-type"),
+                QStringLiteral("rooms need protocol version 2; this connection said hello with version %1")
+                        .arg(client->jsonVersion()));
+        return;
+    }
+    // A plain client's first line makes it a member of the room before the line counts.
+    if (!client->isAnnounced())
+        Q_EMIT m_server.clientModeChanged(client);
+    m_server.announce(client);
+    switch (command.type) {
+    case Type::Say:
+        if (Room *room = commandRoom(client, command.target))
+            m_server.postMessage(client, room, ChatMessage::Kind::Say, command.text);
+        break;
+    case Type::Action:
+        if (command.text.isEmpty())
+            client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /me ACTION"));
+        else if (Room *room = commandRoom(client, command.target))
+            m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text);
+        break;
+    case Type::Join:
+        joinRoom(client, command.target);
+        break;
+    case Type::Part:
+        partRoom(client, command);
+        break;
+    case Type::Topic:
+        setTopic(client, command);
+        break;
+    case Type::Rooms:
+        sendRoomList(client);
+        break;
+    case Type::Switch:
+        switchRoom(client, command.target);
+        break;
+    case Type::Private:
+        sendPrivate(client, command.target, command.text);
+        break;
+    case Type::Nick:
+        changeNick(client, command.target);
+        break;
+    case Type::Who:
+        sendWho(client, command.target);
+        break;
+    case Type::Help:
+        sendHelp(client);
+        break;
+    case Type::Quit: {
+        // A reason of the user's own is marked as theirs ("quit: kicked" is no kick).
+        const QString reason =
+                command.text.trimmed().isEmpty()
+                        ? QStringLiteral("quit")
+                        : u"quit: " + TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
+        if (!client->isJson())
+            client->sendNotice(QStringLiteral("goodbye"));
+        client->close(reason);
+        break;
+    }
+    case Type::Ping: {
+        ServerEvent pong = ServerEvent::now(ServerEvent::Type::Pong);
+        pong.token = command.token;
+        client->send(pong);
+        break;
+    }
+    case Type::Pong:
+    case Type::Pass:
+        break; // being alive was the point, and the session noted that; passwords are above
+    case Type::Unknown:
+        client->sendError(
+                QStringLiteral("unknown-command"),
+                QStringLiteral("unknown command %1, try /help").arg(TextSanitizer::quoted(command.target)));
+        break;
+    case Type::Invalid:
+        qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
+                  qPrintable(client->peer()), qPrintable(command.text));
+        client->sendError(command.target, command.text);
+        break;
+    case Type::History:
+        sendHistory(client, command);
+        break;
+    case Type::Hello:
+    case Type::TooLong:
+        break;
+    }
+}
+
+void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello)
+{
+    if (client->hasWelcome()) {
+        client->sendError(QStringLiteral("unexpected-hello"),
+                          QStringLiteral("this connection has already said hello"));
+        return;
+    }
+    if (hello.version < JsonProtocol::oldestVersion || hello.version > JsonProtocol::version) {
+        client->sendError(QStringLiteral("unsupported-version"),
+                          QStringLiteral("this server speaks protocol versions %1 to %2, not %3")
+                                  .arg(JsonProtocol::oldestVersion)
+                                  .arg(JsonProtocol::version)
+                                  .arg(hello.version));
+        client->close(QStringLiteral("unsupported protocol version %1").arg(hello.version));
+        return;
+    }
+    if (!hello.identity.isEmpty() && !acceptableIdentity(hello.identity)) {
+        client->sendError(QStringLiteral("bad-field"),
+                          QStringLiteral("\"identity\" must be 16 to 128 printable ASCII characters"));
+        client->close(QStringLiteral("bad hello: bad identity"));
+        return;
+    }
+    if (!client->isAuthenticated()) {
+        if (!hello.hasPassword) {
+            client->sendError(QStringLiteral("password-required"),
+                              QStringLiteral("this server needs a password"));
+            client->close(QStringLiteral("no password"));
+            return;
+        }
+        if (!m_server.checkPassword(client, hello.password,
+                                    [this, client, hello] { handleHello(client, hello); }))
+            return;
+        m_roomKeeper.enter(client, m_rooms.defaultRoom());
+    }
+    client->setJsonVersion(hello.version);
+    const QString nick = NickRules::prepare(hello.target);
+    const ClientSession *previous = nullptr; // the connection this one takes over
+    if (!nick.isEmpty() && nick != client->nick()) {
+        ClientSession *owner = m_server.findClient(nick);
+        const bool takeover =
+                owner && owner != client && !hello.token.isEmpty() && owner->token() == hello.token;
+        if (takeover) {
+            // The same person, back on a new connection before the old one was noticed gone.
+            qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
+                   qPrintable(client->peer()), qPrintable(owner->peer()));
+            m_server.releaseNick(owner, owner->nick());
+            owner->replace();
+            // It stops counting now, not when its socket is done: the person is counted once.
+            if (owner->isAnnounced()) {
+                owner->setAnnounced(false);
+                --m_server.m_memberCount;
+                for (Room *room : owner->rooms())
+                    room->countAnnounced(-1);
+            }
+            previous = owner;
+            if (client->isAnnounced()) {
+                // Too late to be quiet: the room knows this connection as a guest already.
+                ServerEvent left = ServerEvent::now(ServerEvent::Type::Leave);
+                left.nick = owner->nick();
+                left.text = QStringLiteral("reconnected");
+                m_server.broadcast(left, owner);
+            }
+        }
+        const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, nick);
+        if (!refusal.code.isEmpty()) {
+            m_server.refuseNick(client, refusal);
+            client->close(refusal.text);
+            return;
+        }
+        m_server.rename(client, nick);
+        if (takeover && !client->isAnnounced()) {
+            // Nobody saw the old connection go, so nobody sees this one come; it counts in the
+            // old one's place (which no longer counts once it is gone).
+            client->setAnnounced();
+            ++m_server.m_memberCount;
+            for (Room *room : client->rooms())
+                room->countAnnounced(1);
+            Q_EMIT m_server.clientJoined(client);
+        }
+    }
+    qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
+    Q_EMIT m_server.clientModeChanged(client);
+    client->setToken(newToken());
+    // Version 2 keeps private messages under an identity: the client's own, or one made for
+    // it now (the welcome gives it, to keep for next time).
+    QString identity;
+    if (hello.version >= 2) {
+        identity = hello.identity.isEmpty() ? newToken() + newToken() : hello.identity;
+        client->setIdentityHash(identityHash(identity));
+    }
+    // Back in the rooms it was in (a resume covers them all): quietly now, announced with it.
+    QStringList refused;
+    for (const QString &name : hello.rooms) {
+        Room *room = m_rooms.find(RoomName::prepare(name));
+        if (room && client->isIn(room))
+            continue;
+        if (hello.version < 2)
+            continue;
+        if (!room)
+            m_roomKeeper.makeWay(RoomName::prepare(name));
+        const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, RoomName::prepare(name));
+        if (!refusal.code.isEmpty()) {
+            refused.append(refusal.text);
+            continue;
+        }
+        if (!room)
+            room = m_roomKeeper.make(client, RoomName::prepare(name));
+        m_roomKeeper.enter(client, room);
+        if (!client->isAnnounced())
+            continue; // the room is told when the client is announced
+        // Taking over a connection: the room knows the person already if it was in it.
+        room->countAnnounced(1);
+        if (!(previous && previous->isIn(room)) && m_roomKeeper.presenceLive(room)) {
+            ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
+            joined.nick = client->nick();
+            joined.room = room->name();
+            m_roomKeeper.sendTo(room, joined, client);
+        }
+    }
+    sendWelcome(client, hello, identity);
+    for (const QString &why : std::as_const(refused))
+        client->sendError(QStringLiteral("room-refused"), why);
+    m_server.announce(client);
+}
+
+void CommandHandler::sendWelcome(ClientSession *client, const ChatCommand &hello, const QString &identity)
+{
+    ServerEvent welcome = ServerEvent::now(ServerEvent::Type::Welcome);
+    welcome.version = client->jsonVersion();
+    welcome.identity = identity;
+    welcome.serverName = m_server.m_serverName;
+    welcome.nick = client->nick();
+    welcome.token = client->token();
+    welcome.lastId = m_server.lastMessageId();
+    welcome.online = m_server.roomSize() + (client->isAnnounced() ? 0 : 1);
+    welcome.presenceLive = welcome.online <= m_limits.presenceLimit;
+    // In a room too large to follow, the list is left out too: a thousand desktop clients
+    // each getting a thousand names is the same O(N^2) the limit avoids.
+    if (welcome.presenceLive) {
+        welcome.users = m_server.onlineUsers();
+        if (!client->isAnnounced())
+            welcome.users.append({ client->nick(), client->connectedAt(), QString() });
+    }
+    welcome.limits = { m_limits.maxLineBytes,      m_limits.historyLines,     m_limits.historyKeep,
+                       m_limits.historyKeepDays,   ChatLimits::maxNickLength, m_limits.presenceLimit,
+                       m_limits.maxRoomsPerClient, m_limits.maxTopicLength };
+    for (const Room *room : client->rooms()) {
+        RoomInfo info = m_roomKeeper.info(room, true);
+        if (!client->isAnnounced() && info.presenceLive) {
+            ++info.online;
+            info.users.append({ client->nick(), client->connectedAt(), QString() });
+        }
+        welcome.rooms.append(info);
+    }
+
+    // "since" from another life of this server (its ids started again) cannot be honoured.
+    const bool resumes = hello.hasSince && hello.since <= m_server.lastMessageId();
+    quint64 after = 0;
+    if (resumes) {
+        after = hello.since;
+    } else {
+        // The recent history, and anything posted since this connection opened.
+        const QList<ChatMessage> recent = m_server.recentOfDefaultRoom();
+        after = recent.isEmpty() ? m_server.lastMessageId() : recent.constFirst().id - 1;
+        after = qMin(after, client->lastIdAtConnect());
+    }
+    // At most what half the send queue can hold (every message takes at least wireSize of an
+    // empty one), and the newest of it.
+    const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
+                                     m_limits.maxSendQueueBytes / 2 / ChatMessage().wireSize() + 1));
+    HistoryKeeper::After replay =
+            m_history.after(after, cap, true, m_server.scopeOf(client), m_limits.maxSendQueueBytes / 2);
+    welcome.history = std::move(replay.messages);
+    welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
+    // The replay must fit in the client's send queue with room to spare: the newest of it.
+    const qsizetype fit = fittingMessages(welcome.history.crbegin(), welcome.history.crend());
+    if (fit < welcome.history.size()) {
+        welcome.history.remove(0, welcome.history.size() - fit);
+        welcome.historyComplete = false;
+    }
+    client->send(welcome);
+}
+
+template<typename Iterator>
+qsizetype CommandHandler::fittingMessages(Iterator first, Iterator last) const
+{
+    qint64 bytes = 0;
+    qsizetype count = 0;
+    for (; first != last && bytes + first->wireSize() <= m_limits.maxSendQueueBytes / 2; ++first, ++count)
+        bytes += first->wireSize();
+    return count;
+}
+
+void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &command)
+{
+    ServerEvent reply = ServerEvent::now(ServerEvent::Type::History);
+    reply.after = command.since;
+    // One room's (it must be in it), or every conversation of the client's.
+    const Room *room = nullptr;
+    if (!command.target.isEmpty()) {
+        room = m_rooms.find(RoomName::prepare(command.target));
+        if (!room || !client->isIn(room)) {
+            ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
+            error.code = QStringLiteral("not-in-room");
+            error.text = QStringLiteral("you are not in %1")
+                                 .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1));
+            error.room = room ? room->name() : command.target;
+            client->send(error);
+            return;
+        }
+        reply.room = room->name();
+    }
+    const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
+                                        : ChatLimits::maxHistoryReply;
+    // The oldest first: whoever asked goes on after the last one it got.
+    HistoryKeeper::After page = m_history.after(command.since, limit, false,
+                                                m_server.scopeOf(client, room ? room->name() : QString()),
+                                                m_limits.maxSendQueueBytes / 2);
+    reply.historyComplete = command.since <= m_server.lastMessageId() && page.complete;
+    const qsizetype fit = fittingMessages(page.messages.cbegin(), page.messages.cend());
+    reply.historyMore = page.more || fit < page.messages.size();
+    page.messages.resize(fit);
+    reply.history = std::move(page.messages);
+    client->send(reply);
+}
+
+void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const QString &text)
+{
+    if (to.isEmpty() || text.isEmpty()) {
+        from->sendError(QStringLiteral("usage"), QStringLiteral("usage: /msg NICK TEXT"));
+        return;
+    }
+    ClientSession *target = m_server.findClient(to);
+    if (!target || !target->isAnnounced()) {
+        from->sendError(
+                QStringLiteral("no-such-nick"),
+                QStringLiteral("no such nick: %1").arg(TextSanitizer::quoted(to, ChatLimits::maxNickLength)));
+        return;
+    }
+    if (target->isLagging() && target != from) {
+        // It is far behind already; private messages are not skipped like the room's, so a
+        // stream of them could push it off: it gets none until it has caught up.
+        from->sendError(
+                QStringLiteral("target-lagging"),
+                QStringLiteral("%1 is not keeping up with the chat; the message was not delivered, try "
+                               "again in a moment")
+                        .arg(TextSanitizer::isolated(target->nick())));
+        return;
+    }
+    // A conversation of its own, kept in the history for the two identities only.
+    ChatMessage message;
+    message.time = QDateTime::currentDateTimeUtc();
+    message.from = from->nick();
+    message.to = target->nick();
+    message.text = text;
+    message.fromIdentity = from->identityHash();
+    message.toIdentity = target->identityHash();
+    from->countMessageSent();
+    m_server.publish(message);
+}
+
+void CommandHandler::changeNick(ClientSession *client, const QString &requested)
+{
+    const QString nick = NickRules::prepare(requested);
+    if (nick.isEmpty()) {
+        client->sendNotice(QStringLiteral("you are %1; /nick NAME changes it").arg(client->nick()));
+        return;
+    }
+    if (nick == client->nick()) {
+        client->sendNotice(QStringLiteral("you are already %1").arg(nick));
+        return;
+    }
+    const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, nick);
+    if (!refusal.code.isEmpty()) {
+        m_server.refuseNick(client, refusal);
+        return;
+    }
+    m_server.rename(client, nick);
+}
+
+void CommandHandler::sendWho(ClientSession *client, const QString &target)
+{
+    const Room *room = commandRoom(client, target);
+    if (!room)
+        return;
+    const QList<OnlineUser> users = m_roomKeeper.users(room);
+    // A client in one room, asking about it, sees the list as before rooms.
+    if (target.isEmpty() && !client->marksRooms())
+        client->sendNotice(QStringLiteral("%1 online:").arg(users.size()));
+    else
+        client->sendNotice(QStringLiteral("%1 online in %2:")
+                                   .arg(users.size())
+                                   .arg(TextSanitizer::isolated(room->name())));
+    for (const OnlineUser &user : users) {
+        const QString where = !user.server.isEmpty() ? QStringLiteral(" (on %1)").arg(user.server)
+                              : m_server.m_cluster   ? QStringLiteral(" (on %1)").arg(m_server.m_serverName)
+                                                     : QString();
+        client->sendNotice(QStringLiteral("  %1, connected %2%3%4")
+                                   .arg(TextSanitizer::isolated(user.nick), connectionTime(user.since), where,
+                                        user.nick == client->nick() && user.server.isEmpty()
+                                                ? QStringLiteral(" (you)")
+                                                : QString()));
+    }
+}
+
+void CommandHandler::sendHelp(ClientSession *client) const
+{
+    static const char *const lines[] = {
+        "commands:",
+        "  /nick NAME             change your nick (%1)",
+        "  /join #ROOM            join a room, making it if there is none",
+        "  /part [#ROOM] [REASON] leave a room (this one without #ROOM)",
+        "  /switch #ROOM          send what you type to another room you are in",
+        "  /rooms                 list the rooms",
+        "  /topic [#ROOM] [TEXT]  show or set a room's topic",
+        "  /who [#ROOM]           list who is in a room",
+        "  /me ACTION             tell the room what you are doing",
+        "  /msg NICK TEXT         send TEXT to NICK only",
+        "  /help                  show this list",
+        "  /quit [REASON]         leave (a line that says quit does too)",
+        "anything else is sent to your current room (%2); start a line with // to send one that begins with "
+        "/",
+    };
+    for (const char *line : lines) {
+        QString text = QString::fromLatin1(line);
+        if (text.contains(QLatin1String("%1")))
+            text = text.arg(NickRules::ruleText());
+        if (text.contains(QLatin1String("%2")))
+            text = text.arg(client->currentRoom() ? client->currentRoom()->name() : QStringLiteral("none"));
+        client->sendNotice(text);
+    }
+}
+
+Room *CommandHandler::commandRoom(ClientSession *client, const QString &target)
+{
+    if (target.isEmpty()) {
+        // Plain: where it typed its lines; JSON: the default room, as in version 1.
+        Room *room = client->isJson() ? m_rooms.defaultRoom() : client->currentRoom();
+        if (room && client->isIn(room))
+            return room;
+        client->sendError(QStringLiteral("no-room"),
+                          client->isJson() ? QStringLiteral("you are not in %1; name a room you are in")
+                                                     .arg(m_server.defaultRoom())
+                                           : QStringLiteral("you are in no room; /join #ROOM first"));
+        return nullptr;
+    }
+    const QString name = RoomName::prepare(target);
+    Room *room = m_rooms.find(name);
+    if (!room || !client->isIn(room)) {
+        ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
+        error.code = room ? QStringLiteral("not-in-room") : QStringLiteral("no-such-room");
+        error.text = room ? QStringLiteral("you are not in %1; /join it first")
+                                     .arg(TextSanitizer::isolated(room->name()))
+                          : QStringLiteral("no such room: %1; /rooms lists them")
+                                     .arg(TextSanitizer::quoted(target, ChatLimits::maxNickLength + 1));
+        error.room = room ? room->name() : name;
+        client->send(error);
+        return nullptr;
+    }
+    return room;
+}
+
+void CommandHandler::joinRoom(ClientSession *client, const QString &target)
+{
+    const QString name = RoomName::prepare(target);
+    const auto refuse = [&](const QString &code, const QString &text) {
+        ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
+        error.code = code;
+        error.text = text;
+        error.room = name;
+        client->send(error);
+    };
+    if (name.isEmpty()) {
+        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /join #ROOM"));
+        return;
+    }
+    Room *room = m_rooms.find(name);
+    if (!room)
+        m_roomKeeper.makeWay(name);
+    if (room && client->isIn(room)) {
+        // Plain: joining again makes it current; JSON: the room as it is, once more.
+        if (!client->isJson()) {
+            switchRoom(client, room->name());
+        } else {
+            ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
+            state.room = room->name();
+            state.rooms = { m_roomKeeper.info(room, true) };
+            client->send(state);
+        }
+        return;
+    }
+    const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, name);
+    if (!refusal.code.isEmpty()) {
+        refuse(refusal.code, refusal.text);
+        return;
+    }
+    if (!room)
+        room = m_roomKeeper.make(client, name);
+    m_roomKeeper.enter(client, room);
+    room->countAnnounced(1);
+    client->setCurrentRoom(room);
+    ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
+    joined.nick = client->nick();
+    joined.room = room->name();
+    if (m_roomKeeper.presenceLive(room))
+        m_roomKeeper.sendTo(room, joined, client);
+    else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1)
+        m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room), client);
+    client->send(joined);
+    ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
+    state.room = room->name();
+    state.rooms = { m_roomKeeper.info(room, true) };
+    client->send(state);
+    if (!client->isJson())
+        client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
+                                   .arg(TextSanitizer::isolated(room->name())));
+    // What was said there lately, as a new connection gets its default room's (a room
+    // without messages has nothing to look for: the search would walk the whole memory).
+    const QString roomName = room->messageCount() > 0 ? room->name() : QString();
+    ServerEvent recent = ServerEvent::now(ServerEvent::Type::History);
+    recent.room = roomName;
+    if (!roomName.isEmpty())
+        recent.history = m_history.recent(m_limits.historyLines, [&roomName](const ChatMessage &message) {
+            return message.room == roomName;
+        });
+    recent.after = recent.history.isEmpty() ? m_server.lastMessageId() : recent.history.constFirst().id - 1;
+    recent.historyComplete = true;
+    if (!recent.history.isEmpty())
+        client->send(recent);
+    m_roomKeeper.noteChanged();
+}
+
+void CommandHandler::partRoom(ClientSession *client, const ChatCommand &command)
+{
+    Room *room = commandRoom(client, command.target);
+    if (!room)
+        return;
+    const QString reason = TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
+    m_roomKeeper.leave(client, room, reason, true);
+}
+
+void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
+{
+    Room *room = commandRoom(client, command.target);
+    if (!room)
+        return;
+    if (!command.hasText) {
+        ServerEvent state = ServerEvent::now(ServerEvent::Type::Notice);
+        state.from = QStringLiteral("server");
+        state.room = room->name();
+        state.text = room->topic().isEmpty() ? QStringLiteral("%1 has no topic; /topic TEXT sets one")
+                                                       .arg(TextSanitizer::isolated(room->name()))
+                                             : QStringLiteral("topic of %1: %2 (set by %3)")
+                                                       .arg(TextSanitizer::isolated(room->name()),
+                                                            TextSanitizer::isolated(room->topic()),
+                                                            TextSanitizer::isolated(room->topicBy()));
+        client->send(state);
+        return;
+    }
+    const QString topic = command.text.trimmed();
+    // Characters as people count them, and bytes: one "character" may be a long sequence
+    // (a family emoji), and every list of rooms carries the topic.
+    if (TextCut::characterCount(topic) > m_limits.maxTopicLength ||
+        topic.toUtf8().size() > 4 * qsizetype(m_limits.maxTopicLength)) {
+        ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
+        error.code = QStringLiteral("topic-too-long");
+        error.text = QStringLiteral("a topic is at most %1 characters (%2 bytes)")
+                             .arg(m_limits.maxTopicLength)
+                             .arg(4 * m_limits.maxTopicLength);
+        error.room = room->name();
+        client->send(error);
+        return;
+    }
+    room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
+    m_roomKeeper.store(room);
+    qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
+           qPrintable(client->peer()), qPrintable(room->name()),
+           qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));
+    ServerEvent event = ServerEvent::now(ServerEvent::Type::Topic);
+    event.room = room->name();
+    event.nick = client->nick();
+    event.text = topic;
+    m_roomKeeper.sendTo(room, event);
+    m_roomKeeper.noteChanged();
+}
+
+void CommandHandler::switchRoom(ClientSession *client, const QString &target)
+{
+    if (target.isEmpty()) {
+        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /switch #ROOM"));
+        return;
+    }
+    Room *room = commandRoom(client, target);
+    if (!room)
+        return;
+    client->setCurrentRoom(room);
+    client->sendNotice(
+            QStringLiteral("what you type goes to %1 now").arg(TextSanitizer::isolated(room->name())));
+}
+
+void CommandHandler::sendRoomList(ClientSession *client) const
+{
+    // The fullest first, as many as fit in a quarter of the send queue: a thousand rooms with
+    // long topics must not make one small request a flood of output.
+    QList<RoomInfo> rooms = m_server.roomList(false);
+    std::stable_sort(rooms.begin(), rooms.end(),
+                     [](const RoomInfo &a, const RoomInfo &b) { return a.online > b.online; });
+    qint64 bytes = 0;
+    qsizetype fit = 0;
+    for (; fit < rooms.size(); ++fit) {
+        bytes += 64 + 3 * (rooms.at(fit).name.size() + rooms.at(fit).topic.size());
+        if (bytes > m_limits.maxSendQueueBytes / 4)
+            break;
+    }
+    ServerEvent list = ServerEvent::now(ServerEvent::Type::RoomList);
+    if (fit < rooms.size())
+        list.text = QStringLiteral("%1 more room(s) not listed").arg(rooms.size() - fit);
+    rooms.resize(fit);
+    list.rooms = std::move(rooms);
+    client->send(list);
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "chatcommand.h"
+
+class ChatServer;
+class ClientSession;
+class HistoryKeeper;
+class Room;
+class RoomDirectory;
+class RoomKeeper;
+struct ChatLimits;
+
+// Carries out what one client asks (a ChatCommand, decoded from any dialect): the hello and
+// welcome, messages to a room or a person, joining and leaving rooms, topics, nicks, who,
+// history, help, quit. As Quassel's CoreUserInputHandler, it decides what a request means;
+// ChatServer keeps the sessions, their nicks and the routing it asks for. Every refusal is an
+// error event to the client that asked (docs/PROTOCOL.md lists the codes), never a
+// disconnect, but for a failed hello.
+class CommandHandler
+{
+public:
+    // server must outlive the handler; the handler reads its rooms, history and limits.
+    explicit CommandHandler(ChatServer &server);
+
+    // The one entry point: every command of client's, in the order it sent them.
+    void handleCommand(ClientSession *client, const ChatCommand &command);
+
+private:
+    void handleHello(ClientSession *client, const ChatCommand &hello);
+    void sendWelcome(ClientSession *client, const ChatCommand &hello, const QString &identity);
+    // Answers a history request: the messages after command.since, at most command.limit
+    // (ChatLimits::maxHistoryReply), as many as fit half the send queue.
+    void sendHistory(ClientSession *client, const ChatCommand &command);
+    void sendPrivate(ClientSession *from, const QString &to, const QString &text);
+    void changeNick(ClientSession *client, const QString &requested);
+    void sendWho(ClientSession *client, const QString &target);
+    void sendHelp(ClientSession *client) const;
+    // The room a command is about: target, or (empty) the client's current one; null, with
+    // the client told why, when there is none it is in.
+    Room *commandRoom(ClientSession *client, const QString &target);
+    void joinRoom(ClientSession *client, const QString &target);
+    void partRoom(ClientSession *client, const ChatCommand &command);
+    void setTopic(ClientSession *client, const ChatCommand &command);
+    void switchRoom(ClientSession *client, const QString &target);
+    void sendRoomList(ClientSession *client) const;
+    // How many of the messages from first on fit in half a client's send queue.
+    template<typename Iterator>
+    qsizetype fittingMessages(Iterator first, Iterator last) const;
+
+    ChatServer &m_server;
+    const ChatLimits &m_limits;
+    RoomKeeper &m_roomKeeper;
+    RoomDirectory &m_rooms;
+    HistoryKeeper &m_history;
+};
