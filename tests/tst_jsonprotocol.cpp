@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTest>
 
 Q_DECLARE_METATYPE(ChatCommand)
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void requestRoundTrip();
     void badRequest_data();
     void badRequest();
+    void errorCodeNames();
     void quotedInputIsEscapedAndCutWhole();
     void controlCharactersAreRemoved();
     void eventRoundTrip_data();
@@ -151,8 +153,34 @@ void tst_JsonProtocol::badRequest()
     QFETCH(QString, code);
     const ChatCommand decoded = JsonProtocol::decodeCommand(line);
     QCOMPARE(decoded.type, ChatCommand::Type::Invalid);
-    QCOMPARE(decoded.target, code);
+    QCOMPARE(ErrorCodes::name(decoded.error), code);
     QVERIFY(!decoded.text.isEmpty());
+}
+
+// Every code has its own word, and the word gives the code back; words this version does not
+// know (a newer server's) are Unknown, never None.
+void tst_JsonProtocol::errorCodeNames()
+{
+    QSet<QString> seen;
+    for (int i = int(ErrorCode::Unknown); i <= int(ErrorCode::Timeout); ++i) {
+        const auto code = ErrorCode(i);
+        const QString word = ErrorCodes::name(code);
+        QVERIFY2(!word.isEmpty(), qPrintable(QStringLiteral("code %1 has no word").arg(i)));
+        QVERIFY2(!seen.contains(word), qPrintable(u"two codes are called " + word));
+        seen.insert(word);
+        QCOMPARE(ErrorCodes::fromName(word), code);
+    }
+    QCOMPARE(ErrorCodes::name(ErrorCode::None), QString());
+    QCOMPARE(ErrorCodes::fromName(u""), ErrorCode::Unknown);
+    QCOMPARE(ErrorCodes::fromName(u"no-such-thing"), ErrorCode::Unknown);
+    QCOMPARE(ErrorCodes::name(ErrorCode::NickTaken), QStringLiteral("nick-taken"));
+    // Over the wire and back, as the client reads it.
+    ServerEvent error;
+    error.type = ServerEvent::Type::Error;
+    error.code = ErrorCode::TooManyRooms;
+    error.text = QStringLiteral("too many");
+    QVERIFY(JsonProtocol::encode(error).contains(R"("code":"too-many-rooms")"));
+    QCOMPARE(JsonProtocol::decodeEvent(JsonProtocol::encode(error)).code, ErrorCode::TooManyRooms);
 }
 
 void tst_JsonProtocol::quotedInputIsEscapedAndCutWhole()
@@ -221,7 +249,7 @@ void tst_JsonProtocol::eventRoundTrip_data()
 
     e = makeEvent(T::Error);
     e.time = QDateTime();
-    e.code = QStringLiteral("nick-taken");
+    e.code = ErrorCode::NickTaken;
     e.text = QStringLiteral("nick alice is already taken");
     QTest::newRow("error") << e;
 
@@ -269,7 +297,7 @@ void tst_JsonProtocol::eventRoundTrip_data()
 
     e = makeEvent(T::Error);
     e.time = QDateTime();
-    e.code = QStringLiteral("kicked");
+    e.code = ErrorCode::Kicked;
     e.text = QStringLiteral("you were kicked by the admin: spam");
     e.reason = QStringLiteral("spam");
     QTest::newRow("kicked") << e;

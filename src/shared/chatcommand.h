@@ -1,5 +1,7 @@
 #pragma once
 
+#include "errorcode.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -28,13 +30,14 @@ struct ChatCommand
         Pong, // JSON: the answer to the server's ping
         History, // JSON: the messages after since, at most limit of them
         TooLong, // a line over the limit arrived (and was discarded); counts in flood control
-        Invalid, // JSON that could not be understood: target = error code, text = why
+        Invalid, // JSON that could not be understood: error says how, text why
     };
 
     Type type = Type::Say;
     QString target;
     QString text;
     bool hasText = false; // Topic: a topic was given (an empty one clears it)
+    ErrorCode error = ErrorCode::None; // Invalid: what kind of fault
 
     // Hello, Ping and History only (History: target is the room asked about, empty: every
     // conversation of the client's).
@@ -52,11 +55,11 @@ struct ChatCommand
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
     static ChatCommand parse(const QString &line);
 
-    static ChatCommand invalid(const QString &code, const QString &why)
+    static ChatCommand invalid(ErrorCode error, const QString &why)
     {
         ChatCommand command;
         command.type = Type::Invalid;
-        command.target = code;
+        command.error = error;
         command.text = why;
         return command;
     }
@@ -66,6 +69,6 @@ struct ChatCommand
         return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
                a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.token == b.token &&
                a.hasPassword == b.hasPassword && a.password == b.password && a.hasText == b.hasText &&
-               a.identity == b.identity && a.rooms == b.rooms;
+               a.identity == b.identity && a.rooms == b.rooms && a.error == b.error;
     }
 };

@@ -341,7 +341,7 @@ public:
         return true;
     }
 
-    ChatCommand error() const { return ChatCommand::invalid(QStringLiteral("bad-field"), m_error); }
+    ChatCommand error() const { return ChatCommand::invalid(ErrorCode::BadField, m_error); }
 
 private:
     bool fail(const QString &why)
@@ -523,14 +523,13 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     QJsonObject object;
     QString why;
     if (!JsonStructure::check(line, ChatLimits::maxRequestDepth, &why))
-        return ChatCommand::invalid(why.contains(QLatin1String("twice")) ? QStringLiteral("bad-field")
-                                                                         : QStringLiteral("malformed"),
-                                    why);
+        return ChatCommand::invalid(
+                why.contains(QLatin1String("twice")) ? ErrorCode::BadField : ErrorCode::Malformed, why);
     if (!parseObject(line, &object, &why))
-        return ChatCommand::invalid(QStringLiteral("malformed"), why);
+        return ChatCommand::invalid(ErrorCode::Malformed, why);
     const QJsonValue typeValue = object.value(u"type");
     if (!typeValue.isString())
-        return ChatCommand::invalid(QStringLiteral("bad-field"), QStringLiteral("\"type\" must be a string"));
+        return ChatCommand::invalid(ErrorCode::BadField, QStringLiteral("\"type\" must be a string"));
     const QString type = typeValue.toString();
 
     RequestReader reader(object);
@@ -580,7 +579,7 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
              reader.number("after", &command.since, &command.hasSince) &&
              reader.number("limit", &limit, &hasLimit);
         if (ok && !command.hasSince)
-            return ChatCommand::invalid(QStringLiteral("bad-field"), QStringLiteral("\"after\" is missing"));
+            return ChatCommand::invalid(ErrorCode::BadField, QStringLiteral("\"after\" is missing"));
         command.limit = int(qMin<quint64>(limit, 1 << 30));
     } else if (type == u"hello") {
         command.type = ChatCommand::Type::Hello;
@@ -597,12 +596,11 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
              reader.text("password", &command.password, false, true);
         command.hasPassword = ok && object.contains(QLatin1String("password"));
         if (ok && !hasVersion)
-            return ChatCommand::invalid(QStringLiteral("bad-field"),
-                                        QStringLiteral("\"version\" is missing"));
+            return ChatCommand::invalid(ErrorCode::BadField, QStringLiteral("\"version\" is missing"));
         command.version = int(qMin<quint64>(requested, 1 << 30));
     } else {
         return ChatCommand::invalid(
-                QStringLiteral("unknown-type"),
+                ErrorCode::UnknownType,
                 QStringLiteral("unknown request type %1").arg(TextSanitizer::quoted(type)));
     }
     return ok ? command : reader.error();
@@ -691,7 +689,9 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
     }
     case Type::Error: {
         JsonWriter writer;
-        writer.add("type", QStringLiteral("error")).add("code", event.code).add("text", event.text);
+        writer.add("type", QStringLiteral("error"))
+                .add("code", ErrorCodes::name(event.code))
+                .add("text", event.text);
         if (!event.room.isEmpty())
             writer.add("room", event.room);
         if (!event.reason.isEmpty())
@@ -825,7 +825,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.room = text(u"room");
     } else if (type == u"error") {
         event.type = ServerEvent::Type::Error;
-        event.code = text(u"code");
+        event.code = ErrorCodes::fromName(text(u"code"));
         event.text = text(u"text");
         event.reason = text(u"reason");
         event.nick = text(u"nick");

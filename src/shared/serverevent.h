@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "errorcode.h"
 
 #include <QDateTime>
 #include <QList>
@@ -100,7 +101,7 @@ struct ServerEvent
     QString from; // Private; Notice: "server" or "admin"
     QString to; // Private
     QString text; // Private, Notice, Error, Shutdown; Leave: the reason; Invalid: why
-    QString code; // Error: a stable, machine-readable word (docs/PROTOCOL.md)
+    ErrorCode code = ErrorCode::None; // Error: what kind (a stable word on the wire, docs/PROTOCOL.md)
     QString reason; // Error "kicked": the admin's reason, in their words
     QString token; // Welcome: proves it is us when we resume; Pong: echoes the ping's
     // The room an event is about: Join, Part, Topic, Presence, RoomState, and Notice or Error

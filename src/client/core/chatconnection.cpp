@@ -352,15 +352,15 @@ void ChatConnection::handleLine(QByteArrayView line)
         if (event.type == ServerEvent::Type::Welcome) {
             handleWelcome(event);
         } else if (event.type == ServerEvent::Type::Error) {
-            if (event.code == u"nick-taken")
+            if (event.code == ErrorCode::NickTaken)
                 fail(Failure::NickTaken, m_nick + u'\n' + event.nick);
-            else if (event.code == u"invalid-nick")
+            else if (event.code == ErrorCode::InvalidNick)
                 fail(Failure::InvalidNick, m_nick);
-            else if (event.code == u"password-required")
+            else if (event.code == ErrorCode::PasswordRequired)
                 fail(Failure::PasswordRequired, QString());
-            else if (event.code == u"bad-password")
+            else if (event.code == ErrorCode::BadPassword)
                 fail(Failure::BadPassword, QString());
-            else if (event.code == u"unsupported-version")
+            else if (event.code == ErrorCode::UnsupportedVersion)
                 fail(Failure::WrongProtocol, event.text);
             else
                 fail(Failure::Other, event.text);
@@ -426,7 +426,7 @@ void ChatConnection::handleEvent(const ServerEvent &event)
         // The connection is about to close, on purpose: it must not be taken for a loss.
         if (isClosingError(event)) {
             m_closingByServer = true;
-            m_closeFailure = event.code == u"kicked" ? Failure::Kicked : Failure::Banned;
+            m_closeFailure = event.code == ErrorCode::Kicked ? Failure::Kicked : Failure::Banned;
             m_closeDetail = event.reason;
         }
         break;
@@ -484,7 +484,7 @@ void ChatConnection::deliver(const ServerEvent &event)
 bool ChatConnection::isClosingError(const ServerEvent &event)
 {
     return event.type == ServerEvent::Type::Error &&
-           (event.code == u"kicked" || event.code == Refusal::code(Refusal::Reason::Banned));
+           (event.code == ErrorCode::Kicked || event.code == ErrorCode::Banned);
 }
 
 bool ChatConnection::requestHistory()

@@ -192,7 +192,7 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
            qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
     ServerEvent kicked = ServerEvent::now(ServerEvent::Type::Error);
-    kicked.code = QStringLiteral("kicked");
+    kicked.code = ErrorCode::Kicked;
     kicked.text = QStringLiteral("you were kicked by the admin: %1").arg(why);
     kicked.reason = why;
     client->send(kicked);
@@ -239,7 +239,7 @@ void ChatServer::ban(const QHostAddress &address)
             continue;
         qCInfo(lcServer, "%s (%s) disconnected for the ban", qPrintable(client->nick()),
                qPrintable(client->peer()));
-        client->sendError(Refusal::code(Refusal::Reason::Banned), Refusal::text(Refusal::Reason::Banned));
+        client->sendError(ErrorCode::Banned, Refusal::text(Refusal::Reason::Banned));
         client->close(QStringLiteral("banned"));
     }
     Q_EMIT bansChanged();
@@ -545,7 +545,7 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password,
               qPrintable(client->peer()), verdict.delayMs);
     client->holdInput();
     QTimer::singleShot(verdict.delayMs, client, [client] {
-        client->sendError(QStringLiteral("bad-password"), QStringLiteral("wrong password"));
+        client->sendError(ErrorCode::BadPassword, QStringLiteral("wrong password"));
         client->close(QStringLiteral("wrong password"));
     });
     return false;
@@ -572,7 +572,7 @@ void ChatServer::checkConnections()
             continue;
         const qint64 quiet = now - client->lastActivityMs();
         if (!client->hasReceivedLine() && now - client->connectedAtMs() >= m_limits.firstLineTimeoutMs) {
-            client->sendError(QStringLiteral("timeout"),
+            client->sendError(ErrorCode::Timeout,
                               QStringLiteral("closing: nothing received within %1 s of connecting")
                                       .arg(m_limits.firstLineTimeoutMs / 1000.0));
             client->close(QStringLiteral("no first line"));
@@ -831,7 +831,7 @@ ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, con
     char32_t culprit = 0;
     const NickRules::Problem problem = NickRules::check(nick, &culprit);
     if (problem != NickRules::Problem::None)
-        return { QStringLiteral("invalid-nick"),
+        return { ErrorCode::InvalidNick,
                  QStringLiteral("invalid nick: %1 %2; a nick is %3")
                          .arg(TextSanitizer::quoted(nick, ChatLimits::maxNickLength),
                               NickRules::protocolProblemText(problem, culprit),
@@ -847,9 +847,9 @@ ChatServer::NickRefusal ChatServer::nickRefusal(const ClientSession *client, con
     // Case alone is no disguise; anything else that reads the same is named, so that the one
     // who asked sees why.
     if (owner.toCaseFolded() == nick.toCaseFolded())
-        return { QStringLiteral("nick-taken"),
+        return { ErrorCode::NickTaken,
                  QStringLiteral("nick %1 is already taken").arg(TextSanitizer::isolated(nick)), owner };
-    return { QStringLiteral("nick-taken"),
+    return { ErrorCode::NickTaken,
              QStringLiteral("nick %1 is already taken: it looks like %2, who is online")
                      .arg(TextSanitizer::isolated(nick), TextSanitizer::isolated(owner)),
              owner };

@@ -204,7 +204,7 @@ private:
     // Why nick cannot be client's, or empty when it can.
     struct NickRefusal
     {
-        QString code; // empty: the nick may be client's
+        ErrorCode code = ErrorCode::None; // None: the nick may be client's
         QString text;
         QString holder; // nick-taken: the nick in use that it is the same as
     };

@@ -191,7 +191,7 @@ void ClientSession::sendNotice(const QString &text)
     send(event);
 }
 
-void ClientSession::sendError(const QString &code, const QString &text)
+void ClientSession::sendError(ErrorCode code, const QString &text)
 {
     ServerEvent event;
     event.type = ServerEvent::Type::Error;
@@ -257,7 +257,7 @@ void ClientSession::checkQueue()
         // Behind everything else queued: the client reads it when it gets this far.
         ServerEvent warning;
         warning.type = ServerEvent::Type::Error;
-        warning.code = QStringLiteral("lagging");
+        warning.code = ErrorCode::Lagging;
         warning.text =
                 QStringLiteral("you are falling behind: messages to everyone are skipped until you catch up");
         const QByteArray bytes = isJson() ? JsonProtocol::encode(warning) : PlainProtocol::encode(warning);
@@ -620,7 +620,7 @@ void ClientSession::excessFlood()
 {
     // The lines held back are the flood itself: dropped, and the client told why it goes.
     m_delayed.clear();
-    sendError(QStringLiteral("excess-flood"),
+    sendError(ErrorCode::ExcessFlood,
               QStringLiteral("excess flood: more than %1 lines waiting").arg(m_limits.floodQueue));
     close(QStringLiteral("excess flood"));
 }

@@ -134,7 +134,7 @@ public:
     // Queues an event, written in this client's dialect.
     void send(const ServerEvent &event);
     void sendNotice(const QString &text);
-    void sendError(const QString &code, const QString &text);
+    void sendError(ErrorCode code, const QString &text);
 
     // Sends what is queued, then disconnects. reason is what the log and the others see.
     void close(const QString &reason);

@@ -53,13 +53,13 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
     if (command.type == Type::TooLong) {
         qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
                   qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
-        client->sendError(QStringLiteral("line-too-long"),
+        client->sendError(ErrorCode::LineTooLong,
                           QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
         return;
     }
     if (client->isJson() && !client->hasWelcome()) {
         // The hello itself was malformed: the handshake failed.
-        client->sendError(command.target, command.text);
+        client->sendError(command.error, command.text);
         client->close(QStringLiteral("bad hello: ") + command.text);
         return;
     }
@@ -76,7 +76,7 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
             for (const ChatMessage &message : m_server.recentOfDefaultRoom())
                 client->sendBytes(PlainProtocol::messageLine(message));
         } else if (command.type != Type::Quit) {
-            client->sendError(QStringLiteral("password-required"),
+            client->sendError(ErrorCode::PasswordRequired,
                               QStringLiteral("this server needs a password first: /pass SECRET"));
             return;
         }
@@ -91,7 +91,7 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
         (command.type == Type::Join || command.type == Type::Part || command.type == Type::Topic ||
          command.type == Type::Rooms)) {
         client->sendError(
-                QStringLiteral("unknown-type"),
+                ErrorCode::UnknownType,
                 QStringLiteral("rooms need protocol version 2; this connection said hello with version %1")
                         .arg(client->jsonVersion()));
         return;
@@ -107,7 +107,7 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
         break;
     case Type::Action:
         if (command.text.isEmpty())
-            client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /me ACTION"));
+            client->sendError(ErrorCode::Usage, QStringLiteral("usage: /me ACTION"));
         else if (Room *room = commandRoom(client, command.target))
             m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text);
         break;
@@ -160,13 +160,13 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
         break; // being alive was the point, and the session noted that; passwords are above
     case Type::Unknown:
         client->sendError(
-                QStringLiteral("unknown-command"),
+                ErrorCode::UnknownCommand,
                 QStringLiteral("unknown command %1, try /help").arg(TextSanitizer::quoted(command.target)));
         break;
     case Type::Invalid:
         qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
                   qPrintable(client->peer()), qPrintable(command.text));
-        client->sendError(command.target, command.text);
+        client->sendError(command.error, command.text);
         break;
     case Type::History:
         sendHistory(client, command);
@@ -180,12 +180,12 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
 void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello)
 {
     if (client->hasWelcome()) {
-        client->sendError(QStringLiteral("unexpected-hello"),
+        client->sendError(ErrorCode::UnexpectedHello,
                           QStringLiteral("this connection has already said hello"));
         return;
     }
     if (hello.version < JsonProtocol::oldestVersion || hello.version > JsonProtocol::version) {
-        client->sendError(QStringLiteral("unsupported-version"),
+        client->sendError(ErrorCode::UnsupportedVersion,
                           QStringLiteral("this server speaks protocol versions %1 to %2, not %3")
                                   .arg(JsonProtocol::oldestVersion)
                                   .arg(JsonProtocol::version)
@@ -194,15 +194,14 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         return;
     }
     if (!hello.identity.isEmpty() && !acceptableIdentity(hello.identity)) {
-        client->sendError(QStringLiteral("bad-field"),
+        client->sendError(ErrorCode::BadField,
                           QStringLiteral("\"identity\" must be 16 to 128 printable ASCII characters"));
         client->close(QStringLiteral("bad hello: bad identity"));
         return;
     }
     if (!client->isAuthenticated()) {
         if (!hello.hasPassword) {
-            client->sendError(QStringLiteral("password-required"),
-                              QStringLiteral("this server needs a password"));
+            client->sendError(ErrorCode::PasswordRequired, QStringLiteral("this server needs a password"));
             client->close(QStringLiteral("no password"));
             return;
         }
@@ -241,7 +240,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
             }
         }
         const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, nick);
-        if (!refusal.code.isEmpty()) {
+        if (refusal.code != ErrorCode::None) {
             m_server.refuseNick(client, refusal);
             client->close(refusal.text);
             return;
@@ -278,7 +277,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         if (!room)
             m_roomKeeper.makeWay(RoomName::prepare(name));
         const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, RoomName::prepare(name));
-        if (!refusal.code.isEmpty()) {
+        if (refusal.code != ErrorCode::None) {
             refused.append(refusal.text);
             continue;
         }
@@ -298,7 +297,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
     }
     sendWelcome(client, hello, identity);
     for (const QString &why : std::as_const(refused))
-        client->sendError(QStringLiteral("room-refused"), why);
+        client->sendError(ErrorCode::RoomRefused, why);
     m_server.announce(client);
 }
 
@@ -380,7 +379,7 @@ void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &comma
         room = m_rooms.find(RoomName::prepare(command.target));
         if (!room || !client->isIn(room)) {
             ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-            error.code = QStringLiteral("not-in-room");
+            error.code = ErrorCode::NotInRoom;
             error.text = QStringLiteral("you are not in %1")
                                  .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1));
             error.room = room ? room->name() : command.target;
@@ -406,13 +405,13 @@ void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &comma
 void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const QString &text)
 {
     if (to.isEmpty() || text.isEmpty()) {
-        from->sendError(QStringLiteral("usage"), QStringLiteral("usage: /msg NICK TEXT"));
+        from->sendError(ErrorCode::Usage, QStringLiteral("usage: /msg NICK TEXT"));
         return;
     }
     ClientSession *target = m_server.findClient(to);
     if (!target || !target->isAnnounced()) {
         from->sendError(
-                QStringLiteral("no-such-nick"),
+                ErrorCode::NoSuchNick,
                 QStringLiteral("no such nick: %1").arg(TextSanitizer::quoted(to, ChatLimits::maxNickLength)));
         return;
     }
@@ -420,7 +419,7 @@ void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const Q
         // It is far behind already; private messages are not skipped like the room's, so a
         // stream of them could push it off: it gets none until it has caught up.
         from->sendError(
-                QStringLiteral("target-lagging"),
+                ErrorCode::TargetLagging,
                 QStringLiteral("%1 is not keeping up with the chat; the message was not delivered, try "
                                "again in a moment")
                         .arg(TextSanitizer::isolated(target->nick())));
@@ -450,7 +449,7 @@ void CommandHandler::changeNick(ClientSession *client, const QString &requested)
         return;
     }
     const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, nick);
-    if (!refusal.code.isEmpty()) {
+    if (refusal.code != ErrorCode::None) {
         m_server.refuseNick(client, refusal);
         return;
     }
@@ -517,7 +516,7 @@ Room *CommandHandler::commandRoom(ClientSession *client, const QString &target)
         Room *room = client->isJson() ? m_rooms.defaultRoom() : client->currentRoom();
         if (room && client->isIn(room))
             return room;
-        client->sendError(QStringLiteral("no-room"),
+        client->sendError(ErrorCode::NoRoom,
                           client->isJson() ? QStringLiteral("you are not in %1; name a room you are in")
                                                      .arg(m_server.defaultRoom())
                                            : QStringLiteral("you are in no room; /join #ROOM first"));
@@ -527,7 +526,7 @@ Room *CommandHandler::commandRoom(ClientSession *client, const QString &target)
     Room *room = m_rooms.find(name);
     if (!room || !client->isIn(room)) {
         ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-        error.code = room ? QStringLiteral("not-in-room") : QStringLiteral("no-such-room");
+        error.code = room ? ErrorCode::NotInRoom : ErrorCode::NoSuchRoom;
         error.text = room ? QStringLiteral("you are not in %1; /join it first")
                                      .arg(TextSanitizer::isolated(room->name()))
                           : QStringLiteral("no such room: %1; /rooms lists them")
@@ -542,7 +541,7 @@ Room *CommandHandler::commandRoom(ClientSession *client, const QString &target)
 void CommandHandler::joinRoom(ClientSession *client, const QString &target)
 {
     const QString name = RoomName::prepare(target);
-    const auto refuse = [&](const QString &code, const QString &text) {
+    const auto refuse = [&](ErrorCode code, const QString &text) {
         ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
         error.code = code;
         error.text = text;
@@ -550,7 +549,7 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
         client->send(error);
     };
     if (name.isEmpty()) {
-        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /join #ROOM"));
+        client->sendError(ErrorCode::Usage, QStringLiteral("usage: /join #ROOM"));
         return;
     }
     Room *room = m_rooms.find(name);
@@ -569,7 +568,7 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
         return;
     }
     const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, name);
-    if (!refusal.code.isEmpty()) {
+    if (refusal.code != ErrorCode::None) {
         refuse(refusal.code, refusal.text);
         return;
     }
@@ -642,7 +641,7 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
     if (TextCut::characterCount(topic) > m_limits.maxTopicLength ||
         topic.toUtf8().size() > 4 * qsizetype(m_limits.maxTopicLength)) {
         ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-        error.code = QStringLiteral("topic-too-long");
+        error.code = ErrorCode::TopicTooLong;
         error.text = QStringLiteral("a topic is at most %1 characters (%2 bytes)")
                              .arg(m_limits.maxTopicLength)
                              .arg(4 * m_limits.maxTopicLength);
@@ -666,7 +665,7 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
 void CommandHandler::switchRoom(ClientSession *client, const QString &target)
 {
     if (target.isEmpty()) {
-        client->sendError(QStringLiteral("usage"), QStringLiteral("usage: /switch #ROOM"));
+        client->sendError(ErrorCode::Usage, QStringLiteral("usage: /switch #ROOM"));
         return;
     }
     Room *room = commandRoom(client, target);

@@ -150,21 +150,21 @@ RoomKeeper::Refusal RoomKeeper::refusal(const ClientSession *client, const Room 
     if (!room) {
         const QString problem = RoomName::protocolProblem(name);
         if (!problem.isEmpty())
-            return { QStringLiteral("invalid-room"), problem };
+            return { ErrorCode::InvalidRoom, problem };
         if (m_rooms.count() >= m_limits.maxRooms)
-            return { QStringLiteral("too-many-rooms"),
+            return { ErrorCode::TooManyRooms,
                      QStringLiteral(
                              "this server has %1 rooms, as many as it keeps; join one of them (/rooms)")
                              .arg(m_rooms.count()) };
     }
     if (client->rooms().size() >= m_limits.maxRoomsPerClient)
-        return { QStringLiteral("too-many-rooms"),
+        return { ErrorCode::TooManyRooms,
                  QStringLiteral("you are in %1 rooms, as many as one may be; /part one first")
                          .arg(client->rooms().size()) };
     if (room && m_limits.maxRoomMembers > 0 && online(room) >= m_limits.maxRoomMembers)
-        return { QStringLiteral("room-full"), QStringLiteral("%1 is full (%2 people)")
-                                                      .arg(TextSanitizer::isolated(room->name()))
-                                                      .arg(online(room)) };
+        return { ErrorCode::RoomFull, QStringLiteral("%1 is full (%2 people)")
+                                              .arg(TextSanitizer::isolated(room->name()))
+                                              .arg(online(room)) };
     return {};
 }
 

@@ -58,7 +58,7 @@ public:
     // Why client cannot join room (null: a new one called name), or no code when it can.
     struct Refusal
     {
-        QString code;
+        ErrorCode code = ErrorCode::None; // None: it may
         QString text;
     };
     Refusal refusal(const ClientSession *client, const Room *room, const QString &name) const;
