@@ -3,6 +3,7 @@
 #include "chatserver.h"
 #include "clientlistmodel.h"
 #include "clientsession.h"
+#include "expect.h"
 #include "logcollector.h"
 #include "roomactiondialog.h"
 #include "roomlistmodel.h"
@@ -119,8 +120,12 @@ std::unique_ptr<TestClient> tst_AdminWindow::join(const QString &nick)
     if (!client->connectTo(m_port))
         return nullptr;
     client->sendLine("/nick " + nick.toUtf8());
-    if (client->waitForLine(QRegularExpression(u"is now known as " + nick + u'$')).isNull())
+    const LineExpectation renamed =
+            expectLine(*client, QRegularExpression(u"is now known as " + nick + u'$'));
+    if (!renamed.failure.isEmpty()) {
+        qWarning("join: %s", renamed.failure.constData());
         return nullptr;
+    }
     client->setNick(nick);
     return client;
 }
@@ -196,10 +201,9 @@ void tst_AdminWindow::kickDisconnectsTheSelectedClientWithItsReason()
     QCOMPARE(dialog->room(), QString()); // the whole server
     dialog->setText(QStringLiteral("spamming the channel"));
     dialog->accept();
-    QVERIFY(!bob->waitForLine(QStringLiteral("! you were kicked by the admin: spamming the channel"))
-                     .isNull());
+    EXPECT_LINE(bob, QStringLiteral("! you were kicked by the admin: spamming the channel"));
     QVERIFY(bob->waitForDisconnected());
-    QVERIFY(!alice->waitForLine(QStringLiteral("* bob left (kicked: spamming the channel)")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* bob left (kicked: spamming the channel)"));
     QVERIFY(alice->isConnected());
     QTRY_COMPARE(m_server->clientCount(), 1);
 }
@@ -211,7 +215,7 @@ void tst_AdminWindow::kickFromARoomKeepsTheConnection()
     QVERIFY(alice && bob);
     alice->sendLine("/join #dev");
     bob->sendLine("/join #dev");
-    QVERIFY(!alice->waitForLine(QStringLiteral("* bob joined #dev")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* bob joined #dev"));
     QTRY_VERIFY(select(QStringLiteral("bob")));
     QTRY_COMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
                  (QStringList{ QStringLiteral("#general"), QStringLiteral("#dev") }));
@@ -223,9 +227,8 @@ void tst_AdminWindow::kickFromARoomKeepsTheConnection()
     target->setCurrentIndex(target->findData(QStringLiteral("#dev")));
     dialog->setText(QStringLiteral("off topic"));
     dialog->accept();
-    QVERIFY2(!alice->waitForLine(QStringLiteral("* bob left #dev (kicked by the admin: off topic)")).isNull(),
-             qPrintable(alice->unreadLines().join(u'|')));
-    QVERIFY(!bob->waitForLine(QStringLiteral("* bob left #dev (kicked by the admin: off topic)")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* bob left #dev (kicked by the admin: off topic)"));
+    EXPECT_LINE(bob, QStringLiteral("* bob left #dev (kicked by the admin: off topic)"));
     QVERIFY(bob->isConnected());
     QCOMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
              QStringList{ QStringLiteral("#general") });
@@ -238,8 +241,7 @@ void tst_AdminWindow::roomsTabListsNoticesAndClosesRooms()
     QVERIFY(alice && bob);
     alice->sendLine("/join #ops");
     alice->sendLine("/topic builds and releases");
-    QVERIFY(!alice->waitForLine(QStringLiteral("* alice set the topic of #ops: builds and releases"))
-                     .isNull());
+    EXPECT_LINE(alice, QStringLiteral("* alice set the topic of #ops: builds and releases"));
     auto *table = child<QTableView>("roomTable");
     QVERIFY(table);
     QTRY_COMPARE(table->model()->rowCount(), 2);
@@ -260,9 +262,9 @@ void tst_AdminWindow::roomsTabListsNoticesAndClosesRooms()
     QCOMPARE(notice->room(), QStringLiteral("#ops"));
     notice->setText(QStringLiteral("deploy frozen"));
     notice->accept();
-    QVERIFY(!alice->waitForLine(QStringLiteral("* notice from the admin: deploy frozen")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* notice from the admin: deploy frozen"));
     bob->sendLine("/who");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("^\\*   alice"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("^\\*   alice")));
     QVERIFY2(!bob->lines().join(u'|').contains(QLatin1String("deploy frozen")),
              qPrintable(bob->lines().join(u'|')));
     // Closing it: alice is told and back in the default room only.
@@ -273,9 +275,7 @@ void tst_AdminWindow::roomsTabListsNoticesAndClosesRooms()
     QVERIFY(close->labelText().contains(QStringLiteral("#ops")));
     close->setTextValue(QStringLiteral("merged into #dev"));
     close->accept();
-    QVERIFY2(!alice->waitForLine(QStringLiteral("* alice left #ops (closed by the admin: merged into #dev)"))
-                      .isNull(),
-             qPrintable(alice->unreadLines().join(u'|')));
+    EXPECT_LINE(alice, QStringLiteral("* alice left #ops (closed by the admin: merged into #dev)"));
     QTRY_COMPARE(table->model()->rowCount(), 1);
     QVERIFY(!child<QPushButton>("closeRoomButton")->isEnabled());
 }
@@ -288,7 +288,7 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
     QVERIFY(!action("actionStart")->isEnabled());
     QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
     action("actionStop")->trigger();
-    QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* server shutting down"));
     QVERIFY(alice->waitForDisconnected());
     QVERIFY(stopped.count() == 1 || stopped.wait());
     QVERIFY(m_window->isVisible());
@@ -332,7 +332,7 @@ void tst_AdminWindow::banRefusesTheAddress()
     QVERIFY(dialog->labelText().contains(QStringLiteral("Enter an IPv4 or IPv6 address")));
     dialog->setTextValue(QStringLiteral("127.0.0.1"));
     dialog->accept();
-    QVERIFY(!alice->waitForLine(QStringLiteral("! you are banned from this server")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("! you are banned from this server"));
     QVERIFY(alice->waitForDisconnected());
     QVERIFY(bob->waitForDisconnected());
     // The Bans tab lists it.
@@ -346,7 +346,7 @@ void tst_AdminWindow::banRefusesTheAddress()
 
     TestClient refused;
     QVERIFY(refused.connectTo(m_port));
-    QVERIFY(!refused.waitForLine(QStringLiteral("! you are banned from this server")).isNull());
+    EXPECT_LINE(refused, QStringLiteral("! you are banned from this server"));
     QVERIFY(refused.waitForDisconnected());
     QCOMPARE(m_server->clientCount(), 0);
 
@@ -367,15 +367,16 @@ void tst_AdminWindow::noticeReachesEveryone()
     TestClient json;
     QVERIFY(alice && json.connectTo(m_port));
     json.sendLine(R"({"type":"hello","version":1,"nick":"bob"})");
-    QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+    EXPECT_JSON(json, QStringLiteral("welcome"));
     QTRY_VERIFY(action("actionNotice")->isEnabled());
     action("actionNotice")->trigger();
     auto *dialog = waitForDialog<RoomActionDialog>("noticeDialog");
     QVERIFY(dialog);
     dialog->setText(QStringLiteral("restarting at noon"));
     dialog->accept();
-    QVERIFY(!alice->waitForLine(QStringLiteral("* notice from the admin: restarting at noon")).isNull());
-    const QJsonObject notice = json.waitForJson(QStringLiteral("notice"));
+    EXPECT_LINE(alice, QStringLiteral("* notice from the admin: restarting at noon"));
+    QJsonObject notice;
+    EXPECT_JSON_AS(notice, json, QStringLiteral("notice"));
     QCOMPARE(notice.value(u"from").toString(), QStringLiteral("admin"));
     QCOMPARE(notice.value(u"text").toString(), QStringLiteral("restarting at noon"));
 }
@@ -403,7 +404,7 @@ void tst_AdminWindow::closingAsksThenStops()
     }
     QVERIFY(stop);
     stop->click();
-    QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* server shutting down"));
     QTRY_VERIFY(!m_window->isVisible());
     QVERIFY(!m_server->isListening());
 }
@@ -424,7 +425,7 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
     auto alice = join(QStringLiteral("alice"));
     QVERIFY(alice);
     alice->sendLine(QByteArray(100, 'x'));
-    QVERIFY(!alice->waitForLine(chatLinePattern(QStringLiteral("alice"), QString(100, u'x'))).isNull());
+    EXPECT_LINE(alice, chatLinePattern(QStringLiteral("alice"), QString(100, u'x')));
 
     QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
     action("actionStop")->trigger();
@@ -433,7 +434,7 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
     auto bob = join(QStringLiteral("bob"));
     QVERIFY(bob);
     bob->sendLine(QByteArray(100, 'x'));
-    QVERIFY(!bob->waitForLine(QStringLiteral("! line too long (limit 64 bytes)")).isNull());
+    EXPECT_LINE(bob, QStringLiteral("! line too long (limit 64 bytes)"));
 }
 
 void tst_AdminWindow::showsWhereToConnect()

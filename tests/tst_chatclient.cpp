@@ -3,6 +3,7 @@
 #include "chatclient.h"
 #include "chatserver.h"
 #include "clientsession.h"
+#include "expect.h"
 #include "testclient.h"
 
 #include <QAbstractItemModelTester>
@@ -119,9 +120,12 @@ std::unique_ptr<TestClient> tst_ChatClient::plainClient()
     if (!client->connectTo(m_server->serverPort()))
         return nullptr;
     client->sendLine("/nick bob");
-    if (client->waitForLine(QRegularExpression(QStringLiteral("^\\* guest\\d+ is now known as bob$")))
-                .isNull())
+    const LineExpectation renamed =
+            expectLine(*client, QRegularExpression(QStringLiteral("^\\* guest\\d+ is now known as bob$")));
+    if (!renamed.failure.isEmpty()) {
+        qWarning("plainClient: %s", renamed.failure.constData());
         return nullptr;
+    }
     return client;
 }
 
@@ -174,11 +178,11 @@ void tst_ChatClient::slashCommands()
     auto client = connectedClient(QStringLiteral("alice"));
     QVERIFY(bob && client);
     QVERIFY(client->submit(QStringLiteral("/me waves")));
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\* alice waves$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("\\* alice waves$")));
     QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Action), QStringList{ QStringLiteral("waves") });
 
     QVERIFY(client->submit(QStringLiteral("//etc/hosts")));
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("alice: /etc/hosts$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("alice: /etc/hosts$")));
 
     QVERIFY(client->submit(QStringLiteral("/who")));
     const QString who = texts(*client->messages(), ChatEntry::Kind::Status).constLast();
@@ -213,7 +217,7 @@ void tst_ChatClient::slashCommands()
     QSignalSpy state(client->connection(), &ChatConnection::stateChanged);
     QVERIFY(client->submit(QStringLiteral("/quit see you")));
     QCOMPARE(client->connection()->state(), ChatConnection::State::Disconnected);
-    QVERIFY(!bob->waitForLine(QStringLiteral("* alice left (quit: see you)")).isNull());
+    EXPECT_LINE(bob, QStringLiteral("* alice left (quit: see you)"));
 }
 
 void tst_ChatClient::nickChange()
@@ -254,8 +258,7 @@ void tst_ChatClient::roomsAreConversations()
                  (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
     // What alice types goes to the room she looks at.
     QVERIFY(client->submit(QStringLiteral("builds are green")));
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\[#dev\\] alice: builds are green$")))
-                     .isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("\\[#dev\\] alice: builds are green$")));
     QVERIFY(client->submit(QStringLiteral("/topic release friday")));
     QTRY_COMPARE(client->current()->topic, QStringLiteral("release friday"));
     // Back in #general: #dev counts what arrives, and marks a mention.
@@ -279,7 +282,7 @@ void tst_ChatClient::roomsAreConversations()
     QCOMPARE(attention.count(), 1);
     // Leaving: the server is told, the conversation goes.
     client->closeConversation(QStringLiteral("#dev"));
-    QVERIFY(!bob->waitForLine(QStringLiteral("* alice left #dev")).isNull());
+    EXPECT_LINE(bob, QStringLiteral("* alice left #dev"));
     QCOMPARE(list->rowCount(), 1);
     QVERIFY(currentChanged.count() >= 2);
 }
@@ -334,7 +337,7 @@ void tst_ChatClient::joiningShowsWhatWasSaidAndPrivatesComeBackOnce()
     bob->sendLine("/join #dev");
     bob->sendLine("first in dev");
     bob->sendLine("second in dev");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("second in dev$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("second in dev$")));
     // Joining shows the room's recent lines.
     QVERIFY(client->submit(QStringLiteral("/join #dev")));
     QTRY_COMPARE(client->current()->name, QStringLiteral("#dev"));
@@ -342,8 +345,7 @@ void tst_ChatClient::joiningShowsWhatWasSaidAndPrivatesComeBackOnce()
                  (QStringList{ QStringLiteral("first in dev"), QStringLiteral("second in dev") }));
     // A private conversation, then a dropped connection: it comes back whole, nothing twice.
     QVERIFY(client->submit(QStringLiteral("/msg bob are you there?")));
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("alice -> bob: are you there\\?$")))
-                     .isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("alice -> bob: are you there\\?$")));
     bob->sendLine("/msg alice yes");
     QTRY_VERIFY(client->conversations()->find(QStringLiteral("bob")));
     const Conversation *withBob = client->conversations()->find(QStringLiteral("bob"));
@@ -366,8 +368,7 @@ void tst_ChatClient::privateMessages()
     QVERIFY(bob && client);
     QSignalSpy attention(client.get(), &ChatClient::attentionWanted);
     QVERIFY(client->submit(QStringLiteral("/msg bob lunch?")));
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("\\(private\\) alice -> bob: lunch\\?$")))
-                     .isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("\\(private\\) alice -> bob: lunch\\?$")));
     bob->sendLine("/msg alice yes!");
     // A conversation of its own, beside the room, with both lines.
     QTRY_VERIFY(client->conversations()->find(QStringLiteral("bob")));
@@ -418,7 +419,7 @@ void tst_ChatClient::resumesAfterDropWithoutGapOrDuplicate()
     QVERIFY(client->users()->nicks().isEmpty());
     for (int i = 0; i < 5; ++i)
         bob->sendLine("during " + QByteArray::number(i));
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: during 4$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("bob: during 4$")));
 
     // The reconnect may well have happened while bob was talking.
     QTRY_VERIFY_WITH_TIMEOUT(welcomed.count() >= 1, 5000);
@@ -719,8 +720,7 @@ void tst_ChatClient::fallingBehindCatchesUpToTheTruth()
     while (!session->isLagging() && sent < 20000) {
         for (int i = 0; i < 100; ++i, ++sent)
             bob->sendLine("m" + QByteArray::number(sent) + ' ' + padding);
-        QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: m%1 ").arg(sent - 1)), 10000)
-                         .isNull());
+        EXPECT_LINE(bob, QRegularExpression(QStringLiteral("bob: m%1 ").arg(sent - 1)), 10000);
     }
     QVERIFY(session->isLagging());
     // While she is skipped the room changes: someone leaves, someone comes, a nick changes,
@@ -729,11 +729,10 @@ void tst_ChatClient::fallingBehindCatchesUpToTheTruth()
     auto erin = joinPlain(m_server->serverPort());
     QVERIFY(erin);
     bob->sendLine("/nick robert");
-    QVERIFY(!bob->waitForLine(QStringLiteral("* bob is now known as robert")).isNull());
+    EXPECT_LINE(bob, QStringLiteral("* bob is now known as robert"));
     for (int i = 0; i < 5; ++i, ++sent)
         bob->sendLine("m" + QByteArray::number(sent) + ' ' + padding);
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("robert: m%1 ").arg(sent - 1)), 10000)
-                     .isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("robert: m%1 ").arg(sent - 1)), 10000);
     const quint64 lastId = m_server->lastMessageId();
 
     // She reads again: the server tells her the room as it is, and she fetches what she missed.

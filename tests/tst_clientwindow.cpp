@@ -3,6 +3,7 @@
 #include "chatserver.h"
 #include "connectdialog.h"
 #include "conversationview.h"
+#include "expect.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
 #include "nickrules.h"
@@ -275,9 +276,7 @@ void tst_ClientWindow::doubleClickStartsPrivateMessage()
     auto *input = child<QLineEdit>(m_window.get(), "input");
     QTest::keyClicks(input, QStringLiteral("just you and me"));
     QTest::keyClick(input, Qt::Key_Return);
-    QVERIFY(!bob.waitForLine(
-                        QRegularExpression(QStringLiteral("\\(private\\) \\S+ -> bob: just you and me$")))
-                     .isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("\\(private\\) \\S+ -> bob: just you and me$")));
     // Back to the room by its row in the list.
     conversations->setCurrentIndex(m_client->conversations()->index(0));
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("#general"));
@@ -320,7 +319,7 @@ void tst_ClientWindow::roomsInTheSideList()
     bob.sendLine("/nick bob");
     bob.sendLine("/join #design");
     bob.sendLine("/topic icons for the dialogs");
-    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("set the topic of #design"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("set the topic of #design")));
     // Join Room offers the server's rooms.
     child<QAction>(m_window.get(), "actionJoinRoom")->trigger();
     QInputDialog *dialog = nullptr;
@@ -349,7 +348,7 @@ void tst_ClientWindow::roomsInTheSideList()
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("#design"));
     child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
     QTRY_COMPARE(list->model()->rowCount(), 1);
-    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("left #design$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("left #design$")));
 }
 
 void tst_ClientWindow::largeRoomShowsACount()

@@ -3,6 +3,7 @@
 #include "chatconnection.h"
 #include "chatserver.h"
 #include "clusterlink.h"
+#include "expect.h"
 #include "testclient.h"
 
 #include <QJsonArray>
@@ -144,16 +145,10 @@ ChatServer *tst_Cluster::startServer()
 
 std::unique_ptr<TestClient> tst_Cluster::join(ChatServer *server, const QString &nick, qint64 since)
 {
-    auto client = std::make_unique<TestClient>();
-    if (!client->connectTo(server->serverPort()))
-        return nullptr;
     QByteArray hello = R"({"type":"hello","version":1,"nick":")" + nick.toUtf8() + '"';
     if (since >= 0)
         hello += R"(,"since":)" + QByteArray::number(since);
-    client->sendLine(hello + '}');
-    if (client->waitForJson(QStringLiteral("welcome")).isEmpty())
-        return nullptr;
-    return client;
+    return joinJsonWith(server->serverPort(), hello + '}');
 }
 
 void tst_Cluster::everyoneGetsEveryMessageInOneOrder()
@@ -281,39 +276,31 @@ void tst_Cluster::roomsAcrossThreeServers()
     auto carol = joinPlain(c->serverPort());
     QVERIFY(alice && bob && carol);
     alice->sendLine("/join #dev");
-    QVERIFY(!alice->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #dev now"))).isNull());
+    EXPECT_LINE(alice, QRegularExpression(QStringLiteral("^\\* you are in #dev now")));
     bob->sendLine("/join #dev");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #dev now"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("^\\* you are in #dev now")));
     // alice hears of bob joining #dev on the other server (within a heartbeat).
-    QVERIFY2(!alice->waitForLine(QStringLiteral("* %1 joined #dev (on server 2)").arg(bob->nick())).isNull(),
-             qPrintable(alice->unreadLines().join(u'|')));
+    EXPECT_LINE(alice, QStringLiteral("* %1 joined #dev (on server 2)").arg(bob->nick()));
     QTRY_COMPARE(a->roomList().value(1).online, 2);
     // A message in #dev reaches both, with one id, and never carol.
     bob->sendLine("in dev");
-    QVERIFY(!alice->waitForLine(QRegularExpression(QStringLiteral("\\[#dev\\] %1: in dev$").arg(bob->nick())))
-                     .isNull());
+    EXPECT_LINE(alice, QRegularExpression(QStringLiteral("\\[#dev\\] %1: in dev$").arg(bob->nick())));
     carol->sendLine("in general");
-    QVERIFY(!alice->waitForLine(QRegularExpression(
-                                        QStringLiteral("\\[#general\\] %1: in general$").arg(carol->nick())))
-                     .isNull());
-    QVERIFY(!bob->waitForLine(QRegularExpression(
-                                      QStringLiteral("\\[#general\\] %1: in general$").arg(carol->nick())))
-                     .isNull());
+    EXPECT_LINE(alice,
+                QRegularExpression(QStringLiteral("\\[#general\\] %1: in general$").arg(carol->nick())));
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("\\[#general\\] %1: in general$").arg(carol->nick())));
     QVERIFY2(!carol->lines().join(u'|').contains(QLatin1String("in dev")),
              qPrintable(carol->lines().join(u'|')));
     QTRY_COMPARE(a->lastMessageId(), c->lastMessageId());
     QCOMPARE(b->lastMessageId(), a->lastMessageId());
     // /who #dev on the first server lists bob on the second.
     alice->sendLine("/who #dev");
-    QVERIFY2(!alice
-                      ->waitForLine(QRegularExpression(
-                              QStringLiteral("^\\*   %1, connected .* \\(on server 2\\)$").arg(bob->nick())))
-                      .isNull(),
-             qPrintable(alice->unreadLines().join(u'|')));
+    EXPECT_LINE(alice,
+                QRegularExpression(
+                        QStringLiteral("^\\*   %1, connected .* \\(on server 2\\)$").arg(bob->nick())));
     // Leaving #dev on the second server is seen on the first; carol never hears of #dev.
     bob->sendLine("/part #dev");
-    QVERIFY2(!alice->waitForLine(QStringLiteral("* %1 left #dev").arg(bob->nick())).isNull(),
-             qPrintable(alice->unreadLines().join(u'|')));
+    EXPECT_LINE(alice, QStringLiteral("* %1 left #dev").arg(bob->nick()));
     QTRY_COMPARE(a->roomList().value(1).online, 1);
     QVERIFY2(!carol->lines().join(u'|').contains(QLatin1String("#dev")),
              qPrintable(carol->lines().join(u'|')));
@@ -328,17 +315,17 @@ void tst_Cluster::nicksAndPeopleAreClusterWide()
     auto bob = join(second, QStringLiteral("bob"));
     QVERIFY(alice && bob);
     // bob is told alice is here, on the first server, within a heartbeat or two.
-    QCOMPARE(bob->waitForJson(QStringLiteral("join"),
-                              [](const QJsonObject &o) { return o.value(u"nick").toString() == u"alice"; })
-                     .value(u"server")
-                     .toString(),
-             QStringLiteral("server 1"));
+    QJsonObject aliceJoined;
+    EXPECT_JSON_AS(aliceJoined, bob, QStringLiteral("join"),
+                   [](const QJsonObject &o) { return o.value(u"nick").toString() == u"alice"; });
+    QCOMPARE(aliceJoined.value(u"server").toString(), QStringLiteral("server 1"));
     // Her nick is taken on every server, whatever its case.
     TestClient mallory;
     QVERIFY(mallory.connectTo(second->serverPort()));
     mallory.sendLine(R"({"type":"hello","version":1,"nick":"ALICE"})");
-    QCOMPARE(mallory.waitForJson(QStringLiteral("error")).value(u"code").toString(),
-             QStringLiteral("nick-taken"));
+    QJsonObject refused;
+    EXPECT_JSON_AS(refused, mallory, QStringLiteral("error"));
+    QCOMPARE(refused.value(u"code").toString(), QStringLiteral("nick-taken"));
     // The room's list names everyone with their server.
     auto carol = join(second, QStringLiteral("carol"));
     QVERIFY(carol);
@@ -362,17 +349,15 @@ void tst_Cluster::nicksAndPeopleAreClusterWide()
     TestClient dave;
     QVERIFY(dave.connectTo(second->serverPort()));
     dave.sendLine("/who");
-    QVERIFY(!dave.waitForLine(
-                         QRegularExpression(QStringLiteral("^\\*   alice, connected .* \\(on server 1\\)$")))
-                     .isNull());
+    EXPECT_LINE(dave, QRegularExpression(QStringLiteral("^\\*   alice, connected .* \\(on server 1\\)$")));
     // The first server dies: alice is shown as gone.
     alice.reset();
     m_servers.erase(m_servers.begin());
-    const QJsonObject left = bob->waitForJson(
-            QStringLiteral("leave"),
+    QJsonObject left;
+    EXPECT_JSON_AS(
+            left, bob, QStringLiteral("leave"),
             [](const QJsonObject &o) { return o.value(u"nick").toString() == u"alice"; },
             ChatLimits::clusterServerTimeoutMs + 3000);
-    QVERIFY(!left.isEmpty());
     QVERIFY2(left.value(u"reason").toString().contains(QStringLiteral("gone")),
              qPrintable(left.value(u"reason").toString()));
 }

@@ -5,6 +5,8 @@
 #include "certificategenerator.h"
 #include "chatserver.h"
 #include "clientsession.h"
+#include "expect.h"
+#include "rawconnection.h"
 #include "testclient.h"
 
 #include <QProcess>
@@ -16,7 +18,6 @@
 
 #include <memory>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -109,8 +110,8 @@ void tst_ConnectionEnd::halfCloseStillGetsTheAnswer()
     QVERIFY(lines.at(3).startsWith(QLatin1String("*   guest2, connected ")) &&
             lines.at(3).endsWith(u"(you)"));
     // The room sees it come and go, after its answer was sent.
-    QVERIFY(!m_watcher->waitForLine(QStringLiteral("* guest2 joined")).isNull());
-    QVERIFY(!m_watcher->waitForLine(QStringLiteral("* guest2 left (connection closed)")).isNull());
+    EXPECT_LINE(m_watcher, QStringLiteral("* guest2 joined"));
+    EXPECT_LINE(m_watcher, QStringLiteral("* guest2 left (connection closed)"));
 }
 
 void tst_ConnectionEnd::ncWithShutdownGetsTheAnswer()
@@ -139,11 +140,9 @@ void tst_ConnectionEnd::lastLineWithoutNewlineCounts()
     client.sendRaw("first\nlast words");
     QVERIFY(client.socket().waitForBytesWritten(1000));
     halfClose(client);
-    QVERIFY(!m_watcher->waitForLine(chatLinePattern(QStringLiteral("guest2"), QStringLiteral("first")))
-                     .isNull());
-    QVERIFY(!m_watcher->waitForLine(chatLinePattern(QStringLiteral("guest2"), QStringLiteral("last words")))
-                     .isNull());
-    QVERIFY(!m_watcher->waitForLine(QStringLiteral("* guest2 left (connection closed)")).isNull());
+    EXPECT_LINE(m_watcher, chatLinePattern(QStringLiteral("guest2"), QStringLiteral("first")));
+    EXPECT_LINE(m_watcher, chatLinePattern(QStringLiteral("guest2"), QStringLiteral("last words")));
+    EXPECT_LINE(m_watcher, QStringLiteral("* guest2 left (connection closed)"));
     // Its own words came back to it before the close.
     QVERIFY(client.waitForDisconnected());
     QVERIFY(!client.lines().filter(QRegularExpression(QStringLiteral("guest2: last words$"))).isEmpty());
@@ -162,13 +161,9 @@ void tst_ConnectionEnd::floodHeldLinesAreHandledAfterTheEnd()
     QVERIFY(client.socket().waitForBytesWritten(1000));
     halfClose(client);
     for (int i = 1; i <= 25; ++i) {
-        QVERIFY2(!m_watcher
-                          ->waitForLine(
-                                  chatLinePattern(QStringLiteral("guest2"), QStringLiteral("line %1").arg(i)))
-                          .isNull(),
-                 qPrintable(m_watcher->unreadLines().join(u'|')));
+        EXPECT_LINE(m_watcher, chatLinePattern(QStringLiteral("guest2"), QStringLiteral("line %1").arg(i)));
     }
-    QVERIFY(!m_watcher->waitForLine(QStringLiteral("* guest2 left (connection closed)")).isNull());
+    EXPECT_LINE(m_watcher, QStringLiteral("* guest2 left (connection closed)"));
     QVERIFY(client.waitForDisconnected());
     QCOMPARE(client.lines().filter(QRegularExpression(QStringLiteral("guest2: line \\d+$"))).size(), 25);
 }
@@ -181,9 +176,9 @@ void tst_ConnectionEnd::excessFloodIsToldBeforeTheClose()
     for (int i = 1; i <= 40; ++i)
         lines += "flood " + QByteArray::number(i) + '\n';
     client.sendRaw(lines);
-    QVERIFY(!client.waitForLine(QStringLiteral("! excess flood: more than 20 lines waiting")).isNull());
+    EXPECT_LINE(client, QStringLiteral("! excess flood: more than 20 lines waiting"));
     QVERIFY(client.waitForDisconnected());
-    QVERIFY(!m_watcher->waitForLine(QStringLiteral("* guest2 left (excess flood)")).isNull());
+    EXPECT_LINE(m_watcher, QStringLiteral("* guest2 left (excess flood)"));
 }
 
 void tst_ConnectionEnd::tlsClientThatClosesAtOnceIsHeard()
@@ -196,11 +191,9 @@ void tst_ConnectionEnd::tlsClientThatClosesAtOnceIsHeard()
     socket.write("said over TLS, then gone\n");
     QVERIFY(socket.waitForBytesWritten(1000));
     socket.disconnectFromHost();
-    QVERIFY(!m_watcher
-                     ->waitForLine(chatLinePattern(QStringLiteral("guest2"),
-                                                   QStringLiteral("said over TLS, then gone")))
-                     .isNull());
-    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* guest2 left"))).isNull());
+    EXPECT_LINE(m_watcher,
+                chatLinePattern(QStringLiteral("guest2"), QStringLiteral("said over TLS, then gone")));
+    EXPECT_LINE(m_watcher, QRegularExpression(QStringLiteral("^\\* guest2 left")));
 }
 
 void tst_ConnectionEnd::fragmentedTlsHandshakeIsRecognised_data()
@@ -230,8 +223,7 @@ void tst_ConnectionEnd::fragmentedTlsHandshakeIsRecognised()
     QVERIFY2(client.lines().size() == 1 && client.lines().constFirst().startsWith(u"* welcome"),
              qPrintable(client.lines().join(u'|')));
     m_watcher->sendLine("after the handshake");
-    QVERIFY(!m_watcher->waitForLine(chatLinePattern(m_watcher->nick(), QStringLiteral("after the handshake")))
-                     .isNull());
+    EXPECT_LINE(m_watcher, chatLinePattern(m_watcher->nick(), QStringLiteral("after the handshake")));
     QVERIFY2(m_watcher->lines().filter(QStringLiteral("guest2:")).isEmpty(),
              qPrintable(m_watcher->lines().join(u'|')));
 }
@@ -243,8 +235,7 @@ void tst_ConnectionEnd::fragmentedTextIsText()
     client.sendRaw("h");
     QVERIFY(waitForBytesRead(1));
     client.sendRaw("ello\n");
-    QVERIFY(!m_watcher->waitForLine(chatLinePattern(QStringLiteral("guest2"), QStringLiteral("hello")))
-                     .isNull());
+    EXPECT_LINE(m_watcher, chatLinePattern(QStringLiteral("guest2"), QStringLiteral("hello")));
 }
 
 void tst_ConnectionEnd::fragmentedJsonHelloIsWelcomed()
@@ -257,8 +248,9 @@ void tst_ConnectionEnd::fragmentedJsonHelloIsWelcomed()
         client.sendRaw(hello.mid(i, 1));
         QVERIFY(waitForBytesRead(i + 1));
     }
-    QCOMPARE(client.waitForJson(QStringLiteral("welcome")).value(u"nick").toString(),
-             QStringLiteral("bytewise"));
+    QJsonObject clientWelcome;
+    EXPECT_JSON_AS(clientWelcome, client, QStringLiteral("welcome"));
+    QCOMPARE(clientWelcome.value(u"nick").toString(), QStringLiteral("bytewise"));
 }
 
 void tst_ConnectionEnd::oneByteThenTheEndIsNotTls()
@@ -273,49 +265,6 @@ void tst_ConnectionEnd::oneByteThenTheEndIsNotTls()
     QCOMPARE(m_server->clientCount(), 1);
 }
 
-namespace {
-
-// A connection made outside the event loop, so that the test decides when the server (in
-// this process) gets to accept it.
-class RawConnection
-{
-public:
-    explicit RawConnection(quint16 port) : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0))
-    {
-        sockaddr_in address = {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        m_connected = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
-    }
-    ~RawConnection()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    RawConnection(const RawConnection &) = delete;
-    RawConnection &operator=(const RawConnection &) = delete;
-    bool isConnected() const { return m_connected; }
-    bool send(const QByteArray &bytes)
-    {
-        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
-    }
-    // Closes with SO_LINGER 0: a reset instead of a FIN.
-    void reset()
-    {
-        const linger now = { 1, 0 };
-        ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
-        ::close(m_fd);
-        m_fd = -1;
-    }
-
-private:
-    int m_fd;
-    bool m_connected = false;
-};
-
-} // namespace
-
 void tst_ConnectionEnd::resetAfterAcceptStillHandlesWhatArrived()
 {
     RawConnection connection(m_server->serverPort());
@@ -325,10 +274,8 @@ void tst_ConnectionEnd::resetAfterAcceptStillHandlesWhatArrived()
     QVERIFY(connection.send("one\ntwo\nthree\n"));
     connection.reset();
     for (const char *text : { "one", "two", "three" })
-        QVERIFY2(!m_watcher->waitForLine(chatLinePattern(QStringLiteral("guest2"), QLatin1String(text)))
-                          .isNull(),
-                 qPrintable(m_watcher->lines().join(u'|')));
-    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* guest2 left"))).isNull());
+        EXPECT_LINE(m_watcher, chatLinePattern(QStringLiteral("guest2"), QLatin1String(text)));
+    EXPECT_LINE(m_watcher, QRegularExpression(QStringLiteral("^\\* guest2 left")));
 }
 
 void tst_ConnectionEnd::resetAfterAFloodStillHandlesWhatArrived()
@@ -345,13 +292,9 @@ void tst_ConnectionEnd::resetAfterAFloodStillHandlesWhatArrived()
     QVERIFY(connection.send(lines));
     connection.reset();
     for (int i = 1; i <= 12; ++i)
-        QVERIFY2(!m_watcher
-                          ->waitForLine(chatLinePattern(QStringLiteral("guest2"),
-                                                        QStringLiteral("flood %1").arg(i)))
-                          .isNull(),
-                 qPrintable(m_watcher->lines().join(u'|')));
-    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("\\* guest2 no newline$"))).isNull());
-    QVERIFY(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* guest2 left"))).isNull());
+        EXPECT_LINE(m_watcher, chatLinePattern(QStringLiteral("guest2"), QStringLiteral("flood %1").arg(i)));
+    EXPECT_LINE(m_watcher, QRegularExpression(QStringLiteral("\\* guest2 no newline$")));
+    EXPECT_LINE(m_watcher, QRegularExpression(QStringLiteral("^\\* guest2 left")));
 }
 
 void tst_ConnectionEnd::resetBeforeAcceptIsRefused()
@@ -365,8 +308,7 @@ void tst_ConnectionEnd::resetBeforeAcceptIsRefused()
         connection.reset();
     }
     m_watcher->sendLine("after the reset");
-    QVERIFY(!m_watcher->waitForLine(chatLinePattern(m_watcher->nick(), QStringLiteral("after the reset")))
-                     .isNull());
+    EXPECT_LINE(m_watcher, chatLinePattern(m_watcher->nick(), QStringLiteral("after the reset")));
     QCOMPARE(m_server->clientCount(), 1);
     QVERIFY2(m_watcher->lines().filter(QStringLiteral("sneaky")).isEmpty() &&
                      m_watcher->lines().filter(QStringLiteral("post anyway")).isEmpty(),

@@ -1,6 +1,7 @@
 // The history database as users meet it, through the real server process: a restart or a
 // kill -9 loses nothing anyone saw, and a database that cannot be used costs the history,
 // never the chat.
+#include "expect.h"
 #include "serverprocess.h"
 #include "testclient.h"
 
@@ -25,12 +26,13 @@ QMap<qint64, QString> historyOf(const QJsonObject &welcome)
     return messages;
 }
 
-QJsonObject helloSince(TestClient &client, quint16 port, qint64 since)
+// The welcome of client, connected to port and resuming after since (use with EXPECT_FOUND).
+JsonExpectation helloSince(TestClient &client, quint16 port, qint64 since)
 {
     if (!client.connectTo(port))
-        return {};
+        return { {}, "cannot connect to port " + QByteArray::number(port) };
     client.sendLine(R"({"type":"hello","version":1,"since":)" + QByteArray::number(since) + '}');
-    return client.waitForJson(QStringLiteral("welcome"));
+    return expectJson(client, QStringLiteral("welcome"));
 }
 
 } // namespace
@@ -57,8 +59,7 @@ void tst_Durability::restartKeepsHistoryAndIds()
         QVERIFY(alice.connectTo(port));
         for (const char *line : { "one", "two", "three" })
             alice.sendLine(line);
-        QVERIFY(!alice.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("three")))
-                         .isNull());
+        EXPECT_LINE(alice, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("three")));
     }
     QVERIFY(server.stop(SIGTERM));
     // In the platform's data directory by default.
@@ -69,17 +70,20 @@ void tst_Durability::restartKeepsHistoryAndIds()
     QVERIFY(server.output().contains(QStringLiteral("3 message(s), the last id 3")));
     TestClient bob;
     QVERIFY(bob.connectTo(port));
-    QVERIFY(!bob.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("one"))).isNull());
-    QVERIFY(!bob.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("three"))).isNull());
+    EXPECT_LINE(bob, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("one")));
+    EXPECT_LINE(bob, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("three")));
     // A desktop client that had message 1 gets exactly what it missed, across the restart.
     TestClient carol;
-    const QJsonObject welcome = helloSince(carol, port, 1);
+    QJsonObject welcome;
+    EXPECT_FOUND(welcome, helloSince(carol, port, 1));
     QCOMPARE(welcome.value(u"lastId").toInteger(), 3);
     QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
     QCOMPARE(historyOf(welcome),
              (QMap<qint64, QString>{ { 2, QStringLiteral("two") }, { 3, QStringLiteral("three") } }));
     carol.sendLine(R"({"type":"say","text":"four"})");
-    QCOMPARE(carol.waitForJson(QStringLiteral("message")).value(u"id").toInteger(), 4);
+    QJsonObject carolMessage;
+    EXPECT_JSON_AS(carolMessage, carol, QStringLiteral("message"));
+    QCOMPARE(carolMessage.value(u"id").toInteger(), 4);
     QVERIFY(server.stop(SIGTERM));
 }
 
@@ -97,7 +101,8 @@ void tst_Durability::killedUnderLoadLosesNothingAnyoneSaw()
     quint16 port = server.start(options);
     QVERIFY(port != 0);
     TestClient observer;
-    QVERIFY(!helloSince(observer, port, 0).isEmpty());
+    QJsonObject observerWelcome;
+    EXPECT_FOUND(observerWelcome, helloSince(observer, port, 0));
     TestClient sender;
     QVERIFY(sender.connectTo(port));
     constexpr int total = 20000;
@@ -120,7 +125,8 @@ void tst_Durability::killedUnderLoadLosesNothingAnyoneSaw()
     port = server.start(options);
     QVERIFY(port != 0);
     TestClient after;
-    const QJsonObject welcome = helloSince(after, port, 0);
+    QJsonObject welcome;
+    EXPECT_FOUND(welcome, helloSince(after, port, 0));
     const QMap<qint64, QString> stored = historyOf(welcome);
     QVERIFY(welcome.value(u"historyComplete").toBool());
     QVERIFY(stored.size() >= seen.size());
@@ -131,7 +137,9 @@ void tst_Durability::killedUnderLoadLosesNothingAnyoneSaw()
                                     .arg(it.value())));
     // And ids go on from the last stored one.
     after.sendLine(R"({"type":"say","text":"after the crash"})");
-    QCOMPARE(after.waitForJson(QStringLiteral("message")).value(u"id").toInteger(), stored.lastKey() + 1);
+    QJsonObject afterMessage;
+    EXPECT_JSON_AS(afterMessage, after, QStringLiteral("message"));
+    QCOMPARE(afterMessage.value(u"id").toInteger(), stored.lastKey() + 1);
     QVERIFY(server.stop(SIGTERM));
 }
 
@@ -146,14 +154,14 @@ void tst_Durability::memoryOnlyKeepsNothing()
         TestClient alice;
         QVERIFY(alice.connectTo(port));
         alice.sendLine("forgotten");
-        QVERIFY(!alice.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("forgotten")))
-                         .isNull());
+        EXPECT_LINE(alice, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("forgotten")));
     }
     QVERIFY(server.stop(SIGTERM));
     port = server.start(options);
     QVERIFY(port != 0);
     TestClient bob;
-    const QJsonObject welcome = helloSince(bob, port, 0);
+    QJsonObject welcome;
+    EXPECT_FOUND(welcome, helloSince(bob, port, 0));
     QCOMPARE(welcome.value(u"lastId").toInteger(), 0);
     QVERIFY(welcome.value(u"history").toArray().isEmpty());
     QVERIFY(!QDir(server.homePath() + u"/data").exists());
@@ -176,8 +184,7 @@ void tst_Durability::unusableDatabaseStillChats()
     TestClient bob;
     QVERIFY(alice.connectTo(port) && bob.connectTo(port));
     alice.sendLine("still here");
-    QVERIFY(!bob.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("still here")))
-                     .isNull());
+    EXPECT_LINE(bob, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("still here")));
     QVERIFY(server.stop(SIGTERM));
 }
 
@@ -200,7 +207,7 @@ void tst_Durability::fullDiskStillChats()
     const QByteArray padding(200, '.');
     for (int i = 0; i < 1000; ++i)
         alice.sendLine("message " + QByteArray::number(i) + ' ' + padding);
-    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("guest1: message 999 ")), 20000).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("guest1: message 999 ")), 20000);
     // Everyone got everything; the log says what happened, once.
     QCOMPARE(bob.lines().filter(QRegularExpression(QStringLiteral("guest1: message \\d+ "))).size(), 1000);
     QVERIFY(server.waitForOutput(QRegularExpression(QStringLiteral("cannot write the history database"))));

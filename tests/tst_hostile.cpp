@@ -2,7 +2,9 @@
 // its memory bounded, and the clients standing by miss nothing.
 #include "chatserver.h"
 #include "clientsession.h"
+#include "expect.h"
 #include "logcollector.h"
+#include "rawconnection.h"
 #include "serverprocess.h"
 #include "testclient.h"
 
@@ -27,55 +29,6 @@
 #include <unistd.h>
 
 namespace {
-
-// A blocking socket outside the event loop: writes or stays silent as told, never reads.
-class RawClient
-{
-public:
-    explicit RawClient(quint16 port)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address = {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        m_connected = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
-    }
-    ~RawClient() { ::close(m_fd); }
-    // True when the server hangs up within ms (anything it sends first is skipped).
-    bool waitForClose(int ms)
-    {
-        // The server may be in this process: qWaitFor runs its event loop meanwhile.
-        return QTest::qWaitFor(
-                [this] {
-                    char buffer[4096];
-                    ssize_t n;
-                    // Anything the server sends first is skipped.
-                    while ((n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) { }
-                    return n == 0 || (errno != EAGAIN && errno != EINTR);
-                },
-                ms);
-    }
-    RawClient(const RawClient &) = delete;
-    RawClient &operator=(const RawClient &) = delete;
-    bool isConnected() const { return m_connected; }
-    // Writes everything, or stops at the first error (the server hung up).
-    qint64 write(const char *data, qint64 size)
-    {
-        qint64 done = 0;
-        while (done < size) {
-            const ssize_t n = ::send(m_fd, data + done, size_t(size - done), MSG_NOSIGNAL);
-            if (n <= 0)
-                break;
-            done += n;
-        }
-        return done;
-    }
-
-private:
-    int m_fd = -1;
-    bool m_connected = false;
-};
 
 long rssKiB(qint64 pid)
 {
@@ -160,7 +113,10 @@ bool tst_Hostile::startServer(const ChatLimits &limits)
     }
     m_alice->sendLine("/nick alice");
     m_bob->sendLine("/nick bob");
-    return !m_bob->waitForLine(QStringLiteral("* guest1 is now known as alice")).isNull();
+    const LineExpectation named = expectLine(*m_bob, QStringLiteral("* guest1 is now known as alice"));
+    if (!named.failure.isEmpty())
+        qWarning("startServer: m_bob: %s", named.failure.constData());
+    return named.failure.isEmpty();
 }
 
 void tst_Hostile::checkBystanders()
@@ -168,8 +124,7 @@ void tst_Hostile::checkBystanders()
     // Every check line arrives, once, in order, after everything said before it.
     const QByteArray text = "check " + QByteArray::number(++m_checks);
     m_alice->sendLine(text);
-    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("alice"), QString::fromLatin1(text)), 10000)
-                     .isNull());
+    EXPECT_LINE(m_bob, chatLinePattern(QStringLiteral("alice"), QString::fromLatin1(text)), 10000);
     const QStringList checks =
             m_bob->lines().filter(QRegularExpression(QStringLiteral("alice: check \\d+$")));
     QCOMPARE(checks.size(), m_checks);
@@ -222,12 +177,12 @@ void tst_Hostile::hugeLineWithoutNewlineCostsNothing()
     QVERIFY(port != 0);
     TestClient bystander;
     QVERIFY(bystander.connectTo(port));
-    QVERIFY(!bystander.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome"))).isNull());
+    EXPECT_LINE(bystander, QRegularExpression(QStringLiteral("^\\* welcome")));
     const long before = rssKiB(server.process().processId());
 
     // Outlives the writing thread: closing with the server's replies unread would reset the
     // connection before the server reads the last line.
-    RawClient raw(port);
+    RawConnection raw(port);
     QVERIFY(raw.isConnected());
     std::atomic<qint64> sent{ 0 };
     std::thread attacker([&raw, &sent] {
@@ -244,13 +199,15 @@ void tst_Hostile::hugeLineWithoutNewlineCostsNothing()
             },
             60000));
     attacker.join();
-    QVERIFY2(!bystander.waitForLine(QRegularExpression(QStringLiteral(": still here$"))).isNull(),
-             qPrintable(bystander.lines().join(u'\n') + u'\n' + server.output()));
+    const LineExpectation stillHere =
+            expectLine(bystander, QRegularExpression(QStringLiteral(": still here$")));
+    QVERIFY2(stillHere.failure.isEmpty(),
+             QByteArray(stillHere.failure + "\nthe server's output:\n" + server.output().right(4096).toUtf8())
+                     .constData());
     // The server held at most a line's limit of it.
     QVERIFY2(peak - before < 8 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - before)));
     bystander.sendLine("alive?");
-    QVERIFY(!bystander.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("alive?")))
-                     .isNull());
+    EXPECT_LINE(bystander, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("alive?")));
     QVERIFY(server.stop(SIGTERM));
 }
 
@@ -292,7 +249,7 @@ void tst_Hostile::nastyLines()
     QFETCH(QByteArray, line);
     QFETCH(QString, bobSees);
     m_alice->sendLine(line);
-    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("alice"), bobSees)).isNull());
+    EXPECT_LINE(m_bob, chatLinePattern(QStringLiteral("alice"), bobSees));
     checkBystanders();
 }
 
@@ -301,9 +258,9 @@ void tst_Hostile::hugeNick()
     TestClient attacker;
     QVERIFY(attacker.connectTo(m_server->serverPort()));
     attacker.sendLine("/nick " + QByteArray(10000, 'n'));
-    QVERIFY(!attacker.waitForLine(QStringLiteral("! line too long (limit 4096 bytes)")).isNull());
+    EXPECT_LINE(attacker, QStringLiteral("! line too long (limit 4096 bytes)"));
     attacker.sendLine("/nick " + QByteArray(4000, 'n'));
-    QVERIFY(!attacker.waitForLine(QRegularExpression(QStringLiteral("^! invalid nick"))).isNull());
+    EXPECT_LINE(attacker, QRegularExpression(QStringLiteral("^! invalid nick")));
     checkBystanders();
 }
 
@@ -315,8 +272,8 @@ void tst_Hostile::twoClientsRaceForOneNick()
     first.sendLine("/nick winner");
     second.sendLine("/nick WINNER");
     const QRegularExpression outcome(QStringLiteral("is now known as (winner|WINNER)$|already taken"));
-    QVERIFY(!first.waitForLine(outcome).isNull());
-    QVERIFY(!second.waitForLine(outcome).isNull());
+    EXPECT_LINE(first, outcome);
+    EXPECT_LINE(second, outcome);
     const int won = int(first.lines().filter(QStringLiteral("known as winner")).size() +
                         second.lines().filter(QStringLiteral("known as WINNER")).size());
     const int lost = int(first.lines().filter(QStringLiteral("already taken")).size() +
@@ -358,13 +315,11 @@ void tst_Hostile::tooManyNewConnectionsAMinute()
     for (int i = 0; i < 3; ++i) {
         TestClient ok;
         QVERIFY(ok.connectTo(m_server->serverPort()));
-        QVERIFY(!ok.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome"))).isNull());
+        EXPECT_LINE(ok, QRegularExpression(QStringLiteral("^\\* welcome")));
     }
     TestClient sixth;
     QVERIFY(sixth.connectTo(m_server->serverPort()));
-    QVERIFY(!sixth.waitForLine(QStringLiteral(
-                                       "! too many new connections from your address; try again in a minute"))
-                     .isNull());
+    EXPECT_LINE(sixth, QStringLiteral("! too many new connections from your address; try again in a minute"));
     QVERIFY(sixth.waitForDisconnected());
     checkBystanders();
 }
@@ -376,9 +331,7 @@ void tst_Hostile::silentConnectionIsClosed()
     QVERIFY(startServer(limits));
     TestClient silent;
     QVERIFY(silent.connectTo(m_server->serverPort()));
-    QVERIFY(!silent.waitForLine(
-                           QRegularExpression(QStringLiteral("^! closing: nothing received within 0.3 s")))
-                     .isNull());
+    EXPECT_LINE(silent, QRegularExpression(QStringLiteral("^! closing: nothing received within 0.3 s")));
     QVERIFY(silent.waitForDisconnected());
     checkBystanders();
 }
@@ -391,13 +344,13 @@ void tst_Hostile::vanishedClientIsPingedAndDropped()
     QVERIFY(startServer(limits));
     // A JSON client says hello, then neither reads nor writes again: a program that hung, or a
     // host that went away without a FIN.
-    RawClient gone(m_server->serverPort());
+    RawConnection gone(m_server->serverPort());
     QVERIFY(gone.isConnected());
     const QByteArray hello = R"({"type":"hello","version":1,"nick":"ghost"})"
                              "\n";
     gone.write(hello.constData(), hello.size());
-    QVERIFY(!m_alice->waitForLine(QStringLiteral("* ghost joined")).isNull());
-    QVERIFY(!m_alice->waitForLine(QStringLiteral("* ghost left (ping timeout)"), 5000).isNull());
+    EXPECT_LINE(m_alice, QStringLiteral("* ghost joined"));
+    EXPECT_LINE(m_alice, QStringLiteral("* ghost left (ping timeout)"), 5000);
     // alice and bob on plain lines cannot answer pings; they stay, quiet as they were, and
     // TCP keep-alive watches them instead, on the same schedule.
     QCOMPARE(m_server->clientCount(), 2);
@@ -425,7 +378,7 @@ void tst_Hostile::floodIsDelayedThenCut()
     for (int i = 1; i <= 15; ++i)
         burst += "burst " + QByteArray::number(i) + '\n';
     flooder.sendRaw(burst);
-    QVERIFY(!m_bob->waitForLine(QRegularExpression(QStringLiteral(": burst 15$")), 5000).isNull());
+    EXPECT_LINE(m_bob, QRegularExpression(QStringLiteral(": burst 15$")), 5000);
     const QStringList bursts = m_bob->lines().filter(QRegularExpression(QStringLiteral(": burst \\d+$")));
     QCOMPARE(bursts.size(), 15);
     for (int i = 0; i < 15; ++i)
@@ -435,8 +388,7 @@ void tst_Hostile::floodIsDelayedThenCut()
     for (int i = 1; i <= 100; ++i)
         flood += "flood " + QByteArray::number(i) + '\n';
     flooder.sendRaw(flood);
-    QVERIFY(!m_bob->waitForLine(QRegularExpression(QStringLiteral("^\\* guest\\d+ left \\(excess flood\\)$")))
-                     .isNull());
+    EXPECT_LINE(m_bob, QRegularExpression(QStringLiteral("^\\* guest\\d+ left \\(excess flood\\)$")));
     QVERIFY(flooder.waitForDisconnected());
     QVERIFY(m_bob->lines().filter(QStringLiteral(": flood ")).size() < 100);
     checkBystanders();
@@ -451,7 +403,7 @@ void tst_Hostile::overlongLinesCountAsLines()
     const QByteArray overlong(m_server->limits().maxLineBytes + 1, 'x');
     for (int i = 0; i < 40; ++i)
         flooder.sendLine(overlong);
-    QVERIFY(!flooder.waitForLine(QStringLiteral("! excess flood: more than 20 lines waiting")).isNull());
+    EXPECT_LINE(flooder, QStringLiteral("! excess flood: more than 20 lines waiting"));
     QVERIFY(flooder.waitForDisconnected());
     QVERIFY(flooder.lines().filter(QStringLiteral("! line too long")).size() <= 11);
     checkBystanders();
@@ -487,7 +439,7 @@ void tst_Hostile::rightPasswordWaitsTooAfterAWrongOne()
     TestClient guesser;
     QVERIFY(guesser.connectTo(m_server->serverPort()));
     guesser.sendLine("/pass wrong");
-    QVERIFY(!guesser.waitForLine(QStringLiteral("! wrong password"), 5000).isNull());
+    EXPECT_LINE(guesser, QStringLiteral("! wrong password"), 5000);
     QElapsedTimer clock;
     clock.start();
     guesser.sendLine("/pass wrong again"); // (closed already: this one goes nowhere)
@@ -499,13 +451,15 @@ void tst_Hostile::rightPasswordWaitsTooAfterAWrongOne()
     QVERIFY(right.connectTo(m_server->serverPort()));
     right.sendLine("/pass sesame");
     right.sendLine("said after the password");
-    QVERIFY(!right.waitForLine(QStringLiteral("* password accepted"), 10000).isNull());
+    EXPECT_LINE(right, QStringLiteral("* password accepted"), 10000);
     // The second wrong one made the wait 2 s.
     QVERIFY2(clock.elapsed() >= 1500, qPrintable(QString::number(clock.elapsed())));
-    QVERIFY(!second.waitForLine(QStringLiteral("! wrong password"), 5000).isNull());
+    EXPECT_LINE(second, QStringLiteral("! wrong password"), 5000);
     // What it said after the password was kept, and counts.
-    QVERIFY2(!m_alice->waitForLine(QRegularExpression(QStringLiteral(": said after the password$"))).isNull(),
-             qPrintable(m_alice->lines().join(u'|') + u" /// " + right.lines().join(u'|')));
+    const LineExpectation kept =
+            expectLine(*m_alice, QRegularExpression(QStringLiteral(": said after the password$")));
+    QVERIFY2(kept.failure.isEmpty(),
+             QByteArray(kept.failure + "\nright has:\n" + describeArrivedLines(right, 0)).constData());
 }
 
 void tst_Hostile::slowReaderIsSkippedThenToldWhatItMissed()
@@ -526,8 +480,7 @@ void tst_Hostile::slowReaderIsSkippedThenToldWhatItMissed()
     while (!m_server->findClient(QStringLiteral("slow"))->isLagging() && sent < 20000) {
         for (int i = 0; i < 200; ++i, ++sent)
             m_alice->sendLine(QByteArray::number(sent) + ' ' + padding);
-        QVERIFY(!m_bob->waitForLine(QRegularExpression(QStringLiteral("alice: %1 ").arg(sent - 1)), 10000)
-                         .isNull());
+        EXPECT_LINE(m_bob, QRegularExpression(QStringLiteral("alice: %1 ").arg(sent - 1)), 10000);
     }
     QVERIFY(m_server->findClient(QStringLiteral("slow"))->isLagging());
     for (int i = 0; i < 5; ++i, ++sent)
@@ -535,22 +488,22 @@ void tst_Hostile::slowReaderIsSkippedThenToldWhatItMissed()
     // Private messages are not skipped like the room's: while it is behind, they are refused,
     // so that a stream of them cannot push it off.
     m_bob->sendLine("/msg slow are you there?");
-    QVERIFY(!m_bob->waitForLine(QStringLiteral("! slow is not keeping up with the chat; the message was not "
-                                               "delivered, try again in a moment"))
-                     .isNull());
+    EXPECT_LINE(m_bob, QStringLiteral("! slow is not keeping up with the chat; the message was not "
+                                      "delivered, try again in a moment"));
     // Reading again, it gets the warning, then catches up and learns what it missed.
     slow.socket().setReadBufferSize(0);
-    QVERIFY(!slow.waitForLine(QStringLiteral("! you are falling behind: messages to everyone are skipped "
-                                             "until you catch up"),
-                              20000)
-                     .isNull());
-    const QString caughtUp = slow.waitForLine(
-            QRegularExpression(QStringLiteral("^\\* you have caught up; you missed (\\d+) message")), 20000);
-    QVERIFY(!caughtUp.isNull());
+    EXPECT_LINE(slow,
+                QStringLiteral("! you are falling behind: messages to everyone are skipped "
+                               "until you catch up"),
+                20000);
+    QString caughtUp;
+    EXPECT_LINE_AS(caughtUp, slow,
+                   QRegularExpression(QStringLiteral("^\\* you have caught up; you missed (\\d+) message")),
+                   20000);
     QVERIFY(caughtUp.section(u' ', 7, 7).toInt() >= 5);
     QCOMPARE(m_server->clientCount(), 3);
     checkBystanders();
-    QVERIFY(!slow.waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("check 1"))).isNull());
+    EXPECT_LINE(slow, chatLinePattern(QStringLiteral("alice"), QStringLiteral("check 1")));
 }
 
 void tst_Hostile::badJson_data()
@@ -577,11 +530,13 @@ void tst_Hostile::badJson()
     TestClient client;
     QVERIFY(client.connectTo(m_server->serverPort()));
     client.sendLine(R"({"type":"hello","version":1,"nick":"json"})");
-    QVERIFY(!client.waitForJson(QStringLiteral("welcome")).isEmpty());
+    EXPECT_JSON(client, QStringLiteral("welcome"));
     client.sendLine(line);
-    QCOMPARE(client.waitForJson(QStringLiteral("error")).value(u"code").toString(), code);
+    QJsonObject clientError;
+    EXPECT_JSON_AS(clientError, client, QStringLiteral("error"));
+    QCOMPARE(clientError.value(u"code").toString(), code);
     client.sendLine(R"({"type":"say","text":"fine"})");
-    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("json"), QStringLiteral("fine"))).isNull());
+    EXPECT_LINE(m_bob, chatLinePattern(QStringLiteral("json"), QStringLiteral("fine")));
     checkBystanders();
 }
 
@@ -593,12 +548,10 @@ void tst_Hostile::wrongPasswordsAreSlowAndFinal()
     for (int attempt = 0; attempt < 2; ++attempt) {
         TestClient guess;
         QVERIFY(guess.connectTo(m_server->serverPort()));
-        QVERIFY(!guess.waitForLine(QRegularExpression(
-                                           QStringLiteral("this server needs a password: /pass SECRET$")))
-                         .isNull());
+        EXPECT_LINE(guess, QRegularExpression(QStringLiteral("this server needs a password: /pass SECRET$")));
         timer.start();
         guess.sendLine("/pass open");
-        QVERIFY(!guess.waitForLine(QStringLiteral("! wrong password"), 10000).isNull());
+        EXPECT_LINE(guess, QStringLiteral("! wrong password"), 10000);
         QVERIFY(guess.waitForDisconnected());
         // 1 s, then 2 s: each failure from an address slows the next answer.
         const qint64 took = timer.elapsed();
@@ -610,8 +563,9 @@ void tst_Hostile::wrongPasswordsAreSlowAndFinal()
     TestClient json;
     QVERIFY(json.connectTo(m_server->serverPort()));
     json.sendLine(R"({"type":"hello","version":1,"nick":"j"})");
-    QCOMPARE(json.waitForJson(QStringLiteral("error")).value(u"code").toString(),
-             QStringLiteral("password-required"));
+    QJsonObject jsonError;
+    EXPECT_JSON_AS(jsonError, json, QStringLiteral("error"));
+    QCOMPARE(jsonError.value(u"code").toString(), QStringLiteral("password-required"));
     QVERIFY(json.waitForDisconnected());
     checkBystanders(); // alice and bob came in before the password
 }
@@ -622,31 +576,30 @@ void tst_Hostile::passwordComesFirst()
     m_server->setPassword(QStringLiteral("sesame"));
     TestClient late;
     QVERIFY(late.connectTo(m_server->serverPort()));
-    QVERIFY(!late.waitForLine(QRegularExpression(QStringLiteral("needs a password"))).isNull());
+    EXPECT_LINE(late, QRegularExpression(QStringLiteral("needs a password")));
     // Nothing of the room until the password: no history, no messages, no joining.
     late.sendLine("hello?");
-    QVERIFY(!late.waitForLine(QStringLiteral("! this server needs a password first: /pass SECRET")).isNull());
+    EXPECT_LINE(late, QStringLiteral("! this server needs a password first: /pass SECRET"));
     m_alice->sendLine("while late waits");
     checkBystanders();
     QVERIFY(late.lines().filter(QStringLiteral("alice")).isEmpty());
     QVERIFY(m_bob->lines().filter(QStringLiteral("guest3")).isEmpty());
     late.sendLine("/pass sesame");
-    QVERIFY(!late.waitForLine(QStringLiteral("* password accepted")).isNull());
-    QVERIFY(!late.waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("while late waits")))
-                     .isNull());
-    QVERIFY(!m_bob->waitForLine(QStringLiteral("* guest3 joined")).isNull());
+    EXPECT_LINE(late, QStringLiteral("* password accepted"));
+    EXPECT_LINE(late, chatLinePattern(QStringLiteral("alice"), QStringLiteral("while late waits")));
+    EXPECT_LINE(m_bob, QStringLiteral("* guest3 joined"));
     // A JSON client with the right password is welcomed.
     TestClient json;
     QVERIFY(json.connectTo(m_server->serverPort()));
     json.sendLine(R"({"type":"hello","version":1,"nick":"j","password":"sesame"})");
-    QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+    EXPECT_JSON(json, QStringLiteral("welcome"));
     // A password with a character a plain line cannot carry (a bidi control) is given over
     // plain as it can be typed: what the sanitiser takes out does not count.
     m_server->setPassword(QStringLiteral("s3cr\u202et"));
     TestClient typed;
     QVERIFY(typed.connectTo(m_server->serverPort()));
     typed.sendLine(QStringLiteral("/pass s3cr\u202et").toUtf8());
-    QVERIFY(!typed.waitForLine(QStringLiteral("* password accepted")).isNull());
+    EXPECT_LINE(typed, QStringLiteral("* password accepted"));
 }
 
 void tst_Hostile::plainTextOnTheTlsPort()
@@ -678,9 +631,9 @@ void tst_Hostile::tlsOnThePlainPort()
 void tst_Hostile::stalledHandshakesDoNotBlockOthers()
 {
     // More silent connections than QSslServer's default of 30 pending ones.
-    std::vector<std::unique_ptr<RawClient>> stalled;
+    std::vector<std::unique_ptr<RawConnection>> stalled;
     for (int i = 0; i < 40; ++i) {
-        stalled.push_back(std::make_unique<RawClient>(m_server->tlsPort()));
+        stalled.push_back(std::make_unique<RawConnection>(m_server->tlsPort()));
         QVERIFY(stalled.back()->isConnected());
     }
     QElapsedTimer clock;
@@ -691,8 +644,7 @@ void tst_Hostile::stalledHandshakesDoNotBlockOthers()
     QVERIFY2(clock.elapsed() < ChatLimits::tlsHandshakeTimeoutMs,
              qPrintable(QString::number(clock.elapsed())));
     tls->write("/nick secure\nhello over TLS\n");
-    QVERIFY(!m_bob->waitForLine(chatLinePattern(QStringLiteral("secure"), QStringLiteral("hello over TLS")))
-                     .isNull());
+    EXPECT_LINE(m_bob, chatLinePattern(QStringLiteral("secure"), QStringLiteral("hello over TLS")));
     QByteArray received;
     m_alice->sendLine("hello back");
     QTRY_VERIFY_WITH_TIMEOUT((received += tls->readAll()).contains("alice: hello back"), 5000);
@@ -712,10 +664,10 @@ void tst_Hostile::handshakesCountAgainstTheAddress()
     cleanup();
     QVERIFY(startServer(limits));
     // alice, bob and three handshakes that never start: the address is at its limit.
-    std::vector<std::unique_ptr<RawClient>> stalled;
+    std::vector<std::unique_ptr<RawConnection>> stalled;
     for (int i = 0; i < 3; ++i)
-        stalled.push_back(std::make_unique<RawClient>(m_server->tlsPort()));
-    RawClient oneTooMany(m_server->tlsPort());
+        stalled.push_back(std::make_unique<RawConnection>(m_server->tlsPort()));
+    RawConnection oneTooMany(m_server->tlsPort());
     QVERIFY(oneTooMany.waitForClose(2000));
     QVERIFY(!connectTls(1000));
     // Once they have timed out, the address has room again.

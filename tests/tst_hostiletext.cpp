@@ -6,6 +6,7 @@
 #include "chatserver.h"
 #include "clientlistmodel.h"
 #include "clientsession.h"
+#include "expect.h"
 #include "logcollector.h"
 #include "testclient.h"
 #include "textsanitizer.h"
@@ -376,12 +377,12 @@ void tst_HostileText::everyFieldOfEveryDialect()
         QVERIFY(silent.back()->connectTo(m_server->serverPort()));
     }
     for (const auto &attacker : silent) {
-        const QString line = attacker->waitForLine(greeting);
-        QVERIFY(!line.isNull());
+        QString line;
+        EXPECT_LINE_AS(line, attacker, greeting);
         attacker->setNick(greeting.match(line).captured(1));
     }
     for (const auto &attacker : silent)
-        QVERIFY(!m_watcher->waitForLine(u"* " + attacker->nick() + u" joined").isNull());
+        EXPECT_LINE(m_watcher, u"* " + attacker->nick() + u" joined");
     auto nextSilent = silent.begin();
     for (const Field &field : all) {
         const qsizetype watcherMark = m_watcher->lines().size();
@@ -411,13 +412,10 @@ void tst_HostileText::everyFieldOfEveryDialect()
         }
         if (closes) {
             const QString leave = u"* " + attacker->nick() + u" left (";
-            QVERIFY2(!m_watcher
-                              ->waitForLine(
-                                      QRegularExpression(u"^\u200e?" + QRegularExpression::escape(leave)))
-                              .isNull(),
-                     qPrintable(QStringLiteral("%1: no leave for %2; the watcher has %3")
-                                        .arg(QLatin1String(field.name), attacker->nick(),
-                                             m_watcher->unreadLines().join(u'|'))));
+            const LineExpectation left = expectLine(
+                    *m_watcher, QRegularExpression(u"^\u200e?" + QRegularExpression::escape(leave)));
+            QVERIFY2(left.failure.isEmpty(),
+                     QByteArray(field.name + QByteArrayLiteral(": m_watcher: ") + left.failure).constData());
             QVERIFY(attacker->waitForDisconnected());
         } else {
             const QString sentinel = QStringLiteral("sentinel %1").arg(++m_sentinels);
@@ -425,17 +423,13 @@ void tst_HostileText::everyFieldOfEveryDialect()
                 attacker->sendLine(R"({"type":"say","text":")" + sentinel.toUtf8() + "\"}");
             else
                 attacker->sendLine(sentinel.toUtf8());
-            QVERIFY2(!m_watcher->waitForLine(QRegularExpression(QRegularExpression::escape(sentinel) + u'$'))
-                              .isNull(),
-                     field.name);
-            QVERIFY(!m_jsonWatcher
-                             ->waitForJson(QStringLiteral("message"),
-                                           [&](const QJsonObject &o) {
-                                               return o.value(u"text").toString() == sentinel;
-                                           })
-                             .isEmpty());
-            QVERIFY(attacker->waitForLine(QRegularExpression(QRegularExpression::escape(sentinel))).size() >
-                    0);
+            const LineExpectation seen =
+                    expectLine(*m_watcher, QRegularExpression(QRegularExpression::escape(sentinel) + u'$'));
+            QVERIFY2(seen.failure.isEmpty(),
+                     QByteArray(field.name + QByteArrayLiteral(": m_watcher: ") + seen.failure).constData());
+            EXPECT_JSON(m_jsonWatcher, QStringLiteral("message"),
+                        [&](const QJsonObject &o) { return o.value(u"text").toString() == sentinel; });
+            EXPECT_LINE(attacker, QRegularExpression(QRegularExpression::escape(sentinel)));
         }
         // The log is written through the event loop (the admin window's is queued).
         QCoreApplication::processEvents();
@@ -466,19 +460,18 @@ void tst_HostileText::helloKeyIsOneEscapedLine()
     // A plain client that stays silent until the room knows it, then says a bad hello.
     TestClient attacker;
     QVERIFY(attacker.connectTo(m_server->serverPort()));
-    const QString joined =
-            m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* (guest\\d+) joined$")));
-    QVERIFY(!joined.isNull());
+    QString joined;
+    EXPECT_LINE_AS(joined, m_watcher, QRegularExpression(QStringLiteral("^\\* (guest\\d+) joined$")));
     const QString nick = joined.section(u' ', 1, 1);
     const qsizetype mark = m_watcher->lines().size();
     const qsizetype logMark = m_log->lines().size();
     attacker.sendLine(hello);
     const QString left = u"* " + nick + u" left (" + reason + u')';
-    QVERIFY2(!m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* %1 left").arg(nick))).isNull(),
-             qPrintable(m_watcher->unreadLines().join(u'|')));
+    EXPECT_LINE(m_watcher, QRegularExpression(QStringLiteral("^\\* %1 left").arg(nick)));
     // Exactly one line, with the key shown escaped.
     QCOMPARE(m_watcher->lines().mid(mark), QStringList{ left });
-    const QJsonObject leave = m_jsonWatcher->waitForJson(QStringLiteral("leave"));
+    QJsonObject leave;
+    EXPECT_JSON_AS(leave, m_jsonWatcher, QStringLiteral("leave"));
     QCOMPARE(leave.value(u"reason").toString(), reason);
     QCoreApplication::processEvents();
     const QStringList logged = m_log->lines().mid(logMark).filter(u" disconnected: " + reason);
@@ -508,10 +501,12 @@ void tst_HostileText::cutsKeepWholeCharacters()
     auto leaver = joinPlain(m_server->serverPort());
     QVERIFY(leaver);
     leaver->sendLine("/quit " + reason.toUtf8());
-    const QString line = m_watcher->waitForLine(QRegularExpression(u"^\\* " + leaver->nick() + u" left"));
+    QString line;
+    EXPECT_LINE_AS(line, m_watcher, QRegularExpression(u"^\\* " + leaver->nick() + u" left"));
     QCOMPARE(line, u"* " + leaver->nick() + u" left (quit: " + TextSanitizer::isolated(shown) + u')');
-    QCOMPARE(m_jsonWatcher->waitForJson(QStringLiteral("leave")).value(u"reason").toString(),
-             u"quit: " + shown);
+    QJsonObject jsonWatcherLeave;
+    EXPECT_JSON_AS(jsonWatcherLeave, m_jsonWatcher, QStringLiteral("leave"));
+    QCOMPARE(jsonWatcherLeave.value(u"reason").toString(), u"quit: " + shown);
 }
 
 void tst_HostileText::adminCutsKeepWholeCharacters()
@@ -521,11 +516,12 @@ void tst_HostileText::adminCutsKeepWholeCharacters()
     auto kicked = joinPlain(m_server->serverPort());
     QVERIFY(kicked);
     m_server->kick(m_server->findClient(kicked->nick()), QStringLiteral("😀").repeated(250));
-    QCOMPARE(kicked->waitForLine(QRegularExpression(QStringLiteral("^! you were kicked"))),
-             u"! you were kicked by the admin: " + QStringLiteral("😀").repeated(200));
+    QString kick;
+    EXPECT_LINE_AS(kick, kicked, QRegularExpression(QStringLiteral("^! you were kicked")));
+    QCOMPARE(kick, u"! you were kicked by the admin: " + QStringLiteral("😀").repeated(200));
     m_server->sendAdminNotice(QStringLiteral("😀").repeated(1000));
-    const QString notice =
-            m_watcher->waitForLine(QRegularExpression(QStringLiteral("^\\* notice from the admin")));
+    QString notice;
+    EXPECT_LINE_AS(notice, m_watcher, QRegularExpression(QStringLiteral("^\\* notice from the admin")));
     // 4096 / 2 bytes: 512 emoji of 4 bytes, none split.
     QCOMPARE(notice, u"* notice from the admin: " + QStringLiteral("😀").repeated(512));
 }

@@ -1,6 +1,7 @@
 // The JSON-lines dialect of the real ChatServer over loopback sockets, side by side with
 // plain clients in one room.
 #include "chatserver.h"
+#include "expect.h"
 #include "jsonprotocol.h"
 #include "testclient.h"
 
@@ -77,7 +78,6 @@ private:
     // A JSON client that said hello and got its welcome (returned through welcome).
     std::unique_ptr<TestClient> connectJson(const QString &nick, QJsonObject *welcome = nullptr,
                                             const QJsonObject &extra = {});
-    std::unique_ptr<TestClient> connectPlain();
 
     std::unique_ptr<ChatServer> m_server;
 };
@@ -101,41 +101,15 @@ void tst_JsonMode::cleanup()
 std::unique_ptr<TestClient> tst_JsonMode::connectJson(const QString &nick, QJsonObject *welcome,
                                                       const QJsonObject &extra)
 {
-    auto client = std::make_unique<TestClient>();
-    if (!client->connectTo(m_server->serverPort()))
-        return nullptr;
-    client->sendLine(hello(nick, extra));
-    const QJsonObject w = client->waitForJson(QStringLiteral("welcome"));
-    if (w.isEmpty())
-        return nullptr;
-    client->setNick(w.value(u"nick").toString());
-    if (welcome)
-        *welcome = w;
-    return client;
-}
-
-std::unique_ptr<TestClient> tst_JsonMode::connectPlain()
-{
-    auto client = std::make_unique<TestClient>();
-    if (!client->connectTo(m_server->serverPort()))
-        return nullptr;
-    const QString greeting = client->waitForLine(
-            QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are (\\S+);")));
-    if (greeting.isNull())
-        return nullptr;
-    client->setNick(greeting.section(u' ', 6, 6).chopped(1));
-    client->sendLine("/nick");
-    if (client->waitForLine(QRegularExpression(QStringLiteral("^\\* you are "))).isNull())
-        return nullptr;
-    return client;
+    return joinJsonWith(m_server->serverPort(), hello(nick, extra), welcome);
 }
 
 void tst_JsonMode::helloGetsWelcomeAndJoinsUnderItsNick()
 {
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QVERIFY(plain);
     plain->sendLine("earlier message");
-    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("earlier message"))).isNull());
+    EXPECT_LINE(plain, chatLinePattern(plain->nick(), QStringLiteral("earlier message")));
 
     QJsonObject welcome;
     auto alice = connectJson(QStringLiteral("alice"), &welcome);
@@ -162,20 +136,19 @@ void tst_JsonMode::helloGetsWelcomeAndJoinsUnderItsNick()
     QCOMPARE(history.at(0).toObject().value(u"text").toString(), QStringLiteral("earlier message"));
 
     // The room meets alice under her own name, never as a guest.
-    QVERIFY(!plain->waitForLine(QStringLiteral("* alice joined")).isNull());
+    EXPECT_LINE(plain, QStringLiteral("* alice joined"));
     QVERIFY(plain->lines().filter(QStringLiteral("is now known as")).isEmpty());
 }
 
 void tst_JsonMode::plainAndJsonShareOneRoom()
 {
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     auto alice = connectJson(QStringLiteral("alice"));
     QVERIFY(plain && alice);
     alice->sendLine(say(QStringLiteral("from JSON <b>bold</b>")));
-    QVERIFY(!plain->waitForLine(
-                          chatLinePattern(QStringLiteral("alice"), QStringLiteral("from JSON <b>bold</b>")))
-                     .isNull());
-    const QJsonObject own = alice->waitForJson(QStringLiteral("message"));
+    EXPECT_LINE(plain, chatLinePattern(QStringLiteral("alice"), QStringLiteral("from JSON <b>bold</b>")));
+    QJsonObject own;
+    EXPECT_JSON_AS(own, alice, QStringLiteral("message"));
     QCOMPARE(own.value(u"text").toString(), QStringLiteral("from JSON <b>bold</b>"));
     QCOMPARE(own.value(u"from").toString(), QStringLiteral("alice"));
     QCOMPARE(own.value(u"kind").toString(), QStringLiteral("say"));
@@ -183,7 +156,8 @@ void tst_JsonMode::plainAndJsonShareOneRoom()
     QVERIFY(own.value(u"time").toString().endsWith(u'Z'));
 
     plain->sendLine("from plain");
-    const QJsonObject theirs = alice->waitForJson(QStringLiteral("message"));
+    QJsonObject theirs;
+    EXPECT_JSON_AS(theirs, alice, QStringLiteral("message"));
     QCOMPARE(theirs.value(u"text").toString(), QStringLiteral("from plain"));
     QCOMPARE(theirs.value(u"from").toString(), plain->nick());
     QVERIFY(theirs.value(u"id").toInteger() > own.value(u"id").toInteger());
@@ -195,43 +169,45 @@ void tst_JsonMode::eventsReachJsonClients()
     QVERIFY(alice);
     auto bob = connectJson(QStringLiteral("bob"));
     QVERIFY(bob);
-    QCOMPARE(alice->waitForJson(QStringLiteral("join")).value(u"nick").toString(), QStringLiteral("bob"));
+    QJsonObject aliceJoin;
+    EXPECT_JSON_AS(aliceJoin, alice, QStringLiteral("join"));
+    QCOMPARE(aliceJoin.value(u"nick").toString(), QStringLiteral("bob"));
 
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("action") },
                             { QStringLiteral("text"), QStringLiteral("waves") } }));
-    QCOMPARE(alice->waitForJson(QStringLiteral("message")).value(u"kind").toString(),
-             QStringLiteral("action"));
+    QJsonObject aliceMessage;
+    EXPECT_JSON_AS(aliceMessage, alice, QStringLiteral("message"));
+    QCOMPARE(aliceMessage.value(u"kind").toString(), QStringLiteral("action"));
 
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("private") },
                             { QStringLiteral("to"), QStringLiteral("ALICE") },
                             { QStringLiteral("text"), QStringLiteral("psst") } }));
-    const QJsonObject received = alice->waitForJson(QStringLiteral("private"));
+    QJsonObject received;
+    EXPECT_JSON_AS(received, alice, QStringLiteral("private"));
     QCOMPARE(received.value(u"from").toString(), QStringLiteral("bob"));
     QCOMPARE(received.value(u"to").toString(), QStringLiteral("alice"));
     QCOMPARE(received.value(u"text").toString(), QStringLiteral("psst"));
-    QVERIFY(!bob->waitForJson(QStringLiteral("private")).isEmpty());
+    EXPECT_JSON(bob, QStringLiteral("private"));
 
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("private") },
                             { QStringLiteral("to"), QStringLiteral("nobody") },
                             { QStringLiteral("text"), QStringLiteral("psst") } }));
-    QVERIFY(!bob->waitForJson(QStringLiteral("error"),
-                              field(QStringLiteral("code"), QStringLiteral("no-such-nick")))
-                     .isEmpty());
+    EXPECT_JSON(bob, QStringLiteral("error"), field(QStringLiteral("code"), QStringLiteral("no-such-nick")));
 
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("nick") },
                             { QStringLiteral("nick"), QStringLiteral("alice") } }));
-    QVERIFY(!bob->waitForJson(QStringLiteral("error"),
-                              field(QStringLiteral("code"), QStringLiteral("nick-taken")))
-                     .isEmpty());
+    EXPECT_JSON(bob, QStringLiteral("error"), field(QStringLiteral("code"), QStringLiteral("nick-taken")));
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("nick") },
                             { QStringLiteral("nick"), QStringLiteral("robert") } }));
-    const QJsonObject renamed = alice->waitForJson(QStringLiteral("nick"));
+    QJsonObject renamed;
+    EXPECT_JSON_AS(renamed, alice, QStringLiteral("nick"));
     QCOMPARE(renamed.value(u"old").toString(), QStringLiteral("bob"));
     QCOMPARE(renamed.value(u"new").toString(), QStringLiteral("robert"));
 
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("quit") },
                             { QStringLiteral("reason"), QStringLiteral("lunch") } }));
-    const QJsonObject left = alice->waitForJson(QStringLiteral("leave"));
+    QJsonObject left;
+    EXPECT_JSON_AS(left, alice, QStringLiteral("leave"));
     QCOMPARE(left.value(u"nick").toString(), QStringLiteral("robert"));
     QCOMPARE(left.value(u"reason").toString(), QStringLiteral("quit: lunch"));
     QVERIFY(bob->waitForDisconnected());
@@ -258,13 +234,13 @@ void tst_JsonMode::badRequestsKeepTheConnection()
     auto alice = connectJson(QStringLiteral("alice"));
     QVERIFY(alice);
     alice->sendLine(line);
-    const QJsonObject error = alice->waitForJson(QStringLiteral("error"));
+    QJsonObject error;
+    EXPECT_JSON_AS(error, alice, QStringLiteral("error"));
     QCOMPARE(error.value(u"code").toString(), code);
     QVERIFY(!error.value(u"text").toString().isEmpty());
     alice->sendLine(say(QStringLiteral("still here")));
-    QVERIFY(!alice->waitForJson(QStringLiteral("message"),
-                                field(QStringLiteral("text"), QStringLiteral("still here")))
-                     .isEmpty());
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                field(QStringLiteral("text"), QStringLiteral("still here")));
 }
 
 void tst_JsonMode::failedHello_data()
@@ -290,33 +266,35 @@ void tst_JsonMode::failedHello()
     TestClient other;
     QVERIFY(other.connectTo(m_server->serverPort()));
     other.sendLine(line);
-    QCOMPARE(other.waitForJson(QStringLiteral("error")).value(u"code").toString(), code);
+    QJsonObject otherError;
+    EXPECT_JSON_AS(otherError, other, QStringLiteral("error"));
+    QCOMPARE(otherError.value(u"code").toString(), code);
     QVERIFY(other.waitForDisconnected());
     // The room never heard of it.
     alice->sendLine(say(QStringLiteral("sync")));
-    QVERIFY(!alice->waitForJson(QStringLiteral("message")).isEmpty());
+    EXPECT_JSON(alice, QStringLiteral("message"));
     QVERIFY(alice->lines().filter(QStringLiteral("\"join\"")).isEmpty());
 }
 
 void tst_JsonMode::resumeGetsExactlyWhatWasMissed()
 {
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QJsonObject welcome;
     auto alice = connectJson(QStringLiteral("alice"), &welcome);
     QVERIFY(plain && alice);
     const QString token = welcome.value(u"token").toString();
     for (int i = 1; i <= 3; ++i)
         plain->sendLine("before " + QByteArray::number(i));
-    const QJsonObject last = alice->waitForJson(QStringLiteral("message"),
-                                                field(QStringLiteral("text"), QStringLiteral("before 3")));
-    QVERIFY(!last.isEmpty());
+    QJsonObject last;
+    EXPECT_JSON_AS(last, alice, QStringLiteral("message"),
+                   field(QStringLiteral("text"), QStringLiteral("before 3")));
     const quint64 lastSeen = quint64(last.value(u"id").toInteger());
 
     alice->socket().abort();
-    QVERIFY(!plain->waitForLine(QStringLiteral("* alice left (connection closed)")).isNull());
+    EXPECT_LINE(plain, QStringLiteral("* alice left (connection closed)"));
     for (int i = 1; i <= 4; ++i)
         plain->sendLine("missed " + QByteArray::number(i));
-    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("missed 4"))).isNull());
+    EXPECT_LINE(plain, chatLinePattern(plain->nick(), QStringLiteral("missed 4")));
 
     QJsonObject resumed;
     auto again = connectJson(
@@ -332,18 +310,19 @@ void tst_JsonMode::resumeGetsExactlyWhatWasMissed()
 
     // Nothing after the welcome repeats what it held.
     plain->sendLine("after");
-    const QJsonObject next = again->waitForJson(QStringLiteral("message"));
+    QJsonObject next;
+    EXPECT_JSON_AS(next, again, QStringLiteral("message"));
     QCOMPARE(next.value(u"text").toString(), QStringLiteral("after"));
     QCOMPARE(quint64(next.value(u"id").toInteger()), lastSeen + 5);
 }
 
 void tst_JsonMode::resumeBeyondHistorySaysSo()
 {
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QVERIFY(plain);
     for (int i = 1; i <= 60; ++i)
         plain->sendLine("message " + QByteArray::number(i));
-    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("message 60"))).isNull());
+    EXPECT_LINE(plain, chatLinePattern(plain->nick(), QStringLiteral("message 60")));
     QJsonObject welcome;
     auto alice = connectJson(QStringLiteral("alice"), &welcome, { { QStringLiteral("since"), 2 } });
     QVERIFY(alice);
@@ -357,11 +336,11 @@ void tst_JsonMode::resumeBeyondHistorySaysSo()
 void tst_JsonMode::historyRequestPagesForward()
 {
     // 60 messages, the newest 50 kept.
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QVERIFY(plain);
     for (int i = 1; i <= 60; ++i)
         plain->sendLine("message " + QByteArray::number(i));
-    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("message 60"))).isNull());
+    EXPECT_LINE(plain, chatLinePattern(plain->nick(), QStringLiteral("message 60")));
     auto alice = connectJson(QStringLiteral("alice"));
     QVERIFY(alice);
     const auto ask = [&](int after, int limit) {
@@ -370,37 +349,38 @@ void tst_JsonMode::historyRequestPagesForward()
         if (limit > 0)
             object.insert(QStringLiteral("limit"), limit);
         alice->sendLine(request(object));
-        return alice->waitForJson(QStringLiteral("history"), field(QStringLiteral("after"), after));
+        return expectJson(*alice, QStringLiteral("history"), field(QStringLiteral("after"), after));
     };
-    QJsonObject page = ask(20, 15);
+    QJsonObject page;
+    EXPECT_FOUND(page, ask(20, 15));
     QCOMPARE(ids(page.value(u"messages").toArray()),
              (QList<quint64>{ 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35 }));
     QCOMPARE(page.value(u"complete").toBool(), true);
     QCOMPARE(page.value(u"more").toBool(), true);
-    page = ask(35, 0);
+    EXPECT_FOUND(page, ask(35, 0));
     const QList<quint64> rest = ids(page.value(u"messages").toArray());
     QCOMPARE(rest.size(), 25);
     QCOMPARE(rest.constFirst(), quint64(36));
     QCOMPARE(rest.constLast(), quint64(60));
     QCOMPARE(page.value(u"more").toBool(), false);
     // Older than what is kept: what there is, and a gap said.
-    page = ask(2, 0);
+    EXPECT_FOUND(page, ask(2, 0));
     QCOMPARE(ids(page.value(u"messages").toArray()).constFirst(), quint64(11));
     QCOMPARE(page.value(u"complete").toBool(), false);
     // Nothing newer; and ids from another life of the server.
-    page = ask(60, 0);
+    EXPECT_FOUND(page, ask(60, 0));
     QVERIFY(page.value(u"messages").toArray().isEmpty());
     QCOMPARE(page.value(u"complete").toBool(), true);
-    page = ask(500, 0);
+    EXPECT_FOUND(page, ask(500, 0));
     QCOMPARE(page.value(u"complete").toBool(), false);
 }
 
 void tst_JsonMode::sinceFromAnotherServerLife()
 {
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QVERIFY(plain);
     plain->sendLine("only message");
-    QVERIFY(!plain->waitForLine(chatLinePattern(plain->nick(), QStringLiteral("only message"))).isNull());
+    EXPECT_LINE(plain, chatLinePattern(plain->nick(), QStringLiteral("only message")));
     QJsonObject welcome;
     auto alice = connectJson(QStringLiteral("alice"), &welcome, { { QStringLiteral("since"), 500 } });
     QVERIFY(alice);
@@ -411,11 +391,11 @@ void tst_JsonMode::sinceFromAnotherServerLife()
 
 void tst_JsonMode::tokenTakesNickBackQuietly()
 {
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QJsonObject welcome;
     auto ghost = connectJson(QStringLiteral("alice"), &welcome);
     QVERIFY(plain && ghost);
-    QVERIFY(!plain->waitForLine(QStringLiteral("* alice joined")).isNull());
+    EXPECT_LINE(plain, QStringLiteral("* alice joined"));
 
     // The old connection is still open (say, a laptop that lost its Wi-Fi): without the
     // token the nick stays taken, with it the new connection takes over.
@@ -423,8 +403,9 @@ void tst_JsonMode::tokenTakesNickBackQuietly()
     QVERIFY(stranger.connectTo(m_server->serverPort()));
     stranger.sendLine(
             hello(QStringLiteral("alice"), { { QStringLiteral("token"), QStringLiteral("guessed") } }));
-    QCOMPARE(stranger.waitForJson(QStringLiteral("error")).value(u"code").toString(),
-             QStringLiteral("nick-taken"));
+    QJsonObject strangerError;
+    EXPECT_JSON_AS(strangerError, stranger, QStringLiteral("error"));
+    QCOMPARE(strangerError.value(u"code").toString(), QStringLiteral("nick-taken"));
 
     QJsonObject resumed;
     auto alice = connectJson(QStringLiteral("alice"), &resumed,
@@ -436,7 +417,7 @@ void tst_JsonMode::tokenTakesNickBackQuietly()
     QTRY_COMPARE(m_server->clientCount(), 2);
 
     alice->sendLine(say(QStringLiteral("back")));
-    QVERIFY(!plain->waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("back"))).isNull());
+    EXPECT_LINE(plain, chatLinePattern(QStringLiteral("alice"), QStringLiteral("back")));
     QVERIFY(plain->lines().filter(QStringLiteral("alice left")).isEmpty());
     QCOMPARE(plain->lines().filter(QStringLiteral("alice joined")).size(), 1);
 
@@ -474,7 +455,7 @@ void tst_JsonMode::presenceInALargeRoom()
     QCOMPARE(welcome.value(u"limits").toObject().value(u"presenceLimit").toInt(), 2);
     auto bob = connectJson(QStringLiteral("bob"));
     QVERIFY(bob);
-    QVERIFY(!alice->waitForJson(QStringLiteral("join")).isEmpty());
+    EXPECT_JSON(alice, QStringLiteral("join"));
 
     QJsonObject crowded;
     auto carol = connectJson(QStringLiteral("carol"), &crowded);
@@ -483,13 +464,15 @@ void tst_JsonMode::presenceInALargeRoom()
     QCOMPARE(crowded.value(u"presenceLive").toBool(), false);
     QCOMPARE(crowded.value(u"online").toInt(), 3);
     QVERIFY(crowded.value(u"users").toArray().isEmpty());
-    const QJsonObject off = alice->waitForJson(QStringLiteral("presence"));
+    QJsonObject off;
+    EXPECT_JSON_AS(off, alice, QStringLiteral("presence"));
     QCOMPARE(off.value(u"live").toBool(), false);
     QCOMPARE(off.value(u"online").toInt(), 3);
     QVERIFY(!off.contains(QStringLiteral("users")));
 
     carol->sendLine(request({ { QStringLiteral("type"), QStringLiteral("quit") } }));
-    const QJsonObject on = alice->waitForJson(QStringLiteral("presence"));
+    QJsonObject on;
+    EXPECT_JSON_AS(on, alice, QStringLiteral("presence"));
     QCOMPARE(on.value(u"live").toBool(), true);
     QCOMPARE(on.value(u"online").toInt(), 2);
     QStringList nicks;
@@ -505,19 +488,22 @@ void tst_JsonMode::pingPong()
     QVERIFY(alice);
     alice->sendLine(request({ { QStringLiteral("type"), QStringLiteral("ping") },
                               { QStringLiteral("token"), QStringLiteral("t1") } }));
-    QCOMPARE(alice->waitForJson(QStringLiteral("pong")).value(u"token").toString(), QStringLiteral("t1"));
+    QJsonObject alicePong;
+    EXPECT_JSON_AS(alicePong, alice, QStringLiteral("pong"));
+    QCOMPARE(alicePong.value(u"token").toString(), QStringLiteral("t1"));
 }
 
 void tst_JsonMode::shutdownReachesJsonClients()
 {
     auto alice = connectJson(QStringLiteral("alice"));
-    auto plain = connectPlain();
+    auto plain = joinPlain(m_server->serverPort());
     QVERIFY(alice && plain);
     QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
     m_server->stop();
-    QCOMPARE(alice->waitForJson(QStringLiteral("shutdown")).value(u"text").toString(),
-             QStringLiteral("server shutting down"));
-    QVERIFY(!plain->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    QJsonObject aliceShutdown;
+    EXPECT_JSON_AS(aliceShutdown, alice, QStringLiteral("shutdown"));
+    QCOMPARE(aliceShutdown.value(u"text").toString(), QStringLiteral("server shutting down"));
+    EXPECT_LINE(plain, QStringLiteral("* server shutting down"));
     QVERIFY(alice->waitForDisconnected());
     QVERIFY(stopped.count() == 1 || stopped.wait());
 }

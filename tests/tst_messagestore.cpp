@@ -2,6 +2,7 @@
 // with it: ids, recent history, resumes from further back than memory holds, bans.
 #include "chatserver.h"
 #include "clientsession.h"
+#include "expect.h"
 #include "messagestore.h"
 #include "testclient.h"
 
@@ -262,9 +263,7 @@ void tst_MessageStore::serverTakesUpWhereItLeftOff()
         QVERIFY(alice.connectTo(server.serverPort()));
         for (int i = 1; i <= 3; ++i)
             alice.sendLine("before the restart " + QByteArray::number(i));
-        QVERIFY(!alice.waitForLine(chatLinePattern(QStringLiteral("guest1"),
-                                                   QStringLiteral("before the restart 3")))
-                         .isNull());
+        EXPECT_LINE(alice, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 3")));
         server.ban(banned);
         QCOMPARE(server.lastMessageId(), 3u);
     }
@@ -276,23 +275,22 @@ void tst_MessageStore::serverTakesUpWhereItLeftOff()
     TestClient bob;
     QVERIFY(bob.connectTo(server.serverPort()));
     // The greeting's history is what was said before.
-    QVERIFY(!bob.waitForLine(
-                        chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 1")))
-                     .isNull());
-    QVERIFY(!bob.waitForLine(
-                        chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 3")))
-                     .isNull());
+    EXPECT_LINE(bob, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 1")));
+    EXPECT_LINE(bob, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("before the restart 3")));
     TestClient json;
     QVERIFY(json.connectTo(server.serverPort()));
     json.sendLine(R"({"type":"hello","version":1,"nick":"carol","since":1})");
-    const QJsonObject welcome = json.waitForJson(QStringLiteral("welcome"));
+    QJsonObject welcome;
+    EXPECT_JSON_AS(welcome, json, QStringLiteral("welcome"));
     QCOMPARE(welcome.value(u"lastId").toInteger(), 3);
     QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
     QCOMPARE(welcome.value(u"history").toArray().size(), 2);
     QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"id").toInteger(), 2);
     // Ids go on upwards.
     json.sendLine(R"({"type":"say","text":"after the restart"})");
-    QCOMPARE(json.waitForJson(QStringLiteral("message")).value(u"id").toInteger(), 4);
+    QJsonObject jsonMessage;
+    EXPECT_JSON_AS(jsonMessage, json, QStringLiteral("message"));
+    QCOMPARE(jsonMessage.value(u"id").toInteger(), 4);
     server.unban(banned);
     QVERIFY(server.bans().isEmpty());
 }
@@ -312,22 +310,22 @@ void tst_MessageStore::resumeReachesBackIntoTheDatabase()
         QVERIFY(alice.connectTo(server->serverPort()));
         for (int i = 1; i <= 150; ++i)
             alice.sendLine("line " + QByteArray::number(i));
-        QVERIFY(!alice.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("line 150")))
-                         .isNull());
+        EXPECT_LINE(alice, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("line 150")));
     }
     const auto resume = [&](int since) {
         TestClient json;
         if (!json.connectTo(server->serverPort()))
-            return QJsonObject();
+            return JsonExpectation{ {}, "cannot connect" };
         json.sendLine(R"({"type":"hello","version":1,"since":)" + QByteArray::number(since) + '}');
-        return json.waitForJson(QStringLiteral("welcome"));
+        return expectJson(json, QStringLiteral("welcome"));
     };
     // From memory.
-    QJsonObject welcome = resume(145);
+    QJsonObject welcome;
+    EXPECT_FOUND(welcome, resume(145));
     QCOMPARE(welcome.value(u"history").toArray().size(), 5);
     QCOMPARE(welcome.value(u"historyComplete").toBool(), true);
     // Further back than memory: the database, complete.
-    welcome = resume(60);
+    EXPECT_FOUND(welcome, resume(60));
     QCOMPARE(welcome.value(u"history").toArray().size(), 90);
     QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"text").toString(),
              QStringLiteral("line 61"));
@@ -337,9 +335,10 @@ void tst_MessageStore::resumeReachesBackIntoTheDatabase()
         TestClient json;
         QVERIFY(json.connectTo(server->serverPort()));
         json.sendLine(R"({"type":"hello","version":1})");
-        QVERIFY(!json.waitForJson(QStringLiteral("welcome")).isEmpty());
+        EXPECT_JSON(json, QStringLiteral("welcome"));
         json.sendLine(R"({"type":"history","after":60,"limit":20})");
-        const QJsonObject page = json.waitForJson(QStringLiteral("history"));
+        QJsonObject page;
+        EXPECT_JSON_AS(page, json, QStringLiteral("history"));
         const QJsonArray messages = page.value(u"messages").toArray();
         QCOMPARE(messages.size(), 20);
         QCOMPARE(messages.first().toObject().value(u"id").toInteger(), 61);
@@ -354,7 +353,7 @@ void tst_MessageStore::resumeReachesBackIntoTheDatabase()
     server = std::make_unique<ChatServer>(limits);
     QVERIFY(server->openHistory(path()));
     QVERIFY(server->listen(QHostAddress::LocalHost, 0));
-    welcome = resume(10);
+    EXPECT_FOUND(welcome, resume(10));
     QCOMPARE(welcome.value(u"history").toArray().size(), 100);
     QCOMPARE(welcome.value(u"history").toArray().at(0).toObject().value(u"id").toInteger(), 51);
     QCOMPARE(welcome.value(u"historyComplete").toBool(), false);

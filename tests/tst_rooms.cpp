@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "expect.h"
 #include "jsonprotocol.h"
 #include "messagestore.h"
 #include "testclient.h"
@@ -43,25 +44,6 @@ QByteArray request(const QString &type, const QString &room, const QString &fiel
     if (!field.isEmpty())
         object.insert(field, value);
     return json(object);
-}
-
-// A JSON client welcomed as nick; the welcome is returned through welcome.
-std::unique_ptr<TestClient> connectJson(quint16 port, const QByteArray &helloLine,
-                                        QJsonObject *welcome = nullptr)
-{
-    auto client = std::make_unique<TestClient>();
-    if (!client->connectTo(port))
-        return nullptr;
-    client->sendLine(helloLine);
-    const QJsonObject got = client->waitForJson(QStringLiteral("welcome"));
-    if (got.isEmpty()) {
-        qWarning("no welcome; got %s", qPrintable(client->lines().join(u'|')));
-        return nullptr;
-    }
-    client->setNick(got.value(u"nick").toString());
-    if (welcome)
-        *welcome = got;
-    return client;
 }
 
 QStringList texts(const QJsonArray &messages)
@@ -124,11 +106,9 @@ void tst_Rooms::plainClientInOneRoomSeesWhatItAlwaysDid()
     auto b = joinPlain(port());
     QVERIFY(a && b);
     a->sendLine("hello there");
-    QVERIFY2(!b->waitForLine(chatLinePattern(a->nick(), QStringLiteral("hello there"))).isNull(),
-             qPrintable(b->unreadLines().join(u'|')));
+    EXPECT_LINE(b, chatLinePattern(a->nick(), QStringLiteral("hello there")));
     b->sendLine("/who");
-    QVERIFY2(!b->waitForLine(QStringLiteral("* 2 online:")).isNull(),
-             qPrintable(b->unreadLines().join(u'|')));
+    EXPECT_LINE(b, QStringLiteral("* 2 online:"));
 }
 
 void tst_Rooms::plainJoinSwitchPartMarksRooms()
@@ -138,38 +118,33 @@ void tst_Rooms::plainJoinSwitchPartMarksRooms()
     auto c = joinPlain(port());
     QVERIFY(a && b && c);
     a->sendLine("/join #dev");
-    QVERIFY2(!a->waitForLine(QStringLiteral("* you are in #dev now, 1 here: %1").arg(a->nick())).isNull(),
-             qPrintable(a->unreadLines().join(u'|')));
-    QVERIFY(!a->waitForLine(QStringLiteral("* what you type goes to #dev now; /switch #ROOM changes that"))
-                     .isNull());
+    EXPECT_LINE(a, QStringLiteral("* you are in #dev now, 1 here: %1").arg(a->nick()));
+    EXPECT_LINE(a, QStringLiteral("* what you type goes to #dev now; /switch #ROOM changes that"));
     b->sendLine("/join dev"); // the # may be left out
-    QVERIFY2(!a->waitForLine(QStringLiteral("* %1 joined #dev").arg(b->nick())).isNull(),
-             qPrintable(a->unreadLines().join(u'|')));
+    EXPECT_LINE(a, QStringLiteral("* %1 joined #dev").arg(b->nick()));
     a->sendLine("in dev");
     const QRegularExpression marked(
             QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] \\[#dev\\] %1: in dev$").arg(a->nick()));
-    QVERIFY2(!b->waitForLine(marked).isNull(), qPrintable(b->unreadLines().join(u'|')));
-    QVERIFY(!a->waitForLine(marked).isNull());
+    EXPECT_LINE(b, marked);
+    EXPECT_LINE(a, marked);
     // c is in #general only: nothing of #dev reaches it.
     a->sendLine("/switch #general");
-    QVERIFY(!a->waitForLine(QStringLiteral("* what you type goes to #general now")).isNull());
+    EXPECT_LINE(a, QStringLiteral("* what you type goes to #general now"));
     a->sendLine("in general");
-    QVERIFY2(!c->waitForLine(chatLinePattern(a->nick(), QStringLiteral("in general"))).isNull(),
-             qPrintable(c->unreadLines().join(u'|')));
+    EXPECT_LINE(c, chatLinePattern(a->nick(), QStringLiteral("in general")));
     QVERIFY2(!c->lines().join(u'|').contains(QLatin1String("dev")), qPrintable(c->lines().join(u'|')));
     // Leaving: the room is told, the one leaving too, and a's lines go to its other room.
     b->sendLine("/part #dev off to lunch");
-    QVERIFY2(!a->waitForLine(QStringLiteral("* %1 left #dev (off to lunch)").arg(b->nick())).isNull(),
-             qPrintable(a->unreadLines().join(u'|')));
-    QVERIFY(!b->waitForLine(QStringLiteral("* %1 left #dev (off to lunch)").arg(b->nick())).isNull());
-    QVERIFY(!b->waitForLine(QStringLiteral("* what you type goes to #general now")).isNull());
+    EXPECT_LINE(a, QStringLiteral("* %1 left #dev (off to lunch)").arg(b->nick()));
+    EXPECT_LINE(b, QStringLiteral("* %1 left #dev (off to lunch)").arg(b->nick()));
+    EXPECT_LINE(b, QStringLiteral("* what you type goes to #general now"));
     // A quit is told once to someone who shares two rooms with the one quitting.
     b->sendLine("/join #dev");
-    QVERIFY(!a->waitForLine(QStringLiteral("* %1 joined #dev").arg(b->nick())).isNull());
+    EXPECT_LINE(a, QStringLiteral("* %1 joined #dev").arg(b->nick()));
     b->sendLine("/quit");
-    QVERIFY(!a->waitForLine(QStringLiteral("* %1 left (quit)").arg(b->nick())).isNull());
+    EXPECT_LINE(a, QStringLiteral("* %1 left (quit)").arg(b->nick()));
     a->sendLine("/who #dev");
-    QVERIFY(!a->waitForLine(QStringLiteral("* 1 online in #dev:")).isNull());
+    EXPECT_LINE(a, QStringLiteral("* 1 online in #dev:"));
     QCOMPARE(a->lines().filter(QStringLiteral("left (quit)")).size(), 1);
 }
 
@@ -207,9 +182,10 @@ void tst_Rooms::plainTopicRoomsAndErrors()
     auto a = joinPlain(port());
     QVERIFY(a);
     a->sendLine(line);
-    const QString got = a->waitForLine(QRegularExpression(
-            u'^' + QRegularExpression::escape(QString(expected).replace(QLatin1String("NICK"), a->nick()))));
-    QVERIFY2(!got.isNull(), qPrintable(a->lines().join(u'|')));
+    QString got;
+    EXPECT_LINE_AS(got, a,
+                   QRegularExpression(u'^' + QRegularExpression::escape(QString(expected).replace(
+                                                     QLatin1String("NICK"), a->nick()))));
 }
 
 void tst_Rooms::roomNamesAreUniqueLikeNicks()
@@ -218,18 +194,17 @@ void tst_Rooms::roomNamesAreUniqueLikeNicks()
     auto b = joinPlain(port());
     QVERIFY(a && b);
     a->sendLine("/join #Dev");
-    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #Dev now"))).isNull());
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("^\\* you are in #Dev now")));
     // Case and a Cyrillic look-alike (U+0435) are the same room, under its first name.
     b->sendLine(QStringLiteral("/join #d\u0435V").toUtf8());
-    QVERIFY2(!b->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #Dev now, 2 here"))).isNull(),
-             qPrintable(b->unreadLines().join(u'|')));
+    EXPECT_LINE(b, QRegularExpression(QStringLiteral("^\\* you are in #Dev now, 2 here")));
 }
 
 void tst_Rooms::jsonVersion2Rooms()
 {
     QJsonObject welcome;
-    auto alice = connectJson(port(), hello(QStringLiteral("alice")), &welcome);
-    auto bob = connectJson(port(), hello(QStringLiteral("bob")));
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice")), &welcome);
+    auto bob = joinJsonWith(port(), hello(QStringLiteral("bob")));
     QVERIFY(alice && bob);
     QCOMPARE(welcome.value(u"version").toInt(), 2);
     const QJsonArray rooms = welcome.value(u"rooms").toArray();
@@ -238,16 +213,18 @@ void tst_Rooms::jsonVersion2Rooms()
     QVERIFY(welcome.value(u"identity").toString().size() >= 16);
 
     alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
-    const QJsonObject state = alice->waitForJson(QStringLiteral("room"));
+    QJsonObject state;
+    EXPECT_JSON_AS(state, alice, QStringLiteral("room"));
     QCOMPARE(state.value(u"room").toObject().value(u"name").toString(), QStringLiteral("#dev"));
     bob->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
-    QJsonObject joined = alice->waitForJson(QStringLiteral("join"), [](const QJsonObject &o) {
-        return o.value(u"nick") == QLatin1String("bob");
-    });
+    QJsonObject joined;
+    EXPECT_JSON_AS(joined, alice, QStringLiteral("join"),
+                   [](const QJsonObject &o) { return o.value(u"nick") == QLatin1String("bob"); });
     QCOMPARE(joined.value(u"room").toString(), QStringLiteral("#dev"));
     bob->sendLine(request(QStringLiteral("topic"), QStringLiteral("#dev"), QStringLiteral("topic"),
                           QStringLiteral("builds")));
-    const QJsonObject topic = alice->waitForJson(QStringLiteral("topic"));
+    QJsonObject topic;
+    EXPECT_JSON_AS(topic, alice, QStringLiteral("topic"));
     QCOMPARE(topic.value(u"topic").toString(), QStringLiteral("builds"));
     QCOMPARE(topic.value(u"nick").toString(), QStringLiteral("bob"));
 
@@ -255,8 +232,10 @@ void tst_Rooms::jsonVersion2Rooms()
                           QStringLiteral("in dev")));
     bob->sendLine(
             request(QStringLiteral("say"), QString(), QStringLiteral("text"), QStringLiteral("in general")));
-    const QJsonObject first = alice->waitForJson(QStringLiteral("message"));
-    const QJsonObject second = alice->waitForJson(QStringLiteral("message"));
+    QJsonObject first;
+    EXPECT_JSON_AS(first, alice, QStringLiteral("message"));
+    QJsonObject second;
+    EXPECT_JSON_AS(second, alice, QStringLiteral("message"));
     QCOMPARE(first.value(u"room").toString(), QStringLiteral("#dev"));
     QCOMPARE(second.value(u"room").toString(), QStringLiteral("#general"));
     QVERIFY(second.value(u"id").toInteger() > first.value(u"id").toInteger());
@@ -265,39 +244,45 @@ void tst_Rooms::jsonVersion2Rooms()
     alice->sendLine(json({ { QStringLiteral("type"), QStringLiteral("history") },
                            { QStringLiteral("after"), 0 },
                            { QStringLiteral("room"), QStringLiteral("#dev") } }));
-    const QJsonObject history = alice->waitForJson(QStringLiteral("history"));
+    QJsonObject history;
+    EXPECT_JSON_AS(history, alice, QStringLiteral("history"));
     QCOMPARE(texts(history.value(u"messages").toArray()), QStringList{ QStringLiteral("in dev") });
     alice->sendLine(request(QStringLiteral("rooms"), QString()));
-    const QJsonArray list = alice->waitForJson(QStringLiteral("rooms")).value(u"rooms").toArray();
+    QJsonObject roomList;
+    EXPECT_JSON_AS(roomList, alice, QStringLiteral("rooms"));
+    const QJsonArray list = roomList.value(u"rooms").toArray();
     QCOMPARE(list.size(), 2);
     QCOMPARE(list.at(1).toObject().value(u"topic").toString(), QStringLiteral("builds"));
     QCOMPARE(list.at(1).toObject().value(u"online").toInt(), 2);
 
     bob->sendLine(request(QStringLiteral("part"), QStringLiteral("#dev"), QStringLiteral("reason"),
                           QStringLiteral("bye")));
-    const QJsonObject part = alice->waitForJson(QStringLiteral("part"));
+    QJsonObject part;
+    EXPECT_JSON_AS(part, alice, QStringLiteral("part"));
     QCOMPARE(part.value(u"nick").toString(), QStringLiteral("bob"));
     QCOMPARE(part.value(u"reason").toString(), QStringLiteral("bye"));
     bob->sendLine(request(QStringLiteral("say"), QStringLiteral("#dev"), QStringLiteral("text"),
                           QStringLiteral("x")));
-    QCOMPARE(bob->waitForJson(QStringLiteral("error")).value(u"code").toString(),
-             QStringLiteral("not-in-room"));
+    QJsonObject bobError;
+    EXPECT_JSON_AS(bobError, bob, QStringLiteral("error"));
+    QCOMPARE(bobError.value(u"code").toString(), QStringLiteral("not-in-room"));
 }
 
 void tst_Rooms::jsonVersion1SeesTheDefaultRoomOnly()
 {
-    auto old = connectJson(port(), hello(QStringLiteral("old"), 1));
-    auto alice = connectJson(port(), hello(QStringLiteral("alice")));
+    auto old = joinJsonWith(port(), hello(QStringLiteral("old"), 1));
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice")));
     QVERIFY(old && alice);
     alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
-    QVERIFY(!alice->waitForJson(QStringLiteral("room")).isEmpty());
+    EXPECT_JSON(alice, QStringLiteral("room"));
     alice->sendLine(request(QStringLiteral("topic"), QStringLiteral("#general"), QStringLiteral("topic"),
                             QStringLiteral("t")));
     alice->sendLine(request(QStringLiteral("say"), QStringLiteral("#dev"), QStringLiteral("text"),
                             QStringLiteral("dev only")));
     alice->sendLine(request(QStringLiteral("say"), QStringLiteral("#general"), QStringLiteral("text"),
                             QStringLiteral("for all")));
-    const QJsonObject message = old->waitForJson(QStringLiteral("message"));
+    QJsonObject message;
+    EXPECT_JSON_AS(message, old, QStringLiteral("message"));
     QCOMPARE(message.value(u"text").toString(), QStringLiteral("for all"));
     // Neither the topic event (a type version 1 does not know) nor #dev's message came.
     for (const QString &line : old->lines()) {
@@ -310,21 +295,22 @@ void tst_Rooms::helloRoomsResumeEveryRoom()
 {
     const QString identity = QStringLiteral("alice-identity-0123456789");
     QJsonObject welcome;
-    auto alice = connectJson(port(), hello(QStringLiteral("alice"), 2, identity), &welcome);
-    auto bob = connectJson(port(), hello(QStringLiteral("bob")));
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice"), 2, identity), &welcome);
+    auto bob = joinJsonWith(port(), hello(QStringLiteral("bob")));
     QVERIFY(alice && bob);
     alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
     bob->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
-    QVERIFY(!alice->waitForJson(QStringLiteral("join"), [](const QJsonObject &o) {
-                      return o.value(u"nick") == QLatin1String("bob");
-                  }).isEmpty());
+    EXPECT_JSON(alice, QStringLiteral("join"),
+                [](const QJsonObject &o) { return o.value(u"nick") == QLatin1String("bob"); });
     const qint64 since = qint64(m_server->lastMessageId());
     alice->disconnectFromServer();
-    QVERIFY(bob->waitForJson(QStringLiteral("leave")).value(u"nick") == QLatin1String("alice"));
+    QJsonObject bobLeave;
+    EXPECT_JSON_AS(bobLeave, bob, QStringLiteral("leave"));
+    QVERIFY(bobLeave.value(u"nick") == QLatin1String("alice"));
     for (const QString &room : { QStringLiteral("#dev"), QStringLiteral("#general") })
         bob->sendLine(request(QStringLiteral("say"), room, QStringLiteral("text"), u"missed in " + room));
     QTRY_COMPARE(m_server->lastMessageId(), quint64(since + 2));
-    auto back = connectJson(
+    auto back = joinJsonWith(
             port(), hello(QStringLiteral("alice"), 2, identity, since, { QStringLiteral("#dev") }), &welcome);
     QVERIFY(back);
     QCOMPARE(texts(welcome.value(u"history").toArray()),
@@ -336,26 +322,28 @@ void tst_Rooms::helloRoomsResumeEveryRoom()
 void tst_Rooms::privateMessagesOnlyForTheTwo()
 {
     const QString aliceId = QStringLiteral("alice-identity-0123456789");
-    auto alice = connectJson(port(), hello(QStringLiteral("alice"), 2, aliceId));
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice"), 2, aliceId));
     auto bob =
-            connectJson(port(), hello(QStringLiteral("bob"), 2, QStringLiteral("bob-identity-0123456789")));
+            joinJsonWith(port(), hello(QStringLiteral("bob"), 2, QStringLiteral("bob-identity-0123456789")));
     QVERIFY(alice && bob);
     alice->sendLine(json({ { QStringLiteral("type"), QStringLiteral("private") },
                            { QStringLiteral("to"), QStringLiteral("bob") },
                            { QStringLiteral("text"), QStringLiteral("the secret") } }));
-    QCOMPARE(bob->waitForJson(QStringLiteral("private")).value(u"text").toString(),
-             QStringLiteral("the secret"));
+    QJsonObject bobPrivate;
+    EXPECT_JSON_AS(bobPrivate, bob, QStringLiteral("private"));
+    QCOMPARE(bobPrivate.value(u"text").toString(), QStringLiteral("the secret"));
     bob->disconnectFromServer();
     QTRY_VERIFY(!m_server->findClient(QStringLiteral("bob")));
     // Someone else takes the nick and asks for everything: not a word of it.
     QJsonObject welcome;
-    auto mallory = connectJson(
+    auto mallory = joinJsonWith(
             port(), hello(QStringLiteral("bob"), 2, QStringLiteral("mallory-identity-0123456")), &welcome);
     QVERIFY(mallory);
     QVERIFY(!welcome.value(u"history").toString().contains(QLatin1String("secret")));
     mallory->sendLine(
             json({ { QStringLiteral("type"), QStringLiteral("history") }, { QStringLiteral("after"), 0 } }));
-    const QJsonObject history = mallory->waitForJson(QStringLiteral("history"));
+    QJsonObject history;
+    EXPECT_JSON_AS(history, mallory, QStringLiteral("history"));
     QVERIFY2(!QJsonDocument(history).toJson().contains("secret"),
              QJsonDocument(history).toJson().constData());
     QVERIFY2(!QJsonDocument(welcome).toJson().contains("secret"),
@@ -363,7 +351,7 @@ void tst_Rooms::privateMessagesOnlyForTheTwo()
     // The sender, back with its identity, has the conversation.
     alice->disconnectFromServer();
     QTRY_VERIFY(!m_server->findClient(QStringLiteral("alice")));
-    auto back = connectJson(port(), hello(QStringLiteral("alice"), 2, aliceId, 0), &welcome);
+    auto back = joinJsonWith(port(), hello(QStringLiteral("alice"), 2, aliceId, 0), &welcome);
     QVERIFY(back);
     const QJsonArray messages = welcome.value(u"history").toArray();
     QCOMPARE(texts(messages), QStringList{ QStringLiteral("the secret") });
@@ -376,21 +364,18 @@ void tst_Rooms::limitsPerClientAndServer()
     QVERIFY(a);
     for (const char *room : { "/join #r1", "/join #r2" })
         a->sendLine(room);
-    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #r2 now"))).isNull());
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("^\\* you are in #r2 now")));
     a->sendLine("/join #r3");
-    QVERIFY2(!a->waitForLine(QStringLiteral("! you are in 3 rooms, as many as one may be; /part one first"))
-                      .isNull(),
-             qPrintable(a->unreadLines().join(u'|')));
+    EXPECT_LINE(a, QStringLiteral("! you are in 3 rooms, as many as one may be; /part one first"));
     auto b = joinPlain(port());
     QVERIFY(b);
     b->sendLine("/join #r3");
     b->sendLine("/join #r4");
-    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #r4 now"))).isNull());
+    EXPECT_LINE(b, QRegularExpression(QStringLiteral("^\\* you are in #r4 now")));
     auto c = joinPlain(port());
     QVERIFY(c);
     c->sendLine("/join #r5");
-    QVERIFY2(!c->waitForLine(QRegularExpression(QStringLiteral("^! this server has 5 rooms"))).isNull(),
-             qPrintable(c->unreadLines().join(u'|')));
+    EXPECT_LINE(c, QRegularExpression(QStringLiteral("^! this server has 5 rooms")));
 }
 
 void tst_Rooms::fullServerMakesWayForANewRoom()
@@ -408,19 +393,18 @@ void tst_Rooms::fullServerMakesWayForANewRoom()
         b->sendLine(QByteArray("/join ") + room);
         b->sendLine(QByteArray("said in ") + room);
     }
-    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("\\[#r4\\] .*: said in #r4$"))).isNull());
+    EXPECT_LINE(b, QRegularExpression(QStringLiteral("\\[#r4\\] .*: said in #r4$")));
     QCOMPARE(m_server->roomList().size(), 5);
     // While everyone is still in them, no new room.
     b->sendLine("/join #r5");
-    QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("^! this server has 5 rooms"))).isNull());
+    EXPECT_LINE(b, QRegularExpression(QStringLiteral("^! this server has 5 rooms")));
     // Once nobody is in #r1 (the oldest), it makes way for #r5.
     a->sendLine("/part #r1");
-    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("left #r1"))).isNull());
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("left #r1")));
     auto c = joinPlain(port());
     QVERIFY(c);
     c->sendLine("/join #r5");
-    QVERIFY2(!c->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #r5 now"))).isNull(),
-             qPrintable(c->lines().join(u'|')));
+    EXPECT_LINE(c, QRegularExpression(QStringLiteral("^\\* you are in #r5 now")));
     QStringList names;
     for (const RoomInfo &room : m_server->roomList())
         names.append(room.name);
@@ -433,18 +417,16 @@ void tst_Rooms::adminClosesARoom()
     auto a = joinPlain(port());
     QVERIFY(a);
     a->sendLine("/part #general");
-    QVERIFY(!a->waitForLine(QStringLiteral("* you are in no room now; /join #ROOM")).isNull());
+    EXPECT_LINE(a, QStringLiteral("* you are in no room now; /join #ROOM"));
     a->sendLine("hello?");
-    QVERIFY(!a->waitForLine(QStringLiteral("! you are in no room; /join #ROOM first")).isNull());
+    EXPECT_LINE(a, QStringLiteral("! you are in no room; /join #ROOM first"));
     a->sendLine("/join #ops");
-    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #ops now"))).isNull());
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("^\\* you are in #ops now")));
     QSignalSpy changed(m_server.get(), &ChatServer::roomsChanged);
     QVERIFY(m_server->closeRoom(QStringLiteral("#OPS"), QStringLiteral("moving")));
     QVERIFY(!m_server->closeRoom(QStringLiteral("#general"), QString()));
-    QVERIFY2(!a->waitForLine(QStringLiteral("* %1 left #ops (closed by the admin: moving)").arg(a->nick()))
-                      .isNull(),
-             qPrintable(a->unreadLines().join(u'|')));
-    QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("^\\* you are in #general now"))).isNull());
+    EXPECT_LINE(a, QStringLiteral("* %1 left #ops (closed by the admin: moving)").arg(a->nick()));
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("^\\* you are in #general now")));
     QTRY_VERIFY(changed.count() > 0);
     QCOMPARE(m_server->roomList().size(), 1);
     QCOMPARE(m_server->roomsOf(m_server->findClient(a->nick())), QStringList{ QStringLiteral("#general") });
@@ -483,7 +465,7 @@ void tst_Rooms::upgradesADatabaseOfSchema1()
     QCOMPARE(m_server->lastMessageId(), 2u);
     QCOMPARE(m_server->roomMessageCount(QStringLiteral("#general")), 2);
     QJsonObject welcome;
-    auto alice = connectJson(port(), hello(QStringLiteral("alice"), 2, QString(), 0), &welcome);
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice"), 2, QString(), 0), &welcome);
     QVERIFY(alice);
     const QJsonArray history = welcome.value(u"history").toArray();
     QCOMPARE(texts(history), (QStringList{ QStringLiteral("first"), QStringLiteral("waves") }));
@@ -510,7 +492,7 @@ void tst_Rooms::roomsAndTheirHistoryOutliveARestart()
         QVERIFY(a);
         a->sendLine("/join #k3");
         a->sendLine("kept in k3");
-        QVERIFY(!a->waitForLine(QRegularExpression(QStringLiteral("\\[#k3\\] .*: kept in k3$"))).isNull());
+        EXPECT_LINE(a, QRegularExpression(QStringLiteral("\\[#k3\\] .*: kept in k3$")));
     }
     // After a restart the room is listed although nobody is in it, and someone joining and
     // leaving it takes nothing away.
@@ -524,17 +506,18 @@ void tst_Rooms::roomsAndTheirHistoryOutliveARestart()
         QVERIFY(b);
         b->sendLine("/join #k3");
         b->sendLine("/part #k3");
-        QVERIFY(!b->waitForLine(QRegularExpression(QStringLiteral("left #k3$"))).isNull());
+        EXPECT_LINE(b, QRegularExpression(QStringLiteral("left #k3$")));
     }
     QVERIFY(restart());
     QJsonObject welcome;
-    auto c = connectJson(port(), hello(QStringLiteral("carol"), 2, QString(), -1, { QStringLiteral("#k3") }),
-                         &welcome);
+    auto c = joinJsonWith(port(), hello(QStringLiteral("carol"), 2, QString(), -1, { QStringLiteral("#k3") }),
+                          &welcome);
     QVERIFY(c);
     c->sendLine(json({ { QStringLiteral("type"), QStringLiteral("history") },
                        { QStringLiteral("after"), 0 },
                        { QStringLiteral("room"), QStringLiteral("#k3") } }));
-    const QJsonObject history = c->waitForJson(QStringLiteral("history"));
+    QJsonObject history;
+    EXPECT_JSON_AS(history, c, QStringLiteral("history"));
     QCOMPARE(history.value(u"room").toString(), QStringLiteral("#k3"));
     QCOMPARE(texts(history.value(u"messages").toArray()), QStringList{ QStringLiteral("kept in k3") });
     c.reset();
@@ -547,20 +530,23 @@ void tst_Rooms::version2Details()
     TestClient weak;
     QVERIFY(weak.connectTo(port()));
     weak.sendLine(hello(QStringLiteral("weak"), 2, QStringLiteral("aaaaaaaaaaaaaaaa")));
-    QCOMPARE(weak.waitForJson(QStringLiteral("error")).value(u"code").toString(),
-             QStringLiteral("bad-field"));
+    QJsonObject weakError;
+    EXPECT_JSON_AS(weakError, weak, QStringLiteral("error"));
+    QCOMPARE(weakError.value(u"code").toString(), QStringLiteral("bad-field"));
     // A version-1 client is told rooms are version 2's.
-    auto old = connectJson(port(), hello(QStringLiteral("old"), 1));
+    auto old = joinJsonWith(port(), hello(QStringLiteral("old"), 1));
     QVERIFY(old);
     old->sendLine(request(QStringLiteral("join"), QStringLiteral("#dev")));
-    QCOMPARE(old->waitForJson(QStringLiteral("error")).value(u"code").toString(),
-             QStringLiteral("unknown-type"));
+    QJsonObject oldError;
+    EXPECT_JSON_AS(oldError, old, QStringLiteral("error"));
+    QCOMPARE(oldError.value(u"code").toString(), QStringLiteral("unknown-type"));
     // Joining a room one is in answers with the room again.
-    auto alice = connectJson(port(), hello(QStringLiteral("alice")));
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice")));
     QVERIFY(alice);
     alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#general")));
-    QCOMPARE(alice->waitForJson(QStringLiteral("room")).value(u"room").toObject().value(u"name").toString(),
-             QStringLiteral("#general"));
+    QJsonObject aliceRoom;
+    EXPECT_JSON_AS(aliceRoom, alice, QStringLiteral("room"));
+    QCOMPARE(aliceRoom.value(u"room").toObject().value(u"name").toString(), QStringLiteral("#general"));
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)

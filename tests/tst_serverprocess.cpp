@@ -1,6 +1,7 @@
 // The built groupchat-server binary as a user and a service manager run it: started as a
 // process (headless, with its admin window offscreen, or with no display at all), talked to
 // over a socket, stopped with a signal.
+#include "expect.h"
 #include "serverprocess.h"
 #include "testclient.h"
 
@@ -59,18 +60,14 @@ void tst_ServerProcess::servesAndStopsOnSignal()
     TestClient b;
     QVERIFY(a.connectTo(port));
     QVERIFY(b.connectTo(port));
-    QVERIFY(!a.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are guest1;")))
-                     .isNull());
-    QVERIFY(!b.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are guest2;")))
-                     .isNull());
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are guest1;")));
+    EXPECT_LINE(b, QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are guest2;")));
     a.sendLine("hello from a process test");
-    QVERIFY(!b.waitForLine(
-                      chatLinePattern(QStringLiteral("guest1"), QStringLiteral("hello from a process test")))
-                     .isNull());
+    EXPECT_LINE(b, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("hello from a process test")));
 
     QCOMPARE(::kill(pid_t(server.process().processId()), signalNumber), 0);
-    QVERIFY(!a.waitForLine(QStringLiteral("* server shutting down")).isNull());
-    QVERIFY(!b.waitForLine(QStringLiteral("* server shutting down")).isNull());
+    EXPECT_LINE(a, QStringLiteral("* server shutting down"));
+    EXPECT_LINE(b, QStringLiteral("* server shutting down"));
     QVERIFY(a.waitForDisconnected());
     // The process may well have exited while the client waited.
     QTRY_COMPARE_WITH_TIMEOUT(server.process().state(), QProcess::NotRunning, 10000);
@@ -92,7 +89,7 @@ void tst_ServerProcess::headlessLoadsNoPlatformPlugin()
     QVERIFY(port != 0);
     TestClient a;
     QVERIFY(a.connectTo(port));
-    QVERIFY(!a.waitForLine(QRegularExpression(QStringLiteral("^\\* welcome to groupchat"))).isNull());
+    EXPECT_LINE(a, QRegularExpression(QStringLiteral("^\\* welcome to groupchat")));
     // Nothing from platforms/ (xcb, offscreen, ...) or any other widget plugin is mapped.
     QFile maps(QStringLiteral("/proc/%1/maps").arg(server.process().processId()));
     QVERIFY(maps.open(QIODevice::ReadOnly));
@@ -252,10 +249,10 @@ void tst_ServerProcess::savedSettingsAndOptions()
     TestClient a;
     QVERIFY(a.connectTo(port));
     a.sendLine(QByteArray(101, 'x'));
-    QVERIFY(!a.waitForLine(QStringLiteral("! line too long (limit 100 bytes)")).isNull());
+    EXPECT_LINE(a, QStringLiteral("! line too long (limit 100 bytes)"));
     for (const char *line : { "one", "two", "three" })
         a.sendLine(line);
-    QVERIFY(!a.waitForLine(chatLinePattern(QStringLiteral("guest1"), QStringLiteral("three"))).isNull());
+    EXPECT_LINE(a, chatLinePattern(QStringLiteral("guest1"), QStringLiteral("three")));
     TestClient b;
     QVERIFY(b.connectTo(port));
     QVERIFY(b.waitForLineCount(3));

@@ -1,5 +1,7 @@
 #include "testclient.h"
 
+#include "expect.h"
+
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -136,15 +138,17 @@ std::unique_ptr<TestClient> joinPlain(quint16 port)
         qWarning("joinPlain: cannot connect to port %u", port);
         return nullptr;
     }
-    const QString line = client->waitForLine(greeting);
-    if (line.isNull()) {
-        qWarning("joinPlain: no greeting; got %s", qPrintable(client->lines().join(u'|')));
+    const LineExpectation greeted = expectLine(*client, greeting);
+    if (!greeted.failure.isEmpty()) {
+        qWarning("joinPlain: %s", greeted.failure.constData());
         return nullptr;
     }
-    client->setNick(greeting.match(line).captured(1));
+    client->setNick(greeting.match(greeted.value).captured(1));
     client->sendLine("/nick");
-    if (client->waitForLine(u"* you are " + client->nick() + u"; /nick NAME changes it").isNull()) {
-        qWarning("joinPlain: not a member; got %s", qPrintable(client->lines().join(u'|')));
+    const LineExpectation member =
+            expectLine(*client, u"* you are " + client->nick() + u"; /nick NAME changes it");
+    if (!member.failure.isEmpty()) {
+        qWarning("joinPlain: %s", member.failure.constData());
         return nullptr;
     }
     return client;
@@ -152,20 +156,27 @@ std::unique_ptr<TestClient> joinPlain(quint16 port)
 
 std::unique_ptr<TestClient> joinJson(quint16 port, const QString &nick)
 {
+    const QJsonObject hello{ { QStringLiteral("type"), QStringLiteral("hello") },
+                             { QStringLiteral("version"), 1 },
+                             { QStringLiteral("nick"), nick } };
+    return joinJsonWith(port, QJsonDocument(hello).toJson(QJsonDocument::Compact));
+}
+
+std::unique_ptr<TestClient> joinJsonWith(quint16 port, const QByteArray &helloLine, QJsonObject *welcome)
+{
     auto client = std::make_unique<TestClient>();
     if (!client->connectTo(port)) {
         qWarning("joinJson: cannot connect to port %u", port);
         return nullptr;
     }
-    const QJsonObject hello{ { QStringLiteral("type"), QStringLiteral("hello") },
-                             { QStringLiteral("version"), 1 },
-                             { QStringLiteral("nick"), nick } };
-    client->sendLine(QJsonDocument(hello).toJson(QJsonDocument::Compact));
-    const QJsonObject welcome = client->waitForJson(QStringLiteral("welcome"));
-    if (welcome.isEmpty()) {
-        qWarning("joinJson: no welcome; got %s", qPrintable(client->lines().join(u'|')));
+    client->sendLine(helloLine);
+    const JsonExpectation welcomed = expectJson(*client, QStringLiteral("welcome"));
+    if (!welcomed.failure.isEmpty()) {
+        qWarning("joinJson: %s", welcomed.failure.constData());
         return nullptr;
     }
-    client->setNick(welcome.value(u"nick").toString());
+    client->setNick(welcomed.value.value(u"nick").toString());
+    if (welcome)
+        *welcome = welcomed.value;
     return client;
 }

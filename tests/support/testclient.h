@@ -43,6 +43,9 @@ public:
     const QStringList &lines() const { return m_lines; }
     // Lines received after the last line a wait returned.
     QStringList unreadLines() const { return m_lines.mid(m_cursor); }
+    // Where the next wait starts looking: the index in lines() after the last line a wait
+    // returned (a wait that times out moves it past every line it looked at).
+    qsizetype readPosition() const { return m_cursor; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     QTcpSocket &socket() { return m_socket; }
 
@@ -72,3 +75,8 @@ QRegularExpression chatLinePattern(const QString &nick, const QString &text);
 std::unique_ptr<TestClient> joinPlain(quint16 port);
 // A JSON client in the room on port as nick (empty: a guest nick), welcomed; null on failure.
 std::unique_ptr<TestClient> joinJson(quint16 port, const QString &nick = QString());
+// A JSON client that said helloLine (a hello of the test's making: any version, any fields) and
+// was welcomed, its nick set from the welcome, which goes to welcome when given; null, with the
+// reason in a warning, on failure.
+std::unique_ptr<TestClient> joinJsonWith(quint16 port, const QByteArray &helloLine,
+                                         QJsonObject *welcome = nullptr);
