@@ -371,7 +371,7 @@ void tst_Cluster::clientMovesToTheNextServer()
     QVERIFY(bob);
     ChatConnection alice;
     alice.setReconnectDelays(100, 1000);
-    alice.setAlternativeServers({ { QStringLiteral("127.0.0.1"), second->serverPort() } });
+    alice.setAlternativeServers({ HostPort{ QStringLiteral("127.0.0.1"), second->serverPort() } });
     QSignalSpy welcomed(&alice, &ChatConnection::welcomed);
     QList<QString> received;
     connect(&alice, &ChatConnection::eventReceived, this, [&received](const ServerEvent &event) {
@@ -404,14 +404,23 @@ void tst_Cluster::clientMovesToTheNextServer()
 
 void tst_Cluster::serverListIsParsed()
 {
-    using List = QList<std::pair<QString, quint16>>;
-    QCOMPARE(ChatConnection::parseServerList(QStringLiteral("a, b:7000 ,[::1]:7001,::1"), 6666),
+    using List = QList<HostPort>;
+    QCOMPARE(HostPort::parseList(QStringLiteral("a, b:7000 ,[::1]:7001,::1,[::2]"), 6666),
              (List{ { QStringLiteral("a"), 6666 },
                     { QStringLiteral("b"), 7000 },
                     { QStringLiteral("::1"), 7001 },
-                    { QStringLiteral("::1"), 6666 } }));
-    QCOMPARE(ChatConnection::parseServerList(QStringLiteral("a:99999"), 6666), List());
-    QCOMPARE(ChatConnection::parseServerList(QStringLiteral(":7000"), 6666), List());
+                    { QStringLiteral("::1"), 6666 },
+                    { QStringLiteral("::2"), 6666 } }));
+    QCOMPARE(HostPort::parseList(QStringLiteral("a:99999"), 6666), List());
+    QCOMPARE(HostPort::parseList(QStringLiteral(":7000"), 6666), List());
+    QCOMPARE(HostPort::parseList(QStringLiteral("a:0"), 6666), List());
+    QCOMPARE(HostPort::parseList(QStringLiteral("[::1"), 6666), List());
+    // Formatted in one place, the way parse() reads it back.
+    QCOMPARE((HostPort{ QStringLiteral("::1"), 7001 }).toString(), QStringLiteral("[::1]:7001"));
+    QCOMPARE((HostPort{ QStringLiteral("chat.example.org"), 6666 }).toString(),
+             QStringLiteral("chat.example.org:6666"));
+    QCOMPARE(HostPort::parse(u"[::1]:7001", 6666),
+             std::optional<HostPort>(HostPort{ QStringLiteral("::1"), 7001 }));
 }
 
 QTEST_GUILESS_MAIN(tst_Cluster)

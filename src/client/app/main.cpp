@@ -55,13 +55,13 @@ int main(int argc, char *argv[])
         window.show();
         client.connection()->setTls(parser.isSet(tlsOption));
         // --host a,b:6667,c: the servers of one cluster, tried in turn.
-        const auto servers = ChatConnection::parseServerList(parser.value(hostOption), quint16(port));
+        const auto servers = HostPort::parseList(parser.value(hostOption), quint16(port));
         if (servers.isEmpty()) {
             std::fprintf(stderr, "groupchat-client: --host takes host[:port][,host[:port]...]\n");
             return 2;
         }
         client.connection()->setAlternativeServers(servers.mid(1));
-        client.connection()->connectToServer(servers.first().first, servers.first().second, nick);
+        client.connection()->connectToServer(servers.first().host, servers.first().port, nick);
     } else {
         // Started from the launcher: the question comes first, the chat window once there is
         // a chat to show; cancelling it leaves.

@@ -115,7 +115,7 @@ void ChatConnection::connectToServer(const QString &host, quint16 port, const QS
     }
     m_host = host;
     m_port = port;
-    m_servers = { { host, port } };
+    m_servers = { HostPort{ host, port } };
     for (const auto &server : std::as_const(m_alternatives)) {
         if (!m_servers.contains(server))
             m_servers.append(server);
@@ -665,34 +665,10 @@ bool ChatConnection::rotateServer()
     if (m_servers.size() < 2)
         return false;
     m_serverIndex = (m_serverIndex + 1) % m_servers.size();
-    std::tie(m_host, m_port) = m_servers.at(m_serverIndex);
+    m_host = m_servers.at(m_serverIndex).host;
+    m_port = m_servers.at(m_serverIndex).port;
     qCInfo(lcConnection) << "trying the next server" << m_host << m_port;
     return true;
-}
-
-QList<std::pair<QString, quint16>> ChatConnection::parseServerList(const QString &text, quint16 defaultPort)
-{
-    QList<std::pair<QString, quint16>> servers;
-    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
-        QString entry = part.trimmed();
-        quint16 port = defaultPort;
-        // host:port, [v6]:port, or a bare IPv6 address (more than one colon).
-        const qsizetype colon = entry.lastIndexOf(u':');
-        if (colon >= 0 && (entry.count(u':') == 1 || entry.startsWith(u'['))) {
-            bool ok = false;
-            const uint given = entry.mid(colon + 1).toUInt(&ok);
-            if (!ok || given == 0 || given > 65535)
-                return {};
-            port = quint16(given);
-            entry = entry.left(colon);
-        }
-        if (entry.startsWith(u'[') && entry.endsWith(u']'))
-            entry = entry.mid(1, entry.size() - 2);
-        if (entry.isEmpty())
-            return {};
-        servers.append({ entry, port });
-    }
-    return servers;
 }
 
 void ChatConnection::scheduleReconnect()

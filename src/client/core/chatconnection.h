@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hostport.h"
+
 #include "chatcommand.h"
 #include "lineframer.h"
 #include "serverevent.h"
@@ -63,12 +65,7 @@ public:
     // The servers of a cluster besides host:port (docs/ARCHITECTURE.md): when the connection
     // is lost, or cannot be made, the next one is tried, and resuming there works as on the
     // same server. For the next connectToServer().
-    void setAlternativeServers(const QList<std::pair<QString, quint16>> &servers)
-    {
-        m_alternatives = servers;
-    }
-    // "host[:port], host[:port], ..." (port: defaultPort when left out); empty on a mistake.
-    static QList<std::pair<QString, quint16>> parseServerList(const QString &text, quint16 defaultPort);
+    void setAlternativeServers(const QList<HostPort> &servers) { m_alternatives = servers; }
 
     // Leaves on purpose (sends quit); no reconnecting.
     void disconnectFromServer(const QString &reason = QString());
@@ -196,8 +193,8 @@ private:
     QString m_nick;
     QString m_password;
     std::function<QStringList()> m_helloRooms;
-    QList<std::pair<QString, quint16>> m_servers; // host:port first, then the alternatives
-    QList<std::pair<QString, quint16>> m_alternatives;
+    QList<HostPort> m_servers; // host:port first, then the alternatives
+    QList<HostPort> m_alternatives;
     qsizetype m_serverIndex = 0;
     int m_untriedInSeries = 0; // servers not yet tried since the last welcome or series start
     bool m_tls = false;

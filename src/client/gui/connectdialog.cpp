@@ -9,24 +9,7 @@
 #include <QPushButton>
 #include <QSettings>
 
-namespace {
-
-// "host:port", with brackets for IPv6 hosts.
-QString serverKey(const QString &host, int port)
-{
-    return (host.contains(u':') ? u'[' + host + u']' : host) + u':' + QString::number(port);
-}
-
-std::pair<QString, int> splitServerKey(const QString &key)
-{
-    const qsizetype colon = key.lastIndexOf(u':');
-    QString host = key.left(colon);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    return { host, key.mid(colon + 1).toInt() };
-}
-
-} // namespace
+namespace { } // namespace
 
 ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
     : QDialog(parent), m_ui(std::make_unique<Ui::ConnectDialog>()), m_client(client)
@@ -124,7 +107,7 @@ void ConnectDialog::accept()
         return;
     }
     // Several servers of one cluster: "host, host2:6667, ..."; the first is tried first.
-    const auto servers = ChatConnection::parseServerList(host, quint16(m_ui->portSpin->value()));
+    const auto servers = HostPort::parseList(host, quint16(m_ui->portSpin->value()));
     if (servers.isEmpty()) {
         showError(tr("Enter the server as a name or address, or several servers of one cluster separated by "
                      "commas (host, host2:6667)."));
@@ -135,9 +118,8 @@ void ConnectDialog::accept()
     m_ui->forgetCertificateButton->hide();
     m_client->connection()->setTls(m_ui->tlsCheck->isChecked());
     m_client->connection()->setAlternativeServers(servers.mid(1));
-    showMessage(tr("Connecting to %1 port %2…").arg(servers.first().first).arg(servers.first().second),
-                false);
-    m_client->connection()->connectToServer(servers.first().first, servers.first().second, nick,
+    showMessage(tr("Connecting to %1 port %2…").arg(servers.first().host).arg(servers.first().port), false);
+    m_client->connection()->connectToServer(servers.first().host, servers.first().port, nick,
                                             m_ui->passwordEdit->text());
 }
 
@@ -193,14 +175,13 @@ void ConnectDialog::loadSettings()
     QSettings settings;
     const QStringList recent = settings.value(QStringLiteral("connect/recent")).toStringList();
     for (const QString &key : recent) {
-        const auto [host, port] = splitServerKey(key);
-        if (!host.isEmpty() && port > 0)
-            m_ui->hostCombo->addItem(key, port);
+        if (const std::optional<HostPort> server = HostPort::parse(key, 0); server && server->port > 0)
+            m_ui->hostCombo->addItem(server->toString(), server->port);
     }
     // The list shows host:port; the edit field wants the host alone.
     connect(m_ui->hostCombo, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index >= 0)
-            m_ui->hostCombo->setEditText(splitServerKey(m_ui->hostCombo->itemText(index)).first);
+            m_ui->hostCombo->setEditText(HostPort::parse(m_ui->hostCombo->itemText(index), 0)->host);
     });
     const QString defaultNick = qEnvironmentVariable("USER").left(32);
     m_ui->hostCombo->setEditText(
@@ -227,7 +208,7 @@ void ConnectDialog::rememberServer(const QString &host, int port, bool tls, cons
     settings.setValue(QStringLiteral("connect/tls"), tls);
     settings.setValue(QStringLiteral("connect/nick"), nick);
     QStringList recent = settings.value(QStringLiteral("connect/recent")).toStringList();
-    const QString key = serverKey(host, port);
+    const QString key = HostPort{ host, quint16(port) }.toString();
     recent.removeAll(key);
     recent.prepend(key);
     settings.setValue(QStringLiteral("connect/recent"), recent.mid(0, maxRecentServers));

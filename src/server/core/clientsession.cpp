@@ -1,5 +1,7 @@
 #include "clientsession.h"
 
+#include "hostport.h"
+
 #include "jsonprotocol.h"
 #include "plainprotocol.h"
 #include "textsanitizer.h"
@@ -118,9 +120,7 @@ void ClientSession::setTlsPeer(const QHostAddress &address, quint16 port)
 
 QString ClientSession::peer() const
 {
-    if (m_peerAddress.protocol() == QAbstractSocket::IPv6Protocol)
-        return u'[' + m_peerAddress.toString() + u"]:" + QString::number(m_peerPort);
-    return m_peerAddress.toString() + u':' + QString::number(m_peerPort);
+    return HostPort{ m_peerAddress.toString(), m_peerPort }.toString();
 }
 
 void ClientSession::sendBytes(const QByteArray &bytes)

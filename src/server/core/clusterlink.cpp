@@ -1,5 +1,7 @@
 #include "clusterlink.h"
 
+#include "hostport.h"
+
 #include "chatlimits.h"
 #include "nickrules.h"
 #include "redisclient.h"
@@ -98,7 +100,7 @@ std::optional<ClusterAddress> ClusterAddress::parse(const QString &url, QString 
 
 QString ClusterAddress::toString() const
 {
-    return QStringLiteral("redis://%1:%2/%3").arg(host).arg(port).arg(room);
+    return u"redis://" + HostPort{ host, port }.toString() + u'/' + room;
 }
 
 ClusterLink::ClusterLink(const ClusterAddress &address, QObject *parent)

@@ -1,5 +1,7 @@
 #include "redisclient.h"
 
+#include "hostport.h"
+
 #include <QSocketNotifier>
 
 #include <hiredis/async.h>
@@ -69,7 +71,7 @@ RedisClient::~RedisClient()
 
 QString RedisClient::address() const
 {
-    return m_host + u':' + QString::number(m_port);
+    return HostPort{ m_host, m_port }.toString();
 }
 
 void RedisClient::open()

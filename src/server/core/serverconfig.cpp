@@ -1,5 +1,7 @@
 #include "serverconfig.h"
 
+#include "hostport.h"
+
 #include "chatserver.h"
 #include "clusterlink.h"
 #include "roomname.h"
@@ -92,10 +94,7 @@ const NumberSetting numberSettings[] = {
 
 QString hostPort(const QHostAddress &address, quint16 port)
 {
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? u'[' + address.toString() + u']'
-                                 : address.toString();
-    return host + u':' + QString::number(port);
+    return HostPort{ address.toString(), port }.toString();
 }
 
 } // namespace
