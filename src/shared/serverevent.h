@@ -144,6 +144,73 @@ struct ServerEvent
         return event;
     }
 
+    // Named constructors: each fills the fields its type uses (above), stamped now. Producers
+    // use these rather than filling fields by hand, so that what a field means for a type is
+    // decided here once.
+    static ServerEvent join(const QString &nick, const QString &room)
+    {
+        ServerEvent event = now(Type::Join);
+        event.nick = nick;
+        event.room = room;
+        return event;
+    }
+    static ServerEvent leave(const QString &nick, const QString &reason)
+    {
+        ServerEvent event = now(Type::Leave);
+        event.nick = nick;
+        event.text = reason;
+        return event;
+    }
+    static ServerEvent part(const QString &nick, const QString &room, const QString &reason)
+    {
+        ServerEvent event = now(Type::Part);
+        event.nick = nick;
+        event.room = room;
+        event.text = reason;
+        return event;
+    }
+    static ServerEvent topicChange(const QString &nick, const QString &room, const QString &topic)
+    {
+        ServerEvent event = now(Type::Topic);
+        event.nick = nick;
+        event.room = room;
+        event.text = topic;
+        return event;
+    }
+    static ServerEvent nickChange(const QString &oldNick, const QString &newNick)
+    {
+        ServerEvent event = now(Type::Nick);
+        event.oldNick = oldNick;
+        event.newNick = newNick;
+        return event;
+    }
+    // room: the room it is about (empty: none in particular).
+    static ServerEvent error(ErrorCode code, const QString &text, const QString &room = QString())
+    {
+        ServerEvent event = now(Type::Error);
+        event.code = code;
+        event.text = text;
+        event.room = room;
+        return event;
+    }
+    // from: "server" or "admin".
+    static ServerEvent notice(const QString &from, const QString &text, const QString &room = QString())
+    {
+        ServerEvent event = now(Type::Notice);
+        event.from = from;
+        event.text = text;
+        event.room = room;
+        return event;
+    }
+    // The client is in room now (with its people and topic).
+    static ServerEvent roomState(const RoomInfo &room)
+    {
+        ServerEvent event = now(Type::RoomState);
+        event.room = room.name;
+        event.rooms = { room };
+        return event;
+    }
+
     static ServerEvent invalid(const QString &why)
     {
         ServerEvent event;

@@ -672,9 +672,7 @@ void ChatServer::announce(ClientSession *client)
     for (Room *room : client->rooms()) {
         room->countAnnounced(1);
         if (m_roomKeeper.presenceLive(room)) {
-            ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
-            joined.nick = client->nick();
-            joined.room = room->name();
+            const ServerEvent joined = ServerEvent::join(client->nick(), room->name());
             m_roomKeeper.sendTo(room, joined, client);
         } else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1) {
             qCInfo(lcServer, "more than %d in %s: joins and leaves are no longer announced",
@@ -710,9 +708,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     const bool announced = client->isAnnounced();
     if (announced && !m_stopping && !client->isReplaced()) {
         // Nobody is told when the server is going, or when the same person is still here.
-        ServerEvent left = ServerEvent::now(ServerEvent::Type::Leave);
-        left.nick = client->nick();
-        left.text = reason;
+        const ServerEvent left = ServerEvent::leave(client->nick(), reason);
         m_roomKeeper.sendToPeers(client, left, false);
     }
     if (announced)
@@ -755,9 +751,7 @@ void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
         event.users = onlineUsers();
     client->send(event);
     for (const Room *room : client->isJson() ? client->rooms() : QList<Room *>()) {
-        ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
-        state.room = room->name();
-        state.rooms = { m_roomKeeper.info(room, true) };
+        const ServerEvent state = ServerEvent::roomState(m_roomKeeper.info(room, true));
         client->send(state);
     }
 }
@@ -872,9 +866,7 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     client->setNick(nick);
     qCInfo(lcServer, "%s (%s) is now known as %s", qPrintable(oldNick), qPrintable(client->peer()),
            qPrintable(nick));
-    ServerEvent event = ServerEvent::now(ServerEvent::Type::Nick);
-    event.oldNick = oldNick;
-    event.newNick = nick;
+    const ServerEvent event = ServerEvent::nickChange(oldNick, nick);
     // Rooms too large to be told are not; the one renamed always is.
     if (client->isAnnounced())
         m_roomKeeper.sendToPeers(client, event, true);

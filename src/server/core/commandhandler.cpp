@@ -233,9 +233,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
             previous = owner;
             if (client->isAnnounced()) {
                 // Too late to be quiet: the room knows this connection as a guest already.
-                ServerEvent left = ServerEvent::now(ServerEvent::Type::Leave);
-                left.nick = owner->nick();
-                left.text = QStringLiteral("reconnected");
+                const ServerEvent left = ServerEvent::leave(owner->nick(), QStringLiteral("reconnected"));
                 m_server.broadcast(left, owner);
             }
         }
@@ -289,9 +287,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         // Taking over a connection: the room knows the person already if it was in it.
         room->countAnnounced(1);
         if (!(previous && previous->isIn(room)) && m_roomKeeper.presenceLive(room)) {
-            ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
-            joined.nick = client->nick();
-            joined.room = room->name();
+            const ServerEvent joined = ServerEvent::join(client->nick(), room->name());
             m_roomKeeper.sendTo(room, joined, client);
         }
     }
@@ -378,12 +374,11 @@ void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &comma
     if (!command.target.isEmpty()) {
         room = m_rooms.find(RoomName::prepare(command.target));
         if (!room || !client->isIn(room)) {
-            ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-            error.code = ErrorCode::NotInRoom;
-            error.text = QStringLiteral("you are not in %1")
-                                 .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1));
-            error.room = room ? room->name() : command.target;
-            client->send(error);
+            client->send(ServerEvent::error(
+                    ErrorCode::NotInRoom,
+                    QStringLiteral("you are not in %1")
+                            .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1)),
+                    room ? room->name() : command.target));
             return;
         }
         reply.room = room->name();
@@ -525,14 +520,13 @@ Room *CommandHandler::commandRoom(ClientSession *client, const QString &target)
     const QString name = RoomName::prepare(target);
     Room *room = m_rooms.find(name);
     if (!room || !client->isIn(room)) {
-        ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-        error.code = room ? ErrorCode::NotInRoom : ErrorCode::NoSuchRoom;
-        error.text = room ? QStringLiteral("you are not in %1; /join it first")
-                                     .arg(TextSanitizer::isolated(room->name()))
-                          : QStringLiteral("no such room: %1; /rooms lists them")
-                                     .arg(TextSanitizer::quoted(target, ChatLimits::maxNickLength + 1));
-        error.room = room ? room->name() : name;
-        client->send(error);
+        client->send(ServerEvent::error(
+                room ? ErrorCode::NotInRoom : ErrorCode::NoSuchRoom,
+                room ? QStringLiteral("you are not in %1; /join it first")
+                                .arg(TextSanitizer::isolated(room->name()))
+                     : QStringLiteral("no such room: %1; /rooms lists them")
+                                .arg(TextSanitizer::quoted(target, ChatLimits::maxNickLength + 1)),
+                room ? room->name() : name));
         return nullptr;
     }
     return room;
@@ -542,11 +536,7 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
 {
     const QString name = RoomName::prepare(target);
     const auto refuse = [&](ErrorCode code, const QString &text) {
-        ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-        error.code = code;
-        error.text = text;
-        error.room = name;
-        client->send(error);
+        client->send(ServerEvent::error(code, text, name));
     };
     if (name.isEmpty()) {
         client->sendError(ErrorCode::Usage, QStringLiteral("usage: /join #ROOM"));
@@ -560,9 +550,7 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
         if (!client->isJson()) {
             switchRoom(client, room->name());
         } else {
-            ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
-            state.room = room->name();
-            state.rooms = { m_roomKeeper.info(room, true) };
+            const ServerEvent state = ServerEvent::roomState(m_roomKeeper.info(room, true));
             client->send(state);
         }
         return;
@@ -577,17 +565,13 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
     m_roomKeeper.enter(client, room);
     room->countAnnounced(1);
     client->setCurrentRoom(room);
-    ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
-    joined.nick = client->nick();
-    joined.room = room->name();
+    const ServerEvent joined = ServerEvent::join(client->nick(), room->name());
     if (m_roomKeeper.presenceLive(room))
         m_roomKeeper.sendTo(room, joined, client);
     else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1)
         m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room), client);
     client->send(joined);
-    ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
-    state.room = room->name();
-    state.rooms = { m_roomKeeper.info(room, true) };
+    const ServerEvent state = ServerEvent::roomState(m_roomKeeper.info(room, true));
     client->send(state);
     if (!client->isJson())
         client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
@@ -623,16 +607,15 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
     if (!room)
         return;
     if (!command.hasText) {
-        ServerEvent state = ServerEvent::now(ServerEvent::Type::Notice);
-        state.from = QStringLiteral("server");
-        state.room = room->name();
-        state.text = room->topic().isEmpty() ? QStringLiteral("%1 has no topic; /topic TEXT sets one")
-                                                       .arg(TextSanitizer::isolated(room->name()))
-                                             : QStringLiteral("topic of %1: %2 (set by %3)")
-                                                       .arg(TextSanitizer::isolated(room->name()),
-                                                            TextSanitizer::isolated(room->topic()),
-                                                            TextSanitizer::isolated(room->topicBy()));
-        client->send(state);
+        client->send(ServerEvent::notice(QStringLiteral("server"),
+                                         room->topic().isEmpty()
+                                                 ? QStringLiteral("%1 has no topic; /topic TEXT sets one")
+                                                           .arg(TextSanitizer::isolated(room->name()))
+                                                 : QStringLiteral("topic of %1: %2 (set by %3)")
+                                                           .arg(TextSanitizer::isolated(room->name()),
+                                                                TextSanitizer::isolated(room->topic()),
+                                                                TextSanitizer::isolated(room->topicBy())),
+                                         room->name()));
         return;
     }
     const QString topic = command.text.trimmed();
@@ -640,13 +623,11 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
     // (a family emoji), and every list of rooms carries the topic.
     if (TextCut::characterCount(topic) > m_limits.maxTopicLength ||
         topic.toUtf8().size() > 4 * qsizetype(m_limits.maxTopicLength)) {
-        ServerEvent error = ServerEvent::now(ServerEvent::Type::Error);
-        error.code = ErrorCode::TopicTooLong;
-        error.text = QStringLiteral("a topic is at most %1 characters (%2 bytes)")
-                             .arg(m_limits.maxTopicLength)
-                             .arg(4 * m_limits.maxTopicLength);
-        error.room = room->name();
-        client->send(error);
+        client->send(ServerEvent::error(ErrorCode::TopicTooLong,
+                                        QStringLiteral("a topic is at most %1 characters (%2 bytes)")
+                                                .arg(m_limits.maxTopicLength)
+                                                .arg(4 * m_limits.maxTopicLength),
+                                        room->name()));
         return;
     }
     room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
@@ -654,10 +635,7 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
     qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
            qPrintable(client->peer()), qPrintable(room->name()),
            qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));
-    ServerEvent event = ServerEvent::now(ServerEvent::Type::Topic);
-    event.room = room->name();
-    event.nick = client->nick();
-    event.text = topic;
+    const ServerEvent event = ServerEvent::topicChange(client->nick(), room->name(), topic);
     m_roomKeeper.sendTo(room, event);
     m_roomKeeper.noteChanged();
 }

@@ -65,15 +65,12 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
             if (client->isAnnounced()) {
                 m_rooms.defaultRoom()->countAnnounced(1);
                 if (presenceLive(m_rooms.defaultRoom())) {
-                    ServerEvent joined = ServerEvent::now(ServerEvent::Type::Join);
-                    joined.nick = client->nick();
-                    joined.room = m_rooms.defaultRoom()->name();
+                    const ServerEvent joined =
+                            ServerEvent::join(client->nick(), m_rooms.defaultRoom()->name());
                     sendTo(m_rooms.defaultRoom(), joined, client);
                 }
             }
-            ServerEvent state = ServerEvent::now(ServerEvent::Type::RoomState);
-            state.room = m_rooms.defaultRoom()->name();
-            state.rooms = { info(m_rooms.defaultRoom(), true) };
+            const ServerEvent state = ServerEvent::roomState(info(m_rooms.defaultRoom(), true));
             client->send(state);
         }
     }
@@ -183,10 +180,7 @@ void RoomKeeper::leave(ClientSession *client, Room *room, const QString &reason,
     if (!client->isIn(room))
         return;
     if (tell && client->isAnnounced()) {
-        ServerEvent parted = ServerEvent::now(ServerEvent::Type::Part);
-        parted.nick = client->nick();
-        parted.room = room->name();
-        parted.text = reason;
+        const ServerEvent parted = ServerEvent::part(client->nick(), room->name(), reason);
         if (presenceLive(room))
             sendTo(room, parted, client);
         client->send(parted);
