@@ -4,6 +4,7 @@
 #include "messagestore.h"
 #include "testclient.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void fullServerMakesWayForANewRoom();
     void adminClosesARoom();
     void upgradesADatabaseOfSchema1();
+    void upgradesAFileMadeByVersion01();
     void roomsAndTheirHistoryOutliveARestart();
     void version2Details();
 
@@ -472,6 +474,48 @@ void tst_Rooms::upgradesADatabaseOfSchema1()
     QCOMPARE(history.at(1).toObject().value(u"room").toString(), QStringLiteral("#general"));
     QCOMPARE(history.at(1).toObject().value(u"kind").toString(), QStringLiteral("action"));
     alice.reset();
+    m_server.reset(); // before its database's directory goes
+}
+
+// The file a user of 0.1 has (tests/data/README.md says how it was made): its messages become
+// #general's, with their ids, senders, kinds and Unicode; its ban holds; new ids follow on.
+void tst_Rooms::upgradesAFileMadeByVersion01()
+{
+    const QString fixture = QFINDTESTDATA("data/history-schema1.db");
+    QVERIFY2(!fixture.isEmpty(), "tests/data/history-schema1.db is missing");
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("history.db"));
+    QVERIFY(QFile::copy(fixture, path));
+    QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner));
+    m_server.reset();
+    ChatLimits limits;
+    limits.floodControl = false;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY2(m_server->openHistory(path), qPrintable(m_server->historyError()));
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(m_server->isBanned(QHostAddress(QStringLiteral("192.0.2.7"))));
+    QCOMPARE(m_server->bannedSince(QHostAddress(QStringLiteral("192.0.2.7"))),
+             QDateTime::fromMSecsSinceEpoch(1796013507000, Qt::UTC));
+    QCOMPARE(m_server->lastMessageId(), 3u);
+    QCOMPARE(m_server->roomMessageCount(QStringLiteral("#general")), 3);
+    QJsonObject welcome;
+    auto ann = joinJsonWith(port(), hello(QStringLiteral("ann"), 2, QString(), 0), &welcome);
+    QVERIFY(ann);
+    const QJsonArray history = welcome.value(u"history").toArray();
+    QCOMPARE(texts(history),
+             (QStringList{ QStringLiteral("你好 — unicode survives the upgrade 👋"),
+                           QStringLiteral("first message, from before rooms"), QStringLiteral("waves") }));
+    QCOMPARE(history.at(0).toObject().value(u"from").toString(), QStringLiteral("张伟"));
+    QCOMPARE(history.at(2).toObject().value(u"kind").toString(), QStringLiteral("action"));
+    for (const QJsonValue &message : history)
+        QCOMPARE(message.toObject().value(u"room").toString(), QStringLiteral("#general"));
+    // New messages go on from the file's last id, in the room the old ones went to.
+    ann->sendLine(R"({"type":"say","text":"after the upgrade"})");
+    EXPECT_JSON(ann, QStringLiteral("message"), [](const QJsonObject &m) {
+        return m.value(u"text").toString() == u"after the upgrade" && m.value(u"id").toInteger() == 4 &&
+               m.value(u"room").toString() == u"#general";
+    });
+    ann.reset();
     m_server.reset(); // before its database's directory goes
 }
 
