@@ -72,6 +72,7 @@ private Q_SLOTS:
     void roomNamesAreUniqueLikeNicks();
     void jsonVersion2Rooms();
     void jsonVersion1SeesTheDefaultRoomOnly();
+    void presenceLimitIsPerRoom();
     void helloRoomsResumeEveryRoom();
     void privateMessagesOnlyForTheTwo();
     void limitsPerClientAndServer();
@@ -268,6 +269,57 @@ void tst_Rooms::jsonVersion2Rooms()
     QJsonObject bobError;
     EXPECT_JSON_AS(bobError, bob, QStringLiteral("error"));
     QCOMPARE(bobError.value(u"code").toString(), QStringLiteral("not-in-room"));
+}
+
+// The presence limit counts each room's people: a room that grows past it says so once
+// (presence, live false, with its room) and stops announcing joins; one back under it says so
+// and announces them again. Actions in a room carry its name, in both dialects.
+void tst_Rooms::presenceLimitIsPerRoom()
+{
+    m_server.reset();
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.presenceLimit = 2;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice")));
+    auto bob = joinJsonWith(port(), hello(QStringLiteral("bob")));
+    auto carol = joinPlain(port());
+    QVERIFY(alice && bob && carol);
+    alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#pair")));
+    EXPECT_JSON(alice, QStringLiteral("room"));
+    bob->sendLine(request(QStringLiteral("join"), QStringLiteral("#pair")));
+    // Two in #pair: bob's join is announced to alice, in that room.
+    EXPECT_JSON(alice, QStringLiteral("join"), [](const QJsonObject &e) {
+        return e.value(u"nick").toString() == u"bob" && e.value(u"room").toString() == u"#pair";
+    });
+    carol->sendLine("/join #pair");
+    EXPECT_LINE(carol, QStringLiteral("* what you type goes to #pair now; /switch #ROOM changes that"));
+    // Three: past the limit, said once, no join line.
+    EXPECT_JSON(alice, QStringLiteral("presence"), [](const QJsonObject &e) {
+        return e.value(u"room").toString() == u"#pair" && !e.value(u"live").toBool() &&
+               e.value(u"online").toInt() == 3 && !e.contains(u"users");
+    });
+    carol->sendLine("/me waves");
+    EXPECT_JSON(alice, QStringLiteral("message"), [](const QJsonObject &m) {
+        return m.value(u"kind").toString() == u"action" && m.value(u"text").toString() == u"waves" &&
+               m.value(u"room").toString() == u"#pair";
+    });
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral(R"(.*"kind":"action".*"room":"#pair".*)")));
+    // Nobody was told carol joined #pair (she joined past the limit).
+    const QString carolJoined = QStringLiteral(R"("type":"join")");
+    const QStringList seen = alice->lines();
+    QVERIFY2(std::none_of(seen.cbegin(), seen.cend(),
+                          [&](const QString &line) {
+                              return line.contains(carolJoined) && line.contains(carol->nick());
+                          }),
+             qPrintable(seen.join(u'\n')));
+    carol->sendLine("/part #pair");
+    // Back to two: said once, live again, with the people.
+    EXPECT_JSON(alice, QStringLiteral("presence"), [](const QJsonObject &e) {
+        return e.value(u"room").toString() == u"#pair" && e.value(u"live").toBool() &&
+               e.value(u"online").toInt() == 2 && e.value(u"users").toArray().size() == 2;
+    });
 }
 
 void tst_Rooms::jsonVersion1SeesTheDefaultRoomOnly()
