@@ -159,9 +159,9 @@ const char *ClientSession::pieceData(const Piece &piece) const
 
 void ClientSession::send(const ServerEvent &event)
 {
-    if (isJson() && m_jsonVersion < 2 && !JsonProtocol::knownToVersion1(event.type))
-        return;
-    sendBytes(isJson() ? JsonProtocol::encode(event) : PlainProtocol::encode(event, marksRooms()));
+    const QByteArray bytes = m_codec->encode(event);
+    if (!bytes.isEmpty())
+        sendBytes(bytes);
 }
 
 bool ClientSession::isIn(const Room *room) const
@@ -173,6 +173,13 @@ void ClientSession::addRoom(Room *room)
 {
     if (!isIn(room))
         m_rooms.append(room);
+    m_codec = &m_codec->forRoomCount(m_rooms.size());
+}
+
+void ClientSession::setJsonVersion(int version)
+{
+    m_jsonVersion = version;
+    m_codec = &JsonCodec::forVersion(version).forRoomCount(m_rooms.size());
 }
 
 void ClientSession::removeRoom(Room *room)
@@ -180,6 +187,7 @@ void ClientSession::removeRoom(Room *room)
     m_rooms.removeOne(room);
     if (m_currentRoom == room)
         m_currentRoom = m_rooms.isEmpty() ? nullptr : m_rooms.constLast();
+    m_codec = &m_codec->forRoomCount(m_rooms.size());
 }
 
 void ClientSession::sendNotice(const QString &text)
@@ -260,7 +268,7 @@ void ClientSession::checkQueue()
         warning.code = ErrorCode::Lagging;
         warning.text =
                 QStringLiteral("you are falling behind: messages to everyone are skipped until you catch up");
-        const QByteArray bytes = isJson() ? JsonProtocol::encode(warning) : PlainProtocol::encode(warning);
+        const QByteArray bytes = m_codec->encode(warning);
         enqueue(bytes.constData(), bytes.size());
     } else if (m_lagging && m_queuedBytes == 0) {
         m_lagging = false;
@@ -560,16 +568,14 @@ void ClientSession::handleLine(QByteArrayView line)
     if (m_closing || line.trimmed().isEmpty())
         return;
     m_receivedLine = true;
-    if (m_mode == Mode::Undecided)
+    if (m_mode == Mode::Undecided) {
+        // The first line decides the dialect: a JSON hello, or plain lines.
         m_mode = JsonProtocol::isHello(line) ? Mode::Json : Mode::Plain;
-    if (m_mode == Mode::Json) {
-        deliver(JsonProtocol::decodeCommand(line));
-        return;
+        if (m_mode == Mode::Json)
+            m_codec = &JsonCodec::forVersion(JsonProtocol::oldestVersion).forRoomCount(m_rooms.size());
     }
-    const QString text = TextSanitizer::fromUtf8(line);
-    if (TextSanitizer::isBlank(text))
-        return;
-    deliver(ChatCommand::parse(text));
+    if (const std::optional<ChatCommand> command = m_codec->decode(line))
+        deliver(*command);
 }
 
 qint64 ClientSession::monotonicMs()

@@ -4,6 +4,7 @@
 #include "chatlimits.h"
 #include "lineframer.h"
 #include "serverevent.h"
+#include "wirecodec.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -48,7 +49,10 @@ public:
     // The protocol version its hello asked for (JsonProtocol::oldestVersion..version); 0
     // before a hello.
     int jsonVersion() const { return m_jsonVersion; }
-    void setJsonVersion(int version) { m_jsonVersion = version; }
+    void setJsonVersion(int version);
+    // How it is written to, and how its lines are read (WireCodec): follows its dialect, its
+    // protocol version and the number of rooms it is in.
+    const WireCodec &codec() const { return *m_codec; }
 
     // The rooms it is in, in the order it joined them (the server keeps Room's side).
     const QList<Room *> &rooms() const { return m_rooms; }
@@ -232,6 +236,7 @@ private:
     Room *m_currentRoom = nullptr;
     QByteArray m_identityHash;
     int m_jsonVersion = 0;
+    const WireCodec *m_codec = &PlainCodec::oneRoom(); // until a JSON hello
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_secure = false;

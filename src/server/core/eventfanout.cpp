@@ -1,15 +1,13 @@
 #include "eventfanout.h"
 
 #include "clientsession.h"
-#include "jsonprotocol.h"
-#include "plainprotocol.h"
 
-EventFanout::EventFanout(WriteBatcher *batcher, const ServerEvent &event)
-    : m_batcher(batcher),
-      m_event(event),
-      m_namesRoom(event.type == ServerEvent::Type::Message ? !event.message.room.isEmpty()
-                                                           : !event.room.isEmpty())
-{ }
+#include <algorithm>
+
+EventFanout::EventFanout(WriteBatcher *batcher, const ServerEvent &event) : m_batcher(batcher), m_event(event)
+{
+    std::fill(std::begin(m_stretch), std::end(m_stretch), notYet);
+}
 
 void EventFanout::sendTo(ClientSession *client)
 {
@@ -22,20 +20,12 @@ void EventFanout::sendTo(ClientSession *client)
             client->countMissed();
         return;
     }
-    Rendering rendering = Plain;
-    if (client->isJson()) {
-        if (client->jsonVersion() < 2 && !JsonProtocol::knownToVersion1(m_event.type))
-            return;
-        rendering = Json;
-    } else if (m_namesRoom && client->marksRooms()) {
-        rendering = PlainMarked;
+    const WireCodec &codec = client->codec().renderingOf(m_event);
+    auto &stretch = m_stretch[codec.slot()];
+    if (stretch == notYet) {
+        const QByteArray bytes = codec.encode(m_event);
+        stretch = bytes.isEmpty() ? nothing : m_batcher->append(WriteBatcher::Batch(codec.family()), bytes);
     }
-    const auto batch = rendering == Json ? WriteBatcher::JsonBatch : WriteBatcher::PlainBatch;
-    auto &[from, to] = m_stretch[rendering];
-    if (from < 0) {
-        std::tie(from, to) = m_batcher->append(
-                batch, rendering == Json ? JsonProtocol::encode(m_event)
-                                         : PlainProtocol::encode(m_event, rendering == PlainMarked));
-    }
-    client->sendShared(batch, from, to);
+    if (stretch != nothing)
+        client->sendShared(codec.family(), stretch.first, stretch.second);
 }

@@ -21,6 +21,7 @@ class WriteBatcher : public QObject
     Q_OBJECT
 
 public:
+    // One per dialect, numbered as WireCodec::family().
     enum Batch { PlainBatch = 0, JsonBatch = 1, BatchCount = 2 };
 
     explicit WriteBatcher(QObject *parent = nullptr) : QObject(parent) { }
