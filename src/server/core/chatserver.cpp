@@ -669,17 +669,8 @@ void ChatServer::announce(ClientSession *client)
         return;
     client->setAnnounced();
     ++m_memberCount;
-    for (Room *room : client->rooms()) {
-        room->countAnnounced(1);
-        if (m_roomKeeper.presenceLive(room)) {
-            const ServerEvent joined = ServerEvent::join(client->nick(), room->name());
-            m_roomKeeper.sendTo(room, joined, client);
-        } else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1) {
-            qCInfo(lcServer, "more than %d in %s: joins and leaves are no longer announced",
-                   m_limits.presenceLimit, qPrintable(room->name()));
-            m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room));
-        }
-    }
+    for (Room *room : client->rooms())
+        m_roomKeeper.arrived(client, room, false, true);
     m_roomKeeper.noteChanged();
     Q_EMIT clientJoined(client);
 }

@@ -285,11 +285,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         if (!client->isAnnounced())
             continue; // the room is told when the client is announced
         // Taking over a connection: the room knows the person already if it was in it.
-        room->countAnnounced(1);
-        if (!(previous && previous->isIn(room)) && m_roomKeeper.presenceLive(room)) {
-            const ServerEvent joined = ServerEvent::join(client->nick(), room->name());
-            m_roomKeeper.sendTo(room, joined, client);
-        }
+        m_roomKeeper.arrived(client, room, previous && previous->isIn(room), false);
     }
     sendWelcome(client, hello, identity);
     for (const QString &why : std::as_const(refused))
@@ -563,14 +559,9 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
     if (!room)
         room = m_roomKeeper.make(client, name);
     m_roomKeeper.enter(client, room);
-    room->countAnnounced(1);
     client->setCurrentRoom(room);
-    const ServerEvent joined = ServerEvent::join(client->nick(), room->name());
-    if (m_roomKeeper.presenceLive(room))
-        m_roomKeeper.sendTo(room, joined, client);
-    else if (m_roomKeeper.online(room) == m_limits.presenceLimit + 1)
-        m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room), client);
-    client->send(joined);
+    m_roomKeeper.arrived(client, room, false, false);
+    client->send(ServerEvent::join(client->nick(), room->name()));
     const ServerEvent state = ServerEvent::roomState(m_roomKeeper.info(room, true));
     client->send(state);
     if (!client->isJson())

@@ -62,14 +62,8 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
         // Nobody is left in no room by the admin: the default room takes them in.
         if (client->rooms().isEmpty() && !client->isClosing()) {
             enter(client, m_rooms.defaultRoom());
-            if (client->isAnnounced()) {
-                m_rooms.defaultRoom()->countAnnounced(1);
-                if (presenceLive(m_rooms.defaultRoom())) {
-                    const ServerEvent joined =
-                            ServerEvent::join(client->nick(), m_rooms.defaultRoom()->name());
-                    sendTo(m_rooms.defaultRoom(), joined, client);
-                }
-            }
+            if (client->isAnnounced())
+                arrived(client, m_rooms.defaultRoom(), false, false);
             const ServerEvent state = ServerEvent::roomState(info(m_rooms.defaultRoom(), true));
             client->send(state);
         }
@@ -173,6 +167,19 @@ void RoomKeeper::enter(ClientSession *client, Room *room)
     client->addRoom(room);
     if (!client->currentRoom())
         client->setCurrentRoom(room);
+}
+
+void RoomKeeper::arrived(ClientSession *client, Room *room, bool quiet, bool presenceToSelf)
+{
+    room->countAnnounced(1);
+    if (presenceLive(room)) {
+        if (!quiet)
+            sendTo(room, ServerEvent::join(client->nick(), room->name()), client);
+    } else if (online(room) == m_limits.presenceLimit + 1) {
+        qCInfo(lcServer, "more than %d in %s: joins and leaves are no longer announced",
+               m_limits.presenceLimit, qPrintable(room->name()));
+        sendTo(room, presenceEvent(room), presenceToSelf ? nullptr : client);
+    }
 }
 
 void RoomKeeper::leave(ClientSession *client, Room *room, const QString &reason, bool tell)

@@ -64,6 +64,11 @@ public:
     Refusal refusal(const ClientSession *client, const Room *room, const QString &name) const;
     // Puts client in room (it is not in it yet); the room is told when client is announced.
     void enter(ClientSession *client, Room *room);
+    // client, announced, is in room now (entered, or announced while in it): it counts there,
+    // and the room hears of it: a join while the room's joins are announced (unless quiet:
+    // the room knew the person already), or once, when the room has just grown past the
+    // presence limit, that they no longer are (client too when presenceToSelf).
+    void arrived(ClientSession *client, Room *room, bool quiet, bool presenceToSelf);
     // Takes client out of room, telling the room's people (and client) as a Part with reason
     // when tell is set.
     void leave(ClientSession *client, Room *room, const QString &reason, bool tell);
