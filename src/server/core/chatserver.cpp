@@ -663,16 +663,39 @@ QList<ChatMessage> ChatServer::recentOfDefaultRoom() const
                             [&room](const ChatMessage &message) { return message.room == room; });
 }
 
-void ChatServer::announce(ClientSession *client)
+void ChatServer::announce(ClientSession *client, bool quietly)
 {
     if (client->isAnnounced() || client->isClosing() || !client->isAuthenticated())
         return;
     client->setAnnounced();
     ++m_memberCount;
-    for (Room *room : client->rooms())
-        m_roomKeeper.arrived(client, room, false, true);
+    for (Room *room : client->rooms()) {
+        if (quietly)
+            room->countAnnounced(1);
+        else
+            m_roomKeeper.arrived(client, room, false, true);
+    }
     m_roomKeeper.noteChanged();
     Q_EMIT clientJoined(client);
+}
+
+void ChatServer::takeOver(ClientSession *owner, ClientSession *successor)
+{
+    qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
+           qPrintable(successor->peer()), qPrintable(owner->peer()));
+    releaseNick(owner, owner->nick());
+    owner->replace();
+    // It stops counting now, not when its socket is done: the person is counted once.
+    if (owner->isAnnounced()) {
+        owner->setAnnounced(false);
+        --m_memberCount;
+        for (Room *room : owner->rooms())
+            room->countAnnounced(-1);
+    }
+    if (successor->isAnnounced()) {
+        // Too late to be quiet: the rooms know the new connection as a guest already.
+        broadcast(ServerEvent::leave(owner->nick(), QStringLiteral("reconnected")), owner);
+    }
 }
 
 void ChatServer::announceDue()

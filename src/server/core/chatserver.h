@@ -186,7 +186,12 @@ private:
     // Closes a descriptor whose peer could not be known (reset before it was accepted).
     void dropUnknownPeer(qintptr descriptor);
     void addClient(ClientSession *client);
-    void announce(ClientSession *client);
+    // Tells client's rooms it is here (quietly: it counts, nobody is told, as when it takes
+    // an earlier connection's place).
+    void announce(ClientSession *client, bool quietly = false);
+    // successor, presenting owner's token, takes its place: owner stops counting and holding
+    // its nick now, and leaves without a word (but for a successor the rooms know already).
+    void takeOver(ClientSession *owner, ClientSession *successor);
     // Announces the clients whose ChatLimits::announceDelayMs has passed without a first line.
     void announceDue();
     void removeClient(ClientSession *client, const QString &reason);

@@ -219,23 +219,8 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
                 owner && owner != client && !hello.token.isEmpty() && owner->token() == hello.token;
         if (takeover) {
             // The same person, back on a new connection before the old one was noticed gone.
-            qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
-                   qPrintable(client->peer()), qPrintable(owner->peer()));
-            m_server.releaseNick(owner, owner->nick());
-            owner->replace();
-            // It stops counting now, not when its socket is done: the person is counted once.
-            if (owner->isAnnounced()) {
-                owner->setAnnounced(false);
-                --m_server.m_memberCount;
-                for (Room *room : owner->rooms())
-                    room->countAnnounced(-1);
-            }
+            m_server.takeOver(owner, client);
             previous = owner;
-            if (client->isAnnounced()) {
-                // Too late to be quiet: the room knows this connection as a guest already.
-                const ServerEvent left = ServerEvent::leave(owner->nick(), QStringLiteral("reconnected"));
-                m_server.broadcast(left, owner);
-            }
         }
         const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, nick);
         if (refusal.code != ErrorCode::None) {
@@ -245,13 +230,8 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         }
         m_server.rename(client, nick);
         if (takeover && !client->isAnnounced()) {
-            // Nobody saw the old connection go, so nobody sees this one come; it counts in the
-            // old one's place (which no longer counts once it is gone).
-            client->setAnnounced();
-            ++m_server.m_memberCount;
-            for (Room *room : client->rooms())
-                room->countAnnounced(1);
-            Q_EMIT m_server.clientJoined(client);
+            // Nobody saw the old connection go, so nobody sees this one come.
+            m_server.announce(client, true);
         }
     }
     qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
