@@ -75,6 +75,7 @@ private Q_SLOTS:
     void joiningShowsWhatWasSaidAndPrivatesComeBackOnce();
     void mentions_data();
     void mentions();
+    void replayedHistoryIsNotUnread();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -829,6 +830,74 @@ void tst_ChatClient::mentions()
     QFETCH(QString, nick);
     QFETCH(bool, mentioned);
     QCOMPARE(ChatClient::mentions(text, nick), mentioned);
+}
+
+void tst_ChatClient::replayedHistoryIsNotUnread()
+{
+    auto bob = plainClient();
+    auto first = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && first);
+    QVERIFY(first->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(first->current()->name, QStringLiteral("#dev"));
+    QVERIFY(first->setCurrent(QStringLiteral("#general")));
+    bob->sendLine("in general, alice");
+    bob->sendLine("/join #dev");
+    bob->sendLine("in dev");
+    bob->sendLine("/msg alice just for you");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob -> alice: just for you$"))).isNull());
+    QTRY_VERIFY(first->conversations()->find(QStringLiteral("bob")));
+    // Live, they count (the test would be worthless if they did not).
+    QTRY_COMPARE(first->conversations()->find(QStringLiteral("#dev"))->messages->unreadCount(), 1);
+    QVERIFY(first->submit(QStringLiteral("/quit")));
+    QTRY_COMPARE(m_server->clientCount(), 1);
+    first.reset();
+
+    // The client starts again: the server replays all three, none of them unread.
+    auto client = std::make_unique<ChatClient>();
+    client->connection()->setReconnectDelays(50, 200);
+    QSignalSpy attention(client.get(), &ChatClient::attentionWanted);
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                          QStringLiteral("alice"));
+    QVERIFY(welcomed.wait(5000));
+    ConversationListModel *list = client->conversations();
+    QVERIFY(list->find(QStringLiteral("#dev")) && list->find(QStringLiteral("bob")));
+    const struct
+    {
+        const char *conversation;
+        const char *text;
+    } replayed[] = { { "#general", "in general, alice" }, { "#dev", "in dev" }, { "bob", "just for you" } };
+    for (const auto &expected : replayed) {
+        const Conversation *conversation = list->find(QLatin1String(expected.conversation));
+        const ChatEntry::Kind kind = conversation->kind == Conversation::Kind::Private
+                                             ? ChatEntry::Kind::Private
+                                             : ChatEntry::Kind::Message;
+        QCOMPARE(texts(*conversation->messages, kind), QStringList{ QLatin1String(expected.text) });
+        QCOMPARE(conversation->messages->unreadCount(), 0);
+        const QModelIndex row = list->index(list->rowOf(conversation->name));
+        QCOMPARE(row.data(ConversationListModel::UnreadRole).toInt(), 0);
+        QVERIFY2(!row.data().toString().contains(QLatin1String("  ")), qPrintable(row.data().toString()));
+    }
+    // The old mention is highlighted, but no news.
+    const MessageModel &general = *client->messages();
+    QVERIFY(general.entry(general.rowCount() - 1).mentionsMe);
+    QCOMPARE(attention.count(), 0);
+    QVERIFY(!list->find(QStringLiteral("#general"))->mentioned);
+
+    // Resuming after a drop replays what was missed: not unread either.
+    Conversation *dev = list->find(QStringLiteral("#dev"));
+    QSignalSpy lost(client->connection(), &ChatConnection::connectionLost);
+    m_server->findClient(QStringLiteral("alice"))->abort(QStringLiteral("test drop"));
+    QVERIFY(lost.wait());
+    bob->sendLine("while you were away");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: while you were away$"))).isNull());
+    QTRY_VERIFY(
+            texts(*dev->messages, ChatEntry::Kind::Message).contains(QStringLiteral("while you were away")));
+    QCOMPARE(dev->messages->unreadCount(), 0);
+    // Only what arrives live, while the conversation is not shown, counts.
+    QCOMPARE(client->current()->name, QStringLiteral("#general"));
+    bob->sendLine("live again");
+    QTRY_COMPARE(dev->messages->unreadCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -318,10 +318,8 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
                                                   .arg(m_connection->port())
                                                   .arg(welcome.nick));
     }
-    for (const ChatMessage &message : welcome.history) {
-        Conversation *conversation = conversationOf(message);
-        conversation->messages->append(messageEntry(message, conversation));
-    }
+    // What was said before (a fresh start) or while away (a resume): history, not news.
+    addHistory(welcome.history);
     rememberRooms();
     Q_EMIT currentUpdated();
 }
@@ -466,7 +464,7 @@ void ChatClient::onEvent(const ServerEvent &event)
     switch (event.type) {
     case ServerEvent::Type::Message: {
         Conversation *conversation = conversationOf(event.message);
-        conversation->messages->append(messageEntry(event.message, conversation));
+        conversation->messages->append(messageEntry(event.message, conversation, true));
         return;
     }
     case ServerEvent::Type::Private: {
@@ -591,10 +589,7 @@ void ChatClient::onEvent(const ServerEvent &event)
         break;
     case ServerEvent::Type::History:
         // The recent messages of a room just joined.
-        for (const ChatMessage &message : event.history) {
-            Conversation *conversation = conversationOf(message);
-            conversation->messages->append(messageEntry(message, conversation));
-        }
+        addHistory(event.history);
         return;
     case ServerEvent::Type::Notice:
         if (!event.room.isEmpty())
@@ -671,7 +666,22 @@ QString ChatClient::tooManyToList(int online)
               nullptr, online);
 }
 
-ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *conversation)
+void ChatClient::addHistory(const QList<ChatMessage> &messages)
+{
+    // Each conversation's share in one insertion, in the order the conversations come.
+    QList<Conversation *> order;
+    QHash<Conversation *, QList<ChatEntry>> entries;
+    for (const ChatMessage &message : messages) {
+        Conversation *conversation = conversationOf(message);
+        if (!entries.contains(conversation))
+            order.append(conversation);
+        entries[conversation].append(messageEntry(message, conversation, false));
+    }
+    for (Conversation *conversation : order)
+        conversation->messages->appendHistory(entries.value(conversation));
+}
+
+ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *conversation, bool live)
 {
     ChatEntry entry;
     entry.kind = message.isPrivate()                         ? ChatEntry::Kind::Private
@@ -685,6 +695,10 @@ ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *con
     const QString me = m_connection->nick();
     entry.own = message.from == me;
     entry.mentionsMe = !entry.own && mentions(message.text, me);
+    // A mention replayed from the history is highlighted, but it is old news: no badge, no
+    // notification.
+    if (!live)
+        return entry;
     if (entry.mentionsMe && conversation != current()) {
         conversation->mentioned = true;
         m_conversations->changed(conversation);

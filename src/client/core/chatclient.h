@@ -89,9 +89,12 @@ private:
     static QString tooManyToList(int online);
     // The room's people and whether they are listed, as a Presence or CaughtUp event says.
     void setPresence(const ServerEvent &event);
-    // The entry for a message, asking for attention when it mentions the user (unless its
-    // conversation is muted) and marking the conversation.
-    ChatEntry messageEntry(const ChatMessage &message, Conversation *conversation);
+    // The entry for a message; one arriving live asks for attention when it mentions the user
+    // (unless its conversation is muted) and marks the conversation.
+    ChatEntry messageEntry(const ChatMessage &message, Conversation *conversation, bool live);
+    // Messages replayed by the server (a welcome's history, a room's recent lines), each in
+    // its conversation, shown without counting as unread.
+    void addHistory(const QList<ChatMessage> &messages);
     // Where a message belongs: its room, or the private conversation with the other person.
     Conversation *conversationOf(const ChatMessage &message);
     // The room's conversation (the default room's for an empty name).
