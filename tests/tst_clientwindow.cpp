@@ -71,6 +71,7 @@ private Q_SLOTS:
     void connectDialogConnectsAndRemembers();
     void commandLineConnectionIsRemembered();
     void hostileServerCannotSplitOrReorderAMessage();
+    void reopenedPrivateConversationKeepsItsMessages();
 
 private:
     template<typename T>
@@ -107,6 +108,50 @@ void tst_ClientWindow::cleanup()
     m_window.reset();
     m_client.reset();
     m_server.reset();
+}
+
+void tst_ClientWindow::reopenedPrivateConversationKeepsItsMessages()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    QTRY_COMPARE(m_client->users()->rowCount(), 2);
+    auto *people = child<QListView>(m_window.get(), "userList");
+    const auto doubleClickBob = [&] {
+        const QModelIndex bobIndex =
+                m_client->users()->index(m_client->users()->nicks().indexOf(QStringLiteral("bob")));
+        const QPoint centre = people->visualRect(bobIndex).center();
+        QTest::mouseClick(people->viewport(), Qt::LeftButton, {}, centre);
+        QTest::mouseDClick(people->viewport(), Qt::LeftButton, {}, centre);
+    };
+    doubleClickBob();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    QVERIFY(m_client->submit(QStringLiteral("shall we talk?")));
+    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("-> bob: shall we talk\\?$"))).isNull());
+    bob.sendLine("/msg alice yes, here");
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("yes, here")));
+    // Closed, the room is shown; double-clicking bob again brings the conversation back whole.
+    child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#general"));
+    QCOMPARE(m_client->conversations()->rowCount(), 1);
+    QVERIFY(!conversation->readableText().contains(QStringLiteral("yes, here")));
+    doubleClickBob();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("shall we talk?")));
+    QVERIFY(conversation->readableText().contains(QStringLiteral("yes, here")));
+    QCOMPARE(m_client->current()->messages->unreadCount(), 0);
+    // A message while it is closed opens it again, with what came before.
+    child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
+    QTRY_COMPARE(m_client->conversations()->rowCount(), 1);
+    bob.sendLine("/msg alice one more thing");
+    QTRY_VERIFY(m_client->conversations()->find(QStringLiteral("bob")));
+    const Conversation *withBob = m_client->conversations()->find(QStringLiteral("bob"));
+    QTRY_COMPARE(withBob->messages->rowCount(), 3);
+    QCOMPARE(withBob->messages->entry(0).text, QStringLiteral("shall we talk?"));
+    QCOMPARE(withBob->messages->entry(2).text, QStringLiteral("one more thing"));
+    QCOMPARE(withBob->messages->unreadCount(), 1);
 }
 
 bool tst_ClientWindow::openWindow()
