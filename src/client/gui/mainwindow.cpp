@@ -3,12 +3,12 @@
 #include "chatclient.h"
 #include "chatlimits.h"
 #include "connectdialog.h"
+#include "joinroomdialog.h"
 #include "textcut.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
 #include <QDesktopServices>
-#include <QInputDialog>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -318,30 +318,13 @@ void MainWindow::updateTopic()
 
 void MainWindow::showJoinDialog()
 {
-    auto *dialog = new QInputDialog(this);
-    dialog->setObjectName(QStringLiteral("joinDialog"));
+    auto *dialog = new JoinRoomDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Join Room"));
-    dialog->setLabelText(tr("Join a room of this server, or name a new one to make it (a # and a name):"));
-    dialog->setOkButtonText(tr("Join"));
-    dialog->setComboBoxEditable(true);
-    dialog->setComboBoxItems({ QStringLiteral("#") });
-    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
-                   dialog->sizeHint().height());
-    // The server's rooms, the fullest first, as soon as it answers.
-    connect(m_client, &ChatClient::roomListReceived, dialog, [dialog](QList<RoomInfo> rooms) {
-        std::sort(rooms.begin(), rooms.end(),
-                  [](const RoomInfo &a, const RoomInfo &b) { return a.online > b.online; });
-        QStringList names;
-        for (const RoomInfo &room : rooms)
-            names.append(room.name);
-        const QString typed = dialog->textValue();
-        dialog->setComboBoxItems(names);
-        dialog->setTextValue(typed.size() > 1 ? typed : QStringLiteral("#"));
-    });
-    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &room) {
-        if (!room.trimmed().isEmpty() && room.trimmed() != u"#")
-            m_client->joinRoom(room.trimmed());
+    // The server's rooms, as soon as it answers.
+    connect(m_client, &ChatClient::roomListReceived, dialog, &JoinRoomDialog::setRooms);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!dialog->roomName().isEmpty())
+            m_client->joinRoom(dialog->roomName());
     });
     dialog->open();
     if (m_client->connection()->state() == ChatConnection::State::Connected)
