@@ -76,6 +76,7 @@ private Q_SLOTS:
     void mentions_data();
     void mentions();
     void replayedHistoryIsNotUnread();
+    void privateToSomeoneOfflineSaysSo();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -898,6 +899,31 @@ void tst_ChatClient::replayedHistoryIsNotUnread()
     QCOMPARE(client->current()->name, QStringLiteral("#general"));
     bob->sendLine("live again");
     QTRY_COMPARE(dev->messages->unreadCount(), 1);
+}
+
+void tst_ChatClient::privateToSomeoneOfflineSaysSo()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    // In the conversation with someone who is not (or no longer) online.
+    client->openPrivate(QStringLiteral("carol"));
+    QCOMPARE(client->current()->name, QStringLiteral("carol"));
+    QVERIFY(client->submit(QStringLiteral("are you there?")));
+    const MessageModel &withCarol = *client->current()->messages;
+    QTRY_COMPARE(texts(withCarol, ChatEntry::Kind::Error),
+                 QStringList{ QStringLiteral("carol is not online, so the message was not delivered.") });
+    // From a room, between messages that are delivered: each refusal names the right person.
+    QVERIFY(client->setCurrent(QStringLiteral("#general")));
+    QVERIFY(client->submit(QStringLiteral("/msg bob one")));
+    QVERIFY(client->submit(QStringLiteral("/msg dave two")));
+    QVERIFY(client->submit(QStringLiteral("/msg bob three")));
+    QVERIFY(client->submit(QStringLiteral("/msg erin four")));
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("alice -> bob: three$"))).isNull());
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Error),
+                 (QStringList{ QStringLiteral("dave is not online, so the message was not delivered."),
+                               QStringLiteral("erin is not online, so the message was not delivered.") }));
+    QCOMPARE(texts(withCarol, ChatEntry::Kind::Error).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

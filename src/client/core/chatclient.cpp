@@ -268,11 +268,25 @@ bool ChatClient::submit(const QString &input)
                          .arg(size.maxCharacters));
         return false;
     }
-    return m_connection->send(command);
+    if (!m_connection->send(command))
+        return false;
+    // The server answers each private message with its echo or a refusal, in order: the
+    // refusal names nobody, so the client remembers whom it wrote to.
+    if (command.type == Type::Private) {
+        // The server cuts off a client with more than 20 lines waiting (excess-flood): many
+        // more than that unanswered means answers were lost, and the oldest names are stale.
+        constexpr qsizetype mostUnanswered = 100;
+        if (m_privatesUnanswered.size() >= mostUnanswered)
+            m_privatesUnanswered.removeFirst();
+        m_privatesUnanswered.append(command.target);
+    }
+    return true;
 }
 
 void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
+    // A new connection: nothing sent on the old one will be answered.
+    m_privatesUnanswered.clear();
     // The first room of a welcome is the server's default room: the home conversation is it.
     Conversation *home = m_conversations->at(0);
     if (!welcome.rooms.isEmpty() && welcome.rooms.constFirst().name != home->name)
@@ -480,6 +494,14 @@ void ChatClient::onEvent(const ServerEvent &event)
         entry.target = event.to;
         entry.text = event.text;
         entry.own = event.from == me;
+        if (entry.own) {
+            // Delivered: answered.
+            const auto answered =
+                    std::find_if(m_privatesUnanswered.begin(), m_privatesUnanswered.end(),
+                                 [&](const QString &to) { return NickRules::same(to, event.to); });
+            if (answered != m_privatesUnanswered.end())
+                m_privatesUnanswered.erase(answered);
+        }
         if (!entry.own && !target->muted)
             Q_EMIT attentionWanted(tr("Private message from %1").arg(event.from), event.text);
         break;
@@ -606,6 +628,23 @@ void ChatClient::onEvent(const ServerEvent &event)
             target = m_conversations->find(event.room);
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;
+        if (event.code == u"no-such-nick" || event.code == u"target-lagging") {
+            // A private message that was not delivered: said in the user's words, in the
+            // conversation with that person when it is open.
+            const QString to = m_privatesUnanswered.isEmpty() ? QString() : m_privatesUnanswered.takeFirst();
+            if (Conversation *withThem = to.isEmpty() ? nullptr : m_conversations->find(to))
+                target = withThem;
+            if (event.code == u"no-such-nick")
+                entry.text = to.isEmpty() ? tr("That person is not online, so the message was not delivered.")
+                                          : tr("%1 is not online, so the message was not delivered.").arg(to);
+            else
+                entry.text = to.isEmpty()
+                                     ? tr("That person is not keeping up with the chat right now, so the "
+                                          "message was not delivered. Try again in a moment.")
+                                     : tr("%1 is not keeping up with the chat right now, so the message "
+                                          "was not delivered. Try again in a moment.")
+                                               .arg(to);
+        }
         break;
     case ServerEvent::Type::Shutdown:
         entry.kind = ChatEntry::Kind::Status;

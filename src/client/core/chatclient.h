@@ -112,5 +112,7 @@ private:
     UserListModel *m_users;
     ConversationListModel *m_conversations;
     QString m_current;
+    // Whom the private messages not yet answered (echoed or refused) went to, oldest first.
+    QStringList m_privatesUnanswered;
     bool m_showRoomList = false; // the user typed /rooms: the answer is shown
 };
