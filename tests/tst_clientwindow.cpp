@@ -4,6 +4,7 @@
 #include "chatserver.h"
 #include "connectdialog.h"
 #include "conversationview.h"
+#include "elidedlabel.h"
 #include "joinroomdialog.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void joinDialogChecksTheName_data();
     void joinDialogChecksTheName();
     void joinDialogListsPeopleAndTopics();
+    void longTopicIsElidedWithTooltip();
 
 private:
     template<typename T>
@@ -282,6 +284,35 @@ void tst_ClientWindow::joinDialogListsPeopleAndTopics()
     // Picking a row names the room to join.
     table->setCurrentIndex(model->index(1, 0));
     QCOMPARE(dialog->roomName(), QStringLiteral("#design"));
+}
+
+void tst_ClientWindow::longTopicIsElidedWithTooltip()
+{
+    QVERIFY(openWindow());
+    m_window->resize(600, 400);
+    const QString topic =
+            QStringLiteral("release on Friday; builds are green, the installer needs signing, and "
+                           "whoever breaks the build brings cake on Monday morning");
+    QVERIFY(m_client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#dev"));
+    QVERIFY(m_client->submit(u"/topic " + topic));
+    auto *label = child<ElidedLabel>(m_window.get(), "topicLabel");
+    QVERIFY(label);
+    const QString full = QStringLiteral("#dev — ") + topic;
+    QTRY_COMPARE(label->fullText(), full);
+    // Too long for the window: it ends in "…", starts as the topic does, and fits.
+    QVERIFY2(label->text().endsWith(QChar(0x2026)), qPrintable(label->text()));
+    QVERIFY(full.startsWith(label->text().chopped(1)));
+    QVERIFY(label->text().size() > 10);
+    QVERIFY(label->fontMetrics().horizontalAdvance(label->text()) <= label->contentsRect().width());
+    QCOMPARE(label->toolTip(), topic);
+    QVERIFY(m_window->width() <= 600);
+    // Wide enough, all of it shows.
+    m_window->resize(label->fontMetrics().horizontalAdvance(full) + 800, 400);
+    QTRY_COMPARE(label->text(), full);
+    // And narrower again, it is elided again.
+    m_window->resize(500, 400);
+    QTRY_VERIFY(label->isElided());
 }
 
 bool tst_ClientWindow::openWindow()

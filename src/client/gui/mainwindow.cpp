@@ -36,8 +36,6 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::currentChanged, this, &MainWindow::showConversation);
     // Picking a conversation with the mouse is to talk there (as in HexChat): typing goes on.
     connect(m_ui->conversationList, &QAbstractItemView::clicked, this, [this] { m_ui->input->setFocus(); });
-    // A long topic is cut at the window's edge (the whole of it in the tooltip), never widens it.
-    m_ui->topicLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateTopic);
     connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateOnlineLabel);
     connect(client->conversations(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateTitle);
@@ -312,8 +310,10 @@ void MainWindow::updateTopic()
         text = conversation->name;
     else
         text = tr("%1 — %2").arg(conversation->name, conversation->topic);
-    m_ui->topicLabel->setText(text);
-    m_ui->topicLabel->setToolTip(conversation->topic);
+    // A long topic ends in "…" at the window's edge, never widens it; the whole of it is in
+    // the tooltip.
+    m_ui->topicLabel->setFullText(text);
+    m_ui->topicLabel->setToolTip(conversation->topic.isEmpty() ? text : conversation->topic);
 }
 
 void MainWindow::showJoinDialog()
