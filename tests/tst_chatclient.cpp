@@ -76,6 +76,7 @@ private Q_SLOTS:
     void mentions_data();
     void mentions();
     void replayedHistoryIsNotUnread();
+    void recentLinesComeBeforeTheJoin();
     void privateToSomeoneOfflineSaysSo();
 
 private:
@@ -899,6 +900,48 @@ void tst_ChatClient::replayedHistoryIsNotUnread()
     QCOMPARE(client->current()->name, QStringLiteral("#general"));
     bob->sendLine("live again");
     QTRY_COMPARE(dev->messages->unreadCount(), 1);
+}
+
+void tst_ChatClient::recentLinesComeBeforeTheJoin()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    bob->sendLine("/join #dev");
+    bob->sendLine("first in dev");
+    bob->sendLine("second in dev");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("second in dev$"))).isNull());
+    const auto lines = [](const MessageModel &model) {
+        QStringList result;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const ChatEntry &entry = model.entry(row);
+            if (entry.kind == ChatEntry::Kind::Join)
+                result.append(entry.nick + QStringLiteral(" joined"));
+            else if (entry.kind == ChatEntry::Kind::Message)
+                result.append(entry.text);
+        }
+        return result;
+    };
+    QVERIFY(client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(client->current()->name, QStringLiteral("#dev"));
+    MessageModel &dev = *client->current()->messages;
+    QTRY_COMPARE(texts(dev, ChatEntry::Kind::Message).size(), 2);
+    // What was said before, then that alice came, then what is said after.
+    bob->sendLine("welcome alice");
+    QTRY_COMPARE(lines(dev),
+                 (QStringList{ QStringLiteral("first in dev"), QStringLiteral("second in dev"),
+                               QStringLiteral("alice joined"), QStringLiteral("welcome alice") }));
+    // Leaving and coming back: the lines held already are not shown twice.
+    QVERIFY(client->submit(QStringLiteral("/part")));
+    QTRY_VERIFY(!client->current()->joined);
+    bob->sendLine("said while alice was out");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("said while alice was out$"))).isNull());
+    QVERIFY(client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(texts(dev, ChatEntry::Kind::Message).size(), 4);
+    QCOMPARE(lines(dev),
+             (QStringList{ QStringLiteral("first in dev"), QStringLiteral("second in dev"),
+                           QStringLiteral("alice joined"), QStringLiteral("welcome alice"),
+                           QStringLiteral("said while alice was out"), QStringLiteral("alice joined") }));
 }
 
 void tst_ChatClient::privateToSomeoneOfflineSaysSo()

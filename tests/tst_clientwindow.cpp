@@ -90,6 +90,7 @@ private Q_SLOTS:
     void joinDialogChecksTheName();
     void joinDialogListsPeopleAndTopics();
     void longTopicIsElidedWithTooltip();
+    void joiningShowsRecentLinesBeforeTheJoinLine();
 
 private:
     template<typename T>
@@ -313,6 +314,28 @@ void tst_ClientWindow::longTopicIsElidedWithTooltip()
     // And narrower again, it is elided again.
     m_window->resize(500, 400);
     QTRY_VERIFY(label->isElided());
+}
+
+void tst_ClientWindow::joiningShowsRecentLinesBeforeTheJoinLine()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("/join #dev");
+    bob.sendLine("said before alice came");
+    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("said before alice came$"))).isNull());
+    QVERIFY(m_client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#dev"));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("said before alice came")));
+    bob.sendLine("said after");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("said after")));
+    const QString text = conversation->readableText();
+    const qsizetype before = text.indexOf(QStringLiteral("said before alice came"));
+    const qsizetype joined = text.indexOf(QStringLiteral("alice joined"));
+    QVERIFY2(before >= 0 && joined > before, qPrintable(text));
+    QVERIFY2(text.indexOf(QStringLiteral("said after")) > joined, qPrintable(text));
 }
 
 bool tst_ClientWindow::openWindow()

@@ -610,8 +610,10 @@ void ChatClient::onEvent(const ServerEvent &event)
         }
         break;
     case ServerEvent::Type::History:
-        // The recent messages of a room just joined.
-        addHistory(event.history);
+        if (!event.room.isEmpty())
+            addRecentLines(roomConversation(event.room), event.history);
+        else
+            addHistory(event.history);
         return;
     case ServerEvent::Type::Notice:
         if (!event.room.isEmpty())
@@ -718,6 +720,32 @@ void ChatClient::addHistory(const QList<ChatMessage> &messages)
     }
     for (Conversation *conversation : order)
         conversation->messages->appendHistory(entries.value(conversation));
+}
+
+void ChatClient::addRecentLines(Conversation *room, const QList<ChatMessage> &messages)
+{
+    // The server sends them after the join it answers with, but they were said before it: they
+    // go before the line saying the user joined, as every chat shows them. A room rejoined
+    // still holds some of them.
+    MessageModel *model = room->messages;
+    quint64 newestHeld = 0;
+    int joinRow = -1;
+    for (int row = model->rowCount() - 1; row >= 0; --row) {
+        const ChatEntry &entry = model->entry(row);
+        newestHeld = qMax(newestHeld, entry.id);
+        if (joinRow < 0 && entry.kind == ChatEntry::Kind::Join &&
+            NickRules::same(entry.nick, m_connection->nick()))
+            joinRow = row;
+    }
+    QList<ChatEntry> entries;
+    for (const ChatMessage &message : messages) {
+        if (message.id > newestHeld)
+            entries.append(messageEntry(message, room, false));
+    }
+    if (joinRow >= 0)
+        model->insertHistory(joinRow, entries);
+    else
+        model->appendHistory(entries);
 }
 
 ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *conversation, bool live)

@@ -95,6 +95,8 @@ private:
     // Messages replayed by the server (a welcome's history, a room's recent lines), each in
     // its conversation, shown without counting as unread.
     void addHistory(const QList<ChatMessage> &messages);
+    // A room's recent lines, sent as it is joined: before the line saying the user joined.
+    void addRecentLines(Conversation *room, const QList<ChatMessage> &messages);
     // Where a message belongs: its room, or the private conversation with the other person.
     Conversation *conversationOf(const ChatMessage &message);
     // The room's conversation (the default room's for an empty name).
