@@ -1,6 +1,7 @@
 // The client core (ChatConnection, ChatClient and its models) against the real server on
 // loopback.
 #include "chatclient.h"
+#include "chatlimits.h"
 #include "chatserver.h"
 #include "clientsession.h"
 #include "testclient.h"
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void replayedHistoryIsNotUnread();
     void recentLinesComeBeforeTheJoin();
     void privateToSomeoneOfflineSaysSo();
+    void joinChecksTheRoomNameItself();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -967,6 +969,29 @@ void tst_ChatClient::privateToSomeoneOfflineSaysSo()
                  (QStringList{ QStringLiteral("dave is not online, so the message was not delivered."),
                                QStringLiteral("erin is not online, so the message was not delivered.") }));
     QCOMPARE(texts(withCarol, ChatEntry::Kind::Error).size(), 1);
+}
+
+void tst_ChatClient::joinChecksTheRoomNameItself()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    // Refused before anything is sent, in a sentence of the client's.
+    QVERIFY(!client->submit(u"/join #" + QString(ChatLimits::maxNickLength + 1, u'a')));
+    QVERIFY(!client->submit(QStringLiteral("/join #")));
+    QVERIFY(!client->submit(QStringLiteral("/join ##dev")));
+    const QStringList errors = texts(*client->messages(), ChatEntry::Kind::Error);
+    QCOMPARE(errors.size(), 3);
+    QVERIFY2(errors.at(0).contains(QStringLiteral("is too long: a room name has at most 32 characters")),
+             qPrintable(errors.at(0)));
+    QCOMPARE(errors.at(1), QStringLiteral("Usage: /join #ROOM"));
+    QVERIFY2(errors.at(2).contains(QStringLiteral("U+0023 NUMBER SIGN")), qPrintable(errors.at(2)));
+    QCOMPARE(ChatClient::roomNameProblem(QStringLiteral("dev")), QString());
+    // Nothing reached the server: what is said next is the next thing the client shows.
+    QVERIFY(client->submit(QStringLiteral("still here")));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Message),
+                 QStringList{ QStringLiteral("still here") });
+    QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Error).size(), 3);
+    QCOMPARE(client->conversations()->rowCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -169,6 +169,38 @@
         <source>%1 is not keeping up with the chat right now, so the message was not delivered. Try again in a moment.</source>
         <translation>%1 目前跟不上聊天进度，消息未送达。请稍后再试。</translation>
     </message>
+    <message>
+        <source>%1 is too long: a room name has at most %2 characters after the #.</source>
+        <translation>%1 太长：聊天室名称在 # 之后最多 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>%1 has a character room names cannot have: %2.</source>
+        <translation>%1 含有聊天室名称不能使用的字符：%2。</translation>
+    </message>
+    <message>
+        <source>%1 has an invisible character: %2.</source>
+        <translation>%1 含有不可见字符：%2。</translation>
+    </message>
+    <message>
+        <source>%1 has an invisible character.</source>
+        <translation>%1 含有不可见字符。</translation>
+    </message>
+    <message>
+        <source>%1 has an accent or vowel sign without its letter: %2.</source>
+        <translation>%1 含有缺少所属字母的重音或元音符号：%2。</translation>
+    </message>
+    <message>
+        <source>%1 mixes writing systems that look alike.</source>
+        <translation>%1 混用了外形相似的文字系统。</translation>
+    </message>
+    <message>
+        <source>%1 has no letter or digit.</source>
+        <translation>%1 没有字母或数字。</translation>
+    </message>
+    <message>
+        <source>A room name is # followed by 1 to %1 letters or digits of one writing system, with their accents and vowel signs, and _ - or .</source>
+        <translation>聊天室名称是 # 加上 1 到 %1 个同一文字系统的字母或数字（可带重音和元音符号），以及 _ - 或 .</translation>
+    </message>
 </context>
 <context>
     <name>ChatConnection</name>
@@ -513,38 +545,6 @@ Trusted: %4</source>
     <message>
         <source>Topic</source>
         <translation>主题</translation>
-    </message>
-    <message>
-        <source>%1 is too long: a room name has at most %2 characters after the #.</source>
-        <translation>%1 太长：聊天室名称在 # 之后最多 %2 个字符。</translation>
-    </message>
-    <message>
-        <source>%1 has a character room names cannot have: %2.</source>
-        <translation>%1 含有聊天室名称不能使用的字符：%2。</translation>
-    </message>
-    <message>
-        <source>%1 has an invisible character: %2.</source>
-        <translation>%1 含有不可见字符：%2。</translation>
-    </message>
-    <message>
-        <source>%1 has an invisible character.</source>
-        <translation>%1 含有不可见字符。</translation>
-    </message>
-    <message>
-        <source>%1 has an accent or vowel sign without its letter: %2.</source>
-        <translation>%1 含有缺少所属字母的重音或元音符号：%2。</translation>
-    </message>
-    <message>
-        <source>%1 mixes writing systems that look alike.</source>
-        <translation>%1 混用了外形相似的文字系统。</translation>
-    </message>
-    <message>
-        <source>%1 has no letter or digit.</source>
-        <translation>%1 没有字母或数字。</translation>
-    </message>
-    <message>
-        <source>A room name is # followed by 1 to %1 letters or digits of one writing system, with their accents and vowel signs, and _ - or .</source>
-        <translation>聊天室名称是 # 加上 1 到 %1 个同一文字系统的字母或数字（可带重音和元音符号），以及 _ - 或 .</translation>
     </message>
     <message>
         <source>There is no room %1 yet: joining makes it.</source>

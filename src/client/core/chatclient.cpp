@@ -1,5 +1,6 @@
 #include "chatclient.h"
 
+#include "chatlimits.h"
 #include "jsonprotocol.h"
 #include "nickrules.h"
 #include "roomname.h"
@@ -102,6 +103,46 @@ bool ChatClient::mentions(const QString &text, const QString &nick)
     return start >= 0 && matches(QStringView(text).sliced(start));
 }
 
+QString ChatClient::roomNameProblem(const QString &typed)
+{
+    const QString name = RoomName::prepare(typed);
+    char32_t culprit = 0;
+    const NickRules::Problem problem = RoomName::check(name, &culprit);
+    const QString quoted = TextSanitizer::quoted(name, ChatLimits::maxNickLength + 1);
+    const QString character = NickRules::characterName(culprit);
+    QString sentence;
+    switch (problem) {
+    case NickRules::Problem::None:
+    case NickRules::Problem::Empty: // nothing typed yet: nothing wrong either
+        return QString();
+    case NickRules::Problem::TooLong:
+        sentence = tr("%1 is too long: a room name has at most %2 characters after the #.")
+                           .arg(quoted)
+                           .arg(ChatLimits::maxNickLength);
+        break;
+    case NickRules::Problem::Character:
+        sentence = tr("%1 has a character room names cannot have: %2.").arg(quoted, character);
+        break;
+    case NickRules::Problem::Invisible:
+        sentence = culprit != 0 ? tr("%1 has an invisible character: %2.").arg(quoted, character)
+                                : tr("%1 has an invisible character.").arg(quoted);
+        break;
+    case NickRules::Problem::MarkWithoutLetter:
+        sentence = tr("%1 has an accent or vowel sign without its letter: %2.").arg(quoted, character);
+        break;
+    case NickRules::Problem::MixedScripts:
+        sentence = tr("%1 mixes writing systems that look alike.").arg(quoted);
+        break;
+    case NickRules::Problem::NoLetter:
+        sentence = tr("%1 has no letter or digit.").arg(quoted);
+        break;
+    }
+    return sentence + u' ' +
+           tr("A room name is # followed by 1 to %1 letters or digits of one writing system, with their "
+              "accents and vowel signs, and _ - or .")
+                   .arg(ChatLimits::maxNickLength);
+}
+
 qsizetype ChatClient::lineBytes(const QString &input) const
 {
     ChatCommand command = ChatCommand::parse(input);
@@ -190,6 +231,12 @@ bool ChatClient::submit(const QString &input)
     case Type::Join:
         if (command.target.isEmpty()) {
             addLocal(ChatEntry::Kind::Error, tr("Usage: /join #ROOM"));
+            return false;
+        }
+        // A name the server would refuse is explained here, in the user's words.
+        if (RoomName::check(RoomName::prepare(command.target)) != NickRules::Problem::None) {
+            const QString why = roomNameProblem(command.target);
+            addLocal(ChatEntry::Kind::Error, why.isEmpty() ? tr("Usage: /join #ROOM") : why);
             return false;
         }
         if (Conversation *known = m_conversations->find(RoomName::prepare(command.target));

@@ -69,6 +69,10 @@ public:
     // Whether text mentions nick: a run of characters nicks can have (NickRules) that is the
     // same nick under the nick rules, so case, normalisation form and look-alikes count.
     static bool mentions(const QString &text, const QString &nick);
+    // Why typed (with or without its "#") cannot be a room's name, by the server's rules
+    // (RoomName), in the user's language; empty when it can be one, or when nothing follows
+    // the "#" yet.
+    static QString roomNameProblem(const QString &typed);
 
 Q_SIGNALS:
     // Something the user should hear about even with the window in the background: a

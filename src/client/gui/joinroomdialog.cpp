@@ -1,8 +1,8 @@
 #include "joinroomdialog.h"
 
+#include "chatclient.h"
 #include "chatlimits.h"
 #include "roomname.h"
-#include "textsanitizer.h"
 #include "ui_joinroomdialog.h"
 
 #include <QHeaderView>
@@ -69,42 +69,7 @@ QString JoinRoomDialog::roomName() const
 
 QString JoinRoomDialog::problem() const
 {
-    const QString name = RoomName::prepare(m_ui->nameEdit->text());
-    char32_t culprit = 0;
-    const NickRules::Problem problem = RoomName::check(name, &culprit);
-    const QString quoted = TextSanitizer::quoted(name, ChatLimits::maxNickLength + 1);
-    const QString character = NickRules::characterName(culprit);
-    QString sentence;
-    switch (problem) {
-    case NickRules::Problem::None:
-    case NickRules::Problem::Empty: // nothing typed yet: nothing wrong either
-        return QString();
-    case NickRules::Problem::TooLong:
-        sentence = tr("%1 is too long: a room name has at most %2 characters after the #.")
-                           .arg(quoted)
-                           .arg(ChatLimits::maxNickLength);
-        break;
-    case NickRules::Problem::Character:
-        sentence = tr("%1 has a character room names cannot have: %2.").arg(quoted, character);
-        break;
-    case NickRules::Problem::Invisible:
-        sentence = culprit != 0 ? tr("%1 has an invisible character: %2.").arg(quoted, character)
-                                : tr("%1 has an invisible character.").arg(quoted);
-        break;
-    case NickRules::Problem::MarkWithoutLetter:
-        sentence = tr("%1 has an accent or vowel sign without its letter: %2.").arg(quoted, character);
-        break;
-    case NickRules::Problem::MixedScripts:
-        sentence = tr("%1 mixes writing systems that look alike.").arg(quoted);
-        break;
-    case NickRules::Problem::NoLetter:
-        sentence = tr("%1 has no letter or digit.").arg(quoted);
-        break;
-    }
-    return sentence + u' ' +
-           tr("A room name is # followed by 1 to %1 letters or digits of one writing system, with their "
-              "accents and vowel signs, and _ - or .")
-                   .arg(ChatLimits::maxNickLength);
+    return ChatClient::roomNameProblem(m_ui->nameEdit->text());
 }
 
 void JoinRoomDialog::check()
