@@ -1,6 +1,7 @@
 // The client core (ChatConnection, ChatClient and its models) against the real server on
 // loopback.
 #include "chatclient.h"
+#include "chatlimits.h"
 #include "chatserver.h"
 #include "clientsession.h"
 #include "expect.h"
@@ -76,6 +77,10 @@ private Q_SLOTS:
     void joiningShowsWhatWasSaidAndPrivatesComeBackOnce();
     void mentions_data();
     void mentions();
+    void replayedHistoryIsNotUnread();
+    void recentLinesComeBeforeTheJoin();
+    void privateToSomeoneOfflineSaysSo();
+    void joinChecksTheRoomNameItself();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -828,6 +833,164 @@ void tst_ChatClient::mentions()
     QFETCH(QString, nick);
     QFETCH(bool, mentioned);
     QCOMPARE(ChatClient::mentions(text, nick), mentioned);
+}
+
+void tst_ChatClient::replayedHistoryIsNotUnread()
+{
+    auto bob = plainClient();
+    auto first = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && first);
+    QVERIFY(first->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(first->current()->name, QStringLiteral("#dev"));
+    QVERIFY(first->setCurrent(QStringLiteral("#general")));
+    bob->sendLine("in general, alice");
+    bob->sendLine("/join #dev");
+    bob->sendLine("in dev");
+    bob->sendLine("/msg alice just for you");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob -> alice: just for you$"))).isNull());
+    QTRY_VERIFY(first->conversations()->find(QStringLiteral("bob")));
+    // Live, they count (the test would be worthless if they did not).
+    QTRY_COMPARE(first->conversations()->find(QStringLiteral("#dev"))->messages->unreadCount(), 1);
+    QVERIFY(first->submit(QStringLiteral("/quit")));
+    QTRY_COMPARE(m_server->clientCount(), 1);
+    first.reset();
+
+    // The client starts again: the server replays all three, none of them unread.
+    auto client = std::make_unique<ChatClient>();
+    client->connection()->setReconnectDelays(50, 200);
+    QSignalSpy attention(client.get(), &ChatClient::attentionWanted);
+    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
+    client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                          QStringLiteral("alice"));
+    QVERIFY(welcomed.wait(5000));
+    ConversationListModel *list = client->conversations();
+    QVERIFY(list->find(QStringLiteral("#dev")) && list->find(QStringLiteral("bob")));
+    const struct
+    {
+        const char *conversation;
+        const char *text;
+    } replayed[] = { { "#general", "in general, alice" }, { "#dev", "in dev" }, { "bob", "just for you" } };
+    for (const auto &expected : replayed) {
+        const Conversation *conversation = list->find(QLatin1String(expected.conversation));
+        const ChatEntry::Kind kind = conversation->kind == Conversation::Kind::Private
+                                             ? ChatEntry::Kind::Private
+                                             : ChatEntry::Kind::Message;
+        QCOMPARE(texts(*conversation->messages, kind), QStringList{ QLatin1String(expected.text) });
+        QCOMPARE(conversation->messages->unreadCount(), 0);
+        const QModelIndex row = list->index(list->rowOf(conversation->name));
+        QCOMPARE(row.data(ConversationListModel::UnreadRole).toInt(), 0);
+        QVERIFY2(!row.data().toString().contains(QLatin1String("  ")), qPrintable(row.data().toString()));
+    }
+    // The old mention is highlighted, but no news.
+    const MessageModel &general = *client->messages();
+    QVERIFY(general.entry(general.rowCount() - 1).mentionsMe);
+    QCOMPARE(attention.count(), 0);
+    QVERIFY(!list->find(QStringLiteral("#general"))->mentioned);
+
+    // Resuming after a drop replays what was missed: not unread either.
+    Conversation *dev = list->find(QStringLiteral("#dev"));
+    QSignalSpy lost(client->connection(), &ChatConnection::connectionLost);
+    m_server->findClient(QStringLiteral("alice"))->abort(QStringLiteral("test drop"));
+    QVERIFY(lost.wait());
+    bob->sendLine("while you were away");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: while you were away$"))).isNull());
+    QTRY_VERIFY(
+            texts(*dev->messages, ChatEntry::Kind::Message).contains(QStringLiteral("while you were away")));
+    QCOMPARE(dev->messages->unreadCount(), 0);
+    // Only what arrives live, while the conversation is not shown, counts.
+    QCOMPARE(client->current()->name, QStringLiteral("#general"));
+    bob->sendLine("live again");
+    QTRY_COMPARE(dev->messages->unreadCount(), 1);
+}
+
+void tst_ChatClient::recentLinesComeBeforeTheJoin()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    bob->sendLine("/join #dev");
+    bob->sendLine("first in dev");
+    bob->sendLine("second in dev");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("second in dev$"))).isNull());
+    const auto lines = [](const MessageModel &model) {
+        QStringList result;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const ChatEntry &entry = model.entry(row);
+            if (entry.kind == ChatEntry::Kind::Join)
+                result.append(entry.nick + QStringLiteral(" joined"));
+            else if (entry.kind == ChatEntry::Kind::Message)
+                result.append(entry.text);
+        }
+        return result;
+    };
+    QVERIFY(client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(client->current()->name, QStringLiteral("#dev"));
+    MessageModel &dev = *client->current()->messages;
+    QTRY_COMPARE(texts(dev, ChatEntry::Kind::Message).size(), 2);
+    // What was said before, then that alice came, then what is said after.
+    bob->sendLine("welcome alice");
+    QTRY_COMPARE(lines(dev),
+                 (QStringList{ QStringLiteral("first in dev"), QStringLiteral("second in dev"),
+                               QStringLiteral("alice joined"), QStringLiteral("welcome alice") }));
+    // Leaving and coming back: the lines held already are not shown twice.
+    QVERIFY(client->submit(QStringLiteral("/part")));
+    QTRY_VERIFY(!client->current()->joined);
+    bob->sendLine("said while alice was out");
+    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("said while alice was out$"))).isNull());
+    QVERIFY(client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(texts(dev, ChatEntry::Kind::Message).size(), 4);
+    QCOMPARE(lines(dev),
+             (QStringList{ QStringLiteral("first in dev"), QStringLiteral("second in dev"),
+                           QStringLiteral("alice joined"), QStringLiteral("welcome alice"),
+                           QStringLiteral("said while alice was out"), QStringLiteral("alice joined") }));
+}
+
+void tst_ChatClient::privateToSomeoneOfflineSaysSo()
+{
+    auto bob = plainClient();
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(bob && client);
+    // In the conversation with someone who is not (or no longer) online.
+    client->openPrivate(QStringLiteral("carol"));
+    QCOMPARE(client->current()->name, QStringLiteral("carol"));
+    QVERIFY(client->submit(QStringLiteral("are you there?")));
+    const MessageModel &withCarol = *client->current()->messages;
+    QTRY_COMPARE(texts(withCarol, ChatEntry::Kind::Error),
+                 QStringList{ QStringLiteral("carol is not online, so the message was not delivered.") });
+    // From a room, between messages that are delivered: each refusal names the right person.
+    QVERIFY(client->setCurrent(QStringLiteral("#general")));
+    QVERIFY(client->submit(QStringLiteral("/msg bob one")));
+    QVERIFY(client->submit(QStringLiteral("/msg dave two")));
+    QVERIFY(client->submit(QStringLiteral("/msg bob three")));
+    QVERIFY(client->submit(QStringLiteral("/msg erin four")));
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("alice -> bob: three$")));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Error),
+                 (QStringList{ QStringLiteral("dave is not online, so the message was not delivered."),
+                               QStringLiteral("erin is not online, so the message was not delivered.") }));
+    QCOMPARE(texts(withCarol, ChatEntry::Kind::Error).size(), 1);
+}
+
+void tst_ChatClient::joinChecksTheRoomNameItself()
+{
+    auto client = connectedClient(QStringLiteral("alice"));
+    QVERIFY(client);
+    // Refused before anything is sent, in a sentence of the client's.
+    QVERIFY(!client->submit(u"/join #" + QString(ChatLimits::maxNickLength + 1, u'a')));
+    QVERIFY(!client->submit(QStringLiteral("/join #")));
+    QVERIFY(!client->submit(QStringLiteral("/join ##dev")));
+    const QStringList errors = texts(*client->messages(), ChatEntry::Kind::Error);
+    QCOMPARE(errors.size(), 3);
+    QVERIFY2(errors.at(0).contains(QStringLiteral("is too long: a room name has at most 32 characters")),
+             qPrintable(errors.at(0)));
+    QCOMPARE(errors.at(1), QStringLiteral("Usage: /join #ROOM"));
+    QVERIFY2(errors.at(2).contains(QStringLiteral("U+0023 NUMBER SIGN")), qPrintable(errors.at(2)));
+    QCOMPARE(ChatClient::roomNameProblem(QStringLiteral("dev")), QString());
+    // Nothing reached the server: what is said next is the next thing the client shows.
+    QVERIFY(client->submit(QStringLiteral("still here")));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Message),
+                 QStringList{ QStringLiteral("still here") });
+    QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Error).size(), 3);
+    QCOMPARE(client->conversations()->rowCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -1,9 +1,12 @@
 // The desktop client's windows, offscreen, driven with keys and clicks against a real server.
 #include "chatclient.h"
+#include "chatlimits.h"
 #include "chatserver.h"
 #include "connectdialog.h"
 #include "conversationview.h"
+#include "elidedlabel.h"
 #include "expect.h"
+#include "joinroomdialog.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
 #include "nickrules.h"
@@ -14,7 +17,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QInputDialog>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -29,6 +32,7 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFragment>
+#include <QTreeView>
 
 #include <memory>
 
@@ -41,6 +45,16 @@ QList<QTextFragment> fragments(const QTextDocument *document)
     for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
         for (auto it = block.begin(); !it.atEnd(); ++it)
             result.append(it.fragment());
+    }
+    return result;
+}
+
+QStringList texts(const MessageModel &model, ChatEntry::Kind kind)
+{
+    QStringList result;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.entry(row).kind == kind)
+            result.append(model.entry(row).text);
     }
     return result;
 }
@@ -72,6 +86,12 @@ private Q_SLOTS:
     void connectDialogConnectsAndRemembers();
     void commandLineConnectionIsRemembered();
     void hostileServerCannotSplitOrReorderAMessage();
+    void reopenedPrivateConversationKeepsItsMessages();
+    void joinDialogChecksTheName_data();
+    void joinDialogChecksTheName();
+    void joinDialogListsPeopleAndTopics();
+    void longTopicIsElidedWithTooltip();
+    void joiningShowsRecentLinesBeforeTheJoinLine();
 
 private:
     template<typename T>
@@ -108,6 +128,215 @@ void tst_ClientWindow::cleanup()
     m_window.reset();
     m_client.reset();
     m_server.reset();
+}
+
+void tst_ClientWindow::reopenedPrivateConversationKeepsItsMessages()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    QTRY_COMPARE(m_client->users()->rowCount(), 2);
+    auto *people = child<QListView>(m_window.get(), "userList");
+    const auto doubleClickBob = [&] {
+        const QModelIndex bobIndex =
+                m_client->users()->index(m_client->users()->nicks().indexOf(QStringLiteral("bob")));
+        const QPoint centre = people->visualRect(bobIndex).center();
+        QTest::mouseClick(people->viewport(), Qt::LeftButton, {}, centre);
+        QTest::mouseDClick(people->viewport(), Qt::LeftButton, {}, centre);
+    };
+    doubleClickBob();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    QVERIFY(m_client->submit(QStringLiteral("shall we talk?")));
+    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("-> bob: shall we talk\\?$"))).isNull());
+    bob.sendLine("/msg alice yes, here");
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("yes, here")));
+    // Closed, the room is shown; double-clicking bob again brings the conversation back whole.
+    child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#general"));
+    QCOMPARE(m_client->conversations()->rowCount(), 1);
+    QVERIFY(!conversation->readableText().contains(QStringLiteral("yes, here")));
+    doubleClickBob();
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("shall we talk?")));
+    QVERIFY(conversation->readableText().contains(QStringLiteral("yes, here")));
+    QCOMPARE(m_client->current()->messages->unreadCount(), 0);
+    // A message while it is closed opens it again, with what came before.
+    child<QAction>(m_window.get(), "actionLeaveRoom")->trigger();
+    QTRY_COMPARE(m_client->conversations()->rowCount(), 1);
+    bob.sendLine("/msg alice one more thing");
+    QTRY_VERIFY(m_client->conversations()->find(QStringLiteral("bob")));
+    const Conversation *withBob = m_client->conversations()->find(QStringLiteral("bob"));
+    QTRY_COMPARE(withBob->messages->rowCount(), 3);
+    QCOMPARE(withBob->messages->entry(0).text, QStringLiteral("shall we talk?"));
+    QCOMPARE(withBob->messages->entry(2).text, QStringLiteral("one more thing"));
+    QCOMPARE(withBob->messages->unreadCount(), 1);
+}
+
+void tst_ClientWindow::joinDialogChecksTheName_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("room"); // empty: not a room name, OK disabled
+    QTest::addColumn<QString>("problem"); // in the dialog, as it is typed
+    QTest::newRow("a space") << QStringLiteral("#a b") << QString()
+                             << QStringLiteral(
+                                        "\"#a b\" has a character room names cannot have: U+0020 SPACE.");
+    QTest::newRow("too long") << u'#' + QString(ChatLimits::maxNickLength + 1, u'a') << QString()
+                              << QStringLiteral(
+                                         "is too long: a room name has at most 32 characters after the #.");
+    QTest::newRow("two #") << QStringLiteral("##dev") << QString() << QStringLiteral("U+0023 NUMBER SIGN");
+    QTest::newRow("only #") << QStringLiteral("#") << QString() << QString();
+    QTest::newRow("without #") << QStringLiteral("dev") << QStringLiteral("#dev") << QString();
+    QTest::newRow("with #") << QStringLiteral("#dev") << QStringLiteral("#dev") << QString();
+}
+
+void tst_ClientWindow::joinDialogChecksTheName()
+{
+    QFETCH(QString, typed);
+    QFETCH(QString, room);
+    QFETCH(QString, problem);
+    QVERIFY(openWindow());
+    child<QAction>(m_window.get(), "actionJoinRoom")->trigger();
+    JoinRoomDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<JoinRoomDialog *>(QStringLiteral("joinDialog"))) &&
+                dialog->isVisible());
+    auto *edit = child<QLineEdit>(dialog, "nameEdit");
+    auto *ok = child<QDialogButtonBox>(dialog, "buttonBox")->button(QDialogButtonBox::Ok);
+    auto *why = child<QLabel>(dialog, "problemLabel");
+    QCOMPARE(edit->text(), QStringLiteral("#"));
+    QVERIFY(!ok->isEnabled());
+    edit->clear();
+    QTest::keyClicks(edit, typed);
+    QCOMPARE(dialog->roomName(), room);
+    QCOMPARE(ok->isEnabled(), !room.isEmpty());
+    QCOMPARE(!why->isHidden(), !problem.isEmpty());
+    QVERIFY2(why->text().contains(problem), qPrintable(why->text()));
+    if (!problem.isEmpty())
+        QVERIFY2(why->text().contains(QStringLiteral("A room name is # followed by")),
+                 qPrintable(why->text()));
+    QTest::keyClick(edit, Qt::Key_Return);
+    if (room.isEmpty()) {
+        // Nothing goes to the server, and nothing lands in the conversation.
+        QVERIFY(dialog->isVisible());
+        dialog->reject();
+        QVERIFY(m_client->submit(QStringLiteral("after the dialog")));
+        QTRY_VERIFY(texts(*m_client->messages(), ChatEntry::Kind::Message).contains(u"after the dialog"));
+        QVERIFY(texts(*m_client->messages(), ChatEntry::Kind::Error).isEmpty());
+        QCOMPARE(m_client->conversations()->rowCount(), 1);
+        return;
+    }
+    QTRY_COMPARE(m_client->current()->name, room);
+    QVERIFY(texts(*m_client->current()->messages, ChatEntry::Kind::Error).isEmpty());
+}
+
+void tst_ClientWindow::joinDialogListsPeopleAndTopics()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    TestClient carol;
+    QVERIFY(bob.connectTo(m_server->serverPort()) && carol.connectTo(m_server->serverPort()));
+    const QString longTopic = QStringLiteral("where we decide which icons the dialogs get, which colours the "
+                                             "badges have and who draws the new logo, every Friday");
+    bob.sendLine("/join #design");
+    bob.sendLine((QStringLiteral("/topic ") + longTopic).toUtf8());
+    carol.sendLine("/join #design");
+    carol.sendLine("/join #ops");
+    QVERIFY(!carol.waitForLine(QRegularExpression(QStringLiteral("#ops"))).isNull());
+    m_window->resize(800, 500);
+    child<QAction>(m_window.get(), "actionJoinRoom")->trigger();
+    JoinRoomDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<JoinRoomDialog *>(QStringLiteral("joinDialog"))) &&
+                dialog->isVisible());
+    auto *table = child<QTreeView>(dialog, "roomList");
+    QAbstractItemModel *model = table->model();
+    QTRY_COMPARE(model->rowCount(), 3);
+    QCOMPARE(model->columnCount(), 3);
+    QCOMPARE(model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("Room"));
+    QCOMPARE(model->headerData(1, Qt::Horizontal).toString(), QStringLiteral("People"));
+    QCOMPARE(model->headerData(2, Qt::Horizontal).toString(), QStringLiteral("Topic"));
+    const auto column = [model](int c) {
+        QStringList values;
+        for (int row = 0; row < model->rowCount(); ++row)
+            values.append(model->index(row, c).data().toString());
+        return values;
+    };
+    // The fullest first, with its people and topic.
+    QCOMPARE(column(0),
+             (QStringList{ QStringLiteral("#general"), QStringLiteral("#design"), QStringLiteral("#ops") }));
+    QCOMPARE(column(1), (QStringList{ QStringLiteral("3"), QStringLiteral("2"), QStringLiteral("1") }));
+    QCOMPARE(column(2), (QStringList{ QString(), longTopic, QString() }));
+    QCOMPARE(model->index(1, 2).data(Qt::ToolTipRole).toString(), longTopic);
+    // The topic is elided in its column, not cut and not widening the dialog.
+    QCOMPARE(table->textElideMode(), Qt::ElideRight);
+    QVERIFY(table->columnWidth(2) < table->fontMetrics().horizontalAdvance(longTopic));
+    QVERIFY(dialog->width() < m_window->width() + 100);
+    // Sortable by each column: a click on a header.
+    QTest::mouseClick(table->header()->viewport(), Qt::LeftButton, {},
+                      QPoint(table->header()->sectionViewportPosition(0) + 5, table->header()->height() / 2));
+    QTRY_VERIFY(column(0).constFirst() != QStringLiteral("#general"));
+    QStringList names = column(0);
+    QStringList sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    if (table->header()->sortIndicatorOrder() == Qt::DescendingOrder)
+        std::reverse(sorted.begin(), sorted.end());
+    QCOMPARE(names, sorted);
+    table->sortByColumn(1, Qt::AscendingOrder);
+    QCOMPARE(column(1), (QStringList{ QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3") }));
+    // Picking a row names the room to join.
+    table->setCurrentIndex(model->index(1, 0));
+    QCOMPARE(dialog->roomName(), QStringLiteral("#design"));
+}
+
+void tst_ClientWindow::longTopicIsElidedWithTooltip()
+{
+    QVERIFY(openWindow());
+    m_window->resize(600, 400);
+    const QString topic =
+            QStringLiteral("release on Friday; builds are green, the installer needs signing, and "
+                           "whoever breaks the build brings cake on Monday morning");
+    QVERIFY(m_client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#dev"));
+    QVERIFY(m_client->submit(u"/topic " + topic));
+    auto *label = child<ElidedLabel>(m_window.get(), "topicLabel");
+    QVERIFY(label);
+    const QString full = QStringLiteral("#dev — ") + topic;
+    QTRY_COMPARE(label->fullText(), full);
+    // Too long for the window: it ends in "…", starts as the topic does, and fits.
+    QVERIFY2(label->text().endsWith(QChar(0x2026)), qPrintable(label->text()));
+    QVERIFY(full.startsWith(label->text().chopped(1)));
+    QVERIFY(label->text().size() > 10);
+    QVERIFY(label->fontMetrics().horizontalAdvance(label->text()) <= label->contentsRect().width());
+    QCOMPARE(label->toolTip(), topic);
+    QVERIFY(m_window->width() <= 600);
+    // Wide enough, all of it shows.
+    m_window->resize(label->fontMetrics().horizontalAdvance(full) + 800, 400);
+    QTRY_COMPARE(label->text(), full);
+    // And narrower again, it is elided again.
+    m_window->resize(500, 400);
+    QTRY_VERIFY(label->isElided());
+}
+
+void tst_ClientWindow::joiningShowsRecentLinesBeforeTheJoinLine()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("/join #dev");
+    bob.sendLine("said before alice came");
+    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("said before alice came$"))).isNull());
+    QVERIFY(m_client->submit(QStringLiteral("/join #dev")));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("#dev"));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("said before alice came")));
+    bob.sendLine("said after");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("said after")));
+    const QString text = conversation->readableText();
+    const qsizetype before = text.indexOf(QStringLiteral("said before alice came"));
+    const qsizetype joined = text.indexOf(QStringLiteral("alice joined"));
+    QVERIFY2(before >= 0 && joined > before, qPrintable(text));
+    QVERIFY2(text.indexOf(QStringLiteral("said after")) > joined, qPrintable(text));
 }
 
 bool tst_ClientWindow::openWindow()
@@ -322,12 +551,18 @@ void tst_ClientWindow::roomsInTheSideList()
     EXPECT_LINE(bob, QRegularExpression(QStringLiteral("set the topic of #design")));
     // Join Room offers the server's rooms.
     child<QAction>(m_window.get(), "actionJoinRoom")->trigger();
-    QInputDialog *dialog = nullptr;
-    QTRY_VERIFY((dialog = m_window->findChild<QInputDialog *>(QStringLiteral("joinDialog"))) &&
+    JoinRoomDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<JoinRoomDialog *>(QStringLiteral("joinDialog"))) &&
                 dialog->isVisible());
-    QTRY_VERIFY(dialog->comboBoxItems().contains(QStringLiteral("#design")));
-    dialog->setTextValue(QStringLiteral("#design"));
-    dialog->accept();
+    auto *table = child<QTreeView>(dialog, "roomList");
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+    const QModelIndexList found =
+            table->model()->match(table->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("#design"));
+    QCOMPARE(found.size(), 1);
+    // A double-click joins it.
+    const QPoint centre = table->visualRect(found.constFirst()).center();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, centre);
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, centre);
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("#design"));
     auto *list = child<QListView>(m_window.get(), "conversationList");
     QCOMPARE(list->model()->rowCount(), 2);

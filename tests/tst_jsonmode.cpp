@@ -192,7 +192,11 @@ void tst_JsonMode::eventsReachJsonClients()
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("private") },
                             { QStringLiteral("to"), QStringLiteral("nobody") },
                             { QStringLiteral("text"), QStringLiteral("psst") } }));
-    EXPECT_JSON(bob, QStringLiteral("error"), field(QStringLiteral("code"), QStringLiteral("no-such-nick")));
+    QJsonObject nobody;
+    EXPECT_JSON_AS(nobody, bob, QStringLiteral("error"),
+                   field(QStringLiteral("code"), QStringLiteral("no-such-nick")));
+    // It names whom the message was for, so a client can say so.
+    QCOMPARE(nobody.value(u"nick").toString(), QStringLiteral("nobody"));
 
     bob->sendLine(request({ { QStringLiteral("type"), QStringLiteral("nick") },
                             { QStringLiteral("nick"), QStringLiteral("alice") } }));

@@ -153,6 +153,54 @@
         <source>%1 mentioned you in %2</source>
         <translation>%1 在 %2 中提到了你</translation>
     </message>
+    <message>
+        <source>That person is not online, so the message was not delivered.</source>
+        <translation>对方不在线，消息未送达。</translation>
+    </message>
+    <message>
+        <source>%1 is not online, so the message was not delivered.</source>
+        <translation>%1 不在线，消息未送达。</translation>
+    </message>
+    <message>
+        <source>That person is not keeping up with the chat right now, so the message was not delivered. Try again in a moment.</source>
+        <translation>对方目前跟不上聊天进度，消息未送达。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>%1 is not keeping up with the chat right now, so the message was not delivered. Try again in a moment.</source>
+        <translation>%1 目前跟不上聊天进度，消息未送达。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>%1 is too long: a room name has at most %2 characters after the #.</source>
+        <translation>%1 太长：聊天室名称在 # 之后最多 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>%1 has a character room names cannot have: %2.</source>
+        <translation>%1 含有聊天室名称不能使用的字符：%2。</translation>
+    </message>
+    <message>
+        <source>%1 has an invisible character: %2.</source>
+        <translation>%1 含有不可见字符：%2。</translation>
+    </message>
+    <message>
+        <source>%1 has an invisible character.</source>
+        <translation>%1 含有不可见字符。</translation>
+    </message>
+    <message>
+        <source>%1 has an accent or vowel sign without its letter: %2.</source>
+        <translation>%1 含有缺少所属字母的重音或元音符号：%2。</translation>
+    </message>
+    <message>
+        <source>%1 mixes writing systems that look alike.</source>
+        <translation>%1 混用了外形相似的文字系统。</translation>
+    </message>
+    <message>
+        <source>%1 has no letter or digit.</source>
+        <translation>%1 没有字母或数字。</translation>
+    </message>
+    <message>
+        <source>A room name is # followed by 1 to %1 letters or digits of one writing system, with their accents and vowel signs, and _ - or .</source>
+        <translation>聊天室名称是 # 加上 1 到 %1 个同一文字系统的字母或数字（可带重音和元音符号），以及 _ - 或 .</translation>
+    </message>
 </context>
 <context>
     <name>ChatConnection</name>
@@ -461,6 +509,49 @@ Trusted: %4</source>
     </message>
 </context>
 <context>
+    <name>JoinRoomDialog</name>
+    <message>
+        <source>Join Room</source>
+        <translation>加入聊天室</translation>
+    </message>
+    <message>
+        <source>Join a room of this server, or name a new one to make it.</source>
+        <translation>加入此服务器上的聊天室，或输入新名字来创建。</translation>
+    </message>
+    <message>
+        <source>Rooms of this server</source>
+        <translation>此服务器上的聊天室</translation>
+    </message>
+    <message>
+        <source>&amp;Room:</source>
+        <translation>聊天室(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>#room</source>
+        <translation>#聊天室</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>加入(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>聊天室</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>There is no room %1 yet: joining makes it.</source>
+        <translation>还没有聊天室 %1：加入即可创建。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>groupchat</source>
@@ -631,10 +722,6 @@ Trusted: %4</source>
         <translation>正在连接 %1 端口 %2…</translation>
     </message>
     <message>
-        <source>Connected to %1:%2 as %3</source>
-        <translation>已连接到 %1:%2，昵称 %3</translation>
-    </message>
-    <message>
         <source>%1 @ %2 — groupchat</source>
         <translation>%1 @ %2 — groupchat</translation>
     </message>
@@ -761,16 +848,8 @@ Trusted: %4</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <source>Join Room</source>
-        <translation>加入聊天室</translation>
-    </message>
-    <message>
-        <source>Join a room of this server, or name a new one to make it (a # and a name):</source>
-        <translation>加入此服务器上的聊天室，或输入新名字来创建（# 加上名字）：</translation>
-    </message>
-    <message>
-        <source>Join</source>
-        <translation>加入</translation>
+        <source>Connected to %1 as %2</source>
+        <translation>已连接到 %1，昵称 %2</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "chatclient.h"
 
+#include "chatlimits.h"
 #include "jsonprotocol.h"
 #include "nickrules.h"
 #include "roomname.h"
@@ -102,6 +103,46 @@ bool ChatClient::mentions(const QString &text, const QString &nick)
     return start >= 0 && matches(QStringView(text).sliced(start));
 }
 
+QString ChatClient::roomNameProblem(const QString &typed)
+{
+    const QString name = RoomName::prepare(typed);
+    char32_t culprit = 0;
+    const NickRules::Problem problem = RoomName::check(name, &culprit);
+    const QString quoted = TextSanitizer::quoted(name, ChatLimits::maxNickLength + 1);
+    const QString character = NickRules::characterName(culprit);
+    QString sentence;
+    switch (problem) {
+    case NickRules::Problem::None:
+    case NickRules::Problem::Empty: // nothing typed yet: nothing wrong either
+        return QString();
+    case NickRules::Problem::TooLong:
+        sentence = tr("%1 is too long: a room name has at most %2 characters after the #.")
+                           .arg(quoted)
+                           .arg(ChatLimits::maxNickLength);
+        break;
+    case NickRules::Problem::Character:
+        sentence = tr("%1 has a character room names cannot have: %2.").arg(quoted, character);
+        break;
+    case NickRules::Problem::Invisible:
+        sentence = culprit != 0 ? tr("%1 has an invisible character: %2.").arg(quoted, character)
+                                : tr("%1 has an invisible character.").arg(quoted);
+        break;
+    case NickRules::Problem::MarkWithoutLetter:
+        sentence = tr("%1 has an accent or vowel sign without its letter: %2.").arg(quoted, character);
+        break;
+    case NickRules::Problem::MixedScripts:
+        sentence = tr("%1 mixes writing systems that look alike.").arg(quoted);
+        break;
+    case NickRules::Problem::NoLetter:
+        sentence = tr("%1 has no letter or digit.").arg(quoted);
+        break;
+    }
+    return sentence + u' ' +
+           tr("A room name is # followed by 1 to %1 letters or digits of one writing system, with their "
+              "accents and vowel signs, and _ - or .")
+                   .arg(ChatLimits::maxNickLength);
+}
+
 qsizetype ChatClient::lineBytes(const QString &input) const
 {
     ChatCommand command = ChatCommand::parse(input);
@@ -192,6 +233,12 @@ bool ChatClient::submit(const QString &input)
             addLocal(ChatEntry::Kind::Error, tr("Usage: /join #ROOM"));
             return false;
         }
+        // A name the server would refuse is explained here, in the user's words.
+        if (RoomName::check(RoomName::prepare(command.target)) != NickRules::Problem::None) {
+            const QString why = roomNameProblem(command.target);
+            addLocal(ChatEntry::Kind::Error, why.isEmpty() ? tr("Usage: /join #ROOM") : why);
+            return false;
+        }
         if (Conversation *known = m_conversations->find(RoomName::prepare(command.target));
             known && known->joined) {
             setCurrent(known->name);
@@ -268,11 +315,25 @@ bool ChatClient::submit(const QString &input)
                          .arg(size.maxCharacters));
         return false;
     }
-    return m_connection->send(command);
+    if (!m_connection->send(command))
+        return false;
+    // The server answers each private message with its echo or a refusal, in order: the
+    // refusal names nobody, so the client remembers whom it wrote to.
+    if (command.type == Type::Private) {
+        // The server cuts off a client with more than 20 lines waiting (excess-flood): many
+        // more than that unanswered means answers were lost, and the oldest names are stale.
+        constexpr qsizetype mostUnanswered = 100;
+        if (m_privatesUnanswered.size() >= mostUnanswered)
+            m_privatesUnanswered.removeFirst();
+        m_privatesUnanswered.append(command.target);
+    }
+    return true;
 }
 
 void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
+    // A new connection: nothing sent on the old one will be answered.
+    m_privatesUnanswered.clear();
     // The first room of a welcome is the server's default room: the home conversation is it.
     Conversation *home = m_conversations->at(0);
     if (!welcome.rooms.isEmpty() && welcome.rooms.constFirst().name != home->name)
@@ -318,10 +379,8 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
                                                   .arg(m_connection->port())
                                                   .arg(welcome.nick));
     }
-    for (const ChatMessage &message : welcome.history) {
-        Conversation *conversation = conversationOf(message);
-        conversation->messages->append(messageEntry(message, conversation));
-    }
+    // What was said before (a fresh start) or while away (a resume): history, not news.
+    addHistory(welcome.history);
     rememberRooms();
     Q_EMIT currentUpdated();
 }
@@ -466,7 +525,7 @@ void ChatClient::onEvent(const ServerEvent &event)
     switch (event.type) {
     case ServerEvent::Type::Message: {
         Conversation *conversation = conversationOf(event.message);
-        conversation->messages->append(messageEntry(event.message, conversation));
+        conversation->messages->append(messageEntry(event.message, conversation, true));
         return;
     }
     case ServerEvent::Type::Private: {
@@ -482,6 +541,14 @@ void ChatClient::onEvent(const ServerEvent &event)
         entry.target = event.to;
         entry.text = event.text;
         entry.own = event.from == me;
+        if (entry.own) {
+            // Delivered: answered.
+            const auto answered =
+                    std::find_if(m_privatesUnanswered.begin(), m_privatesUnanswered.end(),
+                                 [&](const QString &to) { return NickRules::same(to, event.to); });
+            if (answered != m_privatesUnanswered.end())
+                m_privatesUnanswered.erase(answered);
+        }
         if (!entry.own && !target->muted)
             Q_EMIT attentionWanted(tr("Private message from %1").arg(event.from), event.text);
         break;
@@ -590,11 +657,10 @@ void ChatClient::onEvent(const ServerEvent &event)
         }
         break;
     case ServerEvent::Type::History:
-        // The recent messages of a room just joined.
-        for (const ChatMessage &message : event.history) {
-            Conversation *conversation = conversationOf(message);
-            conversation->messages->append(messageEntry(message, conversation));
-        }
+        if (!event.room.isEmpty())
+            addRecentLines(roomConversation(event.room), event.history);
+        else
+            addHistory(event.history);
         return;
     case ServerEvent::Type::Notice:
         if (!event.room.isEmpty())
@@ -611,6 +677,29 @@ void ChatClient::onEvent(const ServerEvent &event)
             target = m_conversations->find(event.room);
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;
+        if (event.code == ErrorCode::NoSuchNick || event.code == ErrorCode::TargetLagging) {
+            // A private message that was not delivered: said in the user's words, in the
+            // conversation with that person when it is open.
+            // The server names whom it was for; an older one does not, and then the oldest
+            // message not yet answered is the one.
+            QString to = event.nick;
+            if (to.isEmpty())
+                to = m_privatesUnanswered.isEmpty() ? QString() : m_privatesUnanswered.takeFirst();
+            else
+                m_privatesUnanswered.removeOne(to);
+            if (Conversation *withThem = to.isEmpty() ? nullptr : m_conversations->find(to))
+                target = withThem;
+            if (event.code == ErrorCode::NoSuchNick)
+                entry.text = to.isEmpty() ? tr("That person is not online, so the message was not delivered.")
+                                          : tr("%1 is not online, so the message was not delivered.").arg(to);
+            else
+                entry.text = to.isEmpty()
+                                     ? tr("That person is not keeping up with the chat right now, so the "
+                                          "message was not delivered. Try again in a moment.")
+                                     : tr("%1 is not keeping up with the chat right now, so the message "
+                                          "was not delivered. Try again in a moment.")
+                                               .arg(to);
+        }
         break;
     case ServerEvent::Type::Shutdown:
         entry.kind = ChatEntry::Kind::Status;
@@ -671,7 +760,48 @@ QString ChatClient::tooManyToList(int online)
               nullptr, online);
 }
 
-ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *conversation)
+void ChatClient::addHistory(const QList<ChatMessage> &messages)
+{
+    // Each conversation's share in one insertion, in the order the conversations come.
+    QList<Conversation *> order;
+    QHash<Conversation *, QList<ChatEntry>> entries;
+    for (const ChatMessage &message : messages) {
+        Conversation *conversation = conversationOf(message);
+        if (!entries.contains(conversation))
+            order.append(conversation);
+        entries[conversation].append(messageEntry(message, conversation, false));
+    }
+    for (Conversation *conversation : order)
+        conversation->messages->appendHistory(entries.value(conversation));
+}
+
+void ChatClient::addRecentLines(Conversation *room, const QList<ChatMessage> &messages)
+{
+    // The server sends them after the join it answers with, but they were said before it: they
+    // go before the line saying the user joined, as every chat shows them. A room rejoined
+    // still holds some of them.
+    MessageModel *model = room->messages;
+    quint64 newestHeld = 0;
+    int joinRow = -1;
+    for (int row = model->rowCount() - 1; row >= 0; --row) {
+        const ChatEntry &entry = model->entry(row);
+        newestHeld = qMax(newestHeld, entry.id);
+        if (joinRow < 0 && entry.kind == ChatEntry::Kind::Join &&
+            NickRules::same(entry.nick, m_connection->nick()))
+            joinRow = row;
+    }
+    QList<ChatEntry> entries;
+    for (const ChatMessage &message : messages) {
+        if (message.id > newestHeld)
+            entries.append(messageEntry(message, room, false));
+    }
+    if (joinRow >= 0)
+        model->insertHistory(joinRow, entries);
+    else
+        model->appendHistory(entries);
+}
+
+ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *conversation, bool live)
 {
     ChatEntry entry;
     entry.kind = message.isPrivate()                         ? ChatEntry::Kind::Private
@@ -685,6 +815,10 @@ ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *con
     const QString me = m_connection->nick();
     entry.own = message.from == me;
     entry.mentionsMe = !entry.own && mentions(message.text, me);
+    // A mention replayed from the history is highlighted, but it is old news: no badge, no
+    // notification.
+    if (!live)
+        return entry;
     if (entry.mentionsMe && conversation != current()) {
         conversation->mentioned = true;
         m_conversations->changed(conversation);

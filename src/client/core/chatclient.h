@@ -69,6 +69,10 @@ public:
     // Whether text mentions nick: a run of characters nicks can have (NickRules) that is the
     // same nick under the nick rules, so case, normalisation form and look-alikes count.
     static bool mentions(const QString &text, const QString &nick);
+    // Why typed (with or without its "#") cannot be a room's name, by the server's rules
+    // (RoomName), in the user's language; empty when it can be one, or when nothing follows
+    // the "#" yet.
+    static QString roomNameProblem(const QString &typed);
 
 Q_SIGNALS:
     // Something the user should hear about even with the window in the background: a
@@ -89,9 +93,14 @@ private:
     static QString tooManyToList(int online);
     // The room's people and whether they are listed, as a Presence or CaughtUp event says.
     void setPresence(const ServerEvent &event);
-    // The entry for a message, asking for attention when it mentions the user (unless its
-    // conversation is muted) and marking the conversation.
-    ChatEntry messageEntry(const ChatMessage &message, Conversation *conversation);
+    // The entry for a message; one arriving live asks for attention when it mentions the user
+    // (unless its conversation is muted) and marks the conversation.
+    ChatEntry messageEntry(const ChatMessage &message, Conversation *conversation, bool live);
+    // Messages replayed by the server (a welcome's history, a room's recent lines), each in
+    // its conversation, shown without counting as unread.
+    void addHistory(const QList<ChatMessage> &messages);
+    // A room's recent lines, sent as it is joined: before the line saying the user joined.
+    void addRecentLines(Conversation *room, const QList<ChatMessage> &messages);
     // Where a message belongs: its room, or the private conversation with the other person.
     Conversation *conversationOf(const ChatMessage &message);
     // The room's conversation (the default room's for an empty name).
@@ -109,5 +118,7 @@ private:
     UserListModel *m_users;
     ConversationListModel *m_conversations;
     QString m_current;
+    // Whom the private messages not yet answered (echoed or refused) went to, oldest first.
+    QStringList m_privatesUnanswered;
     bool m_showRoomList = false; // the user typed /rooms: the answer is shown
 };

@@ -110,15 +110,29 @@ Conversation *ConversationListModel::ensure(Conversation::Kind kind, const QStri
 {
     if (Conversation *existing = find(name))
         return existing;
-    auto conversation = std::make_unique<Conversation>();
-    conversation->kind = kind;
-    conversation->name = name;
-    conversation->keys = keysOf(name);
-    conversation->messages = new MessageModel(this);
-    if (kind == Conversation::Kind::Room)
-        conversation->users = new UserListModel(this);
+    std::unique_ptr<Conversation> conversation;
+    const QStringList keys = keysOf(name);
+    const auto closed = std::find_if(m_closed.begin(), m_closed.end(), [&keys](const auto &c) {
+        return std::any_of(keys.cbegin(), keys.cend(),
+                           [&c](const QString &key) { return c->keys.contains(key); });
+    });
+    if (kind == Conversation::Kind::Private && closed != m_closed.end()) {
+        conversation = std::move(*closed);
+        m_closed.erase(closed);
+        conversation->name = name;
+        conversation->keys = keys;
+    } else {
+        conversation = std::make_unique<Conversation>();
+        conversation->kind = kind;
+        conversation->name = name;
+        conversation->keys = keys;
+        conversation->messages = new MessageModel(this);
+        if (kind == Conversation::Kind::Room)
+            conversation->users = new UserListModel(this);
+        Conversation *fresh = conversation.get();
+        connect(fresh->messages, &MessageModel::unreadCountChanged, this, [this, fresh] { changed(fresh); });
+    }
     Conversation *made = conversation.get();
-    connect(made->messages, &MessageModel::unreadCountChanged, this, [this, made] { changed(made); });
     // Rooms first, then the private conversations, each in the order they came.
     size_t row = m_conversations.size();
     if (kind == Conversation::Kind::Room) {
@@ -141,6 +155,12 @@ void ConversationListModel::remove(const QString &name)
     std::unique_ptr<Conversation> gone = std::move(m_conversations[size_t(row)]);
     m_conversations.erase(m_conversations.begin() + row);
     endRemoveRows();
+    if (gone->kind == Conversation::Kind::Private) {
+        gone->messages->markRead();
+        gone->mentioned = false;
+        m_closed.push_back(std::move(gone));
+        return;
+    }
     gone->messages->deleteLater();
     if (gone->users)
         gone->users->deleteLater();
@@ -167,8 +187,19 @@ void ConversationListModel::rename(const QString &oldName, const QString &newNam
 {
     // A person's new nick, or the default room under the name the server gives it: a room
     // stays a room, a person a person.
-    Conversation *conversation = find(oldName);
     const bool room = RoomName::looksLikeRoom(newName);
+    // A closed conversation follows the nick too, to be found under it when opened again.
+    if (!room) {
+        const QStringList oldKeys = keysOf(oldName);
+        for (const auto &closed : m_closed) {
+            if (std::any_of(oldKeys.cbegin(), oldKeys.cend(),
+                            [&closed](const QString &key) { return closed->keys.contains(key); })) {
+                closed->name = newName;
+                closed->keys = keysOf(newName);
+            }
+        }
+    }
+    Conversation *conversation = find(oldName);
     if (!conversation || room != (conversation->kind == Conversation::Kind::Room) || find(newName))
         return;
     conversation->name = newName;

@@ -56,9 +56,12 @@ public:
     // The conversation called name (rooms by RoomName's rules, people by NickRules'); null
     // when there is none.
     Conversation *find(const QString &name) const;
-    // The conversation, made (rooms before private conversations) when there is none.
+    // The conversation, made (rooms before private conversations) when there is none; a
+    // private conversation closed before comes back with what it held.
     Conversation *ensure(Conversation::Kind kind, const QString &name);
-    // Takes a conversation off the list (its models go with it).
+    // Takes a conversation off the list. A room's models go with it; a private conversation
+    // is kept aside, read, for when it is opened again (the server cannot give back one
+    // person's messages: docs/PROTOCOL.md has no such history request).
     void remove(const QString &name);
     Conversation *at(int row) const { return m_conversations.at(size_t(row)).get(); }
     int rowOf(const QString &name) const;
@@ -76,4 +79,5 @@ public:
 
 private:
     std::vector<std::unique_ptr<Conversation>> m_conversations; // rooms first, each kind by age
+    std::vector<std::unique_ptr<Conversation>> m_closed; // private conversations closed
 };

@@ -66,22 +66,52 @@ void MessageModel::append(const ChatEntry &entry)
 
 void MessageModel::append(const QList<ChatEntry> &entries)
 {
+    insert(int(m_entries.size()), entries, true);
+}
+
+void MessageModel::appendHistory(const QList<ChatEntry> &entries)
+{
+    insert(int(m_entries.size()), entries, false);
+}
+
+void MessageModel::insertHistory(int row, const QList<ChatEntry> &entries)
+{
+    insert(row, entries, false);
+}
+
+void MessageModel::insert(int row, const QList<ChatEntry> &entries, bool live)
+{
     if (entries.isEmpty())
         return;
+    row = qBound(0, row, int(m_entries.size()));
     // Only the newest capacity() entries of the batch can stay.
     const qsizetype skip = qMax<qsizetype>(0, entries.size() - m_capacity);
     const int adding = int(entries.size() - skip);
-    const int excess = int(m_entries.size()) + adding - m_capacity;
+    const int excess = qMin(int(m_entries.size()) + adding - m_capacity, row);
     if (excess > 0) {
         beginRemoveRows(QModelIndex(), 0, excess - 1);
         m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
         endRemoveRows();
+        row -= excess;
     }
-    const int first = int(m_entries.size());
-    beginInsertRows(QModelIndex(), first, first + adding - 1);
-    m_entries.insert(m_entries.end(), entries.begin() + skip, entries.end());
+    // The read marker counts entries ever appended: one at or after row moves on with the
+    // entries behind it, so what is inserted before it counts as read.
+    const quint64 firstHeld = m_appended - m_entries.size();
+    if (m_readMarker >= firstHeld + quint64(row) && row < int(m_entries.size()))
+        m_readMarker += quint64(entries.size());
+    beginInsertRows(QModelIndex(), row, row + adding - 1);
+    m_entries.insert(m_entries.begin() + row, entries.begin() + skip, entries.end());
     m_appended += quint64(entries.size());
     endInsertRows();
+    // Inserted before the end there may be more than the capacity now: the oldest go.
+    const int over = int(m_entries.size()) - m_capacity;
+    if (over > 0) {
+        beginRemoveRows(QModelIndex(), 0, over - 1);
+        m_entries.erase(m_entries.begin(), m_entries.begin() + over);
+        endRemoveRows();
+    }
+    if (!live)
+        return;
     const auto unread = std::count_if(entries.begin(), entries.end(),
                                       [](const ChatEntry &e) { return e.isConversation() && !e.own; });
     if (unread > 0) {

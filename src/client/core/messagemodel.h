@@ -34,9 +34,16 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // What arrives live: counted as unread unless it is the user's own.
     void append(const ChatEntry &entry);
-    // Several at once (a replayed history): one insertion for the views.
+    // Several at once: one insertion for the views.
     void append(const QList<ChatEntry> &entries);
+    // Messages replayed from the server's history (a welcome after a start or a reconnect, a
+    // room's recent lines as it is joined): shown, never counted as unread, since nobody is
+    // waiting for them to be read.
+    void appendHistory(const QList<ChatEntry> &entries);
+    // The same, before row (a room's recent lines go before the line saying the user joined).
+    void insertHistory(int row, const QList<ChatEntry> &entries);
     void clear();
     const ChatEntry &entry(int row) const { return m_entries.at(size_t(row)); }
 
@@ -62,6 +69,8 @@ Q_SIGNALS:
     void unreadCountChanged(int count);
 
 private:
+    void insert(int row, const QList<ChatEntry> &entries, bool live);
+
     std::deque<ChatEntry> m_entries;
     int m_capacity = defaultCapacity;
     // The read marker, as a count of entries ever appended, so trimming the front does not

@@ -63,8 +63,14 @@ void ConversationView::setModel(MessageModel *model)
     // The model drops its oldest entries beyond its capacity; the document does the same,
     // with room for day separators and the marker.
     document()->setMaximumBlockCount(model->capacity() + model->capacity() / 10);
-    connect(model, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &, int first, int last) { appendRows(first, last); });
+    connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
+        // Lines inserted before others (a room's recent lines go before "you joined") are
+        // rare: the document is laid out anew.
+        if (last < m_model->rowCount() - 1)
+            rebuild();
+        else
+            appendRows(first, last);
+    });
     connect(model, &QAbstractItemModel::modelReset, this, &ConversationView::rebuild);
     connect(model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {

@@ -3,12 +3,13 @@
 #include "chatclient.h"
 #include "chatlimits.h"
 #include "connectdialog.h"
+#include "hostport.h"
+#include "joinroomdialog.h"
 #include "textcut.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
 #include <QDesktopServices>
-#include <QInputDialog>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -36,8 +37,6 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::currentChanged, this, &MainWindow::showConversation);
     // Picking a conversation with the mouse is to talk there (as in HexChat): typing goes on.
     connect(m_ui->conversationList, &QAbstractItemView::clicked, this, [this] { m_ui->input->setFocus(); });
-    // A long topic is cut at the window's edge (the whole of it in the tooltip), never widens it.
-    m_ui->topicLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateTopic);
     connect(client, &ChatClient::currentUpdated, this, &MainWindow::updateOnlineLabel);
     connect(client->conversations(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateTitle);
@@ -197,10 +196,8 @@ void MainWindow::updateStatus()
         text = tr("Connecting to %1 port %2…").arg(connection->host()).arg(connection->port());
         break;
     case ChatConnection::State::Connected:
-        text = tr("Connected to %1:%2 as %3")
-                       .arg(connection->host())
-                       .arg(connection->port())
-                       .arg(connection->nick());
+        text = tr("Connected to %1 as %2")
+                       .arg(HostPort{ connection->host(), connection->port() }.toString(), connection->nick());
         break;
     case ChatConnection::State::WaitingToReconnect:
         text = tr("Reconnecting in %n s (%1)", nullptr, connection->secondsUntilReconnect())
@@ -312,36 +309,21 @@ void MainWindow::updateTopic()
         text = conversation->name;
     else
         text = tr("%1 — %2").arg(conversation->name, conversation->topic);
-    m_ui->topicLabel->setText(text);
-    m_ui->topicLabel->setToolTip(conversation->topic);
+    // A long topic ends in "…" at the window's edge, never widens it; the whole of it is in
+    // the tooltip.
+    m_ui->topicLabel->setFullText(text);
+    m_ui->topicLabel->setToolTip(conversation->topic.isEmpty() ? text : conversation->topic);
 }
 
 void MainWindow::showJoinDialog()
 {
-    auto *dialog = new QInputDialog(this);
-    dialog->setObjectName(QStringLiteral("joinDialog"));
+    auto *dialog = new JoinRoomDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Join Room"));
-    dialog->setLabelText(tr("Join a room of this server, or name a new one to make it (a # and a name):"));
-    dialog->setOkButtonText(tr("Join"));
-    dialog->setComboBoxEditable(true);
-    dialog->setComboBoxItems({ QStringLiteral("#") });
-    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
-                   dialog->sizeHint().height());
-    // The server's rooms, the fullest first, as soon as it answers.
-    connect(m_client, &ChatClient::roomListReceived, dialog, [dialog](QList<RoomInfo> rooms) {
-        std::sort(rooms.begin(), rooms.end(),
-                  [](const RoomInfo &a, const RoomInfo &b) { return a.online > b.online; });
-        QStringList names;
-        for (const RoomInfo &room : rooms)
-            names.append(room.name);
-        const QString typed = dialog->textValue();
-        dialog->setComboBoxItems(names);
-        dialog->setTextValue(typed.size() > 1 ? typed : QStringLiteral("#"));
-    });
-    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &room) {
-        if (!room.trimmed().isEmpty() && room.trimmed() != u"#")
-            m_client->joinRoom(room.trimmed());
+    // The server's rooms, as soon as it answers.
+    connect(m_client, &ChatClient::roomListReceived, dialog, &JoinRoomDialog::setRooms);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!dialog->roomName().isEmpty())
+            m_client->joinRoom(dialog->roomName());
     });
     dialog->open();
     if (m_client->connection()->state() == ChatConnection::State::Connected)

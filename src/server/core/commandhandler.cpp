@@ -381,19 +381,24 @@ void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const Q
     }
     ClientSession *target = m_server.findClient(to);
     if (!target || !target->isAnnounced()) {
-        from->sendError(
+        // The error names whom it was for (cut to a nick's length), so a client can say so.
+        ServerEvent error = ServerEvent::error(
                 ErrorCode::NoSuchNick,
                 QStringLiteral("no such nick: %1").arg(TextSanitizer::quoted(to, ChatLimits::maxNickLength)));
+        error.nick = TextCut::left(to, ChatLimits::maxNickLength);
+        from->send(error);
         return;
     }
     if (target->isLagging() && target != from) {
         // It is far behind already; private messages are not skipped like the room's, so a
         // stream of them could push it off: it gets none until it has caught up.
-        from->sendError(
+        ServerEvent error = ServerEvent::error(
                 ErrorCode::TargetLagging,
                 QStringLiteral("%1 is not keeping up with the chat; the message was not delivered, try "
                                "again in a moment")
                         .arg(TextSanitizer::isolated(target->nick())));
+        error.nick = target->nick();
+        from->send(error);
         return;
     }
     // A conversation of its own, kept in the history for the two identities only.
