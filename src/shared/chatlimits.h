@@ -85,6 +85,10 @@ struct ChatLimits
     int maxTopicLength = 300;
     // A hello names at most this many rooms to be back in (more is refused as malformed).
     static constexpr int maxHelloRooms = 100;
+    // The desktop client remembers whom this many of its private messages not yet echoed went
+    // to, for a refusal from a server that does not name them (more means answers were lost:
+    // a server cuts a client off with 20 lines waiting).
+    static constexpr int maxUnansweredPrivates = 100;
 
     // No request nests objects or arrays; anything deeper than this is refused before it is
     // parsed.

@@ -317,13 +317,10 @@ bool ChatClient::submit(const QString &input)
     }
     if (!m_connection->send(command))
         return false;
-    // The server answers each private message with its echo or a refusal, in order: the
-    // refusal names nobody, so the client remembers whom it wrote to.
+    // The server answers each private message with its echo or a refusal, in order; an older
+    // server's refusal names nobody, so the client remembers whom it wrote to.
     if (command.type == Type::Private) {
-        // The server cuts off a client with more than 20 lines waiting (excess-flood): many
-        // more than that unanswered means answers were lost, and the oldest names are stale.
-        constexpr qsizetype mostUnanswered = 100;
-        if (m_privatesUnanswered.size() >= mostUnanswered)
+        if (m_privatesUnanswered.size() >= ChatLimits::maxUnansweredPrivates)
             m_privatesUnanswered.removeFirst();
         m_privatesUnanswered.append(command.target);
     }
