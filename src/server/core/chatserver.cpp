@@ -767,7 +767,6 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     }
     m_roomKeeper.noteChanged();
     Q_EMIT clientDisconnected(client, reason);
-    m_batcher->forget(client);
     client->deleteLater();
     if (m_stopping && m_clients.isEmpty())
         finishStop();
