@@ -9,6 +9,7 @@
 #include "logcollector.h"
 #include "serverconfig.h"
 #include "serverlog.h"
+#include "tlslistener.h"
 #include "translations.h"
 #include "unixsignalwatcher.h"
 
@@ -117,11 +118,13 @@ int generateCertificate(int argc, char **argv)
     QString error;
     if (!CertificateGenerator::generate(certificate, key, &error))
         Startup::exitWith(error);
-    ChatServer probe;
-    if (!probe.setTlsCertificate(certificate, key, &error))
+    // Read back as the TLS port will read it: what is printed is what clients are shown.
+    const std::optional<TlsListener::Credentials> credentials =
+            TlsListener::loadCredentials(certificate, key, &error);
+    if (!credentials)
         Startup::exitWith(error);
     std::printf("certificate: %s\nprivate key: %s\nfingerprint (SHA-256): %s\n", qPrintable(certificate),
-                qPrintable(key), qPrintable(probe.tlsFingerprint()));
+                qPrintable(key), qPrintable(credentials->fingerprint));
     std::printf("Clients show this fingerprint the first time they connect with TLS.\n");
     return 0;
 }

@@ -78,8 +78,9 @@ public:
     void setServerName(const QString &name);
     QString serverName() const { return m_serverName; }
 
-    // Serves TLS too, on tlsPort, with this certificate and key (PEM files), from the next
-    // listen() on. False, with the reason in error, when they cannot be used.
+    // Serves TLS too, on tlsPort, with this certificate and key (PEM files, read by
+    // TlsListener::loadCredentials), from the next listen() on. False, with the reason in
+    // error, when they cannot be used; TLS is then as it was.
     bool setTlsCertificate(const QString &certificatePath, const QString &keyPath, QString *error);
     void setTlsPort(quint16 port) { m_tlsPortWanted = port; }
     // Plain only from the next listen() on.
@@ -88,7 +89,7 @@ public:
     // The TLS port listened on (0 while not listening, or without TLS).
     quint16 tlsPort() const;
     // The certificate's SHA-256 fingerprint, as clients show it ("AB:CD:...").
-    QString tlsFingerprint() const { return m_tlsFingerprint; }
+    QString tlsFingerprint() const;
 
     // Shares the room with the other servers on the Redis at address (docs/ARCHITECTURE.md);
     // after openHistory(), before listen(). False when already in a cluster.
@@ -260,7 +261,6 @@ private:
     TlsListener *m_tls = nullptr;
     ClusterLink *m_cluster = nullptr;
     quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
-    QString m_tlsFingerprint;
     WriteBatcher *m_batcher;
     HistoryKeeper m_history;
     Admission m_admission;
