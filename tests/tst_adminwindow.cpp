@@ -1,4 +1,4 @@
-// The server's admin window, offscreen, over a real ChatServer and real loopback clients.
+// The server's admin window, offscreen, over a real ServerService and real loopback clients.
 #include "adminwindow.h"
 #include "chatserver.h"
 #include "clientlistmodel.h"
@@ -6,6 +6,7 @@
 #include "logcollector.h"
 #include "roomactiondialog.h"
 #include "roomlistmodel.h"
+#include "serverservice.h"
 #include "settingsdialog.h"
 #include "testclient.h"
 
@@ -74,7 +75,9 @@ private:
     QTemporaryDir m_settings;
     quint16 m_port = 0;
     std::unique_ptr<LogCollector> m_log;
-    std::unique_ptr<ChatServer> m_server;
+    ChatServer *server() const { return m_service->server(); }
+
+    std::unique_ptr<ServerService> m_service;
     std::unique_ptr<AdminWindow> m_window;
 };
 
@@ -90,7 +93,7 @@ void tst_AdminWindow::init()
     QSettings().clear();
     m_port = 0;
     m_log = std::make_unique<LogCollector>();
-    m_server = std::make_unique<ChatServer>();
+    m_service = std::make_unique<ServerService>();
     // As main() does: saved settings, then this run's options (loopback, the chosen port).
     const auto effectiveConfig = [this] {
         ServerConfig config = ServerConfig::load(QSettings());
@@ -98,18 +101,18 @@ void tst_AdminWindow::init()
         config.port = m_port;
         return config;
     };
-    m_window = std::make_unique<AdminWindow>(m_server.get(), m_log.get(), effectiveConfig,
+    m_window = std::make_unique<AdminWindow>(m_service.get(), m_log.get(), effectiveConfig,
                                              QStringList{ QStringLiteral("bind"), QStringLiteral("port") });
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QVERIFY(m_window->startService());
-    m_port = m_server->serverPort();
+    m_port = server()->serverPort();
 }
 
 void tst_AdminWindow::cleanup()
 {
     m_window.reset();
-    m_server.reset();
+    m_service.reset();
     m_log.reset();
 }
 
@@ -158,6 +161,18 @@ void tst_AdminWindow::rowsFollowTheClients()
                     .toString()
                     .startsWith(QStringLiteral("127.0.0.1:")));
     QCOMPARE(model->index(0, ClientListModel::Mode).data().toString(), QStringLiteral("plain"));
+    // Every column of a row names its client by id, nick, address and rooms: what the window
+    // acts by, never the session itself.
+    QVERIFY(select(QStringLiteral("alice")));
+    for (int column = 0; column < ClientListModel::ColumnCount; ++column) {
+        const QModelIndex cell = table->selectionModel()->selectedRows(column).value(0);
+        QCOMPARE(cell.data(ClientListModel::IdRole).value<quint64>(),
+                 server()->findClient(QStringLiteral("alice"))->id());
+        QCOMPARE(cell.data(ClientListModel::NickRole).toString(), QStringLiteral("alice"));
+        QCOMPARE(cell.data(ClientListModel::AddressRole).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(cell.data(ClientListModel::RoomsRole).toStringList(),
+                 QStringList{ QStringLiteral("#general") });
+    }
     alice->sendLine("one");
     alice->sendLine("two");
     QTRY_VERIFY(
@@ -201,7 +216,7 @@ void tst_AdminWindow::kickDisconnectsTheSelectedClientWithItsReason()
     QVERIFY(bob->waitForDisconnected());
     QVERIFY(!alice->waitForLine(QStringLiteral("* bob left (kicked: spamming the channel)")).isNull());
     QVERIFY(alice->isConnected());
-    QTRY_COMPARE(m_server->clientCount(), 1);
+    QTRY_COMPARE(server()->clientCount(), 1);
 }
 
 void tst_AdminWindow::kickFromARoomKeepsTheConnection()
@@ -213,7 +228,7 @@ void tst_AdminWindow::kickFromARoomKeepsTheConnection()
     bob->sendLine("/join #dev");
     QVERIFY(!alice->waitForLine(QStringLiteral("* bob joined #dev")).isNull());
     QTRY_VERIFY(select(QStringLiteral("bob")));
-    QTRY_COMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
+    QTRY_COMPARE(server()->roomsOf(server()->findClient(QStringLiteral("bob"))),
                  (QStringList{ QStringLiteral("#general"), QStringLiteral("#dev") }));
     action("actionKick")->trigger();
     auto *dialog = waitForDialog<RoomActionDialog>("kickDialog");
@@ -227,7 +242,7 @@ void tst_AdminWindow::kickFromARoomKeepsTheConnection()
              qPrintable(alice->unreadLines().join(u'|')));
     QVERIFY(!bob->waitForLine(QStringLiteral("* bob left #dev (kicked by the admin: off topic)")).isNull());
     QVERIFY(bob->isConnected());
-    QCOMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
+    QCOMPARE(server()->roomsOf(server()->findClient(QStringLiteral("bob"))),
              QStringList{ QStringLiteral("#general") });
 }
 
@@ -286,7 +301,7 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
     QVERIFY(alice);
     QVERIFY(action("actionStop")->isEnabled());
     QVERIFY(!action("actionStart")->isEnabled());
-    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    QSignalSpy stopped(server(), &ChatServer::stopped);
     action("actionStop")->trigger();
     QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
     QVERIFY(alice->waitForDisconnected());
@@ -302,8 +317,8 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
         QVERIFY2(other.listen(QHostAddress::LocalHost, m_port), qPrintable(other.errorString()));
     }
     action("actionStart")->trigger();
-    QVERIFY(m_server->isListening());
-    QCOMPARE(m_server->serverPort(), m_port);
+    QVERIFY(server()->isListening());
+    QCOMPARE(server()->serverPort(), m_port);
     auto again = join(QStringLiteral("alice"));
     QVERIFY(again);
     QVERIFY(action("actionStop")->isEnabled());
@@ -348,7 +363,7 @@ void tst_AdminWindow::banRefusesTheAddress()
     QVERIFY(refused.connectTo(m_port));
     QVERIFY(!refused.waitForLine(QStringLiteral("! you are banned from this server")).isNull());
     QVERIFY(refused.waitForDisconnected());
-    QCOMPARE(m_server->clientCount(), 0);
+    QCOMPARE(server()->clientCount(), 0);
 
     QVERIFY(action("actionUnban")->isEnabled());
     action("actionUnban")->trigger();
@@ -390,7 +405,7 @@ void tst_AdminWindow::closingAsksThenStops()
     QVERIFY(m_window->isVisible());
     // Cancel keeps everything running.
     question->button(QMessageBox::Cancel)->click();
-    QVERIFY(m_server->isListening());
+    QVERIFY(server()->isListening());
     QVERIFY(m_window->isVisible());
 
     m_window->close();
@@ -405,7 +420,7 @@ void tst_AdminWindow::closingAsksThenStops()
     stop->click();
     QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
     QTRY_VERIFY(!m_window->isVisible());
-    QVERIFY(!m_server->isListening());
+    QVERIFY(!server()->isListening());
 }
 
 void tst_AdminWindow::settingsApplyOnTheNextStart()
@@ -426,7 +441,7 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
     alice->sendLine(QByteArray(100, 'x'));
     QVERIFY(!alice->waitForLine(chatLinePattern(QStringLiteral("alice"), QString(100, u'x'))).isNull());
 
-    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    QSignalSpy stopped(server(), &ChatServer::stopped);
     action("actionStop")->trigger();
     QVERIFY(stopped.wait());
     action("actionStart")->trigger();

@@ -125,6 +125,8 @@ public:
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
+    // The client with this id (ClientSession::id()), or null when it is gone.
+    ClientSession *clientById(quint64 id) const { return m_byId.value(id); }
     // Whoever holds a nick that is the same as nick (NickRules::keys), other than except; null
     // when nobody does.
     ClientSession *nickHolder(const QString &nick, const ClientSession *except) const;
