@@ -42,15 +42,6 @@ quint64 ClientListModel::clientId(const QModelIndex &index) const
     return c ? c->id() : 0;
 }
 
-int ClientListModel::rowOf(quint64 id) const
-{
-    for (int row = 0; row < m_clients.size(); ++row) {
-        if (m_clients.at(row)->id() == id)
-            return row;
-    }
-    return -1;
-}
-
 QVariant ClientListModel::data(const QModelIndex &index, int role) const
 {
     const ClientSession *c = client(index);

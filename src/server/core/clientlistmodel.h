@@ -42,8 +42,6 @@ public:
 
     // The id of the client in index's row (IdRole); 0 for an invalid index.
     quint64 clientId(const QModelIndex &index) const;
-    // The row of the client with this id, or -1.
-    int rowOf(quint64 id) const;
     // How often the traffic columns are refreshed.
     void setRefreshInterval(int ms) { m_refresh.setInterval(ms); }
 
