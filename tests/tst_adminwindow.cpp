@@ -1,4 +1,4 @@
-// The server's admin window, offscreen, over a real ChatServer and real loopback clients.
+// The server's admin window, offscreen, over a real ServerService and real loopback clients.
 #include "adminwindow.h"
 #include "chatserver.h"
 #include "clientlistmodel.h"
@@ -7,6 +7,7 @@
 #include "logcollector.h"
 #include "roomactiondialog.h"
 #include "roomlistmodel.h"
+#include "serverservice.h"
 #include "settingsdialog.h"
 #include "testclient.h"
 
@@ -75,7 +76,9 @@ private:
     QTemporaryDir m_settings;
     quint16 m_port = 0;
     std::unique_ptr<LogCollector> m_log;
-    std::unique_ptr<ChatServer> m_server;
+    ChatServer *server() const { return m_service->server(); }
+
+    std::unique_ptr<ServerService> m_service;
     std::unique_ptr<AdminWindow> m_window;
 };
 
@@ -91,7 +94,7 @@ void tst_AdminWindow::init()
     QSettings().clear();
     m_port = 0;
     m_log = std::make_unique<LogCollector>();
-    m_server = std::make_unique<ChatServer>();
+    m_service = std::make_unique<ServerService>();
     // As main() does: saved settings, then this run's options (loopback, the chosen port).
     const auto effectiveConfig = [this] {
         ServerConfig config = ServerConfig::load(QSettings());
@@ -99,18 +102,18 @@ void tst_AdminWindow::init()
         config.port = m_port;
         return config;
     };
-    m_window = std::make_unique<AdminWindow>(m_server.get(), m_log.get(), effectiveConfig,
+    m_window = std::make_unique<AdminWindow>(m_service.get(), m_log.get(), effectiveConfig,
                                              QStringList{ QStringLiteral("bind"), QStringLiteral("port") });
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QVERIFY(m_window->startService());
-    m_port = m_server->serverPort();
+    m_port = server()->serverPort();
 }
 
 void tst_AdminWindow::cleanup()
 {
     m_window.reset();
-    m_server.reset();
+    m_service.reset();
     m_log.reset();
 }
 
@@ -163,6 +166,18 @@ void tst_AdminWindow::rowsFollowTheClients()
                     .toString()
                     .startsWith(QStringLiteral("127.0.0.1:")));
     QCOMPARE(model->index(0, ClientListModel::Mode).data().toString(), QStringLiteral("plain"));
+    // Every column of a row names its client by id, nick, address and rooms: what the window
+    // acts by, never the session itself.
+    QVERIFY(select(QStringLiteral("alice")));
+    for (int column = 0; column < ClientListModel::ColumnCount; ++column) {
+        const QModelIndex cell = table->selectionModel()->selectedRows(column).value(0);
+        QCOMPARE(cell.data(ClientListModel::IdRole).value<quint64>(),
+                 server()->findClient(QStringLiteral("alice"))->id());
+        QCOMPARE(cell.data(ClientListModel::NickRole).toString(), QStringLiteral("alice"));
+        QCOMPARE(cell.data(ClientListModel::AddressRole).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(cell.data(ClientListModel::RoomsRole).toStringList(),
+                 QStringList{ QStringLiteral("#general") });
+    }
     alice->sendLine("one");
     alice->sendLine("two");
     QTRY_VERIFY(
@@ -205,7 +220,7 @@ void tst_AdminWindow::kickDisconnectsTheSelectedClientWithItsReason()
     QVERIFY(bob->waitForDisconnected());
     EXPECT_LINE(alice, QStringLiteral("* bob left (kicked: spamming the channel)"));
     QVERIFY(alice->isConnected());
-    QTRY_COMPARE(m_server->clientCount(), 1);
+    QTRY_COMPARE(server()->clientCount(), 1);
 }
 
 void tst_AdminWindow::kickFromARoomKeepsTheConnection()
@@ -217,7 +232,7 @@ void tst_AdminWindow::kickFromARoomKeepsTheConnection()
     bob->sendLine("/join #dev");
     EXPECT_LINE(alice, QStringLiteral("* bob joined #dev"));
     QTRY_VERIFY(select(QStringLiteral("bob")));
-    QTRY_COMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
+    QTRY_COMPARE(server()->roomsOf(server()->findClient(QStringLiteral("bob"))),
                  (QStringList{ QStringLiteral("#general"), QStringLiteral("#dev") }));
     action("actionKick")->trigger();
     auto *dialog = waitForDialog<RoomActionDialog>("kickDialog");
@@ -230,7 +245,7 @@ void tst_AdminWindow::kickFromARoomKeepsTheConnection()
     EXPECT_LINE(alice, QStringLiteral("* bob left #dev (kicked by the admin: off topic)"));
     EXPECT_LINE(bob, QStringLiteral("* bob left #dev (kicked by the admin: off topic)"));
     QVERIFY(bob->isConnected());
-    QCOMPARE(m_server->roomsOf(m_server->findClient(QStringLiteral("bob"))),
+    QCOMPARE(server()->roomsOf(server()->findClient(QStringLiteral("bob"))),
              QStringList{ QStringLiteral("#general") });
 }
 
@@ -286,7 +301,7 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
     QVERIFY(alice);
     QVERIFY(action("actionStop")->isEnabled());
     QVERIFY(!action("actionStart")->isEnabled());
-    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    QSignalSpy stopped(server(), &ChatServer::stopped);
     action("actionStop")->trigger();
     EXPECT_LINE(alice, QStringLiteral("* server shutting down"));
     QVERIFY(alice->waitForDisconnected());
@@ -302,8 +317,8 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
         QVERIFY2(other.listen(QHostAddress::LocalHost, m_port), qPrintable(other.errorString()));
     }
     action("actionStart")->trigger();
-    QVERIFY(m_server->isListening());
-    QCOMPARE(m_server->serverPort(), m_port);
+    QVERIFY(server()->isListening());
+    QCOMPARE(server()->serverPort(), m_port);
     auto again = join(QStringLiteral("alice"));
     QVERIFY(again);
     QVERIFY(action("actionStop")->isEnabled());
@@ -348,7 +363,7 @@ void tst_AdminWindow::banRefusesTheAddress()
     QVERIFY(refused.connectTo(m_port));
     EXPECT_LINE(refused, QStringLiteral("! you are banned from this server"));
     QVERIFY(refused.waitForDisconnected());
-    QCOMPARE(m_server->clientCount(), 0);
+    QCOMPARE(server()->clientCount(), 0);
 
     QVERIFY(action("actionUnban")->isEnabled());
     action("actionUnban")->trigger();
@@ -391,7 +406,7 @@ void tst_AdminWindow::closingAsksThenStops()
     QVERIFY(m_window->isVisible());
     // Cancel keeps everything running.
     question->button(QMessageBox::Cancel)->click();
-    QVERIFY(m_server->isListening());
+    QVERIFY(server()->isListening());
     QVERIFY(m_window->isVisible());
 
     m_window->close();
@@ -406,7 +421,7 @@ void tst_AdminWindow::closingAsksThenStops()
     stop->click();
     EXPECT_LINE(alice, QStringLiteral("* server shutting down"));
     QTRY_VERIFY(!m_window->isVisible());
-    QVERIFY(!m_server->isListening());
+    QVERIFY(!server()->isListening());
 }
 
 void tst_AdminWindow::settingsApplyOnTheNextStart()
@@ -427,7 +442,7 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
     alice->sendLine(QByteArray(100, 'x'));
     EXPECT_LINE(alice, chatLinePattern(QStringLiteral("alice"), QString(100, u'x')));
 
-    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    QSignalSpy stopped(server(), &ChatServer::stopped);
     action("actionStop")->trigger();
     QVERIFY(stopped.wait());
     action("actionStart")->trigger();

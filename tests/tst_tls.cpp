@@ -3,10 +3,12 @@
 #include "certificategenerator.h"
 #include "chatconnection.h"
 #include "chatserver.h"
+#include "tlslistener.h"
 
 #include <QCoreApplication>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void changedCertificateIsRefused();
     void tlsToThePlainPortFails();
     void badCertificateFilesAreReported();
+    void listenerReadsTheFiles();
 
 private:
     // A client that connects to the server's TLS port as nick; its spies start empty.
@@ -167,6 +170,38 @@ void tst_Tls::badCertificateFilesAreReported()
     QVERIFY(!server.setTlsCertificate(m_certificate, m_certificate, &error));
     QVERIFY2(error.contains(QStringLiteral("no PEM private key")), qPrintable(error));
     QVERIFY(!server.servesTls());
+}
+
+void tst_Tls::listenerReadsTheFiles()
+{
+    // What --generate-cert prints and what the TLS port serves come from the same reading.
+    QString error;
+    const std::optional<TlsListener::Credentials> credentials =
+            TlsListener::loadCredentials(m_certificate, m_key, &error);
+    QVERIFY2(credentials, qPrintable(error));
+    QVERIFY(error.isEmpty());
+    QCOMPARE(credentials->fingerprint, m_server->tlsFingerprint());
+    QCOMPARE(credentials->fingerprint.size(), 32 * 3 - 1);
+    QCOMPARE(credentials->configuration.localCertificateChain().size(), 1);
+    QCOMPARE(credentials->configuration.localCertificate()
+                     .digest(QCryptographicHash::Sha256)
+                     .toHex(':')
+                     .toUpper(),
+             credentials->fingerprint.toLatin1());
+    QVERIFY(!credentials->configuration.privateKey().isNull());
+    QCOMPARE(credentials->configuration.protocol(), QSsl::TlsV1_2OrLater);
+    QCOMPARE(credentials->configuration.peerVerifyMode(), QSslSocket::VerifyNone);
+
+    // A listener that cannot read a pair keeps the one it has.
+    TlsListener listener([](qintptr, const QHostAddress &, quint16) { return false; },
+                         [](const QHostAddress &) {});
+    QVERIFY(listener.fingerprint().isEmpty());
+    QVERIFY2(listener.loadCertificate(m_certificate, m_key, &error), qPrintable(error));
+    QCOMPARE(listener.fingerprint(), credentials->fingerprint);
+    QVERIFY(!listener.loadCertificate(m_key, m_key, &error));
+    QCOMPARE(error, QStringLiteral("%1 holds no PEM certificate").arg(m_key));
+    QCOMPARE(listener.fingerprint(), credentials->fingerprint);
+    QVERIFY(!listener.sslConfiguration().privateKey().isNull());
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void forgetScheduledSession();
     void forgetThenDelete();
     void forgetUnscheduledSession();
+    void flushesAnyWriteTarget();
     void partialWritesQueueTheRest();
     void manyPiecesInOnePass();
 };
@@ -326,7 +327,7 @@ void tst_WriteBatcher::forgetScheduledSession()
     gone.sendShared(WriteBatcher::PlainBatch, stretch);
     gone.session->sendBytes("own\n");
     staying.sendShared(WriteBatcher::PlainBatch, stretch);
-    batcher.forget(gone.session.get());
+    gone.session->dropPendingWrites();
 
     // The pass ends for the others; the forgotten session's bytes are dropped.
     QVERIFY2(staying.peer.waitForBytes(12), shown(staying.peer.received()).constData());
@@ -350,7 +351,7 @@ void tst_WriteBatcher::forgetThenDelete()
     before.sendShared(WriteBatcher::JsonBatch, stretch);
     gone->sendShared(WriteBatcher::JsonBatch, stretch);
     after.sendShared(WriteBatcher::JsonBatch, stretch);
-    batcher.forget(gone->session.get());
+    gone->session->dropPendingWrites();
     gone->session.reset();
     QVERIFY2(gone->peer.waitForEnd(), shown(gone->peer.received()).constData());
     QCOMPARE(gone->peer.received(), QByteArray());
@@ -368,14 +369,57 @@ void tst_WriteBatcher::forgetUnscheduledSession()
     WriteBatcher batcher;
     Client idle(&batcher);
     Client busy(&batcher);
-    batcher.forget(idle.session.get());
+    idle.session->dropPendingWrites();
     busy.session->sendBytes("busy\n");
-    batcher.forget(idle.session.get());
+    idle.session->dropPendingWrites();
     QVERIFY2(busy.peer.waitForBytes(5), shown(busy.peer.received()).constData());
     QCOMPARE(busy.peer.received(), QByteArray("busy\n"));
     idle.session->sendBytes("idle\n");
     QVERIFY2(idle.peer.waitForBytes(5), shown(idle.peer.received()).constData());
     QCOMPARE(idle.peer.received(), QByteArray("idle\n"));
+}
+
+namespace {
+
+// A WriteTarget that only counts: the batcher needs nothing of a session but flushWrites().
+struct CountingTarget : WriteTarget
+{
+    void flushWrites() override
+    {
+        slot = -1;
+        ++flushes;
+    }
+    qsizetype slot = -1;
+    int flushes = 0;
+};
+
+} // namespace
+
+void tst_WriteBatcher::flushesAnyWriteTarget()
+{
+    WriteBatcher batcher;
+    CountingTarget once;
+    CountingTarget forgotten;
+    CountingTarget twice;
+    once.slot = batcher.schedule(&once);
+    forgotten.slot = batcher.schedule(&forgotten);
+    twice.slot = batcher.schedule(&twice);
+    QCOMPARE(once.slot, 0);
+    QCOMPARE(twice.slot, 2);
+    batcher.forget(&forgotten, forgotten.slot);
+    // A stale slot (another target's) forgets nobody.
+    batcher.forget(&forgotten, twice.slot);
+    QCOMPARE(once.flushes, 0); // not before the pass ends
+    QTRY_COMPARE(once.flushes, 1);
+    QCOMPARE(twice.flushes, 1);
+    QCOMPARE(forgotten.flushes, 0);
+
+    // The next pass starts afresh: slots from 0, each target flushed once per pass.
+    twice.slot = batcher.schedule(&twice);
+    QCOMPARE(twice.slot, 0);
+    QTRY_COMPARE(twice.flushes, 2);
+    QCOMPARE(once.flushes, 1);
+    QCOMPARE(forgotten.flushes, 0);
 }
 
 void tst_WriteBatcher::partialWritesQueueTheRest()

@@ -3,12 +3,12 @@
 // exists, so the headless server never loads a widget or platform plugin.
 #include "adminwindow.h"
 #include "certificategenerator.h"
-#include "chatserver.h"
-#include "clusterlink.h"
 #include "consoleinput.h"
 #include "logcollector.h"
 #include "serverconfig.h"
 #include "serverlog.h"
+#include "serverservice.h"
+#include "tlslistener.h"
 #include "translations.h"
 #include "unixsignalwatcher.h"
 
@@ -117,11 +117,13 @@ int generateCertificate(int argc, char **argv)
     QString error;
     if (!CertificateGenerator::generate(certificate, key, &error))
         Startup::exitWith(error);
-    ChatServer probe;
-    if (!probe.setTlsCertificate(certificate, key, &error))
+    // Read back as the TLS port will read it: what is printed is what clients are shown.
+    const std::optional<TlsListener::Credentials> credentials =
+            TlsListener::loadCredentials(certificate, key, &error);
+    if (!credentials)
         Startup::exitWith(error);
     std::printf("certificate: %s\nprivate key: %s\nfingerprint (SHA-256): %s\n", qPrintable(certificate),
-                qPrintable(key), qPrintable(probe.tlsFingerprint()));
+                qPrintable(key), qPrintable(credentials->fingerprint));
     std::printf("Clients show this fingerprint the first time they connect with TLS.\n");
     return 0;
 }
@@ -140,35 +142,22 @@ int runHeadless(int argc, char **argv, bool noDisplay)
     if (noDisplay)
         qCInfo(lcServer, "no display: running without a window (--headless says so)");
 
-    ChatServer server(config.limits);
-    QString error;
-    if (!config.prepare(&server, &error)) {
-        qCCritical(lcServer, "%s", qPrintable(error));
+    ServerService service;
+    // The service logs why it cannot start.
+    if (!service.start(config))
         return 1;
-    }
-    if (!config.databasePath().isEmpty())
-        server.openHistory(config.databasePath());
-    if (!config.redis.isEmpty())
-        server.joinCluster(*ClusterAddress::parse(config.redis, &error));
-    if (!server.listen(config.address, config.port))
-        return 1;
-    const bool everywhere = ChatServer::describeAddress(config.address) != config.address.toString();
-    qCInfo(lcServer, "clients connect to %s (try: nc %s %u)",
-           qPrintable(config.reachableAt(server.serverPort()).join(QStringLiteral("  "))),
-           qPrintable(everywhere ? QStringLiteral("127.0.0.1") : config.address.toString()),
-           server.serverPort());
 
-    QObject::connect(&server, &ChatServer::stopped, &app, &QCoreApplication::quit);
+    QObject::connect(&service, &ServerService::stopped, &app, &QCoreApplication::quit);
     UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server, [&server](int number) {
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &service, [&service](int number) {
         qCInfo(lcServer, "received %s, shutting down", strsignal(number));
-        server.stop();
+        service.stop();
     });
     if (ConsoleInput::isInteractive()) {
         auto *console = new ConsoleInput(&app);
-        QObject::connect(console, &ConsoleInput::lineEntered, &server, [&server](const QString &line) {
+        QObject::connect(console, &ConsoleInput::lineEntered, &service, [&service](const QString &line) {
             if (line == QLatin1String("quit"))
-                server.stop();
+                service.stop();
             else if (!line.isEmpty())
                 qCInfo(lcServer, "type quit to stop the server");
         });
@@ -188,14 +177,10 @@ int runAdminWindow(int argc, char **argv)
     const Startup startup(app);
 
     LogCollector log;
-    ChatServer server(startup.config().limits);
-    if (!startup.config().databasePath().isEmpty())
-        server.openHistory(startup.config().databasePath());
-    QString error;
-    if (!startup.config().redis.isEmpty())
-        server.joinCluster(*ClusterAddress::parse(startup.config().redis, &error));
+    // The window starts it (and opens the history, joins the cluster) as configured.
+    ServerService service;
     AdminWindow window(
-            &server, &log, [&startup] { return startup.config(); }, startup.overridden);
+            &service, &log, [&startup] { return startup.config(); }, startup.overridden);
     window.show();
     window.startService();
 

@@ -21,11 +21,8 @@
 #include "writebatcher.h"
 
 #include <QCryptographicHash>
-#include <QFile>
 #include <QPointer>
 #include <QRandomGenerator>
-#include <QSslConfiguration>
-#include <QSslKey>
 #include <QSslSocket>
 #include <QSysInfo>
 
@@ -145,7 +142,7 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
             return false;
         }
         qCInfo(lcServer, "TLS on port %u; certificate fingerprint (SHA-256) %s", m_tls->serverPort(),
-               qPrintable(m_tlsFingerprint));
+               qPrintable(m_tls->fingerprint()));
     }
     m_listeningSince = QDateTime::currentDateTimeUtc();
     Q_EMIT listeningChanged(true);
@@ -421,39 +418,11 @@ void ChatServer::releaseAdmission(const QHostAddress &address)
 
 bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString &keyPath, QString *error)
 {
-    QFile certificateFile(certificatePath);
-    if (!certificateFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the certificate %1: %2")
-                         .arg(certificatePath, certificateFile.errorString());
+    // The files are the listener's business; a pair that cannot be used changes nothing here.
+    const std::optional<TlsListener::Credentials> credentials =
+            TlsListener::loadCredentials(certificatePath, keyPath, error);
+    if (!credentials)
         return false;
-    }
-    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
-    if (chain.isEmpty()) {
-        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificatePath);
-        return false;
-    }
-    QFile keyFile(keyPath);
-    if (!keyFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the key %1: %2").arg(keyPath, keyFile.errorString());
-        return false;
-    }
-    const QByteArray keyBytes = keyFile.readAll();
-    QSslKey key(keyBytes, QSsl::Ec, QSsl::Pem);
-    if (key.isNull())
-        key = QSslKey(keyBytes, QSsl::Rsa, QSsl::Pem);
-    if (key.isNull()) {
-        *error = QStringLiteral("%1 holds no PEM private key (EC or RSA, unencrypted)").arg(keyPath);
-        return false;
-    }
-    if (!QSslSocket::supportsSsl()) {
-        *error = QStringLiteral("TLS is not available (Qt's OpenSSL backend did not load)");
-        return false;
-    }
-    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
-    configuration.setLocalCertificateChain(chain);
-    configuration.setPrivateKey(key);
-    configuration.setProtocol(QSsl::TlsV1_2OrLater);
-    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
     if (!m_tls) {
         m_tls = new TlsListener(
                 [this](qintptr descriptor, const QHostAddress &address, quint16 port) {
@@ -474,9 +443,7 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
                 [this](const QHostAddress &address) { releaseAdmission(address); }, this);
         connect(m_tls, &TlsListener::handshakeDone, this, &ChatServer::acceptTls);
     }
-    m_tls->setSslConfiguration(configuration);
-    m_tlsFingerprint =
-            QString::fromLatin1(chain.first().digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+    m_tls->setCredentials(*credentials);
     return true;
 }
 
@@ -485,8 +452,12 @@ void ChatServer::clearTls()
     if (m_tls && !m_tls->isListening() && m_tls->handshakesInProgress() == 0) {
         m_tls->deleteLater();
         m_tls = nullptr;
-        m_tlsFingerprint.clear();
     }
+}
+
+QString ChatServer::tlsFingerprint() const
+{
+    return m_tls ? m_tls->fingerprint() : QString();
 }
 
 quint16 ChatServer::tlsPort() const
@@ -743,7 +714,6 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     }
     m_roomKeeper.noteChanged();
     Q_EMIT clientDisconnected(client, reason);
-    m_batcher->forget(client);
     client->deleteLater();
     if (m_stopping && m_clients.isEmpty())
         finishStop();

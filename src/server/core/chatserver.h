@@ -81,8 +81,9 @@ public:
     void setServerName(const QString &name);
     QString serverName() const { return m_serverName; }
 
-    // Serves TLS too, on tlsPort, with this certificate and key (PEM files), from the next
-    // listen() on. False, with the reason in error, when they cannot be used.
+    // Serves TLS too, on tlsPort, with this certificate and key (PEM files, read by
+    // TlsListener::loadCredentials), from the next listen() on. False, with the reason in
+    // error, when they cannot be used; TLS is then as it was.
     bool setTlsCertificate(const QString &certificatePath, const QString &keyPath, QString *error);
     void setTlsPort(quint16 port) { m_tlsPortWanted = port; }
     // Plain only from the next listen() on.
@@ -91,7 +92,7 @@ public:
     // The TLS port listened on (0 while not listening, or without TLS).
     quint16 tlsPort() const;
     // The certificate's SHA-256 fingerprint, as clients show it ("AB:CD:...").
-    QString tlsFingerprint() const { return m_tlsFingerprint; }
+    QString tlsFingerprint() const;
 
     // Shares the room with the other servers on the Redis at address (docs/ARCHITECTURE.md);
     // after openHistory(), before listen(). False when already in a cluster.
@@ -127,6 +128,8 @@ public:
     // In the order they connected, including those not yet announced to the room.
     QList<ClientSession *> clients() const { return m_clients; }
     ClientSession *findClient(const QString &nick) const;
+    // The client with this id (ClientSession::id()), or null when it is gone.
+    ClientSession *clientById(quint64 id) const { return m_byId.value(id); }
     // Whoever holds a nick that is the same as nick (NickRules::keys), other than except; null
     // when nobody does.
     ClientSession *nickHolder(const QString &nick, const ClientSession *except) const;
@@ -247,7 +250,6 @@ private:
     TlsListener *m_tls = nullptr;
     ClusterLink *m_cluster = nullptr;
     quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
-    QString m_tlsFingerprint;
     WriteBatcher *m_batcher;
     HistoryKeeper m_history;
     Admission m_admission;

@@ -36,13 +36,29 @@ ClientSession *ClientListModel::client(const QModelIndex &index) const
     return m_clients.at(index.row());
 }
 
+quint64 ClientListModel::clientId(const QModelIndex &index) const
+{
+    const ClientSession *c = client(index);
+    return c ? c->id() : 0;
+}
+
 QVariant ClientListModel::data(const QModelIndex &index, int role) const
 {
     const ClientSession *c = client(index);
     if (!c)
         return QVariant();
-    if (role == ClientRole)
-        return QVariant::fromValue(const_cast<ClientSession *>(c));
+    switch (role) {
+    case IdRole:
+        return QVariant::fromValue(c->id());
+    case NickRole:
+        return c->nick();
+    case AddressRole:
+        return c->peerAddress().toString();
+    case RoomsRole:
+        return m_server->roomsOf(c);
+    default:
+        break;
+    }
     const QLocale locale;
     if (role == Qt::TextAlignmentRole)
         return index.column() >= MessagesSent ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();

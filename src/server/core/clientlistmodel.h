@@ -27,8 +27,11 @@ public:
     };
     Q_ENUM(Column)
 
-    // SortRole holds the raw value (numbers, times) for sorting; ClientRole the session.
-    enum Role { SortRole = Qt::UserRole + 1, ClientRole };
+    // On every column of a row: SortRole the column's raw value (numbers, times) for sorting;
+    // IdRole the client's id (quint64, ClientSession::id(): what ServerService's tools take);
+    // NickRole its nick; AddressRole the address it connects from (QString, IPv4 as a.b.c.d);
+    // RoomsRole the rooms it is in (QStringList, in the order it joined them).
+    enum Role { SortRole = Qt::UserRole + 1, IdRole, NickRole, AddressRole, RoomsRole };
 
     explicit ClientListModel(ChatServer *server, QObject *parent = nullptr);
 
@@ -37,11 +40,13 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    ClientSession *client(const QModelIndex &index) const;
+    // The id of the client in index's row (IdRole); 0 for an invalid index.
+    quint64 clientId(const QModelIndex &index) const;
     // How often the traffic columns are refreshed.
     void setRefreshInterval(int ms) { m_refresh.setInterval(ms); }
 
 private:
+    ClientSession *client(const QModelIndex &index) const;
     void addClient(ClientSession *client);
     void removeClient(ClientSession *client);
     void updateClient(ClientSession *client);

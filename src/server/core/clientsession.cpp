@@ -149,7 +149,21 @@ void ClientSession::sendShared(int batch, qsizetype from, qsizetype to)
 void ClientSession::schedule()
 {
     if (m_batchSlot < 0)
-        m_batcher->schedule(this);
+        m_batchSlot = m_batcher->schedule(this);
+}
+
+void ClientSession::flushWrites()
+{
+    m_batchSlot = -1;
+    flushPending();
+}
+
+void ClientSession::dropPendingWrites()
+{
+    if (m_batchSlot >= 0)
+        m_batcher->forget(this, m_batchSlot);
+    m_batchSlot = -1;
+    m_pieces.clear();
 }
 
 const char *ClientSession::pieceData(const Piece &piece) const
@@ -449,7 +463,7 @@ void ClientSession::finish(const QString &reason)
         m_closeReason = reason;
     m_readNotifier->setEnabled(false);
     setWriteNotifierEnabled(false);
-    m_pieces.clear();
+    dropPendingWrites();
     m_queue = QList<QByteArray>();
     m_queueHead = 0;
     m_queuedBytes = 0;

@@ -5,6 +5,7 @@
 #include "lineframer.h"
 #include "serverevent.h"
 #include "wirecodec.h"
+#include "writebatcher.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -17,7 +18,6 @@
 class QSocketNotifier;
 class QTimer;
 class Room;
-class WriteBatcher;
 
 // One connected client as the server sees it: its socket, the bytes it owes us (framed into
 // lines and commands), the bytes we owe it (bounded by the send-queue limit) and the dialect
@@ -27,7 +27,7 @@ class WriteBatcher;
 // QTcpSocket costs about 2.4 KB and three notifiers, more than the whole session may
 // (docs/BENCHMARKS.md). Output goes out through the WriteBatcher once per event-loop pass; a
 // write notifier exists only while bytes wait for a slow reader.
-class ClientSession : public QObject
+class ClientSession : public QObject, private WriteTarget
 {
     Q_OBJECT
 
@@ -139,6 +139,10 @@ public:
     void send(const ServerEvent &event);
     void sendNotice(const QString &text);
     void sendError(ErrorCode code, const QString &text);
+    // Drops what this pass gathered for it, unsent, and takes it off the batcher's list; what
+    // it is given later goes out with a later pass. The session does this itself when its
+    // connection ends, so that the batcher never holds a session that may be deleted.
+    void dropPendingWrites();
 
     // Sends what is queued, then disconnects. reason is what the log and the others see.
     void close(const QString &reason);
@@ -158,8 +162,6 @@ Q_SIGNALS:
     void closed(const QString &reason);
 
 private:
-    friend class WriteBatcher;
-
     // This pass's output, in order: stretches of the shared batches and bytes of our own.
     struct Piece
     {
@@ -170,6 +172,8 @@ private:
     };
 
     void schedule();
+    // WriteTarget: the batcher's pass is over.
+    void flushWrites() override;
     const char *pieceData(const Piece &piece) const;
     // Writes what this pass gathered: straight to the socket when nothing waits before it,
     // the rest (or everything, behind older bytes) into the queue.
@@ -219,7 +223,7 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr; // while the queue is not empty
     WriteBatcher *m_batcher;
     std::vector<Piece> m_pieces;
-    qsizetype m_batchSlot = -1; // where m_batcher holds us, or -1
+    qsizetype m_batchSlot = -1; // where m_batcher holds us (WriteBatcher::schedule), or -1
     // What the kernel has not taken, oldest first, m_queueHead bytes of the first chunk sent
     // already. Chunks of at most queueChunkBytes, so that a full queue holds about its size
     // and no more; an empty QList allocates nothing, and most clients never queue anything.

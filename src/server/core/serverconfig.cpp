@@ -425,22 +425,3 @@ std::pair<QString, QString> ServerConfig::tlsFiles() const
         return { defaultCertificatePath(), defaultKeyPath() };
     return {};
 }
-
-bool ServerConfig::prepare(ChatServer *server, QString *error) const
-{
-    server->setServerName(effectiveName());
-    // Only takes while nobody is in it and before the history opens (a restart of the
-    // service keeps the room it began with).
-    server->setDefaultRoom(defaultRoom);
-    QString password;
-    if (!readPassword(&password, error))
-        return false;
-    server->setPassword(password);
-    const auto [certificate, key] = tlsFiles();
-    if (certificate.isEmpty()) {
-        server->clearTls();
-        return true;
-    }
-    server->setTlsPort(tlsPort);
-    return server->setTlsCertificate(certificate, key, error);
-}

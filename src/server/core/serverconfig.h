@@ -5,13 +5,12 @@
 #include <QHostAddress>
 #include <QStringList>
 
-class ChatServer;
 class QCommandLineParser;
 class QSettings;
 
 // Everything that decides how the server starts: where it listens, its name and its limits.
 // Saved settings (the admin window's settings dialog) give the defaults; command-line options
-// override them for one run.
+// override them for one run. ServerService starts the server from it.
 struct ServerConfig
 {
     ChatLimits limits;
@@ -48,9 +47,6 @@ struct ServerConfig
     std::pair<QString, QString> tlsFiles() const;
     static QString defaultCertificatePath();
     static QString defaultKeyPath();
-    // Name, password and TLS for server: what every start of the service applies. False, with
-    // why, when the password or the certificate cannot be used.
-    bool prepare(ChatServer *server, QString *error) const;
 
     // The name to announce: name, or "groupchat on <host name>".
     QString effectiveName() const;

@@ -4,6 +4,9 @@
 #include "clientsession.h"
 #include "serverlog.h"
 
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSslKey>
 #include <QSslSocket>
 
 #include <limits>
@@ -77,4 +80,61 @@ void TlsListener::takeEncrypted()
         m_handshaking.erase(it);
         Q_EMIT handshakeDone(socket, address, port);
     }
+}
+
+std::optional<TlsListener::Credentials> TlsListener::loadCredentials(const QString &certificatePath,
+                                                                     const QString &keyPath, QString *error)
+{
+    QFile certificateFile(certificatePath);
+    if (!certificateFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the certificate %1: %2")
+                         .arg(certificatePath, certificateFile.errorString());
+        return std::nullopt;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificatePath);
+        return std::nullopt;
+    }
+    QFile keyFile(keyPath);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the key %1: %2").arg(keyPath, keyFile.errorString());
+        return std::nullopt;
+    }
+    const QByteArray keyBytes = keyFile.readAll();
+    QSslKey key(keyBytes, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyBytes, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no PEM private key (EC or RSA, unencrypted)").arg(keyPath);
+        return std::nullopt;
+    }
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("TLS is not available (Qt's OpenSSL backend did not load)");
+        return std::nullopt;
+    }
+    Credentials credentials;
+    credentials.configuration = QSslConfiguration::defaultConfiguration();
+    credentials.configuration.setLocalCertificateChain(chain);
+    credentials.configuration.setPrivateKey(key);
+    credentials.configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    credentials.configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    credentials.fingerprint =
+            QString::fromLatin1(chain.first().digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+    return credentials;
+}
+
+void TlsListener::setCredentials(const Credentials &credentials)
+{
+    setSslConfiguration(credentials.configuration);
+    m_fingerprint = credentials.fingerprint;
+}
+
+bool TlsListener::loadCertificate(const QString &certificatePath, const QString &keyPath, QString *error)
+{
+    const std::optional<Credentials> credentials = loadCredentials(certificatePath, keyPath, error);
+    if (!credentials)
+        return false;
+    setCredentials(*credentials);
+    return true;
 }

@@ -1,7 +1,5 @@
 #include "writebatcher.h"
 
-#include "clientsession.h"
-
 std::pair<qsizetype, qsizetype> WriteBatcher::append(Batch batch, const QByteArray &bytes)
 {
     QByteArray &target = m_batches[batch];
@@ -10,11 +8,12 @@ std::pair<qsizetype, qsizetype> WriteBatcher::append(Batch batch, const QByteArr
     return { from, target.size() };
 }
 
-void WriteBatcher::schedule(ClientSession *session)
+qsizetype WriteBatcher::schedule(WriteTarget *target)
 {
-    session->m_batchSlot = qsizetype(m_sessions.size());
-    m_sessions.push_back(session);
+    const qsizetype slot = qsizetype(m_targets.size());
+    m_targets.push_back(target);
     requestFlush();
+    return slot;
 }
 
 void WriteBatcher::requestFlush()
@@ -32,26 +31,21 @@ void WriteBatcher::beforeFlush()
         m_beforeFlush();
 }
 
-void WriteBatcher::forget(ClientSession *session)
+void WriteBatcher::forget(const WriteTarget *target, qsizetype slot)
 {
-    if (session->m_batchSlot >= 0 && size_t(session->m_batchSlot) < m_sessions.size() &&
-        m_sessions[size_t(session->m_batchSlot)] == session)
-        m_sessions[size_t(session->m_batchSlot)] = nullptr;
-    session->m_batchSlot = -1;
-    session->m_pieces.clear();
+    if (slot >= 0 && size_t(slot) < m_targets.size() && m_targets[size_t(slot)] == target)
+        m_targets[size_t(slot)] = nullptr;
 }
 
 void WriteBatcher::flushAll()
 {
     m_flushPosted = false;
     beforeFlush();
-    std::vector<ClientSession *> sessions;
-    sessions.swap(m_sessions);
-    for (ClientSession *session : sessions) {
-        if (!session)
-            continue;
-        session->m_batchSlot = -1;
-        session->flushPending();
+    std::vector<WriteTarget *> targets;
+    targets.swap(m_targets);
+    for (WriteTarget *target : targets) {
+        if (target)
+            target->flushWrites();
     }
     // Keep the memory for the next pass: passes under load are much alike.
     for (QByteArray &batch : m_batches)

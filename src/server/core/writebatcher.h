@@ -7,7 +7,21 @@
 #include <utility>
 #include <vector>
 
-class ClientSession;
+// What the batcher flushes through: a client with bytes gathered for this pass (ClientSession).
+// One virtual call per target per pass; the bytes themselves never pass through here.
+class WriteTarget
+{
+public:
+    virtual ~WriteTarget() = default;
+    // The pass is over: write everything gathered for it. Called once per pass the target was
+    // scheduled in (WriteBatcher::schedule), and not after it was forgotten.
+    virtual void flushWrites() = 0;
+
+protected:
+    WriteTarget() = default;
+    WriteTarget(const WriteTarget &) = default;
+    WriteTarget &operator=(const WriteTarget &) = default;
+};
 
 // The broadcast fast path. Everything broadcast while the event loop handles one batch of
 // input is appended once to a batch per dialect; each client only notes which stretch of it
@@ -30,10 +44,12 @@ public:
     std::pair<qsizetype, qsizetype> append(Batch batch, const QByteArray &bytes);
     const QByteArray &batch(int batch) const { return m_batches[batch]; }
 
-    // session has bytes waiting; they go out when the current pass ends.
-    void schedule(ClientSession *session);
-    // session is going away before the pass ends.
-    void forget(ClientSession *session);
+    // target has bytes waiting; its flushWrites() runs when the current pass ends. Returns
+    // where the batcher holds it, for forget(); a target schedules itself once per pass.
+    qsizetype schedule(WriteTarget *target);
+    // The target scheduled at slot (schedule()'s answer) is going away before the pass ends:
+    // it is not flushed. Nothing happens when slot no longer holds it (the pass ended).
+    void forget(const WriteTarget *target, qsizetype slot);
     // The pass ends with a flush even if nobody has bytes waiting (the hook still runs).
     void requestFlush();
 
@@ -47,7 +63,7 @@ private:
     void flushAll();
 
     QByteArray m_batches[BatchCount];
-    std::vector<ClientSession *> m_sessions; // null: forgotten
+    std::vector<WriteTarget *> m_targets; // null: forgotten
     std::function<void()> m_beforeFlush;
     bool m_flushPosted = false;
 };

@@ -1,13 +1,11 @@
 #include "adminwindow.h"
 
 #include "banlistmodel.h"
-#include "chatserver.h"
 #include "clientlistmodel.h"
-#include "clientsession.h"
-#include "clusterlink.h"
 #include "logcollector.h"
 #include "roomactiondialog.h"
 #include "roomlistmodel.h"
+#include "serverservice.h"
 #include "settingsdialog.h"
 #include "ui_adminwindow.h"
 
@@ -16,7 +14,6 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
-#include <QPointer>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -43,16 +40,16 @@ QString uptimeText(qint64 seconds)
 
 } // namespace
 
-AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<ServerConfig()> config,
+AdminWindow::AdminWindow(ServerService *service, LogCollector *log, std::function<ServerConfig()> config,
                          const QStringList &overridden, QWidget *parent)
     : QMainWindow(parent),
       m_ui(std::make_unique<Ui::AdminWindow>()),
-      m_server(server),
+      m_service(service),
       m_config(std::move(config)),
       m_overridden(overridden),
-      m_model(new ClientListModel(server, this)),
-      m_banModel(new BanListModel(server, this)),
-      m_roomModel(new RoomListModel(server, this)),
+      m_model(new ClientListModel(service->server(), this)),
+      m_banModel(new BanListModel(service->server(), this)),
+      m_roomModel(new RoomListModel(service->server(), this)),
       m_sorted(new QSortFilterProxyModel(this)),
       m_sortedRooms(new QSortFilterProxyModel(this)),
       m_stateLabel(new QLabel(this)),
@@ -116,12 +113,8 @@ AdminWindow::AdminWindow(ChatServer *server, LogCollector *log, std::function<Se
     connect(m_ui->clientTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AdminWindow::updateState);
 
-    connect(m_server, &ChatServer::listeningChanged, this, &AdminWindow::updateState);
-    connect(m_server, &ChatServer::clusterHealthChanged, this, &AdminWindow::updateState);
-    connect(m_server, &ChatServer::clusterServersChanged, this, &AdminWindow::updateState);
-    connect(m_server, &ChatServer::clientConnected, this, &AdminWindow::updateState);
-    connect(m_server, &ChatServer::clientDisconnected, this, &AdminWindow::updateState);
-    connect(m_server, &ChatServer::stopped, this, [this] {
+    connect(m_service, &ServerService::stateChanged, this, &AdminWindow::updateState);
+    connect(m_service, &ServerService::stopped, this, [this] {
         updateState();
         if (m_closeWhenStopped)
             close();
@@ -147,22 +140,14 @@ AdminWindow::~AdminWindow() = default;
 
 bool AdminWindow::startService()
 {
-    if (m_server->isListening() || m_server->isStopping())
+    if (m_service->isRunning())
         return false;
-    m_running = m_config();
-    m_server->setLimits(m_running.limits);
-    QString error;
-    if (!m_running.prepare(m_server, &error)) {
-        appendLog(error, true);
+    // The service logs why it cannot start, and the log is shown here.
+    if (!m_service->start(m_config())) {
         updateState();
         return false;
     }
-    // The server logs whether it could listen, and why not.
-    if (!m_server->listen(m_running.address, m_running.port)) {
-        updateState();
-        return false;
-    }
-    m_lastMessageId = m_server->lastMessageId();
+    m_lastMessageId = m_service->lastMessageId();
     m_messagesPerSecond.clear();
     updateState();
     return true;
@@ -170,14 +155,13 @@ bool AdminWindow::startService()
 
 void AdminWindow::stopService()
 {
-    if (m_server->isListening() || m_server->clientCount() > 0)
-        m_server->stop();
+    m_service->stop();
     updateState();
 }
 
 void AdminWindow::stopAndClose()
 {
-    if (!m_server->isListening() && m_server->clientCount() == 0 && !m_server->isStopping()) {
+    if (!m_service->isRunning()) {
         m_closeWhenStopped = false;
         close();
         return;
@@ -188,8 +172,7 @@ void AdminWindow::stopAndClose()
 
 void AdminWindow::closeEvent(QCloseEvent *event)
 {
-    const bool serving = m_server->isListening() || m_server->clientCount() > 0 || m_server->isStopping();
-    if (!serving) {
+    if (!m_service->isRunning()) {
         QSettings settings;
         settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
         settings.setValue(QStringLiteral("window/splitter"), m_ui->splitter->saveState());
@@ -203,7 +186,7 @@ void AdminWindow::closeEvent(QCloseEvent *event)
             new QMessageBox(QMessageBox::Question, tr("Stop the server?"),
                             tr("The service is running with %n client(s) connected. Closing this window "
                                "stops it: everyone is told the server is shutting down.",
-                               nullptr, m_server->clientCount()),
+                               nullptr, m_service->clientCount()),
                             QMessageBox::Cancel, this);
     question->setObjectName(QStringLiteral("closeQuestion"));
     QPushButton *stop = question->addButton(tr("Stop and Close"), QMessageBox::DestructiveRole);
@@ -216,32 +199,35 @@ void AdminWindow::closeEvent(QCloseEvent *event)
     question->open();
 }
 
-QList<ClientSession *> AdminWindow::selectedClients() const
+QList<quint64> AdminWindow::selectedClients() const
 {
-    QList<ClientSession *> clients;
-    for (const QModelIndex &row : m_ui->clientTable->selectionModel()->selectedRows())
-        clients.append(m_model->client(m_sorted->mapToSource(row)));
-    clients.removeAll(nullptr);
+    QList<quint64> clients;
+    for (const QModelIndex &row : m_ui->clientTable->selectionModel()->selectedRows()) {
+        if (const quint64 id = m_model->clientId(m_sorted->mapToSource(row)))
+            clients.append(id);
+    }
     return clients;
 }
 
 void AdminWindow::kickSelected()
 {
-    QList<QPointer<ClientSession>> targets;
+    QList<quint64> targets;
     QStringList nicks;
-    for (ClientSession *client : selectedClients()) {
-        targets.append(client);
-        nicks.append(client->nick());
-    }
-    if (targets.isEmpty())
-        return;
     // Out of the whole server, or out of one of the rooms they are in.
     QStringList rooms;
-    for (const QPointer<ClientSession> &client : std::as_const(targets)) {
-        for (const QString &room : m_server->roomsOf(client))
+    for (const QModelIndex &row : m_ui->clientTable->selectionModel()->selectedRows()) {
+        const QModelIndex source = m_sorted->mapToSource(row);
+        const quint64 id = m_model->clientId(source);
+        if (id == 0)
+            continue;
+        targets.append(id);
+        nicks.append(source.data(ClientListModel::NickRole).toString());
+        for (const QString &room : source.data(ClientListModel::RoomsRole).toStringList())
             if (!rooms.contains(room))
                 rooms.append(room);
     }
+    if (targets.isEmpty())
+        return;
     auto *dialog = new RoomActionDialog(
             tr("Kick"), tr("Kick %1? They see this reason.").arg(QLocale().createSeparatedList(nicks)),
             tr("The whole server (disconnect)"), rooms, selectedRoom(), this);
@@ -251,18 +237,16 @@ void AdminWindow::kickSelected()
     dialog->setText(tr("kicked by the admin"));
     connect(dialog, &RoomActionDialog::chosen, this,
             [this, targets](const QString &reason, const QString &room) {
-                // Anyone who left meanwhile is simply gone from the list.
-                for (const QPointer<ClientSession> &client : targets) {
-                    if (client)
-                        m_server->kick(client, reason.trimmed(), room);
-                }
+                // Anyone who left meanwhile is simply gone: the service knows no such id.
+                for (const quint64 id : targets)
+                    m_service->kick(id, reason.trimmed(), room);
             });
     dialog->open();
 }
 
 void AdminWindow::banAddress(bool fromSelection)
 {
-    const QList<ClientSession *> selected = fromSelection ? selectedClients() : QList<ClientSession *>();
+    const QList<quint64> selected = fromSelection ? selectedClients() : QList<quint64>();
     auto *dialog = new QInputDialog(this);
     dialog->setObjectName(QStringLiteral("banDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -275,7 +259,7 @@ void AdminWindow::banAddress(bool fromSelection)
     };
     connect(dialog, &QInputDialog::textValueChanged, this, describe);
     if (!selected.isEmpty())
-        dialog->setTextValue(selected.constFirst()->peerAddress().toString());
+        dialog->setTextValue(m_service->addressOf(selected.constFirst()).toString());
     describe(dialog->textValue());
     dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
                    dialog->sizeHint().height());
@@ -285,7 +269,7 @@ void AdminWindow::banAddress(bool fromSelection)
             appendLog(tr("Not banned: “%1” is not an IP address.").arg(text.trimmed()), true);
             return;
         }
-        m_server->ban(address);
+        m_service->ban(address);
         updateState();
     });
     dialog->open();
@@ -296,11 +280,9 @@ QString AdminWindow::banConsequence(const QString &text) const
     const QHostAddress address(text.trimmed());
     if (address.isNull())
         return tr("Enter an IPv4 or IPv6 address.");
-    if (m_server->isBanned(address))
+    if (m_service->isBanned(address))
         return tr("This address is banned already.");
-    QStringList nicks;
-    for (const ClientSession *client : m_server->clientsFrom(address))
-        nicks.append(client->nick());
+    const QStringList nicks = m_service->nicksFrom(address);
     if (nicks.isEmpty())
         return tr("No client is connected from this address now.");
     return tr("Connected from this address now, and disconnected by the ban: %1")
@@ -317,13 +299,13 @@ void AdminWindow::liftSelectedBans()
         return;
     }
     for (const QHostAddress &address : std::as_const(addresses))
-        m_server->unban(address);
+        m_service->unban(address);
 }
 
 void AdminWindow::liftBan()
 {
     QStringList bans;
-    for (const QHostAddress &address : m_server->bans())
+    for (const QHostAddress &address : m_service->bans())
         bans.append(address.toString());
     if (bans.isEmpty()) {
         appendLog(tr("No address is banned."), false);
@@ -337,7 +319,7 @@ void AdminWindow::liftBan()
     dialog->setLabelText(tr("Let this address connect again:"));
     dialog->setComboBoxItems(bans);
     connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
-        m_server->unban(QHostAddress(text));
+        m_service->unban(QHostAddress(text));
         updateState();
     });
     dialog->open();
@@ -345,19 +327,15 @@ void AdminWindow::liftBan()
 
 void AdminWindow::sendNotice(const QString &room)
 {
-    QStringList rooms;
-    for (const RoomInfo &info : m_server->roomList())
-        rooms.append(info.name);
+    const QStringList rooms = m_service->roomNames();
     auto *dialog = new RoomActionDialog(tr("Send Notice"),
                                         tr("A notice from the admin, shown to everyone it is for:"),
                                         tr("Everyone connected"), rooms, room, this);
     dialog->setObjectName(QStringLiteral("noticeDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setOkText(tr("Send"));
-    connect(dialog, &RoomActionDialog::chosen, m_server,
-            [server = m_server](const QString &text, const QString &to) {
-                server->sendAdminNotice(text, to);
-            });
+    connect(dialog, &RoomActionDialog::chosen, m_service,
+            [service = m_service](const QString &text, const QString &to) { service->sendNotice(text, to); });
     dialog->open();
 }
 
@@ -370,7 +348,7 @@ QString AdminWindow::selectedRoom() const
 void AdminWindow::closeSelectedRoom()
 {
     const QString room = selectedRoom();
-    if (room.isEmpty() || room == m_server->defaultRoom())
+    if (room.isEmpty() || room == m_service->defaultRoom())
         return;
     auto *dialog = new QInputDialog(this);
     dialog->setObjectName(QStringLiteral("closeRoomDialog"));
@@ -379,12 +357,12 @@ void AdminWindow::closeSelectedRoom()
     dialog->setOkButtonText(tr("Close Room"));
     dialog->setLabelText(tr("Close %1? Everyone in it is told why and leaves it; those in no other room are "
                             "put in %2. Its history is deleted.")
-                                 .arg(room, m_server->defaultRoom()));
+                                 .arg(room, m_service->defaultRoom()));
     dialog->setTextValue(QString());
     dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
                    dialog->sizeHint().height());
     connect(dialog, &QInputDialog::textValueSelected, this, [this, room](const QString &reason) {
-        if (!m_server->closeRoom(room, reason))
+        if (!m_service->closeRoom(room, reason))
             appendLog(tr("%1 is gone already.").arg(room), false);
     });
     dialog->open();
@@ -427,53 +405,52 @@ void AdminWindow::appendLog(const QString &line, bool isWarning)
 
 void AdminWindow::updateState()
 {
-    const bool listening = m_server->isListening();
-    const bool stopping = m_server->isStopping();
-    m_ui->actionStart->setEnabled(!listening && !stopping && m_server->clientCount() == 0);
+    const bool listening = m_service->isListening();
+    const bool stopping = m_service->isStopping();
+    m_ui->actionStart->setEnabled(!listening && !stopping && m_service->clientCount() == 0);
     m_ui->actionStop->setEnabled(listening && !stopping);
     m_ui->actionKick->setEnabled(!selectedClients().isEmpty());
-    m_ui->actionUnban->setEnabled(!m_server->bans().isEmpty());
-    m_ui->liftBanButton->setEnabled(!m_server->bans().isEmpty());
+    m_ui->actionUnban->setEnabled(!m_service->bans().isEmpty());
+    m_ui->liftBanButton->setEnabled(!m_service->bans().isEmpty());
     m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->clientsTab),
-                           tr("Clients (%1)").arg(m_server->clientCount()));
-    m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->bansTab), tr("Bans (%1)").arg(m_server->bans().size()));
+                           tr("Clients (%1)").arg(m_service->clientCount()));
+    m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->bansTab), tr("Bans (%1)").arg(m_service->bans().size()));
     m_ui->tabs->setTabText(m_ui->tabs->indexOf(m_ui->roomsTab),
                            tr("Rooms (%1)").arg(m_roomModel->rowCount()));
     const QString room = selectedRoom();
-    m_ui->roomNoticeButton->setEnabled(m_server->clientCount() > 0);
-    m_ui->closeRoomButton->setEnabled(!room.isEmpty() && room != m_server->defaultRoom());
-    m_ui->actionNotice->setEnabled(m_server->clientCount() > 0);
+    m_ui->roomNoticeButton->setEnabled(m_service->clientCount() > 0);
+    m_ui->closeRoomButton->setEnabled(!room.isEmpty() && room != m_service->defaultRoom());
+    m_ui->actionNotice->setEnabled(m_service->clientCount() > 0);
 
     if (listening) {
-        const QHostAddress &address = m_running.address;
+        const QHostAddress &address = m_service->config().address;
         QString where = address.toString();
         if (address == QHostAddress::Any || address == QHostAddress::AnyIPv6)
             where = tr("every IPv4 and IPv6 address");
         else if (address == QHostAddress::AnyIPv4)
             where = tr("every IPv4 address");
-        if (m_server->tlsPort() != 0) {
+        if (m_service->tlsPort() != 0) {
             m_stateLabel->setText(tr("Listening on %1, port %2, TLS on port %3")
                                           .arg(where)
-                                          .arg(m_server->serverPort())
-                                          .arg(m_server->tlsPort()));
+                                          .arg(m_service->port())
+                                          .arg(m_service->tlsPort()));
             m_ui->addressLabel->setText(
                     tr("Clients connect to: %1\nTLS certificate fingerprint (SHA-256): %2")
-                            .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   ")),
-                                 m_server->tlsFingerprint()));
+                            .arg(m_service->reachableAt().join(QStringLiteral("   ")),
+                                 m_service->tlsFingerprint()));
         } else {
-            m_stateLabel->setText(tr("Listening on %1, port %2").arg(where).arg(m_server->serverPort()));
+            m_stateLabel->setText(tr("Listening on %1, port %2").arg(where).arg(m_service->port()));
             m_ui->addressLabel->setText(
-                    tr("Clients connect to: %1")
-                            .arg(m_running.reachableAt(m_server->serverPort()).join(QStringLiteral("   "))));
+                    tr("Clients connect to: %1").arg(m_service->reachableAt().join(QStringLiteral("   "))));
         }
-        if (const ClusterLink *cluster = m_server->cluster()) {
-            const QString redis = cluster->address().toString();
+        if (const ServerService::ClusterStatus cluster = m_service->clusterStatus(); cluster.joined) {
+            const QString redis = cluster.address;
             m_ui->addressLabel->setText(
                     m_ui->addressLabel->text() + u'\n' +
-                    (cluster->isHealthy()
+                    (cluster.healthy
                              ? tr("Cluster %1: connected; %n server(s): %2", nullptr,
-                                  int(cluster->liveServers().size()))
-                                       .arg(redis, cluster->liveServerNames().join(QStringLiteral(", ")))
+                                  int(cluster.servers.size()))
+                                       .arg(redis, cluster.servers.join(QStringLiteral(", ")))
                              : tr("Cluster %1: degraded, Redis is unreachable; serving this server's clients "
                                   "alone until it is back")
                                        .arg(redis)));
@@ -483,8 +460,8 @@ void AdminWindow::updateState()
         m_ui->addressLabel->setText(
                 tr("The service is stopped: nobody can connect. Server › Start Service listens again."));
     }
-    m_clientsLabel->setText(tr("%n client(s)", nullptr, m_server->clientCount()));
-    const QString title = listening ? tr("groupchat server — port %1").arg(m_server->serverPort())
+    m_clientsLabel->setText(tr("%n client(s)", nullptr, m_service->clientCount()));
+    const QString title = listening ? tr("groupchat server — port %1").arg(m_service->port())
                                     : tr("groupchat server — stopped");
     setWindowTitle(title);
     updateClock();
@@ -492,7 +469,7 @@ void AdminWindow::updateState()
 
 void AdminWindow::sampleRate()
 {
-    const quint64 last = m_server->lastMessageId();
+    const quint64 last = m_service->lastMessageId();
     m_messagesPerSecond.push_back(last - qMin(last, m_lastMessageId));
     m_lastMessageId = last;
     while (m_messagesPerSecond.size() > rateWindowSeconds)
@@ -502,7 +479,7 @@ void AdminWindow::sampleRate()
 
 void AdminWindow::updateClock()
 {
-    const QDateTime since = m_server->listeningSince();
+    const QDateTime since = m_service->listeningSince();
     m_uptimeLabel->setText(since.isValid() ? uptimeText(since.secsTo(QDateTime::currentDateTimeUtc()))
                                            : QString());
     const quint64 total = std::accumulate(m_messagesPerSecond.begin(), m_messagesPerSecond.end(), quint64(0));

@@ -10,10 +10,9 @@
 
 class BanListModel;
 class RoomListModel;
-class ChatServer;
 class ClientListModel;
-class ClientSession;
 class LogCollector;
+class ServerService;
 class QLabel;
 class QSortFilterProxyModel;
 namespace Ui {
@@ -23,7 +22,8 @@ class AdminWindow;
 // The server's own window: who is connected (ClientListModel, shown as it is), the rooms
 // (RoomListModel), the bans, the log, and the admin's tools (stop and start the service, kick
 // from the server or a room, ban, notices to everyone or a room, close a room, settings). It keeps no
-// state of the chat; ChatServer has it all.
+// state of the chat: it reads the core's item models and acts through ServerService, naming
+// clients by their ids.
 class AdminWindow : public QMainWindow
 {
     Q_OBJECT
@@ -31,11 +31,12 @@ class AdminWindow : public QMainWindow
 public:
     // config says how to start the service: the saved settings with this run's command-line
     // options applied, read again at every start. overridden names those options.
-    AdminWindow(ChatServer *server, LogCollector *log, std::function<ServerConfig()> config,
+    // service: the server it shows and drives (not owned; it outlives the window).
+    AdminWindow(ServerService *service, LogCollector *log, std::function<ServerConfig()> config,
                 const QStringList &overridden, QWidget *parent = nullptr);
     ~AdminWindow() override;
 
-    // Listens as configured; false (and the reason in the log) when it cannot.
+    // Starts the service as configured; false (and the reason in the log) when it cannot.
     bool startService();
     void stopService();
     // Stops the service if it runs, then closes the window without asking.
@@ -45,7 +46,8 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    QList<ClientSession *> selectedClients() const;
+    // The ids of the clients selected in the Clients tab, in table order.
+    QList<quint64> selectedClients() const;
     void kickSelected();
     // Asks which address to ban; fromSelection: the selected client's is offered.
     void banAddress(bool fromSelection);
@@ -68,10 +70,9 @@ private:
     void updateClock();
 
     std::unique_ptr<Ui::AdminWindow> m_ui;
-    ChatServer *m_server;
+    ServerService *m_service;
     std::function<ServerConfig()> m_config;
     QStringList m_overridden;
-    ServerConfig m_running; // as last started
     ClientListModel *m_model;
     BanListModel *m_banModel;
     RoomListModel *m_roomModel;
