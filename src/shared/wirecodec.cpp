@@ -4,25 +4,15 @@
 #include "plainprotocol.h"
 #include "textsanitizer.h"
 
-namespace {
-
-// Whether an event is about one room, so that a client in several is told which.
-bool namesRoom(const ServerEvent &event)
-{
-    return event.type == ServerEvent::Type::Message ? !event.message.room.isEmpty() : !event.room.isEmpty();
-}
-
-} // namespace
-
 const PlainCodec &PlainCodec::oneRoom()
 {
-    static const PlainCodec codec(0, false);
+    static const PlainCodec codec(0, false, nullptr);
     return codec;
 }
 
 const PlainCodec &PlainCodec::severalRooms()
 {
-    static const PlainCodec codec(1, true);
+    static const PlainCodec codec(1, true, &oneRoom());
     return codec;
 }
 
@@ -37,11 +27,6 @@ std::optional<ChatCommand> PlainCodec::decode(QByteArrayView line) const
 QByteArray PlainCodec::encode(const ServerEvent &event) const
 {
     return PlainProtocol::encode(event, m_marksRooms);
-}
-
-const WireCodec &PlainCodec::renderingOf(const ServerEvent &event) const
-{
-    return m_marksRooms && !namesRoom(event) ? oneRoom() : *this;
 }
 
 const WireCodec &PlainCodec::forRoomCount(qsizetype rooms) const

@@ -42,12 +42,20 @@ public:
     // The event as this dialect writes it: whole lines, terminators included. Empty when a
     // client speaking it is not told of such an event.
     virtual QByteArray encode(const ServerEvent &event) const = 0;
-    // The codec whose rendering of event is byte for byte this one's (itself, or a simpler
-    // sibling): clients of both then share one rendering.
-    virtual const WireCodec &renderingOf(const ServerEvent &event) const
+    // Whether an event is about one room (a Message with a room, or an event with one).
+    static bool namesRoom(const ServerEvent &event)
     {
-        Q_UNUSED(event);
-        return *this;
+        return event.type == ServerEvent::Type::Message ? !event.message.room.isEmpty()
+                                                        : !event.room.isEmpty();
+    }
+    // The codec whose rendering of events that name no room is byte for byte this one's
+    // (itself, or a simpler sibling): clients of both then share one rendering. Not virtual:
+    // a fanout asks it for every client.
+    const WireCodec &roomless() const { return *m_roomless; }
+    // The codec whose rendering of event is byte for byte this one's.
+    const WireCodec &renderingOf(const ServerEvent &event) const
+    {
+        return namesRoom(event) ? *this : roomless();
     }
     // The codec for a client of this dialect that is in rooms rooms.
     virtual const WireCodec &forRoomCount(qsizetype rooms) const
@@ -57,11 +65,15 @@ public:
     }
 
 protected:
-    WireCodec(int slot, int family) : m_slot(slot), m_family(family) { }
+    // roomless: see roomless() (null: this codec).
+    WireCodec(int slot, int family, const WireCodec *roomless = nullptr)
+        : m_slot(slot), m_family(family), m_roomless(roomless ? roomless : this)
+    { }
 
 private:
     const int m_slot;
     const int m_family;
+    const WireCodec *const m_roomless;
 };
 
 // Plain lines for nc, telnet and scripts (PlainProtocol, docs/PROTOCOL.md).
@@ -75,12 +87,13 @@ public:
 
     std::optional<ChatCommand> decode(QByteArrayView line) const override;
     QByteArray encode(const ServerEvent &event) const override;
-    // An event that names no room reads the same either way.
-    const WireCodec &renderingOf(const ServerEvent &event) const override;
     const WireCodec &forRoomCount(qsizetype rooms) const override;
 
 private:
-    PlainCodec(int slot, bool marksRooms) : WireCodec(slot, 0), m_marksRooms(marksRooms) { }
+    // An event that names no room reads the same in one room or several: roomless is oneRoom().
+    PlainCodec(int slot, bool marksRooms, const WireCodec *roomless)
+        : WireCodec(slot, 0, roomless), m_marksRooms(marksRooms)
+    { }
     const bool m_marksRooms;
 };
 

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-EventFanout::EventFanout(WriteBatcher *batcher, const ServerEvent &event) : m_batcher(batcher), m_event(event)
+EventFanout::EventFanout(WriteBatcher *batcher, const ServerEvent &event)
+    : m_batcher(batcher), m_event(event), m_namesRoom(WireCodec::namesRoom(event))
 {
     std::fill(std::begin(m_stretch), std::end(m_stretch), notYet);
 }
@@ -20,7 +21,7 @@ void EventFanout::sendTo(ClientSession *client)
             client->countMissed();
         return;
     }
-    const WireCodec &codec = client->codec().renderingOf(m_event);
+    const WireCodec &codec = m_namesRoom ? client->codec() : client->codec().roomless();
     auto &stretch = m_stretch[codec.slot()];
     if (stretch == notYet) {
         const QByteArray bytes = codec.encode(m_event);

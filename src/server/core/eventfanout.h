@@ -26,5 +26,6 @@ private:
 
     WriteBatcher *m_batcher;
     const ServerEvent &m_event;
+    const bool m_namesRoom; // WireCodec::namesRoom, once for all clients
     std::pair<qsizetype, qsizetype> m_stretch[WireCodec::slotCount];
 };
