@@ -74,6 +74,9 @@ private Q_SLOTS:
     void jsonVersion1SeesTheDefaultRoomOnly();
     void presenceLimitIsPerRoom();
     void helloRoomsResumeEveryRoom();
+    void freshStartReplaysEachConversation();
+    void takeoverTellsRoomsWhatChanged();
+    void refusedHelloRoomsAreNamed();
     void privateMessagesOnlyForTheTwo();
     void limitsPerClientAndServer();
     void fullServerMakesWayForANewRoom();
@@ -176,6 +179,11 @@ void tst_Rooms::plainTopicRoomsAndErrors_data()
                                   << QStringLiteral("! no such room: \"#nowhere\"; /rooms lists them");
     QTest::newRow("not in it") << QByteArray("/part #elsewhere")
                                << QStringLiteral("! no such room: \"#elsewhere\"; /rooms lists them");
+    // A name no room can have says why, wherever it is named.
+    QTest::newRow("bad name to switch to") << QByteArray("/switch #a b")
+                                           << QStringLiteral("! invalid room name: \"#a b\" has a character");
+    // A topic that shows nothing clears it, like an empty one.
+    QTest::newRow("invisible topic") << QByteArray("/topic \u200b") << QStringLiteral("* NICK cleared the topic");
 }
 
 void tst_Rooms::plainTopicRoomsAndErrors()
@@ -371,6 +379,114 @@ void tst_Rooms::helloRoomsResumeEveryRoom()
              (QStringList{ QStringLiteral("missed in #dev"), QStringLiteral("missed in #general") }));
     QVERIFY(welcome.value(u"historyComplete").toBool());
     QCOMPARE(welcome.value(u"rooms").toArray().size(), 2);
+}
+
+// A client that starts afresh (no since) gets the recent lines of each of its conversations,
+// not the newest lines of all of them together: a busy #general does not push out a quiet
+// room or a private conversation.
+void tst_Rooms::freshStartReplaysEachConversation()
+{
+    const QString identity = QStringLiteral("alice-identity-0123456789");
+    auto alice = joinJsonWith(port(), hello(QStringLiteral("alice"), 2, identity));
+    auto bob = joinJsonWith(port(), hello(QStringLiteral("bob")));
+    auto carol = joinPlain(port());
+    QVERIFY(alice && bob && carol);
+    alice->sendLine(request(QStringLiteral("join"), QStringLiteral("#design")));
+    EXPECT_JSON(alice, QStringLiteral("room"));
+    bob->sendLine(request(QStringLiteral("join"), QStringLiteral("#design")));
+    EXPECT_JSON(bob, QStringLiteral("room"));
+    bob->sendLine(request(QStringLiteral("say"), QStringLiteral("#design"), QStringLiteral("text"),
+                          QStringLiteral("design one")));
+    bob->sendLine(json({ { QStringLiteral("type"), QStringLiteral("private") },
+                         { QStringLiteral("to"), QStringLiteral("alice") },
+                         { QStringLiteral("text"), QStringLiteral("psst") } }));
+    EXPECT_JSON(alice, QStringLiteral("private"));
+    const int general = 25; // more than ChatLimits::historyLines (20)
+    for (int i = 1; i <= general; ++i)
+        carol->sendLine(QStringLiteral("general %1").arg(i).toUtf8());
+    QTRY_COMPARE(m_server->lastMessageId(), quint64(2 + general));
+    alice->disconnectFromServer();
+    QJsonObject welcome;
+    auto back = joinJsonWith(
+            port(), hello(QStringLiteral("alice"), 2, identity, -1, { QStringLiteral("#design") }), &welcome);
+    QVERIFY(back);
+    QStringList expected{ QStringLiteral("design one"), QStringLiteral("psst") };
+    for (int i = general - ChatLimits().historyLines + 1; i <= general; ++i)
+        expected.append(QStringLiteral("general %1").arg(i));
+    QCOMPARE(texts(welcome.value(u"history").toArray()), expected);
+}
+
+// A connection that takes an earlier one's place (its token) is the same person: rooms both
+// are in hear nothing, a room only the earlier one was in sees the person part, a room only
+// the new one is in sees them join.
+void tst_Rooms::takeoverTellsRoomsWhatChanged()
+{
+    auto watcher = joinJsonWith(port(), hello(QStringLiteral("watcher")));
+    QVERIFY(watcher);
+    watcher->sendLine(request(QStringLiteral("join"), QStringLiteral("#old")));
+    EXPECT_JSON(watcher, QStringLiteral("room"));
+    watcher->sendLine(request(QStringLiteral("join"), QStringLiteral("#new")));
+    EXPECT_JSON(watcher, QStringLiteral("room"));
+    QJsonObject welcome;
+    auto first = joinJsonWith(
+            port(), hello(QStringLiteral("dana"), 2, QString(), -1, { QStringLiteral("#old") }), &welcome);
+    QVERIFY(first);
+    const QString token = welcome.value(u"token").toString();
+    QVERIFY(!token.isEmpty());
+    EXPECT_JSON(watcher, QStringLiteral("join"), [](const QJsonObject &e) {
+        return e.value(u"nick").toString() == u"dana" && e.value(u"room").toString() == u"#old";
+    });
+    // dana's join of #general comes with the first connection's, before or after #old's.
+    QTRY_VERIFY(
+            !watcher->lines().filter(QStringLiteral("#general")).filter(QStringLiteral("dana")).isEmpty());
+    const qsizetype before = watcher->lines().size();
+    // The same person on a new connection, now in #new instead of #old.
+    auto second =
+            joinJsonWith(port(), json({ { QStringLiteral("type"), QStringLiteral("hello") },
+                                        { QStringLiteral("version"), 2 },
+                                        { QStringLiteral("nick"), QStringLiteral("dana") },
+                                        { QStringLiteral("token"), token },
+                                        { QStringLiteral("rooms"), QJsonArray{ QStringLiteral("#new") } } }));
+    QVERIFY(second);
+    // Both with the welcome, in either order.
+    second->sendLine(json({ { QStringLiteral("type"), QStringLiteral("ping") } }));
+    EXPECT_JSON(second, QStringLiteral("pong"));
+    QTRY_VERIFY_WITH_TIMEOUT(watcher->lines().filter(QStringLiteral(R"("type":"part")")).size() == 1, 5000);
+    const QStringList seen = watcher->lines().mid(before);
+    QVERIFY2(seen.filter(QStringLiteral(R"("type":"part")")).constFirst().contains(u"#old"),
+             qPrintable(seen.join(u'\n')));
+    QVERIFY2(!seen.filter(QStringLiteral(R"("type":"join")"))
+                      .filter(QStringLiteral("#new"))
+                      .filter(QStringLiteral("dana"))
+                      .isEmpty(),
+             qPrintable(seen.join(u'\n')));
+    // #general, which both were in, heard neither a leave nor a join of dana.
+    const auto inGeneral = [](const QString &line) {
+        return line.contains(u"\"dana\"") && line.contains(u"#general");
+    };
+    QVERIFY2(std::none_of(seen.cbegin(), seen.cend(), inGeneral), qPrintable(seen.join(u'\n')));
+    const auto left = [](const QString &line) { return line.contains(u"\"type\":\"leave\""); };
+    QVERIFY2(std::none_of(seen.cbegin(), seen.cend(), left), qPrintable(seen.join(u'\n')));
+}
+
+// Rooms a hello asks for that cannot be joined are refused one by one, each error naming its
+// room.
+void tst_Rooms::refusedHelloRoomsAreNamed()
+{
+    // init(): at most 3 rooms per client (#general counts), 5 rooms on the server.
+    QJsonObject welcome;
+    auto alice = joinJsonWith(port(),
+                              hello(QStringLiteral("alice"), 2, QString(), -1,
+                                    { QStringLiteral("#one"), QStringLiteral("#two"),
+                                      QStringLiteral("#three"), QStringLiteral("#a b") }),
+                              &welcome);
+    QVERIFY(alice);
+    QCOMPARE(welcome.value(u"rooms").toArray().size(), 3);
+    for (const QString &room : { QStringLiteral("#three"), QStringLiteral("#a b") }) {
+        EXPECT_JSON(alice, QStringLiteral("error"), [room](const QJsonObject &e) {
+            return e.value(u"code").toString() == u"room-refused" && e.value(u"room").toString() == room;
+        });
+    }
 }
 
 void tst_Rooms::privateMessagesOnlyForTheTwo()

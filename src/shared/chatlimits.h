@@ -89,6 +89,9 @@ struct ChatLimits
     // to, for a refusal from a server that does not name them (more means answers were lost:
     // a server cuts a client off with 20 lines waiting).
     static constexpr int maxUnansweredPrivates = 100;
+    // A fresh start's welcome replays the recent lines of each room the client is in and of
+    // this many of its private conversations (the most recent ones).
+    static constexpr int maxReplayedPrivateConversations = 20;
 
     // No request nests objects or arrays; anything deeper than this is refused before it is
     // parsed.

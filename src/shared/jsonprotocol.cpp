@@ -300,6 +300,15 @@ public:
         return true;
     }
 
+    // A name (a room, a nick) that may be left out (unless required), but not given empty.
+    bool name(const char *field, QString *out, bool required)
+    {
+        if (!text(field, out, required))
+            return false;
+        return !m_object.contains(QLatin1String(field)) || !TextSanitizer::isBlank(*out) ||
+               fail(QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(field)));
+    }
+
     bool nonEmptyText(const char *name, QString *out)
     {
         if (!text(name, out, true))
@@ -537,18 +546,18 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     bool ok = false;
     if (type == u"say" || type == u"action") {
         command.type = type == u"say" ? ChatCommand::Type::Say : ChatCommand::Type::Action;
-        ok = reader.onlyFields({ "type", "room", "text" }) && reader.text("room", &command.target, false) &&
+        ok = reader.onlyFields({ "type", "room", "text" }) && reader.name("room", &command.target, false) &&
              reader.nonEmptyText("text", &command.text);
     } else if (type == u"join") {
         command.type = ChatCommand::Type::Join;
-        ok = reader.onlyFields({ "type", "room" }) && reader.text("room", &command.target, true);
+        ok = reader.onlyFields({ "type", "room" }) && reader.name("room", &command.target, true);
     } else if (type == u"part") {
         command.type = ChatCommand::Type::Part;
-        ok = reader.onlyFields({ "type", "room", "reason" }) && reader.text("room", &command.target, true) &&
+        ok = reader.onlyFields({ "type", "room", "reason" }) && reader.name("room", &command.target, true) &&
              reader.text("reason", &command.text, false);
     } else if (type == u"topic") {
         command.type = ChatCommand::Type::Topic;
-        ok = reader.onlyFields({ "type", "room", "topic" }) && reader.text("room", &command.target, true) &&
+        ok = reader.onlyFields({ "type", "room", "topic" }) && reader.name("room", &command.target, true) &&
              reader.text("topic", &command.text, false);
         command.hasText = object.contains(QLatin1String("topic"));
     } else if (type == u"rooms") {
@@ -556,7 +565,7 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         ok = reader.onlyFields({ "type" });
     } else if (type == u"private") {
         command.type = ChatCommand::Type::Private;
-        ok = reader.onlyFields({ "type", "to", "text" }) && reader.text("to", &command.target, true) &&
+        ok = reader.onlyFields({ "type", "to", "text" }) && reader.name("to", &command.target, true) &&
              reader.nonEmptyText("text", &command.text);
     } else if (type == u"nick") {
         command.type = ChatCommand::Type::Nick;
@@ -575,7 +584,7 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         quint64 limit = 0;
         bool hasLimit = false;
         ok = reader.onlyFields({ "type", "after", "limit", "room" }) &&
-             reader.text("room", &command.target, false) &&
+             reader.name("room", &command.target, false) &&
              reader.number("after", &command.since, &command.hasSince) &&
              reader.number("limit", &limit, &hasLimit);
         if (ok && !command.hasSince)

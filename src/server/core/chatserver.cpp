@@ -6,6 +6,7 @@
 #include "clusterlink.h"
 #include "commandhandler.h"
 #include "eventfanout.h"
+#include "hostport.h"
 #include "jsonprotocol.h"
 #include "messagestore.h"
 #include "nickrules.h"
@@ -435,7 +436,8 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
                         return true;
                     // No plain-text line: the client expects a TLS handshake.
                     if (noteRefusal(addressKey(address)))
-                        qCWarning(lcServer, "refused %s:%u (TLS): %s", qPrintable(address.toString()), port,
+                        qCWarning(lcServer, "refused %s (TLS): %s",
+                                  qPrintable((HostPort{ address.toString(), port }.toString())),
                                   qPrintable(m_stopping ? shutdownReason : Refusal::text(reason)));
                     ::close(int(descriptor));
                     return false;
@@ -566,7 +568,8 @@ void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostA
 {
     const QString why = Refusal::text(reason);
     if (noteRefusal(addressKey(address)))
-        qCWarning(lcServer, "refused %s:%u: %s", qPrintable(address.toString()), port, qPrintable(why));
+        qCWarning(lcServer, "refused %s: %s", qPrintable((HostPort{ address.toString(), port }.toString())),
+                  qPrintable(why));
     // A new connection's send buffer is empty: the line goes out whole, or not at all.
     const QByteArray line = PlainProtocol::errorLine(why);
     [[maybe_unused]] const auto sent =
@@ -634,14 +637,14 @@ QList<ChatMessage> ChatServer::recentOfDefaultRoom() const
                             [&room](const ChatMessage &message) { return message.room == room; });
 }
 
-void ChatServer::announce(ClientSession *client, bool quietly)
+void ChatServer::announce(ClientSession *client, const ClientSession *predecessor)
 {
     if (client->isAnnounced() || client->isClosing() || !client->isAuthenticated())
         return;
     client->setAnnounced();
     ++m_memberCount;
     for (Room *room : client->rooms()) {
-        if (quietly)
+        if (predecessor && predecessor->isIn(room))
             room->countAnnounced(1);
         else
             m_roomKeeper.arrived(client, room, false, true);

@@ -189,9 +189,9 @@ private:
     // Closes a descriptor whose peer could not be known (reset before it was accepted).
     void dropUnknownPeer(qintptr descriptor);
     void addClient(ClientSession *client);
-    // Tells client's rooms it is here (quietly: it counts, nobody is told, as when it takes
-    // an earlier connection's place).
-    void announce(ClientSession *client, bool quietly = false);
+    // Tells client's rooms it is here. With a predecessor (the earlier connection it takes
+    // the place of), the rooms both are in only count it: they knew the person already.
+    void announce(ClientSession *client, const ClientSession *predecessor = nullptr);
     // successor, presenting owner's token, takes its place: owner stops counting and holding
     // its nick now, and leaves without a word (but for a successor the rooms know already).
     void takeOver(ClientSession *owner, ClientSession *successor);

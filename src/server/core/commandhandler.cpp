@@ -230,8 +230,8 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         }
         m_server.rename(client, nick);
         if (takeover && !client->isAnnounced()) {
-            // Nobody saw the old connection go, so nobody sees this one come.
-            m_server.announce(client, true);
+            // Nobody saw the old connection go, so nobody sees this one come where it was.
+            m_server.announce(client, owner);
         }
     }
     qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
@@ -245,7 +245,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         client->setIdentityHash(identityHash(identity));
     }
     // Back in the rooms it was in (a resume covers them all): quietly now, announced with it.
-    QStringList refused;
+    QList<std::pair<QString, QString>> refused; // room, why
     for (const QString &name : hello.rooms) {
         Room *room = m_rooms.find(RoomName::prepare(name));
         if (room && client->isIn(room))
@@ -256,7 +256,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
             m_roomKeeper.makeWay(RoomName::prepare(name));
         const RoomKeeper::Refusal refusal = m_roomKeeper.refusal(client, room, RoomName::prepare(name));
         if (refusal.code != ErrorCode::None) {
-            refused.append(refusal.text);
+            refused.append({ RoomName::prepare(name), refusal.text });
             continue;
         }
         if (!room)
@@ -267,9 +267,18 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
         // Taking over a connection: the room knows the person already if it was in it.
         m_roomKeeper.arrived(client, room, previous && previous->isIn(room), false);
     }
+    if (previous) {
+        // Rooms the earlier connection was in and this one is not: the person left them.
+        for (Room *room : previous->rooms()) {
+            if (!client->isIn(room) && m_roomKeeper.presenceLive(room))
+                m_roomKeeper.sendTo(
+                        room, ServerEvent::part(client->nick(), room->name(), QStringLiteral("reconnected")),
+                        previous);
+        }
+    }
     sendWelcome(client, hello, identity);
-    for (const QString &why : std::as_const(refused))
-        client->sendError(ErrorCode::RoomRefused, why);
+    for (const auto &[room, why] : std::as_const(refused))
+        client->send(ServerEvent::error(ErrorCode::RoomRefused, why, room));
     m_server.announce(client);
 }
 
@@ -305,21 +314,26 @@ void CommandHandler::sendWelcome(ClientSession *client, const ChatCommand &hello
 
     // "since" from another life of this server (its ids started again) cannot be honoured.
     const bool resumes = hello.hasSince && hello.since <= m_server.lastMessageId();
-    quint64 after = 0;
-    if (resumes) {
-        after = hello.since;
-    } else {
-        // The recent history, and anything posted since this connection opened.
-        const QList<ChatMessage> recent = m_server.recentOfDefaultRoom();
-        after = recent.isEmpty() ? m_server.lastMessageId() : recent.constFirst().id - 1;
-        after = qMin(after, client->lastIdAtConnect());
-    }
     // At most what half the send queue can hold (every message takes at least wireSize of an
     // empty one), and the newest of it.
     const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,
                                      m_limits.maxSendQueueBytes / 2 / ChatMessage().wireSize() + 1));
-    HistoryKeeper::After replay =
-            m_history.after(after, cap, true, m_server.scopeOf(client), m_limits.maxSendQueueBytes / 2);
+    const HistoryScope scope = m_server.scopeOf(client);
+    // A resume: everything after since. A fresh start: anything posted since this connection
+    // opened, and before it the recent lines of each conversation.
+    HistoryKeeper::After replay = m_history.after(resumes ? hello.since : client->lastIdAtConnect(), cap,
+                                                  true, scope, m_limits.maxSendQueueBytes / 2);
+    if (!resumes) {
+        const QList<ChatMessage> recent = recentPerConversation(scope);
+        QList<ChatMessage> merged;
+        merged.reserve(recent.size() + replay.messages.size());
+        const auto byId = [](const ChatMessage &a, const ChatMessage &b) { return a.id < b.id; };
+        std::merge(recent.cbegin(), recent.cend(), replay.messages.cbegin(), replay.messages.cend(),
+                   std::back_inserter(merged), byId);
+        const auto sameId = [](const ChatMessage &a, const ChatMessage &b) { return a.id == b.id; };
+        merged.erase(std::unique(merged.begin(), merged.end(), sameId), merged.end());
+        replay.messages = std::move(merged);
+    }
     welcome.history = std::move(replay.messages);
     welcome.historyComplete = !hello.hasSince || (resumes && replay.complete);
     // The replay must fit in the client's send queue with room to spare: the newest of it.
@@ -329,6 +343,32 @@ void CommandHandler::sendWelcome(ClientSession *client, const ChatCommand &hello
         welcome.historyComplete = false;
     }
     client->send(welcome);
+}
+
+QList<ChatMessage> CommandHandler::recentPerConversation(const HistoryScope &scope) const
+{
+    const int each = m_limits.historyLines;
+    if (each <= 0)
+        return {};
+    // One walk of the history, newest first: a conversation takes what it still may.
+    QHash<QByteArray, int> taken; // "r" + room, or "p" + the other person's identity hash
+    const qsizetype conversations =
+            scope.rooms.size() + (scope.identity.isEmpty() ? 0 : ChatLimits::maxReplayedPrivateConversations);
+    return m_history.recent(int(qMin<qsizetype>(each * conversations, ChatLimits::maxResumeMessages)),
+                            [&](const ChatMessage &message) {
+                                if (!scope.includes(message))
+                                    return false;
+                                const QByteArray key = message.isPrivate()
+                                                               ? 'p' + (message.fromIdentity == scope.identity
+                                                                                ? message.toIdentity
+                                                                                : message.fromIdentity)
+                                                               : 'r' + message.room.toUtf8();
+                                int &count = taken[key];
+                                if (count >= each)
+                                    return false;
+                                ++count;
+                                return true;
+                            });
 }
 
 template<typename Iterator>
@@ -348,15 +388,10 @@ void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &comma
     // One room's (it must be in it), or every conversation of the client's.
     const Room *room = nullptr;
     if (!command.target.isEmpty()) {
-        room = m_rooms.find(RoomName::prepare(command.target));
-        if (!room || !client->isIn(room)) {
-            client->send(ServerEvent::error(
-                    ErrorCode::NotInRoom,
-                    QStringLiteral("you are not in %1")
-                            .arg(TextSanitizer::quoted(command.target, ChatLimits::maxNickLength + 1)),
-                    room ? room->name() : command.target));
+        // The same refusals as for saying something there.
+        room = commandRoom(client, command.target);
+        if (!room)
             return;
-        }
         reply.room = room->name();
     }
     const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
@@ -500,6 +535,14 @@ Room *CommandHandler::commandRoom(ClientSession *client, const QString &target)
     }
     const QString name = RoomName::prepare(target);
     Room *room = m_rooms.find(name);
+    if (!room) {
+        // A name no room can have says why, rather than that there is no such room.
+        const QString problem = RoomName::protocolProblem(name);
+        if (!problem.isEmpty()) {
+            client->send(ServerEvent::error(ErrorCode::InvalidRoom, problem, name));
+            return nullptr;
+        }
+    }
     if (!room || !client->isIn(room)) {
         client->send(ServerEvent::error(
                 room ? ErrorCode::NotInRoom : ErrorCode::NoSuchRoom,
@@ -594,7 +637,10 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
                                          room->name()));
         return;
     }
-    const QString topic = command.text.trimmed();
+    // A topic that shows nothing (only invisible characters) clears it, as an empty one does.
+    QString topic = command.text.trimmed();
+    if (TextSanitizer::isBlank(topic))
+        topic.clear();
     // Characters as people count them, and bytes: one "character" may be a long sequence
     // (a family emoji), and every list of rooms carries the topic.
     if (TextCut::characterCount(topic) > m_limits.maxTopicLength ||

@@ -1,11 +1,15 @@
 #pragma once
 
 #include "chatcommand.h"
+#include "chatmessage.h"
+
+#include <QList>
 
 class ChatServer;
 class ClientSession;
 class HistoryKeeper;
 class Room;
+struct HistoryScope;
 class RoomDirectory;
 class RoomKeeper;
 struct ChatLimits;
@@ -43,6 +47,10 @@ private:
     void setTopic(ClientSession *client, const ChatCommand &command);
     void switchRoom(ClientSession *client, const QString &target);
     void sendRoomList(ClientSession *client) const;
+    // A fresh start's history: the last ChatLimits::historyLines messages of each conversation
+    // in scope (each room; each private conversation, the most recent maxReplayedPrivate-
+    // Conversations of them), oldest first. From the memory's history only.
+    QList<ChatMessage> recentPerConversation(const HistoryScope &scope) const;
     // How many of the messages from first on fit in half a client's send queue.
     template<typename Iterator>
     qsizetype fittingMessages(Iterator first, Iterator last) const;
