@@ -4,6 +4,7 @@
 #include "certificategenerator.h"
 #include "chatserver.h"
 #include "clientsession.h"
+#include "expect.h"
 #include "serverservice.h"
 #include "testclient.h"
 #include "tlslistener.h"
@@ -106,7 +107,7 @@ void tst_ServerService::startsStopsAndStartsAgain()
     QTRY_COMPARE(service.clientCount(), 1);
 
     service.stop();
-    QVERIFY(!alice->waitForLine(QStringLiteral("* server shutting down")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* server shutting down"));
     QVERIFY(alice->waitForDisconnected());
     QVERIFY(stopped.count() == 1 || stopped.wait());
     QVERIFY(!service.isRunning());
@@ -307,8 +308,7 @@ void tst_ServerService::opensTheHistoryDatabase()
         auto alice = join(service.port(), QStringLiteral("alice"));
         QVERIFY(alice);
         alice->sendLine("kept on disk");
-        QVERIFY(!alice->waitForLine(chatLinePattern(QStringLiteral("alice"), QStringLiteral("kept on disk")))
-                         .isNull());
+        EXPECT_LINE(alice, chatLinePattern(QStringLiteral("alice"), QStringLiteral("kept on disk")));
         lastId = service.lastMessageId();
         QVERIFY(lastId > 0);
 
@@ -348,7 +348,7 @@ void tst_ServerService::appliesNameRoomAndLimits()
     auto alice = join(service.port(), QStringLiteral("alice"));
     QVERIFY(alice);
     alice->sendLine(QByteArray(100, 'x'));
-    QVERIFY(!alice->waitForLine(QStringLiteral("! line too long (limit 64 bytes)")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("! line too long (limit 64 bytes)"));
 }
 
 void tst_ServerService::kicksAndFindsClientsById()
@@ -366,10 +366,17 @@ void tst_ServerService::kicksAndFindsClientsById()
     nicks.sort();
     QCOMPARE(nicks, (QStringList{ QStringLiteral("alice"), QStringLiteral("bob") }));
 
+    // Out of one room, without a reason: said once, not "kicked by the admin: kicked by the admin".
+    bob->sendLine("/join #dev");
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("^\\* you are in #dev now")));
+    alice->sendLine("/join #dev");
+    EXPECT_LINE(bob, QStringLiteral("* alice joined #dev"));
+    QVERIFY(service.kick(bobId, QString(), QStringLiteral("#dev")));
+    EXPECT_LINE(alice, QStringLiteral("* bob left #dev (kicked by the admin)"));
     QVERIFY(service.kick(bobId, QStringLiteral("enough")));
-    QVERIFY(!bob->waitForLine(QStringLiteral("! you were kicked by the admin: enough")).isNull());
+    EXPECT_LINE(bob, QStringLiteral("! you were kicked by the admin: enough"));
     QVERIFY(bob->waitForDisconnected());
-    QVERIFY(!alice->waitForLine(QStringLiteral("* bob left (kicked: enough)")).isNull());
+    EXPECT_LINE(alice, QStringLiteral("* bob left (kicked: enough)"));
     QTRY_COMPARE(service.clientCount(), 1);
     // Gone: its id names nobody any more.
     QVERIFY(!service.kick(bobId, QStringLiteral("again")));

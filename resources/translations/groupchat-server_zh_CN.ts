@@ -146,10 +146,6 @@
         <translation>踢出</translation>
     </message>
     <message>
-        <source>kicked by the admin</source>
-        <translation>被管理员踢出</translation>
-    </message>
-    <message>
         <source>Ban Address</source>
         <translation>封禁地址</translation>
     </message>
@@ -354,6 +350,10 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>Rooms (%1)</source>
         <translation>聊天室（%1）</translation>
+    </message>
+    <message>
+        <source>why (they see it; may be left empty)</source>
+        <translation>原因（对方会看到；可以留空）</translation>
     </message>
 </context>
 <context>

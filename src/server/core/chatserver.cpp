@@ -184,7 +184,10 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
             return;
         qCInfo(lcServer, "%s (%s) kicked from %s: %s", qPrintable(client->nick()), qPrintable(client->peer()),
                qPrintable(room->name()), qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
-        m_roomKeeper.leave(client, room, u"kicked by the admin: " + why, true);
+        m_roomKeeper.leave(client, room,
+                           given.isEmpty() ? QStringLiteral("kicked by the admin")
+                                           : u"kicked by the admin: " + why,
+                           true);
         return;
     }
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),

@@ -234,7 +234,8 @@ void AdminWindow::kickSelected()
     dialog->setObjectName(QStringLiteral("kickDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setOkText(tr("Kick"));
-    dialog->setText(tr("kicked by the admin"));
+    // The server says "kicked by the admin" itself: the field is for why.
+    dialog->setPlaceholderText(tr("why (they see it; may be left empty)"));
     connect(dialog, &RoomActionDialog::chosen, this,
             [this, targets](const QString &reason, const QString &room) {
                 // Anyone who left meanwhile is simply gone: the service knows no such id.

@@ -44,6 +44,11 @@ void RoomActionDialog::setText(const QString &text)
     m_text->selectAll();
 }
 
+void RoomActionDialog::setPlaceholderText(const QString &text)
+{
+    m_text->setPlaceholderText(text);
+}
+
 void RoomActionDialog::setOkText(const QString &text)
 {
     m_ok->setText(text);

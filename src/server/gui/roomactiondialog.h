@@ -20,6 +20,8 @@ public:
                      const QStringList &rooms, const QString &room, QWidget *parent = nullptr);
 
     void setText(const QString &text);
+    // Grey text in the empty field: what to write there.
+    void setPlaceholderText(const QString &text);
     void setOkText(const QString &text);
     QString text() const;
     // The room picked, or empty for everyone.
