@@ -277,7 +277,8 @@ void tst_AdminWindow::roomsTabListsNoticesAndClosesRooms()
     QCOMPARE(notice->room(), QStringLiteral("#ops"));
     notice->setText(QStringLiteral("deploy frozen"));
     notice->accept();
-    EXPECT_LINE(alice, QStringLiteral("* notice from the admin: deploy frozen"));
+    // alice is in two rooms: the notice says which one it is for.
+    EXPECT_LINE(alice, QStringLiteral("* notice from the admin to #ops: deploy frozen"));
     bob->sendLine("/who");
     EXPECT_LINE(bob, QRegularExpression(QStringLiteral("^\\*   alice")));
     QVERIFY2(!bob->lines().join(u'|').contains(QLatin1String("deploy frozen")),

@@ -146,8 +146,12 @@ QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
     case Type::Nick:
         return noticeLine(safe(event.oldNick) + u" is now known as " + safe(event.newNick));
     case Type::Notice:
-        if (event.from == u"admin")
+        if (event.from == u"admin") {
+            // A client in several rooms is told which one a room's notice is for.
+            if (markRoom && !event.room.isEmpty())
+                return noticeLine(u"notice from the admin to " + safe(event.room) + u": " + safe(event.text));
             return noticeLine(u"notice from the admin: " + safe(event.text));
+        }
         return noticeLine(event.text);
     case Type::Error:
         return errorLine(event.text);
