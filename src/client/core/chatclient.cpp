@@ -365,19 +365,22 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
     Q_EMIT presenceChanged();
     if (!home->presenceLive)
         addLocal(ChatEntry::Kind::Status, tooManyToList(home->online));
+    // What was said before (a fresh start) or while away (a resume): history, not news. A
+    // fresh start shows it above the line saying the client connected (it was said before);
+    // a resume below "Reconnected." (it is what the user missed).
     if (resumed) {
         addLocal(ChatEntry::Kind::Status, tr("Reconnected."));
         if (!welcome.historyComplete)
             addLocal(ChatEntry::Kind::Status,
                      tr("Some messages from while you were away are no longer on the server."));
+        addHistory(welcome.history);
     } else {
+        addHistory(welcome.history);
         addLocal(ChatEntry::Kind::Status, tr("Connected to %1 (%2 port %3) as %4.")
                                                   .arg(welcome.serverName, m_connection->host())
                                                   .arg(m_connection->port())
                                                   .arg(welcome.nick));
     }
-    // What was said before (a fresh start) or while away (a resume): history, not news.
-    addHistory(welcome.history);
     rememberRooms();
     Q_EMIT currentUpdated();
 }
