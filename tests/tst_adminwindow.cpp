@@ -18,6 +18,7 @@
 #include <QDialogButtonBox>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -434,8 +435,20 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
                     ->text()
                     .contains(QStringLiteral("--bind, --port")));
     dialog->findChild<QSpinBox *>(QStringLiteral("maxLineSpin"))->setValue(64);
+    // The rooms' settings too; a name no room can have keeps the dialog open and says why.
+    auto *defaultRoom = dialog->findChild<QLineEdit *>(QStringLiteral("defaultRoomEdit"));
+    QCOMPARE(defaultRoom->text(), QStringLiteral("#general"));
+    defaultRoom->setText(QStringLiteral("#a b"));
+    dialog->findChild<QDialogButtonBox *>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Ok)->click();
+    QVERIFY(dialog->isVisible());
+    const QString why = dialog->findChild<QLabel *>(QStringLiteral("noteLabel"))->text();
+    QVERIFY2(why.contains(QStringLiteral("U+0020 SPACE")), qPrintable(why));
+    defaultRoom->setText(QStringLiteral("lobby"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("topicSpin"))->setValue(50);
     dialog->findChild<QDialogButtonBox *>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Ok)->click();
     QCOMPARE(QSettings().value(QStringLiteral("limits/maxLineBytes")).toInt(), 64);
+    QCOMPARE(QSettings().value(QStringLiteral("server/defaultRoom")).toString(), QStringLiteral("#lobby"));
+    QCOMPARE(QSettings().value(QStringLiteral("limits/maxTopicLength")).toInt(), 50);
 
     // Not yet: the running service keeps its limits.
     auto alice = join(QStringLiteral("alice"));

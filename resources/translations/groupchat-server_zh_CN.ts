@@ -619,5 +619,45 @@ set by %2, %3</source>
         <source>Keep a number of messages (5000), or of days (30d).</source>
         <translation>请填写消息条数（5000）或天数（30d）。</translation>
     </message>
+    <message>
+        <source>&amp;Default room:</source>
+        <translation>默认聊天室(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>#general</source>
+        <translation>#general</translation>
+    </message>
+    <message>
+        <source>Everyone is in this room from the start; it cannot be closed</source>
+        <translation>所有人一开始就在这个聊天室里；它不能被关闭</translation>
+    </message>
+    <message>
+        <source>&amp;Rooms on the server:</source>
+        <translation>服务器上的聊天室(&amp;R)：</translation>
+    </message>
+    <message>
+        <source> rooms</source>
+        <translation> 个聊天室</translation>
+    </message>
+    <message>
+        <source>At the limit, the oldest room nobody is in makes way for a new one</source>
+        <translation>达到上限时，最早的无人聊天室会为新聊天室让位</translation>
+    </message>
+    <message>
+        <source>Rooms per &amp;client:</source>
+        <translation>每个客户端的聊天室(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Longest &amp;topic:</source>
+        <translation>最长话题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source> characters</source>
+        <translation> 个字符</translation>
+    </message>
+    <message>
+        <source>Not a room name: %1</source>
+        <translation>不是有效的聊天室名：%1</translation>
+    </message>
 </context>
 </TS>

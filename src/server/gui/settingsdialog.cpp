@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "roomname.h"
 #include "ui_settingsdialog.h"
 
 #include <QPushButton>
@@ -40,6 +41,10 @@ void SettingsDialog::showConfig(const ServerConfig &config)
     m_ui->maxLineSpin->setValue(int(config.limits.maxLineBytes));
     m_ui->sendqSpin->setValue(int(config.limits.maxSendQueueBytes / 1024));
     m_ui->presenceSpin->setValue(config.limits.presenceLimit);
+    m_ui->defaultRoomEdit->setText(config.defaultRoom);
+    m_ui->maxRoomsSpin->setValue(config.limits.maxRooms);
+    m_ui->roomsPerClientSpin->setValue(config.limits.maxRoomsPerClient);
+    m_ui->topicSpin->setValue(config.limits.maxTopicLength);
 }
 
 ServerConfig SettingsDialog::config() const
@@ -57,6 +62,12 @@ ServerConfig SettingsDialog::config() const
     config.limits.maxLineBytes = m_ui->maxLineSpin->value();
     config.limits.maxSendQueueBytes = qint64(m_ui->sendqSpin->value()) * 1024;
     config.limits.presenceLimit = m_ui->presenceSpin->value();
+    const QString room = m_ui->defaultRoomEdit->text().trimmed();
+    if (!room.isEmpty())
+        config.defaultRoom = RoomName::prepare(room);
+    config.limits.maxRooms = m_ui->maxRoomsSpin->value();
+    config.limits.maxRoomsPerClient = m_ui->roomsPerClientSpin->value();
+    config.limits.maxTopicLength = m_ui->topicSpin->value();
     return config;
 }
 
@@ -67,6 +78,13 @@ void SettingsDialog::accept()
         m_ui->noteLabel->setText(
                 tr("“%1” is not an IP address. Leave it empty to listen on all of them.").arg(bind));
         m_ui->bindEdit->setFocus();
+        return;
+    }
+    const QString room = m_ui->defaultRoomEdit->text().trimmed();
+    if (!room.isEmpty() && !RoomName::isValid(room)) {
+        m_ui->noteLabel->setText(
+                tr("Not a room name: %1").arg(RoomName::protocolProblem(RoomName::prepare(room))));
+        m_ui->defaultRoomEdit->setFocus();
         return;
     }
     int count = 0;
