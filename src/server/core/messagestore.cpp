@@ -48,6 +48,7 @@ MessageStore::~MessageStore()
     // Before the last connection closes, which checkpoints what is left and removes the log.
     m_checkpointer.reset();
     m_insert.reset();
+    m_insertRoomMessage.reset();
     if (QSqlDatabase::contains(m_connectionName)) {
         database().close();
         QSqlDatabase::removeDatabase(m_connectionName);
@@ -164,10 +165,14 @@ bool MessageStore::openDatabase(const QString &path, const QString &defaultRoom)
         return false;
     }
     m_insert = std::make_unique<QSqlQuery>(db);
+    m_insertRoomMessage = std::make_unique<QSqlQuery>(db);
     if (!m_insert->prepare(QStringLiteral("INSERT INTO messages (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                                   .arg(QLatin1String(messageColumns)))) {
-        fail(*m_insert);
+                                   .arg(QLatin1String(messageColumns))) ||
+        !m_insertRoomMessage->prepare(QStringLiteral(
+                "INSERT INTO messages (id, time, sender, text, kind, room) VALUES (?, ?, ?, ?, ?, ?)"))) {
+        fail(m_insert->lastError().isValid() ? *m_insert : *m_insertRoomMessage);
         m_insert.reset();
+        m_insertRoomMessage.reset();
         db.close();
         return false;
     }
@@ -334,18 +339,21 @@ bool MessageStore::commit()
         return false;
     }
     for (const ChatMessage &message : batch) {
-        m_insert->bindValue(0, qulonglong(message.id));
-        m_insert->bindValue(1, message.time.toMSecsSinceEpoch());
-        m_insert->bindValue(2, message.from);
-        m_insert->bindValue(3, message.text);
-        m_insert->bindValue(4, message.kind == ChatMessage::Kind::Action ? 1 : 0);
+        QSqlQuery &insert = message.isPrivate() ? *m_insert : *m_insertRoomMessage;
+        insert.bindValue(0, qulonglong(message.id));
+        insert.bindValue(1, message.time.toMSecsSinceEpoch());
+        insert.bindValue(2, message.from);
+        insert.bindValue(3, message.text);
+        insert.bindValue(4, message.kind == ChatMessage::Kind::Action ? 1 : 0);
         // NOT NULL columns: a null QString binds as NULL.
-        m_insert->bindValue(5, message.room.isNull() ? QStringLiteral("") : message.room);
-        m_insert->bindValue(6, message.to.isNull() ? QStringLiteral("") : message.to);
-        m_insert->bindValue(7, message.fromIdentity.isEmpty() ? QVariant() : QVariant(message.fromIdentity));
-        m_insert->bindValue(8, message.toIdentity.isEmpty() ? QVariant() : QVariant(message.toIdentity));
-        if (!m_insert->exec()) {
-            fail(*m_insert);
+        insert.bindValue(5, message.room.isNull() ? QStringLiteral("") : message.room);
+        if (message.isPrivate()) {
+            insert.bindValue(6, message.to.isNull() ? QStringLiteral("") : message.to);
+            insert.bindValue(7, message.fromIdentity.isEmpty() ? QVariant() : QVariant(message.fromIdentity));
+            insert.bindValue(8, message.toIdentity.isEmpty() ? QVariant() : QVariant(message.toIdentity));
+        }
+        if (!insert.exec()) {
+            fail(insert);
             db.rollback();
             return false;
         }
