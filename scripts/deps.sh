@@ -9,6 +9,8 @@ packages=(
   # Qt 6 (Core, Network, Widgets, Sql, Test, Linguist tools)
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libgl-dev
+  # the history's INSERT through SQLite's C API, on the connection of Qt's SQLite driver
+  libsqlite3-dev
   # TLS: OpenSSL for Qt's TLS backend and for --generate-cert
   libssl-dev
   # Unicode: nick rules (UTS #39 spoof checks), normalization, character properties

@@ -5,10 +5,13 @@
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include <QSet>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -47,8 +50,7 @@ MessageStore::~MessageStore()
 {
     // Before the last connection closes, which checkpoints what is left and removes the log.
     m_checkpointer.reset();
-    m_insert.reset();
-    m_insertRoomMessage.reset();
+    m_inserter.finalize();
     if (QSqlDatabase::contains(m_connectionName)) {
         database().close();
         QSqlDatabase::removeDatabase(m_connectionName);
@@ -164,15 +166,14 @@ bool MessageStore::openDatabase(const QString &path, const QString &defaultRoom)
         db.close();
         return false;
     }
-    m_insert = std::make_unique<QSqlQuery>(db);
-    m_insertRoomMessage = std::make_unique<QSqlQuery>(db);
-    if (!m_insert->prepare(QStringLiteral("INSERT INTO messages (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                                   .arg(QLatin1String(messageColumns))) ||
-        !m_insertRoomMessage->prepare(QStringLiteral(
-                "INSERT INTO messages (id, time, sender, text, kind, room) VALUES (?, ?, ?, ?, ?, ?)"))) {
-        fail(m_insert->lastError().isValid() ? *m_insert : *m_insertRoomMessage);
-        m_insert.reset();
-        m_insertRoomMessage.reset();
+    // The driver's own connection (QSQLITE hands out its sqlite3*), for MessageInserter.
+    const QVariant handle = db.driver()->handle();
+    sqlite3 *raw = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
+                           ? *static_cast<sqlite3 *const *>(handle.constData())
+                           : nullptr;
+    if (!raw || !m_inserter.prepare(raw, &m_error)) {
+        if (!raw)
+            m_error = QStringLiteral("Qt's SQLite driver gives no connection handle");
         db.close();
         return false;
     }
@@ -339,21 +340,7 @@ bool MessageStore::commit()
         return false;
     }
     for (const ChatMessage &message : batch) {
-        QSqlQuery &insert = message.isPrivate() ? *m_insert : *m_insertRoomMessage;
-        insert.bindValue(0, qulonglong(message.id));
-        insert.bindValue(1, message.time.toMSecsSinceEpoch());
-        insert.bindValue(2, message.from);
-        insert.bindValue(3, message.text);
-        insert.bindValue(4, message.kind == ChatMessage::Kind::Action ? 1 : 0);
-        // NOT NULL columns: a null QString binds as NULL.
-        insert.bindValue(5, message.room.isNull() ? QStringLiteral("") : message.room);
-        if (message.isPrivate()) {
-            insert.bindValue(6, message.to.isNull() ? QStringLiteral("") : message.to);
-            insert.bindValue(7, message.fromIdentity.isEmpty() ? QVariant() : QVariant(message.fromIdentity));
-            insert.bindValue(8, message.toIdentity.isEmpty() ? QVariant() : QVariant(message.toIdentity));
-        }
-        if (!insert.exec()) {
-            fail(insert);
+        if (!m_inserter.insert(message, &m_error)) {
             db.rollback();
             return false;
         }

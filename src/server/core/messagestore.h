@@ -2,6 +2,7 @@
 
 #include "chatmessage.h"
 #include "messagehistory.h"
+#include "messageinserter.h"
 #include "walcheckpointer.h"
 
 #include <QHash>
@@ -106,10 +107,7 @@ private:
     QString m_error;
     bool m_open = false;
     std::vector<ChatMessage> m_pending;
-    // Private messages, with every column; room messages, without the four they leave empty
-    // (QSqlQuery::bindValue costs thousands of instructions a value: the commit's main cost).
-    std::unique_ptr<QSqlQuery> m_insert;
-    std::unique_ptr<QSqlQuery> m_insertRoomMessage;
+    MessageInserter m_inserter; // every message's INSERT, through SQLite's C API
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     int m_uncheckpointed = 0;
