@@ -510,9 +510,16 @@ void ChatClient::rememberRooms() const
         if (m_conversations->at(row)->muted)
             muted.append(m_conversations->at(row)->name);
     }
+    // An empty list would be written as "@Invalid()": none is no key.
     QSettings settings;
-    settings.setValue(settingsKey() + QStringLiteral("/rooms"), m_conversations->rooms().mid(1));
-    settings.setValue(settingsKey() + QStringLiteral("/muted"), muted);
+    const auto store = [&settings](const QString &key, const QStringList &list) {
+        if (list.isEmpty())
+            settings.remove(key);
+        else
+            settings.setValue(key, list);
+    };
+    store(settingsKey() + QStringLiteral("/rooms"), m_conversations->rooms().mid(1));
+    store(settingsKey() + QStringLiteral("/muted"), muted);
 }
 
 void ChatClient::onEvent(const ServerEvent &event)
