@@ -27,9 +27,9 @@ if [ ! -f "$fuzz/build.ninja" ]; then
   cmake -S . -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
     -DGROUPCHAT_FUZZ=ON >/dev/null
 fi
-cmake --build "$fuzz" --target fuzz_lineframer fuzz_jsonprotocol
+cmake --build "$fuzz" --target fuzz_lineframer fuzz_jsonprotocol fuzz_ircmessage
 seconds=${GROUPCHAT_FUZZ_SECONDS:-60}
-for target in lineframer jsonprotocol; do
+for target in lineframer jsonprotocol ircmessage; do
   # New inputs go to a scratch directory; the checked-in corpus only seeds. A finding is
   # saved as $fuzz/artifacts/crash-* (add it to the corpus once fixed).
   scratch=$(mktemp -d)
