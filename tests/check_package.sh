@@ -31,8 +31,10 @@ for file in bin/groupchat-server bin/groupchat-client \
             lib/systemd/system/groupchat-server.service share/doc/groupchat/README.md; do
   grep -qx "$prefix/$file" <<<"$contents" || { echo "missing from the package: $prefix/$file"; status=1; }
 done
-dpkg-deb --fsys-tarfile "$deb" | tar -xO "$prefix/lib/systemd/system/groupchat-server.service" \
-  | grep -q "^ExecStart=${prefix#.}/bin/groupchat-server --headless" \
+# Read whole before it is searched: grep -q leaving early would kill tar with SIGPIPE, which
+# pipefail counts as a failure (it did, now and then).
+unit=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO "$prefix/lib/systemd/system/groupchat-server.service")
+grep -q "^ExecStart=${prefix#.}/bin/groupchat-server --headless" <<<"$unit" \
   || { echo "the unit does not start ${prefix#.}/bin/groupchat-server"; status=1; }
 [ $status -eq 0 ] && echo "package ok: $(basename "$deb"), $(wc -l <<<"$contents") entries"
 exit $status
