@@ -111,13 +111,14 @@ void tst_JsonProtocol::badRequest_data()
     QTest::newRow("no type") << QByteArray("{\"text\":\"hi\"}") << QStringLiteral("bad-field");
     QTest::newRow("type not a string") << QByteArray("{\"type\":7}") << QStringLiteral("bad-field");
     // A room or a person may be left out where a default applies, never named empty.
-    QTest::newRow("part of an empty room") << QByteArray(R"({"type":"part","room":""})") << QStringLiteral("bad-field");
-    QTest::newRow("say to a blank room") << QByteArray(R"({"type":"say","room":" ","text":"x"})")
-                                         << QStringLiteral("bad-field");
-    QTest::newRow("history of an empty room") << QByteArray(R"({"type":"history","after":0,"room":""})")
-                                              << QStringLiteral("bad-field");
-    QTest::newRow("private to nobody") << QByteArray(R"({"type":"private","to":"","text":"x"})")
-                                       << QStringLiteral("bad-field");
+    QTest::newRow("part of an empty room")
+            << QByteArray(R"({"type":"part","room":""})") << QStringLiteral("bad-field");
+    QTest::newRow("say to a blank room")
+            << QByteArray(R"({"type":"say","room":" ","text":"x"})") << QStringLiteral("bad-field");
+    QTest::newRow("history of an empty room")
+            << QByteArray(R"({"type":"history","after":0,"room":""})") << QStringLiteral("bad-field");
+    QTest::newRow("private to nobody")
+            << QByteArray(R"({"type":"private","to":"","text":"x"})") << QStringLiteral("bad-field");
     QTest::newRow("unknown type") << QByteArray("{\"type\":\"dance\"}") << QStringLiteral("unknown-type");
     QTest::newRow("unknown field") << QByteArray("{\"type\":\"say\",\"text\":\"hi\",\"color\":\"red\"}")
                                    << QStringLiteral("bad-field");

@@ -180,10 +180,11 @@ void tst_Rooms::plainTopicRoomsAndErrors_data()
     QTest::newRow("not in it") << QByteArray("/part #elsewhere")
                                << QStringLiteral("! no such room: \"#elsewhere\"; /rooms lists them");
     // A name no room can have says why, wherever it is named.
-    QTest::newRow("bad name to switch to") << QByteArray("/switch #a b")
-                                           << QStringLiteral("! invalid room name: \"#a b\" has a character");
+    QTest::newRow("bad name to switch to")
+            << QByteArray("/switch #a b") << QStringLiteral("! invalid room name: \"#a b\" has a character");
     // A topic that shows nothing clears it, like an empty one.
-    QTest::newRow("invisible topic") << QByteArray("/topic \u200b") << QStringLiteral("* NICK cleared the topic");
+    QTest::newRow("invisible topic") << QByteArray("/topic \u200b")
+                                     << QStringLiteral("* NICK cleared the topic");
 }
 
 void tst_Rooms::plainTopicRoomsAndErrors()

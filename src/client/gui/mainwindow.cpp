@@ -197,7 +197,8 @@ void MainWindow::updateStatus()
         break;
     case ChatConnection::State::Connected:
         text = tr("Connected to %1 as %2")
-                       .arg(HostPort{ connection->host(), connection->port() }.toString(), connection->nick());
+                       .arg(HostPort{ connection->host(), connection->port() }.toString(),
+                            connection->nick());
         break;
     case ChatConnection::State::WaitingToReconnect:
         text = tr("Reconnecting in %n s (%1)", nullptr, connection->secondsUntilReconnect())
