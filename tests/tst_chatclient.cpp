@@ -847,7 +847,7 @@ void tst_ChatClient::replayedHistoryIsNotUnread()
     bob->sendLine("/join #dev");
     bob->sendLine("in dev");
     bob->sendLine("/msg alice just for you");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob -> alice: just for you$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("bob -> alice: just for you$")));
     QTRY_VERIFY(first->conversations()->find(QStringLiteral("bob")));
     // Live, they count (the test would be worthless if they did not).
     QTRY_COMPARE(first->conversations()->find(QStringLiteral("#dev"))->messages->unreadCount(), 1);
@@ -896,7 +896,7 @@ void tst_ChatClient::replayedHistoryIsNotUnread()
     m_server->findClient(QStringLiteral("alice"))->abort(QStringLiteral("test drop"));
     QVERIFY(lost.wait());
     bob->sendLine("while you were away");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("bob: while you were away$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("bob: while you were away$")));
     QTRY_VERIFY(
             texts(*dev->messages, ChatEntry::Kind::Message).contains(QStringLiteral("while you were away")));
     QCOMPARE(dev->messages->unreadCount(), 0);
@@ -914,7 +914,7 @@ void tst_ChatClient::recentLinesComeBeforeTheJoin()
     bob->sendLine("/join #dev");
     bob->sendLine("first in dev");
     bob->sendLine("second in dev");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("second in dev$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("second in dev$")));
     const auto lines = [](const MessageModel &model) {
         QStringList result;
         for (int row = 0; row < model.rowCount(); ++row) {
@@ -939,7 +939,7 @@ void tst_ChatClient::recentLinesComeBeforeTheJoin()
     QVERIFY(client->submit(QStringLiteral("/part")));
     QTRY_VERIFY(!client->current()->joined);
     bob->sendLine("said while alice was out");
-    QVERIFY(!bob->waitForLine(QRegularExpression(QStringLiteral("said while alice was out$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("said while alice was out$")));
     QVERIFY(client->submit(QStringLiteral("/join #dev")));
     QTRY_COMPARE(texts(dev, ChatEntry::Kind::Message).size(), 4);
     QCOMPARE(lines(dev),

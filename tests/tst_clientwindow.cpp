@@ -148,7 +148,7 @@ void tst_ClientWindow::reopenedPrivateConversationKeepsItsMessages()
     doubleClickBob();
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
     QVERIFY(m_client->submit(QStringLiteral("shall we talk?")));
-    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("-> bob: shall we talk\\?$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("-> bob: shall we talk\\?$")));
     bob.sendLine("/msg alice yes, here");
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");
     QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("yes, here")));
@@ -242,7 +242,7 @@ void tst_ClientWindow::joinDialogListsPeopleAndTopics()
     bob.sendLine((QStringLiteral("/topic ") + longTopic).toUtf8());
     carol.sendLine("/join #design");
     carol.sendLine("/join #ops");
-    QVERIFY(!carol.waitForLine(QRegularExpression(QStringLiteral("#ops"))).isNull());
+    EXPECT_LINE(carol, QRegularExpression(QStringLiteral("#ops")));
     m_window->resize(800, 500);
     child<QAction>(m_window.get(), "actionJoinRoom")->trigger();
     JoinRoomDialog *dialog = nullptr;
@@ -325,7 +325,7 @@ void tst_ClientWindow::joiningShowsRecentLinesBeforeTheJoinLine()
     bob.sendLine("/nick bob");
     bob.sendLine("/join #dev");
     bob.sendLine("said before alice came");
-    QVERIFY(!bob.waitForLine(QRegularExpression(QStringLiteral("said before alice came$"))).isNull());
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("said before alice came$")));
     QVERIFY(m_client->submit(QStringLiteral("/join #dev")));
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("#dev"));
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");

@@ -52,11 +52,6 @@ public:
     // (itself, or a simpler sibling): clients of both then share one rendering. Not virtual:
     // a fanout asks it for every client.
     const WireCodec &roomless() const { return *m_roomless; }
-    // The codec whose rendering of event is byte for byte this one's.
-    const WireCodec &renderingOf(const ServerEvent &event) const
-    {
-        return namesRoom(event) ? *this : roomless();
-    }
     // The codec for a client of this dialect that is in rooms rooms.
     virtual const WireCodec &forRoomCount(qsizetype rooms) const
     {
