@@ -57,14 +57,16 @@ case "$what" in
     cleanup() { kill -TERM "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
     trap cleanup EXIT
     trap 'exit 0' INT TERM
-    for port in 6666 6667 6668; do
-      "$server" --headless --bind 127.0.0.1 --port "$port" --name "cluster server $port" \
+    # Each server: plain and JSON on port P, IRC on P+1.
+    for port in 6666 6676 6686; do
+      "$server" --headless --bind 127.0.0.1 --port "$port" --irc-port $((port + 1)) --name "cluster server $port" \
         --redis redis://127.0.0.1:6390/main --db "$work/history-$port.sqlite" "$@" 2>&1 |
         sed -u "s/^/[$port] /" &
       pids+=($!)
     done
     echo "A cluster of three servers sharing one room: connect to any of them, e.g."
-    echo "  nc 127.0.0.1 6666    nc 127.0.0.1 6667    ./scripts/run.sh client --host 127.0.0.1 --port 6668"
+    echo "  nc 127.0.0.1 6666    nc 127.0.0.1 6676    ./scripts/run.sh client --host 127.0.0.1 --port 6686"
+    echo "  an IRC client: 127.0.0.1/6667, /6677 or /6687"
     echo "Ctrl+C stops them all."
     wait ;;
   *)

@@ -101,6 +101,7 @@ void tst_AdminWindow::init()
         ServerConfig config = ServerConfig::load(QSettings());
         config.address = QHostAddress::LocalHost;
         config.port = m_port;
+        config.ircPort = ServerConfig::ircFreePort;
         return config;
     };
     m_window = std::make_unique<AdminWindow>(m_service.get(), m_log.get(), effectiveConfig,

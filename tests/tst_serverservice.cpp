@@ -69,6 +69,7 @@ ServerConfig tst_ServerService::baseConfig() const
     ServerConfig config;
     config.address = QHostAddress::LocalHost;
     config.port = 0;
+    config.ircPort = ServerConfig::ircFreePort;
     config.database = QStringLiteral(":memory:");
     return config;
 }

@@ -182,10 +182,6 @@
         <translation>&lt;h3&gt;groupchat 服务器 %1&lt;/h3&gt;&lt;p&gt;一个小巧、快速的团队与局域网群聊工具。&lt;/p&gt;&lt;p&gt;客户端可以用 groupchat 桌面客户端加入，也可以用 &lt;tt&gt;nc 主机 端口&lt;/tt&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Listening on %1, port %2</source>
-        <translation>正在监听 %1，端口 %2</translation>
-    </message>
-    <message>
         <source>Clients connect to: %1</source>
         <translation>客户端连接地址：%1</translation>
     </message>
@@ -226,10 +222,6 @@
     <message>
         <source>every IPv4 address</source>
         <translation>所有 IPv4 地址</translation>
-    </message>
-    <message>
-        <source>Listening on %1, port %2, TLS on port %3</source>
-        <translation>正在监听 %1，端口 %2，TLS 端口 %3</translation>
     </message>
     <message>
         <source>Clients connect to: %1
@@ -355,6 +347,18 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>why (they see it; may be left empty)</source>
         <translation>原因（对方会看到；可以留空）</translation>
     </message>
+    <message>
+        <source>, IRC on port %1</source>
+        <translation>，IRC 端口 %1</translation>
+    </message>
+    <message>
+        <source>Listening on %1, port %2, TLS on port %3%4</source>
+        <translation>正在监听 %1，端口 %2，TLS 端口 %3%4</translation>
+    </message>
+    <message>
+        <source>Listening on %1, port %2%3</source>
+        <translation>正在监听 %1，端口 %2%3</translation>
+    </message>
 </context>
 <context>
     <name>BanListModel</name>
@@ -436,6 +440,14 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>Rooms</source>
         <translation>聊天室</translation>
+    </message>
+    <message>
+        <source>IRC</source>
+        <translation>IRC</translation>
+    </message>
+    <message>
+        <source>IRC, registering</source>
+        <translation>IRC，正在注册</translation>
     </message>
 </context>
 <context>

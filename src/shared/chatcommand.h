@@ -31,6 +31,10 @@ struct ChatCommand
         History, // JSON: the messages after since, at most limit of them
         TooLong, // a line over the limit arrived (and was discarded); counts in flood control
         Invalid, // JSON that could not be understood: error says how, text why
+        // A command of the client's dialect that the vocabulary has no word for (IRC's CAP,
+        // USER, WHOIS ...): target is its name as the dialect spells it, params its
+        // parameters; the dialect's handler on the server carries it out.
+        Dialect,
     };
 
     Type type = Type::Say;
@@ -50,6 +54,8 @@ struct ChatCommand
     QString password;
     QString identity; // Hello: the secret the client keeps per server (private history)
     QStringList rooms; // Hello: rooms to be in (besides the default one) before the welcome
+    QStringList params; // Dialect: the command's parameters, in order
+    QString label; // Dialect: IRCv3 labeled-response's label tag (empty: none)
 
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
@@ -69,6 +75,7 @@ struct ChatCommand
         return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
                a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.token == b.token &&
                a.hasPassword == b.hasPassword && a.password == b.password && a.hasText == b.hasText &&
-               a.identity == b.identity && a.rooms == b.rooms && a.error == b.error;
+               a.identity == b.identity && a.rooms == b.rooms && a.error == b.error && a.params == b.params &&
+               a.label == b.label;
     }
 };

@@ -145,6 +145,11 @@ struct ChatLimits
     // TLS: the port, and how long a handshake may stall (from connecting, and again from the
     // client's hello) before the connection is dropped.
     static constexpr quint16 defaultTlsPort = 6697;
+    // IRC's conventional plain port (docs/PROTOCOL.md, "IRC").
+    static constexpr quint16 defaultIrcPort = 6667;
+    // An IRC client that has not finished its registration (NICK, USER, CAP END) this long
+    // after connecting is disconnected, as IRC servers do.
+    static constexpr int ircRegistrationTimeoutMs = 60 * 1000;
     static constexpr int tlsHandshakeTimeoutMs = 3000;
     // What a TLS connection's bridge holds in each direction on top of the session's own send
     // queue: the local socket pair's buffer, the TLS socket's read and write buffers.

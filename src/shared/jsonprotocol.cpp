@@ -514,6 +514,7 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     case Type::Unknown:
     case Type::TooLong:
     case Type::Invalid:
+    case Type::Dialect:
         break;
     }
     return QByteArray();
@@ -629,11 +630,14 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         // Version 2 keeps private messages in the history: its id, as a message's.
         if (event.message.id != 0)
             writer.add("id", event.message.id);
-        return writer.add("time", timeText(event.time))
+        writer.add("time", timeText(event.time))
                 .add("from", event.from)
                 .add("to", event.to)
-                .add("text", event.text)
-                .line();
+                .add("text", event.text);
+        // A /me (an IRC client's CTCP ACTION, say): as a message's "kind"; a plain one says nothing.
+        if (event.message.kind == ChatMessage::Kind::Action)
+            writer.add("kind", QStringLiteral("action"));
+        return writer.line();
     }
     case Type::Join: {
         JsonWriter writer;
@@ -797,6 +801,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.from = text(u"from");
         event.to = text(u"to");
         event.text = text(u"text");
+        event.message.kind = text(u"kind") == u"action" ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
     } else if (type == u"join") {
         event.type = ServerEvent::Type::Join;
         event.nick = text(u"nick");

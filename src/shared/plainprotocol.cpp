@@ -69,7 +69,7 @@ QString nameList(const QList<OnlineUser> &users)
 QByteArray PlainProtocol::messageLine(const ChatMessage &message, bool markRoom)
 {
     if (message.isPrivate())
-        return privateLine(message.time, message.from, message.to, message.text);
+        return privateLine(message.time, message.from, message.to, message.text, message.kind);
     const QString stamp = u'[' + clockTime(message.time) + u"] " +
                           (markRoom ? u'[' + safe(message.room) + u"] " : QString());
     if (message.kind == ChatMessage::Kind::Action)
@@ -78,8 +78,11 @@ QByteArray PlainProtocol::messageLine(const ChatMessage &message, bool markRoom)
 }
 
 QByteArray PlainProtocol::privateLine(const QDateTime &time, const QString &from, const QString &to,
-                                      const QString &text)
+                                      const QString &text, ChatMessage::Kind kind)
 {
+    if (kind == ChatMessage::Kind::Action)
+        return line(u'[' + clockTime(time) + u"] (private) * " + safe(from) + u" -> " + safe(to) + u' ' +
+                    safe(text));
     return line(u'[' + clockTime(time) + u"] (private) " + safe(from) + u" -> " + safe(to) + u": " +
                 safe(text));
 }
@@ -106,7 +109,7 @@ QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
     case Type::Message:
         return messageLine(event.message, markRoom);
     case Type::Private:
-        return privateLine(event.time, event.from, event.to, event.text);
+        return privateLine(event.time, event.from, event.to, event.text, event.message.kind);
     case Type::Join:
         if (event.text.isEmpty())
             return noticeLine(safe(event.nick) + u" joined" + inRoom(event.room, markRoom));

@@ -23,9 +23,9 @@ public:
     // markRoom the room follows the time: "[HH:MM:SS] [#dev] nick: text". A private message
     // is a privateLine().
     static QByteArray messageLine(const ChatMessage &message, bool markRoom = false);
-    // "[HH:MM:SS] (private) from -> to: text"
+    // "[HH:MM:SS] (private) from -> to: text"; an action "[HH:MM:SS] (private) * from -> to text".
     static QByteArray privateLine(const QDateTime &time, const QString &from, const QString &to,
-                                  const QString &text);
+                                  const QString &text, ChatMessage::Kind kind = ChatMessage::Kind::Say);
     // "* text": anything the server says.
     static QByteArray noticeLine(const QString &text);
     // "! text": a request was refused.

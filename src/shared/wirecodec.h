@@ -22,18 +22,22 @@ class WireCodec
 {
 public:
     // The number of codec instances there can be: slot() is below it.
-    static constexpr int slotCount = 8;
+    static constexpr int slotCount = 12;
 
     virtual ~WireCodec() = default;
     WireCodec(const WireCodec &) = delete;
     WireCodec &operator=(const WireCodec &) = delete;
 
-    // A small number unique to this instance (0..slotCount-1): a fanout keeps one rendering
-    // per slot.
+    // A small number (0..slotCount-1) shared only by instances whose encode() is the same for
+    // every event: a fanout keeps one rendering per slot.
     int slot() const { return m_slot; }
     // Which dialect it is (a WriteBatcher batch per dialect keeps each client's share of a
-    // pass in one piece): 0 plain, 1 JSON.
+    // pass in one piece): 0 plain, 1 JSON, 2 IRC.
     int family() const { return m_family; }
+    // Whether a client speaking it is sent its own messages back (plain and JSON: yes, as the
+    // proof they were posted; IRC: only with IRCv3 echo-message). Not virtual: a fanout asks
+    // for every client.
+    bool echoesOwn() const { return m_echoesOwn; }
 
     // What one line from a client asks (the line without its terminator, at most the line
     // limit). nullopt: nothing (a blank line). A line that cannot be understood is a
@@ -42,6 +46,14 @@ public:
     // The event as this dialect writes it: whole lines, terminators included. Empty when a
     // client speaking it is not told of such an event.
     virtual QByteArray encode(const ServerEvent &event) const = 0;
+    // The event as this dialect writes it for one client alone, whose nick is recipient:
+    // dialects whose replies name their recipient (IRC's numerics) differ from encode() here.
+    // What a fanout shares is always encode()'s.
+    virtual QByteArray encodeFor(const ServerEvent &event, const QString &recipient) const
+    {
+        Q_UNUSED(recipient);
+        return encode(event);
+    }
     // Whether an event is about one room (a Message with a room, or an event with one).
     static bool namesRoom(const ServerEvent &event)
     {
@@ -61,13 +73,14 @@ public:
 
 protected:
     // roomless: see roomless() (null: this codec).
-    WireCodec(int slot, int family, const WireCodec *roomless = nullptr)
-        : m_slot(slot), m_family(family), m_roomless(roomless ? roomless : this)
+    WireCodec(int slot, int family, const WireCodec *roomless = nullptr, bool echoesOwn = true)
+        : m_slot(slot), m_family(family), m_echoesOwn(echoesOwn), m_roomless(roomless ? roomless : this)
     { }
 
 private:
     const int m_slot;
     const int m_family;
+    const bool m_echoesOwn;
     const WireCodec *const m_roomless;
 };
 

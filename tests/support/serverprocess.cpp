@@ -31,18 +31,30 @@ quint16 ServerProcess::start(const QStringList &arguments, const QProcessEnviron
         all += { QStringLiteral("--bind"), QStringLiteral("127.0.0.1") };
     if (!arguments.contains(QStringLiteral("--port")))
         all += { QStringLiteral("--port"), QStringLiteral("0") };
+    // IRC's default port is one for the whole machine: tests that run side by side each take
+    // a free one.
+    if (!arguments.contains(QStringLiteral("--irc-port")))
+        all += { QStringLiteral("--irc-port"), QStringLiteral("free") };
     m_process.setArguments(all);
     m_output.clear();
     m_port = 0;
+    m_ircPort = 0;
     m_process.start();
     if (!m_process.waitForStarted(5000))
         return 0;
     const QRegularExpression listening(QStringLiteral("listening on [^ ]+ port (\\d+)"));
+    const QRegularExpression ircListening(QStringLiteral("IRC on port (\\d+)"));
+    const qsizetype ircAt = all.indexOf(QStringLiteral("--irc-port"));
+    const bool ircWanted = ircAt < 0 || all.value(ircAt + 1) != u"0";
     QRegularExpressionMatch match;
+    QRegularExpressionMatch irc;
     const bool ended = QTest::qWaitFor(
             [&] {
-                match = listening.match(output());
-                return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+                const QString out = output();
+                match = listening.match(out);
+                irc = ircListening.match(out);
+                return (match.hasMatch() && (irc.hasMatch() || !ircWanted)) ||
+                       m_process.state() == QProcess::NotRunning;
             },
             10000);
     if (!ended || !match.hasMatch()) {
@@ -50,6 +62,7 @@ quint16 ServerProcess::start(const QStringList &arguments, const QProcessEnviron
         return 0;
     }
     m_port = match.captured(1).toUShort();
+    m_ircPort = irc.hasMatch() ? irc.captured(1).toUShort() : 0;
     return m_port;
 }
 

@@ -21,6 +21,8 @@ public:
     // among them); returns the port it listens on, or 0 (the output so far is printed).
     quint16 start(const QStringList &arguments, const QProcessEnvironment &extra = {});
     quint16 port() const { return m_port; }
+    // The IRC port (unless --irc-port 0 was given, a free one; 0 without IRC).
+    quint16 ircPort() const { return m_ircPort; }
     QProcess &process() { return m_process; }
     // Everything the process has printed so far.
     QString output();
@@ -45,4 +47,5 @@ private:
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;
+    quint16 m_ircPort = 0;
 };

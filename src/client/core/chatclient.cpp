@@ -277,6 +277,7 @@ bool ChatClient::submit(const QString &input)
     case Type::Pong:
     case Type::History:
     case Type::TooLong:
+    case Type::Dialect:
         break;
     case Type::Pass:
         addLocal(ChatEntry::Kind::Error,

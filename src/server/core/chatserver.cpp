@@ -7,6 +7,7 @@
 #include "commandhandler.h"
 #include "eventfanout.h"
 #include "hostport.h"
+#include "irccodec.h"
 #include "jsonprotocol.h"
 #include "messagestore.h"
 #include "nickrules.h"
@@ -46,6 +47,8 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
       m_limits(limits),
       m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
       m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
+      m_ircServer(new ChatListener(
+              [this](qintptr descriptor) { accept(descriptor, ClientSession::Mode::Irc); }, this)),
       m_batcher(new WriteBatcher(this)),
       m_history(limits),
       m_admission(limits),
@@ -56,6 +59,7 @@ ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
     m_batcher->setBeforeFlush([this] { m_history.commit(); });
     connect(&m_roomKeeper, &RoomKeeper::roomsChanged, this, &ChatServer::roomsChanged);
     m_server->setListenBacklogSize(ChatLimits::listenBacklog);
+    m_ircServer->setListenBacklogSize(ChatLimits::listenBacklog);
     m_clock.start();
     m_checkTimer.setInterval(checkInterval(m_limits));
     connect(&m_checkTimer, &QTimer::timeout, this, &ChatServer::checkConnections);
@@ -128,6 +132,7 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
 {
     if (m_stopping || m_server->isListening())
         return false;
+    m_listenError.clear();
     if (!m_server->listen(address, port)) {
         qCCritical(lcServer, "cannot listen on %s port %u: %s", qPrintable(describeAddress(address)), port,
                    qPrintable(m_server->errorString()));
@@ -139,11 +144,26 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
             qCCritical(lcServer, "cannot listen on %s port %u (TLS): %s",
                        qPrintable(describeAddress(address)), m_tlsPortWanted,
                        qPrintable(m_tls->errorString()));
+            m_listenError = QStringLiteral("TLS port %1: %2").arg(m_tlsPortWanted).arg(m_tls->errorString());
             m_server->close();
             return false;
         }
         qCInfo(lcServer, "TLS on port %u; certificate fingerprint (SHA-256) %s", m_tls->serverPort(),
                qPrintable(m_tls->fingerprint()));
+    }
+    if (m_ircWanted) {
+        if (!m_ircServer->listen(address, m_ircPortWanted)) {
+            qCCritical(lcServer, "cannot listen on %s port %u (IRC): %s",
+                       qPrintable(describeAddress(address)), m_ircPortWanted,
+                       qPrintable(m_ircServer->errorString()));
+            m_listenError =
+                    QStringLiteral("IRC port %1: %2").arg(m_ircPortWanted).arg(m_ircServer->errorString());
+            if (m_tls)
+                m_tls->close();
+            m_server->close();
+            return false;
+        }
+        qCInfo(lcServer, "IRC on port %u", m_ircServer->serverPort());
     }
     m_listeningSince = QDateTime::currentDateTimeUtc();
     Q_EMIT listeningChanged(true);
@@ -323,7 +343,7 @@ quint16 ChatServer::serverPort() const
 
 QString ChatServer::errorString() const
 {
-    return m_server->errorString();
+    return m_listenError.isEmpty() ? m_server->errorString() : m_listenError;
 }
 
 ClientSession *ChatServer::findClient(const QString &nick) const
@@ -364,6 +384,7 @@ void ChatServer::stop()
     m_stopping = true;
     if (m_tls)
         m_tls->close();
+    m_ircServer->close();
     if (m_server->isListening()) {
         m_server->close();
         m_listeningSince = QDateTime();
@@ -390,7 +411,18 @@ void ChatServer::finishStop()
     Q_EMIT stopped();
 }
 
-void ChatServer::accept(qintptr descriptor)
+void ChatServer::setIrcPort(bool serve, quint16 port)
+{
+    m_ircWanted = serve;
+    m_ircPortWanted = port;
+}
+
+quint16 ChatServer::ircPort() const
+{
+    return m_ircServer->isListening() ? m_ircServer->serverPort() : 0;
+}
+
+void ChatServer::accept(qintptr descriptor, ClientSession::Mode mode)
 {
     if (m_stopping) {
         ::close(int(descriptor));
@@ -406,7 +438,7 @@ void ChatServer::accept(qintptr descriptor)
         refuse(descriptor, refusal, address, port);
         return;
     }
-    addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this));
+    addClient(new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this, mode));
 }
 
 Refusal::Reason ChatServer::admit(const QHostAddress &address)
@@ -552,7 +584,7 @@ void ChatServer::checkConnections()
                               QStringLiteral("closing: nothing received within %1 s of connecting")
                                       .arg(m_limits.firstLineTimeoutMs / 1000.0));
             client->close(QStringLiteral("no first line"));
-        } else if (!client->isJson()) {
+        } else if (client->isPlain()) {
             // Plain clients are watched by TCP keep-alive (see ClientSession).
             continue;
         } else if (client->pingSentMs() > 0 && now - client->pingSentMs() >= m_limits.pingTimeoutMs) {
@@ -643,6 +675,12 @@ QList<ChatMessage> ChatServer::recentOfDefaultRoom() const
 void ChatServer::announce(ClientSession *client, const ClientSession *predecessor)
 {
     if (client->isAnnounced() || client->isClosing() || !client->isAuthenticated())
+        return;
+    // An IRC client comes in when its registration is done (IrcHandler).
+    if (client->irc() && !client->irc()->registered)
+        return;
+    // An IRC client comes in when its registration is done (IrcHandler).
+    if (client->irc() && !client->irc()->registered)
         return;
     client->setAnnounced();
     ++m_memberCount;

@@ -3,6 +3,7 @@
 #include "admission.h"
 #include "chatlimits.h"
 #include "chatmessage.h"
+#include "clientsession.h"
 #include "clusterlink.h"
 #include "historykeeper.h"
 #include "refusal.h"
@@ -42,6 +43,10 @@ class ChatServer : public QObject
     Q_OBJECT
     // Carries out the clients' commands with the server's rooms, history and nicks.
     friend class CommandHandler;
+    // Carries out what IRC clients ask (registration, IRC's queries) with the same.
+    friend class IrcHandler;
+    // Carries out what IRC clients ask (registration, IRC's queries) with the same.
+    friend class IrcHandler;
 
 public:
     explicit ChatServer(const ChatLimits &limits = {}, QObject *parent = nullptr);
@@ -93,6 +98,12 @@ public:
     quint16 tlsPort() const;
     // The certificate's SHA-256 fingerprint, as clients show it ("AB:CD:...").
     QString tlsFingerprint() const;
+
+    // Serves IRC (IrcHandler, docs/PROTOCOL.md "IRC") on port too, from the next listen() on;
+    // serve false: no IRC. Port 0 picks a free port.
+    void setIrcPort(bool serve, quint16 port = ChatLimits::defaultIrcPort);
+    // The IRC port listened on (0 while not listening, or without IRC).
+    quint16 ircPort() const;
 
     // Shares the room with the other servers on the Redis at address (docs/ARCHITECTURE.md);
     // after openHistory(), before listen(). False when already in a cluster.
@@ -177,7 +188,7 @@ Q_SIGNALS:
     void roomsChanged();
 
 private:
-    void accept(qintptr descriptor);
+    void accept(qintptr descriptor, ClientSession::Mode mode = ClientSession::Mode::Undecided);
     // Bans and the connection limits for a new connection: empty when it may come in, and
     // then it is counted against its address; otherwise why not.
     Refusal::Reason admit(const QHostAddress &address);
@@ -248,6 +259,10 @@ private:
     QString m_serverName;
     QTcpServer *m_server;
     TlsListener *m_tls = nullptr;
+    QTcpServer *m_ircServer;
+    bool m_ircWanted = false;
+    quint16 m_ircPortWanted = ChatLimits::defaultIrcPort;
+    QString m_listenError; // why the last listen() failed on the TLS or IRC port
     ClusterLink *m_cluster = nullptr;
     quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
     WriteBatcher *m_batcher;

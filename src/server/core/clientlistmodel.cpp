@@ -80,6 +80,9 @@ QVariant ClientListModel::data(const QModelIndex &index, int role) const
             return tr("JSON");
         case ClientSession::Mode::Plain:
             return tr("plain");
+        case ClientSession::Mode::Irc:
+            // Until its registration is done it is a client on the IRC port, not yet in.
+            return c->irc()->registered ? tr("IRC") : tr("IRC, registering");
         case ClientSession::Mode::Undecided:
             return tr("new");
         }

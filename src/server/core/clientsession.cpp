@@ -1,6 +1,7 @@
 #include "clientsession.h"
 
 #include "hostport.h"
+#include "irccodec.h"
 
 #include "jsonprotocol.h"
 #include "plainprotocol.h"
@@ -45,12 +46,13 @@ constexpr size_t maxIovecs = 64;
 } // namespace
 
 ClientSession::ClientSession(qintptr descriptor, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
-                             QObject *parent)
+                             QObject *parent, Mode mode)
     : QObject(parent),
       m_fd(int(descriptor)),
       m_readNotifier(new QSocketNotifier(descriptor, QSocketNotifier::Read, this)),
       m_batcher(batcher),
-      m_framer(limits.maxLineBytes),
+      // IRC's own limit: a line and its tags (IRCv3 message-tags), without CR LF.
+      m_framer(mode == Mode::Irc ? IrcCodec::maxLineBytes - 2 + IrcCodec::maxTagBytes : limits.maxLineBytes),
       m_limits(limits),
       m_id(id),
       m_connectedAt(QDateTime::currentDateTimeUtc()),
@@ -59,6 +61,11 @@ ClientSession::ClientSession(qintptr descriptor, quint64 id, const ChatLimits &l
       m_lastActivityMs(m_tokensAtMs),
       m_connectedAtMs(m_tokensAtMs)
 {
+    if (mode == Mode::Irc) {
+        m_mode = mode;
+        m_irc = std::make_unique<IrcState>();
+        m_codec = &IrcCodec::forCaps(0);
+    }
     const auto [address, port] = peerOf(descriptor);
     m_peerAddress = address;
     m_peerPort = port;
@@ -173,7 +180,7 @@ const char *ClientSession::pieceData(const Piece &piece) const
 
 void ClientSession::send(const ServerEvent &event)
 {
-    const QByteArray bytes = m_codec->encode(event);
+    const QByteArray bytes = m_codec->encodeFor(event, recipientName());
     if (!bytes.isEmpty())
         sendBytes(bytes);
 }
@@ -188,6 +195,20 @@ void ClientSession::addRoom(Room *room)
     if (!isIn(room))
         m_rooms.append(room);
     m_codec = &m_codec->forRoomCount(m_rooms.size());
+}
+
+void ClientSession::setIrcCaps(unsigned caps)
+{
+    if (!m_irc)
+        return;
+    m_irc->caps = caps;
+    m_codec = &IrcCodec::forCaps(caps);
+}
+
+QString ClientSession::recipientName() const
+{
+    // An IRC client is "*" in replies until its registration is done.
+    return m_irc && !m_irc->registered ? QString() : m_nick;
 }
 
 void ClientSession::setJsonVersion(int version)
@@ -282,7 +303,7 @@ void ClientSession::checkQueue()
         warning.code = ErrorCode::Lagging;
         warning.text =
                 QStringLiteral("you are falling behind: messages to everyone are skipped until you catch up");
-        const QByteArray bytes = m_codec->encode(warning);
+        const QByteArray bytes = m_codec->encodeFor(warning, recipientName());
         enqueue(bytes.constData(), bytes.size());
     } else if (m_lagging && m_queuedBytes == 0) {
         m_lagging = false;

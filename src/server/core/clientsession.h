@@ -2,6 +2,7 @@
 
 #include "chatcommand.h"
 #include "chatlimits.h"
+#include "ircstate.h"
 #include "lineframer.h"
 #include "serverevent.h"
 #include "wirecodec.h"
@@ -13,6 +14,7 @@
 #include <QList>
 #include <QObject>
 
+#include <memory>
 #include <vector>
 
 class QSocketNotifier;
@@ -33,12 +35,13 @@ class ClientSession : public QObject, private WriteTarget
 
 public:
     // Plain until the first line says otherwise; a JSON hello as the first line switches to
-    // Json for the rest of the connection.
-    enum class Mode { Undecided, Plain, Json };
+    // Json for the rest of the connection. Irc from the start on the IRC port.
+    enum class Mode { Undecided, Plain, Json, Irc };
 
-    // Takes ownership of descriptor, an accepted TCP connection.
+    // Takes ownership of descriptor, an accepted TCP connection. mode: Undecided, or Irc for
+    // a connection to the IRC port (its lines may be as long as IRC's, tags included).
     ClientSession(qintptr descriptor, quint64 id, const ChatLimits &limits, WriteBatcher *batcher,
-                  QObject *parent = nullptr);
+                  QObject *parent = nullptr, Mode mode = Mode::Undecided);
     ~ClientSession() override;
 
     quint64 id() const { return m_id; }
@@ -46,6 +49,14 @@ public:
     void setNick(const QString &nick) { m_nick = nick; }
     Mode mode() const { return m_mode; }
     bool isJson() const { return m_mode == Mode::Json; }
+    bool isIrc() const { return m_mode == Mode::Irc; }
+    // Plain lines, or nothing said yet (which is read as plain).
+    bool isPlain() const { return m_mode == Mode::Plain || m_mode == Mode::Undecided; }
+    // An IRC client's registration and capabilities (IrcHandler's); null for other dialects.
+    IrcState *irc() const { return m_irc.get(); }
+    // The IRCv3 capabilities an IRC client has negotiated now (IrcState::caps): its codec
+    // follows those that change what it is sent.
+    void setIrcCaps(unsigned caps);
     // The protocol version its hello asked for (JsonProtocol::oldestVersion..version); 0
     // before a hello.
     int jsonVersion() const { return m_jsonVersion; }
@@ -172,6 +183,8 @@ private:
     };
 
     void schedule();
+    // Whom the replies it is sent name: its nick, or empty for an IRC client not registered.
+    QString recipientName() const;
     // WriteTarget: the batcher's pass is over.
     void flushWrites() override;
     const char *pieceData(const Piece &piece) const;
@@ -241,6 +254,7 @@ private:
     QByteArray m_identityHash;
     int m_jsonVersion = 0;
     const WireCodec *m_codec = &PlainCodec::oneRoom(); // until a JSON hello
+    std::unique_ptr<IrcState> m_irc; // IRC only
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_secure = false;

@@ -1,5 +1,7 @@
 #include "commandhandler.h"
 
+#include "irchandler.h"
+
 #include "chatserver.h"
 #include "clientsession.h"
 #include "historykeeper.h"
@@ -35,17 +37,25 @@ QString connectionTime(const QDateTime &utc)
 
 } // namespace
 
+CommandHandler::~CommandHandler() = default;
+
 CommandHandler::CommandHandler(ChatServer &server)
     : m_server(server),
       m_limits(server.m_limits),
       m_roomKeeper(server.m_roomKeeper),
       m_rooms(server.m_rooms),
-      m_history(server.m_history)
+      m_history(server.m_history),
+      m_irc(std::make_unique<IrcHandler>(server, *this))
 { }
 
 void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &command)
 {
     using Type = ChatCommand::Type;
+    if (client->isIrc()) {
+        // IRC has its own registration and password; what it asks of the chat comes back here.
+        m_irc->handle(client, command);
+        return;
+    }
     if (command.type == Type::Hello) {
         handleHello(client, command);
         return;
@@ -99,6 +109,12 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
     // A plain client's first line makes it a member of the room before the line counts.
     if (!client->isAnnounced())
         Q_EMIT m_server.clientModeChanged(client);
+    carryOut(client, command);
+}
+
+void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
+{
+    using Type = ChatCommand::Type;
     m_server.announce(client);
     switch (command.type) {
     case Type::Say:
@@ -108,6 +124,8 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
     case Type::Action:
         if (command.text.isEmpty())
             client->sendError(ErrorCode::Usage, QStringLiteral("usage: /me ACTION"));
+        else if (!command.target.isEmpty() && !RoomName::looksLikeRoom(command.target))
+            sendPrivate(client, command.target, command.text, ChatMessage::Kind::Action);
         else if (Room *room = commandRoom(client, command.target))
             m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text);
         break;
@@ -144,7 +162,7 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
                 command.text.trimmed().isEmpty()
                         ? QStringLiteral("quit")
                         : u"quit: " + TextCut::left(command.text.trimmed(), ChatLimits::maxReasonLength);
-        if (!client->isJson())
+        if (client->isPlain())
             client->sendNotice(QStringLiteral("goodbye"));
         client->close(reason);
         break;
@@ -173,6 +191,7 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
         break;
     case Type::Hello:
     case Type::TooLong:
+    case Type::Dialect:
         break;
     }
 }
@@ -408,7 +427,8 @@ void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &comma
     client->send(reply);
 }
 
-void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const QString &text)
+void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const QString &text,
+                                 ChatMessage::Kind kind)
 {
     if (to.isEmpty() || text.isEmpty()) {
         from->sendError(ErrorCode::Usage, QStringLiteral("usage: /msg NICK TEXT"));
@@ -442,6 +462,7 @@ void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const Q
     message.from = from->nick();
     message.to = target->nick();
     message.text = text;
+    message.kind = kind;
     message.fromIdentity = from->identityHash();
     message.toIdentity = target->identityHash();
     from->countMessageSent();
@@ -571,7 +592,7 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
         m_roomKeeper.makeWay(name);
     if (room && client->isIn(room)) {
         // Plain: joining again makes it current; JSON: the room as it is, once more.
-        if (!client->isJson()) {
+        if (client->isPlain()) {
             switchRoom(client, room->name());
         } else {
             const ServerEvent state = ServerEvent::roomState(m_roomKeeper.info(room, true));
@@ -592,11 +613,19 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
     client->send(ServerEvent::join(client->nick(), room->name()));
     const ServerEvent state = ServerEvent::roomState(m_roomKeeper.info(room, true));
     client->send(state);
-    if (!client->isJson())
+    if (client->isPlain())
         client->sendNotice(QStringLiteral("what you type goes to %1 now; /switch #ROOM changes that")
                                    .arg(TextSanitizer::isolated(room->name())));
     // What was said there lately, as a new connection gets its default room's (a room
     // without messages has nothing to look for: the search would walk the whole memory).
+    const ServerEvent recent = recentOf(room);
+    if (!recent.history.isEmpty())
+        client->send(recent);
+    m_roomKeeper.noteChanged();
+}
+
+ServerEvent CommandHandler::recentOf(const Room *room) const
+{
     const QString roomName = room->messageCount() > 0 ? room->name() : QString();
     ServerEvent recent = ServerEvent::now(ServerEvent::Type::History);
     recent.room = roomName;
@@ -606,9 +635,7 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
         });
     recent.after = recent.history.isEmpty() ? m_server.lastMessageId() : recent.history.constFirst().id - 1;
     recent.historyComplete = true;
-    if (!recent.history.isEmpty())
-        client->send(recent);
-    m_roomKeeper.noteChanged();
+    return recent;
 }
 
 void CommandHandler::partRoom(ClientSession *client, const ChatCommand &command)

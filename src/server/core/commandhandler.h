@@ -2,11 +2,15 @@
 
 #include "chatcommand.h"
 #include "chatmessage.h"
+#include "serverevent.h"
 
 #include <QList>
 
+#include <memory>
+
 class ChatServer;
 class ClientSession;
+class IrcHandler;
 class HistoryKeeper;
 class Room;
 struct HistoryScope;
@@ -25,9 +29,16 @@ class CommandHandler
 public:
     // server must outlive the handler; the handler reads its rooms, history and limits.
     explicit CommandHandler(ChatServer &server);
+    ~CommandHandler();
 
     // The one entry point: every command of client's, in the order it sent them.
     void handleCommand(ClientSession *client, const ChatCommand &command);
+    // Carries out a command of the vocabulary for a client that may (it gave the password,
+    // its handshake is done): what a dialect's own handler (IrcHandler) asks of the chat.
+    void carryOut(ClientSession *client, const ChatCommand &command);
+    // The last ChatLimits::historyLines messages of room, as a History event (empty history:
+    // none; room then empty too).
+    ServerEvent recentOf(const Room *room) const;
 
 private:
     void handleHello(ClientSession *client, const ChatCommand &hello);
@@ -35,7 +46,8 @@ private:
     // Answers a history request: the messages after command.since, at most command.limit
     // (ChatLimits::maxHistoryReply), as many as fit half the send queue.
     void sendHistory(ClientSession *client, const ChatCommand &command);
-    void sendPrivate(ClientSession *from, const QString &to, const QString &text);
+    void sendPrivate(ClientSession *from, const QString &to, const QString &text,
+                     ChatMessage::Kind kind = ChatMessage::Kind::Say);
     void changeNick(ClientSession *client, const QString &requested);
     void sendWho(ClientSession *client, const QString &target);
     void sendHelp(ClientSession *client) const;
@@ -60,4 +72,5 @@ private:
     RoomKeeper &m_roomKeeper;
     RoomDirectory &m_rooms;
     HistoryKeeper &m_history;
+    std::unique_ptr<IrcHandler> m_irc;
 };

@@ -22,6 +22,10 @@ void EventFanout::sendTo(ClientSession *client)
         return;
     }
     const WireCodec &codec = m_namesRoom ? client->codec() : client->codec().roomless();
+    // IRC without echo-message: a client's own message is not sent back to it.
+    if (!codec.echoesOwn() && m_event.type == ServerEvent::Type::Message &&
+        m_event.message.from == client->nick())
+        return;
     auto &stretch = m_stretch[codec.slot()];
     if (stretch == notYet) {
         const QByteArray bytes = codec.encode(m_event);

@@ -199,7 +199,7 @@ void RoomKeeper::leave(ClientSession *client, Room *room, const QString &reason,
         if (online(room) == m_limits.presenceLimit)
             sendTo(room, presenceEvent(room));
     }
-    if (!client->isJson() && tell) {
+    if (client->isPlain() && tell) {
         client->sendNotice(client->currentRoom()
                                    ? QStringLiteral("what you type goes to %1 now")
                                              .arg(TextSanitizer::isolated(client->currentRoom()->name()))

@@ -127,6 +127,11 @@ ServerConfig ServerConfig::load(const QSettings &settings)
             settings.value(QStringLiteral("tls/port"), int(ChatLimits::defaultTlsPort)).toInt(&tlsPortOk);
     if (tlsPortOk && tlsPort >= 0 && tlsPort <= 65535)
         config.tlsPort = quint16(tlsPort);
+    bool ircPortOk = false;
+    const int ircPort =
+            settings.value(QStringLiteral("irc/port"), int(ChatLimits::defaultIrcPort)).toInt(&ircPortOk);
+    if (ircPortOk && ircPort >= 0 && ircPort <= 65535)
+        config.ircPort = ircPort;
     int count = 0;
     int days = 0;
     if (parseHistoryKeep(settings.value(QStringLiteral("limits/historyKeep")).toString(), &count, &days)) {
@@ -150,6 +155,8 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(QStringLiteral("tls/certificate"), tlsCertificate);
     settings.setValue(QStringLiteral("tls/key"), tlsKey);
     settings.setValue(QStringLiteral("tls/port"), tlsPort);
+    if (ircPort != ircFreePort)
+        settings.setValue(QStringLiteral("irc/port"), ircPort);
     settings.setValue(QStringLiteral("limits/historyKeep"), historyKeepText());
     settings.setValue(QStringLiteral("limits/floodControl"), limits.floodControl);
 }
@@ -193,6 +200,10 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
             { QStringLiteral("tls-port"),
               QStringLiteral("Port for TLS connections (default %1; 0 picks a free one).")
                       .arg(ChatLimits::defaultTlsPort),
+              QStringLiteral("n") },
+            { QStringLiteral("irc-port"),
+              QStringLiteral("Port for IRC clients (default %1; 0 serves no IRC; \"free\" picks a free one).")
+                      .arg(ChatLimits::defaultIrcPort),
               QStringLiteral("n") },
             { QStringLiteral("redis"),
               QStringLiteral("Share one room with the other servers using the Redis at <url>, "
@@ -314,6 +325,20 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         }
         result.tlsPort = quint16(wanted);
         given.append(QStringLiteral("tls-port"));
+    }
+    if (parser.isSet(QStringLiteral("irc-port"))) {
+        const QString value = parser.value(QStringLiteral("irc-port"));
+        bool ok = false;
+        const uint wanted = value.toUInt(&ok);
+        if (value == u"free") {
+            result.ircPort = ircFreePort;
+        } else if (!ok || wanted > 65535) {
+            *error = QStringLiteral("--irc-port must be a number from 0 to 65535, or \"free\"");
+            return false;
+        } else {
+            result.ircPort = int(wanted);
+        }
+        given.append(QStringLiteral("irc-port"));
     }
     if (!result.passwordFile.isEmpty()) {
         QString password;

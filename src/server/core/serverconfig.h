@@ -26,6 +26,10 @@ struct ServerConfig
     QString tlsCertificate;
     QString tlsKey;
     quint16 tlsPort = ChatLimits::defaultTlsPort;
+    // IRC (docs/PROTOCOL.md, "IRC") on this port; 0: no IRC; ircFreePort: any free port
+    // (for tests and scripts: the log says which).
+    int ircPort = ChatLimits::defaultIrcPort;
+    static constexpr int ircFreePort = -1;
     // redis://HOST:PORT[/ROOM]: share the room with the other servers there; empty: alone.
     QString redis;
 

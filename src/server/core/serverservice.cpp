@@ -62,6 +62,7 @@ bool ServerService::start(const ServerConfig &config, QString *error)
             return fail(why, error);
         }
     }
+    m_server->setIrcPort(config.ircPort != 0, quint16(qMax(0, config.ircPort)));
     if (!m_historyOpened) {
         m_historyOpened = true;
         // Not fatal: the server logs why and keeps its history in memory.
@@ -137,6 +138,11 @@ quint16 ServerService::port() const
 quint16 ServerService::tlsPort() const
 {
     return m_server->tlsPort();
+}
+
+quint16 ServerService::ircPort() const
+{
+    return m_server->ircPort();
 }
 
 QString ServerService::tlsFingerprint() const

@@ -59,6 +59,8 @@ public:
     // The port listened on (0 while stopped), the TLS port (0 without TLS or while stopped).
     quint16 port() const;
     quint16 tlsPort() const;
+    // The IRC port (0 without IRC or while stopped).
+    quint16 ircPort() const;
     // The TLS certificate's SHA-256 fingerprint as clients show it ("AB:CD:..."); empty
     // without TLS.
     QString tlsFingerprint() const;

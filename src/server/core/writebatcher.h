@@ -36,7 +36,7 @@ class WriteBatcher : public QObject
 
 public:
     // One per dialect, numbered as WireCodec::family().
-    enum Batch { PlainBatch = 0, JsonBatch = 1, BatchCount = 2 };
+    enum Batch { PlainBatch = 0, JsonBatch = 1, IrcBatch = 2, BatchCount = 3 };
 
     explicit WriteBatcher(QObject *parent = nullptr) : QObject(parent) { }
 

@@ -430,17 +430,22 @@ void AdminWindow::updateState()
             where = tr("every IPv4 and IPv6 address");
         else if (address == QHostAddress::AnyIPv4)
             where = tr("every IPv4 address");
+        // IRC clients have a port of their own.
+        const QString irc =
+                m_service->ircPort() != 0 ? tr(", IRC on port %1").arg(m_service->ircPort()) : QString();
         if (m_service->tlsPort() != 0) {
-            m_stateLabel->setText(tr("Listening on %1, port %2, TLS on port %3")
+            m_stateLabel->setText(tr("Listening on %1, port %2, TLS on port %3%4")
                                           .arg(where)
                                           .arg(m_service->port())
-                                          .arg(m_service->tlsPort()));
+                                          .arg(m_service->tlsPort())
+                                          .arg(irc));
             m_ui->addressLabel->setText(
                     tr("Clients connect to: %1\nTLS certificate fingerprint (SHA-256): %2")
                             .arg(m_service->reachableAt().join(QStringLiteral("   ")),
                                  m_service->tlsFingerprint()));
         } else {
-            m_stateLabel->setText(tr("Listening on %1, port %2").arg(where).arg(m_service->port()));
+            m_stateLabel->setText(
+                    tr("Listening on %1, port %2%3").arg(where).arg(m_service->port()).arg(irc));
             m_ui->addressLabel->setText(
                     tr("Clients connect to: %1").arg(m_service->reachableAt().join(QStringLiteral("   "))));
         }

@@ -1,0 +1,843 @@
+#include "irchandler.h"
+
+#include "chatserver.h"
+#include "clientsession.h"
+#include "commandhandler.h"
+#include "irccodec.h"
+#include "nickrules.h"
+#include "room.h"
+#include "roomname.h"
+#include "serverlog.h"
+#include "textcut.h"
+#include "textsanitizer.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+namespace {
+
+// The numerics this handler sends: RFC 2812 section 5, with the Modern IRC Client Protocol
+// document's names and additions (RPL_WHOISSECURE, ERR_INPUTTOOLONG).
+enum Numeric {
+    RPL_WELCOME = 1,
+    RPL_YOURHOST = 2,
+    RPL_CREATED = 3,
+    RPL_MYINFO = 4,
+    RPL_ISUPPORT = 5,
+    RPL_UMODEIS = 221,
+    RPL_LUSERCLIENT = 251,
+    RPL_LUSERCHANNELS = 254,
+    RPL_LUSERME = 255,
+    RPL_AWAY = 301,
+    RPL_USERHOST = 302,
+    RPL_ISON = 303,
+    RPL_UNAWAY = 305,
+    RPL_NOWAWAY = 306,
+    RPL_WHOISUSER = 311,
+    RPL_WHOISSERVER = 312,
+    RPL_ENDOFWHO = 315,
+    RPL_WHOISIDLE = 317,
+    RPL_ENDOFWHOIS = 318,
+    RPL_WHOISCHANNELS = 319,
+    RPL_CHANNELMODEIS = 324,
+    RPL_CREATIONTIME = 329,
+    RPL_NOTOPIC = 331,
+    RPL_TOPIC = 332,
+    RPL_TOPICWHOTIME = 333,
+    RPL_VERSION = 351,
+    RPL_WHOREPLY = 352,
+    RPL_NAMREPLY = 353,
+    RPL_ENDOFNAMES = 366,
+    RPL_ENDOFBANLIST = 368,
+    RPL_MOTD = 372,
+    RPL_MOTDSTART = 375,
+    RPL_ENDOFMOTD = 376,
+    RPL_TIME = 391,
+    ERR_UNKNOWNERROR = 400,
+    ERR_NOSUCHNICK = 401,
+    ERR_NOSUCHCHANNEL = 403,
+    ERR_CANNOTSENDTOCHAN = 404,
+    ERR_NOORIGIN = 409,
+    ERR_INVALIDCAPCMD = 410,
+    ERR_NORECIPIENT = 411,
+    ERR_NOTEXTTOSEND = 412,
+    ERR_INPUTTOOLONG = 417,
+    ERR_UNKNOWNCOMMAND = 421,
+    ERR_NONICKNAMEGIVEN = 431,
+    ERR_ERRONEUSNICKNAME = 432,
+    ERR_NICKNAMEINUSE = 433,
+    ERR_NOTONCHANNEL = 442,
+    ERR_NOTREGISTERED = 451,
+    ERR_NEEDMOREPARAMS = 461,
+    ERR_ALREADYREGISTERED = 462,
+    ERR_PASSWDMISMATCH = 464,
+    ERR_CHANOPRIVSNEEDED = 482,
+    ERR_NOOPERHOST = 491,
+    ERR_UMODEUNKNOWNFLAG = 501,
+    ERR_USERSDONTMATCH = 502,
+    RPL_WHOISSECURE = 671,
+};
+
+// AWAY messages are cut to this many user-perceived characters (ISUPPORT AWAYLEN).
+constexpr int maxAwayLength = 200;
+// Targets one PRIVMSG or NOTICE may name (ISUPPORT TARGMAX).
+constexpr int maxMessageTargets = 4;
+// Nicks one USERHOST or ISON answers about.
+constexpr int maxQueryNicks = 20;
+
+QString realNameOf(const ClientSession *client)
+{
+    if (const IrcState *irc = client->irc())
+        return irc->realName;
+    return client->isJson() ? QStringLiteral("groupchat JSON client")
+                            : QStringLiteral("groupchat plain client");
+}
+
+} // namespace
+
+IrcHandler::IrcHandler(ChatServer &server, CommandHandler &commands)
+    : m_server(server), m_commands(commands), m_limits(server.m_limits)
+{ }
+
+const QList<std::pair<QString, unsigned>> &IrcHandler::capabilities()
+{
+    static const QList<std::pair<QString, unsigned>> caps{
+        { QStringLiteral("batch"), IrcCodec::Batch },
+        { QStringLiteral("echo-message"), IrcCodec::EchoMessage },
+        { QStringLiteral("message-tags"), IrcCodec::MessageTags },
+        { QStringLiteral("server-time"), IrcCodec::ServerTime },
+    };
+    return caps;
+}
+
+const QHash<QString, IrcHandler::Command> &IrcHandler::commands()
+{
+    static const QHash<QString, Command> table{
+        { QStringLiteral("CAP"), { &IrcHandler::cap, true, 1 } },
+        { QStringLiteral("PASS"), { &IrcHandler::pass, true, 1 } },
+        { QStringLiteral("NICK"), { &IrcHandler::nick, true, 0 } },
+        { QStringLiteral("USER"), { &IrcHandler::user, true, 4 } },
+        { QStringLiteral("PING"), { &IrcHandler::ping, true, 0 } },
+        { QStringLiteral("PONG"), { &IrcHandler::pong, true, 0 } },
+        { QStringLiteral("QUIT"), { &IrcHandler::quit, true, 0 } },
+        { QStringLiteral("JOIN"), { &IrcHandler::join, false, 1 } },
+        { QStringLiteral("PART"), { &IrcHandler::part, false, 1 } },
+        { QStringLiteral("PRIVMSG"), { &IrcHandler::privmsg, false, 0 } },
+        { QStringLiteral("NOTICE"), { &IrcHandler::notice, false, 0 } },
+        { QStringLiteral("NAMES"), { &IrcHandler::names, false, 0 } },
+        { QStringLiteral("WHO"), { &IrcHandler::who, false, 0 } },
+        { QStringLiteral("WHOIS"), { &IrcHandler::whois, false, 0 } },
+        { QStringLiteral("TOPIC"), { &IrcHandler::topic, false, 1 } },
+        { QStringLiteral("LIST"), { &IrcHandler::list, false, 0 } },
+        { QStringLiteral("MODE"), { &IrcHandler::mode, false, 1 } },
+        { QStringLiteral("LUSERS"), { &IrcHandler::lusers, false, 0 } },
+        { QStringLiteral("MOTD"), { &IrcHandler::motd, false, 0 } },
+        { QStringLiteral("AWAY"), { &IrcHandler::away, false, 0 } },
+        { QStringLiteral("USERHOST"), { &IrcHandler::userhost, false, 1 } },
+        { QStringLiteral("ISON"), { &IrcHandler::ison, false, 1 } },
+        { QStringLiteral("TIME"), { &IrcHandler::time, false, 0 } },
+        { QStringLiteral("VERSION"), { &IrcHandler::version, false, 0 } },
+        { QStringLiteral("KICK"), { &IrcHandler::kick, false, 2 } },
+        { QStringLiteral("OPER"), { &IrcHandler::oper, false, 2 } },
+        { QStringLiteral("TAGMSG"), { &IrcHandler::tagmsg, false, 1 } },
+    };
+    return table;
+}
+
+QString IrcHandler::me(const ClientSession *client)
+{
+    return client->irc() && client->irc()->registered ? client->nick() : QStringLiteral("*");
+}
+
+void IrcHandler::reply(ClientSession *client, int code, const QStringList &params)
+{
+    client->sendBytes(IrcCodec::numeric(code, me(client), params));
+}
+
+void IrcHandler::needMoreParams(ClientSession *client, const QString &command)
+{
+    reply(client, ERR_NEEDMOREPARAMS, { command, QStringLiteral("Not enough parameters") });
+}
+
+void IrcHandler::handle(ClientSession *client, const ChatCommand &command)
+{
+    using Type = ChatCommand::Type;
+    switch (command.type) {
+    case Type::TooLong:
+        qCWarning(lcServer, "%s (%s) sent an IRC line over the limit", qPrintable(client->nick()),
+                  qPrintable(client->peer()));
+        reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
+        return;
+    case Type::Invalid:
+        qCWarning(lcServer, "%s (%s) sent a line that is no IRC message: %s", qPrintable(client->nick()),
+                  qPrintable(client->peer()), qPrintable(command.text));
+        reply(client, ERR_UNKNOWNERROR, { QStringLiteral("*"), command.text });
+        return;
+    case Type::Dialect:
+        break;
+    default:
+        return; // IrcCodec makes nothing else
+    }
+    const auto found = commands().constFind(command.target);
+    if (found == commands().cend()) {
+        qCInfo(lcServer, "%s (%s) sent an IRC command this server does not know: %s",
+               qPrintable(client->nick()), qPrintable(client->peer()),
+               qPrintable(TextSanitizer::quoted(command.target)));
+        reply(client, ERR_UNKNOWNCOMMAND,
+              { TextCut::leftUtf8(command.target, 32), QStringLiteral("Unknown command") });
+        return;
+    }
+    IrcState &irc = *client->irc();
+    if (!irc.registered && !found->beforeRegistration) {
+        reply(client, ERR_NOTREGISTERED, { QStringLiteral("You have not registered") });
+        return;
+    }
+    if (command.params.size() < found->minParams) {
+        needMoreParams(client, command.target);
+        return;
+    }
+    (this->*found->handler)(client, command.params);
+}
+
+QStringList IrcHandler::isupportTokens() const
+{
+    QString network = m_server.serverName();
+    network.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
+    QStringList tokens{
+        QStringLiteral("AWAYLEN=%1").arg(maxAwayLength),
+        // The identifier profile is RFC 8265's case mapping and more (docs/SECURITY.md, "Nicks").
+        QStringLiteral("CASEMAPPING=rfc8265"),
+        QStringLiteral("CHANLIMIT=#:%1").arg(m_limits.maxRoomsPerClient),
+        QStringLiteral("CHANMODES=,,,n"),
+        QStringLiteral("CHANNELLEN=%1").arg(ChatLimits::maxNickLength + 1),
+        QStringLiteral("CHANTYPES=#"),
+        QStringLiteral("KICKLEN=%1").arg(ChatLimits::maxReasonLength),
+        QStringLiteral("NICKLEN=%1").arg(ChatLimits::maxNickLength),
+        QStringLiteral("PREFIX="),
+        QStringLiteral("TARGMAX=PRIVMSG:%1,NOTICE:%1,JOIN:,PART:,NAMES:,WHOIS:1").arg(maxMessageTargets),
+        QStringLiteral("TOPICLEN=%1").arg(m_limits.maxTopicLength),
+        QStringLiteral("UTF8ONLY"),
+    };
+    if (!network.isEmpty())
+        tokens.prepend(u"NETWORK=" + network);
+    return tokens;
+}
+
+void IrcHandler::carryOut(ClientSession *client, ChatCommand::Type type, const QString &target,
+                          const QString &text, bool hasText)
+{
+    ChatCommand command;
+    command.type = type;
+    command.target = target;
+    command.text = text;
+    command.hasText = hasText;
+    m_commands.carryOut(client, command);
+}
+
+Room *IrcHandler::existingRoom(ClientSession *client, const QString &name, bool quiet)
+{
+    Room *room = RoomName::looksLikeRoom(name) ? m_server.m_rooms.find(RoomName::prepare(name)) : nullptr;
+    if (!room && !quiet)
+        reply(client, ERR_NOSUCHCHANNEL, { name, QStringLiteral("No such channel") });
+    return room;
+}
+
+// Registration.
+
+void IrcHandler::cap(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    const QString sub = params.at(0).toUpper();
+    const auto capLine = [&](const QString &what, const QString &list) {
+        client->sendBytes(
+                IrcCodec::line(IrcCodec::serverName(), QStringLiteral("CAP"), { me(client), what, list }));
+    };
+    if (sub == u"LS") {
+        if (!irc.registered)
+            irc.capNegotiating = true;
+        if (params.size() > 1)
+            irc.capVersion = qMax(irc.capVersion, params.at(1).toInt());
+        QStringList names;
+        for (const auto &[name, bit] : capabilities())
+            names.append(name);
+        capLine(QStringLiteral("LS"), names.join(u' '));
+    } else if (sub == u"LIST") {
+        QStringList names;
+        for (const auto &[name, bit] : capabilities()) {
+            if (irc.caps & bit)
+                names.append(name);
+        }
+        capLine(QStringLiteral("LIST"), names.join(u' '));
+    } else if (sub == u"REQ") {
+        if (!irc.registered)
+            irc.capNegotiating = true;
+        const QString asked = params.value(1);
+        // All or nothing (IRCv3 Capability Negotiation, "CAP REQ").
+        unsigned caps = irc.caps;
+        bool known = !asked.trimmed().isEmpty();
+        for (const QString &word : asked.split(u' ', Qt::SkipEmptyParts)) {
+            const bool remove = word.startsWith(u'-');
+            const QString name = remove ? word.mid(1) : word;
+            bool found = false;
+            for (const auto &[capName, bit] : capabilities()) {
+                if (capName == name) {
+                    caps = remove ? caps & ~bit : caps | bit;
+                    found = true;
+                }
+            }
+            known = known && found;
+        }
+        if (!known) {
+            capLine(QStringLiteral("NAK"), asked);
+            return;
+        }
+        client->setIrcCaps(caps);
+        capLine(QStringLiteral("ACK"), asked);
+    } else if (sub == u"END") {
+        if (irc.registered)
+            return;
+        irc.capNegotiating = false;
+        tryRegister(client);
+    } else {
+        reply(client, ERR_INVALIDCAPCMD,
+              { TextCut::leftUtf8(params.at(0), 32), QStringLiteral("Invalid CAP command") });
+    }
+}
+
+void IrcHandler::pass(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    if (irc.registered) {
+        reply(client, ERR_ALREADYREGISTERED, { QStringLiteral("You may not reregister") });
+        return;
+    }
+    irc.passGiven = true;
+    irc.password = params.at(0);
+}
+
+void IrcHandler::nick(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    if (params.isEmpty() || params.at(0).trimmed().isEmpty()) {
+        reply(client, ERR_NONICKNAMEGIVEN, { QStringLiteral("No nickname given") });
+        return;
+    }
+    const QString wanted = NickRules::prepare(params.at(0));
+    if (irc.hasNick && wanted == client->nick())
+        return;
+    const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, wanted);
+    const QString shown = TextCut::left(TextSanitizer::clean(wanted), ChatLimits::maxNickLength);
+    if (refusal.code == ErrorCode::InvalidNick) {
+        reply(client, ERR_ERRONEUSNICKNAME, { shown, QStringLiteral("Erroneous nickname") });
+        return;
+    }
+    if (refusal.code != ErrorCode::None) {
+        reply(client, ERR_NICKNAMEINUSE, { shown, QStringLiteral("Nickname is already in use") });
+        return;
+    }
+    m_server.rename(client, wanted);
+    irc.hasNick = true;
+    tryRegister(client);
+}
+
+void IrcHandler::user(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    if (irc.registered) {
+        reply(client, ERR_ALREADYREGISTERED, { QStringLiteral("You may not reregister") });
+        return;
+    }
+    if (params.at(0).isEmpty()) {
+        needMoreParams(client, QStringLiteral("USER"));
+        return;
+    }
+    irc.userName = TextCut::leftUtf8(TextSanitizer::clean(params.at(0)), 32);
+    irc.realName = TextCut::left(TextSanitizer::clean(params.at(3)), ChatLimits::maxReasonLength);
+    irc.hasUser = true;
+    tryRegister(client);
+}
+
+void IrcHandler::tryRegister(ClientSession *client)
+{
+    IrcState &irc = *client->irc();
+    if (irc.registered || !irc.hasNick || !irc.hasUser || irc.capNegotiating || client->isClosing())
+        return;
+    if (!client->isAuthenticated()) {
+        if (!irc.passGiven) {
+            reply(client, ERR_PASSWDMISMATCH, { QStringLiteral("Password required") });
+            client->sendBytes(
+                    IrcCodec::line(QString(), QStringLiteral("ERROR"),
+                                   { QStringLiteral("Closing Link: this server needs a password (PASS)") }));
+            client->close(QStringLiteral("no password"));
+            return;
+        }
+        // A wrong one is answered (ERR_PASSWDMISMATCH, ERROR) and closed by the server.
+        if (!m_server.checkPassword(client, irc.password, [this, client] { tryRegister(client); }))
+            return;
+        irc.password.clear();
+        m_server.m_roomKeeper.enter(client, m_server.m_rooms.defaultRoom());
+    }
+    irc.registered = true;
+    qCInfo(lcServer, "%s (%s) speaks IRC", qPrintable(client->nick()), qPrintable(client->peer()));
+    Q_EMIT m_server.clientModeChanged(client);
+    // In first, so that the welcome's counts include it.
+    m_server.announce(client);
+    sendWelcome(client);
+    // The rooms it is in (the default one): as if it had joined them.
+    for (const Room *room : client->rooms()) {
+        client->sendBytes(
+                IrcCodec::line(IrcCodec::source(client->nick()), QStringLiteral("JOIN"), { room->name() }));
+        client->send(ServerEvent::roomState(m_server.m_roomKeeper.info(room, true)));
+        const ServerEvent recent = m_commands.recentOf(room);
+        if (!recent.history.isEmpty())
+            client->send(recent);
+    }
+}
+
+void IrcHandler::sendWelcome(ClientSession *client)
+{
+    const QString version = QCoreApplication::applicationVersion().isEmpty()
+                                    ? QStringLiteral("groupchat")
+                                    : u"groupchat-" + QCoreApplication::applicationVersion();
+    reply(client, RPL_WELCOME,
+          { QStringLiteral("Welcome to %1, %2")
+                    .arg(m_server.serverName(), IrcCodec::source(client->nick())) });
+    reply(client, RPL_YOURHOST,
+          { QStringLiteral("Your host is %1, running version %2").arg(IrcCodec::serverName(), version) });
+    const QDateTime since =
+            m_server.listeningSince().isValid() ? m_server.listeningSince() : QDateTime::currentDateTimeUtc();
+    reply(client, RPL_CREATED, { u"This server was created " + since.toString(Qt::ISODate) });
+    reply(client, RPL_MYINFO, { IrcCodec::serverName(), version, QStringLiteral("i"), QStringLiteral("n") });
+    // At most 13 tokens a line (Modern IRC Client Protocol, "RPL_ISUPPORT").
+    const QStringList tokens = isupportTokens();
+    for (qsizetype i = 0; i < tokens.size(); i += 13)
+        reply(client, RPL_ISUPPORT, tokens.mid(i, 13) << QStringLiteral("are supported by this server"));
+    sendLusers(client);
+    sendMotd(client);
+}
+
+void IrcHandler::sendLusers(ClientSession *client)
+{
+    const int servers =
+            1 + (m_server.m_cluster ? int(m_server.m_cluster->remoteUsers().isEmpty() ? 0 : 1) : 0);
+    const int people = m_server.roomSize();
+    reply(client, RPL_LUSERCLIENT,
+          { QStringLiteral("There are %1 users and 0 invisible on %2 servers").arg(people).arg(servers) });
+    reply(client, RPL_LUSERCHANNELS,
+          { QString::number(m_server.roomList().size()), QStringLiteral("channels formed") });
+    reply(client, RPL_LUSERME,
+          { QStringLiteral("I have %1 clients and %2 servers")
+                    .arg(m_server.memberCount())
+                    .arg(servers - 1) });
+}
+
+void IrcHandler::sendMotd(ClientSession *client)
+{
+    reply(client, RPL_MOTDSTART,
+          { QStringLiteral("- %1 Message of the day - ").arg(IrcCodec::serverName()) });
+    const QStringList lines{
+        QStringLiteral("%1: a groupchat server").arg(m_server.serverName()),
+        QStringLiteral("Everyone is in %1; /list shows the other rooms, /join #room joins or makes one.")
+                .arg(m_server.defaultRoom()),
+        QStringLiteral("IRC, desktop and plain-text clients share the rooms."),
+    };
+    for (const QString &line : lines)
+        reply(client, RPL_MOTD, { u"- " + line });
+    reply(client, RPL_ENDOFMOTD, { QStringLiteral("End of /MOTD command.") });
+}
+
+void IrcHandler::ping(ClientSession *client, const QStringList &params)
+{
+    if (params.isEmpty()) {
+        reply(client, ERR_NOORIGIN, { QStringLiteral("No origin specified") });
+        return;
+    }
+    client->sendBytes(IrcCodec::line(IrcCodec::serverName(), QStringLiteral("PONG"),
+                                     { IrcCodec::serverName(), params.at(0) }));
+}
+
+void IrcHandler::pong(ClientSession *, const QStringList &)
+{
+    // Being alive was the point; the session noted the line.
+}
+
+void IrcHandler::quit(ClientSession *client, const QStringList &params)
+{
+    const QString reason = TextSanitizer::clean(params.value(0)).trimmed();
+    client->sendBytes(IrcCodec::line(
+            QString(), QStringLiteral("ERROR"),
+            { reason.isEmpty() ? QStringLiteral("Closing Link: quit") : u"Closing Link: quit: " + reason }));
+    if (!client->irc()->registered) {
+        client->close(QStringLiteral("quit"));
+        return;
+    }
+    carryOut(client, ChatCommand::Type::Quit, QString(), reason, !reason.isEmpty());
+}
+
+// Rooms and messages.
+
+void IrcHandler::join(ClientSession *client, const QStringList &params)
+{
+    if (params.at(0) == u"0") {
+        // JOIN 0: out of every room (RFC 2812 section 3.2.1).
+        const QList<Room *> rooms = client->rooms();
+        for (const Room *room : rooms)
+            carryOut(client, ChatCommand::Type::Part, room->name());
+        return;
+    }
+    for (const QString &name : params.at(0).split(u',', Qt::SkipEmptyParts)) {
+        if (!RoomName::looksLikeRoom(name)) {
+            reply(client, ERR_NOSUCHCHANNEL,
+                  { TextCut::leftUtf8(name, 64), QStringLiteral("No such channel") });
+            continue;
+        }
+        if (const Room *room = existingRoom(client, name, true); room && client->isIn(room))
+            continue; // already there: IRC servers say nothing
+        carryOut(client, ChatCommand::Type::Join, name);
+    }
+}
+
+void IrcHandler::part(ClientSession *client, const QStringList &params)
+{
+    const QString reason = TextSanitizer::clean(params.value(1));
+    for (const QString &name : params.at(0).split(u',', Qt::SkipEmptyParts)) {
+        const Room *room = existingRoom(client, name);
+        if (!room)
+            continue;
+        if (!client->isIn(room)) {
+            reply(client, ERR_NOTONCHANNEL, { room->name(), QStringLiteral("You're not on that channel") });
+            continue;
+        }
+        carryOut(client, ChatCommand::Type::Part, room->name(), reason, !reason.isEmpty());
+    }
+}
+
+void IrcHandler::privmsg(ClientSession *client, const QStringList &params)
+{
+    message(client, params, false);
+}
+
+void IrcHandler::notice(ClientSession *client, const QStringList &params)
+{
+    message(client, params, true);
+}
+
+void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice)
+{
+    const QString command = notice ? QStringLiteral("NOTICE") : QStringLiteral("PRIVMSG");
+    if (params.isEmpty() || params.at(0).isEmpty()) {
+        if (!notice)
+            reply(client, ERR_NORECIPIENT, { QStringLiteral("No recipient given (%1)").arg(command) });
+        return;
+    }
+    QString text = params.value(1);
+    ChatCommand::Type say = ChatCommand::Type::Say;
+    // CTCP (the Client-to-Client Protocol): ACTION is a /me; other queries (VERSION, PING ...)
+    // have no counterpart in the other dialects and are not passed on.
+    if (text.startsWith(u'\x01')) {
+        if (!text.startsWith(QLatin1String("\x01"
+                                           "ACTION")))
+            return;
+        text = text.mid(7);
+        if (text.endsWith(u'\x01'))
+            text.chop(1);
+        text = text.trimmed();
+        say = ChatCommand::Type::Action;
+    }
+    text = TextSanitizer::clean(text);
+    if (TextSanitizer::isBlank(text)) {
+        if (!notice)
+            reply(client, ERR_NOTEXTTOSEND, { QStringLiteral("No text to send") });
+        return;
+    }
+    const QStringList targets = params.at(0).split(u',', Qt::SkipEmptyParts);
+    for (const QString &target : targets.mid(0, maxMessageTargets)) {
+        if (RoomName::looksLikeRoom(target)) {
+            Room *room = existingRoom(client, target, notice);
+            if (!room)
+                continue;
+            if (!client->isIn(room)) {
+                if (!notice)
+                    reply(client, ERR_CANNOTSENDTOCHAN,
+                          { room->name(), QStringLiteral("Cannot send to channel") });
+                continue;
+            }
+            carryOut(client, say, room->name(), text);
+            continue;
+        }
+        const ClientSession *to = m_server.findClient(target);
+        if (!to || !to->isAnnounced()) {
+            if (!notice)
+                reply(client, ERR_NOSUCHNICK,
+                      { TextCut::left(TextSanitizer::clean(target), ChatLimits::maxNickLength),
+                        QStringLiteral("No such nick/channel") });
+            continue;
+        }
+        carryOut(client, say == ChatCommand::Type::Action ? say : ChatCommand::Type::Private, to->nick(),
+                 text);
+        if (!notice && to->irc() && !to->irc()->away.isEmpty())
+            reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
+    }
+}
+
+void IrcHandler::tagmsg(ClientSession *, const QStringList &)
+{
+    // Only client tags (typing notifications and the like), which no other dialect has: not
+    // passed on (docs/PROTOCOL.md, "IRC").
+}
+
+// Queries.
+
+void IrcHandler::sendNames(ClientSession *client, const Room *room)
+{
+    RoomInfo info = m_server.m_roomKeeper.info(room, true);
+    info.topic.clear(); // NAMES is the names only
+    client->send(ServerEvent::roomState(info));
+}
+
+void IrcHandler::names(ClientSession *client, const QStringList &params)
+{
+    if (params.isEmpty()) {
+        reply(client, RPL_ENDOFNAMES, { QStringLiteral("*"), QStringLiteral("End of /NAMES list") });
+        return;
+    }
+    for (const QString &name : params.at(0).split(u',', Qt::SkipEmptyParts)) {
+        if (const Room *room = existingRoom(client, name, true))
+            sendNames(client, room);
+        else
+            reply(client, RPL_ENDOFNAMES,
+                  { TextCut::leftUtf8(name, 64), QStringLiteral("End of /NAMES list") });
+    }
+}
+
+void IrcHandler::who(ClientSession *client, const QStringList &params)
+{
+    const QString mask = params.value(0, QStringLiteral("*"));
+    const auto whoReply = [&](const QString &channel, const OnlineUser &user) {
+        const ClientSession *local = user.server.isEmpty() ? m_server.findClient(user.nick) : nullptr;
+        const bool away = local && local->irc() && !local->irc()->away.isEmpty();
+        const QString server = user.server.isEmpty() ? IrcCodec::serverName() : user.server;
+        reply(client, RPL_WHOREPLY,
+              { channel, IrcCodec::userName(), IrcCodec::hostName(), server, user.nick,
+                away ? QStringLiteral("G") : QStringLiteral("H"),
+                u"0 " + (local ? realNameOf(local) : QStringLiteral("groupchat")) });
+    };
+    if (RoomName::looksLikeRoom(mask)) {
+        if (const Room *room = existingRoom(client, mask, true)) {
+            for (const OnlineUser &user : m_server.m_roomKeeper.users(room))
+                whoReply(room->name(), user);
+        }
+    } else if (const ClientSession *target = m_server.findClient(mask); target && target->isAnnounced()) {
+        whoReply(QStringLiteral("*"), { target->nick(), target->connectedAt() });
+    }
+    reply(client, RPL_ENDOFWHO, { TextCut::leftUtf8(mask, 64), QStringLiteral("End of WHO list") });
+}
+
+void IrcHandler::whois(ClientSession *client, const QStringList &params)
+{
+    if (params.isEmpty() || params.constLast().isEmpty()) {
+        reply(client, ERR_NONICKNAMEGIVEN, { QStringLiteral("No nickname given") });
+        return;
+    }
+    // "WHOIS server nick" asks a server about nick: there is one to ask.
+    const QString nick = params.constLast();
+    const ClientSession *target = m_server.findClient(nick);
+    if (!target || !target->isAnnounced()) {
+        const QString shown = TextCut::left(TextSanitizer::clean(nick), ChatLimits::maxNickLength);
+        reply(client, ERR_NOSUCHNICK, { shown, QStringLiteral("No such nick/channel") });
+        reply(client, RPL_ENDOFWHOIS, { shown, QStringLiteral("End of /WHOIS list") });
+        return;
+    }
+    const QString who = target->nick();
+    reply(client, RPL_WHOISUSER,
+          { who, IrcCodec::userName(), IrcCodec::hostName(), QStringLiteral("*"), realNameOf(target) });
+    QStringList rooms;
+    for (const Room *room : target->rooms())
+        rooms.append(room->name());
+    if (!rooms.isEmpty())
+        reply(client, RPL_WHOISCHANNELS, { who, rooms.join(u' ') });
+    reply(client, RPL_WHOISSERVER, { who, IrcCodec::serverName(), m_server.serverName() });
+    if (target->irc() && !target->irc()->away.isEmpty())
+        reply(client, RPL_AWAY, { who, target->irc()->away });
+    if (target->isSecure())
+        reply(client, RPL_WHOISSECURE, { who, QStringLiteral("is using a secure connection") });
+    const qint64 idle = (ClientSession::monotonicMs() - target->lastActivityMs()) / 1000;
+    reply(client, RPL_WHOISIDLE,
+          { who, QString::number(idle), QString::number(target->connectedAt().toSecsSinceEpoch()),
+            QStringLiteral("seconds idle, signon time") });
+    reply(client, RPL_ENDOFWHOIS, { who, QStringLiteral("End of /WHOIS list") });
+}
+
+void IrcHandler::topic(ClientSession *client, const QStringList &params)
+{
+    Room *room = existingRoom(client, params.at(0));
+    if (!room)
+        return;
+    if (params.size() < 2) {
+        if (room->topic().isEmpty()) {
+            reply(client, RPL_NOTOPIC, { room->name(), QStringLiteral("No topic is set") });
+            return;
+        }
+        reply(client, RPL_TOPIC, { room->name(), room->topic() });
+        reply(client, RPL_TOPICWHOTIME,
+              { room->name(), room->topicBy(), QString::number(room->topicTime().toSecsSinceEpoch()) });
+        return;
+    }
+    if (!client->isIn(room)) {
+        reply(client, ERR_NOTONCHANNEL, { room->name(), QStringLiteral("You're not on that channel") });
+        return;
+    }
+    // Longer than TOPICLEN: cut, as IRC servers do.
+    const QString text = TextCut::left(TextSanitizer::clean(params.at(1)), m_limits.maxTopicLength);
+    carryOut(client, ChatCommand::Type::Topic, room->name(), text, true);
+}
+
+void IrcHandler::list(ClientSession *client, const QStringList &params)
+{
+    ServerEvent event = ServerEvent::now(ServerEvent::Type::RoomList);
+    const QList<RoomInfo> rooms = m_server.roomList();
+    if (params.isEmpty() || params.at(0).isEmpty()) {
+        event.rooms = rooms;
+    } else {
+        // LIST #a,#b: those rooms.
+        for (const QString &name : params.at(0).split(u',', Qt::SkipEmptyParts)) {
+            if (const Room *room = existingRoom(client, name, true))
+                event.rooms.append(m_server.m_roomKeeper.info(room, false));
+        }
+    }
+    client->send(event);
+}
+
+void IrcHandler::mode(ClientSession *client, const QStringList &params)
+{
+    const QString target = params.at(0);
+    if (RoomName::looksLikeRoom(target)) {
+        const Room *room = existingRoom(client, target);
+        if (!room)
+            return;
+        if (params.size() < 2) {
+            reply(client, RPL_CHANNELMODEIS, { room->name(), QStringLiteral("+n") });
+            reply(client, RPL_CREATIONTIME,
+                  { room->name(), QString::number(room->created().toSecsSinceEpoch()) });
+            return;
+        }
+        // "MODE #room b" (or +b) without a mask lists bans: rooms have none.
+        const QString modes = params.at(1);
+        if (params.size() == 2 && (modes == u"b" || modes == u"+b")) {
+            reply(client, RPL_ENDOFBANLIST, { room->name(), QStringLiteral("End of channel ban list") });
+            return;
+        }
+        reply(client, ERR_CHANOPRIVSNEEDED, { room->name(), QStringLiteral("You're not channel operator") });
+        return;
+    }
+    const ClientSession *subject = m_server.findClient(target);
+    if (!subject || !subject->isAnnounced()) {
+        reply(client, ERR_NOSUCHNICK,
+              { TextCut::left(TextSanitizer::clean(target), ChatLimits::maxNickLength),
+                QStringLiteral("No such nick/channel") });
+        return;
+    }
+    if (subject != client) {
+        reply(client, ERR_USERSDONTMATCH, { QStringLiteral("Cant change mode for other users") });
+        return;
+    }
+    IrcState &irc = *client->irc();
+    if (params.size() < 2) {
+        reply(client, RPL_UMODEIS, { irc.invisible ? QStringLiteral("+i") : QStringLiteral("+") });
+        return;
+    }
+    // User modes: only i (invisible), which is kept and shown; any other letter is refused.
+    bool adding = true;
+    bool unknown = false;
+    const bool before = irc.invisible;
+    for (const QChar c : params.at(1)) {
+        if (c == u'+' || c == u'-')
+            adding = c == u'+';
+        else if (c == u'i')
+            irc.invisible = adding;
+        else
+            unknown = true;
+    }
+    if (unknown)
+        reply(client, ERR_UMODEUNKNOWNFLAG, { QStringLiteral("Unknown MODE flag") });
+    if (irc.invisible != before)
+        client->sendBytes(IrcCodec::line(
+                IrcCodec::source(client->nick()), QStringLiteral("MODE"),
+                { client->nick(), irc.invisible ? QStringLiteral("+i") : QStringLiteral("-i") }));
+}
+
+void IrcHandler::lusers(ClientSession *client, const QStringList &)
+{
+    sendLusers(client);
+}
+
+void IrcHandler::motd(ClientSession *client, const QStringList &)
+{
+    sendMotd(client);
+}
+
+void IrcHandler::away(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    irc.away = TextCut::left(TextSanitizer::clean(params.value(0)).trimmed(), maxAwayLength);
+    if (irc.away.isEmpty())
+        reply(client, RPL_UNAWAY, { QStringLiteral("You are no longer marked as being away") });
+    else
+        reply(client, RPL_NOWAWAY, { QStringLiteral("You have been marked as being away") });
+}
+
+void IrcHandler::userhost(ClientSession *client, const QStringList &params)
+{
+    QStringList found;
+    for (const QString &nick : params.mid(0, maxQueryNicks)) {
+        const ClientSession *target = m_server.findClient(nick);
+        if (!target || !target->isAnnounced())
+            continue;
+        const bool away = target->irc() && !target->irc()->away.isEmpty();
+        found.append(target->nick() + u'=' + (away ? u'-' : u'+') + IrcCodec::userName() + u'@' +
+                     IrcCodec::hostName());
+    }
+    reply(client, RPL_USERHOST, { found.join(u' ') });
+}
+
+void IrcHandler::ison(ClientSession *client, const QStringList &params)
+{
+    QStringList online;
+    for (const QString &param : params.mid(0, maxQueryNicks)) {
+        for (const QString &nick : param.split(u' ', Qt::SkipEmptyParts)) {
+            const ClientSession *target = m_server.findClient(nick);
+            if (target && target->isAnnounced() && online.size() < maxQueryNicks)
+                online.append(target->nick());
+        }
+    }
+    reply(client, RPL_ISON, { online.join(u' ') });
+}
+
+void IrcHandler::time(ClientSession *client, const QStringList &)
+{
+    reply(client, RPL_TIME,
+          { IrcCodec::serverName(),
+            QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")) });
+}
+
+void IrcHandler::version(ClientSession *client, const QStringList &)
+{
+    reply(client, RPL_VERSION,
+          { u"groupchat-" + QCoreApplication::applicationVersion(), IrcCodec::serverName(),
+            QStringLiteral("IRC, JSON and plain lines in the same rooms") });
+    const QStringList tokens = isupportTokens();
+    for (qsizetype i = 0; i < tokens.size(); i += 13)
+        reply(client, RPL_ISUPPORT, tokens.mid(i, 13) << QStringLiteral("are supported by this server"));
+}
+
+void IrcHandler::kick(ClientSession *client, const QStringList &params)
+{
+    // Nobody is a channel operator: only the admin puts people out of rooms.
+    if (const Room *room = existingRoom(client, params.at(0)))
+        reply(client, ERR_CHANOPRIVSNEEDED, { room->name(), QStringLiteral("You're not channel operator") });
+}
+
+void IrcHandler::oper(ClientSession *client, const QStringList &)
+{
+    reply(client, ERR_NOOPERHOST, { QStringLiteral("No O-lines for your host") });
+}

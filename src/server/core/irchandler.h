@@ -1,0 +1,108 @@
+#pragma once
+
+#include "chatcommand.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+class ChatServer;
+class ClientSession;
+class CommandHandler;
+class Room;
+struct ChatLimits;
+struct IrcState;
+
+// Carries out what an IRC client sends (docs/PROTOCOL.md, "IRC"), as the Modern IRC Client
+// Protocol document (modern.ircdocs.horse) and IRCv3 (ircv3.net/irc) specify it:
+//
+// - the registration: CAP (LS, LIST, REQ, END; IRCv3 Capability Negotiation 3.2), PASS, NICK,
+//   USER, then the welcome (001-005), LUSERS, the MOTD and the rooms the client is in;
+// - what IRC asks of the chat, turned into the vocabulary and carried out by CommandHandler as
+//   for everyone: PRIVMSG and NOTICE (a CTCP ACTION is a /me), JOIN, PART, TOPIC, LIST, NICK,
+//   QUIT;
+// - what only IRC asks, answered from the server's state: PING, NAMES, WHO, WHOIS, MODE
+//   queries, LUSERS, MOTD, AWAY, USERHOST, ISON, TIME, VERSION.
+//
+// Every fault gets the numeric IRC servers give (ERR_NEEDMOREPARAMS, ERR_NOSUCHCHANNEL ...);
+// a NOTICE is never answered with one (RFC 2812 section 3.3.2). The events that come back from
+// the chat are written by IrcCodec.
+class IrcHandler
+{
+public:
+    // server and commands must outlive the handler.
+    IrcHandler(ChatServer &server, CommandHandler &commands);
+
+    // Every command of an IRC client's, in the order it sent them.
+    void handle(ClientSession *client, const ChatCommand &command);
+
+    // The capabilities offered in CAP LS, by name, with the bit each sets in IrcState::caps.
+    static const QList<std::pair<QString, unsigned>> &capabilities();
+    // RPL_ISUPPORT's tokens for this server ("CHANTYPES=#", "NICKLEN=32" ...), in order.
+    QStringList isupportTokens() const;
+
+private:
+    using Handler = void (IrcHandler::*)(ClientSession *, const QStringList &);
+
+    // The name replies call the client: its nick, "*" until it is registered.
+    static QString me(const ClientSession *client);
+    static void reply(ClientSession *client, int code, const QStringList &params);
+    // ERR_NEEDMOREPARAMS for command.
+    static void needMoreParams(ClientSession *client, const QString &command);
+    // Ends the registration when NICK, USER and CAP END (if CAP started) are in: the password,
+    // the welcome, the rooms.
+    void tryRegister(ClientSession *client);
+    void sendWelcome(ClientSession *client);
+    void sendLusers(ClientSession *client);
+    void sendMotd(ClientSession *client);
+    // The NAMES lines of a room that exists (RPL_NAMREPLY, RPL_ENDOFNAMES).
+    void sendNames(ClientSession *client, const Room *room);
+    // The room a channel parameter names, or null (then ERR_NOSUCHCHANNEL was sent, unless
+    // quiet).
+    Room *existingRoom(ClientSession *client, const QString &name, bool quiet = false);
+    void carryOut(ClientSession *client, ChatCommand::Type type, const QString &target,
+                  const QString &text = QString(), bool hasText = false);
+
+    void cap(ClientSession *client, const QStringList &params);
+    void pass(ClientSession *client, const QStringList &params);
+    void nick(ClientSession *client, const QStringList &params);
+    void user(ClientSession *client, const QStringList &params);
+    void ping(ClientSession *client, const QStringList &params);
+    void pong(ClientSession *client, const QStringList &params);
+    void quit(ClientSession *client, const QStringList &params);
+    void join(ClientSession *client, const QStringList &params);
+    void part(ClientSession *client, const QStringList &params);
+    void privmsg(ClientSession *client, const QStringList &params);
+    void notice(ClientSession *client, const QStringList &params);
+    // PRIVMSG and NOTICE; notice: no error is ever answered.
+    void message(ClientSession *client, const QStringList &params, bool notice);
+    void names(ClientSession *client, const QStringList &params);
+    void who(ClientSession *client, const QStringList &params);
+    void whois(ClientSession *client, const QStringList &params);
+    void topic(ClientSession *client, const QStringList &params);
+    void list(ClientSession *client, const QStringList &params);
+    void mode(ClientSession *client, const QStringList &params);
+    void lusers(ClientSession *client, const QStringList &params);
+    void motd(ClientSession *client, const QStringList &params);
+    void away(ClientSession *client, const QStringList &params);
+    void userhost(ClientSession *client, const QStringList &params);
+    void ison(ClientSession *client, const QStringList &params);
+    void time(ClientSession *client, const QStringList &params);
+    void version(ClientSession *client, const QStringList &params);
+    void kick(ClientSession *client, const QStringList &params);
+    void oper(ClientSession *client, const QStringList &params);
+    void tagmsg(ClientSession *client, const QStringList &params);
+
+    struct Command
+    {
+        Handler handler;
+        bool beforeRegistration; // allowed before the welcome
+        int minParams; // fewer: ERR_NEEDMOREPARAMS
+    };
+    static const QHash<QString, Command> &commands();
+
+    ChatServer &m_server;
+    CommandHandler &m_commands;
+    const ChatLimits &m_limits;
+};

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QString>
+
+// What the server knows of one IRC client beyond what every session has (ClientSession::irc()):
+// where its registration stands, what it negotiated, what it said of itself. IrcHandler keeps it.
+struct IrcState
+{
+    // Registration (Modern IRC Client Protocol, "Connection Registration"): the welcome waits
+    // for NICK and USER, and for CAP END once the client started capability negotiation.
+    bool registered = false;
+    bool capNegotiating = false;
+    bool hasNick = false; // a NICK was granted (the session's nick is no longer the guest one)
+    bool hasUser = false;
+    int capVersion = 0; // the version of CAP LS (302: values and multi-line replies)
+    QString userName; // as USER gave it; shown nowhere (every source is IrcCodec's)
+    QString realName;
+    bool passGiven = false;
+    QString password; // PASS, until the registration checks it
+
+    unsigned caps = 0; // negotiated capabilities (IrcCodec::Cap and IrcHandler's bits)
+    QString away; // AWAY's message; empty: here
+    bool invisible = false; // user mode +i, kept and shown, changes nothing here
+};

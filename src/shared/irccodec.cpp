@@ -1,0 +1,350 @@
+#include "irccodec.h"
+
+#include "textcut.h"
+
+#include <array>
+#include <memory>
+
+namespace {
+
+// The numerics this codec writes (RFC 2812 section 5, the Modern document's names).
+enum Numeric {
+    RPL_LIST = 322,
+    RPL_LISTEND = 323,
+    RPL_TOPIC = 332,
+    RPL_TOPICWHOTIME = 333,
+    RPL_NAMREPLY = 353,
+    RPL_ENDOFNAMES = 366,
+    ERR_NOSUCHNICK = 401,
+    ERR_NOSUCHCHANNEL = 403,
+    ERR_CANNOTSENDTOCHAN = 404,
+    ERR_TOOMANYCHANNELS = 405,
+    ERR_INPUTTOOLONG = 417,
+    ERR_ERRONEUSNICKNAME = 432,
+    ERR_NICKNAMEINUSE = 433,
+    ERR_NOTONCHANNEL = 442,
+    ERR_PASSWDMISMATCH = 464,
+    ERR_CHANNELISFULL = 471,
+};
+
+} // namespace
+
+IrcCodec::IrcCodec(int slot, unsigned caps)
+    : WireCodec(slot, 2, nullptr, (caps & EchoMessage) != 0), m_caps(caps)
+{ }
+
+const IrcCodec &IrcCodec::forCaps(unsigned caps)
+{
+    // Slots 4-7: what a broadcast looks like depends on server-time and message-tags only.
+    static const std::array<std::unique_ptr<const IrcCodec>, AllCaps + 1> codecs = [] {
+        std::array<std::unique_ptr<const IrcCodec>, AllCaps + 1> made;
+        for (unsigned i = 0; i <= AllCaps; ++i)
+            made[i].reset(new IrcCodec(4 + int(i & (ServerTime | MessageTags)), i));
+        return made;
+    }();
+    return *codecs[caps & AllCaps];
+}
+
+std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
+{
+    if (line.trimmed().isEmpty())
+        return std::nullopt;
+    // The limits of message-tags: tags (with '@' and their space) at most maxTagBytes, the
+    // rest at most maxLineBytes with its CR LF.
+    const qsizetype tagBytes = line.startsWith('@') ? line.indexOf(' ') + 1 : 0;
+    if (tagBytes > maxTagBytes || (tagBytes == 0 && line.startsWith('@')) ||
+        line.size() - tagBytes > maxLineBytes - 2) {
+        ChatCommand tooLong;
+        tooLong.type = ChatCommand::Type::TooLong;
+        return tooLong;
+    }
+    QString error;
+    std::optional<IrcMessage> message = IrcMessage::parse(line, &error);
+    if (!message)
+        return ChatCommand::invalid(ErrorCode::Malformed, error);
+    ChatCommand command;
+    command.type = ChatCommand::Type::Dialect;
+    command.target = std::move(message->command);
+    command.params = std::move(message->params);
+    if (const std::optional<QString> label = message->tag(u"label"))
+        command.label = *label;
+    return command;
+}
+
+QString IrcCodec::source(const QString &nick)
+{
+    return nick + u'!' + userName() + u'@' + hostName();
+}
+
+QByteArray IrcCodec::line(const QString &source, const QString &command, const QStringList &params)
+{
+    IrcMessage message;
+    message.source = source;
+    message.command = command;
+    message.params = params;
+    return message.toLine();
+}
+
+QByteArray IrcCodec::numeric(int code, const QString &recipient, const QStringList &params)
+{
+    return line(serverName(), QStringLiteral("%1").arg(code, 3, 10, QLatin1Char('0')),
+                QStringList{ recipient } + params);
+}
+
+QString IrcCodec::timeTag(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QByteArray IrcCodec::eventTags(const QDateTime &time) const
+{
+    if (!(m_caps & ServerTime) || !time.isValid())
+        return QByteArray();
+    return "@time=" + timeTag(time).toLatin1() + ' ';
+}
+
+QByteArray IrcCodec::messageLines(const ChatMessage &message, const QString &target, unsigned caps,
+                                  const QString &batch)
+{
+    const bool action = message.kind == ChatMessage::Kind::Action;
+    const QByteArray head = ':' + source(message.from).toUtf8() + " PRIVMSG " + target.toUtf8() + " :";
+    // What one line leaves for the text: the line limit without CR LF, the head and a CTCP
+    // ACTION's "\1ACTION " and "\1".
+    const qsizetype room = maxLineBytes - 2 - head.size() - (action ? 9 : 0);
+    QByteArray out;
+    QString rest = message.text;
+    bool first = true;
+    // Every pass takes at least one character, so the loop ends within text.size() passes.
+    while (first || !rest.isEmpty()) {
+        QString part = TextCut::leftUtf8(rest, qMax<qsizetype>(room, 4));
+        if (part.isEmpty() && !rest.isEmpty())
+            part = TextCut::left(rest, 1); // one character larger than a line: sent whole
+        rest.remove(0, part.size());
+        QByteArray tags;
+        const auto addTag = [&tags](const QByteArray &tag) {
+            tags += tags.isEmpty() ? QByteArray("@") : QByteArray(";");
+            tags += tag;
+        };
+        if (!batch.isEmpty())
+            addTag("batch=" + IrcMessage::escapeTagValue(batch).toUtf8());
+        if ((caps & ServerTime) && message.time.isValid())
+            addTag("time=" + timeTag(message.time).toLatin1());
+        if ((caps & MessageTags) && first && message.id != 0)
+            addTag("msgid=" + QByteArray::number(message.id));
+        if (!tags.isEmpty())
+            out += tags + ' ';
+        out += head;
+        if (action)
+            out += "\x01"
+                   "ACTION " +
+                   part.toUtf8() + "\x01";
+        else
+            out += part.toUtf8();
+        out += "\r\n";
+        first = false;
+    }
+    return out;
+}
+
+QByteArray IrcCodec::encode(const ServerEvent &event) const
+{
+    using Type = ServerEvent::Type;
+    switch (event.type) {
+    case Type::Message:
+        return messageLines(event.message, event.message.room, m_caps);
+    case Type::Private:
+        return messageLines(event.message, event.to, m_caps);
+    case Type::Join:
+        return eventTags(event.time) + line(source(event.nick), QStringLiteral("JOIN"), { event.room });
+    case Type::Leave:
+        return eventTags(event.time) + line(source(event.nick), QStringLiteral("QUIT"), { event.text });
+    case Type::Part: {
+        QStringList params{ event.room };
+        if (!event.text.isEmpty())
+            params.append(event.text);
+        return eventTags(event.time) + line(source(event.nick), QStringLiteral("PART"), params);
+    }
+    case Type::Nick:
+        return eventTags(event.time) + line(source(event.oldNick), QStringLiteral("NICK"), { event.newNick });
+    case Type::Topic:
+        return eventTags(event.time) +
+               line(source(event.nick), QStringLiteral("TOPIC"), { event.room, event.text });
+    case Type::Notice: {
+        // From the admin, said so: a server's notice is the server's own otherwise.
+        const QString text = event.from == u"admin" ? u"admin: " + event.text : event.text;
+        return eventTags(event.time) +
+               line(serverName(), QStringLiteral("NOTICE"),
+                    { event.room.isEmpty() ? QStringLiteral("*") : event.room, text });
+    }
+    case Type::Shutdown:
+        return line(QString(), QStringLiteral("ERROR"), { u"Closing Link: " + event.text });
+    case Type::Ping:
+        return line(QString(), QStringLiteral("PING"), { serverName() });
+    case Type::Invalid:
+    case Type::Welcome:
+    case Type::Error:
+    case Type::Pong:
+    case Type::Presence:
+    case Type::History:
+    case Type::CaughtUp:
+    case Type::RoomList:
+    case Type::RoomState:
+        break;
+    }
+    return QByteArray();
+}
+
+QByteArray IrcCodec::encodeFor(const ServerEvent &event, const QString &recipient) const
+{
+    using Type = ServerEvent::Type;
+    const QString me = recipient.isEmpty() ? QStringLiteral("*") : recipient;
+    switch (event.type) {
+    case Type::Message:
+        if (!(m_caps & EchoMessage) && event.message.from == recipient)
+            return QByteArray();
+        return encode(event);
+    case Type::Private:
+        if (!(m_caps & EchoMessage) && event.from == recipient && event.to != recipient)
+            return QByteArray();
+        return encode(event);
+    case Type::Notice:
+        if (event.room.isEmpty()) {
+            const QString text = event.from == u"admin" ? u"admin: " + event.text : event.text;
+            return eventTags(event.time) + line(serverName(), QStringLiteral("NOTICE"), { me, text });
+        }
+        return encode(event);
+    case Type::Error:
+        return errorLines(event, me);
+    case Type::RoomState:
+        return roomState(event, me);
+    case Type::History:
+        return replay(event, me);
+    case Type::RoomList: {
+        QByteArray out;
+        for (const RoomInfo &room : event.rooms)
+            out += numeric(RPL_LIST, me, { room.name, QString::number(room.online), room.topic });
+        return out + numeric(RPL_LISTEND, me, { QStringLiteral("End of /LIST") });
+    }
+    case Type::CaughtUp:
+        return line(
+                serverName(), QStringLiteral("NOTICE"),
+                { me,
+                  QStringLiteral("you fell behind the chat: %1 messages were skipped").arg(event.missed) });
+    case Type::Welcome:
+    case Type::Pong:
+    case Type::Presence:
+        return QByteArray();
+    case Type::Invalid:
+    case Type::Join:
+    case Type::Leave:
+    case Type::Part:
+    case Type::Nick:
+    case Type::Topic:
+    case Type::Shutdown:
+    case Type::Ping:
+        break;
+    }
+    return encode(event);
+}
+
+QByteArray IrcCodec::errorLines(const ServerEvent &event, const QString &me) const
+{
+    const QString room = event.room;
+    switch (event.code) {
+    case ErrorCode::NoSuchNick:
+        return numeric(ERR_NOSUCHNICK, me, { event.nick, QStringLiteral("No such nick/channel") });
+    case ErrorCode::InvalidRoom:
+    case ErrorCode::NoSuchRoom:
+        return numeric(ERR_NOSUCHCHANNEL, me, { room, event.text });
+    case ErrorCode::NotInRoom:
+        return numeric(ERR_NOTONCHANNEL, me, { room, QStringLiteral("You're not on that channel") });
+    case ErrorCode::NoRoom:
+        return numeric(ERR_CANNOTSENDTOCHAN, me, { QStringLiteral("*"), event.text });
+    case ErrorCode::TooManyRooms:
+        return numeric(ERR_TOOMANYCHANNELS, me, { room, event.text });
+    case ErrorCode::RoomFull:
+        return numeric(ERR_CHANNELISFULL, me, { room, event.text });
+    case ErrorCode::InvalidNick:
+        return numeric(ERR_ERRONEUSNICKNAME, me, { event.nick.isEmpty() ? me : event.nick, event.text });
+    case ErrorCode::NickTaken:
+        return numeric(ERR_NICKNAMEINUSE, me, { event.nick, QStringLiteral("Nickname is already in use") });
+    case ErrorCode::LineTooLong:
+        return numeric(ERR_INPUTTOOLONG, me, { QStringLiteral("Input line was too long") });
+    case ErrorCode::PasswordRequired:
+        return numeric(ERR_PASSWDMISMATCH, me, { QStringLiteral("Password required") });
+    case ErrorCode::BadPassword:
+        return numeric(ERR_PASSWDMISMATCH, me, { QStringLiteral("Password incorrect") }) +
+               line(QString(), QStringLiteral("ERROR"), { QStringLiteral("Closing Link: wrong password") });
+    case ErrorCode::Kicked:
+    case ErrorCode::Banned:
+    case ErrorCode::ExcessFlood:
+    case ErrorCode::Timeout:
+        // The connection ends after this: IRC's last word.
+        return line(QString(), QStringLiteral("ERROR"), { u"Closing Link: " + event.text });
+    case ErrorCode::None:
+    case ErrorCode::Unknown:
+    case ErrorCode::Malformed:
+    case ErrorCode::UnknownType:
+    case ErrorCode::BadField:
+    case ErrorCode::UnexpectedHello:
+    case ErrorCode::UnsupportedVersion:
+    case ErrorCode::Usage:
+    case ErrorCode::UnknownCommand:
+    case ErrorCode::TargetLagging:
+    case ErrorCode::TopicTooLong:
+    case ErrorCode::RoomRefused:
+    case ErrorCode::Lagging:
+        break;
+    }
+    // No numeric says it better: the server's words, as a notice.
+    return line(serverName(), QStringLiteral("NOTICE"), { me, event.text });
+}
+
+QByteArray IrcCodec::roomState(const ServerEvent &event, const QString &me) const
+{
+    if (event.rooms.isEmpty())
+        return QByteArray();
+    const RoomInfo &room = event.rooms.constFirst();
+    QByteArray out;
+    if (!room.topic.isEmpty()) {
+        out += numeric(RPL_TOPIC, me, { room.name, room.topic });
+        out += numeric(RPL_TOPICWHOTIME, me,
+                       { room.name, room.topicBy.isEmpty() ? serverName() : room.topicBy,
+                         QString::number(room.topicTime.isValid() ? room.topicTime.toSecsSinceEpoch() : 0) });
+    }
+    // RPL_NAMREPLY lines of as many names as fit a line; "=" for a public channel.
+    const QByteArray head =
+            numeric(RPL_NAMREPLY, me, { QStringLiteral("="), room.name, QStringLiteral("x y") });
+    const qsizetype budget = maxLineBytes - (head.size() - 3); // the head without "x y" (CR LF kept)
+    QString names;
+    for (const OnlineUser &user : room.users) {
+        if (!names.isEmpty() && names.toUtf8().size() + 1 + user.nick.toUtf8().size() > budget) {
+            out += numeric(RPL_NAMREPLY, me, { QStringLiteral("="), room.name, names });
+            names.clear();
+        }
+        names += names.isEmpty() ? user.nick : u' ' + user.nick;
+    }
+    if (!names.isEmpty())
+        out += numeric(RPL_NAMREPLY, me, { QStringLiteral("="), room.name, names });
+    return out + numeric(RPL_ENDOFNAMES, me, { room.name, QStringLiteral("End of /NAMES list") });
+}
+
+QByteArray IrcCodec::replay(const ServerEvent &event, const QString &me) const
+{
+    Q_UNUSED(me);
+    // Without server-time a replayed message would read as said now; with chathistory the
+    // client asks for what it wants itself.
+    if (!(m_caps & ServerTime) || (m_caps & ChatHistory) || event.history.isEmpty())
+        return QByteArray();
+    const QString batch =
+            (m_caps & Batch) ? u"replay" + QString::number(event.history.constFirst().id) : QString();
+    QByteArray out;
+    if (!batch.isEmpty())
+        out += line(serverName(), QStringLiteral("BATCH"),
+                    { u'+' + batch, QStringLiteral("chathistory"), event.room.isEmpty() ? me : event.room });
+    for (const ChatMessage &message : event.history)
+        out += messageLines(message, message.isPrivate() ? message.to : message.room, m_caps, batch);
+    if (!batch.isEmpty())
+        out += line(serverName(), QStringLiteral("BATCH"), { u'-' + batch });
+    return out;
+}

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "ircmessage.h"
+#include "wirecodec.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+// IRC for IRC clients (HexChat, irssi, WeeChat ...): the events of the vocabulary written as
+// the "Modern IRC Client Protocol" (modern.ircdocs.horse) and RFC 2812 write them, with the
+// IRCv3 capabilities a client negotiated (docs/PROTOCOL.md, "IRC"). Reading is the server's
+// IrcHandler's: an IRC line decodes to a ChatCommand of type Dialect (its command and
+// parameters), since what IRC asks depends on the state of the registration.
+//
+// One instance per set of capabilities that changes what is written (forCaps()); instances
+// that write every broadcast event alike share a slot, so a fanout renders a room's message
+// once for all IRC clients with server-time and message-tags, once for those without.
+class IrcCodec final : public WireCodec
+{
+public:
+    // IRCv3 capabilities that change how events are written (the others are the handler's).
+    enum Cap : unsigned {
+        ServerTime = 1, // "server-time": a time tag on messages and events
+        MessageTags = 2, // "message-tags": a msgid tag (our message id) on messages
+        EchoMessage = 4, // "echo-message": a client's own messages come back to it
+        ChatHistory = 8, // "draft/chathistory": it asks for history; none is replayed on joining
+        Batch = 16, // "batch": a replay comes in a chathistory batch
+        AllCaps = 31,
+    };
+
+    // The name the server goes by in IRC (the source of its numerics and notices).
+    static QString serverName() { return QStringLiteral("groupchat"); }
+    // The user and host part every person's source has: people's addresses are not shown.
+    static QString userName() { return QStringLiteral("~gc"); }
+    static QString hostName() { return QStringLiteral("groupchat"); }
+    // IRC's limit on a line, CR LF included and tags excluded (RFC 1459 section 2.3).
+    static constexpr qsizetype maxLineBytes = 512;
+    // And on the tags of one line (IRCv3 message-tags): 8191 bytes with the '@' and the space.
+    static constexpr qsizetype maxTagBytes = 8191;
+
+    // The codec for a client with these capabilities (a combination of Cap).
+    static const IrcCodec &forCaps(unsigned caps);
+    unsigned caps() const { return m_caps; }
+    bool has(Cap cap) const { return (m_caps & cap) != 0; }
+
+    // An IRC line: Dialect with its command (upper case) and parameters, the label of
+    // labeled-response if it has one; Invalid (Malformed, text: why) when it is no IRC message.
+    // Text is UTF-8 (invalid bytes become U+FFFD); the handler cleans what it shows to others.
+    std::optional<ChatCommand> decode(QByteArrayView line) const override;
+    // Events a fanout shares: messages, joins, parts, quits, nick and topic changes, notices
+    // to a room or everyone. Events for one client alone need its nick: encodeFor().
+    QByteArray encode(const ServerEvent &event) const override;
+    QByteArray encodeFor(const ServerEvent &event, const QString &recipient) const override;
+
+    // "nick!~gc@groupchat": how a person appears as the source of a message.
+    static QString source(const QString &nick);
+    // ":groupchat <code> <recipient> <params...>" with CR LF: a numeric reply (code: three
+    // digits, RFC 2812 section 5 and the Modern document's names). recipient "*" before a
+    // nick is granted.
+    static QByteArray numeric(int code, const QString &recipient, const QStringList &params);
+    // A line from the server (source serverName()) or from a person, without tags.
+    static QByteArray line(const QString &source, const QString &command, const QStringList &params);
+    // The time tag of IRCv3 server-time: "2026-11-30T07:05:01.123Z".
+    static QString timeTag(const QDateTime &time);
+    // A message as PRIVMSG lines from its sender to target (a room, or the recipient of a
+    // private message): more than one when it does not fit in maxLineBytes, split at
+    // user-perceived characters (TextCut), in order; the first carries the msgid (caps:
+    // MessageTags) and each the time (ServerTime). batch: a batch reference tag ("" for none).
+    static QByteArray messageLines(const ChatMessage &message, const QString &target, unsigned caps,
+                                   const QString &batch = QString());
+
+private:
+    IrcCodec(int slot, unsigned caps);
+    // A history replay as PRIVMSG lines (in a batch with Batch), when the client is to get it.
+    QByteArray replay(const ServerEvent &event, const QString &recipient) const;
+    QByteArray errorLines(const ServerEvent &event, const QString &recipient) const;
+    QByteArray roomState(const ServerEvent &event, const QString &recipient) const;
+    // Tags for an event's line (server-time), with its leading '@' and trailing space.
+    QByteArray eventTags(const QDateTime &time) const;
+
+    const unsigned m_caps;
+};
