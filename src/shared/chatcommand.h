@@ -12,7 +12,8 @@ struct ChatCommand
 {
     enum class Type {
         Say, // text: the message; target: the room (empty: the current one)
-        Action, // /me text; target as Say
+        Action, // /me text; target as Say, or a nick: a private action
+        Notice, // IRC's NOTICE: text to target, a room or a nick (ChatMessage::Kind::Notice)
         Private, // /msg target text
         Nick, // /nick target (empty: ask for the current nick)
         Who, // /who [target]: the people of a room (empty: the current one)

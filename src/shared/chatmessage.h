@@ -2,12 +2,33 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringView>
 
 // One message of a conversation, as the server assigned it: said in a room, or a private
 // message between two people.
 struct ChatMessage
 {
-    enum class Kind { Say, Action };
+    // Say: said; Action: a /me; Notice: IRC's NOTICE, which bots and services send and no
+    // client answers automatically.
+    enum class Kind { Say, Action, Notice };
+    // How a kind is stored (the history database, the cluster's stream): 0, 1, 2. Any other
+    // number reads as Say.
+    static int kindNumber(Kind kind) { return kind == Kind::Action ? 1 : kind == Kind::Notice ? 2 : 0; }
+    static Kind kindFromNumber(qint64 number)
+    {
+        return number == 1 ? Kind::Action : number == 2 ? Kind::Notice : Kind::Say;
+    }
+    // The word JSON writes ("say", "action", "notice"); any other word reads as Say.
+    static QString kindWord(Kind kind)
+    {
+        return kind == Kind::Action   ? QStringLiteral("action")
+               : kind == Kind::Notice ? QStringLiteral("notice")
+                                      : QStringLiteral("say");
+    }
+    static Kind kindFromWord(QStringView word)
+    {
+        return word == u"action" ? Kind::Action : word == u"notice" ? Kind::Notice : Kind::Say;
+    }
 
     quint64 id = 0; // strictly increasing per server, across every room
     QDateTime time; // when the server received it (UTC)

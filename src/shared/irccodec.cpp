@@ -107,7 +107,9 @@ QByteArray IrcCodec::messageLines(const ChatMessage &message, const QString &tar
                                   const QString &batch)
 {
     const bool action = message.kind == ChatMessage::Kind::Action;
-    const QByteArray head = ':' + source(message.from).toUtf8() + " PRIVMSG " + target.toUtf8() + " :";
+    const QByteArray head = ':' + source(message.from).toUtf8() +
+                            (message.kind == ChatMessage::Kind::Notice ? " NOTICE " : " PRIVMSG ") +
+                            target.toUtf8() + " :";
     // What one line leaves for the text: the line limit without CR LF, the head and a CTCP
     // ACTION's "\1ACTION " and "\1".
     const qsizetype room = maxLineBytes - 2 - head.size() - (action ? 9 : 0);

@@ -63,10 +63,10 @@ public:
     static QByteArray line(const QString &source, const QString &command, const QStringList &params);
     // The time tag of IRCv3 server-time: "2026-11-30T07:05:01.123Z".
     static QString timeTag(const QDateTime &time);
-    // A message as PRIVMSG lines from its sender to target (a room, or the recipient of a
-    // private message): more than one when it does not fit in maxLineBytes, split at
-    // user-perceived characters (TextCut), in order; the first carries the msgid (caps:
-    // MessageTags) and each the time (ServerTime). batch: a batch reference tag ("" for none).
+    // A message as PRIVMSG lines (NOTICE for a notice) from its sender to target (a room, or the recipient of
+    // a private message): more than one when it does not fit in maxLineBytes, split at user-perceived
+    // characters (TextCut), in order; the first carries the msgid (caps: MessageTags) and each the time
+    // (ServerTime). batch: a batch reference tag ("" for none).
     static QByteArray messageLines(const ChatMessage &message, const QString &target, unsigned caps,
                                    const QString &batch = QString());
 

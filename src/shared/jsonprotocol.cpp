@@ -133,8 +133,7 @@ QByteArray messageObject(const ChatMessage &message)
             .add("time", JsonProtocol::timeText(message.time))
             .add("from", message.from)
             .add("text", message.text)
-            .add("kind", message.kind == ChatMessage::Kind::Action ? QStringLiteral("action")
-                                                                   : QStringLiteral("say"));
+            .add("kind", ChatMessage::kindWord(message.kind));
     // A room's message names the room; a private one (only in a history) whom it was for.
     if (message.isPrivate())
         writer.add("to", message.to);
@@ -397,8 +396,7 @@ ChatMessage decodeMessage(const QJsonObject &object)
     message.time = JsonProtocol::parseTime(object.value(u"time").toString());
     message.from = TextSanitizer::clean(object.value(u"from").toString());
     message.text = TextSanitizer::clean(object.value(u"text").toString());
-    message.kind = object.value(u"kind").toString() == u"action" ? ChatMessage::Kind::Action
-                                                                 : ChatMessage::Kind::Say;
+    message.kind = ChatMessage::kindFromWord(object.value(u"kind").toString());
     message.to = TextSanitizer::clean(object.value(u"to").toString());
     message.room = TextSanitizer::clean(object.value(u"room").toString());
     // A version-1 server's messages are its one room's.
@@ -515,6 +513,7 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     case Type::TooLong:
     case Type::Invalid:
     case Type::Dialect:
+    case Type::Notice:
         break;
     }
     return QByteArray();
@@ -635,8 +634,8 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
                 .add("to", event.to)
                 .add("text", event.text);
         // A /me (an IRC client's CTCP ACTION, say): as a message's "kind"; a plain one says nothing.
-        if (event.message.kind == ChatMessage::Kind::Action)
-            writer.add("kind", QStringLiteral("action"));
+        if (event.message.kind != ChatMessage::Kind::Say)
+            writer.add("kind", ChatMessage::kindWord(event.message.kind));
         return writer.line();
     }
     case Type::Join: {
@@ -801,7 +800,7 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.from = text(u"from");
         event.to = text(u"to");
         event.text = text(u"text");
-        event.message.kind = text(u"kind") == u"action" ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+        event.message.kind = ChatMessage::kindFromWord(text(u"kind"));
     } else if (type == u"join") {
         event.type = ServerEvent::Type::Join;
         event.nick = text(u"nick");

@@ -74,6 +74,8 @@ QByteArray PlainProtocol::messageLine(const ChatMessage &message, bool markRoom)
                           (markRoom ? u'[' + safe(message.room) + u"] " : QString());
     if (message.kind == ChatMessage::Kind::Action)
         return line(stamp + u"* " + safe(message.from) + u' ' + safe(message.text));
+    if (message.kind == ChatMessage::Kind::Notice)
+        return line(stamp + u'-' + safe(message.from) + u"- " + safe(message.text));
     return line(stamp + safe(message.from) + u": " + safe(message.text));
 }
 
@@ -82,6 +84,9 @@ QByteArray PlainProtocol::privateLine(const QDateTime &time, const QString &from
 {
     if (kind == ChatMessage::Kind::Action)
         return line(u'[' + clockTime(time) + u"] (private) * " + safe(from) + u" -> " + safe(to) + u' ' +
+                    safe(text));
+    if (kind == ChatMessage::Kind::Notice)
+        return line(u'[' + clockTime(time) + u"] (private) -" + safe(from) + u"- -> " + safe(to) + u": " +
                     safe(text));
     return line(u'[' + clockTime(time) + u"] (private) " + safe(from) + u" -> " + safe(to) + u": " +
                 safe(text));

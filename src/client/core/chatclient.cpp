@@ -278,6 +278,7 @@ bool ChatClient::submit(const QString &input)
     case Type::History:
     case Type::TooLong:
     case Type::Dialect:
+    case Type::Notice:
         break;
     case Type::Pass:
         addLocal(ChatEntry::Kind::Error,

@@ -835,6 +835,10 @@ void ChatServer::deliverMessage(const ChatMessage &message)
             target->send(event);
         if (sender && sender != target && sender->identityHash() == message.fromIdentity)
             sender->send(event);
+        // IRC with echo-message: a message to oneself comes back as the echo and as the
+        // delivery (IRCv3 echo-message); the delivery is not part of a labeled reply.
+        if (sender && sender == target && sender->isIrc() && sender->codec().echoesOwn())
+            sender->sendUnlabeled(event);
     } else if (Room *room = m_rooms.find(message.room)) {
         // A room that is not here (made on another server of the cluster) only keeps history.
         ServerEvent event = ServerEvent::now(ServerEvent::Type::Message);

@@ -135,6 +135,10 @@ void ClientSession::sendBytes(const QByteArray &bytes)
     // After a broken connection only its last lines are being handled: nothing can reach it.
     if (m_closing || !m_canStillSend || bytes.isEmpty())
         return;
+    if (m_capturing) {
+        m_captured += bytes;
+        return;
+    }
     m_pieces.push_back({ -1, 0, bytes.size(), bytes });
     m_bytesSent += bytes.size();
     schedule();
@@ -144,6 +148,10 @@ void ClientSession::sendShared(int batch, qsizetype from, qsizetype to)
 {
     if (m_closing || !m_canStillSend || to <= from)
         return;
+    if (m_capturing) {
+        m_captured.append(m_batcher->batch(batch).constData() + from, to - from);
+        return;
+    }
     // Consecutive broadcasts are one stretch of the batch.
     if (!m_pieces.empty() && m_pieces.back().batch == batch && m_pieces.back().to == from)
         m_pieces.back().to = to;
@@ -151,6 +159,25 @@ void ClientSession::sendShared(int batch, qsizetype from, qsizetype to)
         m_pieces.push_back({ batch, from, to, QByteArray() });
     m_bytesSent += to - from;
     schedule();
+}
+
+void ClientSession::startCapture()
+{
+    m_capturing = true;
+    m_captured.clear();
+}
+
+void ClientSession::sendUnlabeled(const ServerEvent &event)
+{
+    const bool capturing = std::exchange(m_capturing, false);
+    send(event);
+    m_capturing = capturing;
+}
+
+QByteArray ClientSession::takeCapture()
+{
+    m_capturing = false;
+    return std::exchange(m_captured, QByteArray());
 }
 
 void ClientSession::schedule()

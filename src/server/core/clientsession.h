@@ -146,6 +146,13 @@ public:
     void sendBytes(const QByteArray &bytes);
     // Queues a stretch of this pass's broadcast batch (WriteBatcher), shared with others.
     void sendShared(int batch, qsizetype from, qsizetype to);
+    // Between these two, what the client is sent is held instead (a copy of shared stretches
+    // too), and takeCapture() gives it: IRCv3 labeled-response labels the reply to a command
+    // as a whole.
+    void startCapture();
+    QByteArray takeCapture();
+    // Sends event even while a reply is captured: what is not part of the reply.
+    void sendUnlabeled(const ServerEvent &event);
     // Queues an event, written in this client's dialect.
     void send(const ServerEvent &event);
     void sendNotice(const QString &text);
@@ -255,6 +262,8 @@ private:
     int m_jsonVersion = 0;
     const WireCodec *m_codec = &PlainCodec::oneRoom(); // until a JSON hello
     std::unique_ptr<IrcState> m_irc; // IRC only
+    bool m_capturing = false;
+    QByteArray m_captured;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_secure = false;

@@ -200,7 +200,7 @@ void ClusterLink::queue(const ChatMessage &message, bool replay, std::function<v
         QMetaObject::invokeMethod(this, &ClusterLink::sendOutgoing, Qt::QueuedConnection);
     }
     m_outgoing << QByteArray::number(message.time.toMSecsSinceEpoch()) << message.from.toUtf8()
-               << message.text.toUtf8() << (message.kind == ChatMessage::Kind::Action ? "1" : "0")
+               << message.text.toUtf8() << QByteArray::number(ChatMessage::kindNumber(message.kind))
                << (replay ? "1" : "0") << message.room.toUtf8() << message.to.toUtf8()
                << message.fromIdentity.toHex() << message.toIdentity.toHex();
     if (onFailed)
@@ -301,7 +301,7 @@ void ClusterLink::handleRead(const RedisReply &reply)
             message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
             message.from = QString::fromUtf8(fields.value("from"));
             message.text = QString::fromUtf8(fields.value("text"));
-            message.kind = fields.value("kind") == "1" ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+            message.kind = ChatMessage::kindFromNumber(fields.value("kind").toLongLong());
             message.room = QString::fromUtf8(fields.value("room"));
             message.to = QString::fromUtf8(fields.value("to"));
             message.fromIdentity = QByteArray::fromHex(fields.value("fid"));

@@ -129,6 +129,14 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
         else if (Room *room = commandRoom(client, command.target))
             m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text);
         break;
+    case Type::Notice:
+        if (command.text.isEmpty())
+            break;
+        if (!RoomName::looksLikeRoom(command.target))
+            sendPrivate(client, command.target, command.text, ChatMessage::Kind::Notice);
+        else if (Room *room = commandRoom(client, command.target))
+            m_server.postMessage(client, room, ChatMessage::Kind::Notice, command.text);
+        break;
     case Type::Join:
         joinRoom(client, command.target);
         break;

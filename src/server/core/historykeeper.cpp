@@ -126,6 +126,15 @@ void HistoryKeeper::forgetRoom(const QString &room)
     m_toTrim.remove(room);
 }
 
+QList<ChatMessage> HistoryKeeper::window(const HistoryWindow &window)
+{
+    if (!m_store || m_failing)
+        return m_memory.window(window);
+    // What this pass added is in the database once the batch is written.
+    commit();
+    return m_store->window(window);
+}
+
 HistoryKeeper::After HistoryKeeper::after(quint64 id, int maxCount, bool newest, const HistoryScope &scope,
                                           qint64 maxBytes)
 {

@@ -70,6 +70,9 @@ public:
         bool more = false;
     };
     After after(quint64 id, int maxCount, bool newest, const HistoryScope &scope, qint64 maxBytes);
+    // The messages of a window of one conversation (HistoryWindow), oldest first: from the
+    // database when there is one (everything kept), else from memory.
+    QList<ChatMessage> window(const HistoryWindow &window);
 
 private:
     static int memoryCapacity(const ChatLimits &limits);

@@ -3,6 +3,7 @@
 #include "chatserver.h"
 #include "clientsession.h"
 #include "commandhandler.h"
+#include "historykeeper.h"
 #include "irccodec.h"
 #include "nickrules.h"
 #include "room.h"
@@ -53,6 +54,13 @@ enum Numeric {
     RPL_MOTDSTART = 375,
     RPL_ENDOFMOTD = 376,
     RPL_TIME = 391,
+    RPL_LOGGEDIN = 900,
+    RPL_SASLSUCCESS = 903,
+    ERR_SASLFAIL = 904,
+    ERR_SASLTOOLONG = 905,
+    ERR_SASLABORTED = 906,
+    ERR_SASLALREADY = 907,
+    RPL_SASLMECHS = 908,
     ERR_UNKNOWNERROR = 400,
     ERR_NOSUCHNICK = 401,
     ERR_NOSUCHCHANNEL = 403,
@@ -103,8 +111,11 @@ const QList<std::pair<QString, unsigned>> &IrcHandler::capabilities()
 {
     static const QList<std::pair<QString, unsigned>> caps{
         { QStringLiteral("batch"), IrcCodec::Batch },
+        { QStringLiteral("draft/chathistory"), IrcCodec::ChatHistory },
         { QStringLiteral("echo-message"), IrcCodec::EchoMessage },
+        { QStringLiteral("labeled-response"), LabeledResponse },
         { QStringLiteral("message-tags"), IrcCodec::MessageTags },
+        { QStringLiteral("sasl"), Sasl },
         { QStringLiteral("server-time"), IrcCodec::ServerTime },
     };
     return caps;
@@ -140,6 +151,8 @@ const QHash<QString, IrcHandler::Command> &IrcHandler::commands()
         { QStringLiteral("KICK"), { &IrcHandler::kick, false, 2 } },
         { QStringLiteral("OPER"), { &IrcHandler::oper, false, 2 } },
         { QStringLiteral("TAGMSG"), { &IrcHandler::tagmsg, false, 1 } },
+        { QStringLiteral("CHATHISTORY"), { &IrcHandler::chathistory, false, 1 } },
+        { QStringLiteral("AUTHENTICATE"), { &IrcHandler::authenticate, true, 1 } },
     };
     return table;
 }
@@ -160,6 +173,70 @@ void IrcHandler::needMoreParams(ClientSession *client, const QString &command)
 }
 
 void IrcHandler::handle(ClientSession *client, const ChatCommand &command)
+{
+    // A label asks for the whole reply to be labeled (IRCv3 labeled-response); a QUIT has none
+    // but the connection's end.
+    const bool labeled = !command.label.isEmpty() && (client->irc()->caps & LabeledResponse) &&
+                         command.type == ChatCommand::Type::Dialect && command.target != u"QUIT";
+    if (!labeled) {
+        dispatch(client, command);
+        return;
+    }
+    client->startCapture();
+    dispatch(client, command);
+    sendLabeled(client, command.label, client->takeCapture());
+}
+
+QString IrcHandler::newBatch(ClientSession *client, const char *prefix)
+{
+    return QLatin1String(prefix) + QString::number(++client->irc()->batches);
+}
+
+void IrcHandler::sendLabeled(ClientSession *client, const QString &label, const QByteArray &reply)
+{
+    const QByteArray labelTag = "label=" + IrcMessage::escapeTagValue(label).toUtf8();
+    // A tag more at the front of a line: after its '@', or as its first.
+    const auto tagged = [](const QByteArray &line, const QByteArray &tag) -> QByteArray {
+        return line.startsWith('@') ? '@' + tag + ';' + line.mid(1) : '@' + tag + ' ' + line;
+    };
+    QList<QByteArray> lines;
+    for (qsizetype at = 0; at < reply.size();) {
+        const qsizetype end = reply.indexOf("\r\n", at);
+        const qsizetype next = end < 0 ? reply.size() : end + 2;
+        lines.append(reply.mid(at, next - at));
+        at = next;
+    }
+    if (lines.isEmpty()) {
+        client->sendBytes(
+                tagged(IrcCodec::line(IrcCodec::serverName(), QStringLiteral("ACK"), {}), labelTag));
+        return;
+    }
+    if (lines.size() == 1) {
+        client->sendBytes(tagged(lines.constFirst(), labelTag));
+        return;
+    }
+    if (!(client->irc()->caps & IrcCodec::Batch)) {
+        // Without batch there is no way to say which lines answer: they go as they are.
+        client->sendBytes(reply);
+        return;
+    }
+    const QString batch = newBatch(client, "lr");
+    QByteArray out = tagged(IrcCodec::line(IrcCodec::serverName(), QStringLiteral("BATCH"),
+                                           { u'+' + batch, QStringLiteral("labeled-response") }),
+                            labelTag);
+    const QByteArray batchTag = "batch=" + batch.toLatin1();
+    for (const QByteArray &line : std::as_const(lines)) {
+        // Lines of a batch inside (a chathistory reply) are that batch's.
+        const qsizetype tagsEnd = line.startsWith('@') ? line.indexOf(' ') : 0;
+        const bool inner = tagsEnd > 0 &&
+                           (line.left(tagsEnd).contains("@batch=") || line.left(tagsEnd).contains(";batch="));
+        out += inner ? line : tagged(line, batchTag);
+    }
+    out += IrcCodec::line(IrcCodec::serverName(), QStringLiteral("BATCH"), { u'-' + batch });
+    client->sendBytes(out);
+}
+
+void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
 {
     using Type = ChatCommand::Type;
     switch (command.type) {
@@ -211,7 +288,9 @@ QStringList IrcHandler::isupportTokens() const
         QStringLiteral("CHANMODES=,,,n"),
         QStringLiteral("CHANNELLEN=%1").arg(ChatLimits::maxNickLength + 1),
         QStringLiteral("CHANTYPES=#"),
+        QStringLiteral("CHATHISTORY=%1").arg(maxChatHistory),
         QStringLiteral("KICKLEN=%1").arg(ChatLimits::maxReasonLength),
+        QStringLiteral("MSGREFTYPES=msgid,timestamp"),
         QStringLiteral("NICKLEN=%1").arg(ChatLimits::maxNickLength),
         QStringLiteral("PREFIX="),
         QStringLiteral("TARGMAX=PRIVMSG:%1,NOTICE:%1,JOIN:,PART:,NAMES:,WHOIS:1").arg(maxMessageTargets),
@@ -258,8 +337,10 @@ void IrcHandler::cap(ClientSession *client, const QStringList &params)
         if (params.size() > 1)
             irc.capVersion = qMax(irc.capVersion, params.at(1).toInt());
         QStringList names;
-        for (const auto &[name, bit] : capabilities())
-            names.append(name);
+        for (const auto &[name, bit] : capabilities()) {
+            // CAP LS 302 gives values: SASL's mechanisms.
+            names.append(bit == Sasl && irc.capVersion >= 302 ? name + QStringLiteral("=PLAIN") : name);
+        }
         capLine(QStringLiteral("LS"), names.join(u' '));
     } else if (sub == u"LIST") {
         QStringList names;
@@ -362,6 +443,8 @@ void IrcHandler::tryRegister(ClientSession *client)
     IrcState &irc = *client->irc();
     if (irc.registered || !irc.hasNick || !irc.hasUser || irc.capNegotiating || client->isClosing())
         return;
+    if (irc.saslPlain)
+        return; // CAP END in the middle of SASL: the registration waits for its end
     if (!client->isAuthenticated()) {
         if (!irc.passGiven) {
             reply(client, ERR_PASSWDMISMATCH, { QStringLiteral("Password required") });
@@ -375,8 +458,10 @@ void IrcHandler::tryRegister(ClientSession *client)
         if (!m_server.checkPassword(client, irc.password, [this, client] { tryRegister(client); }))
             return;
         irc.password.clear();
-        m_server.m_roomKeeper.enter(client, m_server.m_rooms.defaultRoom());
     }
+    // Behind a password the default room is entered once it was given (PASS or SASL).
+    if (client->rooms().isEmpty())
+        m_server.m_roomKeeper.enter(client, m_server.m_rooms.defaultRoom());
     irc.registered = true;
     qCInfo(lcServer, "%s (%s) speaks IRC", qPrintable(client->nick()), qPrintable(client->peer()));
     Q_EMIT m_server.clientModeChanged(client);
@@ -531,7 +616,7 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         return;
     }
     QString text = params.value(1);
-    ChatCommand::Type say = ChatCommand::Type::Say;
+    ChatCommand::Type say = notice ? ChatCommand::Type::Notice : ChatCommand::Type::Say;
     // CTCP (the Client-to-Client Protocol): ACTION is a /me; other queries (VERSION, PING ...)
     // have no counterpart in the other dialects and are not passed on.
     if (text.startsWith(u'\x01')) {
@@ -573,8 +658,7 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
                         QStringLiteral("No such nick/channel") });
             continue;
         }
-        carryOut(client, say == ChatCommand::Type::Action ? say : ChatCommand::Type::Private, to->nick(),
-                 text);
+        carryOut(client, say == ChatCommand::Type::Say ? ChatCommand::Type::Private : say, to->nick(), text);
         if (!notice && to->irc() && !to->irc()->away.isEmpty())
             reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
     }
@@ -840,4 +924,300 @@ void IrcHandler::kick(ClientSession *client, const QStringList &params)
 void IrcHandler::oper(ClientSession *client, const QStringList &)
 {
     reply(client, ERR_NOOPERHOST, { QStringLiteral("No O-lines for your host") });
+}
+
+// IRCv3 draft/chathistory (ircv3.net/specs/extensions/chathistory).
+
+void IrcHandler::fail(ClientSession *client, const QString &command, const QString &code,
+                      const QStringList &params, const QString &text)
+{
+    client->sendBytes(IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
+                                     QStringList{ command, code } + params + QStringList{ text }));
+}
+
+IrcHandler::Reference IrcHandler::reference(const QString &text)
+{
+    Reference ref;
+    if (text == u"*") {
+        ref.valid = ref.any = true;
+    } else if (text.startsWith(QLatin1String("msgid="))) {
+        bool ok = false;
+        ref.id = text.mid(6).toULongLong(&ok);
+        ref.valid = ok && ref.id != 0;
+    } else if (text.startsWith(QLatin1String("timestamp="))) {
+        const QDateTime time = QDateTime::fromString(text.mid(10), Qt::ISODateWithMs);
+        ref.valid = time.isValid();
+        ref.ms = ref.valid ? time.toMSecsSinceEpoch() : -1;
+    }
+    return ref;
+}
+
+void IrcHandler::boundAfter(HistoryWindow &window, const Reference &ref)
+{
+    if (ref.id != 0)
+        window.afterId = ref.id;
+    else if (ref.ms >= 0)
+        window.afterMs = ref.ms;
+}
+
+void IrcHandler::boundBefore(HistoryWindow &window, const Reference &ref)
+{
+    if (ref.id != 0)
+        window.beforeId = ref.id;
+    else if (ref.ms >= 0)
+        window.beforeMs = ref.ms;
+}
+
+void IrcHandler::sendHistoryBatch(ClientSession *client, const QString &target,
+                                  const QList<ChatMessage> &messages)
+{
+    const unsigned caps = client->irc()->caps;
+    const bool batched = caps & IrcCodec::Batch;
+    const QString batch = batched ? newBatch(client, "ch") : QString();
+    QByteArray out;
+    if (batched)
+        out += IrcCodec::line(IrcCodec::serverName(), QStringLiteral("BATCH"),
+                              { u'+' + batch, QStringLiteral("chathistory"), target });
+    for (const ChatMessage &message : messages)
+        out += IrcCodec::messageLines(message, message.isPrivate() ? message.to : message.room, caps, batch);
+    if (batched)
+        out += IrcCodec::line(IrcCodec::serverName(), QStringLiteral("BATCH"), { u'-' + batch });
+    client->sendBytes(out);
+}
+
+void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
+{
+    const QString command = QStringLiteral("CHATHISTORY");
+    const QString sub = params.at(0).toUpper();
+    static const QHash<QString, int> needed{
+        { QStringLiteral("LATEST"), 4 }, { QStringLiteral("BEFORE"), 4 },  { QStringLiteral("AFTER"), 4 },
+        { QStringLiteral("AROUND"), 4 }, { QStringLiteral("BETWEEN"), 5 }, { QStringLiteral("TARGETS"), 4 },
+    };
+    if (!needed.contains(sub)) {
+        fail(client, command, QStringLiteral("INVALID_PARAMS"), { TextCut::leftUtf8(params.at(0), 32) },
+             QStringLiteral("Unknown subcommand"));
+        return;
+    }
+    if (params.size() < needed.value(sub)) {
+        fail(client, command, QStringLiteral("NEED_MORE_PARAMS"), { sub },
+             QStringLiteral("Missing parameters"));
+        return;
+    }
+    bool limitOk = false;
+    const int asked = params.at(needed.value(sub) - 1).toInt(&limitOk);
+    if (!limitOk || asked <= 0) {
+        fail(client, command, QStringLiteral("INVALID_PARAMS"),
+             { sub, TextCut::leftUtf8(params.constLast(), 32) }, QStringLiteral("Invalid limit"));
+        return;
+    }
+    const int limit = qMin(asked, maxChatHistory);
+    if (sub == u"TARGETS") {
+        chathistoryTargets(client, params);
+        return;
+    }
+    // The conversation: a room the client is in, or the private messages with a nick. Either
+    // way nothing says whether a room it is not in exists.
+    const QString target = params.at(1);
+    HistoryWindow window;
+    if (RoomName::looksLikeRoom(target)) {
+        const Room *room = existingRoom(client, target, true);
+        if (!room || !client->isIn(room)) {
+            fail(client, command, QStringLiteral("INVALID_TARGET"), { sub, TextCut::leftUtf8(target, 64) },
+                 QStringLiteral("Messages could not be retrieved"));
+            return;
+        }
+        window.room = room->name();
+    } else {
+        if (!NickRules::isValid(target)) {
+            fail(client, command, QStringLiteral("INVALID_TARGET"), { sub, TextCut::leftUtf8(target, 64) },
+                 QStringLiteral("Messages could not be retrieved"));
+            return;
+        }
+        window.identity = client->identityHash();
+        window.with = NickRules::prepare(target);
+    }
+    const Reference first = reference(params.at(2));
+    const Reference second = sub == u"BETWEEN" ? reference(params.at(3)) : Reference{ true, false, 0, -1 };
+    if (!first.valid || (first.any && sub != u"LATEST") || !second.valid || second.any) {
+        fail(client, command, QStringLiteral("INVALID_PARAMS"),
+             { sub, TextCut::leftUtf8(first.valid ? params.at(3) : params.at(2), 64) },
+             QStringLiteral("Invalid message reference"));
+        return;
+    }
+    HistoryKeeper &history = m_server.m_history;
+    window.limit = limit;
+    QList<ChatMessage> messages;
+    if (sub == u"LATEST") {
+        boundAfter(window, first);
+        window.newest = true;
+        messages = history.window(window);
+    } else if (sub == u"BEFORE") {
+        boundBefore(window, first);
+        window.newest = true;
+        messages = history.window(window);
+    } else if (sub == u"AFTER") {
+        boundAfter(window, first);
+        messages = history.window(window);
+    } else if (sub == u"AROUND") {
+        // limit messages with the reference in their middle: up to half of them before it, the
+        // rest from it on (a msgid's message included).
+        HistoryWindow before = window;
+        boundBefore(before, first);
+        before.newest = true;
+        before.limit = limit / 2;
+        messages = history.window(before);
+        HistoryWindow from = window;
+        if (first.id != 0)
+            from.afterId = first.id - 1;
+        else
+            from.afterMs = first.ms - 1;
+        from.limit = limit - int(messages.size());
+        messages += history.window(from);
+    } else { // BETWEEN, either way round
+        bool forward = true;
+        if (first.id != 0 && second.id != 0)
+            forward = first.id < second.id;
+        else if (first.ms >= 0 && second.ms >= 0)
+            forward = first.ms < second.ms;
+        else {
+            // A msgid and a timestamp: the message's time says which comes first.
+            const Reference &byId = first.id != 0 ? first : second;
+            const Reference &byTime = first.id != 0 ? second : first;
+            HistoryWindow lookup = window;
+            lookup.afterId = byId.id - 1;
+            lookup.beforeId = byId.id + 1;
+            lookup.limit = 1;
+            const QList<ChatMessage> found = history.window(lookup);
+            const bool idFirst = found.isEmpty() || found.constFirst().time.toMSecsSinceEpoch() < byTime.ms;
+            forward = (first.id != 0) == idFirst;
+        }
+        boundAfter(window, forward ? first : second);
+        boundBefore(window, forward ? second : first);
+        window.newest = !forward;
+        messages = history.window(window);
+    }
+    sendHistoryBatch(client, target, messages);
+}
+
+void IrcHandler::chathistoryTargets(ClientSession *client, const QStringList &params)
+{
+    const Reference first = reference(params.at(1));
+    const Reference second = reference(params.at(2));
+    if (!first.valid || !second.valid || first.ms < 0 || second.ms < 0) {
+        fail(client, QStringLiteral("CHATHISTORY"), QStringLiteral("INVALID_PARAMS"),
+             { QStringLiteral("TARGETS") }, QStringLiteral("TARGETS takes two timestamps"));
+        return;
+    }
+    const int limit = qMin(params.at(3).toInt(), maxChatHistory);
+    const qint64 low = qMin(first.ms, second.ms);
+    const qint64 high = qMax(first.ms, second.ms);
+    HistoryKeeper &history = m_server.m_history;
+    // Each conversation with its latest message between the two times.
+    QList<std::pair<qint64, QString>> targets;
+    for (const Room *room : client->rooms()) {
+        HistoryWindow window;
+        window.room = room->name();
+        window.afterMs = low;
+        window.beforeMs = high;
+        window.limit = 1;
+        window.newest = true;
+        const QList<ChatMessage> latest = history.window(window);
+        if (!latest.isEmpty())
+            targets.append({ latest.constFirst().time.toMSecsSinceEpoch(), room->name() });
+    }
+    // The people it talked with in that time: the newest private messages, at most a reply's worth.
+    HistoryWindow privates;
+    privates.identity = client->identityHash();
+    privates.afterMs = low;
+    privates.beforeMs = high;
+    privates.limit = maxChatHistory;
+    privates.newest = true;
+    QHash<QString, qint64> people; // NickRules::key -> latest time
+    QHash<QString, QString> names;
+    for (const ChatMessage &message : history.window(privates)) {
+        const QString other = message.fromIdentity == privates.identity ? message.to : message.from;
+        const QString key = NickRules::key(other);
+        people[key] = qMax(people.value(key), message.time.toMSecsSinceEpoch());
+        names.insert(key, other);
+    }
+    for (auto it = people.cbegin(); it != people.cend(); ++it)
+        targets.append({ it.value(), names.value(it.key()) });
+    std::sort(targets.begin(), targets.end());
+    const QString batch = newBatch(client, "ct");
+    const bool batched = client->irc()->caps & IrcCodec::Batch;
+    QByteArray out;
+    if (batched)
+        out += IrcCodec::line(IrcCodec::serverName(), QStringLiteral("BATCH"),
+                              { u'+' + batch, QStringLiteral("draft/chathistory-targets") });
+    for (const auto &[ms, name] : targets.mid(0, limit)) {
+        const QByteArray line =
+                IrcCodec::line(IrcCodec::serverName(), QStringLiteral("CHATHISTORY"),
+                               { QStringLiteral("TARGETS"), name,
+                                 IrcCodec::timeTag(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)) });
+        out += batched ? "@batch=" + batch.toLatin1() + ' ' + line : line;
+    }
+    if (batched)
+        out += IrcCodec::line(IrcCodec::serverName(), QStringLiteral("BATCH"), { u'-' + batch });
+    client->sendBytes(out);
+}
+
+// SASL PLAIN (IRCv3 sasl-3.1, RFC 4616): the password is the server's (--password-file); the
+// account name is not checked, as the server has no accounts.
+
+void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    const QString argument = params.at(0);
+    if (client->isAuthenticated() && !m_server.m_password.isEmpty() && irc.registered) {
+        reply(client, ERR_SASLALREADY, { QStringLiteral("You have already authenticated using SASL") });
+        return;
+    }
+    if (argument == u"*") {
+        irc.saslPlain = false;
+        irc.saslData.clear();
+        reply(client, ERR_SASLABORTED, { QStringLiteral("SASL authentication aborted") });
+        return;
+    }
+    if (!irc.saslPlain) {
+        if (argument.compare(QLatin1String("PLAIN"), Qt::CaseInsensitive) != 0) {
+            reply(client, RPL_SASLMECHS,
+                  { QStringLiteral("PLAIN"), QStringLiteral("are available SASL mechanisms") });
+            reply(client, ERR_SASLFAIL, { QStringLiteral("SASL authentication failed") });
+            return;
+        }
+        irc.saslPlain = true;
+        irc.saslData.clear();
+        client->sendBytes(IrcCodec::line(QString(), QStringLiteral("AUTHENTICATE"), { QStringLiteral("+") }));
+        return;
+    }
+    // Chunks of 400 bytes; a shorter one (or "+", nothing) ends the message.
+    if (argument != u"+")
+        irc.saslData += argument.toLatin1();
+    if (irc.saslData.size() > 4 * 400) {
+        irc.saslPlain = false;
+        irc.saslData.clear();
+        reply(client, ERR_SASLTOOLONG, { QStringLiteral("SASL message too long") });
+        return;
+    }
+    if (argument.size() == 400)
+        return;
+    irc.saslPlain = false;
+    const QList<QByteArray> parts =
+            QByteArray::fromBase64(std::exchange(irc.saslData, QByteArray())).split('\0');
+    if (parts.size() != 3 || m_server.m_password.isEmpty()) {
+        // Malformed, or no password to check it against: there are no accounts here.
+        reply(client, ERR_SASLFAIL, { QStringLiteral("SASL authentication failed") });
+        return;
+    }
+    const QString account =
+            TextCut::left(TextSanitizer::clean(QString::fromUtf8(parts.at(1))), ChatLimits::maxNickLength);
+    const QString password = QString::fromUtf8(parts.at(2));
+    // A wrong password is answered as PASS's is: after the address's wait, and the connection closes.
+    if (!m_server.checkPassword(client, password, [this, client, params] { authenticate(client, params); }))
+        return;
+    const QString nick = irc.hasNick ? client->nick() : QStringLiteral("*");
+    reply(client, RPL_LOGGEDIN,
+          { IrcCodec::source(nick), account.isEmpty() ? nick : account,
+            QStringLiteral("You are now logged in") });
+    reply(client, RPL_SASLSUCCESS, { QStringLiteral("SASL authentication successful") });
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "chatcommand.h"
+#include "chatmessage.h"
+#include "messagehistory.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -37,13 +39,45 @@ public:
     // Every command of an IRC client's, in the order it sent them.
     void handle(ClientSession *client, const ChatCommand &command);
 
+    // The capabilities beyond IrcCodec's (which change what a client is sent).
+    enum Cap : unsigned {
+        LabeledResponse = 1u << 8, // "labeled-response"
+        Sasl = 1u << 9, // "sasl" (PLAIN: the server's password)
+    };
     // The capabilities offered in CAP LS, by name, with the bit each sets in IrcState::caps.
     static const QList<std::pair<QString, unsigned>> &capabilities();
+    // The most messages one CHATHISTORY reply holds (ISUPPORT CHATHISTORY).
+    static constexpr int maxChatHistory = 1000;
     // RPL_ISUPPORT's tokens for this server ("CHANTYPES=#", "NICKLEN=32" ...), in order.
     QStringList isupportTokens() const;
 
 private:
     using Handler = void (IrcHandler::*)(ClientSession *, const QStringList &);
+
+    // Carries out one command (handle() wraps it in a labeled response when it has a label).
+    void dispatch(ClientSession *client, const ChatCommand &command);
+    // Sends what a labeled command made (IRCv3 labeled-response): one line labeled, more in a
+    // labeled-response batch, nothing as a labeled ACK.
+    void sendLabeled(ClientSession *client, const QString &label, const QByteArray &reply);
+    // A batch reference that is new on client's connection ("prefix" and a number).
+    static QString newBatch(ClientSession *client, const char *prefix);
+    // "FAIL CHATHISTORY code params... :text" (IRCv3 standard replies).
+    static void fail(ClientSession *client, const QString &command, const QString &code,
+                     const QStringList &params, const QString &text);
+    // A CHATHISTORY reference ("*", "msgid=N", "timestamp=YYYY-MM-DDThh:mm:ss.sssZ").
+    struct Reference
+    {
+        bool valid = false;
+        bool any = false; // "*"
+        quint64 id = 0; // msgid
+        qint64 ms = -1; // timestamp
+    };
+    static Reference reference(const QString &text);
+    // Narrows window to after (or before) a reference.
+    static void boundAfter(HistoryWindow &window, const Reference &reference);
+    static void boundBefore(HistoryWindow &window, const Reference &reference);
+    void sendHistoryBatch(ClientSession *client, const QString &target, const QList<ChatMessage> &messages);
+    void chathistoryTargets(ClientSession *client, const QStringList &params);
 
     // The name replies call the client: its nick, "*" until it is registered.
     static QString me(const ClientSession *client);
@@ -93,6 +127,8 @@ private:
     void kick(ClientSession *client, const QStringList &params);
     void oper(ClientSession *client, const QStringList &params);
     void tagmsg(ClientSession *client, const QStringList &params);
+    void chathistory(ClientSession *client, const QStringList &params);
+    void authenticate(ClientSession *client, const QStringList &params);
 
     struct Command
     {

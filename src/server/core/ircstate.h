@@ -19,6 +19,10 @@ struct IrcState
     QString password; // PASS, until the registration checks it
 
     unsigned caps = 0; // negotiated capabilities (IrcCodec::Cap and IrcHandler's bits)
+    quint64 batches = 0; // batch references made for it so far (each is unique on its connection)
+    // SASL PLAIN under way (AUTHENTICATE PLAIN was sent), and what its chunks brought so far.
+    bool saslPlain = false;
+    QByteArray saslData;
     QString away; // AWAY's message; empty: here
     bool invisible = false; // user mode +i, kept and shown, changes nothing here
 };

@@ -49,6 +49,27 @@ QList<ChatMessage> MessageHistory::recent(int count, const Filter &filter) const
     return found;
 }
 
+QList<ChatMessage> MessageHistory::window(const HistoryWindow &window) const
+{
+    QList<ChatMessage> found;
+    if (window.limit <= 0)
+        return found;
+    // From the end it starts at: the newest backwards, or the oldest forwards.
+    if (window.newest) {
+        for (auto it = m_messages.rbegin(); it != m_messages.rend() && found.size() < window.limit; ++it) {
+            if (window.includes(*it))
+                found.append(*it);
+        }
+        std::reverse(found.begin(), found.end());
+    } else {
+        for (auto it = m_messages.begin(); it != m_messages.end() && found.size() < window.limit; ++it) {
+            if (window.includes(*it))
+                found.append(*it);
+        }
+    }
+    return found;
+}
+
 QList<ChatMessage> MessageHistory::after(quint64 id, const Filter &filter) const
 {
     const auto first =

@@ -40,6 +40,41 @@ struct HistoryScope
     }
 };
 
+// Part of one conversation, as IRCv3 chathistory asks for it: a room's messages, or the private
+// messages between identity and the person called with; strictly between two bounds, each an
+// id or a time or neither (open); the oldest or the newest limit of them.
+struct HistoryWindow
+{
+    QString room; // a room's messages; empty: private ones
+    QByteArray identity; // private: the asking person's identity (ChatMessage::fromIdentity)
+    QString with; // private: the other person's nick (compared case-insensitively); empty: anyone
+    quint64 afterId = 0; // 0: no lower id bound
+    quint64 beforeId = 0; // 0: no upper id bound
+    qint64 afterMs = -1; // ms since the epoch; -1: no lower time bound
+    qint64 beforeMs = -1; // -1: no upper time bound
+    int limit = 0;
+    bool newest = false; // the newest limit of them, not the oldest
+
+    bool includes(const ChatMessage &message) const
+    {
+        if (afterId != 0 && message.id <= afterId)
+            return false;
+        if (beforeId != 0 && message.id >= beforeId)
+            return false;
+        const qint64 ms = message.time.toMSecsSinceEpoch();
+        if ((afterMs >= 0 && ms <= afterMs) || (beforeMs >= 0 && ms >= beforeMs))
+            return false;
+        if (!room.isEmpty())
+            return message.room == room;
+        if (!message.isPrivate() || identity.isEmpty())
+            return false;
+        if (with.isEmpty())
+            return message.fromIdentity == identity || message.toIdentity == identity;
+        return (message.fromIdentity == identity && message.to.compare(with, Qt::CaseInsensitive) == 0) ||
+               (message.toIdentity == identity && message.from.compare(with, Qt::CaseInsensitive) == 0);
+    }
+};
+
 // The most recent messages of every conversation (rooms and private ones), oldest first,
 // never more than its capacity in all. Ids are strictly increasing, so "everything after id
 // N" is a binary search; what one client may see of it is a filter (its rooms, its private
@@ -57,6 +92,8 @@ public:
     QList<ChatMessage> recent(int count, const Filter &filter = {}) const;
     // Every held message with an id greater than id that passes filter, oldest first.
     QList<ChatMessage> after(quint64 id, const Filter &filter = {}) const;
+    // The held messages of a window (HistoryWindow), oldest first.
+    QList<ChatMessage> window(const HistoryWindow &window) const;
 
     // Whether every message after id is still held (none has been dropped for capacity or
     // age); of the conversations given (room names, "" for private messages) or of all.

@@ -58,7 +58,7 @@ bool MessageInserter::insert(const ChatMessage &message, QString *error)
     result |= sqlite3_bind_int64(statement, 2, message.time.toMSecsSinceEpoch());
     result |= bindText(statement, 3, message.from);
     result |= bindText(statement, 4, message.text);
-    result |= sqlite3_bind_int(statement, 5, message.kind == ChatMessage::Kind::Action ? 1 : 0);
+    result |= sqlite3_bind_int(statement, 5, ChatMessage::kindNumber(message.kind));
     result |= bindText(statement, 6, message.room);
     if (message.isPrivate()) {
         result |= bindText(statement, 7, message.to);

@@ -260,7 +260,7 @@ QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query, qint64 maxBytes)
         message.time = QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC);
         message.from = query.value(2).toString();
         message.text = query.value(3).toString();
-        message.kind = query.value(4).toInt() == 1 ? ChatMessage::Kind::Action : ChatMessage::Kind::Say;
+        message.kind = ChatMessage::kindFromNumber(query.value(4).toLongLong());
         message.room = query.value(5).toString();
         message.to = query.value(6).toString();
         message.fromIdentity = query.value(7).toByteArray();
@@ -318,6 +318,59 @@ QList<ChatMessage> MessageStore::after(quint64 id, int limit, bool newest, qint6
     QList<ChatMessage> messages = readMessages(query, maxBytes);
     // readMessages turns the newest-first rows around; oldest-first rows were in order.
     if (!newest)
+        std::reverse(messages.begin(), messages.end());
+    return messages;
+}
+
+QList<ChatMessage> MessageStore::window(const HistoryWindow &window)
+{
+    if (!m_open || window.limit <= 0)
+        return {};
+    QStringList terms;
+    QVariantList values;
+    if (!window.room.isEmpty()) {
+        terms.append(QStringLiteral("room = ?"));
+        values.append(window.room);
+    } else if (window.with.isEmpty()) {
+        terms.append(QStringLiteral("room = '' AND (from_identity = ? OR to_identity = ?)"));
+        values << window.identity << window.identity;
+    } else {
+        // SQLite's lower() folds ASCII only; the nicks compared are the ones the messages name.
+        terms.append(QStringLiteral("room = '' AND ((from_identity = ? AND lower(recipient) = lower(?)) OR "
+                                    "(to_identity = ? AND lower(sender) = lower(?)))"));
+        values << window.identity << window.with << window.identity << window.with;
+    }
+    if (window.afterId != 0) {
+        terms.append(QStringLiteral("id > ?"));
+        values.append(qulonglong(window.afterId));
+    }
+    if (window.beforeId != 0) {
+        terms.append(QStringLiteral("id < ?"));
+        values.append(qulonglong(window.beforeId));
+    }
+    if (window.afterMs >= 0) {
+        terms.append(QStringLiteral("time > ?"));
+        values.append(window.afterMs);
+    }
+    if (window.beforeMs >= 0) {
+        terms.append(QStringLiteral("time < ?"));
+        values.append(window.beforeMs);
+    }
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY id %3 LIMIT ?")
+                          .arg(QLatin1String(messageColumns), terms.join(QStringLiteral(" AND ")),
+                               window.newest ? QStringLiteral("DESC") : QStringLiteral("ASC")));
+    for (const QVariant &value : std::as_const(values))
+        query.addBindValue(value);
+    query.addBindValue(window.limit);
+    if (!query.exec()) {
+        fail(query);
+        return {};
+    }
+    QList<ChatMessage> messages = readMessages(query);
+    // readMessages turns the newest-first rows around; oldest-first rows were in order.
+    if (!window.newest)
         std::reverse(messages.begin(), messages.end());
     return messages;
 }

@@ -52,6 +52,8 @@ public:
     // is more).
     QList<ChatMessage> after(quint64 id, int limit, bool newest = false, qint64 maxBytes = 0,
                              const HistoryScope &scope = HistoryScope::all());
+    // The stored messages of a window (HistoryWindow), oldest first.
+    QList<ChatMessage> window(const HistoryWindow &window);
     // Per conversation (a room's name, "" for private messages): the newest id trim() has
     // removed from it. Everything after that is still stored.
     QHash<QString, quint64> trimmedUpTo();

@@ -1,0 +1,610 @@
+// The IRC dialect end to end over loopback: IRC clients (raw sockets speaking IRC) beside JSON
+// and plain clients in the same rooms; IRCv3 server-time, message-tags, echo-message,
+// labeled-response, draft/chathistory and SASL PLAIN. docs/PROTOCOL.md, "IRC".
+
+#include "chatserver.h"
+#include "expect.h"
+#include "irccodec.h"
+#include "testclient.h"
+
+#include <QJsonArray>
+#include <QtTest>
+
+#include <memory>
+
+namespace {
+
+// A whole IRC line (TestClient keeps the CR of CR LF).
+QRegularExpression irc(const QString &pattern)
+{
+    return QRegularExpression(u'^' + pattern + QStringLiteral("\\r$"));
+}
+
+QString quoted(const QString &text)
+{
+    return QRegularExpression::escape(text);
+}
+
+// An IRC client registered as nick (with the IRCv3 capabilities caps, a space-separated list;
+// the server's password pass when given), its welcome and #general's names read.
+std::unique_ptr<TestClient> joinIrc(quint16 port, const QString &nick, const QString &caps = QString(),
+                                    const QByteArray &pass = QByteArray())
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(port))
+        return nullptr;
+    client->setNick(nick);
+    if (!caps.isEmpty())
+        client->sendLine("CAP LS 302\r");
+    if (!pass.isEmpty())
+        client->sendLine("PASS " + pass + '\r');
+    client->sendLine("NICK " + nick.toUtf8() + '\r');
+    client->sendLine("USER u 0 * :Real Name\r");
+    if (!caps.isEmpty()) {
+        client->sendLine("CAP REQ :" + caps.toUtf8() + '\r');
+        if (client->waitForLine(irc(QStringLiteral(":groupchat CAP \\* ACK :?.*"))).isNull()) {
+            qWarning("no CAP ACK for %s", qPrintable(caps));
+            return nullptr;
+        }
+        client->sendLine("CAP END\r");
+    }
+    if (client->waitForLine(irc(QStringLiteral(":groupchat 001 ") + quoted(nick) + QStringLiteral(" .*")))
+                .isNull() ||
+        client->waitForLine(
+                      irc(QStringLiteral(":groupchat 366 ") + quoted(nick) + QStringLiteral(" #general .*")))
+                .isNull()) {
+        qWarning("%s was not welcomed: %s", qPrintable(nick), qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    return client;
+}
+
+// A JSON client of protocol version 2 (rooms) called nick.
+std::unique_ptr<TestClient> joinJson2(quint16 port, const QString &nick)
+{
+    return joinJsonWith(port,
+                        QStringLiteral(R"({"type":"hello","version":2,"nick":"%1"})").arg(nick).toUtf8());
+}
+
+} // namespace
+
+class tst_IrcServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void welcomeAndIsupport();
+    void threeDialectsInOneRoom();
+    void privateActionAndNotice();
+    void echoMessageCarriesOurIds();
+    void longMessageIsSplit();
+    void replayOnRegistration();
+    void chathistory_data();
+    void chathistory();
+    void chathistoryRefusals();
+    void labeledResponses();
+    void passAndSasl_data();
+    void passAndSasl();
+    void kickedByTheAdmin();
+
+private:
+    // Ten messages from an IRC client with echo-message in #general: their msgids and times.
+    void postTen(TestClient &client, QStringList *ids, QStringList *times);
+
+    std::unique_ptr<ChatServer> m_server;
+    quint16 m_port = 0;
+    quint16 m_ircPort = 0;
+};
+
+void tst_IrcServer::init()
+{
+    ChatLimits limits;
+    limits.floodControl = false;
+    m_server = std::make_unique<ChatServer>(limits);
+    m_server->setServerName(QStringLiteral("test server"));
+    m_server->setIrcPort(true, 0);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    m_port = m_server->serverPort();
+    m_ircPort = m_server->ircPort();
+    QVERIFY(m_ircPort != 0);
+}
+
+void tst_IrcServer::cleanup()
+{
+    m_server.reset();
+}
+
+void tst_IrcServer::welcomeAndIsupport()
+{
+    TestClient client;
+    QVERIFY(client.connectTo(m_ircPort));
+    client.sendLine("CAP LS 302\r\nNICK alice\r\nUSER a 0 * :Alice\r");
+    QString line;
+    EXPECT_LINE_AS(line, client, irc(QStringLiteral(":groupchat CAP \\* LS :.*")));
+    const QStringList offered = line.chopped(1).section(QStringLiteral(" :"), 1).split(u' ');
+    for (const char *cap : { "batch", "draft/chathistory", "echo-message", "labeled-response", "message-tags",
+                             "sasl=PLAIN", "server-time" })
+        QVERIFY2(offered.contains(QLatin1String(cap)), qPrintable(line));
+    // Nothing before CAP END.
+    QVERIFY(client.waitForLine(irc(QStringLiteral(":groupchat 001 .*")), 300).isNull());
+    client.sendLine("CAP END\r");
+    EXPECT_LINE(client,
+                irc(QStringLiteral(":groupchat 001 alice :Welcome to test server, alice!~gc@groupchat")));
+    EXPECT_LINE(client,
+                irc(QStringLiteral(":groupchat 002 alice :Your host is groupchat, running version .*")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 003 alice :This server was created .*")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 004 alice groupchat \\S+ i n")));
+    EXPECT_LINE_AS(line, client,
+                   irc(QStringLiteral(":groupchat 005 alice .* :are supported by this server")));
+    for (const char *token :
+         { "CASEMAPPING=rfc8265", "CHANTYPES=#", "NICKLEN=32", "UTF8ONLY", "CHATHISTORY=1000",
+           "MSGREFTYPES=msgid,timestamp", "TOPICLEN=300", "NETWORK=test-server" })
+        QVERIFY2(line.contains(QLatin1String(token)) || client.lines()
+                                                                .filter(QStringLiteral(" 005 "))
+                                                                .join(u' ')
+                                                                .contains(QLatin1String(token)),
+                 token);
+    EXPECT_LINE(client,
+                irc(QStringLiteral(":groupchat 251 alice :There are 1 users and 0 invisible on 1 servers")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 376 alice :End of /MOTD command.")));
+    EXPECT_LINE(client, irc(QStringLiteral(":alice!~gc@groupchat JOIN #general")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 353 alice = #general :?alice")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 366 alice #general :End of /NAMES list")));
+    client.sendLine("PING :are you there\r");
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat PONG groupchat :are you there")));
+    client.sendLine("FROB\r");
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 421 alice FROB :Unknown command")));
+}
+
+void tst_IrcServer::threeDialectsInOneRoom()
+{
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto carol = joinPlain(m_port);
+    QVERIFY(carol);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+
+    alice->sendLine("PRIVMSG #general :hello from IRC\r");
+    EXPECT_JSON(bob, QStringLiteral("message"), [](const QJsonObject &m) {
+        return m.value(u"from").toString() == u"alice" && m.value(u"text").toString() == u"hello from IRC" &&
+               m.value(u"room").toString() == u"#general";
+    });
+    EXPECT_LINE(carol, chatLinePattern(QStringLiteral("alice"), QStringLiteral("hello from IRC")));
+
+    bob->sendLine(R"({"type":"say","room":"#general","text":"hello from JSON"})");
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :hello from JSON")));
+    carol->sendLine("hello from nc");
+    EXPECT_LINE(alice, irc(u":" + quoted(carol->nick()) +
+                           QStringLiteral("!~gc@groupchat PRIVMSG #general :hello from nc")));
+
+    // A /me both ways.
+    alice->sendLine("PRIVMSG #general :\x01"
+                    "ACTION waves\x01\r");
+    EXPECT_JSON(bob, QStringLiteral("message"), [](const QJsonObject &m) {
+        return m.value(u"kind").toString() == u"action" && m.value(u"text").toString() == u"waves";
+    });
+    bob->sendLine(R"({"type":"action","room":"#general","text":"nods"})");
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :\x01"
+                                          "ACTION nods\x01")));
+
+    // Rooms: an IRC JOIN is seen by JSON clients in the room, and a topic by everyone.
+    bob->sendLine(R"({"type":"join","room":"#dev"})");
+    EXPECT_JSON(bob, QStringLiteral("room"));
+    alice->sendLine("JOIN #dev\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":alice!~gc@groupchat JOIN #dev")));
+    EXPECT_LINE(alice,
+                irc(QStringLiteral(
+                        ":groupchat 353 alice = #dev :bob alice|:groupchat 353 alice = #dev :alice bob")));
+    EXPECT_JSON(bob, QStringLiteral("join"), [](const QJsonObject &m) {
+        return m.value(u"nick").toString() == u"alice" && m.value(u"room").toString() == u"#dev";
+    });
+    alice->sendLine("TOPIC #dev :builds and tests\r");
+    EXPECT_JSON(bob, QStringLiteral("topic"),
+                [](const QJsonObject &m) { return m.value(u"topic").toString() == u"builds and tests"; });
+    alice->sendLine("PART #dev :later\r");
+    EXPECT_JSON(bob, QStringLiteral("part"), [](const QJsonObject &m) {
+        return m.value(u"nick").toString() == u"alice" && m.value(u"reason").toString() == u"later";
+    });
+
+    // Nick changes both ways, and a quit.
+    alice->sendLine("NICK alicia\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":alice!~gc@groupchat NICK alicia")));
+    EXPECT_JSON(bob, QStringLiteral("nick"), [](const QJsonObject &m) {
+        return m.value(u"old").toString() == u"alice" || m.value(u"from").toString() == u"alice" ||
+               m.value(u"nick").toString() == u"alicia";
+    });
+    bob->sendLine(R"({"type":"nick","nick":"robert"})");
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat NICK robert")));
+    alice->sendLine("QUIT :off to lunch\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("ERROR :Closing Link: quit: off to lunch")));
+    EXPECT_JSON(bob, QStringLiteral("leave"), [](const QJsonObject &m) {
+        return m.value(u"nick").toString() == u"alicia" &&
+               m.value(u"reason").toString().contains(u"off to lunch");
+    });
+}
+
+void tst_IrcServer::privateActionAndNotice()
+{
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto carol = joinPlain(m_port);
+    QVERIFY(carol);
+
+    alice->sendLine("PRIVMSG bob :\x01"
+                    "ACTION waves at you\x01\r");
+    EXPECT_JSON(bob, QStringLiteral("private"), [](const QJsonObject &m) {
+        return m.value(u"kind").toString() == u"action" && m.value(u"text").toString() == u"waves at you";
+    });
+    alice->sendLine("NOTICE #general :the build is green\r");
+    EXPECT_JSON(bob, QStringLiteral("message"), [](const QJsonObject &m) {
+        return m.value(u"kind").toString() == u"notice" &&
+               m.value(u"text").toString() == u"the build is green";
+    });
+    EXPECT_LINE(carol, QRegularExpression(
+                               QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] -alice- the build is green$")));
+    // An IRC client sees a notice as a notice; a NOTICE to nobody is not answered.
+    auto dave = joinIrc(m_ircPort, QStringLiteral("dave"));
+    QVERIFY(dave);
+    alice->sendLine("NOTICE #general :second\r");
+    EXPECT_LINE(dave, irc(QStringLiteral(":alice!~gc@groupchat NOTICE #general :second")));
+    alice->sendLine("NOTICE nobody :hello?\r\nPRIVMSG nobody :hello?\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 401 alice nobody :No such nick/channel")));
+    QCOMPARE(alice->lines().filter(QStringLiteral(" 401 ")).size(), 1);
+    // Errors with their numerics.
+    alice->sendLine("PRIVMSG #nowhere :hi\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 403 alice #nowhere :No such channel")));
+    bob->sendLine(R"({"type":"join","room":"#closed"})");
+    EXPECT_JSON(bob, QStringLiteral("room"));
+    alice->sendLine("PRIVMSG #closed :hi\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 404 alice #closed :Cannot send to channel")));
+    alice->sendLine("PART #closed\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 442 alice #closed :You're not on that channel")));
+    alice->sendLine("JOIN\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 461 alice JOIN :Not enough parameters")));
+    alice->sendLine("PRIVMSG bob\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 412 alice :No text to send")));
+    alice->sendLine("NICK bob\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 433 alice bob :Nickname is already in use")));
+    alice->sendLine("NICK a{b}\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 432 alice a\\{b\\} :Erroneous nickname")));
+}
+
+void tst_IrcServer::echoMessageCarriesOurIds()
+{
+    auto plain = joinIrc(m_ircPort, QStringLiteral("plainirc"));
+    QVERIFY(plain);
+    auto tagged = joinIrc(m_ircPort, QStringLiteral("tagged"),
+                          QStringLiteral("echo-message server-time message-tags"));
+    QVERIFY(tagged);
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    tagged->sendLine("PRIVMSG #general :one id everywhere\r");
+    QString echo;
+    EXPECT_LINE_AS(
+            echo, tagged,
+            irc(QStringLiteral("@time=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z;msgid=(\\d+) "
+                               ":tagged!~gc@groupchat PRIVMSG #general :one id everywhere")));
+    QJsonObject message;
+    EXPECT_JSON_AS(message, bob, QStringLiteral("message"),
+                   [](const QJsonObject &m) { return m.value(u"text").toString() == u"one id everywhere"; });
+    QCOMPARE(echo.section(QStringLiteral("msgid="), 1).section(u' ', 0, 0),
+             QString::number(message.value(u"id").toInteger()));
+    // Without echo-message a client does not get its own line back; the others do, untagged.
+    plain->sendLine("PRIVMSG #general :not echoed\r");
+    EXPECT_LINE(tagged,
+                irc(QStringLiteral(
+                        "@time=[^ ]+;msgid=\\d+ :plainirc!~gc@groupchat PRIVMSG #general :not echoed")));
+    EXPECT_LINE(plain, irc(QStringLiteral(":tagged!~gc@groupchat PRIVMSG #general :one id everywhere")));
+    plain->sendLine("PING :sync\r");
+    EXPECT_LINE(plain, irc(QStringLiteral(":groupchat PONG groupchat :?sync")));
+    QVERIFY2(plain->lines().filter(QStringLiteral("not echoed")).isEmpty(),
+             qPrintable(plain->lines().join(u'|')));
+}
+
+void tst_IrcServer::longMessageIsSplit()
+{
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"), QStringLiteral("message-tags"));
+    QVERIFY(alice);
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    // 1000 characters of which many take three bytes in UTF-8: several IRC lines.
+    QString text;
+    for (int i = 0; i < 250; ++i)
+        text += QStringLiteral("ab中文");
+    bob->sendLine(QJsonDocument(QJsonObject{ { QStringLiteral("type"), QStringLiteral("say") },
+                                             { QStringLiteral("room"), QStringLiteral("#general") },
+                                             { QStringLiteral("text"), text } })
+                          .toJson(QJsonDocument::Compact));
+    QString joined;
+    int lines = 0;
+    while (joined.size() < text.size()) {
+        QString line;
+        EXPECT_LINE_AS(line, alice,
+                       irc(QStringLiteral("(@msgid=\\d+ )?:bob!~gc@groupchat PRIVMSG #general :.*")));
+        const qsizetype tagsEnd = line.startsWith(u'@') ? line.indexOf(u' ') + 1 : 0;
+        QVERIFY2(line.mid(tagsEnd).toUtf8().size() + 1 <= IrcCodec::maxLineBytes, qPrintable(line));
+        QCOMPARE(line.startsWith(QStringLiteral("@msgid=")), lines == 0); // the first line carries the id
+        joined += line.section(QStringLiteral("PRIVMSG #general :"), 1).chopped(1);
+        ++lines;
+    }
+    QCOMPARE(joined, text);
+    QVERIFY(lines >= 4);
+}
+
+void tst_IrcServer::replayOnRegistration()
+{
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    bob->sendLine(R"({"type":"say","room":"#general","text":"said before you came"})");
+    EXPECT_JSON(bob, QStringLiteral("message"));
+    // With server-time: the room's recent messages, with their times, after its names.
+    auto timed = joinIrc(m_ircPort, QStringLiteral("timed"), QStringLiteral("server-time batch"));
+    QVERIFY(timed);
+    EXPECT_LINE(timed, irc(QStringLiteral(":groupchat BATCH \\+(\\w+) chathistory #general")));
+    EXPECT_LINE(timed,
+                irc(QStringLiteral(
+                        "@batch=\\w+;time=[^ ]+ :bob!~gc@groupchat PRIVMSG #general :said before you came")));
+    EXPECT_LINE(timed, irc(QStringLiteral(":groupchat BATCH -\\w+")));
+    // Without it a replay would read as said now; with chathistory the client asks itself.
+    auto untimed = joinIrc(m_ircPort, QStringLiteral("untimed"));
+    QVERIFY(untimed);
+    auto asking =
+            joinIrc(m_ircPort, QStringLiteral("asking"), QStringLiteral("server-time draft/chathistory"));
+    QVERIFY(asking);
+    untimed->sendLine("PING :x\r");
+    EXPECT_LINE(untimed, irc(QStringLiteral(":groupchat PONG groupchat :?x")));
+    asking->sendLine("PING :x\r");
+    EXPECT_LINE(asking, irc(QStringLiteral(":groupchat PONG groupchat :?x")));
+    QVERIFY(untimed->lines().filter(QStringLiteral("said before")).isEmpty());
+    QVERIFY(asking->lines().filter(QStringLiteral("said before")).isEmpty());
+}
+
+void tst_IrcServer::postTen(TestClient &client, QStringList *ids, QStringList *times)
+{
+    for (int i = 0; i < 10; ++i) {
+        client.sendLine(QStringLiteral("PRIVMSG #general :this is message %1\r").arg(i).toUtf8());
+        QString echo;
+        EXPECT_LINE_AS(
+                echo, client,
+                irc(QStringLiteral("@time=([^;]+);msgid=(\\d+) :\\w+!~gc@groupchat PRIVMSG #general :this is "
+                                   "message %1")
+                            .arg(i)));
+        const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("time=([^;]+);msgid=(\\d+)")).match(echo);
+        times->append(match.captured(1));
+        ids->append(match.captured(2));
+        // Distinct times, as clients that page by timestamp need: the server keeps milliseconds.
+        const QDateTime sent = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
+        QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentDateTimeUtc() > sent.addMSecs(2), 1000);
+    }
+}
+
+void tst_IrcServer::chathistory_data()
+{
+    // A request (%1..%10: the ten messages' msgids, %11..%20: their timestamps) and the
+    // messages of the reply, by index, in order (as irctest's chathistory cases check them);
+    // from memory, and from the history database.
+    QTest::addColumn<bool>("database");
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<QList<int>>("expected");
+    const QList<std::tuple<const char *, QString, QList<int>>> rows{
+        { "LATEST *", QStringLiteral("LATEST #general * 20"), QList<int>{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 } },
+        { "LATEST * 5", QStringLiteral("LATEST #general * 5"), QList<int>{ 5, 6, 7, 8, 9 } },
+        { "LATEST msgid", QStringLiteral("LATEST #general msgid=%5 20"), QList<int>{ 5, 6, 7, 8, 9 } },
+        { "LATEST timestamp", QStringLiteral("LATEST #general timestamp=%15 20"),
+          QList<int>{ 5, 6, 7, 8, 9 } },
+        { "BEFORE msgid", QStringLiteral("BEFORE #general msgid=%7 20"), QList<int>{ 0, 1, 2, 3, 4, 5 } },
+        { "BEFORE timestamp 2", QStringLiteral("BEFORE #general timestamp=%17 2"), QList<int>{ 4, 5 } },
+        { "AFTER msgid", QStringLiteral("AFTER #general msgid=%4 20"), QList<int>{ 4, 5, 6, 7, 8, 9 } },
+        { "AFTER timestamp 3", QStringLiteral("AFTER #general timestamp=%14 3"), QList<int>{ 4, 5, 6 } },
+        { "BETWEEN forward", QStringLiteral("BETWEEN #general msgid=%1 msgid=%10 20"),
+          QList<int>{ 1, 2, 3, 4, 5, 6, 7, 8 } },
+        { "BETWEEN backward", QStringLiteral("BETWEEN #general msgid=%10 msgid=%1 20"),
+          QList<int>{ 1, 2, 3, 4, 5, 6, 7, 8 } },
+        { "BETWEEN forward 3", QStringLiteral("BETWEEN #general msgid=%1 msgid=%10 3"),
+          QList<int>{ 1, 2, 3 } },
+        { "BETWEEN backward 3", QStringLiteral("BETWEEN #general msgid=%10 msgid=%1 3"),
+          QList<int>{ 6, 7, 8 } },
+        { "BETWEEN timestamps", QStringLiteral("BETWEEN #general timestamp=%20 timestamp=%11 3"),
+          QList<int>{ 6, 7, 8 } },
+        { "AROUND 1", QStringLiteral("AROUND #general msgid=%8 1"), QList<int>{ 7 } },
+        { "AROUND 3", QStringLiteral("AROUND #general msgid=%8 3"), QList<int>{ 6, 7, 8 } },
+        { "AROUND timestamp 3", QStringLiteral("AROUND #general timestamp=%18 3"), QList<int>{ 6, 7, 8 } },
+    };
+    for (const bool database : { false, true }) {
+        for (const auto &[name, request, expected] : rows)
+            QTest::addRow("%s%s", name, database ? ", database" : "") << database << request << expected;
+    }
+}
+
+void tst_IrcServer::chathistory()
+{
+    QFETCH(bool, database);
+    QFETCH(QString, request);
+    QFETCH(QList<int>, expected);
+    if (database) {
+        m_server.reset();
+        ChatLimits limits;
+        limits.floodControl = false;
+        m_server = std::make_unique<ChatServer>(limits);
+        QVERIFY(m_server->openHistory(QStringLiteral(":memory:")));
+        QVERIFY(!m_server->historyPath().isEmpty());
+        m_server->setIrcPort(true, 0);
+        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+        m_ircPort = m_server->ircPort();
+    }
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"),
+                         QStringLiteral("message-tags server-time echo-message batch draft/chathistory"));
+    QVERIFY(alice);
+    QStringList ids;
+    QStringList times;
+    postTen(*alice, &ids, &times);
+    QCOMPARE(ids.size(), 10);
+    QString filled = request;
+    for (int i = 9; i >= 0; --i) // %10 before %1
+        filled.replace(QStringLiteral("%%1").arg(i + 11), times.at(i))
+                .replace(QStringLiteral("%%1").arg(i + 1), ids.at(i));
+    alice->sendLine("CHATHISTORY " + filled.toUtf8() + '\r');
+    QString start;
+    EXPECT_LINE_AS(start, alice,
+                   irc(QStringLiteral(":groupchat BATCH \\+([A-Za-z0-9-]+) chathistory #general")));
+    const QString batch = start.section(u'+', 1).section(u' ', 0, 0);
+    QList<int> got;
+    for (;;) {
+        QString line;
+        EXPECT_LINE_AS(line, alice, irc(QStringLiteral("(@batch=%1;.*|:groupchat BATCH -%1)").arg(batch)));
+        if (line.contains(QStringLiteral("BATCH -")))
+            break;
+        QVERIFY2(got.size() < 20, "the batch does not end");
+        const QString id = line.section(QStringLiteral("msgid="), 1).section(u' ', 0, 0);
+        QVERIFY2(ids.contains(id), qPrintable(line));
+        // Each as it was echoed: the same time and id.
+        QVERIFY2(line.contains(u"time=" + times.at(ids.indexOf(id))), qPrintable(line));
+        got.append(int(ids.indexOf(id)));
+    }
+    QCOMPARE(got, expected);
+}
+
+void tst_IrcServer::chathistoryRefusals()
+{
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"), QStringLiteral("batch draft/chathistory"));
+    QVERIFY(alice);
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    bob->sendLine(R"({"type":"join","room":"#private"})");
+    EXPECT_JSON(bob, QStringLiteral("room"));
+    bob->sendLine(R"({"type":"say","room":"#private","text":"secret"})");
+    EXPECT_JSON(bob, QStringLiteral("message"));
+    // A room one is not in and one that does not exist read alike.
+    for (const char *room : { "#private", "#nonexistent" }) {
+        alice->sendLine(QByteArray("CHATHISTORY LATEST ") + room + " * 10\r");
+        EXPECT_LINE(alice, irc(QStringLiteral(":groupchat FAIL CHATHISTORY INVALID_TARGET LATEST %1 :.*")
+                                       .arg(QLatin1String(room))));
+    }
+    alice->sendLine("CHATHISTORY LATEST #general\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat FAIL CHATHISTORY NEED_MORE_PARAMS LATEST :.*")));
+    alice->sendLine("CHATHISTORY BEFORE #general * 10\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat FAIL CHATHISTORY INVALID_PARAMS BEFORE .*")));
+    alice->sendLine("CHATHISTORY LATEST #general * zero\r");
+    EXPECT_LINE(alice,
+                irc(QStringLiteral(":groupchat FAIL CHATHISTORY INVALID_PARAMS LATEST zero :Invalid limit")));
+    alice->sendLine("CHATHISTORY SIDEWAYS #general * 1\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat FAIL CHATHISTORY INVALID_PARAMS SIDEWAYS :.*")));
+    // Private conversations: the client's own, by the other's nick.
+    bob->sendLine(R"({"type":"private","to":"alice","text":"psst"})");
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG alice :psst")));
+    alice->sendLine("CHATHISTORY LATEST bob * 10\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=\\w+ :bob!~gc@groupchat PRIVMSG alice :psst")));
+    alice->sendLine(
+            "CHATHISTORY TARGETS timestamp=2020-01-01T00:00:00.000Z timestamp=2100-01-01T00:00:00.000Z 10\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH \\+(\\w+) draft/chathistory-targets")));
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=\\w+ :groupchat CHATHISTORY TARGETS bob \\S+Z")));
+    QVERIFY(alice->lines().filter(QStringLiteral("secret")).isEmpty());
+}
+
+void tst_IrcServer::labeledResponses()
+{
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"),
+                         QStringLiteral("batch labeled-response echo-message message-tags"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_ircPort, QStringLiteral("bob"), QStringLiteral("message-tags"));
+    QVERIFY(bob);
+    // One line: labeled.
+    alice->sendLine("@label=one PING :x\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("@label=one :groupchat PONG groupchat :?x")));
+    // Nothing to say: an ACK.
+    alice->sendLine("@label=none PONG :x\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("@label=none :groupchat ACK")));
+    // Several lines: a labeled-response batch.
+    alice->sendLine("@label=many JOIN #xyz\r");
+    QString start;
+    EXPECT_LINE_AS(start, alice,
+                   irc(QStringLiteral("@label=many :groupchat BATCH \\+([A-Za-z0-9-]+) labeled-response")));
+    const QString batch = start.section(u'+', 1).section(u' ', 0, 0);
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=%1 :alice!~gc@groupchat JOIN #xyz").arg(batch)));
+    EXPECT_LINE(alice,
+                irc(QStringLiteral("@batch=%1 :groupchat 366 alice #xyz :End of /NAMES list").arg(batch)));
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH -%1").arg(batch)));
+    // The echo is the reply; whoever else gets the message gets no label.
+    alice->sendLine("@label=msg PRIVMSG bob :hi\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("@label=msg;msgid=\\d+ :alice!~gc@groupchat PRIVMSG bob :hi")));
+    EXPECT_LINE(bob, irc(QStringLiteral("@msgid=\\d+ :alice!~gc@groupchat PRIVMSG bob :hi")));
+    // To oneself: the echo (labeled) and the delivery (not).
+    alice->sendLine("@label=self PRIVMSG alice :me\r");
+    EXPECT_LINE(alice,
+                irc(QStringLiteral("(@label=self;)?@?msgid=\\d+ :alice!~gc@groupchat PRIVMSG alice :me")));
+    EXPECT_LINE(alice,
+                irc(QStringLiteral("(@label=self;)?@?msgid=\\d+ :alice!~gc@groupchat PRIVMSG alice :me")));
+    QCOMPARE(alice->lines().filter(QStringLiteral("label=self")).size(), 1);
+}
+
+void tst_IrcServer::passAndSasl_data()
+{
+    QTest::addColumn<QByteArray>("lines");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<bool>("welcomed");
+    const QByteArray plain = QByteArray("alice\0alice\0sesame", 18).toBase64();
+    const QByteArray wrong = QByteArray("alice\0alice\0nope", 16).toBase64();
+    QTest::newRow("PASS") << QByteArray("PASS sesame\r\nNICK alice\r\nUSER a 0 * :A\r\n")
+                          << QStringLiteral(":groupchat 001 alice .*") << true;
+    QTest::newRow("no PASS") << QByteArray("NICK alice\r\nUSER a 0 * :A\r\n")
+                             << QStringLiteral(":groupchat 464 \\* :Password required") << false;
+    QTest::newRow("wrong PASS") << QByteArray("PASS nope\r\nNICK alice\r\nUSER a 0 * :A\r\n")
+                                << QStringLiteral(":groupchat 464 \\* :Password incorrect") << false;
+    QTest::newRow("SASL PLAIN")
+            << "CAP LS 302\r\nNICK alice\r\nUSER a 0 * :A\r\nCAP REQ sasl\r\nAUTHENTICATE "
+               "PLAIN\r\nAUTHENTICATE " +
+                       plain + "\r\nCAP END\r\n"
+            << QStringLiteral(":groupchat 903 \\* :SASL authentication successful") << true;
+    QTest::newRow("SASL wrong")
+            << "CAP LS 302\r\nNICK alice\r\nUSER a 0 * :A\r\nCAP REQ sasl\r\nAUTHENTICATE "
+               "PLAIN\r\nAUTHENTICATE " +
+                       wrong + "\r\n"
+            << QStringLiteral(":groupchat 464 \\* :Password incorrect") << false;
+    QTest::newRow("SASL other mechanism")
+            << QByteArray("CAP LS 302\r\nCAP REQ sasl\r\nAUTHENTICATE EXTERNAL\r\n")
+            << QStringLiteral(":groupchat 904 \\* :SASL authentication failed") << false;
+}
+
+void tst_IrcServer::passAndSasl()
+{
+    QFETCH(QByteArray, lines);
+    QFETCH(QString, expected);
+    QFETCH(bool, welcomed);
+    m_server.reset();
+    ChatLimits limits;
+    limits.floodControl = false;
+    m_server = std::make_unique<ChatServer>(limits);
+    m_server->setPassword(QStringLiteral("sesame"));
+    m_server->setIrcPort(true, 0);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    TestClient client;
+    QVERIFY(client.connectTo(m_server->ircPort()));
+    client.sendRaw(lines);
+    EXPECT_LINE(client, irc(expected));
+    if (welcomed) {
+        EXPECT_LINE(client, irc(QStringLiteral(":groupchat 366 alice #general :End of /NAMES list")));
+    } else if (!lines.contains("EXTERNAL")) {
+        EXPECT_LINE(client, irc(QStringLiteral("ERROR :Closing Link: .*")));
+        QVERIFY(client.waitForDisconnected());
+    }
+}
+
+void tst_IrcServer::kickedByTheAdmin()
+{
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"));
+    QVERIFY(alice);
+    m_server->kick(m_server->findClient(QStringLiteral("alice")), QStringLiteral("spam"));
+    EXPECT_LINE(alice, irc(QStringLiteral("ERROR :Closing Link: you were kicked by the admin: spam")));
+    QVERIFY(alice->waitForDisconnected());
+}
+
+QTEST_GUILESS_MAIN(tst_IrcServer)
+#include "tst_ircserver.moc"
