@@ -77,6 +77,7 @@ private Q_SLOTS:
     void cleanup();
 
     void welcomeAndIsupport();
+    void nothingBeforeRegistration();
     void threeDialectsInOneRoom();
     void privateActionAndNotice();
     void echoMessageCarriesOurIds();
@@ -157,6 +158,31 @@ void tst_IrcServer::welcomeAndIsupport()
     EXPECT_LINE(client, irc(QStringLiteral(":groupchat PONG groupchat :are you there")));
     client.sendLine("FROB\r");
     EXPECT_LINE(client, irc(QStringLiteral(":groupchat 421 alice FROB :Unknown command")));
+}
+
+void tst_IrcServer::nothingBeforeRegistration()
+{
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    TestClient client;
+    QVERIFY(client.connectTo(m_ircPort));
+    client.sendLine("NICK early\r");
+    // Not in the room yet: neither announced nor told what is said there.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->findClient(QStringLiteral("early")), 5000);
+    bob->sendLine(R"({"type":"say","room":"#general","text":"before you registered"})");
+    EXPECT_JSON(bob, QStringLiteral("message"));
+    client.sendLine("JOIN #general\r");
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 451 \\* :You have not registered")));
+    client.sendLine("USER u 0 * :U\r");
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 001 early .*")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 366 early #general .*")));
+    const qsizetype welcome = client.lines().indexOf(QRegularExpression(QStringLiteral(":groupchat 001 .*")));
+    QVERIFY2(client.lines().mid(0, welcome).filter(QStringLiteral("PRIVMSG")).isEmpty(),
+             qPrintable(client.lines().join(u'|')));
+    QVERIFY(bob->waitForJson(QStringLiteral("join"),
+                             [](const QJsonObject &m) { return m.value(u"nick").toString() == u"early"; })
+                    .value(u"nick")
+                    .toString() == u"early");
 }
 
 void tst_IrcServer::threeDialectsInOneRoom()

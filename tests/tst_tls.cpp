@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSslKey>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +29,9 @@ private Q_SLOTS:
     void tlsToThePlainPortFails();
     void badCertificateFilesAreReported();
     void listenerReadsTheFiles();
+    // The TLS port serves IRC too (IRC's conventional 6697 is groupchat's TLS port).
+    void tlsPortServesEveryDialect_data();
+    void tlsPortServesEveryDialect();
 
 private:
     // A client that connects to the server's TLS port as nick; its spies start empty.
@@ -59,6 +63,7 @@ void tst_Tls::init()
     m_server = std::make_unique<ChatServer>();
     QString error;
     m_server->setTlsPort(0);
+    m_server->setIrcPort(true, 0);
     QVERIFY2(m_server->setTlsCertificate(m_certificate, m_key, &error), qPrintable(error));
     QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
     QVERIFY(m_server->tlsPort() != 0);
@@ -205,4 +210,46 @@ void tst_Tls::listenerReadsTheFiles()
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)
+void tst_Tls::tlsPortServesEveryDialect_data()
+{
+    // What a client sends first, and the line that shows the server took it for what it is.
+    QTest::addColumn<QByteArray>("first");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("IRC") << QByteArray("CAP LS 302\r\nNICK ircuser\r\nUSER u 0 * :U\r\nCAP END\r\n")
+                         << QStringLiteral(":groupchat 001 ircuser ");
+    QTest::newRow("IRC without CAP") << QByteArray("NICK ircuser\r\nUSER u 0 * :U\r\n")
+                                     << QStringLiteral(":groupchat 001 ircuser ");
+    QTest::newRow("plain, silent") << QByteArray() << QStringLiteral("welcome to groupchat, you are ");
+    QTest::newRow("plain, talking") << QByteArray("/nick typist\n")
+                                    << QStringLiteral("welcome to groupchat, you are ");
+    QTest::newRow("JSON") << QByteArray(R"({"type":"hello","version":2,"nick":"jsonuser"})"
+                                        "\n")
+                          << QStringLiteral(R"("type":"welcome")");
+}
+
+void tst_Tls::tlsPortServesEveryDialect()
+{
+    QFETCH(QByteArray, first);
+    QFETCH(QString, expected);
+    QSslSocket socket;
+    socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->tlsPort());
+    // The server is in this process: its event loop must run for the handshake.
+    QVERIFY2(QTest::qWaitFor([&] { return socket.isEncrypted(); }, 5000), qPrintable(socket.errorString()));
+    if (!first.isEmpty())
+        socket.write(first);
+    QByteArray received;
+    const bool found = QTest::qWaitFor(
+            [&] {
+                received += socket.readAll();
+                return QString::fromUtf8(received).contains(expected);
+            },
+            5000);
+    QVERIFY2(found,
+             qPrintable(QStringLiteral("expected %1, got: %2").arg(expected, QString::fromUtf8(received))));
+    // IRC clients get nothing but IRC.
+    if (first.startsWith("CAP") || first.startsWith("NICK"))
+        QVERIFY2(!received.contains("welcome to groupchat"), received.constData());
+}
+
 #include "tst_tls.moc"

@@ -71,6 +71,14 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
     return command;
 }
 
+bool IrcCodec::startsRegistration(QByteArrayView line)
+{
+    const std::optional<IrcMessage> message = IrcMessage::parse(line);
+    return message && message->source.isEmpty() &&
+           (message->command == u"CAP" || message->command == u"NICK" || message->command == u"PASS" ||
+            message->command == u"USER");
+}
+
 QString IrcCodec::source(const QString &nick)
 {
     return nick + u'!' + userName() + u'@' + hostName();

@@ -44,6 +44,8 @@ public:
     unsigned caps() const { return m_caps; }
     bool has(Cap cap) const { return (m_caps & cap) != 0; }
 
+    // Whether line is how IRC clients open a connection: CAP, NICK, PASS or USER.
+    static bool startsRegistration(QByteArrayView line);
     // An IRC line: Dialect with its command (upper case) and parameters, the label of
     // labeled-response if it has one; Invalid (Malformed, text: why) when it is no IRC message.
     // Text is UTF-8 (invalid bytes become U+FFFD); the handler cleans what it shows to others.

@@ -27,6 +27,9 @@ public:
     void finish(LineFn &&onLine, OverlongFn &&onOverlong);
 
     qsizetype maxLineBytes() const { return m_maxLineBytes; }
+    // A new limit for the lines after the current one (a connection whose dialect turned out
+    // to have longer lines).
+    void setMaxLineBytes(qsizetype maxLineBytes) { m_maxLineBytes = maxLineBytes; }
     // Bytes of an unfinished line held until its newline arrives.
     qsizetype bufferedBytes() const { return m_partial.size(); }
     // True while the rest of an overlong line is being skipped.

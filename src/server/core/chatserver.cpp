@@ -521,6 +521,9 @@ void ChatServer::acceptTls(QSslSocket *socket, const QHostAddress &address, quin
     }
     auto *client = new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this);
     client->setTlsPeer(address, port);
+    // IRC's TLS port is conventionally the one groupchat's TLS uses: it serves both.
+    if (m_ircWanted)
+        client->allowIrc();
     addClient(client);
 }
 
@@ -636,7 +639,9 @@ void ChatServer::addClient(ClientSession *client)
     m_clients.append(client);
     if (m_password.isEmpty()) {
         client->setAuthenticated();
-        m_roomKeeper.enter(client, m_rooms.defaultRoom());
+        // An IRC client comes into the default room with its registration (IrcHandler).
+        if (!client->isIrc())
+            m_roomKeeper.enter(client, m_rooms.defaultRoom());
     }
     m_byId.insert(client->id(), client);
     holdNick(client, client->nick());
@@ -649,10 +654,30 @@ void ChatServer::addClient(ClientSession *client)
             [this, client](const QString &reason) { removeClient(client, reason); });
     connect(client, &ClientSession::caughtUp, this,
             [this, client](qint64 missed) { sendCaughtUp(client, missed); });
+    connect(client, &ClientSession::dialectChosen, this, [this, client] {
+        if (!client->isGreetingHeld())
+            return;
+        client->releaseGreeting();
+        if (!client->isIrc()) {
+            greet(client);
+            return;
+        }
+        // An IRC client after all: out of the rooms until its registration is done.
+        const QList<Room *> rooms = client->rooms();
+        for (Room *room : rooms)
+            m_roomKeeper.leave(client, room, QString(), false);
+    });
 
     qCInfo(lcServer, "%s connected as %s (%d connected)", qPrintable(client->peer()),
            qPrintable(client->nick()), clientCount());
     Q_EMIT clientConnected(client);
+    // Where IRC is served too, the first line says whether to greet.
+    if (!client->isGreetingHeld())
+        greet(client);
+}
+
+void ChatServer::greet(ClientSession *client)
+{
     // Plain clients are greeted at once; a JSON client skips these lines and waits for its
     // welcome.
     ServerEvent greeting = ServerEvent::now(ServerEvent::Type::Welcome);
@@ -718,8 +743,14 @@ void ChatServer::announceDue()
     const qint64 now = m_clock.elapsed();
     while (!m_announceQueue.empty() && m_announceQueue.front().first <= now) {
         // Gone already, or announced by its first line: nothing to do.
-        if (ClientSession *client = m_byId.value(m_announceQueue.front().second))
+        if (ClientSession *client = m_byId.value(m_announceQueue.front().second)) {
+            // Nothing said in time on a port that serves IRC too: a plain client.
+            if (client->isGreetingHeld()) {
+                client->releaseGreeting();
+                greet(client);
+            }
             announce(client);
+        }
         m_announceQueue.pop_front();
     }
     if (!m_announceQueue.empty())

@@ -200,6 +200,8 @@ private:
     // Closes a descriptor whose peer could not be known (reset before it was accepted).
     void dropUnknownPeer(qintptr descriptor);
     void addClient(ClientSession *client);
+    // The plain greeting: the nick given, who is here, the recent messages (JSON clients skip it).
+    void greet(ClientSession *client);
     // Tells client's rooms it is here. With a predecessor (the earlier connection it takes
     // the place of), the rooms both are in only count it: they knew the person already.
     void announce(ClientSession *client, const ClientSession *predecessor = nullptr);

@@ -61,11 +61,8 @@ ClientSession::ClientSession(qintptr descriptor, quint64 id, const ChatLimits &l
       m_lastActivityMs(m_tokensAtMs),
       m_connectedAtMs(m_tokensAtMs)
 {
-    if (mode == Mode::Irc) {
-        m_mode = mode;
-        m_irc = std::make_unique<IrcState>();
-        m_codec = &IrcCodec::forCaps(0);
-    }
+    if (mode == Mode::Irc)
+        becomeIrc();
     const auto [address, port] = peerOf(descriptor);
     m_peerAddress = address;
     m_peerPort = port;
@@ -222,6 +219,14 @@ void ClientSession::addRoom(Room *room)
     if (!isIn(room))
         m_rooms.append(room);
     m_codec = &m_codec->forRoomCount(m_rooms.size());
+}
+
+void ClientSession::becomeIrc()
+{
+    m_mode = Mode::Irc;
+    m_irc = std::make_unique<IrcState>();
+    m_codec = &IrcCodec::forCaps(0);
+    m_framer.setMaxLineBytes(IrcCodec::maxLineBytes - 2 + IrcCodec::maxTagBytes);
 }
 
 void ClientSession::setIrcCaps(unsigned caps)
@@ -631,10 +636,18 @@ void ClientSession::handleLine(QByteArrayView line)
         return;
     m_receivedLine = true;
     if (m_mode == Mode::Undecided) {
-        // The first line decides the dialect: a JSON hello, or plain lines.
-        m_mode = JsonProtocol::isHello(line) ? Mode::Json : Mode::Plain;
-        if (m_mode == Mode::Json)
-            m_codec = &JsonCodec::forVersion(JsonProtocol::oldestVersion).forRoomCount(m_rooms.size());
+        // The first line decides the dialect: a JSON hello, an IRC registration where IRC is
+        // served too, or plain lines.
+        if (m_mayBeIrc && IrcCodec::startsRegistration(line)) {
+            becomeIrc();
+        } else {
+            m_mode = JsonProtocol::isHello(line) ? Mode::Json : Mode::Plain;
+            if (m_mode == Mode::Json)
+                m_codec = &JsonCodec::forVersion(JsonProtocol::oldestVersion).forRoomCount(m_rooms.size());
+        }
+        Q_EMIT dialectChosen();
+        if (m_closing)
+            return;
     }
     if (const std::optional<ChatCommand> command = m_codec->decode(line))
         deliver(*command);

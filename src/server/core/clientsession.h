@@ -54,6 +54,21 @@ public:
     bool isPlain() const { return m_mode == Mode::Plain || m_mode == Mode::Undecided; }
     // An IRC client's registration and capabilities (IrcHandler's); null for other dialects.
     IrcState *irc() const { return m_irc.get(); }
+    // A connection to a port that serves IRC too (TLS): a first line that starts an IRC
+    // registration (CAP, NICK, PASS or USER) makes it an IRC client. The server holds its
+    // plain greeting until the first line or the announcement delay says which it is.
+    void allowIrc()
+    {
+        m_mayBeIrc = true;
+        m_greetingHeld = true;
+    }
+    bool isGreetingHeld() const { return m_greetingHeld; }
+    // The greeting is going out (or will not): IRC is no longer detected.
+    void releaseGreeting()
+    {
+        m_greetingHeld = false;
+        m_mayBeIrc = false;
+    }
     // The IRCv3 capabilities an IRC client has negotiated now (IrcState::caps): its codec
     // follows those that change what it is sent.
     void setIrcCaps(unsigned caps);
@@ -173,6 +188,8 @@ public:
 Q_SIGNALS:
     // A command, or ChatCommand::Type::TooLong for a line over the limit (discarded).
     void commandReceived(const ChatCommand &command);
+    // The first line decided the dialect (mode()), before it is handled.
+    void dialectChosen();
     // The client was behind (isLagging()) and has read everything queued for it; missed
     // broadcast messages were skipped meanwhile. The room's state is for the server to tell.
     void caughtUp(qint64 missed);
@@ -190,6 +207,8 @@ private:
     };
 
     void schedule();
+    // From now on an IRC client (its first line on a port that serves IRC too said so).
+    void becomeIrc();
     // Whom the replies it is sent name: its nick, or empty for an IRC client not registered.
     QString recipientName() const;
     // WriteTarget: the batcher's pass is over.
@@ -263,6 +282,8 @@ private:
     const WireCodec *m_codec = &PlainCodec::oneRoom(); // until a JSON hello
     std::unique_ptr<IrcState> m_irc; // IRC only
     bool m_capturing = false;
+    bool m_mayBeIrc = false;
+    bool m_greetingHeld = false;
     QByteArray m_captured;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
