@@ -207,6 +207,9 @@ void tst_IrcServer::threeDialectsInOneRoom()
     carol->sendLine("hello from nc");
     EXPECT_LINE(alice, irc(u":" + quoted(carol->nick()) +
                            QStringLiteral("!~gc@groupchat PRIVMSG #general :hello from nc")));
+    // /who names IRC clients as such.
+    carol->sendLine("/who");
+    EXPECT_LINE(carol, QRegularExpression(QStringLiteral("^\\* +alice, connected .* \\(IRC\\)$")));
 
     // A /me both ways.
     alice->sendLine("PRIVMSG #general :\x01"

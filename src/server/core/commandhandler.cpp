@@ -513,11 +513,14 @@ void CommandHandler::sendWho(ClientSession *client, const QString &target)
         const QString where = !user.server.isEmpty() ? QStringLiteral(" (on %1)").arg(user.server)
                               : m_server.m_cluster   ? QStringLiteral(" (on %1)").arg(m_server.m_serverName)
                                                      : QString();
-        client->sendNotice(QStringLiteral("  %1, connected %2%3%4")
-                                   .arg(TextSanitizer::isolated(user.nick), connectionTime(user.since), where,
-                                        user.nick == client->nick() && user.server.isEmpty()
-                                                ? QStringLiteral(" (you)")
-                                                : QString()));
+        // IRC clients are named as such: they see the room through IRC's eyes (no JSON extras).
+        const ClientSession *local = user.server.isEmpty() ? m_server.findClient(user.nick) : nullptr;
+        const QString irc = local && local->isIrc() ? QStringLiteral(" (IRC)") : QString();
+        client->sendNotice(
+                QStringLiteral("  %1, connected %2%3%4%5")
+                        .arg(TextSanitizer::isolated(user.nick), connectionTime(user.since), where, irc,
+                             user.nick == client->nick() && user.server.isEmpty() ? QStringLiteral(" (you)")
+                                                                                  : QString()));
     }
 }
 
