@@ -55,6 +55,7 @@ private Q_SLOTS:
     void nicksAndPeopleAreClusterWide();
     void roomsAcrossThreeServers();
     void clientMovesToTheNextServer();
+    void ircAcrossServers();
     void serverListIsParsed();
 
 private:
@@ -135,6 +136,7 @@ ChatServer *tst_Cluster::startServer()
     address.port = m_redisPort;
     address.room = QStringLiteral("test");
     server->joinCluster(address);
+    server->setIrcPort(true, 0);
     if (!server->listen(QHostAddress::LocalHost, 0))
         return nullptr;
     if (!QTest::qWaitFor([&server] { return server->cluster()->isHealthy(); }, 5000))
@@ -400,6 +402,47 @@ void tst_Cluster::clientMovesToTheNextServer()
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 4, 5000);
     QCOMPARE(received, (QList<QString>{ QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"),
                                         QStringLiteral("four") }));
+}
+
+void tst_Cluster::ircAcrossServers()
+{
+    ChatServer *a = startServer();
+    ChatServer *b = startServer();
+    QVERIFY(a && b);
+    const auto registered = [](quint16 port, const QByteArray &nick) {
+        auto client = std::make_unique<TestClient>();
+        if (!client->connectTo(port))
+            return std::unique_ptr<TestClient>();
+        client->sendLine("CAP LS 302\r\nNICK " + nick +
+                         "\r\nUSER u 0 * :U\r\nCAP REQ :message-tags\r\nCAP END\r");
+        if (client->waitForLine(QRegularExpression(QStringLiteral("^:groupchat 366 "))).isNull())
+            return std::unique_ptr<TestClient>();
+        return client;
+    };
+    auto alice = registered(a->ircPort(), "alice");
+    auto bob = registered(b->ircPort(), "bob");
+    QVERIFY(alice && bob);
+    auto carol = join(a, QStringLiteral("carol"));
+    QVERIFY(carol);
+    // bob's arrival on the other server reaches alice as a JOIN.
+    EXPECT_LINE(alice, QStringLiteral(":bob!~gc@groupchat JOIN #general\r"));
+    bob->sendLine("PRIVMSG #general :across the cluster\r");
+    QString line;
+    EXPECT_LINE_AS(line, alice,
+                   QRegularExpression(QStringLiteral(
+                           "^@msgid=(\\d+) :bob!~gc@groupchat PRIVMSG #general :across the cluster\r$")));
+    QJsonObject message;
+    EXPECT_JSON_AS(message, carol, QStringLiteral("message"),
+                   [](const QJsonObject &m) { return m.value(u"text").toString() == u"across the cluster"; });
+    // One id on every server and in every dialect.
+    QCOMPARE(line.section(QStringLiteral("msgid="), 1).section(u' ', 0, 0),
+             QString::number(message.value(u"id").toInteger()));
+    // WHO and WHOIS know bob on the other server, named as one IRC word.
+    alice->sendLine("WHO #general\r");
+    EXPECT_LINE(alice, QRegularExpression(QStringLiteral(
+                               "^:groupchat 352 alice #general ~gc groupchat server-2 bob H :0 .*\r$")));
+    alice->sendLine("WHOIS bob\r");
+    EXPECT_LINE(alice, QRegularExpression(QStringLiteral("^:groupchat 312 alice bob server-2 :server 2\r$")));
 }
 
 void tst_Cluster::serverListIsParsed()

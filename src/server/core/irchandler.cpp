@@ -93,6 +93,16 @@ constexpr int maxMessageTargets = 4;
 // Nicks one USERHOST or ISON answers about.
 constexpr int maxQueryNicks = 20;
 
+// A name as one IRC parameter: no spaces, no leading ':' ("server 2" is "server-2").
+QString ircToken(const QString &name)
+{
+    QString token = name;
+    token.replace(QRegularExpression(QStringLiteral("[\\s,]+")), QStringLiteral("-"));
+    if (token.startsWith(u':'))
+        token[0] = u'-';
+    return token.isEmpty() ? QStringLiteral("-") : token;
+}
+
 QString realNameOf(const ClientSession *client)
 {
     if (const IrcState *irc = client->irc())
@@ -700,7 +710,7 @@ void IrcHandler::who(ClientSession *client, const QStringList &params)
     const auto whoReply = [&](const QString &channel, const OnlineUser &user) {
         const ClientSession *local = user.server.isEmpty() ? m_server.findClient(user.nick) : nullptr;
         const bool away = local && local->irc() && !local->irc()->away.isEmpty();
-        const QString server = user.server.isEmpty() ? IrcCodec::serverName() : user.server;
+        const QString server = user.server.isEmpty() ? IrcCodec::serverName() : ircToken(user.server);
         reply(client, RPL_WHOREPLY,
               { channel, IrcCodec::userName(), IrcCodec::hostName(), server, user.nick,
                 away ? QStringLiteral("G") : QStringLiteral("H"),
@@ -726,6 +736,19 @@ void IrcHandler::whois(ClientSession *client, const QStringList &params)
     // "WHOIS server nick" asks a server about nick: there is one to ask.
     const QString nick = params.constLast();
     const ClientSession *target = m_server.findClient(nick);
+    // Someone on another server of the cluster: what this server knows of them.
+    const OnlineUser *remote =
+            !target && m_server.m_cluster ? m_server.m_cluster->remoteHolder(nick) : nullptr;
+    if (remote) {
+        reply(client, RPL_WHOISUSER,
+              { remote->nick, IrcCodec::userName(), IrcCodec::hostName(), QStringLiteral("*"),
+                QStringLiteral("groupchat") });
+        if (!remote->rooms.isEmpty())
+            reply(client, RPL_WHOISCHANNELS, { remote->nick, remote->rooms.join(u' ') });
+        reply(client, RPL_WHOISSERVER, { remote->nick, ircToken(remote->server), remote->server });
+        reply(client, RPL_ENDOFWHOIS, { remote->nick, QStringLiteral("End of /WHOIS list") });
+        return;
+    }
     if (!target || !target->isAnnounced()) {
         const QString shown = TextCut::left(TextSanitizer::clean(nick), ChatLimits::maxNickLength);
         reply(client, ERR_NOSUCHNICK, { shown, QStringLiteral("No such nick/channel") });
