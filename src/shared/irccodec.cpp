@@ -327,11 +327,15 @@ QByteArray IrcCodec::roomState(const ServerEvent &event, const QString &me) cons
             numeric(RPL_NAMREPLY, me, { QStringLiteral("="), room.name, QStringLiteral("x y") });
     const qsizetype budget = maxLineBytes - (head.size() - 3); // the head without "x y" (CR LF kept)
     QString names;
+    qsizetype namesBytes = 0; // names as UTF-8, counted as they are added (a room may be large)
     for (const OnlineUser &user : room.users) {
-        if (!names.isEmpty() && names.toUtf8().size() + 1 + user.nick.toUtf8().size() > budget) {
+        const qsizetype nickBytes = user.nick.toUtf8().size();
+        if (!names.isEmpty() && namesBytes + 1 + nickBytes > budget) {
             out += numeric(RPL_NAMREPLY, me, { QStringLiteral("="), room.name, names });
             names.clear();
+            namesBytes = 0;
         }
+        namesBytes += (names.isEmpty() ? 0 : 1) + nickBytes;
         names += names.isEmpty() ? user.nick : u' ' + user.nick;
     }
     if (!names.isEmpty())

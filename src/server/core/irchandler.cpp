@@ -96,8 +96,9 @@ constexpr int maxQueryNicks = 20;
 // A name as one IRC parameter: no spaces, no leading ':' ("server 2" is "server-2").
 QString ircToken(const QString &name)
 {
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     QString token = name;
-    token.replace(QRegularExpression(QStringLiteral("[\\s,]+")), QStringLiteral("-"));
+    token.replace(separators, QStringLiteral("-"));
     if (token.startsWith(u':'))
         token[0] = u'-';
     return token.isEmpty() ? QStringLiteral("-") : token;
@@ -288,8 +289,10 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
 
 QStringList IrcHandler::isupportTokens() const
 {
+    // Made once: every registration asks.
+    static const QRegularExpression notInToken(QStringLiteral("[^A-Za-z0-9._-]+"));
     QString network = m_server.serverName();
-    network.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
+    network.replace(notInToken, QStringLiteral("-"));
     QStringList tokens{
         QStringLiteral("AWAYLEN=%1").arg(maxAwayLength),
         // The identifier profile is RFC 8265's case mapping and more (docs/SECURITY.md, "Nicks").
