@@ -39,6 +39,8 @@ qint64 numberOf(const ServerConfig &config, const QString &option)
         return l.presenceLimit;
     if (option == u"tls-port")
         return config.tlsPort;
+    if (option == u"irc-port")
+        return config.ircPort;
     qFatal("no such option: %s", qPrintable(option));
 }
 
@@ -184,6 +186,7 @@ void tst_ServerConfig::numberOption_data()
         { "ping-interval", 1, 86400, 120 },
         { "presence-limit", 0, 1000000, 50 },
         { "tls-port", 0, 65535, 7443 },
+        { "irc-port", 0, 65535, 6668 },
     };
     for (const auto &range : ranges) {
         const QString option = QLatin1String(range.option);
@@ -192,6 +195,8 @@ void tst_ServerConfig::numberOption_data()
         }
     }
     QTest::newRow("leading zeros") << QStringLiteral("port") << QStringLiteral("007000") << qint64(7000);
+    QTest::newRow("--irc-port free") << QStringLiteral("irc-port") << QStringLiteral("free")
+                                     << qint64(ServerConfig::ircFreePort);
 }
 
 void tst_ServerConfig::numberOption()
@@ -255,6 +260,9 @@ void tst_ServerConfig::numberOutOfRange_data()
     QTest::newRow("--tls-port above") << QStringLiteral("tls-port") << QStringLiteral("65536") << tlsPort;
     QTest::newRow("--tls-port not a number")
             << QStringLiteral("tls-port") << QStringLiteral("https") << tlsPort;
+    const QString ircPort = QStringLiteral("--irc-port must be a number from 0 to 65535, or \"free\"");
+    QTest::newRow("--irc-port above") << QStringLiteral("irc-port") << QStringLiteral("65536") << ircPort;
+    QTest::newRow("--irc-port word") << QStringLiteral("irc-port") << QStringLiteral("irc") << ircPort;
 }
 
 void tst_ServerConfig::numberOutOfRange()
@@ -586,7 +594,8 @@ void tst_ServerConfig::overriddenNamesEveryOption()
                                  QStringLiteral("--tls-cert=c"),
                                  QStringLiteral("--tls-key=k"),
                                  QStringLiteral("--redis=redis://h/r"),
-                                 QStringLiteral("--tls-port=13") };
+                                 QStringLiteral("--tls-port=13"),
+                                 QStringLiteral("--irc-port=0") };
     const Applied applied = apply(config, arguments);
     QVERIFY2(applied.ok, qPrintable(describe(applied)));
     QStringList expected;

@@ -127,6 +127,7 @@ void tst_ServerProcess::helpAndVersion()
                                 "--tls-cert",
                                 "--tls-key",
                                 "--tls-port",
+                                "--irc-port",
                                 "--generate-cert" })
         QVERIFY2(help.contains(QLatin1String(option)), option);
 
