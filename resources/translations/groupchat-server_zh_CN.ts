@@ -359,6 +359,10 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>Listening on %1, port %2%3</source>
         <translation>正在监听 %1，端口 %2%3</translation>
     </message>
+    <message>
+        <source>IRC clients (HexChat, irssi, WeeChat) connect to port %1 of the same addresses</source>
+        <translation>IRC 客户端（HexChat、irssi、WeeChat）连接到同样地址的 %1 端口</translation>
+    </message>
 </context>
 <context>
     <name>BanListModel</name>
@@ -670,6 +674,18 @@ set by %2, %3</source>
     <message>
         <source>Not a room name: %1</source>
         <translation>不是有效的聊天室名：%1</translation>
+    </message>
+    <message>
+        <source>&amp;IRC port:</source>
+        <translation>IRC 端口(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Where IRC clients (HexChat, irssi, WeeChat) connect; 0 serves no IRC</source>
+        <translation>IRC 客户端（HexChat、irssi、WeeChat）连接的端口；0 表示不提供 IRC</translation>
     </message>
 </context>
 </TS>

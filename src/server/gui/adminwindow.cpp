@@ -433,6 +433,11 @@ void AdminWindow::updateState()
         // IRC clients have a port of their own.
         const QString irc =
                 m_service->ircPort() != 0 ? tr(", IRC on port %1").arg(m_service->ircPort()) : QString();
+        const QString ircNote = m_service->ircPort() != 0
+                                        ? u'\n' + tr("IRC clients (HexChat, irssi, WeeChat) connect to port "
+                                                     "%1 of the same addresses")
+                                                          .arg(m_service->ircPort())
+                                        : QString();
         if (m_service->tlsPort() != 0) {
             m_stateLabel->setText(tr("Listening on %1, port %2, TLS on port %3%4")
                                           .arg(where)
@@ -442,12 +447,14 @@ void AdminWindow::updateState()
             m_ui->addressLabel->setText(
                     tr("Clients connect to: %1\nTLS certificate fingerprint (SHA-256): %2")
                             .arg(m_service->reachableAt().join(QStringLiteral("   ")),
-                                 m_service->tlsFingerprint()));
+                                 m_service->tlsFingerprint()) +
+                    ircNote);
         } else {
             m_stateLabel->setText(
                     tr("Listening on %1, port %2%3").arg(where).arg(m_service->port()).arg(irc));
             m_ui->addressLabel->setText(
-                    tr("Clients connect to: %1").arg(m_service->reachableAt().join(QStringLiteral("   "))));
+                    tr("Clients connect to: %1").arg(m_service->reachableAt().join(QStringLiteral("   "))) +
+                    ircNote);
         }
         if (const ServerService::ClusterStatus cluster = m_service->clusterStatus(); cluster.joined) {
             const QString redis = cluster.address;

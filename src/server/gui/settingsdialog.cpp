@@ -34,6 +34,7 @@ void SettingsDialog::showConfig(const ServerConfig &config)
 {
     m_ui->nameEdit->setText(config.name);
     m_ui->portSpin->setValue(config.port);
+    m_ui->ircPortSpin->setValue(qMax(0, config.ircPort));
     m_ui->bindEdit->setText(config.address == QHostAddress::Any ? QString() : config.address.toString());
     m_ui->maxClientsSpin->setValue(config.limits.maxClients);
     m_ui->historySpin->setValue(config.limits.historyLines);
@@ -53,6 +54,9 @@ ServerConfig SettingsDialog::config() const
     ServerConfig config = m_saved;
     config.name = m_ui->nameEdit->text().trimmed();
     config.port = quint16(m_ui->portSpin->value());
+    // A free port (tests and scripts only) stays so unless the admin chose one.
+    if (config.ircPort != ServerConfig::ircFreePort || m_ui->ircPortSpin->value() != 0)
+        config.ircPort = m_ui->ircPortSpin->value();
     const QString bind = m_ui->bindEdit->text().trimmed();
     config.address = bind.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(bind);
     config.limits.maxClients = m_ui->maxClientsSpin->value();
