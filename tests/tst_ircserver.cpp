@@ -630,6 +630,18 @@ void tst_IrcServer::kickedByTheAdmin()
 {
     auto alice = joinIrc(m_ircPort, QStringLiteral("alice"));
     QVERIFY(alice);
+    auto bob = joinIrc(m_ircPort, QStringLiteral("bob"));
+    QVERIFY(bob);
+    // Out of one room: a KICK, seen by the room and by alice.
+    alice->sendLine("JOIN #dev\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 366 alice #dev .*")));
+    bob->sendLine("JOIN #dev\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #dev")));
+    m_server->kick(m_server->findClient(QStringLiteral("alice")), QStringLiteral("off topic"),
+                   QStringLiteral("#dev"));
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat KICK #dev alice :kicked by the admin: off topic")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":groupchat KICK #dev alice :kicked by the admin: off topic")));
+    // Off the server: ERROR, and the connection ends.
     m_server->kick(m_server->findClient(QStringLiteral("alice")), QStringLiteral("spam"));
     EXPECT_LINE(alice, irc(QStringLiteral("ERROR :Closing Link: you were kicked by the admin: spam")));
     QVERIFY(alice->waitForDisconnected());

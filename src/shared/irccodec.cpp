@@ -169,6 +169,10 @@ QByteArray IrcCodec::encode(const ServerEvent &event) const
     case Type::Leave:
         return eventTags(event.time) + line(source(event.nick), QStringLiteral("QUIT"), { event.text });
     case Type::Part: {
+        // The admin's kick out of one room: IRC's KICK, by the server.
+        if (event.from == u"admin")
+            return eventTags(event.time) +
+                   line(serverName(), QStringLiteral("KICK"), { event.room, event.nick, event.text });
         QStringList params{ event.room };
         if (!event.text.isEmpty())
             params.append(event.text);

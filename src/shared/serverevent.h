@@ -98,7 +98,7 @@ struct ServerEvent
     QString nick; // Welcome (the nick granted), Join, Leave; Error "nick-taken": the nick in use
     QString oldNick; // Nick
     QString newNick; // Nick
-    QString from; // Private; Notice: "server" or "admin"
+    QString from; // Private; Notice: "server" or "admin"; Part: "admin" when the admin put nick out
     QString to; // Private
     QString text; // Private, Notice, Error, Shutdown; Leave: the reason; Invalid: why
     ErrorCode code = ErrorCode::None; // Error: what kind (a stable word on the wire, docs/PROTOCOL.md)

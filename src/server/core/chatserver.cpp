@@ -207,7 +207,7 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
         m_roomKeeper.leave(client, room,
                            given.isEmpty() ? QStringLiteral("kicked by the admin")
                                            : u"kicked by the admin: " + why,
-                           true);
+                           true, true);
         return;
     }
     qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),

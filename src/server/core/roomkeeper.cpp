@@ -182,12 +182,14 @@ void RoomKeeper::arrived(ClientSession *client, Room *room, bool quiet, bool pre
     }
 }
 
-void RoomKeeper::leave(ClientSession *client, Room *room, const QString &reason, bool tell)
+void RoomKeeper::leave(ClientSession *client, Room *room, const QString &reason, bool tell, bool byAdmin)
 {
     if (!client->isIn(room))
         return;
     if (tell && client->isAnnounced()) {
-        const ServerEvent parted = ServerEvent::part(client->nick(), room->name(), reason);
+        ServerEvent parted = ServerEvent::part(client->nick(), room->name(), reason);
+        if (byAdmin)
+            parted.from = QStringLiteral("admin");
         if (presenceLive(room))
             sendTo(room, parted, client);
         client->send(parted);

@@ -71,7 +71,8 @@ public:
     void arrived(ClientSession *client, Room *room, bool quiet, bool presenceToSelf);
     // Takes client out of room, telling the room's people (and client) as a Part with reason
     // when tell is set.
-    void leave(ClientSession *client, Room *room, const QString &reason, bool tell);
+    // byAdmin: the admin put it out (IRC clients see a KICK).
+    void leave(ClientSession *client, Room *room, const QString &reason, bool tell, bool byAdmin = false);
     // At ChatLimits::maxRooms, before a new room called name (a valid one) is made: forgets the
     // oldest room nobody is in, if there is one.
     void makeWay(const QString &name);
