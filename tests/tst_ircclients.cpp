@@ -74,11 +74,25 @@ public:
     // The log of a room or private conversation.
     virtual QString logPath(const QString &target) const = 0;
     // Log lines: a message, a /me, a nick change; each captures the time shown in "time".
-    virtual QRegularExpression messageLine(const QString &nick, const QString &text) const = 0;
+    QRegularExpression messageLine(const QString &nick, const QString &text) const
+    {
+        return QRegularExpression(
+                messagePattern(QRegularExpression::escape(nick), QRegularExpression::escape(text)));
+    }
+    // Any message from nick, its text captured in "text".
+    QRegularExpression anyMessageLine(const QString &nick) const
+    {
+        return QRegularExpression(
+                messagePattern(QRegularExpression::escape(nick), QStringLiteral("(?<text>.*)")));
+    }
     virtual QRegularExpression actionLine(const QString &nick, const QString &text) const = 0;
     virtual QRegularExpression nickLine(const QString &oldNick, const QString &newNick) const = 0;
     // What else tells why an expectation failed (the client's screen, its own log).
     virtual QByteArray diagnostics() = 0;
+
+protected:
+    // A message line's pattern, of patterns for the nick and the text.
+    virtual QString messagePattern(const QString &nick, const QString &text) const = 0;
 };
 
 // WeeChat's headless build with a home of its own (-d), only its IRC, logger and FIFO plugins;
@@ -157,11 +171,6 @@ public:
         // logger.file.mask's default, in lower case (logger.file.name_lower_case).
         return m_home.filePath(u"logs/irc.gc." + target.toLower() + u".weechatlog");
     }
-    QRegularExpression messageLine(const QString &nick, const QString &text) const override
-    {
-        return QRegularExpression(u'^' + stampPattern + u'\t' + QRegularExpression::escape(nick) + u'\t' +
-                                  QRegularExpression::escape(text) + u'$');
-    }
     QRegularExpression actionLine(const QString &nick, const QString &text) const override
     {
         return QRegularExpression(u'^' + stampPattern + u"\t \\*\t" + QRegularExpression::escape(nick) +
@@ -177,6 +186,12 @@ public:
         return "   WeeChat's server buffer:\n" +
                tailOf(m_home.filePath(QStringLiteral("logs/irc.server.gc.weechatlog"))) +
                "   WeeChat's own log:\n" + tailOf(m_home.filePath(QStringLiteral("weechat.log")), 5);
+    }
+
+protected:
+    QString messagePattern(const QString &nick, const QString &text) const override
+    {
+        return u'^' + stampPattern + u'\t' + nick + u'\t' + text + u'$';
     }
 
 private:
@@ -299,13 +314,6 @@ settings = {
     {
         return m_home.filePath(u"logs/gc/" + target.toLower() + u".log");
     }
-    QRegularExpression messageLine(const QString &nick, const QString &text) const override
-    {
-        // "< alice> hi" in a room (the space is where a channel operator's @ would be), "<alice> hi"
-        // in a private conversation.
-        return QRegularExpression(u'^' + stampPattern + u" <[ @+]?" + QRegularExpression::escape(nick) +
-                                  u"> " + QRegularExpression::escape(text) + u'$');
-    }
     QRegularExpression actionLine(const QString &nick, const QString &text) const override
     {
         return QRegularExpression(u'^' + stampPattern + u" +\\* " + QRegularExpression::escape(nick) + u' ' +
@@ -328,6 +336,14 @@ settings = {
                 shown += "   | " + line + '\n';
         }
         return "   irssi's screen:\n" + shown;
+    }
+
+protected:
+    QString messagePattern(const QString &nick, const QString &text) const override
+    {
+        // "< alice> hi" in a room (the space is where a channel operator's @ would be), "<alice> hi"
+        // in a private conversation.
+        return u'^' + stampPattern + u" <[ @+]?" + nick + u"> " + text + u'$';
     }
 
 private:
@@ -387,6 +403,22 @@ LineExpectation expectLog(IrcClient &client, const QString &target, const QRegul
                          client.name().toUtf8() + "'s log of " + target.toUtf8() + " within " +
                          QByteArray::number(timeoutMs) + " ms;\n" + tailOf(path);
     return result;
+}
+
+// The "text" of every line of client's log of target that matches pattern, in order.
+QStringList logTexts(IrcClient &client, const QString &target, const QRegularExpression &pattern)
+{
+    QFile file(client.logPath(target));
+    QStringList texts;
+    if (!file.open(QIODevice::ReadOnly))
+        return texts;
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
+        const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(lines.at(i)));
+        if (match.hasMatch())
+            texts.append(match.captured(u"text"));
+    }
+    return texts;
 }
 
 #define EXPECT_LOG(client, target, pattern) \
@@ -457,6 +489,8 @@ private Q_SLOTS:
     void historyAfterReconnecting();
     void nickChanges_data() { clients(); }
     void nickChanges();
+    void longMessageArrivesWhole_data() { clients(); }
+    void longMessageArrivesWhole();
 
 private:
     void clients();
@@ -778,6 +812,36 @@ void tst_IrcClients::nickChanges()
                        o.value(u"text").toString() == u"hi alicia";
             },
             clientMs);
+}
+
+// A desktop client's message longer than an IRC line reaches the IRC client as several
+// messages, in order, that make up the text exactly (cut between characters, never inside
+// one: Chinese is three bytes a character in UTF-8).
+void tst_IrcClients::longMessageArrivesWhole()
+{
+    MAKE_CLIENT(irc, me);
+    std::unique_ptr<TestClient> alice = joinJsonRooms(QStringLiteral("alice"));
+    QVERIFY(alice);
+    QVERIFY(connectIrc(*irc, me, *alice));
+    QString text;
+    for (int i = 0; text.toUtf8().size() < 1500; ++i)
+        text += QStringLiteral("part %1 of a long line, 长消息的第%1部分; ").arg(i);
+    text = text.trimmed();
+    alice->sendLine(say(text));
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                isMessage(QStringLiteral("#general"), QStringLiteral("alice"), text));
+
+    const QRegularExpression fromAlice = irc->anyMessageLine(QStringLiteral("alice"));
+    QStringList parts;
+    const bool whole = QTest::qWaitFor(
+            [&] {
+                parts = logTexts(*irc, QStringLiteral("#general"), fromAlice);
+                return parts.join(QString()).size() >= text.size();
+            },
+            clientMs);
+    QVERIFY2(whole, qPrintable(u"what arrived: " + parts.join(u" | ")));
+    QVERIFY2(parts.size() > 1, qPrintable(u"one line of " + QString::number(parts.constFirst().size())));
+    QCOMPARE(parts.join(QString()), text);
 }
 
 QTEST_GUILESS_MAIN(tst_IrcClients)
