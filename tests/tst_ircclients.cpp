@@ -211,7 +211,8 @@ private:
                     },
                     10000);
             if (!opened || m_fifo < 0) {
-                qWarning("WeeChat's FIFO %s cannot be opened: %s", path.constData(), strerror(errno));
+                qWarning("WeeChat's FIFO %s cannot be opened (its plugin is in weechat-plugins): %s",
+                         path.constData(), strerror(errno));
                 return false;
             }
         }
@@ -374,6 +375,19 @@ private:
     bool m_started = false;
 };
 
+// The lines of a log a client is writing, only whole ones: it may be halfway through the last.
+QStringList wholeLines(const QString &path)
+{
+    QFile file(path);
+    QStringList lines;
+    if (!file.open(QIODevice::ReadOnly))
+        return lines;
+    const QList<QByteArray> all = file.readAll().split('\n');
+    for (qsizetype i = 0; i + 1 < all.size(); ++i)
+        lines.append(QString::fromUtf8(all.at(i)));
+    return lines;
+}
+
 // The line of client's log of target matching pattern, or why there is none within timeoutMs:
 // the log's last lines (the test's cleanup shows the client's diagnostics).
 LineExpectation expectLog(IrcClient &client, const QString &target, const QRegularExpression &pattern,
@@ -383,13 +397,7 @@ LineExpectation expectLog(IrcClient &client, const QString &target, const QRegul
     const QString path = client.logPath(target);
     const bool found = QTest::qWaitFor(
             [&] {
-                QFile file(path);
-                if (!file.open(QIODevice::ReadOnly))
-                    return false;
-                // Only whole lines: the client may be halfway through writing the last one.
-                const QList<QByteArray> lines = file.readAll().split('\n');
-                for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
-                    const QString line = QString::fromUtf8(lines.at(i));
+                for (const QString &line : wholeLines(path)) {
                     if (pattern.match(line).hasMatch()) {
                         result.value = line;
                         return true;
@@ -408,13 +416,9 @@ LineExpectation expectLog(IrcClient &client, const QString &target, const QRegul
 // The "text" of every line of client's log of target that matches pattern, in order.
 QStringList logTexts(IrcClient &client, const QString &target, const QRegularExpression &pattern)
 {
-    QFile file(client.logPath(target));
     QStringList texts;
-    if (!file.open(QIODevice::ReadOnly))
-        return texts;
-    const QList<QByteArray> lines = file.readAll().split('\n');
-    for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
-        const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(lines.at(i)));
+    for (const QString &line : wholeLines(client.logPath(target))) {
+        const QRegularExpressionMatch match = pattern.match(line);
         if (match.hasMatch())
             texts.append(match.captured(u"text"));
     }
@@ -441,7 +445,7 @@ QByteArray json(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-// A JSON request to the room (none: the default) or the nick it names.
+// A JSON say request to room (none: the default room).
 QByteArray say(const QString &text, const QString &room = QString())
 {
     QJsonObject object{ { QStringLiteral("type"), QStringLiteral("say") }, { QStringLiteral("text"), text } };
