@@ -20,8 +20,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_server() { # PORT [OPTION...]
-  "$build/src/server/groupchat-server" --headless --bind 127.0.0.1 --port "$@" --name "team chat" >/dev/null 2>&1 &
+start_server() { # PORT [OPTION...]; no IRC port unless asked for (6667 may be another server's)
+  local port=$1
+  shift
+  [ $# -gt 0 ] || set -- --irc-port 0
+  "$build/src/server/groupchat-server" --headless --bind 127.0.0.1 --port "$port" "$@" --name "team chat" >/dev/null 2>&1 &
   server_pid=$!
   sleep 0.5
 }
