@@ -27,6 +27,9 @@ packages=(
   python3 procps netcat-openbsd
   # the peer scripts/bench.sh measures groupchat against
   ngircd
+  # real IRC clients tst_ircclients drives against the IRC port: WeeChat through its FIFO
+  # plugin (in weechat-plugins), irssi in a terminal that tmux gives it
+  weechat-headless weechat-plugins irssi tmux
 )
 
 missing=()

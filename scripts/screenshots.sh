@@ -13,11 +13,18 @@ config=$(mktemp -d)
 # The servers keep their history databases there too, not in the user's.
 export XDG_DATA_HOME=$config/data
 server_pid=""
-cleanup() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; rm -rf "$config"; }
+cleanup() {
+  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  [ ! -S "$config/tmux" ] || tmux -S "$config/tmux" kill-server 2>/dev/null || true
+  rm -rf "$config"
+}
 trap cleanup EXIT
 
-start_server() { # PORT
-  "$build/src/server/groupchat-server" --headless --bind 127.0.0.1 --port "$1" --name "team chat" >/dev/null 2>&1 &
+start_server() { # PORT [OPTION...]; no IRC port unless asked for (6667 may be another server's)
+  local port=$1
+  shift
+  [ $# -gt 0 ] || set -- --irc-port 0
+  "$build/src/server/groupchat-server" --headless --bind 127.0.0.1 --port "$port" "$@" --name "team chat" >/dev/null 2>&1 &
   server_pid=$!
   sleep 0.5
 }
@@ -41,6 +48,39 @@ XDG_CONFIG_HOME=$config/zh LANG=zh_CN.UTF-8 "$tool" -w 5 -c \
   "$out/conversation-zh_CN.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16703 --nick 张伟
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 server_pid=""
+
+# An IRC client in the same room: WeeChat (curses, in a tmux terminal; weechat-curses) as dana
+# in #general while alice's desktop client is in it too. The terminal is kept as text
+# (weechat-general.txt), the window as irc-desktop.png. Skipped without weechat and tmux.
+if command -v weechat >/dev/null && command -v tmux >/dev/null; then
+  start_server 16705 --irc-port 16706
+  wee=$config/weechat
+  mkdir -p "$wee"
+  # No pause between lines sent (WeeChat waits 2 s against flood limits by default).
+  LANG=C.UTF-8 tmux -u -S "$config/tmux" -f /dev/null new-session -d -x 100 -y 24 \
+    "LANG=C.UTF-8 weechat -d $wee -r '/set irc.server_default.anti_flood_prio_high 0; /server add gc 127.0.0.1/16706 -notls -nicks=dana -username=dana; /connect gc'"
+  sleep 2
+  python3 scripts/demo_chat.py 16705 alice 16 &
+  sleep 2
+  # Typed by alice in her window, said by dana through WeeChat's FIFO, then the terminal read.
+  cat > "$config/irc-scene.sh" <<SCENE
+sleep 3.5
+fifo=\$(ls $wee/weechat_fifo_*)
+xdotool mousemove 300 555; xdotool type --delay 30 "dana, does #general look the same in WeeChat?"; xdotool key Return
+sleep 1
+echo 'irc.gc.#general *same room, same lines: IRC, nc and the desktop client' > "\$fifo"
+sleep 0.5
+echo 'irc.gc.#general */me waves from WeeChat' > "\$fifo"
+sleep 1
+xdotool mousemove 800 300
+tmux -S "$config/tmux" capture-pane -p > "$out/weechat-general.txt"
+SCENE
+  XDG_CONFIG_HOME=$config/irc "$tool" -w 1 -c -a "bash $config/irc-scene.sh" \
+    "$out/irc-desktop.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16705 --nick alice
+  tmux -S "$config/tmux" kill-server
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+fi
 
 # The admin window with a few clients connected.
 XDG_CONFIG_HOME=$config/server "$tool" -s 1100x720 -w 4 -c -a 'python3 scripts/demo_room.py 16704 15 & sleep 1' \
