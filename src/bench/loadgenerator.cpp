@@ -69,6 +69,9 @@ LoadGenerator::LoadGenerator(Options options) : m_options(std::move(options))
     }
     m_nextSeq.assign(size_t(m_options.senders), 0);
     m_inflight.assign(size_t(m_options.senders), 0);
+    m_observer.resize(size_t(m_options.senders));
+    for (int s = 0; s < m_options.senders; ++s)
+        m_observer[size_t(s)] = observerFor(s);
     const size_t pairs = size_t(m_options.clients) * size_t(m_options.senders);
     m_lastSeq.assign(pairs, -1);
     m_seenWords = (size_t(m_options.lines) + 63) / 64;
@@ -456,7 +459,7 @@ void LoadGenerator::handlePayload(Client &client, const char *token, int64_t now
         m_firstReceive[line] = now;
     m_lastReceive[line] = now;
     m_lastDelivery = now;
-    if (client.index == observerFor(int(sender)))
+    if (client.index == m_observer[size_t(sender)])
         --m_inflight[size_t(sender)];
 }
 
