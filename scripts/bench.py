@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import statistics
@@ -361,10 +362,11 @@ def main():
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
 
-    scenarios = SMOKE if args.smoke else [s for s in SCENARIOS if args.only.lower() in s[0].lower()]
+    # A regular expression searched in the names, so plain words work as before.
+    scenarios = SMOKE if args.smoke else [s for s in SCENARIOS if re.search(args.only, s[0], re.IGNORECASE)]
     runs = 1 if args.smoke else args.runs
     report = [f"Machine: {machine()}.", "", "Command: `./scripts/bench.sh" + (f" --runs {runs}" if runs != 3 else "")
-              + (f" --only {args.only}" if args.only else "") + "`", ""]
+              + (f" --only '{args.only}'" if args.only else "") + "`", ""]
     failed = False
     irc_port = has_irc_port(args.build)
     if not irc_port:

@@ -4,7 +4,8 @@
 # server has one) its IRC port, side by side with the ratio to the best peer.
 #   ./scripts/bench.sh                 the whole matrix, 3 runs each (median); ~15 minutes
 #   ./scripts/bench.sh --runs 1        once each
-#   ./scripts/bench.sh --only light    scenarios whose name contains "light"
+#   ./scripts/bench.sh --only light    scenarios whose name contains "light" (a regular
+#                                      expression: --only '^10+ clients$')
 #   ./scripts/bench.sh --write         also put the results in docs/BENCHMARKS.md
 #   ./scripts/bench.sh --smoke         10 clients, 100 lines, once (what CI runs)
 #   ./scripts/bench.sh --build DIR     use the build in DIR as it is (no install, no build)
