@@ -29,6 +29,8 @@ fi
 # The peers: installed by deps.sh. Each run starts a private instance on a free loopback port
 # with its own configuration (bench/*.conf.in); a system instance the package started is not
 # ours to use or stop, but it shares the CPU, so say so.
+# Both live in /usr/sbin, which is not on every user's PATH.
+export PATH=$PATH:/usr/sbin
 for peer in ngircd inspircd; do
   command -v "$peer" >/dev/null || { echo "bench.sh: $peer is missing (scripts/deps.sh installs it)" >&2; exit 1; }
   if pids=$(pgrep -x "$peer"); then
