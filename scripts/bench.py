@@ -115,6 +115,32 @@ def wait_for_port(port, process, seconds=20):
     return False
 
 
+def holds_port(pid, port):
+    """Whether process pid holds the listening socket on port: the load must go to the server
+    this script started, never to another one (a peer's system instance) on the same port."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    try:
+        descriptors = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in descriptors:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 _IRC_PORT_SUPPORT = {}
 
 
@@ -190,6 +216,9 @@ class Server:
         if not wait_for_port(self.port, self.process):
             self.stop()
             raise RuntimeError(f"{kind} did not start (see {self.log.name})")
+        if not holds_port(self.process.pid, self.port):
+            self.stop()
+            raise RuntimeError(f"port {self.port} is held by another process than the {kind} started for this run")
 
     def stop(self):
         if self.process.poll() is None:
