@@ -25,8 +25,9 @@ packages=(
   desktop-file-utils dpkg-dev file
   # used by tests and scripts
   python3 procps netcat-openbsd
-  # the peer scripts/bench.sh measures groupchat against
-  ngircd
+  # the peers scripts/bench.sh measures groupchat against (each run starts its own private
+  # instance on a free loopback port; a system service the package may start is not used)
+  ngircd inspircd
   # real IRC clients tst_ircclients drives against the IRC port: WeeChat through its FIFO
   # plugin (in weechat-plugins), irssi in a terminal that tmux gives it
   weechat-headless weechat-plugins irssi tmux

@@ -109,6 +109,10 @@ private:
     std::vector<Client> m_clients;
     std::vector<int> m_nextSeq; // per sender
     std::vector<int> m_inflight; // per sender
+    // Per sender: the client whose receipt answers a line (observerFor), found once: searching
+    // per delivery past the clients that stopped reading, or those of other rooms, made the
+    // generator's CPU, not the server, the limit in those scenarios.
+    std::vector<int> m_observer;
     // Per (reader, sender): highest seq seen, and a bitmap of the seqs seen.
     std::vector<int32_t> m_lastSeq;
     std::vector<uint64_t> m_seen;
