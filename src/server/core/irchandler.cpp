@@ -441,7 +441,9 @@ void IrcHandler::user(ClientSession *client, const QStringList &params)
         reply(client, ERR_ALREADYREGISTERED, { QStringLiteral("You may not reregister") });
         return;
     }
-    if (params.at(0).isEmpty()) {
+    // An empty user name or real name is as good as none (Modern IRC Client Protocol, "USER
+    // message": ERR_NEEDMOREPARAMS even when the parameter is there but empty).
+    if (params.at(0).isEmpty() || params.at(3).isEmpty()) {
         needMoreParams(client, QStringLiteral("USER"));
         return;
     }

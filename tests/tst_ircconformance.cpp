@@ -1,0 +1,226 @@
+#include "chatserver.h"
+#include "expect.h"
+#include "testclient.h"
+
+#include <QRegularExpression>
+#include <QtTest>
+
+#include <initializer_list>
+#include <memory>
+
+namespace {
+
+// Lines as the tests spell them (UTF-8 literals).
+QStringList linesOf(std::initializer_list<const char *> lines)
+{
+    QStringList list;
+    for (const char *line : lines)
+        list.append(QString::fromUtf8(line));
+    return list;
+}
+
+// A whole line, exactly (the client keeps each line's CR).
+QRegularExpression exactly(const QString &line)
+{
+    return QRegularExpression(u'^' + QRegularExpression::escape(line) + u"\\r?$");
+}
+
+} // namespace
+
+// The IRC port against what the IRC community's conformance suite (irctest) checks, case by
+// case: exact numerics, parameter counts and trailing parameters, CAP negotiation, and the
+// IRCv3 capabilities (docs/IRC-CONFORMANCE.md has the table). Every client is a real socket on
+// loopback; what a command got in answer is what arrived before the PONG of a PING sent after
+// it, as irctest collects it, so "nothing" is checked as exactly as "this line".
+class tst_IrcConformance : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void answers_data();
+    void answers();
+    void userNeedsRealName();
+
+private:
+    quint16 ircPort() const { return m_server->ircPort(); }
+    // A client connected to the IRC port that has sent nothing yet; null on failure.
+    std::unique_ptr<TestClient> connectIrc();
+    // Connected and registered as nick, having asked for caps first (when any), with the
+    // welcome, the MOTD and the default room read: null, with a warning, on failure.
+    std::unique_ptr<TestClient> registered(const QString &nick, const QStringList &caps = {});
+    // The lines client received that the test has not read, up to the answer to a PING sent
+    // now (the PONG not included): everything its last commands got in answer, since the
+    // server answers in order. Empty, with a warning, when the PONG does not come.
+    QStringList sync(TestClient &client);
+
+    std::unique_ptr<ChatServer> m_server;
+    int m_syncs = 0;
+};
+
+void tst_IrcConformance::init()
+{
+    ChatLimits limits;
+    limits.floodControl = false;
+    m_server = std::make_unique<ChatServer>(limits);
+    m_server->setIrcPort(true, 0);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(m_server->ircPort() != 0);
+}
+
+void tst_IrcConformance::cleanup()
+{
+    m_server.reset();
+}
+
+std::unique_ptr<TestClient> tst_IrcConformance::connectIrc()
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(ircPort())) {
+        qWarning("could not connect to the IRC port");
+        return nullptr;
+    }
+    return client;
+}
+
+std::unique_ptr<TestClient> tst_IrcConformance::registered(const QString &nick, const QStringList &caps)
+{
+    std::unique_ptr<TestClient> client = connectIrc();
+    if (!client)
+        return nullptr;
+    if (!caps.isEmpty()) {
+        client->sendLine("CAP LS 302");
+        client->sendLine("CAP REQ :" + caps.join(u' ').toUtf8());
+    }
+    client->sendLine("NICK " + nick.toUtf8());
+    client->sendLine("USER " + nick.toUtf8() + " 0 * :Real " + nick.toUtf8());
+    if (!caps.isEmpty())
+        client->sendLine("CAP END");
+    // The welcome ends with the names of the default room the client is put in.
+    const QRegularExpression endOfNames(u"^(@\\S+ )?:groupchat 366 " + QRegularExpression::escape(nick) +
+                                        u" #general :");
+    if (client->waitForLine(endOfNames).isNull()) {
+        qWarning("%s was not welcomed: %s", qPrintable(nick), describeArrivedLines(*client, 0).constData());
+        return nullptr;
+    }
+    sync(*client);
+    client->setNick(nick);
+    return client;
+}
+
+QStringList tst_IrcConformance::sync(TestClient &client)
+{
+    const QByteArray token = "sync" + QByteArray::number(++m_syncs);
+    const qsizetype from = client.readPosition();
+    client.sendLine("PING " + token);
+    if (client.waitForLine(QRegularExpression(u"^:groupchat PONG groupchat " + QString::fromLatin1(token) +
+                                              u"\\r?$"))
+                .isNull()) {
+        qWarning("no PONG for %s: %s", token.constData(), describeArrivedLines(client, from).constData());
+        return {};
+    }
+    QStringList lines = client.lines().mid(from, client.readPosition() - 1 - from);
+    for (QString &line : lines) {
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+    }
+    return lines;
+}
+
+// What a registered client (foo, with bar online and both in #general and foo in #chan) gets
+// in answer to one command: exactly these lines, in order. irctest's module and case are
+// named where a row is one of its checks.
+void tst_IrcConformance::answers_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QStringList>("expected");
+
+    // pingpong.py
+    QTest::newRow("PING token") << QByteArray("PING abcdef")
+                                << linesOf({ ":groupchat PONG groupchat abcdef" });
+    QTest::newRow("PING without token: ERR_NOORIGIN")
+            << QByteArray("PING") << linesOf({ ":groupchat 409 foo :No origin specified" });
+    QTest::newRow("PING empty token") << QByteArray("PING :") << linesOf({ ":groupchat PONG groupchat :" });
+    // messages.py
+    QTest::newRow("PRIVMSG to nobody: ERR_NOSUCHNICK")
+            << QByteArray("PRIVMSG bar2 :hey there!")
+            << linesOf({ ":groupchat 401 foo bar2 :No such nick/channel" });
+    QTest::newRow("PRIVMSG to a channel that is not")
+            << QByteArray("PRIVMSG #nonexistent :hello there")
+            << linesOf({ ":groupchat 403 foo #nonexistent :No such channel" });
+    QTest::newRow("PRIVMSG empty: ERR_NOTEXTTOSEND")
+            << QByteArray("PRIVMSG #chan :") << linesOf({ ":groupchat 412 foo :No text to send" });
+    QTest::newRow("PRIVMSG without target: ERR_NORECIPIENT")
+            << QByteArray("PRIVMSG") << linesOf({ ":groupchat 411 foo :No recipient given (PRIVMSG)" });
+    QTest::newRow("NOTICE to a channel that is not: no answer")
+            << QByteArray("NOTICE #nonexistent :hello there") << QStringList{};
+    QTest::newRow("NOTICE to nobody: no answer") << QByteArray("NOTICE bar2 :hello") << QStringList{};
+    // part.py, topic.py, names.py, list.py, who.py
+    QTest::newRow("PART of a channel that is not")
+            << QByteArray("PART #nonexistent")
+            << linesOf({ ":groupchat 403 foo #nonexistent :No such channel" });
+    QTest::newRow("TOPIC of a channel that is not")
+            << QByteArray("TOPIC #nonexistent")
+            << linesOf({ ":groupchat 403 foo #nonexistent :No such channel" });
+    QTest::newRow("TOPIC unset: RPL_NOTOPIC")
+            << QByteArray("TOPIC #chan") << linesOf({ ":groupchat 331 foo #chan :No topic is set" });
+    QTest::newRow("NAMES of an invalid channel")
+            << QByteArray("NAMES invalid") << linesOf({ ":groupchat 366 foo invalid :End of /NAMES list" });
+    QTest::newRow("NAMES of a channel that is not")
+            << QByteArray("NAMES #nonexisting")
+            << linesOf({ ":groupchat 366 foo #nonexisting :End of /NAMES list" });
+    QTest::newRow("LIST of a channel that is not")
+            << QByteArray("LIST #nonexistent") << linesOf({ ":groupchat 323 foo :End of /LIST" });
+    QTest::newRow("WHO of nobody: RPL_ENDOFWHO alone")
+            << QByteArray("WHO idontexist") << linesOf({ ":groupchat 315 foo idontexist :End of WHO list" });
+    // connection_registration.py, regressions.py
+    QTest::newRow("NICK to a nick in use")
+            << QByteArray("NICK bar") << linesOf({ ":groupchat 433 foo bar :Nickname is already in use" });
+    QTest::newRow("NICK to the same nick: nothing") << QByteArray("NICK foo") << QStringList{};
+    QTest::newRow("USER again") << QByteArray("USER u 0 * :Real")
+                                << linesOf({ ":groupchat 462 foo :You may not reregister" });
+    // Numerics of the Modern document for what is not done or not said right.
+    QTest::newRow("unknown command") << QByteArray("FOO bar")
+                                     << linesOf({ ":groupchat 421 foo FOO :Unknown command" });
+    QTest::newRow("JOIN without channel")
+            << QByteArray("JOIN") << linesOf({ ":groupchat 461 foo JOIN :Not enough parameters" });
+    QTest::newRow("CAP unknown subcommand")
+            << QByteArray("CAP FOO") << linesOf({ ":groupchat 410 foo FOO :Invalid CAP command" });
+    QTest::newRow("CAP LIST of none") << QByteArray("CAP LIST") << linesOf({ ":groupchat CAP foo LIST :" });
+    QTest::newRow("MODE of another user")
+            << QByteArray("MODE bar") << linesOf({ ":groupchat 502 foo :Cant change mode for other users" });
+}
+
+void tst_IrcConformance::answers()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QStringList, expected);
+
+    const std::unique_ptr<TestClient> bar = registered(QStringLiteral("bar"));
+    QVERIFY(bar);
+    const std::unique_ptr<TestClient> foo = registered(QStringLiteral("foo"));
+    QVERIFY(foo);
+    foo->sendLine("JOIN #chan");
+    QVERIFY(!sync(*foo).isEmpty());
+
+    foo->sendLine(line);
+    QCOMPARE(sync(*foo), expected);
+}
+
+// connection_registration.py testEmptyRealname: an empty real name is no real name.
+void tst_IrcConformance::userNeedsRealName()
+{
+    const std::unique_ptr<TestClient> client = connectIrc();
+    QVERIFY(client);
+    client->sendLine("NICK foo");
+    client->sendLine("USER username * * :");
+    EXPECT_LINE(client, exactly(QStringLiteral(":groupchat 461 * USER :Not enough parameters")));
+    // The registration waits for a USER that has one.
+    client->sendLine("USER username * * :Realname");
+    EXPECT_LINE(client, QRegularExpression(QStringLiteral("^:groupchat 001 foo ")));
+}
+
+QTEST_MAIN(tst_IrcConformance)
+#include "tst_ircconformance.moc"
