@@ -44,6 +44,8 @@ private Q_SLOTS:
     void answers();
     void userNeedsRealName();
 
+    void capRequestsAreWholeOrNothing();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -219,6 +221,34 @@ void tst_IrcConformance::userNeedsRealName()
     EXPECT_LINE(client, exactly(QStringLiteral(":groupchat 461 * USER :Not enough parameters")));
     // The registration waits for a USER that has one.
     client->sendLine("USER username * * :Realname");
+    EXPECT_LINE(client, QRegularExpression(QStringLiteral("^:groupchat 001 foo ")));
+}
+
+// cap.py testNakWhole, testNakExactString, testReqUnavailable: a CAP REQ is taken whole or
+// refused whole, and the NAK repeats what was asked for; multi-prefix is on offer.
+void tst_IrcConformance::capRequestsAreWholeOrNothing()
+{
+    const std::unique_ptr<TestClient> client = connectIrc();
+    QVERIFY(client);
+    client->sendLine("CAP LS 302");
+    QString offered;
+    EXPECT_LINE_AS(offered, client, QRegularExpression(QStringLiteral("^:groupchat CAP \\* LS :")));
+    QVERIFY2(offered.split(u' ').contains(QStringLiteral("multi-prefix")), qPrintable(offered));
+    client->sendLine("CAP REQ :foo qux bar baz qux quux");
+    client->sendLine("CAP REQ :foo multi-prefix bar");
+    client->sendLine("CAP REQ :multi-prefix bar");
+    client->sendLine("CAP REQ :multi-prefix");
+    client->sendLine("CAP LIST");
+    QCOMPARE(sync(*client), (linesOf({
+                                    ":groupchat CAP * NAK :foo qux bar baz qux quux",
+                                    ":groupchat CAP * NAK :foo multi-prefix bar",
+                                    ":groupchat CAP * NAK :multi-prefix bar",
+                                    ":groupchat CAP * ACK multi-prefix",
+                                    ":groupchat CAP * LIST multi-prefix",
+                            })));
+    client->sendLine("NICK foo");
+    client->sendLine("USER foo 0 * :Foo");
+    client->sendLine("CAP END");
     EXPECT_LINE(client, QRegularExpression(QStringLiteral("^:groupchat 001 foo ")));
 }
 

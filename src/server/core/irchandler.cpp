@@ -92,6 +92,10 @@ constexpr int maxAwayLength = 200;
 constexpr int maxMessageTargets = 4;
 // Nicks one USERHOST or ISON answers about.
 constexpr int maxQueryNicks = 20;
+// IrcState::caps bit of "multi-prefix" (IRCv3): every prefix of a member in NAMES and WHO.
+// Nobody has one here (no channel operators or voice), so the names are the same with it or
+// without; clients ask for it all the same, and irctest's CAP cases expect it on offer.
+constexpr unsigned multiPrefixCap = 1u << 16;
 
 // A name as one IRC parameter: no spaces, no leading ':' ("server 2" is "server-2").
 QString ircToken(const QString &name)
@@ -126,6 +130,7 @@ const QList<std::pair<QString, unsigned>> &IrcHandler::capabilities()
         { QStringLiteral("echo-message"), IrcCodec::EchoMessage },
         { QStringLiteral("labeled-response"), LabeledResponse },
         { QStringLiteral("message-tags"), IrcCodec::MessageTags },
+        { QStringLiteral("multi-prefix"), multiPrefixCap },
         { QStringLiteral("sasl"), Sasl },
         { QStringLiteral("server-time"), IrcCodec::ServerTime },
     };
