@@ -46,6 +46,8 @@ private Q_SLOTS:
 
     void capRequestsAreWholeOrNothing();
 
+    void lusersCountsAndPeaks();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -250,6 +252,40 @@ void tst_IrcConformance::capRequestsAreWholeOrNothing()
     client->sendLine("USER foo 0 * :Foo");
     client->sendLine("CAP END");
     EXPECT_LINE(client, QRegularExpression(QStringLiteral("^:groupchat 001 foo ")));
+}
+
+// lusers.py testLusersFull (Modern): RPL_LOCALUSERS and RPL_GLOBALUSERS with the current and
+// the highest counts; a client that has not registered is not counted.
+void tst_IrcConformance::lusersCountsAndPeaks()
+{
+    const std::unique_ptr<TestClient> bar = registered(QStringLiteral("bar"));
+    QVERIFY(bar);
+    const auto lusers = [](int now, int peak) {
+        return QStringList{
+            QStringLiteral(":groupchat 251 bar :There are %1 users and 0 invisible on 1 servers").arg(now),
+            QStringLiteral(":groupchat 254 bar 1 :channels formed"),
+            QStringLiteral(":groupchat 255 bar :I have %1 clients and 0 servers").arg(now),
+            QStringLiteral(":groupchat 265 bar %1 %2 :Current local users %1, max %2").arg(now).arg(peak),
+            QStringLiteral(":groupchat 266 bar %1 %2 :Current global users %1, max %2").arg(now).arg(peak),
+        };
+    };
+    bar->sendLine("LUSERS");
+    QCOMPARE(sync(*bar), lusers(1, 1));
+
+    const std::unique_ptr<TestClient> unregistered = connectIrc();
+    QVERIFY(unregistered);
+    unregistered->sendLine("NICK qux");
+    QVERIFY(sync(*unregistered).isEmpty());
+    bar->sendLine("LUSERS");
+    QCOMPARE(sync(*bar), lusers(1, 1));
+
+    std::unique_ptr<TestClient> baz = registered(QStringLiteral("baz"));
+    QVERIFY(baz);
+    baz->sendLine("QUIT");
+    QVERIFY(baz->waitForDisconnected());
+    QVERIFY(!bar->waitForLine(QRegularExpression(QStringLiteral("^@?\\S* ?:baz!\\S+ QUIT"))).isNull());
+    bar->sendLine("LUSERS");
+    QCOMPARE(sync(*bar), lusers(1, 2));
 }
 
 QTEST_MAIN(tst_IrcConformance)

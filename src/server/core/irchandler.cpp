@@ -29,6 +29,8 @@ enum Numeric {
     RPL_LUSERCLIENT = 251,
     RPL_LUSERCHANNELS = 254,
     RPL_LUSERME = 255,
+    RPL_LOCALUSERS = 265,
+    RPL_GLOBALUSERS = 266,
     RPL_AWAY = 301,
     RPL_USERHOST = 302,
     RPL_ISON = 303,
@@ -487,6 +489,8 @@ void IrcHandler::tryRegister(ClientSession *client)
     Q_EMIT m_server.clientModeChanged(client);
     // In first, so that the welcome's counts include it.
     m_server.announce(client);
+    m_peakLocal = qMax(m_peakLocal, m_server.memberCount());
+    m_peakGlobal = qMax(m_peakGlobal, m_server.roomSize());
     sendWelcome(client);
     // The rooms it is in (the default one): as if it had joined them.
     for (const Room *room : client->rooms()) {
@@ -530,10 +534,19 @@ void IrcHandler::sendLusers(ClientSession *client)
           { QStringLiteral("There are %1 users and 0 invisible on %2 servers").arg(people).arg(servers) });
     reply(client, RPL_LUSERCHANNELS,
           { QString::number(m_server.roomList().size()), QStringLiteral("channels formed") });
+    const int here = m_server.memberCount();
     reply(client, RPL_LUSERME,
-          { QStringLiteral("I have %1 clients and %2 servers")
-                    .arg(m_server.memberCount())
-                    .arg(servers - 1) });
+          { QStringLiteral("I have %1 clients and %2 servers").arg(here).arg(servers - 1) });
+    // The current and the highest counts, here and on the whole network (Modern IRC Client
+    // Protocol, RPL_LOCALUSERS and RPL_GLOBALUSERS: "<client> [<u> <m>] :...").
+    m_peakLocal = qMax(m_peakLocal, here);
+    m_peakGlobal = qMax(m_peakGlobal, people);
+    reply(client, RPL_LOCALUSERS,
+          { QString::number(here), QString::number(m_peakLocal),
+            QStringLiteral("Current local users %1, max %2").arg(here).arg(m_peakLocal) });
+    reply(client, RPL_GLOBALUSERS,
+          { QString::number(people), QString::number(m_peakGlobal),
+            QStringLiteral("Current global users %1, max %2").arg(people).arg(m_peakGlobal) });
 }
 
 void IrcHandler::sendMotd(ClientSession *client)

@@ -141,4 +141,9 @@ private:
     ChatServer &m_server;
     CommandHandler &m_commands;
     const ChatLimits &m_limits;
+    // The most people seen at once, here and on the network, for RPL_LOCALUSERS and
+    // RPL_GLOBALUSERS: counted when an IRC client registers or asks (an approximation for
+    // the peaks that other dialects' clients make in between).
+    int m_peakLocal = 0;
+    int m_peakGlobal = 0;
 };
