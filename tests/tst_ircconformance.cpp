@@ -48,6 +48,10 @@ private Q_SLOTS:
 
     void lusersCountsAndPeaks();
 
+    void clientTagLimit();
+
+    void notUtf8Refused();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -286,6 +290,49 @@ void tst_IrcConformance::lusersCountsAndPeaks()
     QVERIFY(!bar->waitForLine(QRegularExpression(QStringLiteral("^@?\\S* ?:baz!\\S+ QUIT"))).isNull());
     bar->sendLine("LUSERS");
     QCOMPARE(sync(*bar), lusers(1, 2));
+}
+
+// message_tags.py testLengthLimits, messages.py TagsTestCase testLineTooLong: a client's tags
+// may take 4094 bytes (4096 with '@' and the space), no more; over that the line is refused
+// with ERR_INPUTTOOLONG and nothing of it is passed on.
+void tst_IrcConformance::clientTagLimit()
+{
+    const QStringList caps{ QStringLiteral("message-tags"), QStringLiteral("echo-message") };
+    const std::unique_ptr<TestClient> alice = registered(QStringLiteral("alice"), caps);
+    QVERIFY(alice);
+    const std::unique_ptr<TestClient> bob = registered(QStringLiteral("bob"), caps);
+    QVERIFY(bob);
+
+    const QByteArray atLimit = "@foo=bar;+baz=" + QByteArray(4081, 'a') + " PRIVMSG #general hi";
+    QCOMPARE(atLimit.indexOf("PRIVMSG"), 4096);
+    alice->sendLine(atLimit);
+    const QRegularExpression relayed(QStringLiteral("^@\\S+ :alice!\\S+ PRIVMSG #general :hi\\r?$"));
+    EXPECT_LINE(alice, relayed);
+    EXPECT_LINE(bob, relayed);
+
+    alice->sendLine("@foo=bar;+baz=" + QByteArray(4082, 'a') + " TAGMSG #general");
+    alice->sendLine("@+clientOnlyTagExample=" + QByteArray(4096, 'a') + " PRIVMSG #general hi!");
+    QCOMPARE(sync(*alice), (linesOf({ ":groupchat 417 alice :Input line was too long",
+                                      ":groupchat 417 alice :Input line was too long" })));
+    QCOMPARE(sync(*bob), QStringList());
+}
+
+// utf8.py testUtf8Validation: with UTF8ONLY announced, a line that is not UTF-8 is refused
+// with FAIL <command> INVALID_UTF8 and reaches nobody.
+void tst_IrcConformance::notUtf8Refused()
+{
+    const std::unique_ptr<TestClient> bar = registered(QStringLiteral("bar"));
+    QVERIFY(bar);
+    const std::unique_ptr<TestClient> foo = registered(QStringLiteral("foo"));
+    QVERIFY(foo);
+    sync(*bar);
+
+    foo->sendLine("PRIVMSG bar hi\xaa");
+    QCOMPARE(sync(*foo),
+             linesOf({ ":groupchat FAIL PRIVMSG INVALID_UTF8 :Message rejected, it was not UTF-8" }));
+    QCOMPARE(sync(*bar), QStringList());
+    foo->sendLine("PRIVMSG bar :hi \xc3\xa9");
+    EXPECT_LINE(bar, exactly(QStringLiteral(":foo!~gc@groupchat PRIVMSG bar :hi \u00e9")));
 }
 
 QTEST_MAIN(tst_IrcConformance)

@@ -49,10 +49,10 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
 {
     if (line.trimmed().isEmpty())
         return std::nullopt;
-    // The limits of message-tags: tags (with '@' and their space) at most maxTagBytes, the
-    // rest at most maxLineBytes with its CR LF.
+    // The limits of message-tags: a client's tags (with '@' and their space) at most
+    // maxClientTagBytes, the rest at most maxLineBytes with its CR LF.
     const qsizetype tagBytes = line.startsWith('@') ? line.indexOf(' ') + 1 : 0;
-    if (tagBytes > maxTagBytes || (tagBytes == 0 && line.startsWith('@')) ||
+    if (tagBytes > maxClientTagBytes || (tagBytes == 0 && line.startsWith('@')) ||
         line.size() - tagBytes > maxLineBytes - 2) {
         ChatCommand tooLong;
         tooLong.type = ChatCommand::Type::TooLong;
@@ -63,9 +63,14 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
     if (!message)
         return ChatCommand::invalid(ErrorCode::Malformed, error);
     ChatCommand command;
-    command.type = ChatCommand::Type::Dialect;
+    if (message->validUtf8) {
+        command.type = ChatCommand::Type::Dialect;
+        command.params = std::move(message->params);
+    } else {
+        // Nothing of it goes anywhere (IRCv3 UTF8ONLY, which RPL_ISUPPORT announces).
+        command = ChatCommand::invalid(ErrorCode::BadField, QStringLiteral("not UTF-8"));
+    }
     command.target = std::move(message->command);
-    command.params = std::move(message->params);
     if (const std::optional<QString> label = message->tag(u"label"))
         command.label = *label;
     return command;

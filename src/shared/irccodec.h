@@ -38,6 +38,9 @@ public:
     static constexpr qsizetype maxLineBytes = 512;
     // And on the tags of one line (IRCv3 message-tags): 8191 bytes with the '@' and the space.
     static constexpr qsizetype maxTagBytes = 8191;
+    // Of which a client may send 4094 bytes, 4096 with the '@' and the space (IRCv3
+    // message-tags, "Size limit"): the rest is the server's to add.
+    static constexpr qsizetype maxClientTagBytes = 4096;
 
     // The codec for a client with these capabilities (a combination of Cap).
     static const IrcCodec &forCaps(unsigned caps);
@@ -47,8 +50,9 @@ public:
     // Whether line is how IRC clients open a connection: CAP, NICK, PASS or USER.
     static bool startsRegistration(QByteArrayView line);
     // An IRC line: Dialect with its command (upper case) and parameters, the label of
-    // labeled-response if it has one; Invalid (Malformed, text: why) when it is no IRC message.
-    // Text is UTF-8 (invalid bytes become U+FFFD); the handler cleans what it shows to others.
+    // labeled-response if it has one and its client-only tags; Invalid (Malformed, text: why)
+    // when it is no IRC message, Invalid (BadField, target: its command) when it is one but not
+    // UTF-8, which UTF8ONLY refuses. The handler cleans what it shows to others.
     std::optional<ChatCommand> decode(QByteArrayView line) const override;
     // Events a fanout shares: messages, joins, parts, quits, nick and topic changes, notices
     // to a room or everyone. Events for one client alone need its nick: encodeFor().

@@ -264,6 +264,15 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
         reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
         return;
     case Type::Invalid:
+        if (command.error == ErrorCode::BadField) {
+            // Not UTF-8, which RPL_ISUPPORT's UTF8ONLY says this server takes only: refused
+            // with the standard reply (IRCv3 UTF8ONLY, "FAIL <command> INVALID_UTF8").
+            client->sendBytes(
+                    IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
+                                   { TextCut::leftUtf8(command.target, 32), QStringLiteral("INVALID_UTF8"),
+                                     QStringLiteral("Message rejected, it was not UTF-8") }));
+            return;
+        }
         qCWarning(lcServer, "%s (%s) sent a line that is no IRC message: %s", qPrintable(client->nick()),
                   qPrintable(client->peer()), qPrintable(command.text));
         reply(client, ERR_UNKNOWNERROR, { QStringLiteral("*"), command.text });
