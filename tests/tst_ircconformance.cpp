@@ -52,6 +52,9 @@ private Q_SLOTS:
 
     void notUtf8Refused();
 
+    void noticeStaysNotice_data();
+    void noticeStaysNotice();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -333,6 +336,38 @@ void tst_IrcConformance::notUtf8Refused()
     QCOMPARE(sync(*bar), QStringList());
     foo->sendLine("PRIVMSG bar :hi \xc3\xa9");
     EXPECT_LINE(bar, exactly(QStringLiteral(":foo!~gc@groupchat PRIVMSG bar :hi \u00e9")));
+}
+
+// echo_message.py testEchoMessage, messages.py testNotice: a NOTICE reaches a channel's IRC
+// clients and a person as a NOTICE, and comes back to its sender as one with echo-message.
+void tst_IrcConformance::noticeStaysNotice_data()
+{
+    QTest::addColumn<QByteArray>("command");
+    QTest::addColumn<QByteArray>("target");
+    QTest::newRow("PRIVMSG to a channel") << QByteArray("PRIVMSG") << QByteArray("#general");
+    QTest::newRow("NOTICE to a channel") << QByteArray("NOTICE") << QByteArray("#general");
+    QTest::newRow("NOTICE to a person") << QByteArray("NOTICE") << QByteArray("qux");
+}
+
+void tst_IrcConformance::noticeStaysNotice()
+{
+    QFETCH(QByteArray, command);
+    QFETCH(QByteArray, target);
+
+    const std::unique_ptr<TestClient> baz = registered(
+            QStringLiteral("baz"), { QStringLiteral("echo-message"), QStringLiteral("server-time") });
+    QVERIFY(baz);
+    const std::unique_ptr<TestClient> qux = registered(QStringLiteral("qux"));
+    QVERIFY(qux);
+    sync(*baz);
+
+    baz->sendLine(command + ' ' + target + " :hello everyone");
+    const QString line =
+            u":baz!~gc@groupchat " + QString::fromLatin1(command + ' ' + target) + u" :hello everyone";
+    EXPECT_LINE(baz, QRegularExpression(u"^@time=\\S+ " + QRegularExpression::escape(line) + u"\\r?$"));
+    EXPECT_LINE(qux, exactly(line));
+    QCOMPARE(sync(*baz), QStringList());
+    QCOMPARE(sync(*qux), QStringList());
 }
 
 QTEST_MAIN(tst_IrcConformance)
