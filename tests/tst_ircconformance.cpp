@@ -55,6 +55,8 @@ private Q_SLOTS:
     void noticeStaysNotice_data();
     void noticeStaysNotice();
 
+    void clientTagsPassedOn();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -368,6 +370,39 @@ void tst_IrcConformance::noticeStaysNotice()
     EXPECT_LINE(qux, exactly(line));
     QCOMPARE(sync(*baz), QStringList());
     QCOMPARE(sync(*qux), QStringList());
+}
+
+// message_tags.py testBasic, regressions.py testTagCap: client-only tags ('+') of a PRIVMSG
+// reach the clients with message-tags (the sender's echo too), with the msgid; the others'
+// tags are not passed on, and a client without message-tags gets none.
+void tst_IrcConformance::clientTagsPassedOn()
+{
+    const std::unique_ptr<TestClient> alice =
+            registered(QStringLiteral("alice"), { QStringLiteral("message-tags") });
+    QVERIFY(alice);
+    const std::unique_ptr<TestClient> bob = registered(
+            QStringLiteral("bob"), { QStringLiteral("message-tags"), QStringLiteral("echo-message") });
+    QVERIFY(bob);
+    const std::unique_ptr<TestClient> carol = registered(QStringLiteral("carol"));
+    QVERIFY(carol);
+    const std::unique_ptr<TestClient> dave =
+            registered(QStringLiteral("dave"), { QStringLiteral("server-time") });
+    QVERIFY(dave);
+    for (TestClient *client : { alice.get(), bob.get(), carol.get(), dave.get() })
+        sync(*client);
+
+    alice->sendLine("@+baz=bat;fizz=buzz PRIVMSG #general hi");
+    EXPECT_LINE(bob, QRegularExpression(
+                             QStringLiteral("^@msgid=\\d+;\\+baz=bat :alice!\\S+ PRIVMSG #general :hi\\r?$")));
+    EXPECT_LINE(carol, exactly(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :hi")));
+    EXPECT_LINE(dave,
+                QRegularExpression(QStringLiteral("^@time=[^;]+ :alice!\\S+ PRIVMSG #general :hi\\r?$")));
+
+    bob->sendLine(R"(@+bat=baz;+fizz=buzz\:bat PRIVMSG alice :hi yourself)");
+    const QRegularExpression toAlice(QStringLiteral(
+            R"(^@msgid=\d+;\+bat=baz;\+fizz=buzz\\:bat :bob!\S+ PRIVMSG alice :hi yourself\r?$)"));
+    EXPECT_LINE(bob, toAlice); // the echo
+    EXPECT_LINE(alice, toAlice);
 }
 
 QTEST_MAIN(tst_IrcConformance)

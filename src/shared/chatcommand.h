@@ -57,6 +57,9 @@ struct ChatCommand
     QStringList rooms; // Hello: rooms to be in (besides the default one) before the welcome
     QStringList params; // Dialect: the command's parameters, in order
     QString label; // Dialect: IRCv3 labeled-response's label tag (empty: none)
+    // Dialect: IRCv3 client-only tags ("+key=value;+other"), escaped as on the wire; the IRC
+    // handler passes them on with a PRIVMSG, NOTICE or TAGMSG (message-tags, "Client-only tags")
+    QString clientTags;
 
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
@@ -77,6 +80,6 @@ struct ChatCommand
                a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.token == b.token &&
                a.hasPassword == b.hasPassword && a.password == b.password && a.hasText == b.hasText &&
                a.identity == b.identity && a.rooms == b.rooms && a.error == b.error && a.params == b.params &&
-               a.label == b.label;
+               a.label == b.label && a.clientTags == b.clientTags;
     }
 };

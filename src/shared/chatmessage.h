@@ -43,6 +43,10 @@ struct ChatMessage
     QByteArray fromIdentity;
     QByteArray toIdentity;
 
+    // Sent by an IRC client, for IRC clients only (neither stored nor on the other wires): the
+    // client-only tags it carried ("+key=value;...", escaped as on the wire; IRCv3 message-tags).
+    QString clientTags;
+
     bool isPrivate() const { return !to.isEmpty(); }
 
     // Bytes it takes on the wire, at most (UTF-8 takes at most three bytes a UTF-16 unit; the

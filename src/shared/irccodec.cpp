@@ -73,6 +73,17 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
     command.target = std::move(message->command);
     if (const std::optional<QString> label = message->tag(u"label"))
         command.label = *label;
+    // Client-only tags ('+' keys) are passed on, escaped again as they came; the others are
+    // the server's to set and are not (IRCv3 message-tags, "Client-only tags").
+    for (const auto &[key, value] : std::as_const(message->tags)) {
+        if (!key.startsWith(u'+') || key.size() < 2)
+            continue;
+        if (!command.clientTags.isEmpty())
+            command.clientTags += u';';
+        command.clientTags += key;
+        if (!value.isEmpty())
+            command.clientTags += u'=' + IrcMessage::escapeTagValue(value);
+    }
     return command;
 }
 
@@ -146,6 +157,9 @@ QByteArray IrcCodec::messageLines(const ChatMessage &message, const QString &tar
             addTag("time=" + timeTag(message.time).toLatin1());
         if ((caps & MessageTags) && first && message.id != 0)
             addTag("msgid=" + QByteArray::number(message.id));
+        // Its sender's client-only tags, to those who negotiated message-tags only.
+        if ((caps & MessageTags) && first && !message.clientTags.isEmpty())
+            addTag(message.clientTags.toUtf8());
         if (!tags.isEmpty())
             out += tags + ' ';
         out += head;

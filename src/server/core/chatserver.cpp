@@ -823,6 +823,8 @@ void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind 
     message.text = text;
     message.kind = kind;
     message.room = room->name();
+    if (const IrcState *irc = from->irc())
+        message.clientTags = irc->sendingTags;
     from->countMessageSent();
     publish(message);
 }

@@ -300,7 +300,10 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
         needMoreParams(client, command.target);
         return;
     }
+    irc.sendingTags = command.clientTags;
     (this->*found->handler)(client, command.params);
+    // The session outlives the command (a QUIT's close is deferred).
+    irc.sendingTags.clear();
 }
 
 QStringList IrcHandler::isupportTokens() const

@@ -25,4 +25,9 @@ struct IrcState
     QByteArray saslData;
     QString away; // AWAY's message; empty: here
     bool invisible = false; // user mode +i, kept and shown, changes nothing here
+
+    // What the command being carried out gives the message it makes (ChatServer::postMessage,
+    // CommandHandler::sendPrivate copy it into ChatMessage): its client-only tags. IrcHandler
+    // sets them for the duration of one command only.
+    QString sendingTags;
 };
