@@ -57,6 +57,8 @@ private Q_SLOTS:
 
     void clientTagsPassedOn();
 
+    void tagmsgPassedOn();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -403,6 +405,48 @@ void tst_IrcConformance::clientTagsPassedOn()
             R"(^@msgid=\d+;\+bat=baz;\+fizz=buzz\\:bat :bob!\S+ PRIVMSG alice :hi yourself\r?$)"));
     EXPECT_LINE(bob, toAlice); // the echo
     EXPECT_LINE(alice, toAlice);
+}
+
+// message_tags.py testBasic: TAGMSG reaches the clients with message-tags only, the sender's
+// echo with the same msgid; a client without message-tags gets nothing, server-time or not.
+void tst_IrcConformance::tagmsgPassedOn()
+{
+    const std::unique_ptr<TestClient> alice =
+            registered(QStringLiteral("alice"), { QStringLiteral("message-tags") });
+    QVERIFY(alice);
+    const std::unique_ptr<TestClient> bob = registered(
+            QStringLiteral("bob"), { QStringLiteral("message-tags"), QStringLiteral("echo-message") });
+    QVERIFY(bob);
+    const std::unique_ptr<TestClient> carol = registered(QStringLiteral("carol"));
+    QVERIFY(carol);
+    const std::unique_ptr<TestClient> dave =
+            registered(QStringLiteral("dave"), { QStringLiteral("server-time") });
+    QVERIFY(dave);
+    for (TestClient *client : { alice.get(), bob.get(), carol.get(), dave.get() })
+        sync(*client);
+
+    bob->sendLine(R"(@+buzz=fizz\:buzz;cat=dog;+steel=wootz TAGMSG #general)");
+    const QRegularExpression relayed(QStringLiteral(
+            R"(^@\+buzz=fizz\\:buzz;\+steel=wootz;msgid=([0-9a-f-]+) :bob!\S+ TAGMSG #general\r?$)"));
+    QString echo;
+    QString relay;
+    EXPECT_LINE_AS(echo, bob, relayed);
+    EXPECT_LINE_AS(relay, alice, relayed);
+    QCOMPARE(echo, relay);
+    QCOMPARE(sync(*carol), QStringList());
+    QCOMPARE(sync(*dave), QStringList());
+
+    // To a person; to nobody.
+    bob->sendLine("@+typing=active TAGMSG alice");
+    EXPECT_LINE(alice, QRegularExpression(
+                               QStringLiteral("^@\\+typing=active;msgid=\\S+ :bob!\\S+ TAGMSG alice\\r?$")));
+    bob->sendLine("TAGMSG nobody");
+    bob->sendLine("TAGMSG #nowhere");
+    const QStringList answers = sync(*bob);
+    QCOMPARE(answers.size(), 3);
+    QVERIFY2(answers.at(0).contains(QStringLiteral(" TAGMSG alice")), qPrintable(answers.at(0)));
+    QCOMPARE(answers.mid(1), (linesOf({ ":groupchat 401 bob nobody :No such nick/channel",
+                                        ":groupchat 403 bob #nowhere :No such channel" })));
 }
 
 QTEST_MAIN(tst_IrcConformance)

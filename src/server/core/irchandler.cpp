@@ -14,6 +14,8 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QUuid>
 
 namespace {
 
@@ -709,10 +711,54 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
     }
 }
 
-void IrcHandler::tagmsg(ClientSession *, const QStringList &)
+void IrcHandler::tagmsg(ClientSession *client, const QStringList &params)
 {
-    // Only client tags (typing notifications and the like), which no other dialect has: not
-    // passed on (docs/PROTOCOL.md, "IRC").
+    // Client-only tags alone (typing notifications, reactions ...): passed on to the IRC
+    // clients of the target that negotiated message-tags, and to no one else (IRCv3
+    // message-tags, "TAGMSG"), with a msgid of their own and the time; no other dialect has
+    // them, and they are not kept.
+    const QString target = params.at(0);
+    QList<ClientSession *> recipients;
+    QString to;
+    if (RoomName::looksLikeRoom(target)) {
+        const Room *room = existingRoom(client, target);
+        if (!room)
+            return;
+        if (!client->isIn(room)) {
+            reply(client, ERR_CANNOTSENDTOCHAN, { room->name(), QStringLiteral("Cannot send to channel") });
+            return;
+        }
+        recipients = room->members();
+        recipients.removeOne(client);
+        to = room->name();
+    } else {
+        ClientSession *person = m_server.findClient(target);
+        if (!person || !person->isAnnounced()) {
+            reply(client, ERR_NOSUCHNICK,
+                  { TextCut::left(TextSanitizer::clean(target), ChatLimits::maxNickLength),
+                    QStringLiteral("No such nick/channel") });
+            return;
+        }
+        recipients = { person };
+        to = person->nick();
+    }
+    // The sender's copy (echo-message) comes as well as the delivery to itself, as for PRIVMSG.
+    if (client->irc()->caps & IrcCodec::EchoMessage)
+        recipients.append(client);
+    const QString tags = client->irc()->sendingTags;
+    const QByteArray msgid = "msgid=" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    const QByteArray time = "time=" + IrcCodec::timeTag(QDateTime::currentDateTimeUtc()).toLatin1();
+    const QByteArray line =
+            IrcCodec::line(IrcCodec::source(client->nick()), QStringLiteral("TAGMSG"), { to });
+    for (ClientSession *recipient : std::as_const(recipients)) {
+        const IrcState *irc = recipient->irc();
+        if (!irc || !(irc->caps & IrcCodec::MessageTags))
+            continue;
+        QByteArray out = '@' + (tags.isEmpty() ? QByteArray() : tags.toUtf8() + ';') + msgid;
+        if (irc->caps & IrcCodec::ServerTime)
+            out += ';' + time;
+        recipient->sendBytes(out + ' ' + line);
+    }
 }
 
 // Queries.
