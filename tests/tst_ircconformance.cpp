@@ -59,6 +59,9 @@ private Q_SLOTS:
 
     void tagmsgPassedOn();
 
+    void whoMask_data();
+    void whoMask();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -447,6 +450,47 @@ void tst_IrcConformance::tagmsgPassedOn()
     QVERIFY2(answers.at(0).contains(QStringLiteral(" TAGMSG alice")), qPrintable(answers.at(0)));
     QCOMPARE(answers.mid(1), (linesOf({ ":groupchat 401 bob nobody :No such nick/channel",
                                         ":groupchat 403 bob #nowhere :No such channel" })));
+}
+
+// who.py testWhoStar, testWhoNick (mask): WHO with a mask answers about every nick that
+// matches it, and RPL_ENDOFWHO repeats the mask as it was sent.
+void tst_IrcConformance::whoMask_data()
+{
+    QTest::addColumn<QByteArray>("mask");
+    QTest::addColumn<QStringList>("nicks");
+    QTest::newRow("exact") << QByteArray("coolNick") << linesOf({ "coolNick" });
+    QTest::newRow("casefolded") << QByteArray("coolnick") << linesOf({ "coolNick" });
+    QTest::newRow("mask") << QByteArray("coolni*") << linesOf({ "coolNick" });
+    QTest::newRow("one character") << QByteArray("c?olNick") << linesOf({ "coolNick" });
+    QTest::newRow("star") << QByteArray("*") << linesOf({ "coolNick", "otherNick" });
+    QTest::newRow("no match") << QByteArray("cool*x") << QStringList{};
+}
+
+void tst_IrcConformance::whoMask()
+{
+    QFETCH(QByteArray, mask);
+    QFETCH(QStringList, nicks);
+
+    const std::unique_ptr<TestClient> coolNick = registered(QStringLiteral("coolNick"));
+    QVERIFY(coolNick);
+    const std::unique_ptr<TestClient> other = registered(QStringLiteral("otherNick"));
+    QVERIFY(other);
+    const std::unique_ptr<TestClient> cool = registered(QStringLiteral("coolNick2"));
+    QVERIFY(cool);
+    cool->sendLine("QUIT");
+    QVERIFY(cool->waitForDisconnected());
+    sync(*other);
+
+    other->sendLine("WHO " + mask);
+    QStringList expected;
+    for (const QString &nick : nicks)
+        expected.append(QStringLiteral(":groupchat 352 otherNick * ~gc groupchat groupchat %1 H :0 Real %1")
+                                .arg(nick));
+    expected.append(u":groupchat 315 otherNick " + QString::fromLatin1(mask) + u" :End of WHO list");
+    QStringList got = sync(*other);
+    got.sort();
+    expected.sort();
+    QCOMPARE(got, expected);
 }
 
 QTEST_MAIN(tst_IrcConformance)

@@ -112,6 +112,25 @@ QString ircToken(const QString &name)
     return token.isEmpty() ? QStringLiteral("-") : token;
 }
 
+// An IRC mask ('*' any run of characters, '?' any one) as a pattern for a whole nick,
+// matched without regard to case (CASEMAPPING).
+QRegularExpression maskPattern(const QString &mask)
+{
+    QString pattern;
+    QString literal;
+    for (const QChar c : mask) {
+        if (c != u'*' && c != u'?') {
+            literal += c;
+            continue;
+        }
+        pattern += QRegularExpression::escape(literal) +
+                   (c == u'*' ? QStringLiteral(".*") : QStringLiteral("."));
+        literal.clear();
+    }
+    pattern += QRegularExpression::escape(literal);
+    return QRegularExpression(u"\\A(?:" + pattern + u")\\z", QRegularExpression::CaseInsensitiveOption);
+}
+
 QString realNameOf(const ClientSession *client)
 {
     if (const IrcState *irc = client->irc())
@@ -801,6 +820,14 @@ void IrcHandler::who(ClientSession *client, const QStringList &params)
         if (const Room *room = existingRoom(client, mask, true)) {
             for (const OnlineUser &user : m_server.m_roomKeeper.users(room))
                 whoReply(room->name(), user);
+        }
+    } else if (mask.contains(u'*') || mask.contains(u'?') || mask == u"0") {
+        // A mask: everyone online whose nick matches ("WHO *", "WHO al*"; "0" is everyone,
+        // RFC 2812 section 3.6.1), with "*" for the channel as for one nick.
+        const QRegularExpression pattern = maskPattern(mask == u"0" ? QStringLiteral("*") : mask);
+        for (const OnlineUser &user : m_server.onlineUsers()) {
+            if (pattern.match(user.nick).hasMatch())
+                whoReply(QStringLiteral("*"), user);
         }
     } else if (const ClientSession *target = m_server.findClient(mask); target && target->isAnnounced()) {
         whoReply(QStringLiteral("*"), { target->nick(), target->connectedAt() });
