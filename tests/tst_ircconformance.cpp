@@ -62,6 +62,8 @@ private Q_SLOTS:
     void whoMask_data();
     void whoMask();
 
+    void erroneousNickAsGiven();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -491,6 +493,21 @@ void tst_IrcConformance::whoMask()
     got.sort();
     expected.sort();
     QCOMPARE(got, expected);
+}
+
+// isupport_limits.py testNicklen: ERR_ERRONEUSNICKNAME names the nick as it was asked for,
+// even when it is longer than NICKLEN.
+void tst_IrcConformance::erroneousNickAsGiven()
+{
+    const std::unique_ptr<TestClient> foo = registered(QStringLiteral("foo"));
+    QVERIFY(foo);
+    const QByteArray valid(ChatLimits::maxNickLength, 'a');
+    foo->sendLine("NICK " + valid);
+    EXPECT_LINE(foo, exactly(u":foo!~gc@groupchat NICK " + QString::fromLatin1(valid)));
+    const QByteArray invalid(ChatLimits::maxNickLength + 5, 'b');
+    foo->sendLine("NICK " + invalid);
+    QCOMPARE(sync(*foo), QStringList{ QString::fromLatin1(":groupchat 432 " + valid + ' ' + invalid +
+                                                          " :Erroneous nickname") });
 }
 
 QTEST_MAIN(tst_IrcConformance)

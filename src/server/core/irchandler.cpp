@@ -460,7 +460,9 @@ void IrcHandler::nick(ClientSession *client, const QStringList &params)
     if (irc.hasNick && wanted == client->nick())
         return;
     const ChatServer::NickRefusal refusal = m_server.nickRefusal(client, wanted);
-    const QString shown = TextCut::left(TextSanitizer::clean(wanted), ChatLimits::maxNickLength);
+    // The nick as it was asked for, even when it is longer than NICKLEN (Modern IRC Client
+    // Protocol, ERR_ERRONEUSNICKNAME: "<client> <nick> :..."); bounded all the same.
+    const QString shown = TextCut::leftUtf8(TextSanitizer::clean(params.at(0)), 64);
     if (refusal.code == ErrorCode::InvalidNick) {
         reply(client, ERR_ERRONEUSNICKNAME, { shown, QStringLiteral("Erroneous nickname") });
         return;
