@@ -64,6 +64,9 @@ private Q_SLOTS:
 
     void erroneousNickAsGiven();
 
+    void messageToSelf_data();
+    void messageToSelf();
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -399,8 +402,8 @@ void tst_IrcConformance::clientTagsPassedOn()
         sync(*client);
 
     alice->sendLine("@+baz=bat;fizz=buzz PRIVMSG #general hi");
-    EXPECT_LINE(bob, QRegularExpression(
-                             QStringLiteral("^@msgid=\\d+;\\+baz=bat :alice!\\S+ PRIVMSG #general :hi\\r?$")));
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral(
+                             "^@msgid=\\d+;\\+baz=bat :alice!\\S+ PRIVMSG #general :hi\\r?$")));
     EXPECT_LINE(carol, exactly(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :hi")));
     EXPECT_LINE(dave,
                 QRegularExpression(QStringLiteral("^@time=[^;]+ :alice!\\S+ PRIVMSG #general :hi\\r?$")));
@@ -508,6 +511,37 @@ void tst_IrcConformance::erroneousNickAsGiven()
     foo->sendLine("NICK " + invalid);
     QCOMPARE(sync(*foo), QStringList{ QString::fromLatin1(":groupchat 432 " + valid + ' ' + invalid +
                                                           " :Erroneous nickname") });
+}
+
+// echo-message to oneself (irctest's chathistory testMessagesToSelf, labeled_responses
+// testLabeledPrivmsgResponsesToSelf): without echo-message one copy, the delivery; with it
+// two alike, the echo and the delivery.
+void tst_IrcConformance::messageToSelf_data()
+{
+    QTest::addColumn<QStringList>("caps");
+    QTest::addColumn<int>("copies");
+    QTest::newRow("without echo-message") << QStringList{ QStringLiteral("message-tags") } << 1;
+    QTest::newRow("with echo-message")
+            << QStringList{ QStringLiteral("message-tags"), QStringLiteral("echo-message") } << 2;
+}
+
+void tst_IrcConformance::messageToSelf()
+{
+    QFETCH(QStringList, caps);
+    QFETCH(int, copies);
+
+    const std::unique_ptr<TestClient> foo = registered(QStringLiteral("foo"), caps);
+    QVERIFY(foo);
+    foo->sendLine("PRIVMSG foo :this is a privmsg sent to myself");
+    const QStringList got = sync(*foo);
+    QCOMPARE(got.size(), copies);
+    for (const QString &line : got)
+        QVERIFY2(QRegularExpression(QStringLiteral("^@msgid=\\d+ :foo!~gc@groupchat PRIVMSG foo :this is a "
+                                                   "privmsg sent to myself$"))
+                         .match(line)
+                         .hasMatch(),
+                 qPrintable(line));
+    QCOMPARE(got.constLast(), got.constFirst());
 }
 
 QTEST_MAIN(tst_IrcConformance)
