@@ -67,6 +67,10 @@ private Q_SLOTS:
     void messageToSelf_data();
     void messageToSelf();
 
+    void privmsgFitsOneLine_data();
+    void privmsgFitsOneLine();
+
+
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
     // A client connected to the IRC port that has sent nothing yet; null on failure.
@@ -542,6 +546,53 @@ void tst_IrcConformance::messageToSelf()
                          .hasMatch(),
                  qPrintable(line));
     QCOMPARE(got.constLast(), got.constFirst());
+}
+
+// buffering.py testNoTags, message_tags.py testLengthLimits: a PRIVMSG reaches the others
+// whole as one line of at most 512 bytes, its sender's source included, or not at all: over
+// that it is refused with ERR_INPUTTOOLONG (the sender's line was within the limit, what is
+// passed on would not be). UTF-8 characters are never cut.
+void tst_IrcConformance::privmsgFitsOneLine_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    QTest::addColumn<int>("extraBytes"); // over what reaches nick2 in exactly 512 bytes
+    QTest::addColumn<bool>("emoji");
+    for (const char *head : { "PRIVMSG nick2 ", "PRIVMSG nick2 :" }) {
+        for (const int extra : { -1, 0, 1, 2 }) {
+            for (const bool emoji : { false, true }) {
+                QTest::addRow("%s%+d%s", head, extra, emoji ? " emoji" : "")
+                        << QByteArray(head) << extra << emoji;
+            }
+        }
+    }
+}
+
+void tst_IrcConformance::privmsgFitsOneLine()
+{
+    QFETCH(QByteArray, head);
+    QFETCH(int, extraBytes);
+    QFETCH(bool, emoji);
+
+    const std::unique_ptr<TestClient> nick2 = registered(QStringLiteral("nick2"));
+    QVERIFY(nick2);
+    const std::unique_ptr<TestClient> nick1 = registered(QStringLiteral("nick1"));
+    QVERIFY(nick1);
+    sync(*nick2);
+
+    const QByteArray relayedHead = ":nick1!~gc@groupchat PRIVMSG nick2 :";
+    const QByteArray smiley = "\xf0\x9f\x98\x83";
+    const qsizetype payloadBytes = 512 - 2 - relayedHead.size() + extraBytes;
+    const QByteArray payload =
+            emoji ? QByteArray(payloadBytes - smiley.size(), 'a') + smiley : QByteArray(payloadBytes, 'a');
+    QVERIFY(head.size() + payload.size() + 2 <= 512);
+    nick1->sendLine(head + payload);
+    if (extraBytes <= 0) {
+        QCOMPARE(sync(*nick1), QStringList());
+        QCOMPARE(sync(*nick2), QStringList{ QString::fromUtf8(relayedHead + payload) });
+    } else {
+        QCOMPARE(sync(*nick1), linesOf({ ":groupchat 417 nick1 :Input line was too long" }));
+        QCOMPARE(sync(*nick2), QStringList());
+    }
 }
 
 QTEST_MAIN(tst_IrcConformance)

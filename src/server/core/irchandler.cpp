@@ -703,6 +703,19 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
             reply(client, ERR_NOTEXTTOSEND, { QStringLiteral("No text to send") });
         return;
     }
+    // A PRIVMSG that would not fit in one IRC line as the others get it (with its sender's
+    // source; RFC 1459 section 2.3) is refused with ERR_INPUTTOOLONG, neither cut nor split:
+    // the sender learns it, and an IRC client keeps its lines within what it knows of its
+    // source. A NOTICE is never answered with an error, so it is split like the other
+    // dialects' long messages.
+    const qsizetype lineBytes = 1 + IrcCodec::source(client->nick()).toUtf8().size() + 1 + command.size() +
+                                1 + 2 + text.toUtf8().size() + (say == ChatCommand::Type::Action ? 9 : 0) + 2;
+    const auto fits = [&](const QString &to) {
+        if (notice || lineBytes + to.toUtf8().size() <= IrcCodec::maxLineBytes)
+            return true;
+        reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
+        return false;
+    };
     const QStringList targets = params.at(0).split(u',', Qt::SkipEmptyParts);
     for (const QString &target : targets.mid(0, maxMessageTargets)) {
         if (RoomName::looksLikeRoom(target)) {
@@ -715,7 +728,8 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
                           { room->name(), QStringLiteral("Cannot send to channel") });
                 continue;
             }
-            carryOut(client, say, room->name(), text);
+            if (fits(room->name()))
+                carryOut(client, say, room->name(), text);
             continue;
         }
         const ClientSession *to = m_server.findClient(target);
@@ -726,6 +740,8 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
                         QStringLiteral("No such nick/channel") });
             continue;
         }
+        if (!fits(to->nick()))
+            continue;
         carryOut(client, say == ChatCommand::Type::Say ? ChatCommand::Type::Private : say, to->nick(), text);
         if (!notice && to->irc() && !to->irc()->away.isEmpty())
             reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
