@@ -70,6 +70,7 @@ private Q_SLOTS:
     void privmsgFitsOneLine_data();
     void privmsgFitsOneLine();
 
+    void nothingButAnswersBeforeWelcome();
 
 private:
     quint16 ircPort() const { return m_server->ircPort(); }
@@ -593,6 +594,24 @@ void tst_IrcConformance::privmsgFitsOneLine()
         QCOMPARE(sync(*nick1), linesOf({ ":groupchat 417 nick1 :Input line was too long" }));
         QCOMPARE(sync(*nick2), QStringList());
     }
+}
+
+// connection_registration.py testEarlyNickCollision and every getRegistrationMessage: before
+// its welcome a client gets answers only, not the default room's talk (a JOIN came first).
+void tst_IrcConformance::nothingButAnswersBeforeWelcome()
+{
+    const std::unique_ptr<TestClient> early = connectIrc();
+    QVERIFY(early);
+    early->sendLine("NICK early");
+    QCOMPARE(sync(*early), QStringList());
+    const std::unique_ptr<TestClient> foo = registered(QStringLiteral("foo"));
+    QVERIFY(foo);
+    foo->sendLine("PRIVMSG #general :hello");
+    sync(*foo);
+    QCOMPARE(sync(*early), QStringList());
+    early->sendLine("USER early 0 * :Early");
+    EXPECT_LINE(early, QRegularExpression(QStringLiteral("^:groupchat 001 early ")));
+    EXPECT_LINE(early, exactly(QStringLiteral(":early!~gc@groupchat JOIN #general")));
 }
 
 QTEST_MAIN(tst_IrcConformance)
