@@ -239,10 +239,6 @@ QByteArray IrcCodec::encodeFor(const ServerEvent &event, const QString &recipien
     case Type::Private:
         if (!(m_caps & EchoMessage) && event.from == recipient && event.to != recipient)
             return QByteArray();
-        // To oneself with echo-message: the echo and the delivery, as to anyone else (IRCv3
-        // echo-message; irctest's chathistory testMessagesToSelf expects both).
-        if ((m_caps & EchoMessage) && event.from == recipient && event.to == recipient)
-            return encode(event) + encode(event);
         return encode(event);
     case Type::Notice:
         if (event.room.isEmpty()) {
