@@ -71,8 +71,8 @@ public:
     static QString timeTag(const QDateTime &time);
     // A message as PRIVMSG lines (NOTICE for a notice) from its sender to target (a room, or the recipient of
     // a private message): more than one when it does not fit in maxLineBytes, split at user-perceived
-    // characters (TextCut), in order; the first carries the msgid and the client-only tags (caps: MessageTags) and each the time
-    // (ServerTime). batch: a batch reference tag ("" for none).
+    // characters (TextCut), in order; the first carries the msgid and the client-only tags (caps:
+    // MessageTags) and each the time (ServerTime). batch: a batch reference tag ("" for none).
     static QByteArray messageLines(const ChatMessage &message, const QString &target, unsigned caps,
                                    const QString &batch = QString());
 
