@@ -156,6 +156,9 @@ void tst_IrcServer::welcomeAndIsupport()
     EXPECT_LINE(client, irc(QStringLiteral(":groupchat 366 alice #general :End of /NAMES list")));
     client.sendLine("PING :are you there\r");
     EXPECT_LINE(client, irc(QStringLiteral(":groupchat PONG groupchat :are you there")));
+    client.sendLine("WHOWAS gone\r");
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 406 alice gone :There was no such nickname")));
+    EXPECT_LINE(client, irc(QStringLiteral(":groupchat 369 alice gone :End of WHOWAS")));
     client.sendLine("FROB\r");
     EXPECT_LINE(client, irc(QStringLiteral(":groupchat 421 alice FROB :Unknown command")));
 }

@@ -35,6 +35,8 @@ private Q_SLOTS:
     void servesTlsFromTheConfiguredFiles();
     void missingPasswordFileGivesAClearError();
     void portInUseGivesAClearError();
+    void ircPortInUse_data();
+    void ircPortInUse();
     void opensTheHistoryDatabase();
     void appliesNameRoomAndLimits();
     void kicksAndFindsClientsById();
@@ -291,6 +293,39 @@ void tst_ServerService::portInUseGivesAClearError()
     QVERIFY2(error.startsWith(QStringLiteral("cannot listen on 127.0.0.1 port %1: ").arg(other.serverPort())),
              qPrintable(error));
     QVERIFY(!service.isRunning());
+}
+
+void tst_ServerService::ircPortInUse_data()
+{
+    // Taken by another IRC server, say: without --irc-port the chat starts without IRC; with
+    // it, the start fails and says why.
+    QTest::addColumn<bool>("required");
+    QTest::newRow("the default or a saved port") << false;
+    QTest::newRow("--irc-port given") << true;
+}
+
+void tst_ServerService::ircPortInUse()
+{
+    QFETCH(bool, required);
+    QTcpServer other;
+    QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+    ServerService service;
+    ServerConfig config = baseConfig();
+    config.ircPort = other.serverPort();
+    config.ircPortRequired = required;
+    QString error;
+    if (required) {
+        QTest::ignoreMessage(QtCriticalMsg,
+                             QRegularExpression(QStringLiteral("^cannot listen on .* \\(IRC\\)")));
+        QVERIFY(!service.start(config, &error));
+        QVERIFY2(error.contains(QStringLiteral("IRC port %1").arg(other.serverPort())), qPrintable(error));
+        QVERIFY(!service.isRunning());
+        return;
+    }
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^no IRC: cannot listen on")));
+    QVERIFY2(service.start(config, &error), qPrintable(error));
+    QCOMPARE(service.ircPort(), quint16(0));
+    QVERIFY(service.port() != 0);
 }
 
 void tst_ServerService::opensTheHistoryDatabase()

@@ -152,7 +152,13 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
                qPrintable(m_tls->fingerprint()));
     }
     if (m_ircWanted) {
-        if (!m_ircServer->listen(address, m_ircPortWanted)) {
+        if (!m_ircServer->listen(address, m_ircPortWanted) && !m_ircRequired) {
+            // The default port taken (another IRC server on this machine, say): the chat goes
+            // on without IRC rather than not at all.
+            qCWarning(lcServer, "no IRC: cannot listen on %s port %u (%s); --irc-port N picks another",
+                      qPrintable(describeAddress(address)), m_ircPortWanted,
+                      qPrintable(m_ircServer->errorString()));
+        } else if (!m_ircServer->isListening()) {
             qCCritical(lcServer, "cannot listen on %s port %u (IRC): %s",
                        qPrintable(describeAddress(address)), m_ircPortWanted,
                        qPrintable(m_ircServer->errorString()));
@@ -162,8 +168,9 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
                 m_tls->close();
             m_server->close();
             return false;
+        } else {
+            qCInfo(lcServer, "IRC on port %u", m_ircServer->serverPort());
         }
-        qCInfo(lcServer, "IRC on port %u", m_ircServer->serverPort());
     }
     m_listeningSince = QDateTime::currentDateTimeUtc();
     Q_EMIT listeningChanged(true);
@@ -411,10 +418,11 @@ void ChatServer::finishStop()
     Q_EMIT stopped();
 }
 
-void ChatServer::setIrcPort(bool serve, quint16 port)
+void ChatServer::setIrcPort(bool serve, quint16 port, bool required)
 {
     m_ircWanted = serve;
     m_ircPortWanted = port;
+    m_ircRequired = required;
 }
 
 quint16 ChatServer::ircPort() const
@@ -522,7 +530,7 @@ void ChatServer::acceptTls(QSslSocket *socket, const QHostAddress &address, quin
     auto *client = new ClientSession(descriptor, m_nextClientId++, m_limits, m_batcher, this);
     client->setTlsPeer(address, port);
     // IRC's TLS port is conventionally the one groupchat's TLS uses: it serves both.
-    if (m_ircWanted)
+    if (m_ircServer->isListening())
         client->allowIrc();
     addClient(client);
 }

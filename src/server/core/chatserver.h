@@ -100,8 +100,9 @@ public:
     QString tlsFingerprint() const;
 
     // Serves IRC (IrcHandler, docs/PROTOCOL.md "IRC") on port too, from the next listen() on;
-    // serve false: no IRC. Port 0 picks a free port.
-    void setIrcPort(bool serve, quint16 port = ChatLimits::defaultIrcPort);
+    // serve false: no IRC. Port 0 picks a free port. Unless required, a port that cannot be
+    // listened on leaves the server without IRC (a warning) instead of not listening at all.
+    void setIrcPort(bool serve, quint16 port = ChatLimits::defaultIrcPort, bool required = true);
     // The IRC port listened on (0 while not listening, or without IRC).
     quint16 ircPort() const;
 
@@ -263,6 +264,7 @@ private:
     TlsListener *m_tls = nullptr;
     QTcpServer *m_ircServer;
     bool m_ircWanted = false;
+    bool m_ircRequired = true;
     quint16 m_ircPortWanted = ChatLimits::defaultIrcPort;
     QString m_listenError; // why the last listen() failed on the TLS or IRC port
     ClusterLink *m_cluster = nullptr;

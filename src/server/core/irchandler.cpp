@@ -53,6 +53,7 @@ enum Numeric {
     RPL_WHOREPLY = 352,
     RPL_NAMREPLY = 353,
     RPL_ENDOFNAMES = 366,
+    RPL_ENDOFWHOWAS = 369,
     RPL_ENDOFBANLIST = 368,
     RPL_MOTD = 372,
     RPL_MOTDSTART = 375,
@@ -68,6 +69,7 @@ enum Numeric {
     ERR_UNKNOWNERROR = 400,
     ERR_NOSUCHNICK = 401,
     ERR_NOSUCHCHANNEL = 403,
+    ERR_WASNOSUCHNICK = 406,
     ERR_CANNOTSENDTOCHAN = 404,
     ERR_NOORIGIN = 409,
     ERR_INVALIDCAPCMD = 410,
@@ -177,6 +179,7 @@ const QHash<QString, IrcHandler::Command> &IrcHandler::commands()
         { QStringLiteral("NAMES"), { &IrcHandler::names, false, 0 } },
         { QStringLiteral("WHO"), { &IrcHandler::who, false, 0 } },
         { QStringLiteral("WHOIS"), { &IrcHandler::whois, false, 0 } },
+        { QStringLiteral("WHOWAS"), { &IrcHandler::whowas, false, 0 } },
         { QStringLiteral("TOPIC"), { &IrcHandler::topic, false, 1 } },
         { QStringLiteral("LIST"), { &IrcHandler::list, false, 0 } },
         { QStringLiteral("MODE"), { &IrcHandler::mode, false, 1 } },
@@ -899,6 +902,18 @@ void IrcHandler::whois(ClientSession *client, const QStringList &params)
           { who, QString::number(idle), QString::number(target->connectedAt().toSecsSinceEpoch()),
             QStringLiteral("seconds idle, signon time") });
     reply(client, RPL_ENDOFWHOIS, { who, QStringLiteral("End of /WHOIS list") });
+}
+
+void IrcHandler::whowas(ClientSession *client, const QStringList &params)
+{
+    // No one's past is kept: irssi asks after a WHOIS of someone offline, and is told so.
+    if (params.isEmpty() || params.constFirst().isEmpty()) {
+        reply(client, ERR_NONICKNAMEGIVEN, { QStringLiteral("No nickname given") });
+        return;
+    }
+    const QString nick = TextCut::leftUtf8(TextSanitizer::clean(params.constFirst()), 64);
+    reply(client, ERR_WASNOSUCHNICK, { nick, QStringLiteral("There was no such nickname") });
+    reply(client, RPL_ENDOFWHOWAS, { nick, QStringLiteral("End of WHOWAS") });
 }
 
 void IrcHandler::topic(ClientSession *client, const QStringList &params)

@@ -114,6 +114,7 @@ private:
     void names(ClientSession *client, const QStringList &params);
     void who(ClientSession *client, const QStringList &params);
     void whois(ClientSession *client, const QStringList &params);
+    void whowas(ClientSession *client, const QStringList &params);
     void topic(ClientSession *client, const QStringList &params);
     void list(ClientSession *client, const QStringList &params);
     void mode(ClientSession *client, const QStringList &params);

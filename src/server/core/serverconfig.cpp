@@ -338,6 +338,7 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         } else {
             result.ircPort = int(wanted);
         }
+        result.ircPortRequired = true;
         given.append(QStringLiteral("irc-port"));
     }
     if (!result.passwordFile.isEmpty()) {

@@ -29,6 +29,9 @@ struct ServerConfig
     // IRC (docs/PROTOCOL.md, "IRC") on this port; 0: no IRC; ircFreePort: any free port
     // (for tests and scripts: the log says which).
     int ircPort = ChatLimits::defaultIrcPort;
+    // --irc-port was given: a port that cannot be had stops the start. Otherwise (the default,
+    // or the saved setting) the server starts without IRC and says why.
+    bool ircPortRequired = false;
     static constexpr int ircFreePort = -1;
     // redis://HOST:PORT[/ROOM]: share the room with the other servers there; empty: alone.
     QString redis;

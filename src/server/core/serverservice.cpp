@@ -62,7 +62,7 @@ bool ServerService::start(const ServerConfig &config, QString *error)
             return fail(why, error);
         }
     }
-    m_server->setIrcPort(config.ircPort != 0, quint16(qMax(0, config.ircPort)));
+    m_server->setIrcPort(config.ircPort != 0, quint16(qMax(0, config.ircPort)), config.ircPortRequired);
     if (!m_historyOpened) {
         m_historyOpened = true;
         // Not fatal: the server logs why and keeps its history in memory.
