@@ -150,6 +150,9 @@ struct ChatLimits
     // An IRC client that has not finished its registration (NICK, USER, CAP END) this long
     // after connecting is disconnected, as IRC servers do.
     static constexpr int ircRegistrationTimeoutMs = 60 * 1000;
+    // An IRC WHO answers about at most this many people (a room or a mask of thousands would
+    // fill the asker's send queue); the rest are left out.
+    static constexpr int maxWhoReplies = 1000;
     static constexpr int tlsHandshakeTimeoutMs = 3000;
     // What a TLS connection's bridge holds in each direction on top of the session's own send
     // queue: the local socket pair's buffer, the TLS socket's read and write buffers.

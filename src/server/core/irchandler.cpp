@@ -828,7 +828,10 @@ void IrcHandler::names(ClientSession *client, const QStringList &params)
 void IrcHandler::who(ClientSession *client, const QStringList &params)
 {
     const QString mask = params.value(0, QStringLiteral("*"));
+    int replies = 0;
     const auto whoReply = [&](const QString &channel, const OnlineUser &user) {
+        if (++replies > ChatLimits::maxWhoReplies)
+            return;
         const ClientSession *local = user.server.isEmpty() ? m_server.findClient(user.nick) : nullptr;
         const bool away = local && local->irc() && !local->irc()->away.isEmpty();
         const QString server = user.server.isEmpty() ? IrcCodec::serverName() : ircToken(user.server);
