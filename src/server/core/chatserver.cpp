@@ -565,7 +565,8 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password,
 int ChatServer::checkInterval(const ChatLimits &limits)
 {
     // Often enough to keep every timeout to within a quarter of itself.
-    return std::clamp(std::min({ limits.firstLineTimeoutMs, limits.pingIntervalMs, limits.pingTimeoutMs }) /
+    return std::clamp(std::min({ limits.firstLineTimeoutMs, limits.ircRegistrationTimeoutMs,
+                                 limits.pingIntervalMs, limits.pingTimeoutMs }) /
                               4,
                       20, 5000);
 }
@@ -587,6 +588,13 @@ void ChatServer::checkConnections()
                               QStringLiteral("closing: nothing received within %1 s of connecting")
                                       .arg(m_limits.firstLineTimeoutMs / 1000.0));
             client->close(QStringLiteral("no first line"));
+        } else if (client->irc() && !client->irc()->registered &&
+                   now - client->connectedAtMs() >= m_limits.ircRegistrationTimeoutMs) {
+            client->sendError(
+                    ErrorCode::Timeout,
+                    QStringLiteral("registration timed out: not registered within %1 s of connecting")
+                            .arg(m_limits.ircRegistrationTimeoutMs / 1000.0));
+            client->close(QStringLiteral("registration timed out"));
         } else if (client->isPlain()) {
             // Plain clients are watched by TCP keep-alive (see ClientSession).
             continue;
