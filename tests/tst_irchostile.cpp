@@ -21,6 +21,12 @@ QRegularExpression irc(const QString &pattern)
     return QRegularExpression(u'^' + pattern + QStringLiteral("\\r$"));
 }
 
+// The SASL PLAIN message for password, as AUTHENTICATE sends it.
+QByteArray saslPlain(const QByteArray &password)
+{
+    return QByteArray(QByteArray("someone\0someone\0", 16) + password).toBase64();
+}
+
 } // namespace
 
 class tst_IrcHostile : public QObject
@@ -32,6 +38,7 @@ private Q_SLOTS:
     void cleanup();
 
     void unfinishedRegistrationTimesOut();
+    void saslDuringAnAddressWait();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -107,6 +114,26 @@ void tst_IrcHostile::unfinishedRegistrationTimesOut()
     alice.sendLine("PING :after the timeout\r");
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :after the timeout")));
     QVERIFY(alice.isConnected());
+}
+
+void tst_IrcHostile::saslDuringAnAddressWait()
+{
+    // A wrong password from the address makes the next answer to it wait; the right one given
+    // with SASL meanwhile is checked once the wait is over, as PASS's is.
+    startServer(ChatLimits(), QStringLiteral("sesame"));
+    TestClient guesser;
+    QVERIFY(guesser.connectTo(m_server->ircPort()));
+    guesser.sendLine("PASS wrong\r\nNICK guesser\r\nUSER u 0 * :U\r");
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->findClient(QStringLiteral("guesser")), 5000);
+    TestClient alice;
+    QVERIFY(alice.connectTo(m_server->ircPort()));
+    alice.sendLine("CAP LS 302\r\nNICK alice\r\nUSER u 0 * :U\r\nCAP REQ :sasl\r\nAUTHENTICATE PLAIN\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("AUTHENTICATE \\+")));
+    alice.sendLine("AUTHENTICATE " + saslPlain("sesame") + '\r');
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 903 \\* :SASL authentication successful")), 10000);
+    alice.sendLine("CAP END\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 001 alice .*")));
+    EXPECT_LINE(guesser, irc(QStringLiteral(":groupchat 464 .*")));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

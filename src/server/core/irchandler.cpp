@@ -1202,8 +1202,8 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
     if (argument.size() == 400)
         return;
     irc.saslPlain = false;
-    const QList<QByteArray> parts =
-            QByteArray::fromBase64(std::exchange(irc.saslData, QByteArray())).split('\0');
+    const QByteArray message = std::exchange(irc.saslData, QByteArray());
+    const QList<QByteArray> parts = QByteArray::fromBase64(message).split('\0');
     if (parts.size() != 3 || m_server.m_password.isEmpty()) {
         // Malformed, or no password to check it against: there are no accounts here.
         reply(client, ERR_SASLFAIL, { QStringLiteral("SASL authentication failed") });
@@ -1212,8 +1212,13 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
     const QString account =
             TextCut::left(TextSanitizer::clean(QString::fromUtf8(parts.at(1))), ChatLimits::maxNickLength);
     const QString password = QString::fromUtf8(parts.at(2));
-    // A wrong password is answered as PASS's is: after the address's wait, and the connection closes.
-    if (!m_server.checkPassword(client, password, [this, client, params] { authenticate(client, params); }))
+    // A wrong password is answered as PASS's is: after the address's wait, and the connection
+    // closes. During the wait nothing is checked: the same message is, once it is over.
+    if (!m_server.checkPassword(client, password, [this, client, message] {
+            client->irc()->saslPlain = true;
+            client->irc()->saslData = message;
+            authenticate(client, { QStringLiteral("+") });
+        }))
         return;
     const QString nick = irc.hasNick ? client->nick() : QStringLiteral("*");
     reply(client, RPL_LOGGEDIN,
