@@ -39,6 +39,8 @@ private Q_SLOTS:
 
     void unfinishedRegistrationTimesOut();
     void saslDuringAnAddressWait();
+    void capEndDuringSaslWaitsForItsEnd_data();
+    void capEndDuringSaslWaitsForItsEnd();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -134,6 +136,32 @@ void tst_IrcHostile::saslDuringAnAddressWait()
     alice.sendLine("CAP END\r");
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 001 alice .*")));
     EXPECT_LINE(guesser, irc(QStringLiteral(":groupchat 464 .*")));
+}
+
+void tst_IrcHostile::capEndDuringSaslWaitsForItsEnd_data()
+{
+    // What AUTHENTICATE sends, and how the registration ends.
+    QTest::addColumn<QByteArray>("message");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("right password") << saslPlain("sesame") << QStringLiteral(":groupchat 001 alice .*");
+    QTest::newRow("malformed") << QByteArray("bm90IFBMQUlO")
+                               << QStringLiteral("ERROR :Closing Link: this server needs a password .*");
+}
+
+void tst_IrcHostile::capEndDuringSaslWaitsForItsEnd()
+{
+    // CAP END in the middle of SASL: the registration ends with SASL's end, either way, instead
+    // of never.
+    QFETCH(QByteArray, message);
+    QFETCH(QString, expected);
+    startServer(ChatLimits(), QStringLiteral("sesame"));
+    TestClient alice;
+    QVERIFY(alice.connectTo(m_server->ircPort()));
+    alice.sendLine("CAP LS 302\r\nNICK alice\r\nUSER u 0 * :U\r\nCAP REQ :sasl\r\nAUTHENTICATE PLAIN\r\n"
+                   "CAP END\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("AUTHENTICATE \\+")));
+    alice.sendLine("AUTHENTICATE " + message + '\r');
+    EXPECT_LINE(alice, irc(expected), 10000);
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

@@ -1176,6 +1176,7 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
         irc.saslPlain = false;
         irc.saslData.clear();
         reply(client, ERR_SASLABORTED, { QStringLiteral("SASL authentication aborted") });
+        tryRegister(client); // a CAP END that came meanwhile waited for this
         return;
     }
     if (!irc.saslPlain) {
@@ -1197,6 +1198,7 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
         irc.saslPlain = false;
         irc.saslData.clear();
         reply(client, ERR_SASLTOOLONG, { QStringLiteral("SASL message too long") });
+        tryRegister(client); // a CAP END that came meanwhile waited for this
         return;
     }
     if (argument.size() == 400)
@@ -1207,6 +1209,7 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
     if (parts.size() != 3 || m_server.m_password.isEmpty()) {
         // Malformed, or no password to check it against: there are no accounts here.
         reply(client, ERR_SASLFAIL, { QStringLiteral("SASL authentication failed") });
+        tryRegister(client); // a CAP END that came meanwhile waited for this
         return;
     }
     const QString account =
@@ -1225,4 +1228,5 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
           { IrcCodec::source(nick), account.isEmpty() ? nick : account,
             QStringLiteral("You are now logged in") });
     reply(client, RPL_SASLSUCCESS, { QStringLiteral("SASL authentication successful") });
+    tryRegister(client); // a CAP END that came meanwhile waited for this
 }
