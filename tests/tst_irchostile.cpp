@@ -21,6 +21,24 @@ QRegularExpression irc(const QString &pattern)
     return QRegularExpression(u'^' + pattern + QStringLiteral("\\r$"));
 }
 
+// An IRC client registered as nick with the IRCv3 capabilities caps (space-separated; none when
+// empty), its welcome and #general's names read; null on failure.
+std::unique_ptr<TestClient> joinIrc(quint16 port, const QString &nick, const QString &caps = QString())
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(port))
+        return nullptr;
+    client->setNick(nick);
+    if (!caps.isEmpty())
+        client->sendLine("CAP LS 302\r\nCAP REQ :" + caps.toUtf8() + "\r\nCAP END\r");
+    client->sendLine("NICK " + nick.toUtf8() + "\r\nUSER u 0 * :Real Name\r");
+    if (client->waitForLine(irc(QStringLiteral(":groupchat 366 %1 #general .*").arg(nick))).isNull()) {
+        qWarning("%s was not welcomed: %s", qPrintable(nick), qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    return client;
+}
+
 // The SASL PLAIN message for password, as AUTHENTICATE sends it.
 QByteArray saslPlain(const QByteArray &password)
 {
@@ -41,6 +59,7 @@ private Q_SLOTS:
     void saslDuringAnAddressWait();
     void capEndDuringSaslWaitsForItsEnd_data();
     void capEndDuringSaslWaitsForItsEnd();
+    void chathistoryFitsTheSendQueue();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -162,6 +181,44 @@ void tst_IrcHostile::capEndDuringSaslWaitsForItsEnd()
     EXPECT_LINE(alice, irc(QStringLiteral("AUTHENTICATE \\+")));
     alice.sendLine("AUTHENTICATE " + message + '\r');
     EXPECT_LINE(alice, irc(expected), 10000);
+}
+
+void tst_IrcHostile::chathistoryFitsTheSendQueue()
+{
+    // A thousand long messages are twice the send queue as IRC lines: the reply holds the newest
+    // of them that fit in about half of it (as a JSON history reply does), and the client that
+    // asked stays connected.
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.maxSendQueueBytes = 256 * 1024;
+    limits.softSendQueueBytes = 64 * 1024;
+    startServer(limits);
+    auto poster = joinIrc(m_server->ircPort(), QStringLiteral("poster"));
+    QVERIFY(poster);
+    const QByteArray text(400, 'x');
+    for (int i = 0; i < 1000; ++i)
+        poster->sendLine("PRIVMSG #general :" + QByteArray::number(i) + ' ' + text + '\r');
+    poster->sendLine("PING :posted\r");
+    EXPECT_LINE(poster, irc(QStringLiteral(":groupchat PONG groupchat :?posted")), 20000);
+
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch draft/chathistory message-tags server-time"));
+    QVERIFY(alice);
+    alice->sendLine("CHATHISTORY LATEST #general * 1000\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH \\+(\\S+) chathistory #general")));
+    const qsizetype from = alice->readPosition();
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH -\\S+")), 10000);
+    const QStringList reply = alice->lines().mid(from, alice->readPosition() - from - 1);
+    qsizetype bytes = 0;
+    for (const QString &line : reply)
+        bytes += line.toUtf8().size() + 1;
+    // Half the send queue, give or take the batch tags.
+    QVERIFY2(bytes <= limits.maxSendQueueBytes * 3 / 5, qPrintable(QString::number(bytes)));
+    QVERIFY(reply.size() > 100);
+    QVERIFY2(reply.constLast().contains(QLatin1String("PRIVMSG #general :999 x")),
+             qPrintable(reply.constLast()));
+    alice->sendLine("PING :still here\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :still here")));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

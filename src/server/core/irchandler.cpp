@@ -93,6 +93,22 @@ constexpr int maxMessageTargets = 4;
 // Nicks one USERHOST or ISON answers about.
 constexpr int maxQueryNicks = 20;
 
+// The messages (oldest first) whose IRC lines fit in maxBytes: the newest of them when newest,
+// else the oldest.
+QList<ChatMessage> fitting(const QList<ChatMessage> &messages, unsigned caps, qint64 maxBytes, bool newest)
+{
+    qint64 bytes = 0;
+    qsizetype count = 0;
+    for (; count < messages.size(); ++count) {
+        const ChatMessage &message = messages.at(newest ? messages.size() - 1 - count : count);
+        bytes +=
+                IrcCodec::messageLines(message, message.isPrivate() ? message.to : message.room, caps).size();
+        if (bytes > maxBytes)
+            break;
+    }
+    return newest ? messages.last(count) : messages.first(count);
+}
+
 QString realNameOf(const ClientSession *client)
 {
     if (const IrcState *irc = client->irc())
@@ -1046,6 +1062,11 @@ void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
     }
     HistoryKeeper &history = m_server.m_history;
     window.limit = limit;
+    // No more than about half the send queue (tags of a batch not counted), as for a JSON
+    // history request: the client asks again from the last message it got, and is not cut off
+    // for a reply it asked for.
+    const unsigned caps = client->irc()->caps;
+    const qint64 maxBytes = m_limits.maxSendQueueBytes / 2;
     QList<ChatMessage> messages;
     if (sub == u"LATEST") {
         boundAfter(window, first);
@@ -1065,14 +1086,14 @@ void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
         boundBefore(before, first);
         before.newest = true;
         before.limit = limit / 2;
-        messages = history.window(before);
+        messages = fitting(history.window(before), caps, maxBytes / 2, true);
         HistoryWindow from = window;
         if (first.id != 0)
             from.afterId = first.id - 1;
         else
             from.afterMs = first.ms - 1;
         from.limit = limit - int(messages.size());
-        messages += history.window(from);
+        messages += fitting(history.window(from), caps, maxBytes / 2, false);
     } else { // BETWEEN, either way round
         bool forward = true;
         if (first.id != 0 && second.id != 0)
@@ -1096,6 +1117,8 @@ void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
         window.newest = !forward;
         messages = history.window(window);
     }
+    if (sub != u"AROUND")
+        messages = fitting(messages, caps, maxBytes, window.newest);
     sendHistoryBatch(client, target, messages);
 }
 
