@@ -60,6 +60,7 @@ private Q_SLOTS:
     void capEndDuringSaslWaitsForItsEnd_data();
     void capEndDuringSaslWaitsForItsEnd();
     void chathistoryFitsTheSendQueue();
+    void chathistoryAroundBeforeTheEpoch();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -219,6 +220,33 @@ void tst_IrcHostile::chathistoryFitsTheSendQueue()
              qPrintable(reply.constLast()));
     alice->sendLine("PING :still here\r");
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :still here")));
+}
+
+void tst_IrcHostile::chathistoryAroundBeforeTheEpoch()
+{
+    // A time before 1970 is before every message: AROUND it is the oldest messages, each once
+    // (it was no bound at all, which gave the newest and the oldest, some twice).
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch draft/chathistory echo-message message-tags"));
+    QVERIFY(alice);
+    for (int i = 1; i <= 3; ++i) {
+        alice->sendLine("PRIVMSG #general :message " + QByteArray::number(i) + '\r');
+        EXPECT_LINE(
+                alice,
+                irc(QStringLiteral("@msgid=\\d+ :alice!~gc@groupchat PRIVMSG #general :message %1").arg(i)));
+    }
+    alice->sendLine("CHATHISTORY AROUND #general timestamp=1900-01-01T00:00:00.000Z 10\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH \\+\\S+ chathistory #general")));
+    const qsizetype from = alice->readPosition();
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH -\\S+")));
+    const QStringList reply = alice->lines().mid(from, alice->readPosition() - from - 1);
+    QCOMPARE(reply.size(), 3);
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY2(reply.at(i - 1).endsWith(QStringLiteral("PRIVMSG #general :message %1\r").arg(i)),
+                 qPrintable(reply.join(u'|')));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

@@ -963,7 +963,8 @@ IrcHandler::Reference IrcHandler::reference(const QString &text)
     } else if (text.startsWith(QLatin1String("timestamp="))) {
         const QDateTime time = QDateTime::fromString(text.mid(10), Qt::ISODateWithMs);
         ref.valid = time.isValid();
-        ref.ms = ref.valid ? time.toMSecsSinceEpoch() : -1;
+        // A time before 1970 is before every message: as 1970 (-1 would be no bound at all).
+        ref.ms = ref.valid ? qMax<qint64>(0, time.toMSecsSinceEpoch()) : -1;
     }
     return ref;
 }
