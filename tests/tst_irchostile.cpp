@@ -61,6 +61,7 @@ private Q_SLOTS:
     void capEndDuringSaslWaitsForItsEnd();
     void chathistoryFitsTheSendQueue();
     void chathistoryAroundBeforeTheEpoch();
+    void duplicateTargetsGetOneMessage();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -247,6 +248,26 @@ void tst_IrcHostile::chathistoryAroundBeforeTheEpoch()
     for (int i = 1; i <= 3; ++i)
         QVERIFY2(reply.at(i - 1).endsWith(QStringLiteral("PRIVMSG #general :message %1\r").arg(i)),
                  qPrintable(reply.join(u'|')));
+}
+
+void tst_IrcHostile::duplicateTargetsGetOneMessage()
+{
+    // PRIVMSG's four targets are four conversations at most: a room or a person named twice
+    // gets the message once, not once for every time it was named.
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    alice->sendLine("PRIVMSG #general,#general,bob,Bob :twice each\r\nPRIVMSG bob :done\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG bob :done")));
+    const QStringList twice = bob->lines().filter(QStringLiteral(":twice each"));
+    QCOMPARE(twice.size(), 2);
+    QVERIFY2(twice.at(0).contains(QLatin1String("PRIVMSG #general ")), qPrintable(twice.join(u'|')));
+    QVERIFY2(twice.at(1).contains(QLatin1String("PRIVMSG bob ")), qPrintable(twice.join(u'|')));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

@@ -14,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace {
 
@@ -652,11 +653,14 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         return;
     }
     const QStringList targets = params.at(0).split(u',', Qt::SkipEmptyParts);
+    // A room or person named twice (or in two spellings) gets the message once.
+    QSet<const void *> sent;
     for (const QString &target : targets.mid(0, maxMessageTargets)) {
         if (RoomName::looksLikeRoom(target)) {
             Room *room = existingRoom(client, target, notice);
-            if (!room)
+            if (!room || sent.contains(room))
                 continue;
+            sent.insert(room);
             if (!client->isIn(room)) {
                 if (!notice)
                     reply(client, ERR_CANNOTSENDTOCHAN,
@@ -674,6 +678,9 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
                         QStringLiteral("No such nick/channel") });
             continue;
         }
+        if (sent.contains(to))
+            continue;
+        sent.insert(to);
         carryOut(client, say == ChatCommand::Type::Say ? ChatCommand::Type::Private : say, to->nick(), text);
         if (!notice && to->irc() && !to->irc()->away.isEmpty())
             reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
