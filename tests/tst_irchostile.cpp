@@ -62,6 +62,8 @@ private Q_SLOTS:
     void chathistoryFitsTheSendQueue();
     void chathistoryAroundBeforeTheEpoch();
     void duplicateTargetsGetOneMessage();
+    void plainLineThatReadsLikeIrcOnTheTlsPort_data();
+    void plainLineThatReadsLikeIrcOnTheTlsPort();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -268,6 +270,38 @@ void tst_IrcHostile::duplicateTargetsGetOneMessage()
     QCOMPARE(twice.size(), 2);
     QVERIFY2(twice.at(0).contains(QLatin1String("PRIVMSG #general ")), qPrintable(twice.join(u'|')));
     QVERIFY2(twice.at(1).contains(QLatin1String("PRIVMSG bob ")), qPrintable(twice.join(u'|')));
+}
+
+void tst_IrcHostile::plainLineThatReadsLikeIrcOnTheTlsPort_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::newRow("user") << QByteArray("User error again");
+    QTest::newRow("pass") << QByteArray("pass me the logs please");
+    QTest::newRow("cap") << QByteArray("cap it at ten");
+    QTest::newRow("nick") << QByteArray("nick bob");
+}
+
+void tst_IrcHostile::plainLineThatReadsLikeIrcOnTheTlsPort()
+{
+    // A person's first line on the TLS port is chat, even when its first word is an IRC
+    // command's: it reaches the room, and the person is greeted as a plain client.
+    QFETCH(QByteArray, line);
+    startServer(ChatLimits());
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto socket = connectTls();
+    QVERIFY(socket);
+    socket->write(line + '\n');
+    EXPECT_LINE(bob, irc(QStringLiteral(":guest\\d+!~gc@groupchat PRIVMSG #general :") +
+                         QRegularExpression::escape(QString::fromUtf8(line))));
+    QByteArray received;
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         received += socket->readAll();
+                         return received.contains("welcome to groupchat");
+                     },
+                     5000),
+             received.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)
