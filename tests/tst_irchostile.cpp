@@ -64,6 +64,7 @@ private Q_SLOTS:
     void duplicateTargetsGetOneMessage();
     void plainLineThatReadsLikeIrcOnTheTlsPort_data();
     void plainLineThatReadsLikeIrcOnTheTlsPort();
+    void ircOnTheTlsPortHearsNoPlainLines();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -302,6 +303,37 @@ void tst_IrcHostile::plainLineThatReadsLikeIrcOnTheTlsPort()
                      },
                      5000),
              received.constData());
+}
+
+void tst_IrcHostile::ircOnTheTlsPortHearsNoPlainLines()
+{
+    // Until its first line says what it is, a connection to the TLS port hears nothing of the
+    // room: an IRC client would get the room's talk as plain lines before its registration.
+    startServer(ChatLimits());
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto socket = connectTls();
+    QVERIFY(socket);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->clientCount(), 3, 5000);
+    alice->sendLine("PRIVMSG #general :said before the first line\r");
+    EXPECT_LINE(bob,
+                irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :said before the first line")));
+    socket->write("CAP LS 302\r\nNICK tlsuser\r\nUSER u 0 * :U\r\nCAP END\r\n");
+    QByteArray received;
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         received += socket->readAll();
+                         return received.contains(" 366 tlsuser #general ");
+                     },
+                     5000),
+             received.constData());
+    for (const QByteArray &line : received.split('\n')) {
+        QVERIFY2(line.isEmpty() || line.startsWith(':') || line.startsWith('@') || line.startsWith("PING"),
+                 received.constData());
+    }
+    QVERIFY2(!received.contains("said before the first line"), received.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

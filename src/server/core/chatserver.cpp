@@ -647,8 +647,10 @@ void ChatServer::addClient(ClientSession *client)
     m_clients.append(client);
     if (m_password.isEmpty()) {
         client->setAuthenticated();
-        // An IRC client comes into the default room with its registration (IrcHandler).
-        if (!client->isIrc())
+        // An IRC client comes into the default room with its registration (IrcHandler); one that
+        // may be IRC (its greeting is held) once it is known not to be: an IRC client must not
+        // hear the room's talk as plain lines before its first line says what it is.
+        if (!client->isIrc() && !client->isGreetingHeld())
             m_roomKeeper.enter(client, m_rooms.defaultRoom());
     }
     m_byId.insert(client->id(), client);
@@ -667,6 +669,8 @@ void ChatServer::addClient(ClientSession *client)
             return;
         client->releaseGreeting();
         if (!client->isIrc()) {
+            if (m_password.isEmpty())
+                m_roomKeeper.enter(client, m_rooms.defaultRoom());
             greet(client);
             return;
         }
@@ -755,6 +759,8 @@ void ChatServer::announceDue()
             // Nothing said in time on a port that serves IRC too: a plain client.
             if (client->isGreetingHeld()) {
                 client->releaseGreeting();
+                if (m_password.isEmpty())
+                    m_roomKeeper.enter(client, m_rooms.defaultRoom());
                 greet(client);
             }
             announce(client);
