@@ -306,6 +306,15 @@ void tst_IrcServer::privateActionAndNotice()
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 433 alice bob :Nickname is already in use")));
     alice->sendLine("NICK a{b}\r");
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 432 alice a\\{b\\} :Erroneous nickname")));
+    // Tags and nothing else: no command, not a long line.
+    alice->sendLine("@a=b\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 400 alice \\* :no command")));
+    // More targets than TARGMAX: the first four get it, the sender hears of the fifth.
+    alice->sendLine("PRIVMSG dave,bob,#general,dave,nobody :five\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(
+                               ":groupchat 407 alice nobody :Too many recipients; only the first 4 get it")));
+    EXPECT_LINE(dave, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG dave :five")));
+    EXPECT_LINE(dave, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :five")));
 }
 
 void tst_IrcServer::echoMessageCarriesOurIds()

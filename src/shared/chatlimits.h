@@ -58,6 +58,10 @@ struct ChatLimits
 
     // A connection that has not sent its first line this long after connecting is closed.
     int firstLineTimeoutMs = 30 * 1000;
+    // An IRC client that has not finished its registration (NICK, USER, CAP END) this long
+    // after connecting is disconnected, as IRC servers do: until then it holds a nick without
+    // having given the password.
+    int ircRegistrationTimeoutMs = 60 * 1000;
     // A client silent this long is pinged; one still silent pingTimeoutMs later is gone.
     int pingIntervalMs = 90 * 1000;
     int pingTimeoutMs = 30 * 1000;
@@ -147,9 +151,6 @@ struct ChatLimits
     static constexpr quint16 defaultTlsPort = 6697;
     // IRC's conventional plain port (docs/PROTOCOL.md, "IRC").
     static constexpr quint16 defaultIrcPort = 6667;
-    // An IRC client that has not finished its registration (NICK, USER, CAP END) this long
-    // after connecting is disconnected, as IRC servers do.
-    static constexpr int ircRegistrationTimeoutMs = 60 * 1000;
     // An IRC WHO answers about at most this many people (a room or a mask of thousands would
     // fill the asker's send queue); the rest are left out.
     static constexpr int maxWhoReplies = 1000;

@@ -52,6 +52,9 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
     // The limits of message-tags: a client's tags (with '@' and their space) at most
     // maxClientTagBytes, the rest at most maxLineBytes with its CR LF.
     const qsizetype tagBytes = line.startsWith('@') ? line.indexOf(' ') + 1 : 0;
+    // Tags and nothing after them: no command (as the parser says), not a long line.
+    if (tagBytes == 0 && line.startsWith('@') && line.size() <= maxClientTagBytes)
+        return ChatCommand::invalid(ErrorCode::Malformed, QStringLiteral("no command"));
     if (tagBytes > maxClientTagBytes || (tagBytes == 0 && line.startsWith('@')) ||
         line.size() - tagBytes > maxLineBytes - 2) {
         ChatCommand tooLong;
@@ -90,9 +93,18 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
 bool IrcCodec::startsRegistration(QByteArrayView line)
 {
     const std::optional<IrcMessage> message = IrcMessage::parse(line);
-    return message && message->source.isEmpty() &&
-           (message->command == u"CAP" || message->command == u"NICK" || message->command == u"PASS" ||
-            message->command == u"USER");
+    // The command first and in capitals, as IRC clients send it: "user error again" or "Pass me
+    // the logs" is a person's first line of chat.
+    if (!message || !line.trimmed().startsWith(message->command.toLatin1()))
+        return false;
+    const QString &command = message->command;
+    const QStringList &params = message->params;
+    if (command == u"CAP")
+        return !params.isEmpty() &&
+               (params.at(0) == u"LS" || params.at(0) == u"REQ" || params.at(0) == u"END");
+    if (command == u"NICK" || command == u"PASS")
+        return params.size() == 1;
+    return command == u"USER" && params.size() == 4;
 }
 
 QString IrcCodec::source(const QString &nick)

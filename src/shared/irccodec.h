@@ -47,7 +47,8 @@ public:
     unsigned caps() const { return m_caps; }
     bool has(Cap cap) const { return (m_caps & cap) != 0; }
 
-    // Whether line is how IRC clients open a connection: CAP, NICK, PASS or USER.
+    // Whether line is how IRC clients open a connection: CAP LS/REQ/END, NICK nick, PASS password
+    // or USER with its four parameters, the command in capitals (as clients send it).
     static bool startsRegistration(QByteArrayView line);
     // An IRC line: Dialect with its command (upper case) and parameters, the label of
     // labeled-response if it has one and its client-only tags; Invalid (Malformed, text: why)

@@ -573,7 +573,8 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password,
 int ChatServer::checkInterval(const ChatLimits &limits)
 {
     // Often enough to keep every timeout to within a quarter of itself.
-    return std::clamp(std::min({ limits.firstLineTimeoutMs, limits.pingIntervalMs, limits.pingTimeoutMs }) /
+    return std::clamp(std::min({ limits.firstLineTimeoutMs, limits.ircRegistrationTimeoutMs,
+                                 limits.pingIntervalMs, limits.pingTimeoutMs }) /
                               4,
                       20, 5000);
 }
@@ -595,6 +596,13 @@ void ChatServer::checkConnections()
                               QStringLiteral("closing: nothing received within %1 s of connecting")
                                       .arg(m_limits.firstLineTimeoutMs / 1000.0));
             client->close(QStringLiteral("no first line"));
+        } else if (client->irc() && !client->irc()->registered &&
+                   now - client->connectedAtMs() >= m_limits.ircRegistrationTimeoutMs) {
+            client->sendError(
+                    ErrorCode::Timeout,
+                    QStringLiteral("registration timed out: not registered within %1 s of connecting")
+                            .arg(m_limits.ircRegistrationTimeoutMs / 1000.0));
+            client->close(QStringLiteral("registration timed out"));
         } else if (client->isPlain()) {
             // Plain clients are watched by TCP keep-alive (see ClientSession).
             continue;
@@ -647,8 +655,10 @@ void ChatServer::addClient(ClientSession *client)
     m_clients.append(client);
     if (m_password.isEmpty()) {
         client->setAuthenticated();
-        // An IRC client comes into the default room with its registration (IrcHandler).
-        if (!client->isIrc())
+        // An IRC client comes into the default room with its registration (IrcHandler); one that
+        // may be IRC (its greeting is held) once it is known not to be: an IRC client must not
+        // hear the room's talk as plain lines before its first line says what it is.
+        if (!client->isIrc() && !client->isGreetingHeld())
             m_roomKeeper.enter(client, m_rooms.defaultRoom());
     }
     m_byId.insert(client->id(), client);
@@ -667,6 +677,8 @@ void ChatServer::addClient(ClientSession *client)
             return;
         client->releaseGreeting();
         if (!client->isIrc()) {
+            if (m_password.isEmpty())
+                m_roomKeeper.enter(client, m_rooms.defaultRoom());
             greet(client);
             return;
         }
@@ -755,6 +767,8 @@ void ChatServer::announceDue()
             // Nothing said in time on a port that serves IRC too: a plain client.
             if (client->isGreetingHeld()) {
                 client->releaseGreeting();
+                if (m_password.isEmpty())
+                    m_roomKeeper.enter(client, m_rooms.defaultRoom());
                 greet(client);
             }
             announce(client);

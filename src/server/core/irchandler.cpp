@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSet>
 #include <QUuid>
 
 namespace {
@@ -71,6 +72,7 @@ enum Numeric {
     ERR_NOSUCHCHANNEL = 403,
     ERR_WASNOSUCHNICK = 406,
     ERR_CANNOTSENDTOCHAN = 404,
+    ERR_TOOMANYTARGETS = 407,
     ERR_NOORIGIN = 409,
     ERR_INVALIDCAPCMD = 410,
     ERR_NORECIPIENT = 411,
@@ -131,6 +133,22 @@ QRegularExpression maskPattern(const QString &mask)
     }
     pattern += QRegularExpression::escape(literal);
     return QRegularExpression(u"\\A(?:" + pattern + u")\\z", QRegularExpression::CaseInsensitiveOption);
+}
+
+// The messages (oldest first) whose IRC lines fit in maxBytes: the newest of them when newest,
+// else the oldest.
+QList<ChatMessage> fitting(const QList<ChatMessage> &messages, unsigned caps, qint64 maxBytes, bool newest)
+{
+    qint64 bytes = 0;
+    qsizetype count = 0;
+    for (; count < messages.size(); ++count) {
+        const ChatMessage &message = messages.at(newest ? messages.size() - 1 - count : count);
+        bytes +=
+                IrcCodec::messageLines(message, message.isPrivate() ? message.to : message.room, caps).size();
+        if (bytes > maxBytes)
+            break;
+    }
+    return newest ? messages.last(count) : messages.first(count);
 }
 
 QString realNameOf(const ClientSession *client)
@@ -720,11 +738,20 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         return false;
     };
     const QStringList targets = params.at(0).split(u',', Qt::SkipEmptyParts);
+    // More than TARGMAX: the first ones get it, the sender hears of the rest (RFC 2812's
+    // ERR_TOOMANYTARGETS).
+    if (targets.size() > maxMessageTargets && !notice)
+        reply(client, ERR_TOOMANYTARGETS,
+              { TextCut::leftUtf8(targets.at(maxMessageTargets), 64),
+                QStringLiteral("Too many recipients; only the first %1 get it").arg(maxMessageTargets) });
+    // A room or person named twice (or in two spellings) gets the message once.
+    QSet<const void *> sent;
     for (const QString &target : targets.mid(0, maxMessageTargets)) {
         if (RoomName::looksLikeRoom(target)) {
             Room *room = existingRoom(client, target, notice);
-            if (!room)
+            if (!room || sent.contains(room))
                 continue;
+            sent.insert(room);
             if (!client->isIn(room)) {
                 if (!notice)
                     reply(client, ERR_CANNOTSENDTOCHAN,
@@ -745,6 +772,9 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         }
         if (!fits(to->nick()))
             continue;
+        if (sent.contains(to))
+            continue;
+        sent.insert(to);
         carryOut(client, say == ChatCommand::Type::Say ? ChatCommand::Type::Private : say, to->nick(), text);
         if (!notice && to->irc() && !to->irc()->away.isEmpty())
             reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
@@ -1114,7 +1144,8 @@ IrcHandler::Reference IrcHandler::reference(const QString &text)
     } else if (text.startsWith(QLatin1String("timestamp="))) {
         const QDateTime time = QDateTime::fromString(text.mid(10), Qt::ISODateWithMs);
         ref.valid = time.isValid();
-        ref.ms = ref.valid ? time.toMSecsSinceEpoch() : -1;
+        // A time before 1970 is before every message: as 1970 (-1 would be no bound at all).
+        ref.ms = ref.valid ? qMax<qint64>(0, time.toMSecsSinceEpoch()) : -1;
     }
     return ref;
 }
@@ -1213,6 +1244,11 @@ void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
     }
     HistoryKeeper &history = m_server.m_history;
     window.limit = limit;
+    // No more than about half the send queue (tags of a batch not counted), as for a JSON
+    // history request: the client asks again from the last message it got, and is not cut off
+    // for a reply it asked for.
+    const unsigned caps = client->irc()->caps;
+    const qint64 maxBytes = m_limits.maxSendQueueBytes / 2;
     QList<ChatMessage> messages;
     if (sub == u"LATEST") {
         boundAfter(window, first);
@@ -1232,14 +1268,14 @@ void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
         boundBefore(before, first);
         before.newest = true;
         before.limit = limit / 2;
-        messages = history.window(before);
+        messages = fitting(history.window(before), caps, maxBytes / 2, true);
         HistoryWindow from = window;
         if (first.id != 0)
             from.afterId = first.id - 1;
         else
             from.afterMs = first.ms - 1;
         from.limit = limit - int(messages.size());
-        messages += history.window(from);
+        messages += fitting(history.window(from), caps, maxBytes / 2, false);
     } else { // BETWEEN, either way round
         bool forward = true;
         if (first.id != 0 && second.id != 0)
@@ -1263,6 +1299,8 @@ void IrcHandler::chathistory(ClientSession *client, const QStringList &params)
         window.newest = !forward;
         messages = history.window(window);
     }
+    if (sub != u"AROUND")
+        messages = fitting(messages, caps, maxBytes, window.newest);
     sendHistoryBatch(client, target, messages);
 }
 
@@ -1343,6 +1381,7 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
         irc.saslPlain = false;
         irc.saslData.clear();
         reply(client, ERR_SASLABORTED, { QStringLiteral("SASL authentication aborted") });
+        tryRegister(client); // a CAP END that came meanwhile waited for this
         return;
     }
     if (!irc.saslPlain) {
@@ -1364,27 +1403,35 @@ void IrcHandler::authenticate(ClientSession *client, const QStringList &params)
         irc.saslPlain = false;
         irc.saslData.clear();
         reply(client, ERR_SASLTOOLONG, { QStringLiteral("SASL message too long") });
+        tryRegister(client); // a CAP END that came meanwhile waited for this
         return;
     }
     if (argument.size() == 400)
         return;
     irc.saslPlain = false;
-    const QList<QByteArray> parts =
-            QByteArray::fromBase64(std::exchange(irc.saslData, QByteArray())).split('\0');
+    const QByteArray message = std::exchange(irc.saslData, QByteArray());
+    const QList<QByteArray> parts = QByteArray::fromBase64(message).split('\0');
     if (parts.size() != 3 || m_server.m_password.isEmpty()) {
         // Malformed, or no password to check it against: there are no accounts here.
         reply(client, ERR_SASLFAIL, { QStringLiteral("SASL authentication failed") });
+        tryRegister(client); // a CAP END that came meanwhile waited for this
         return;
     }
     const QString account =
             TextCut::left(TextSanitizer::clean(QString::fromUtf8(parts.at(1))), ChatLimits::maxNickLength);
     const QString password = QString::fromUtf8(parts.at(2));
-    // A wrong password is answered as PASS's is: after the address's wait, and the connection closes.
-    if (!m_server.checkPassword(client, password, [this, client, params] { authenticate(client, params); }))
+    // A wrong password is answered as PASS's is: after the address's wait, and the connection
+    // closes. During the wait nothing is checked: the same message is, once it is over.
+    if (!m_server.checkPassword(client, password, [this, client, message] {
+            client->irc()->saslPlain = true;
+            client->irc()->saslData = message;
+            authenticate(client, { QStringLiteral("+") });
+        }))
         return;
     const QString nick = irc.hasNick ? client->nick() : QStringLiteral("*");
     reply(client, RPL_LOGGEDIN,
           { IrcCodec::source(nick), account.isEmpty() ? nick : account,
             QStringLiteral("You are now logged in") });
     reply(client, RPL_SASLSUCCESS, { QStringLiteral("SASL authentication successful") });
+    tryRegister(client); // a CAP END that came meanwhile waited for this
 }

@@ -1,0 +1,340 @@
+// What a hostile (or merely unusual) IRC client can do to the server, and what the IRC dialect
+// must never do to anyone: every test here is a problem that was found by attacking the IRC port
+// and the TLS port's IRC detection, kept so that it stays fixed.
+#include "certificategenerator.h"
+#include "chatserver.h"
+#include "expect.h"
+#include "testclient.h"
+
+#include <QSignalSpy>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+namespace {
+
+// A whole IRC line (TestClient keeps the CR of CR LF).
+QRegularExpression irc(const QString &pattern)
+{
+    return QRegularExpression(u'^' + pattern + QStringLiteral("\\r$"));
+}
+
+// An IRC client registered as nick with the IRCv3 capabilities caps (space-separated; none when
+// empty), its welcome and #general's names read; null on failure.
+std::unique_ptr<TestClient> joinIrc(quint16 port, const QString &nick, const QString &caps = QString())
+{
+    auto client = std::make_unique<TestClient>();
+    if (!client->connectTo(port))
+        return nullptr;
+    client->setNick(nick);
+    if (!caps.isEmpty())
+        client->sendLine("CAP LS 302\r\nCAP REQ :" + caps.toUtf8() + "\r\nCAP END\r");
+    client->sendLine("NICK " + nick.toUtf8() + "\r\nUSER u 0 * :Real Name\r");
+    if (client->waitForLine(irc(QStringLiteral(":groupchat 366 %1 #general .*").arg(nick))).isNull()) {
+        qWarning("%s was not welcomed: %s", qPrintable(nick), qPrintable(client->lines().join(u'|')));
+        return nullptr;
+    }
+    return client;
+}
+
+// The SASL PLAIN message for password, as AUTHENTICATE sends it.
+QByteArray saslPlain(const QByteArray &password)
+{
+    return QByteArray(QByteArray("someone\0someone\0", 16) + password).toBase64();
+}
+
+} // namespace
+
+class tst_IrcHostile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+
+    void unfinishedRegistrationTimesOut();
+    void saslDuringAnAddressWait();
+    void capEndDuringSaslWaitsForItsEnd_data();
+    void capEndDuringSaslWaitsForItsEnd();
+    void chathistoryFitsTheSendQueue();
+    void chathistoryAroundBeforeTheEpoch();
+    void duplicateTargetsGetOneMessage();
+    void plainLineThatReadsLikeIrcOnTheTlsPort_data();
+    void plainLineThatReadsLikeIrcOnTheTlsPort();
+    void ircOnTheTlsPortHearsNoPlainLines();
+
+private:
+    // A server in this process with limits (and password, when given), serving IRC and TLS.
+    void startServer(const ChatLimits &limits, const QString &password = QString());
+    // A TLS connection to the server's TLS port, encrypted; null on failure.
+    std::unique_ptr<QSslSocket> connectTls();
+
+    QTemporaryDir m_dir;
+    QString m_certificate;
+    QString m_key;
+    std::unique_ptr<ChatServer> m_server;
+};
+
+void tst_IrcHostile::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_certificate = m_dir.filePath(QStringLiteral("cert.pem"));
+    m_key = m_dir.filePath(QStringLiteral("key.pem"));
+    QString error;
+    QVERIFY2(CertificateGenerator::generate(m_certificate, m_key, &error), qPrintable(error));
+}
+
+void tst_IrcHostile::cleanup()
+{
+    m_server.reset();
+}
+
+void tst_IrcHostile::startServer(const ChatLimits &limits, const QString &password)
+{
+    m_server = std::make_unique<ChatServer>(limits);
+    if (!password.isEmpty())
+        m_server->setPassword(password);
+    m_server->setIrcPort(true, 0);
+    m_server->setTlsPort(0);
+    QString error;
+    QVERIFY2(m_server->setTlsCertificate(m_certificate, m_key, &error), qPrintable(error));
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(m_server->ircPort() != 0);
+    QVERIFY(m_server->tlsPort() != 0);
+}
+
+std::unique_ptr<QSslSocket> tst_IrcHostile::connectTls()
+{
+    auto socket = std::make_unique<QSslSocket>();
+    socket->setPeerVerifyMode(QSslSocket::VerifyNone);
+    QSignalSpy encrypted(socket.get(), &QSslSocket::encrypted);
+    socket->connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->tlsPort());
+    if (!encrypted.wait(5000))
+        return nullptr;
+    return socket;
+}
+
+void tst_IrcHostile::unfinishedRegistrationTimesOut()
+{
+    // A client that never sends CAP END holds its nick, without the password, for as long as it
+    // answers pings: until the registration's time is up.
+    ChatLimits limits;
+    limits.ircRegistrationTimeoutMs = 1000;
+    startServer(limits, QStringLiteral("sesame"));
+    TestClient squatter;
+    QVERIFY(squatter.connectTo(m_server->ircPort()));
+    squatter.sendLine("CAP LS 302\r\nNICK alice\r\nUSER u 0 * :U\r\nPING :still here\r");
+    EXPECT_LINE(squatter, irc(QStringLiteral(":groupchat PONG groupchat :still here")));
+    EXPECT_LINE(squatter, irc(QStringLiteral("ERROR :Closing Link: registration timed out.*")));
+    QVERIFY(squatter.waitForDisconnected());
+
+    // The nick is free again, and a client that did register is not timed out.
+    TestClient alice;
+    QVERIFY(alice.connectTo(m_server->ircPort()));
+    alice.sendLine("PASS sesame\r\nNICK alice\r\nUSER u 0 * :U\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 001 alice .*")));
+    QTest::qWait(limits.ircRegistrationTimeoutMs + 500);
+    alice.sendLine("PING :after the timeout\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :after the timeout")));
+    QVERIFY(alice.isConnected());
+}
+
+void tst_IrcHostile::saslDuringAnAddressWait()
+{
+    // A wrong password from the address makes the next answer to it wait; the right one given
+    // with SASL meanwhile is checked once the wait is over, as PASS's is.
+    startServer(ChatLimits(), QStringLiteral("sesame"));
+    TestClient guesser;
+    QVERIFY(guesser.connectTo(m_server->ircPort()));
+    guesser.sendLine("PASS wrong\r\nNICK guesser\r\nUSER u 0 * :U\r");
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->findClient(QStringLiteral("guesser")), 5000);
+    TestClient alice;
+    QVERIFY(alice.connectTo(m_server->ircPort()));
+    alice.sendLine("CAP LS 302\r\nNICK alice\r\nUSER u 0 * :U\r\nCAP REQ :sasl\r\nAUTHENTICATE PLAIN\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("AUTHENTICATE \\+")));
+    alice.sendLine("AUTHENTICATE " + saslPlain("sesame") + '\r');
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 903 \\* :SASL authentication successful")), 10000);
+    alice.sendLine("CAP END\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat 001 alice .*")));
+    EXPECT_LINE(guesser, irc(QStringLiteral(":groupchat 464 .*")));
+}
+
+void tst_IrcHostile::capEndDuringSaslWaitsForItsEnd_data()
+{
+    // What AUTHENTICATE sends, and how the registration ends.
+    QTest::addColumn<QByteArray>("message");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("right password") << saslPlain("sesame") << QStringLiteral(":groupchat 001 alice .*");
+    QTest::newRow("malformed") << QByteArray("bm90IFBMQUlO")
+                               << QStringLiteral("ERROR :Closing Link: this server needs a password .*");
+}
+
+void tst_IrcHostile::capEndDuringSaslWaitsForItsEnd()
+{
+    // CAP END in the middle of SASL: the registration ends with SASL's end, either way, instead
+    // of never.
+    QFETCH(QByteArray, message);
+    QFETCH(QString, expected);
+    startServer(ChatLimits(), QStringLiteral("sesame"));
+    TestClient alice;
+    QVERIFY(alice.connectTo(m_server->ircPort()));
+    alice.sendLine("CAP LS 302\r\nNICK alice\r\nUSER u 0 * :U\r\nCAP REQ :sasl\r\nAUTHENTICATE PLAIN\r\n"
+                   "CAP END\r");
+    EXPECT_LINE(alice, irc(QStringLiteral("AUTHENTICATE \\+")));
+    alice.sendLine("AUTHENTICATE " + message + '\r');
+    EXPECT_LINE(alice, irc(expected), 10000);
+}
+
+void tst_IrcHostile::chathistoryFitsTheSendQueue()
+{
+    // A thousand long messages are twice the send queue as IRC lines: the reply holds the newest
+    // of them that fit in about half of it (as a JSON history reply does), and the client that
+    // asked stays connected.
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.maxSendQueueBytes = 256 * 1024;
+    limits.softSendQueueBytes = 64 * 1024;
+    startServer(limits);
+    auto poster = joinIrc(m_server->ircPort(), QStringLiteral("poster"));
+    QVERIFY(poster);
+    const QByteArray text(400, 'x');
+    for (int i = 0; i < 1000; ++i)
+        poster->sendLine("PRIVMSG #general :" + QByteArray::number(i) + ' ' + text + '\r');
+    poster->sendLine("PING :posted\r");
+    EXPECT_LINE(poster, irc(QStringLiteral(":groupchat PONG groupchat :?posted")), 20000);
+
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch draft/chathistory message-tags server-time"));
+    QVERIFY(alice);
+    alice->sendLine("CHATHISTORY LATEST #general * 1000\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH \\+(\\S+) chathistory #general")));
+    const qsizetype from = alice->readPosition();
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH -\\S+")), 10000);
+    const QStringList reply = alice->lines().mid(from, alice->readPosition() - from - 1);
+    qsizetype bytes = 0;
+    for (const QString &line : reply)
+        bytes += line.toUtf8().size() + 1;
+    // Half the send queue, give or take the batch tags.
+    QVERIFY2(bytes <= limits.maxSendQueueBytes * 3 / 5, qPrintable(QString::number(bytes)));
+    QVERIFY(reply.size() > 100);
+    QVERIFY2(reply.constLast().contains(QLatin1String("PRIVMSG #general :999 x")),
+             qPrintable(reply.constLast()));
+    alice->sendLine("PING :still here\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :still here")));
+}
+
+void tst_IrcHostile::chathistoryAroundBeforeTheEpoch()
+{
+    // A time before 1970 is before every message: AROUND it is the oldest messages, each once
+    // (it was no bound at all, which gave the newest and the oldest, some twice).
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch draft/chathistory echo-message message-tags"));
+    QVERIFY(alice);
+    for (int i = 1; i <= 3; ++i) {
+        alice->sendLine("PRIVMSG #general :message " + QByteArray::number(i) + '\r');
+        EXPECT_LINE(
+                alice,
+                irc(QStringLiteral("@msgid=\\d+ :alice!~gc@groupchat PRIVMSG #general :message %1").arg(i)));
+    }
+    alice->sendLine("CHATHISTORY AROUND #general timestamp=1900-01-01T00:00:00.000Z 10\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH \\+\\S+ chathistory #general")));
+    const qsizetype from = alice->readPosition();
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH -\\S+")));
+    const QStringList reply = alice->lines().mid(from, alice->readPosition() - from - 1);
+    QCOMPARE(reply.size(), 3);
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY2(reply.at(i - 1).endsWith(QStringLiteral("PRIVMSG #general :message %1\r").arg(i)),
+                 qPrintable(reply.join(u'|')));
+}
+
+void tst_IrcHostile::duplicateTargetsGetOneMessage()
+{
+    // PRIVMSG's four targets are four conversations at most: a room or a person named twice
+    // gets the message once, not once for every time it was named.
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    alice->sendLine("PRIVMSG #general,#general,bob,Bob :twice each\r\nPRIVMSG bob :done\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG bob :done")));
+    const QStringList twice = bob->lines().filter(QStringLiteral(":twice each"));
+    QCOMPARE(twice.size(), 2);
+    QVERIFY2(twice.at(0).contains(QLatin1String("PRIVMSG #general ")), qPrintable(twice.join(u'|')));
+    QVERIFY2(twice.at(1).contains(QLatin1String("PRIVMSG bob ")), qPrintable(twice.join(u'|')));
+}
+
+void tst_IrcHostile::plainLineThatReadsLikeIrcOnTheTlsPort_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::newRow("user") << QByteArray("User error again");
+    QTest::newRow("pass") << QByteArray("pass me the logs please");
+    QTest::newRow("cap") << QByteArray("cap it at ten");
+    QTest::newRow("nick") << QByteArray("nick bob");
+}
+
+void tst_IrcHostile::plainLineThatReadsLikeIrcOnTheTlsPort()
+{
+    // A person's first line on the TLS port is chat, even when its first word is an IRC
+    // command's: it reaches the room, and the person is greeted as a plain client.
+    QFETCH(QByteArray, line);
+    startServer(ChatLimits());
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto socket = connectTls();
+    QVERIFY(socket);
+    socket->write(line + '\n');
+    EXPECT_LINE(bob, irc(QStringLiteral(":guest\\d+!~gc@groupchat PRIVMSG #general :") +
+                         QRegularExpression::escape(QString::fromUtf8(line))));
+    QByteArray received;
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         received += socket->readAll();
+                         return received.contains("welcome to groupchat");
+                     },
+                     5000),
+             received.constData());
+}
+
+void tst_IrcHostile::ircOnTheTlsPortHearsNoPlainLines()
+{
+    // Until its first line says what it is, a connection to the TLS port hears nothing of the
+    // room: an IRC client would get the room's talk as plain lines before its registration.
+    startServer(ChatLimits());
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto socket = connectTls();
+    QVERIFY(socket);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->clientCount(), 3, 5000);
+    alice->sendLine("PRIVMSG #general :said before the first line\r");
+    EXPECT_LINE(bob,
+                irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :said before the first line")));
+    socket->write("CAP LS 302\r\nNICK tlsuser\r\nUSER u 0 * :U\r\nCAP END\r\n");
+    QByteArray received;
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         received += socket->readAll();
+                         return received.contains(" 366 tlsuser #general ");
+                     },
+                     5000),
+             received.constData());
+    for (const QByteArray &line : received.split('\n')) {
+        QVERIFY2(line.isEmpty() || line.startsWith(':') || line.startsWith('@') || line.startsWith("PING"),
+                 received.constData());
+    }
+    QVERIFY2(!received.contains("said before the first line"), received.constData());
+}
+
+QTEST_GUILESS_MAIN(tst_IrcHostile)
+#include "tst_irchostile.moc"
