@@ -83,6 +83,14 @@ private:
     // now (the PONG not included): everything its last commands got in answer, since the
     // server answers in order. Empty, with a warning, when the PONG does not come.
     QStringList sync(TestClient &client);
+    // The message-tags cases' four: alice with message-tags, bob with it and echo-message,
+    // carol with neither, dave with server-time only; registered and read up to now (any
+    // null on failure).
+    struct TagClients
+    {
+        std::unique_ptr<TestClient> alice, bob, carol, dave;
+    };
+    TagClients tagClients();
 
     std::unique_ptr<ChatServer> m_server;
     int m_syncs = 0;
@@ -136,6 +144,20 @@ std::unique_ptr<TestClient> tst_IrcConformance::registered(const QString &nick, 
     sync(*client);
     client->setNick(nick);
     return client;
+}
+
+tst_IrcConformance::TagClients tst_IrcConformance::tagClients()
+{
+    TagClients clients{ registered(QStringLiteral("alice"), { QStringLiteral("message-tags") }),
+                        registered(QStringLiteral("bob"),
+                                   { QStringLiteral("message-tags"), QStringLiteral("echo-message") }),
+                        registered(QStringLiteral("carol")),
+                        registered(QStringLiteral("dave"), { QStringLiteral("server-time") }) };
+    for (const auto *client : { &clients.alice, &clients.bob, &clients.carol, &clients.dave }) {
+        if (*client)
+            sync(**client);
+    }
+    return clients;
 }
 
 QStringList tst_IrcConformance::sync(TestClient &client)
@@ -392,19 +414,9 @@ void tst_IrcConformance::noticeStaysNotice()
 // tags are not passed on, and a client without message-tags gets none.
 void tst_IrcConformance::clientTagsPassedOn()
 {
-    const std::unique_ptr<TestClient> alice =
-            registered(QStringLiteral("alice"), { QStringLiteral("message-tags") });
-    QVERIFY(alice);
-    const std::unique_ptr<TestClient> bob = registered(
-            QStringLiteral("bob"), { QStringLiteral("message-tags"), QStringLiteral("echo-message") });
-    QVERIFY(bob);
-    const std::unique_ptr<TestClient> carol = registered(QStringLiteral("carol"));
-    QVERIFY(carol);
-    const std::unique_ptr<TestClient> dave =
-            registered(QStringLiteral("dave"), { QStringLiteral("server-time") });
-    QVERIFY(dave);
-    for (TestClient *client : { alice.get(), bob.get(), carol.get(), dave.get() })
-        sync(*client);
+    const TagClients clients = tagClients();
+    QVERIFY(clients.alice && clients.bob && clients.carol && clients.dave);
+    const auto &[alice, bob, carol, dave] = clients;
 
     alice->sendLine("@+baz=bat;fizz=buzz PRIVMSG #general hi");
     EXPECT_LINE(bob, QRegularExpression(QStringLiteral(
@@ -424,19 +436,9 @@ void tst_IrcConformance::clientTagsPassedOn()
 // echo with the same msgid; a client without message-tags gets nothing, server-time or not.
 void tst_IrcConformance::tagmsgPassedOn()
 {
-    const std::unique_ptr<TestClient> alice =
-            registered(QStringLiteral("alice"), { QStringLiteral("message-tags") });
-    QVERIFY(alice);
-    const std::unique_ptr<TestClient> bob = registered(
-            QStringLiteral("bob"), { QStringLiteral("message-tags"), QStringLiteral("echo-message") });
-    QVERIFY(bob);
-    const std::unique_ptr<TestClient> carol = registered(QStringLiteral("carol"));
-    QVERIFY(carol);
-    const std::unique_ptr<TestClient> dave =
-            registered(QStringLiteral("dave"), { QStringLiteral("server-time") });
-    QVERIFY(dave);
-    for (TestClient *client : { alice.get(), bob.get(), carol.get(), dave.get() })
-        sync(*client);
+    const TagClients clients = tagClients();
+    QVERIFY(clients.alice && clients.bob && clients.carol && clients.dave);
+    const auto &[alice, bob, carol, dave] = clients;
 
     bob->sendLine(R"(@+buzz=fizz\:buzz;cat=dog;+steel=wootz TAGMSG #general)");
     const QRegularExpression relayed(QStringLiteral(
