@@ -1,5 +1,6 @@
 #include "chatserver.h"
 #include "expect.h"
+#include "irccodec.h"
 #include "testclient.h"
 
 #include <QRegularExpression>
@@ -61,6 +62,7 @@ private Q_SLOTS:
 
     void whoMask_data();
     void whoMask();
+    void configuredServerNameAndUserNames();
 
     void erroneousNickAsGiven();
 
@@ -135,8 +137,8 @@ std::unique_ptr<TestClient> tst_IrcConformance::registered(const QString &nick, 
     if (!caps.isEmpty())
         client->sendLine("CAP END");
     // The welcome ends with the names of the default room the client is put in.
-    const QRegularExpression endOfNames(u"^(@\\S+ )?:groupchat 366 " + QRegularExpression::escape(nick) +
-                                        u" #general :");
+    const QRegularExpression endOfNames(u"^(@\\S+ )?:" + QRegularExpression::escape(IrcCodec::serverName()) +
+                                        u" 366 " + QRegularExpression::escape(nick) + u" #general :");
     if (client->waitForLine(endOfNames).isNull()) {
         qWarning("%s was not welcomed: %s", qPrintable(nick), describeArrivedLines(*client, 0).constData());
         return nullptr;
@@ -165,8 +167,9 @@ QStringList tst_IrcConformance::sync(TestClient &client)
     const QByteArray token = "sync" + QByteArray::number(++m_syncs);
     const qsizetype from = client.readPosition();
     client.sendLine("PING " + token);
-    if (client.waitForLine(QRegularExpression(u"^:groupchat PONG groupchat " + QString::fromLatin1(token) +
-                                              u"\\r?$"))
+    const QString server = QRegularExpression::escape(IrcCodec::serverName());
+    if (client.waitForLine(QRegularExpression(u"^:" + server + u" PONG " + server + u' ' +
+                                              QString::fromLatin1(token) + u"\\r?$"))
                 .isNull()) {
         qWarning("no PONG for %s: %s", token.constData(), describeArrivedLines(client, from).constData());
         return {};
@@ -496,13 +499,84 @@ void tst_IrcConformance::whoMask()
     other->sendLine("WHO " + mask);
     QStringList expected;
     for (const QString &nick : nicks)
-        expected.append(QStringLiteral(":groupchat 352 otherNick * ~gc groupchat groupchat %1 H :0 Real %1")
+        expected.append(QStringLiteral(":groupchat 352 otherNick * ~%1 groupchat groupchat %1 H :0 Real %1")
                                 .arg(nick));
     expected.append(u":groupchat 315 otherNick " + QString::fromLatin1(mask) + u" :End of WHO list");
     QStringList got = sync(*other);
     got.sort();
     expected.sort();
     QCOMPARE(got, expected);
+}
+
+// With irctest's configuration (--irc-name My.Little.Server): pingpong.py testPing, who.py
+// testWhoNick and testWhoNickAway, whois.py testWhoisUser. The server's lines come from the
+// configured name; WHO, WHOIS and USERHOST give the user name USER gave, with '~' (no ident
+// check), cut to USERLEN; the real name after the hop count.
+void tst_IrcConformance::configuredServerNameAndUserNames()
+{
+    QVERIFY(IrcCodec::setServerName(QStringLiteral("My.Little.Server")));
+    const auto restore = qScopeGuard([] { IrcCodec::setServerName(IrcCodec::defaultServerName()); });
+    QVERIFY(!IrcCodec::setServerName(QStringLiteral("two words")));
+    QCOMPARE(IrcCodec::serverName(), QStringLiteral("My.Little.Server"));
+
+    const std::unique_ptr<TestClient> coolNick = connectIrc();
+    QVERIFY(coolNick);
+    coolNick->sendLine("NICK coolNick");
+    coolNick->sendLine("USER myusernam 0 * :My UniqueReal Name");
+    EXPECT_LINE(coolNick,
+                QRegularExpression(QStringLiteral("^:My\\.Little\\.Server 002 coolNick :Your host is "
+                                                  "My\\.Little\\.Server, running version ")));
+    EXPECT_LINE(coolNick,
+                QRegularExpression(QStringLiteral("^:My\\.Little\\.Server 005 coolNick .* USERLEN=16 ")));
+    const std::unique_ptr<TestClient> other = registered(QStringLiteral("otherNick"));
+    QVERIFY(other);
+    // A user name with what no user name has, and longer than USERLEN.
+    const std::unique_ptr<TestClient> odd = connectIrc();
+    QVERIFY(odd);
+    odd->sendLine("NICK odd");
+    odd->sendLine("USER a@b!c:d\xc3\xa9_0123456789abcdefgh 0 * :Odd");
+    EXPECT_LINE(odd, QRegularExpression(QStringLiteral("^:My\\.Little\\.Server 001 odd ")));
+    const std::unique_ptr<TestClient> bare = connectIrc();
+    QVERIFY(bare);
+    bare->sendLine("NICK bare");
+    bare->sendLine("USER @@@ 0 * :Bare");
+    EXPECT_LINE(bare, QRegularExpression(QStringLiteral("^:My\\.Little\\.Server 001 bare ")));
+    sync(*odd);
+    sync(*bare);
+
+    other->sendLine("PING abcdef");
+    EXPECT_LINE(other, exactly(QStringLiteral(":My.Little.Server PONG My.Little.Server abcdef")));
+    QCOMPARE(sync(*other), QStringList{});
+
+    other->sendLine("WHO coolni*");
+    QCOMPARE(sync(*other),
+             linesOf({ ":My.Little.Server 352 otherNick * ~myusernam groupchat My.Little.Server coolNick H "
+                       ":0 My UniqueReal Name",
+                       ":My.Little.Server 315 otherNick coolni* :End of WHO list" }));
+    coolNick->sendLine("AWAY :be right back");
+    sync(*coolNick);
+    other->sendLine("WHO coolNick");
+    QCOMPARE(sync(*other),
+             linesOf({ ":My.Little.Server 352 otherNick * ~myusernam groupchat My.Little.Server coolNick G "
+                       ":0 My UniqueReal Name",
+                       ":My.Little.Server 315 otherNick coolNick :End of WHO list" }));
+
+    other->sendLine("WHOIS coolNick");
+    const QStringList whois = sync(*other);
+    QVERIFY2(whois.size() >= 2, qPrintable(whois.join(u'\n')));
+    QCOMPARE(whois.first(),
+             QStringLiteral(
+                     ":My.Little.Server 311 otherNick coolNick ~myusernam groupchat * :My UniqueReal Name"));
+    QVERIFY2(whois.filter(QRegularExpression(QStringLiteral("^:My\\.Little\\.Server 312 otherNick coolNick "
+                                                            "My\\.Little\\.Server :")))
+                             .size() == 1,
+             qPrintable(whois.join(u'\n')));
+
+    // Only ASCII letters, digits, '.', '-' and '_' are kept, at most 16 of them; nothing
+    // left is the user name of those that gave none.
+    other->sendLine("USERHOST coolNick odd bare");
+    QCOMPARE(sync(*other), linesOf({ ":My.Little.Server 302 otherNick :coolNick=-~myusernam@groupchat "
+                                     "odd=+~abcd_0123456789a@groupchat bare=+~gc@groupchat" }));
 }
 
 // isupport_limits.py testNicklen: ERR_ERRONEUSNICKNAME names the nick as it was asked for,

@@ -320,6 +320,11 @@ void tst_ServerConfig::textOptions_data()
     QTest::newRow("--redis") << QStringList{ QStringLiteral("--redis"),
                                              QStringLiteral("redis://10.0.0.5:6380/team") }
                              << QStringLiteral("redis") << QStringLiteral("redis://10.0.0.5:6380/team");
+    QTest::newRow("--irc-name") << QStringList{ QStringLiteral("--irc-name"),
+                                                QStringLiteral("My.Little.Server") }
+                                << QStringLiteral("irc-name") << QStringLiteral("My.Little.Server");
+    QTest::newRow("--irc-name, one label") << QStringList{ QStringLiteral("--irc-name=chat-1") }
+                                           << QStringLiteral("irc-name") << QStringLiteral("chat-1");
     QTest::newRow("--redis without a room") << QStringList{ QStringLiteral("--redis=redis://localhost") }
                                             << QStringLiteral("redis") << QStringLiteral("redis://localhost");
 }
@@ -346,6 +351,8 @@ void tst_ServerConfig::textOptions()
         actual = config.tlsCertificate + u' ' + config.tlsKey;
     else if (field == u"redis")
         actual = config.redis;
+    else if (field == u"irc-name")
+        actual = config.ircName;
     QCOMPARE(actual, expected);
     // Each option given is named.
     const qsizetype options = std::count_if(arguments.begin(), arguments.end(),
@@ -389,6 +396,13 @@ void tst_ServerConfig::refusedOptions_data()
             << QStringList{ QStringLiteral("--history-keep=forever") }
             << QStringLiteral("--history-keep takes a number of messages (5000) or "
                               "of days (30d), not forever");
+    // An IRC server name is a host name (RFC 2812 section 2.3.1): it is the first word of
+    // the server's lines, so a space, a ':' or an empty label would break them.
+    const QString ircName = QStringLiteral("--irc-name must be a host name");
+    for (const char *name : { "", "my server", ":groupchat", "a..b", "-chat", "chat-", "chät.example", "a_b",
+                              "x.y.", "0123456789012345678901234567890123456789012345678901234567890123" })
+        QTest::addRow("--irc-name \"%s\"", name)
+                << QStringList{ u"--irc-name=" + QString::fromUtf8(name) } << ircName;
 }
 
 void tst_ServerConfig::refusedOptions()
@@ -595,7 +609,8 @@ void tst_ServerConfig::overriddenNamesEveryOption()
                                  QStringLiteral("--tls-key=k"),
                                  QStringLiteral("--redis=redis://h/r"),
                                  QStringLiteral("--tls-port=13"),
-                                 QStringLiteral("--irc-port=0") };
+                                 QStringLiteral("--irc-port=0"),
+                                 QStringLiteral("--irc-name=irc.example.org") };
     const Applied applied = apply(config, arguments);
     QVERIFY2(applied.ok, qPrintable(describe(applied)));
     QStringList expected;
@@ -628,6 +643,8 @@ void tst_ServerConfig::overriddenNamesEveryOption()
     QCOMPARE(config.tlsFiles(), std::make_pair(QStringLiteral("c"), QStringLiteral("k")));
     QCOMPARE(config.redis, QStringLiteral("redis://h/r"));
     QCOMPARE(config.tlsPort, quint16(13));
+    QCOMPARE(config.ircPort, 0);
+    QCOMPARE(config.ircName, QStringLiteral("irc.example.org"));
 }
 
 void tst_ServerConfig::savedSettingsRoundTrip()
@@ -641,6 +658,7 @@ void tst_ServerConfig::savedSettingsRoundTrip()
     saved.tlsCertificate = QStringLiteral("/etc/c.pem");
     saved.tlsKey = QStringLiteral("/etc/k.pem");
     saved.tlsPort = 7443;
+    saved.ircName = QStringLiteral("irc.example.org");
     saved.limits.historyLines = 33;
     saved.limits.maxLineBytes = 2048;
     saved.limits.maxSendQueueBytes = 3 * 1024 * 1024;
@@ -672,6 +690,7 @@ void tst_ServerConfig::savedSettingsRoundTrip()
     QCOMPARE(loaded.tlsCertificate, saved.tlsCertificate);
     QCOMPARE(loaded.tlsKey, saved.tlsKey);
     QCOMPARE(loaded.tlsPort, saved.tlsPort);
+    QCOMPARE(loaded.ircName, saved.ircName);
     QCOMPARE(loaded.limits.historyLines, 33);
     QCOMPARE(loaded.limits.maxLineBytes, qsizetype(2048));
     QCOMPARE(loaded.limits.maxSendQueueBytes, qint64(3 * 1024 * 1024));
@@ -713,6 +732,7 @@ void tst_ServerConfig::savedSettingsOutOfRangeIgnored()
         settings.setValue(QStringLiteral("limits/historyKeep"), QStringLiteral("forever"));
         settings.setValue(QStringLiteral("server/bind"), QStringLiteral("not an address"));
         settings.setValue(QStringLiteral("tls/port"), 99999);
+        settings.setValue(QStringLiteral("irc/name"), QStringLiteral("two words"));
     }
     const QSettings settings(path, QSettings::IniFormat);
     const ServerConfig loaded = ServerConfig::load(settings);
@@ -725,6 +745,7 @@ void tst_ServerConfig::savedSettingsOutOfRangeIgnored()
     QCOMPARE(loaded.limits.historyKeep, defaults.limits.historyKeep);
     QCOMPARE(loaded.limits.historyKeepDays, defaults.limits.historyKeepDays);
     QCOMPARE(loaded.address, QHostAddress(QHostAddress::Any));
+    QCOMPARE(loaded.ircName, defaults.ircName);
     QCOMPARE(loaded.tlsPort, defaults.tlsPort);
     QVERIFY(loaded.limits.floodControl);
 }

@@ -27,7 +27,54 @@ enum Numeric {
     ERR_CHANNELISFULL = 471,
 };
 
+// serverName(): written before serving (setServerName), read by every codec afterwards.
+QString &configuredServerName()
+{
+    static QString name = IrcCodec::defaultServerName();
+    return name;
+}
+
 } // namespace
+
+QString IrcCodec::serverName()
+{
+    return configuredServerName();
+}
+
+bool IrcCodec::setServerName(const QString &name)
+{
+    if (!isServerName(name))
+        return false;
+    configuredServerName() = name;
+    return true;
+}
+
+bool IrcCodec::isServerName(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 63)
+        return false;
+    for (const QString &label : name.split(u'.')) {
+        if (label.isEmpty() || label.startsWith(u'-') || label.endsWith(u'-'))
+            return false;
+        for (const QChar c : label) {
+            if (c.unicode() > 127 || !(c.isLetterOrNumber() || c == u'-'))
+                return false;
+        }
+    }
+    return true;
+}
+
+QString IrcCodec::userNameFor(const QString &given)
+{
+    QString kept;
+    for (const QChar c : given) {
+        if (kept.size() == maxUserLength)
+            break;
+        if (c.unicode() < 128 && (c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_'))
+            kept.append(c);
+    }
+    return kept.isEmpty() ? userName() : u'~' + kept;
+}
 
 IrcCodec::IrcCodec(int slot, unsigned caps)
     : WireCodec(slot, 2, nullptr, (caps & EchoMessage) != 0), m_caps(caps)

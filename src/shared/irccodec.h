@@ -29,10 +29,26 @@ public:
         AllCaps = 31,
     };
 
-    // The name the server goes by in IRC (the source of its numerics and notices).
-    static QString serverName() { return QStringLiteral("groupchat"); }
-    // The user and host part every person's source has: people's addresses are not shown.
+    // The name the server goes by in IRC (the source of its numerics and notices, PONG,
+    // RPL_WHOREPLY and RPL_WHOISSERVER): defaultServerName() unless setServerName() changed it.
+    static QString serverName();
+    static QString defaultServerName() { return QStringLiteral("groupchat"); }
+    // Sets serverName() for the process (one IRC name per process, as the codecs are shared):
+    // call it before serving. name must pass isServerName(); otherwise nothing changes and
+    // false is returned.
+    static bool setServerName(const QString &name);
+    // Whether name can be an IRC server name: a host name (RFC 2812 section 2.3.1 "servername
+    // = hostname"; RFC 1123 section 2.1): labels of ASCII letters, digits and '-', neither
+    // starting nor ending with '-', joined by '.', at most 63 characters in all.
+    static bool isServerName(const QString &name);
+    // The user part of a source when nothing better is known: people's addresses are not shown.
     static QString userName() { return QStringLiteral("~gc"); }
+    // The user part of an IRC client's WHO, WHOIS and USERHOST replies: '~' (no ident check,
+    // as IRC servers mark it) and what its USER command gave, kept to ASCII letters, digits,
+    // '.', '-' and '_' and cut to maxUserLength; userName() when nothing is left.
+    static QString userNameFor(const QString &given);
+    // The longest user name userNameFor() keeps, the '~' not counted (ISUPPORT USERLEN).
+    static constexpr int maxUserLength = 16;
     static QString hostName() { return QStringLiteral("groupchat"); }
     // IRC's limit on a line, CR LF included and tags excluded (RFC 1459 section 2.3).
     static constexpr qsizetype maxLineBytes = 512;

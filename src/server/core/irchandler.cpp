@@ -159,6 +159,13 @@ QString realNameOf(const ClientSession *client)
                             : QStringLiteral("groupchat plain client");
 }
 
+// The user part of WHO, WHOIS and USERHOST: an IRC client's own, IrcCodec's for the others.
+QString userNameOf(const ClientSession *client)
+{
+    const IrcState *irc = client ? client->irc() : nullptr;
+    return irc && !irc->userName.isEmpty() ? irc->userName : IrcCodec::userName();
+}
+
 } // namespace
 
 IrcHandler::IrcHandler(ChatServer &server, CommandHandler &commands)
@@ -369,6 +376,7 @@ QStringList IrcHandler::isupportTokens() const
         QStringLiteral("PREFIX="),
         QStringLiteral("TARGMAX=PRIVMSG:%1,NOTICE:%1,JOIN:,PART:,NAMES:,WHOIS:1").arg(maxMessageTargets),
         QStringLiteral("TOPICLEN=%1").arg(m_limits.maxTopicLength),
+        QStringLiteral("USERLEN=%1").arg(IrcCodec::maxUserLength),
         QStringLiteral("UTF8ONLY"),
     };
     if (!network.isEmpty())
@@ -510,7 +518,7 @@ void IrcHandler::user(ClientSession *client, const QStringList &params)
         needMoreParams(client, QStringLiteral("USER"));
         return;
     }
-    irc.userName = TextCut::leftUtf8(TextSanitizer::clean(params.at(0)), 32);
+    irc.userName = IrcCodec::userNameFor(params.at(0));
     irc.realName = TextCut::left(TextSanitizer::clean(params.at(3)), ChatLimits::maxReasonLength);
     irc.hasUser = true;
     tryRegister(client);
@@ -866,7 +874,7 @@ void IrcHandler::who(ClientSession *client, const QStringList &params)
         const bool away = local && local->irc() && !local->irc()->away.isEmpty();
         const QString server = user.server.isEmpty() ? IrcCodec::serverName() : ircToken(user.server);
         reply(client, RPL_WHOREPLY,
-              { channel, IrcCodec::userName(), IrcCodec::hostName(), server, user.nick,
+              { channel, userNameOf(local), IrcCodec::hostName(), server, user.nick,
                 away ? QStringLiteral("G") : QStringLiteral("H"),
                 u"0 " + (local ? realNameOf(local) : QStringLiteral("groupchat")) });
     };
@@ -919,7 +927,7 @@ void IrcHandler::whois(ClientSession *client, const QStringList &params)
     }
     const QString who = target->nick();
     reply(client, RPL_WHOISUSER,
-          { who, IrcCodec::userName(), IrcCodec::hostName(), QStringLiteral("*"), realNameOf(target) });
+          { who, userNameOf(target), IrcCodec::hostName(), QStringLiteral("*"), realNameOf(target) });
     QStringList rooms;
     for (const Room *room : target->rooms())
         rooms.append(room->name());
@@ -1075,7 +1083,7 @@ void IrcHandler::userhost(ClientSession *client, const QStringList &params)
         if (!target || !target->isAnnounced())
             continue;
         const bool away = target->irc() && !target->irc()->away.isEmpty();
-        found.append(target->nick() + u'=' + (away ? u'-' : u'+') + IrcCodec::userName() + u'@' +
+        found.append(target->nick() + u'=' + (away ? u'-' : u'+') + userNameOf(target) + u'@' +
                      IrcCodec::hostName());
     }
     reply(client, RPL_USERHOST, { found.join(u' ') });

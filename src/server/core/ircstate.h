@@ -13,7 +13,7 @@ struct IrcState
     bool hasNick = false; // a NICK was granted (the session's nick is no longer the guest one)
     bool hasUser = false;
     int capVersion = 0; // the version of CAP LS (302: values and multi-line replies)
-    QString userName; // as USER gave it; shown nowhere (every source is IrcCodec's)
+    QString userName; // IrcCodec::userNameFor() what USER gave: shown in WHO, WHOIS, USERHOST
     QString realName;
     bool passGiven = false;
     QString password; // PASS, until the registration checks it

@@ -132,6 +132,9 @@ ServerConfig ServerConfig::load(const QSettings &settings)
             settings.value(QStringLiteral("irc/port"), int(ChatLimits::defaultIrcPort)).toInt(&ircPortOk);
     if (ircPortOk && ircPort >= 0 && ircPort <= 65535)
         config.ircPort = ircPort;
+    const QString ircName = settings.value(QStringLiteral("irc/name")).toString();
+    if (IrcCodec::isServerName(ircName))
+        config.ircName = ircName;
     int count = 0;
     int days = 0;
     if (parseHistoryKeep(settings.value(QStringLiteral("limits/historyKeep")).toString(), &count, &days)) {
@@ -157,6 +160,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(QStringLiteral("tls/port"), tlsPort);
     if (ircPort != ircFreePort)
         settings.setValue(QStringLiteral("irc/port"), ircPort);
+    settings.setValue(QStringLiteral("irc/name"), ircName);
     settings.setValue(QStringLiteral("limits/historyKeep"), historyKeepText());
     settings.setValue(QStringLiteral("limits/floodControl"), limits.floodControl);
 }
@@ -205,6 +209,10 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
               QStringLiteral("Port for IRC clients (default %1; 0 serves no IRC; \"free\" picks a free one).")
                       .arg(ChatLimits::defaultIrcPort),
               QStringLiteral("n") },
+            { QStringLiteral("irc-name"),
+              QStringLiteral("The server's name in IRC, a host name such as chat.example.org (default: %1).")
+                      .arg(IrcCodec::defaultServerName()),
+              QStringLiteral("name") },
             { QStringLiteral("redis"),
               QStringLiteral("Share one room with the other servers using the Redis at <url>, "
                              "redis://HOST:PORT[/ROOM] (default: none, this server alone)."),
@@ -340,6 +348,16 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         }
         result.ircPortRequired = true;
         given.append(QStringLiteral("irc-port"));
+    }
+    if (parser.isSet(QStringLiteral("irc-name"))) {
+        const QString wanted = parser.value(QStringLiteral("irc-name"));
+        if (!IrcCodec::isServerName(wanted)) {
+            *error = QStringLiteral("--irc-name must be a host name: letters, digits and '-' in labels "
+                                    "joined by '.', at most 63 characters");
+            return false;
+        }
+        result.ircName = wanted;
+        given.append(QStringLiteral("irc-name"));
     }
     if (!result.passwordFile.isEmpty()) {
         QString password;

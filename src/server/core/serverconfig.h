@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatlimits.h"
+#include "irccodec.h"
 
 #include <QHostAddress>
 #include <QStringList>
@@ -33,6 +34,9 @@ struct ServerConfig
     // or the saved setting) the server starts without IRC and says why.
     bool ircPortRequired = false;
     static constexpr int ircFreePort = -1;
+    // The name the server goes by in IRC (IrcCodec::serverName(); a host name, checked by
+    // IrcCodec::isServerName()).
+    QString ircName = IrcCodec::defaultServerName();
     // redis://HOST:PORT[/ROOM]: share the room with the other servers there; empty: alone.
     QString redis;
 

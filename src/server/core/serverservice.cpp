@@ -3,6 +3,7 @@
 #include "chatserver.h"
 #include "clientsession.h"
 #include "clusterlink.h"
+#include "irccodec.h"
 #include "serverlog.h"
 
 ServerService::ServerService(QObject *parent) : QObject(parent), m_server(new ChatServer(ChatLimits(), this))
@@ -62,6 +63,7 @@ bool ServerService::start(const ServerConfig &config, QString *error)
             return fail(why, error);
         }
     }
+    IrcCodec::setServerName(config.ircName);
     m_server->setIrcPort(config.ircPort != 0, quint16(qMax(0, config.ircPort)), config.ircPortRequired);
     if (!m_historyOpened) {
         m_historyOpened = true;
