@@ -19,6 +19,7 @@
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
@@ -610,9 +611,27 @@ void tst_ClientWindow::findInConversation()
     QVERIFY(m_client->submit(QStringLiteral("the needle is here")));
     auto *conversation = child<ConversationView>(m_window.get(), "conversation");
     QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("needle")));
+    m_window->resize(800, 600);
+    QTRY_VERIFY(conversation->height() > 300);
+    const QRect before = conversation->geometry();
     child<QAction>(m_window.get(), "actionFind")->trigger();
-    QVERIFY(child<QWidget>(m_window.get(), "findBar")->isVisible());
+    auto *bar = child<QWidget>(m_window.get(), "findBar");
+    QVERIFY(bar->isVisible());
     auto *find = child<QLineEdit>(m_window.get(), "findEdit");
+    // One line under the conversation, which keeps the rest of the height: it lost the bar's
+    // height and one spacing, not half of itself to blank bands.
+    QTRY_COMPARE(conversation->geometry().top(), before.top());
+    const int spacing = conversation->parentWidget()->layout()->spacing();
+    QVERIFY2(bar->height() <= find->sizeHint().height() + 8,
+             qPrintable(QStringLiteral("find bar %1 px high").arg(bar->height())));
+    QVERIFY2(conversation->height() >= before.height() - bar->height() - qMax(spacing, 0) - 6,
+             qPrintable(QStringLiteral("conversation %1 px high, was %2; find bar %3 px")
+                                .arg(conversation->height())
+                                .arg(before.height())
+                                .arg(bar->height())));
+    QVERIFY2(bar->mapTo(m_window.get(), QPoint(0, 0)).y() >=
+                     conversation->mapTo(m_window.get(), QPoint(0, conversation->height())).y(),
+             "the find bar is not under the conversation");
     QTest::keyClicks(find, QStringLiteral("needle"));
     QTest::keyClick(find, Qt::Key_Return);
     QCOMPARE(conversation->textCursor().selectedText(), QStringLiteral("needle"));
