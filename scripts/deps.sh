@@ -19,8 +19,9 @@ packages=(
   libhiredis-dev redis-server
   # the fuzz targets (libFuzzer) and the sanitizer build of the test suite
   clang libclang-rt-dev
-  # Qt's own translations, fonts for Latin and Chinese text, running windows without a screen
-  qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei xvfb xauth
+  # Qt's own translations, fonts for Latin and Chinese text and colour emoji, running windows
+  # without a screen
+  qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji xvfb xauth
   # checking the desktop launchers; building the .deb (dpkg-shlibdeps)
   desktop-file-utils dpkg-dev file
   # used by tests and scripts

@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLayout>
@@ -82,6 +83,7 @@ private Q_SLOTS:
     void closingAConversationLeavesTheOthersUnread();
     void largeRoomShowsACount();
     void findInConversation();
+    void emojiInTheColourFont();
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
     void connectDialogConnectsAndRemembers();
@@ -639,6 +641,32 @@ void tst_ClientWindow::findInConversation()
     QTest::keyClicks(find, QStringLiteral("haystack"));
     QTest::keyClick(find, Qt::Key_Return);
     QCOMPARE(child<QLabel>(m_window.get(), "findStatus")->text(), QStringLiteral("Not found"));
+}
+
+// Emoji are drawn with the colour emoji font (fonts-noto-color-emoji, from deps.sh), the text
+// around them with the text font: with the text font first, DejaVu's black-and-white 😀 won.
+void tst_ClientWindow::emojiInTheColourFont()
+{
+    QVERIFY2(QFontDatabase::families().contains(QStringLiteral("Noto Color Emoji")),
+             "Noto Color Emoji is not installed: scripts/deps.sh installs fonts-noto-color-emoji");
+    QVERIFY(openWindow());
+    const QString party = QStringLiteral("\U0001F389\U0001F600");
+    QVERIFY(m_client->submit(u"party " + party + u" tonight"));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(party));
+    QStringList emojiFragments;
+    QStringList textFragments;
+    for (QTextBlock block = conversation->document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            const bool colour = fragment.charFormat().fontFamilies().toStringList().contains(
+                    QStringLiteral("Noto Color Emoji"));
+            (colour ? emojiFragments : textFragments).append(fragment.text());
+        }
+    }
+    QCOMPARE(emojiFragments, QStringList{ party });
+    QVERIFY2(textFragments.join(QString()).contains(QStringLiteral("party ")),
+             qPrintable(textFragments.join(u'|')));
 }
 
 void tst_ClientWindow::unreadCountAndMarkerWhileAway()

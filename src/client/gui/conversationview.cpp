@@ -1,9 +1,11 @@
 #include "conversationview.h"
 
+#include "emojitext.h"
 #include "messagemodel.h"
 #include "nickcolor.h"
 
 #include <QApplication>
+#include <QFontDatabase>
 #include <QLocale>
 #include <QMimeData>
 #include <QRegularExpression>
@@ -40,6 +42,39 @@ QColor mix(const QColor &a, const QColor &b, qreal amountOfB)
     return QColor::fromRgbF(float(a.redF() * (1 - amountOfB) + b.redF() * amountOfB),
                             float(a.greenF() * (1 - amountOfB) + b.greenF() * amountOfB),
                             float(a.blueF() * (1 - amountOfB) + b.blueF() * amountOfB));
+}
+
+// The installed colour emoji font (Debian's fonts-noto-color-emoji first), empty when none is.
+QString emojiFamily()
+{
+    static const QString family = [] {
+        const QStringList installed = QFontDatabase::families();
+        for (const QString &candidate :
+             { QStringLiteral("Noto Color Emoji"), QStringLiteral("Twemoji"), QStringLiteral("JoyPixels"),
+               QStringLiteral("Apple Color Emoji"), QStringLiteral("Segoe UI Emoji") }) {
+            if (installed.contains(candidate))
+                return candidate;
+        }
+        return QString();
+    }();
+    return family;
+}
+
+// Inserts text in format, its emoji (EmojiText) in the colour emoji font: with the text font
+// first, a font that has black-and-white emoji (DejaVu Sans) would draw them.
+void insertWithEmoji(QTextCursor &cursor, QStringView text, const QTextCharFormat &format)
+{
+    const QList<EmojiText::Run> runs =
+            emojiFamily().isEmpty() ? QList<EmojiText::Run>() : EmojiText::runs(text);
+    QTextCharFormat emoji = format;
+    emoji.setFontFamilies(QStringList{ emojiFamily() });
+    qsizetype at = 0;
+    for (const EmojiText::Run &run : runs) {
+        cursor.insertText(text.sliced(at, run.start - at).toString(), format);
+        cursor.insertText(text.sliced(run.start, run.length).toString(), emoji);
+        at = run.start + run.length;
+    }
+    cursor.insertText(text.sliced(at).toString(), format);
 }
 
 } // namespace
@@ -275,7 +310,7 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
             // Trailing punctuation usually ends the sentence, not the address.
             while (!link.isEmpty() && QStringLiteral(".,;:!?)]'").contains(link.back()))
                 link.chop(1);
-            cursor.insertText(body.mid(at, match.capturedStart() - at), format);
+            insertWithEmoji(cursor, QStringView(body).sliced(at, match.capturedStart() - at), format);
             QUrl url = QUrl::fromUserInput(link);
             QTextCharFormat anchor = format;
             if (isSafeLink(url)) {
@@ -288,7 +323,8 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
             cursor.insertText(link, anchor);
             at = match.capturedStart() + link.size();
         }
-        cursor.insertText(body.mid(at) + popDirectionalIsolate, format);
+        insertWithEmoji(cursor, QStringView(body).sliced(at), format);
+        cursor.insertText(QString(popDirectionalIsolate), format);
     };
 
     switch (entry.kind) {
