@@ -60,6 +60,7 @@ private Q_SLOTS:
     void failures_data();
     void failures();
     void refusedPort();
+    void failedAttemptsStayOutOfTheConversation();
     void unknownHost();
     void wrongProtocol();
     void silentServerIsNoticed();
@@ -530,6 +531,38 @@ void tst_ChatClient::refusedPort()
     QCOMPARE(failed.constFirst().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::Refused);
     QVERIFY(failed.constFirst().at(1).toString().contains(
             QStringLiteral("Check that the server is running")));
+}
+
+// Issue 15: the first conversation opened with red errors of the attempts that failed in the
+// connect dialog. Those are the dialog's (connectFailed); the conversation starts clean. A
+// reconnect that gives up after a welcome is the conversation's own story (kickedStopsReconnecting).
+void tst_ChatClient::failedAttemptsStayOutOfTheConversation()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 closedPort = probe.serverPort();
+    probe.close();
+    m_server = std::make_unique<ChatServer>();
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto bob = plainClient();
+    QVERIFY(bob);
+    bob->sendLine("/nick alice");
+    EXPECT_LINE(*bob, QRegularExpression(QStringLiteral("^\\* bob is now known as alice$")));
+
+    ChatClient client;
+    QSignalSpy failed(client.connection(), &ChatConnection::connectFailed);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), closedPort, QStringLiteral("alice"));
+    QVERIFY(failed.wait());
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                         QStringLiteral("alice"));
+    QVERIFY(failed.wait());
+    QCOMPARE(failed.size(), 2);
+    QCOMPARE(failed.constLast().at(0).value<ChatConnection::Failure>(), ChatConnection::Failure::NickTaken);
+    QSignalSpy welcomed(client.connection(), &ChatConnection::welcomed);
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                         QStringLiteral("carol"));
+    QVERIFY(welcomed.wait());
+    QCOMPARE(texts(*client.messages(), ChatEntry::Kind::Error), QStringList{});
 }
 
 void tst_ChatClient::unknownHost()

@@ -53,8 +53,13 @@ ChatClient::ChatClient(QObject *parent)
                                      .arg(m_connection->port())
                                      .arg(fingerprint));
             });
+    // An attempt that never got a welcome failed for whoever asked for it (the connect dialog
+    // shows why); only a conversation's reconnecting that gives up belongs in the conversation.
     connect(m_connection, &ChatConnection::connectFailed, this,
-            [this](ChatConnection::Failure, const QString &why) { addLocal(ChatEntry::Kind::Error, why); });
+            [this](ChatConnection::Failure, const QString &why) {
+                if (m_connection->welcomedInSeries())
+                    addLocal(ChatEntry::Kind::Error, why);
+            });
     connect(m_connection, &ChatConnection::closedByServer, this,
             [this](ChatConnection::Failure, const QString &why) {
                 m_users->clear();

@@ -76,6 +76,9 @@ public:
     // canReconnect().
     void reconnect();
     bool canReconnect() const;
+    // Whether the current series of attempts (since connectToServer()) had a welcome: its
+    // failures are then a lost conversation's; before, an attempt someone just asked for.
+    bool welcomedInSeries() const { return m_welcomedBefore; }
     // Whether event announces that the server is about to end the connection on purpose (an
     // error "kicked" or "banned"): no loss, and nothing to show before it closes.
     static bool isClosingError(const ServerEvent &event);
