@@ -1,4 +1,5 @@
 // The desktop client's windows, offscreen, driven with keys and clicks against a real server.
+#include "certificategenerator.h"
 #include "chatclient.h"
 #include "chatlimits.h"
 #include "chatserver.h"
@@ -15,6 +16,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -86,6 +88,7 @@ private Q_SLOTS:
     void emojiInTheColourFont();
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
+    void changedCertificateShowsBothFingerprintsWhole();
     void connectDialogConnectsAndRemembers();
     void commandLineConnectionIsRemembered();
     void hostileServerCannotSplitOrReorderAMessage();
@@ -724,6 +727,66 @@ void tst_ClientWindow::connectDialogExplainsFailure()
     child<QLineEdit>(&dialog, "nickEdit")->setText(QStringLiteral("alice\u3164"));
     child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
     QVERIFY(message->text().contains(NickRules::ruleText()));
+}
+
+// Issue 15: the changed-certificate warning was cut off, hiding the fingerprints to compare.
+// Both are shown whole, in a box of their own (fixed-width, 16 bytes a line, selectable), the
+// warning above them, and the dialog grows so that nothing is squeezed.
+void tst_ClientWindow::changedCertificateShowsBothFingerprintsWhole()
+{
+    const QString certificate = m_config.filePath(QStringLiteral("cert.pem"));
+    const QString key = m_config.filePath(QStringLiteral("key.pem"));
+    QString error;
+    QVERIFY2(CertificateGenerator::generate(certificate, key, &error), qPrintable(error));
+    m_server = std::make_unique<ChatServer>();
+    m_server->setTlsPort(0);
+    QVERIFY2(m_server->setTlsCertificate(certificate, key, &error), qPrintable(error));
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    const QString trusted = QStringLiteral("AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:"
+                                           "10:20:30:40:50:60:70:80:90:A0:B0:C0:D0:E0:F0:01");
+    QSettings().setValue(QStringLiteral("tls-pins/127.0.0.1:%1").arg(m_server->tlsPort()), trusted);
+
+    ConnectDialog dialog(m_client.get());
+    dialog.setServer(QStringLiteral("127.0.0.1"), m_server->tlsPort(), QStringLiteral("alice"));
+    child<QCheckBox>(&dialog, "tlsCheck")->setChecked(true);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    child<QDialogButtonBox>(&dialog, "buttonBox")->button(QDialogButtonBox::Ok)->click();
+    auto *fingerprints = child<QLabel>(&dialog, "fingerprintLabel");
+    QTRY_VERIFY(fingerprints->isVisible());
+    const QString now = m_client->connection()->certificateFingerprint();
+    QCOMPARE(now.size(), trusted.size());
+    const QStringList lines = fingerprints->text().split(u'\n');
+    QCOMPARE(lines.size(), 4);
+    // Each line ends with 16 bytes of one fingerprint, in order: now, then trusted.
+    const QStringList halves{ now.left(47), now.mid(48), trusted.left(47), trusted.mid(48) };
+    for (int i = 0; i < 4; ++i)
+        QVERIFY2(lines.at(i).endsWith(halves.at(i)), qPrintable(lines.at(i) + u" / " + halves.at(i)));
+    QVERIFY(lines.at(0).startsWith(QStringLiteral("Now:")));
+    QVERIFY(lines.at(2).startsWith(QStringLiteral("Trusted:")));
+    // One under the other, for comparing column by column.
+    QCOMPARE(lines.at(0).size(), lines.at(2).size());
+    QVERIFY(fingerprints->textInteractionFlags() & Qt::TextSelectableByMouse);
+    QVERIFY2(QFontInfo(fingerprints->font()).fixedPitch(),
+             qPrintable(QFontInfo(fingerprints->font()).family()));
+    auto *message = child<QLabel>(&dialog, "messageLabel");
+    QVERIFY2(message->text().contains(QStringLiteral("has changed since you first connected")),
+             qPrintable(message->text()));
+    QVERIFY2(!message->text().contains(now.left(8)), qPrintable(message->text()));
+    QVERIFY(child<QPushButton>(&dialog, "forgetCertificateButton")->isVisible());
+    // Nothing squeezed: the fields keep their height and the box shows all four lines.
+    auto *host = child<QComboBox>(&dialog, "hostCombo");
+    QTRY_VERIFY2(host->height() >= host->sizeHint().height() &&
+                         fingerprints->height() >= fingerprints->sizeHint().height(),
+                 qPrintable(QStringLiteral("host %1 of %2 px, fingerprints %3 of %4 px")
+                                    .arg(host->height())
+                                    .arg(host->sizeHint().height())
+                                    .arg(fingerprints->height())
+                                    .arg(fingerprints->sizeHint().height())));
+    // Forgetting the certificate takes the comparison away with the warning.
+    child<QPushButton>(&dialog, "forgetCertificateButton")->click();
+    QVERIFY(!fingerprints->isVisible());
+    QVERIFY(QSettings().value(QStringLiteral("tls-pins/127.0.0.1:%1").arg(m_server->tlsPort())).isNull());
 }
 
 void tst_ClientWindow::connectDialogConnectsAndRemembers()

@@ -321,14 +321,6 @@
         <translation>无法与 %1 端口 %2 建立安全（TLS）连接（%3）。请检查服务器是否在此端口提供 TLS（通常为 6697；6666 为明文），或关闭 TLS。</translation>
     </message>
     <message>
-        <source>Warning: the certificate of %1 port %2 has changed since you first connected. Someone may be intercepting the connection, so it was refused. If the server&apos;s admin made a new certificate, compare its fingerprint with the one below and use &quot;Forget the certificate&quot; in the connect dialog.
-Now: %3
-Trusted: %4</source>
-        <translation>警告：%1 端口 %2 的证书自您首次连接以来已更改。可能有人在拦截连接，因此已拒绝连接。如果服务器管理员生成了新证书，请将其指纹与下面的指纹核对，然后在连接对话框中使用“忘记证书”。
-现在：%3
-已信任：%4</translation>
-    </message>
-    <message>
         <source>no TLS on %1 port %2</source>
         <translation>%1 端口 %2 没有 TLS</translation>
     </message>
@@ -375,6 +367,18 @@ Trusted: %4</source>
     <message>
         <source>The admin of %1 has banned the address you connect from. You cannot join that server again unless the admin lifts the ban.</source>
         <translation>%1 的管理员封禁了你连接所用的地址。除非管理员解除封禁，否则你无法再次加入该服务器。</translation>
+    </message>
+    <message>
+        <source>Warning: the certificate of %1 port %2 has changed since you first connected. Someone may be intercepting the connection, so it was refused. If the server&apos;s admin made a new certificate, compare its fingerprint with the one below and use &quot;Forget the certificate&quot; in the connect dialog.</source>
+        <translation>警告：%1 端口 %2 的证书自您首次连接以来已更改。可能有人在拦截连接，因此已拒绝连接。如果服务器管理员生成了新证书，请将其指纹与下面的指纹核对，然后在连接对话框中使用“忘记证书”。</translation>
+    </message>
+    <message>
+        <source>Now: %1</source>
+        <translation>当前：%1</translation>
+    </message>
+    <message>
+        <source>Trusted: %1</source>
+        <translation>已信任：%1</translation>
     </message>
 </context>
 <context>
@@ -462,6 +466,18 @@ Trusted: %4</source>
     <message>
         <source>Enter the nick others will know you by. A nick is %1.</source>
         <translation>请输入别人看到的你的昵称。昵称须为%1。</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprints</source>
+        <translation>证书指纹</translation>
+    </message>
+    <message>
+        <source>Now:</source>
+        <translation>当前：</translation>
+    </message>
+    <message>
+        <source>Trusted:</source>
+        <translation>已信任：</translation>
     </message>
 </context>
 <context>

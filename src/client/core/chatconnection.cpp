@@ -757,15 +757,18 @@ QString ChatConnection::describe(Failure failure, const QString &host, quint16 p
                 .arg(port)
                 .arg(detail);
     case Failure::CertificateChanged: {
+        // The warning is the first line; the fingerprints follow on lines of their own, which
+        // the connect dialog shows apart, whole and aligned (ConnectDialog::showFailure).
         const QStringList fingerprints = detail.split(u'\n');
         return tr("Warning: the certificate of %1 port %2 has changed since you first connected. Someone may "
                   "be intercepting the connection, so it was refused. If the server's admin made a new "
                   "certificate, compare its fingerprint with the one below and use \"Forget the "
                   "certificate\" "
-                  "in the connect dialog.\nNow: %3\nTrusted: %4")
-                .arg(host)
-                .arg(port)
-                .arg(fingerprints.value(0), fingerprints.value(1));
+                  "in the connect dialog.")
+                       .arg(host)
+                       .arg(port) +
+               u'\n' + tr("Now: %1").arg(fingerprints.value(0)) + u'\n' +
+               tr("Trusted: %1").arg(fingerprints.value(1));
     }
     case Failure::Other:
         break;

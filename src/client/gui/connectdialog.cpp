@@ -6,8 +6,10 @@
 #include "ui_connectdialog.h"
 
 #include <QCheckBox>
+#include <QFontDatabase>
 #include <QPushButton>
 #include <QSettings>
+#include <QTimer>
 
 namespace { } // namespace
 
@@ -33,6 +35,7 @@ ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
         const QString host = m_ui->hostCombo->currentText().trimmed();
         ChatConnection::forgetPin(host, quint16(m_ui->portSpin->value()));
         m_ui->forgetCertificateButton->hide();
+        m_ui->fingerprintLabel->hide();
         showMessage(tr("The certificate of %1 port %2 is forgotten: the next one it shows is trusted. Check "
                        "its fingerprint with the server's admin.")
                             .arg(host)
@@ -66,6 +69,22 @@ void ConnectDialog::setServer(const QString &host, quint16 port, const QString &
     m_ui->tlsCheck->setChecked(m_client->connection()->usesTls());
 }
 
+QString ConnectDialog::fingerprintLines(const QString &title, const QString &fingerprint, qsizetype width)
+{
+    // "AB:CD:..." of 32 bytes: two lines of 16 ("AB:CD:" is 3 characters a byte).
+    constexpr qsizetype lineCharacters = 16 * 3;
+    QStringList lines;
+    for (qsizetype at = 0; at < fingerprint.size(); at += lineCharacters) {
+        QString part = fingerprint.mid(at, lineCharacters);
+        if (part.endsWith(u':'))
+            part.chop(1);
+        lines.append((lines.isEmpty() ? title : QString()).leftJustified(width) + part);
+    }
+    if (lines.isEmpty())
+        lines.append(title.leftJustified(width) + u'-');
+    return lines.join(u'\n');
+}
+
 void ConnectDialog::showError(const QString &text)
 {
     showMessage(text, true);
@@ -76,11 +95,14 @@ void ConnectDialog::showMessage(const QString &text, bool error)
     m_ui->messageLabel->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
     m_ui->messageLabel->setText(text);
     m_ui->messageLabel->setVisible(!text.isEmpty());
-    // Long explanations (a changed certificate's) must not squeeze the fields.
+    // Long explanations (a changed certificate's) must not squeeze the fields: once the
+    // layout has taken in the new text (a queued LayoutRequest), the dialog grows to fit it.
     if (isVisible()) {
-        layout()->activate();
-        const int width = qMax(this->width(), sizeHint().width());
-        resize(width, qMax(height(), layout()->totalHeightForWidth(width)));
+        QTimer::singleShot(0, this, [this] {
+            layout()->activate();
+            const int width = qMax(this->width(), sizeHint().width());
+            resize(width, qMax(height(), layout()->totalHeightForWidth(width)));
+        });
     }
 }
 
@@ -143,8 +165,31 @@ void ConnectDialog::onWelcomed()
 void ConnectDialog::showFailure(ChatConnection::Failure failure, const QString &explanation)
 {
     setBusy(false);
-    showError(explanation);
-    m_ui->forgetCertificateButton->setVisible(failure == ChatConnection::Failure::CertificateChanged);
+    const bool certificateChanged = failure == ChatConnection::Failure::CertificateChanged;
+    // The fingerprints must be compared character by character: in a box of their own, each
+    // whole, in a fixed-width font, in groups of 16 bytes one under the other, and selectable
+    // for copying; the warning above them wraps as prose.
+    m_ui->fingerprintLabel->setVisible(certificateChanged);
+    if (certificateChanged) {
+        const QString now = m_client->connection()->certificateFingerprint();
+        const QString trusted = ChatConnection::pinnedFingerprint(m_client->connection()->host(),
+                                                                  m_client->connection()->port());
+        const QString nowTitle = tr("Now:");
+        const QString trustedTitle = tr("Trusted:");
+        const qsizetype width = qMax(nowTitle.size(), trustedTitle.size()) + 1;
+        QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        if (!QFontInfo(fixed).fixedPitch()) { // a platform theme without one (offscreen)
+            fixed.setFamilies({ QStringLiteral("DejaVu Sans Mono"), QStringLiteral("monospace") });
+            fixed.setStyleHint(QFont::Monospace);
+        }
+        m_ui->fingerprintLabel->setFont(fixed);
+        m_ui->fingerprintLabel->setText(fingerprintLines(nowTitle, now, width) + u'\n' +
+                                        fingerprintLines(trustedTitle, trusted, width));
+        showError(explanation.section(u'\n', 0, 0));
+    } else {
+        showError(explanation);
+    }
+    m_ui->forgetCertificateButton->setVisible(certificateChanged);
     if (failure == ChatConnection::Failure::PasswordRequired ||
         failure == ChatConnection::Failure::BadPassword) {
         m_ui->passwordEdit->setFocus();

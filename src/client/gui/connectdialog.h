@@ -36,6 +36,9 @@ public Q_SLOTS:
     void reject() override;
 
 private:
+    // title, then fingerprint ("AB:CD:...") in lines of 16 bytes, the first after title padded to
+    // width characters, the others indented as far.
+    static QString fingerprintLines(const QString &title, const QString &fingerprint, qsizetype width);
     void onWelcomed();
     void setBusy(bool busy);
     void showError(const QString &text);
