@@ -1,6 +1,7 @@
 // The desktop client's windows, offscreen, driven with keys and clicks against a real server.
 #include "certificategenerator.h"
 #include "chatclient.h"
+#include "chatinput.h"
 #include "chatlimits.h"
 #include "chatserver.h"
 #include "connectdialog.h"
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void closingAConversationLeavesTheOthersUnread();
     void largeRoomShowsACount();
     void findInConversation();
+    void tabCompletesNicksRoomsAndCommands();
     void emojiInTheColourFont();
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
@@ -608,6 +610,49 @@ void tst_ClientWindow::largeRoomShowsACount()
     QCOMPARE(child<QListView>(m_window.get(), "userList")->model()->rowCount(), 0);
     bob.sendLine("quit");
     QTRY_COMPARE(label->text(), QStringLiteral("Online (1)"));
+}
+
+// Issue 15: Tab moved the focus to Send. It completes nicks, rooms and commands in the input,
+// cycling; in an empty input it still moves the focus, for keyboard users.
+void tst_ClientWindow::tabCompletesNicksRoomsAndCommands()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bobby");
+    TestClient bo;
+    QVERIFY(bo.connectTo(m_server->serverPort()));
+    bo.sendLine("/nick boris");
+    QTRY_COMPARE(m_client->users()->rowCount(), 3);
+    auto *input = child<ChatInput>(m_window.get(), "input");
+    m_window->activateWindow();
+    input->setFocus();
+    QTRY_VERIFY(input->hasFocus());
+    QTest::keyClicks(input, QStringLiteral("bo"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("bobby: "));
+    QVERIFY(input->hasFocus());
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("boris: "));
+    QTest::keyClick(input, Qt::Key_Backtab, Qt::ShiftModifier);
+    QCOMPARE(input->text(), QStringLiteral("bobby: "));
+    QTest::keyClicks(input, QStringLiteral("see #gen"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("bobby: see #general "));
+    input->clear();
+    QTest::keyClicks(input, QStringLiteral("/to"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("/topic "));
+    // Oneself is not offered.
+    input->clear();
+    QTest::keyClicks(input, QStringLiteral("ali"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("ali"));
+    QVERIFY(input->hasFocus());
+    // Empty: Tab moves on.
+    input->clear();
+    QTest::keyClick(input, Qt::Key_Tab);
+    QTRY_VERIFY(!input->hasFocus());
 }
 
 void tst_ClientWindow::findInConversation()

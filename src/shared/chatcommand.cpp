@@ -14,6 +14,16 @@ std::pair<QString, QString> splitWord(QStringView s)
 
 } // namespace
 
+QStringList ChatCommand::commandNames()
+{
+    // The names parse() tells apart below; keep the two together.
+    return { QStringLiteral("/help"),  QStringLiteral("/join"),   QStringLiteral("/list"),
+             QStringLiteral("/me"),    QStringLiteral("/msg"),    QStringLiteral("/nick"),
+             QStringLiteral("/part"),  QStringLiteral("/pass"),   QStringLiteral("/quit"),
+             QStringLiteral("/rooms"), QStringLiteral("/switch"), QStringLiteral("/topic"),
+             QStringLiteral("/who") };
+}
+
 ChatCommand ChatCommand::parse(const QString &line)
 {
     ChatCommand command;

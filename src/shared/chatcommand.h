@@ -64,6 +64,9 @@ struct ChatCommand
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
     static ChatCommand parse(const QString &line);
+    // The commands parse() knows, as typed ("/join", "/me" ...), alphabetically: what Tab
+    // completes after a "/" at the start of the input.
+    static QStringList commandNames();
 
     static ChatCommand invalid(ErrorCode error, const QString &why)
     {

@@ -15,6 +15,26 @@ void ChatInput::remember(const QString &line)
     clear();
 }
 
+bool ChatInput::event(QEvent *event)
+{
+    // Tab is taken for focus changes before keyPressEvent() sees it (QWidget::event).
+    if (event->type() == QEvent::KeyPress && m_candidates && !text().isEmpty()) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const bool tab = key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab;
+        if (tab && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            const bool backward = key->key() == Qt::Key_Backtab || (key->modifiers() & Qt::ShiftModifier);
+            if (const auto completed =
+                        m_completer.complete(text(), cursorPosition(), m_candidates(), backward)) {
+                setText(completed->text);
+                setCursorPosition(completed->cursor);
+            }
+            event->accept();
+            return true;
+        }
+    }
+    return QLineEdit::event(event);
+}
+
 void ChatInput::keyPressEvent(QKeyEvent *event)
 {
     if (event->key() == Qt::Key_Up && event->modifiers() == Qt::NoModifier) {

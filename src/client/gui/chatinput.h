@@ -1,9 +1,15 @@
 #pragma once
 
+#include "tabcompleter.h"
+
 #include <QLineEdit>
 #include <QStringList>
 
-// The input line: Up and Down walk through what was sent before, like a shell.
+#include <functional>
+
+// The input line: Up and Down walk through what was sent before, like a shell; Tab completes
+// nicks, #rooms and /commands (TabCompleter), Shift+Tab cycles back. In an empty input Tab
+// moves the focus on as usual, so the window stays usable without a mouse (Ctrl+Tab always).
 class ChatInput : public QLineEdit
 {
     Q_OBJECT
@@ -17,11 +23,20 @@ public:
     void remember(const QString &line);
     QStringList history() const { return m_history; }
 
+    // Where Tab finds what to complete to, asked at each Tab (the people and rooms change).
+    void setCompletionCandidates(std::function<TabCompleter::Candidates()> candidates)
+    {
+        m_candidates = std::move(candidates);
+    }
+
 protected:
+    bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
     QStringList m_history; // oldest first
     int m_position = 0; // m_history.size() while editing a new line
     QString m_draft; // what was typed before walking into the history
+    std::function<TabCompleter::Candidates()> m_candidates;
+    TabCompleter m_completer;
 };

@@ -5,6 +5,7 @@
 #include "connectdialog.h"
 #include "hostport.h"
 #include "joinroomdialog.h"
+#include "nickrules.h"
 #include "textcut.h"
 #include "ui_mainwindow.h"
 
@@ -57,6 +58,18 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
 
     ChatConnection *connection = client->connection();
     connect(m_ui->input, &QLineEdit::returnPressed, this, &MainWindow::sendInput);
+    // Tab completes the people here (not oneself), the rooms one is in, and the commands.
+    m_ui->input->setCompletionCandidates([client] {
+        TabCompleter::Candidates candidates;
+        const QString self = client->connection()->nick();
+        for (const QString &nick : client->users()->nicks()) {
+            if (!NickRules::same(nick, self))
+                candidates.nicks.append(nick);
+        }
+        candidates.rooms = client->conversations()->rooms();
+        candidates.commands = ChatCommand::commandNames();
+        return candidates;
+    });
     connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::sendInput);
     connect(m_ui->input, &QLineEdit::textChanged, this, &MainWindow::updateCounter);
     connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
