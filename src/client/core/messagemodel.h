@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatentry.h"
+#include "nickcolor.h"
 
 #include <QAbstractListModel>
 
@@ -65,11 +66,16 @@ public:
     // The entry as one line of plain text, as copied or searched.
     static QString plainText(const ChatEntry &entry);
 
+    // The colours of this conversation's people (kept apart while the palette allows).
+    NickPalette &nickPalette() { return m_nickPalette; }
+
 Q_SIGNALS:
     void unreadCountChanged(int count);
 
 private:
     void insert(int row, const QList<ChatEntry> &entries, bool live);
+
+    NickPalette m_nickPalette;
 
     std::deque<ChatEntry> m_entries;
     int m_capacity = defaultCapacity;

@@ -6,9 +6,11 @@
 
 namespace {
 
-// Ten colours that are easy to tell apart at a glance (hues alone would give several blues),
-// in an order that puts neighbours far apart. Lightness is for a light background; yellows
-// and greens are drawn darker than blues so that all read equally well.
+// Eight hues that are easy to tell apart at a glance (similar hues such as red, brown and
+// orange, or blue, slate and teal, looked alike), in an order that puts neighbours far apart.
+// Lightness is for a light background; yellows and greens are drawn darker than blues so
+// that all read equally well. The second shade of each is darker on light backgrounds and
+// lighter on dark ones.
 struct Hue
 {
     int degrees;
@@ -17,16 +19,15 @@ struct Hue
 };
 constexpr Hue hues[] = {
     { 0, 0.75f, 0.42f }, // red
-    { 175, 0.75f, 0.27f }, // teal
-    { 275, 0.60f, 0.45f }, // purple
-    { 50, 0.85f, 0.27f }, // olive
-    { 215, 0.75f, 0.42f }, // blue
-    { 25, 0.85f, 0.38f }, // orange
-    { 120, 0.60f, 0.28f }, // green
-    { 315, 0.65f, 0.40f }, // magenta
-    { 20, 0.50f, 0.32f }, // brown
-    { 205, 0.25f, 0.38f }, // slate
+    { 180, 0.80f, 0.26f }, // teal
+    { 280, 0.55f, 0.50f }, // purple
+    { 55, 0.90f, 0.26f }, // olive
+    { 218, 0.75f, 0.47f }, // blue
+    { 28, 0.90f, 0.36f }, // orange
+    { 125, 0.60f, 0.29f }, // green
+    { 322, 0.70f, 0.42f }, // magenta
 };
+static_assert(std::size(hues) * 2 == NickColor::paletteSize);
 
 quint32 stableHash(const QString &text)
 {
@@ -47,10 +48,46 @@ quint32 stableHash(const QString &text)
 
 } // namespace
 
-QColor NickColor::forNick(const QString &nick, const QColor &background)
+int NickColor::preferredIndex(const QString &nick)
 {
-    const Hue &hue = hues[stableHash(NickRules::key(nick)) % std::size(hues)];
+    // A first shade: second shades are for conversations with more people than hues.
+    return int(stableHash(NickRules::key(nick)) % (paletteSize / 2));
+}
+
+QColor NickColor::colorAt(int index, const QColor &background)
+{
+    index = ((index % paletteSize) + paletteSize) % paletteSize;
+    const Hue &hue = hues[index % std::size(hues)];
+    const bool secondShade = index >= int(std::size(hues));
     const bool darkBackground = background.lightnessF() < 0.5;
-    return QColor::fromHslF(float(hue.degrees) / 360.0f, hue.saturation,
-                            darkBackground ? 0.70f : hue.lightOnLight);
+    float lightness = darkBackground ? 0.68f : hue.lightOnLight;
+    if (secondShade)
+        lightness = darkBackground ? 0.82f : lightness * 0.62f;
+    return QColor::fromHslF(float(hue.degrees) / 360.0f, secondShade ? hue.saturation * 0.8f : hue.saturation,
+                            lightness);
+}
+
+int NickPalette::indexFor(const QString &nick)
+{
+    const QString key = NickRules::key(nick);
+    if (const auto it = m_assigned.constFind(key); it != m_assigned.constEnd())
+        return *it;
+    const int preferred = NickColor::preferredIndex(nick);
+    int chosen = preferred;
+    if (m_uses[size_t(preferred)] > 0) {
+        // The least used entry, the first shades first, then nearest after the preferred one.
+        constexpr int hueCount = NickColor::paletteSize / 2;
+        int best = -1;
+        for (int shade = 0; shade < 2; ++shade) {
+            for (int step = 0; step < hueCount; ++step) {
+                const int candidate = shade * hueCount + (preferred + step) % hueCount;
+                if (best < 0 || m_uses[size_t(candidate)] < m_uses[size_t(best)])
+                    best = candidate;
+            }
+        }
+        chosen = best;
+    }
+    ++m_uses[size_t(chosen)];
+    m_assigned.insert(key, chosen);
+    return chosen;
 }

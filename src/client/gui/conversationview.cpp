@@ -291,7 +291,7 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
 
     const auto nickFormat = [&](const QString &nick) {
         QTextCharFormat format;
-        format.setForeground(NickColor::forNick(nick, base));
+        format.setForeground(m_model->nickPalette().colorFor(nick, base));
         format.setFontWeight(QFont::Bold);
         return format;
     };
