@@ -51,6 +51,7 @@ private Q_SLOTS:
     void banRefusesTheAddress();
     void noticeReachesEveryone();
     void closingAsksThenStops();
+    void closingWithNobodyConnectedDoesNotAsk();
     void settingsApplyOnTheNextStart();
     void showsWhereToConnect();
 
@@ -312,7 +313,7 @@ void tst_AdminWindow::stopFreesThePortAndStartServesAgain()
     QVERIFY(m_window->isVisible());
     QVERIFY(!action("actionStop")->isEnabled());
     QVERIFY(action("actionStart")->isEnabled());
-    QVERIFY(m_window->windowTitle().contains(QStringLiteral("stopped")));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("Stopped"));
 
     // Another program can have the port at once.
     {
@@ -373,6 +374,10 @@ void tst_AdminWindow::banRefusesTheAddress()
     auto *unban = waitForDialog<QInputDialog>("unbanDialog");
     QVERIFY(unban);
     QCOMPARE(unban->comboBoxItems(), QStringList{ QStringLiteral("127.0.0.1") });
+    // Wide enough for its title twice over and a sentence (it was cut).
+    QVERIFY2(unban->width() >= unban->fontMetrics().averageCharWidth() * 60 &&
+                     unban->width() >= unban->fontMetrics().horizontalAdvance(unban->windowTitle()) * 2,
+             qPrintable(QStringLiteral("%1 px").arg(unban->width())));
     unban->accept();
     QCOMPARE(banTable->model()->rowCount(), 0);
     QCOMPARE(tabs->tabText(tabs->indexOf(child<QWidget>("bansTab"))), QStringLiteral("Bans (0)"));
@@ -397,6 +402,16 @@ void tst_AdminWindow::noticeReachesEveryone()
     EXPECT_JSON_AS(notice, json, QStringLiteral("notice"));
     QCOMPARE(notice.value(u"from").toString(), QStringLiteral("admin"));
     QCOMPARE(notice.value(u"text").toString(), QStringLiteral("restarting at noon"));
+}
+
+// With nobody connected there is nobody to tell: closing stops the service without asking.
+void tst_AdminWindow::closingWithNobodyConnectedDoesNotAsk()
+{
+    QCOMPARE(server()->clientCount(), 0);
+    m_window->close();
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("closeQuestion")));
+    QTRY_VERIFY(!server() || !server()->isListening());
 }
 
 void tst_AdminWindow::closingAsksThenStops()
@@ -471,7 +486,9 @@ void tst_AdminWindow::showsWhereToConnect()
 {
     const QString where = child<QLabel>("addressLabel")->text();
     QVERIFY2(where.contains(QStringLiteral("127.0.0.1:%1").arg(m_port)), qPrintable(where));
-    QVERIFY(m_window->windowTitle().contains(QString::number(m_port)));
+    // The program's name once (Qt adds it, from the display name, when the window shows it).
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("Port %1").arg(m_port));
+    QVERIFY(!m_window->windowTitle().contains(QStringLiteral("groupchat")));
     QVERIFY(m_window->statusBar()->findChildren<QLabel *>().size() >= 4);
 }
 

@@ -204,14 +204,6 @@
         </translation>
     </message>
     <message>
-        <source>groupchat server — port %1</source>
-        <translation>groupchat 服务器 — 端口 %1</translation>
-    </message>
-    <message>
-        <source>groupchat server — stopped</source>
-        <translation>groupchat 服务器 — 已停止</translation>
-    </message>
-    <message>
         <source>%1 msg/s</source>
         <translation>%1 条/秒</translation>
     </message>
@@ -362,6 +354,10 @@ TLS 证书指纹（SHA-256）：%2</translation>
     <message>
         <source>IRC clients (HexChat, irssi, WeeChat) connect to port %1 of the same addresses</source>
         <translation>IRC 客户端（HexChat、irssi、WeeChat）连接到同样地址的 %1 端口</translation>
+    </message>
+    <message>
+        <source>Port %1</source>
+        <translation>端口 %1</translation>
     </message>
 </context>
 <context>

@@ -182,6 +182,11 @@ void AdminWindow::closeEvent(QCloseEvent *event)
     event->ignore();
     if (m_closeWhenStopped)
         return; // already stopping on the way out
+    // Nobody to tell or to cut off: no question.
+    if (m_service->clientCount() == 0) {
+        stopAndClose();
+        return;
+    }
     auto *question =
             new QMessageBox(QMessageBox::Question, tr("Stop the server?"),
                             tr("The service is running with %n client(s) connected. Closing this window "
@@ -245,6 +250,20 @@ void AdminWindow::kickSelected()
     dialog->open();
 }
 
+namespace {
+
+// Input dialogs wide enough for their title in the window frame and a sentence of text: at
+// their own size hint Qt's input dialogs cut the title and leave a tiny field.
+void fitToText(QDialog *dialog)
+{
+    const QFontMetrics metrics = dialog->fontMetrics();
+    dialog->setMinimumWidth(
+            qMax(metrics.averageCharWidth() * 60, metrics.horizontalAdvance(dialog->windowTitle()) * 2));
+    dialog->resize(qMax(dialog->sizeHint().width(), dialog->minimumWidth()), dialog->sizeHint().height());
+}
+
+} // namespace
+
 void AdminWindow::banAddress(bool fromSelection)
 {
     const QList<quint64> selected = fromSelection ? selectedClients() : QList<quint64>();
@@ -262,8 +281,7 @@ void AdminWindow::banAddress(bool fromSelection)
     if (!selected.isEmpty())
         dialog->setTextValue(m_service->addressOf(selected.constFirst()).toString());
     describe(dialog->textValue());
-    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
-                   dialog->sizeHint().height());
+    fitToText(dialog);
     connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
         const QHostAddress address(text.trimmed());
         if (address.isNull()) {
@@ -319,6 +337,7 @@ void AdminWindow::liftBan()
     dialog->setOkButtonText(tr("Lift Ban"));
     dialog->setLabelText(tr("Let this address connect again:"));
     dialog->setComboBoxItems(bans);
+    fitToText(dialog);
     connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
         m_service->unban(QHostAddress(text));
         updateState();
@@ -360,8 +379,7 @@ void AdminWindow::closeSelectedRoom()
                             "put in %2. Its history is deleted.")
                                  .arg(room, m_service->defaultRoom()));
     dialog->setTextValue(QString());
-    dialog->resize(qMax(dialog->sizeHint().width(), fontMetrics().averageCharWidth() * 60),
-                   dialog->sizeHint().height());
+    fitToText(dialog);
     connect(dialog, &QInputDialog::textValueSelected, this, [this, room](const QString &reason) {
         if (!m_service->closeRoom(room, reason))
             appendLog(tr("%1 is gone already.").arg(room), false);
@@ -474,9 +492,8 @@ void AdminWindow::updateState()
                 tr("The service is stopped: nobody can connect. Server › Start Service listens again."));
     }
     m_clientsLabel->setText(tr("%n client(s)", nullptr, m_service->clientCount()));
-    const QString title = listening ? tr("groupchat server — port %1").arg(m_service->port())
-                                    : tr("groupchat server — stopped");
-    setWindowTitle(title);
+    // Qt adds the program's name ("— groupchat server") to the title itself.
+    setWindowTitle(listening ? tr("Port %1").arg(m_service->port()) : tr("Stopped"));
     updateClock();
 }
 
