@@ -5,6 +5,7 @@
 #include "chatserver.h"
 #include "clientsession.h"
 #include "expect.h"
+#include "nickrules.h"
 #include "testclient.h"
 
 #include <QAbstractItemModelTester>
@@ -239,8 +240,18 @@ void tst_ChatClient::nickChange()
     QVERIFY(client->users()->index(0).data(UserListModel::IsSelfRole).toBool());
     QVERIFY(client->submit(QStringLiteral("/nick BOB")));
     QTRY_VERIFY(!texts(*client->messages(), ChatEntry::Kind::Error).isEmpty());
+    // Said in the client's words (translated), not the server's English.
     QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Error).constLast(),
-             QStringLiteral("nick BOB is already taken"));
+             QStringLiteral("Someone on this server already uses the nick BOB. Choose another one."));
+    QVERIFY(client->submit(QStringLiteral("/nick b0b")));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Error).size(), 2);
+    QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Error).constLast(),
+             QStringLiteral("The nick b0b looks like bob, which someone on this server uses, so it could be "
+                            "taken for them. Choose another one."));
+    QVERIFY(client->submit(QStringLiteral("/nick a b")));
+    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Error).size(), 3);
+    QVERIFY2(texts(*client->messages(), ChatEntry::Kind::Error).constLast().contains(NickRules::ruleText()),
+             qPrintable(texts(*client->messages(), ChatEntry::Kind::Error).constLast()));
     bob->sendLine("/nick robert");
     QTRY_COMPARE(client->users()->nicks(),
                  (QStringList{ QStringLiteral("alicia"), QStringLiteral("robert") }));

@@ -684,4 +684,11 @@ set by %2, %3</source>
         <translation>IRC 客户端（HexChat、irssi、WeeChat）连接的端口；0 表示不提供 IRC</translation>
     </message>
 </context>
+<context>
+    <name>main</name>
+    <message>
+        <source>groupchat server</source>
+        <translation>groupchat 服务器</translation>
+    </message>
+</context>
 </TS>

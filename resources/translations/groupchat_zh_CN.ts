@@ -979,5 +979,9 @@
         <source>Connect to &lt;host&gt; at once, skipping the dialog; several servers of one cluster: host1,host2:port,...</source>
         <translation>立即连接到 &lt;host&gt;，跳过对话框；同一集群的多台服务器：host1,host2:port,...</translation>
     </message>
+    <message>
+        <source>groupchat</source>
+        <translation>groupchat 群聊</translation>
+    </message>
 </context>
 </TS>

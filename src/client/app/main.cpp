@@ -15,11 +15,12 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("groupchat-client"));
     QApplication::setOrganizationName(QStringLiteral("groupchat"));
-    QApplication::setApplicationDisplayName(QStringLiteral("groupchat"));
     QApplication::setApplicationVersion(QStringLiteral(GROUPCHAT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("groupchat-client"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat.png")));
     Translations::install(app, QStringLiteral("groupchat"));
+    // The suffix of every window title, in the user's language: after the translator.
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "groupchat"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "The groupchat desktop client."));

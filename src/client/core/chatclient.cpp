@@ -215,6 +215,7 @@ bool ChatClient::submit(const QString &input)
             addLocal(ChatEntry::Kind::Status, tr("You are %1.").arg(m_connection->nick()));
             return true;
         }
+        m_askedNick = command.target;
         break;
     case Type::Action:
         if (command.text.isEmpty()) {
@@ -691,7 +692,17 @@ void ChatClient::onEvent(const ServerEvent &event)
             target = m_conversations->find(event.room);
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;
-        if (event.code == ErrorCode::NoSuchNick || event.code == ErrorCode::TargetLagging) {
+        if ((event.code == ErrorCode::NickTaken || event.code == ErrorCode::InvalidNick) &&
+            !m_askedNick.isEmpty()) {
+            // A /nick refused: said in the user's language, as when connecting (the server's
+            // text is English).
+            const bool taken = event.code == ErrorCode::NickTaken;
+            entry.text = ChatConnection::describe(taken ? ChatConnection::Failure::NickTaken
+                                                        : ChatConnection::Failure::InvalidNick,
+                                                  m_connection->host(), m_connection->port(),
+                                                  taken ? m_askedNick + u'\n' + event.nick : m_askedNick);
+            m_askedNick.clear();
+        } else if (event.code == ErrorCode::NoSuchNick || event.code == ErrorCode::TargetLagging) {
             // A private message that was not delivered: said in the user's words, in the
             // conversation with that person when it is open.
             // The server names whom it was for; an older one does not, and then the oldest

@@ -120,5 +120,7 @@ private:
     QString m_current;
     // Whom the private messages not yet answered (echoed or refused) went to, oldest first.
     QStringList m_privatesUnanswered;
+    // The nick the last /nick asked for, to explain a refusal in the user's language.
+    QString m_askedNick;
     bool m_showRoomList = false; // the user typed /rooms: the answer is shown
 };

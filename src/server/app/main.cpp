@@ -170,10 +170,11 @@ int runAdminWindow(int argc, char **argv)
 {
     QApplication app(argc, argv);
     setApplicationNames();
-    QApplication::setApplicationDisplayName(QStringLiteral("groupchat server"));
     QApplication::setDesktopFileName(QStringLiteral("groupchat-server"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat-server.png")));
     Translations::install(app, QStringLiteral("groupchat-server"));
+    // The suffix of every window title, in the admin's language: after the translator.
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "groupchat server"));
     const Startup startup(app);
 
     LogCollector log;
