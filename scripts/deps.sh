@@ -46,6 +46,6 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "deps.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
   sudo_=sudo
 fi
-echo "deps.sh: installing ${missing[*]}" >&2
+echo "deps.sh: installing ${#missing[@]} Debian package(s), a few minutes on a new machine: ${missing[*]}" >&2
 $sudo_ apt-get update -qq >/dev/null
 $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -14,7 +14,7 @@ case "${1:-}" in
   -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 ./scripts/deps.sh
-./scripts/build.sh
+./scripts/build.sh --programs
 build=${GROUPCHAT_BUILD_DIR:-build}
 server=$build/src/server/groupchat-server
 client=$build/src/client/groupchat-client
