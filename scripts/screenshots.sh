@@ -41,6 +41,18 @@ XDG_CONFIG_HOME=$config/en "$tool" -w 2 -c \
   "$out/conversation.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16702 --nick alice
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 
+# The same kind of conversation in the dark theme (Preferences), with the find bar open (Ctrl+F)
+# under it.
+start_server 16707
+python3 scripts/demo_chat.py 16707 alice 14 &
+sleep 2
+mkdir -p "$config/dark/groupchat"
+printf '[preferences]\ntheme=dark\nclock=24\n' >"$config/dark/groupchat/groupchat-client.conf"
+XDG_CONFIG_HOME=$config/dark "$tool" -w 2 -c \
+  -a 'sleep 3.5; xdotool mousemove 300 300 click 1; xdotool key ctrl+f; sleep 0.3; xdotool type --delay 30 "lunch"; xdotool key Return' \
+  "$out/dark-theme-find.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16707 --nick alice
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+
 start_server 16703
 python3 scripts/demo_chat.py 16703 张伟 12 &
 sleep 2

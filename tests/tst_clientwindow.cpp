@@ -12,6 +12,7 @@
 #include "mainwindow.h"
 #include "messagemodel.h"
 #include "nickrules.h"
+#include "preferencesdialog.h"
 #include "testclient.h"
 #include "textsanitizer.h"
 
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void closingAConversationLeavesTheOthersUnread();
     void largeRoomShowsACount();
     void findInConversation();
+    void preferencesApplyAndAreKept();
     void tabCompletesNicksRoomsAndCommands();
     void emojiInTheColourFont();
     void unreadCountAndMarkerWhileAway();
@@ -653,6 +655,57 @@ void tst_ClientWindow::tabCompletesNicksRoomsAndCommands()
     input->clear();
     QTest::keyClick(input, Qt::Key_Tab);
     QTRY_VERIFY(!input->hasFocus());
+}
+
+// Issue 15: Preferences (theme, font and size, 12/24-hour time, language), applied at once
+// and kept with QSettings.
+void tst_ClientWindow::preferencesApplyAndAreKept()
+{
+    QVERIFY(openWindow());
+    QVERIFY(m_client->submit(QStringLiteral("what time is it")));
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("what time is it")));
+    const QPalette before = QApplication::palette();
+    child<QAction>(m_window.get(), "actionPreferences")->trigger();
+    auto *dialog = m_window->findChild<PreferencesDialog *>(QStringLiteral("preferencesDialog"));
+    QVERIFY(dialog);
+    auto *theme = child<QComboBox>(dialog, "themeCombo");
+    theme->setCurrentIndex(theme->findData(int(ClientPreferences::Theme::Dark)));
+    child<QCheckBox>(dialog, "desktopFontCheck")->setChecked(false);
+    child<QSpinBox>(dialog, "fontSizeSpin")->setValue(15);
+    auto *clock = child<QComboBox>(dialog, "clockCombo");
+    clock->setCurrentIndex(clock->findData(int(ClientPreferences::Clock::TwelveHour)));
+    auto *language = child<QComboBox>(dialog, "languageCombo");
+    language->setCurrentIndex(language->findData(QStringLiteral("zh_CN")));
+    dialog->accept();
+
+    // Dark: light text on a dark base, and the conversation redrawn for it.
+    QVERIFY(QApplication::palette().color(QPalette::Base).lightnessF() < 0.3);
+    QVERIFY(QApplication::palette().color(QPalette::Text).lightnessF() > 0.7);
+    QCOMPARE(conversation->font().pointSize(), 15);
+    // 12-hour time in front of the line: "10:37 AM".
+    QVERIFY2(QRegularExpression(QStringLiteral("\\b\\d{1,2}:\\d\\d [AP]M  alice  what time is it"))
+                     .match(conversation->readableText())
+                     .hasMatch(),
+             qPrintable(conversation->readableText()));
+    const ClientPreferences saved = ClientPreferences::load(QSettings());
+    QCOMPARE(saved.theme, ClientPreferences::Theme::Dark);
+    QCOMPARE(saved.fontSize, 15);
+    QCOMPARE(saved.clock, ClientPreferences::Clock::TwelveHour);
+    QCOMPARE(saved.language, QStringLiteral("zh_CN"));
+
+    // Back to the desktop's theme and font: the palette the program started with.
+    child<QAction>(m_window.get(), "actionPreferences")->trigger();
+    dialog = m_window->findChild<PreferencesDialog *>(QStringLiteral("preferencesDialog"));
+    QVERIFY(dialog);
+    QCOMPARE(child<QComboBox>(dialog, "themeCombo")->currentData().toInt(),
+             int(ClientPreferences::Theme::Dark));
+    theme = child<QComboBox>(dialog, "themeCombo");
+    theme->setCurrentIndex(theme->findData(int(ClientPreferences::Theme::System)));
+    child<QCheckBox>(dialog, "desktopFontCheck")->setChecked(true);
+    dialog->accept();
+    QCOMPARE(QApplication::palette().color(QPalette::Base), before.color(QPalette::Base));
+    QCOMPARE(conversation->font().pointSize(), QApplication::font().pointSize());
 }
 
 void tst_ClientWindow::findInConversation()

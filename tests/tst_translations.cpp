@@ -6,6 +6,7 @@
 #include "joinroomdialog.h"
 #include "logcollector.h"
 #include "mainwindow.h"
+#include "preferencesdialog.h"
 #include "serverconfig.h"
 #include "serverservice.h"
 #include "settingsdialog.h"
@@ -176,6 +177,10 @@ void tst_Translations::clientWindows()
     join.show();
     QVERIFY(QTest::qWaitForWindowExposed(&join));
     found += english(&join);
+    PreferencesDialog preferences{ ClientPreferences() };
+    preferences.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&preferences));
+    found += english(&preferences);
     QVERIFY2(found.isEmpty(), qPrintable(u"English under zh_CN:\n" + found.join(u'\n')));
 }
 

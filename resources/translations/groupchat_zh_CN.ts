@@ -867,6 +867,14 @@
         <source>Connected to %1 as %2</source>
         <translation>已连接到 %1，昵称 %2</translation>
     </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Theme, font, time and language</source>
+        <translation>主题、字体、时间和语言</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>
@@ -936,6 +944,77 @@
     <message>
         <source>The nick %1 has no letter or digit.</source>
         <translation>昵称 %1 中没有字母或数字。</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>The desktop&apos;s font</source>
+        <translation>桌面字体</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>As the desktop</source>
+        <translation>跟随桌面</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>Conversation font</source>
+        <translation>对话字体</translation>
+    </message>
+    <message>
+        <source>Conversation font size</source>
+        <translation>对话字号</translation>
+    </message>
+    <message>
+        <source>As the language does</source>
+        <translation>跟随语言</translation>
+    </message>
+    <message>
+        <source>24-hour (14:05)</source>
+        <translation>24 小时制（14:05）</translation>
+    </message>
+    <message>
+        <source>12-hour (2:05 PM)</source>
+        <translation>12 小时制（下午 2:05）</translation>
+    </message>
+    <message>
+        <source>The system&apos;s</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Conversation &amp;font:</source>
+        <translation>对话字体(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Time:</source>
+        <translation>时间(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>A new language takes effect when groupchat starts again. Notifications, their sound and Do Not Disturb are in the Notifications menu.</source>
+        <translation>新的语言在 groupchat 下次启动时生效。通知、提示音和勿扰模式在“通知”菜单中。</translation>
     </message>
 </context>
 <context>

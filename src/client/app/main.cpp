@@ -1,5 +1,6 @@
 // groupchat-client: the desktop chat window.
 #include "chatclient.h"
+#include "clientpreferences.h"
 #include "connectdialog.h"
 #include "mainwindow.h"
 #include "translations.h"
@@ -7,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLocale>
+#include <QSettings>
 
 #include <cstdio>
 
@@ -18,6 +20,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(GROUPCHAT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("groupchat-client"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/groupchat.png")));
+    // A language chosen in Preferences wins over the system's (read before the translations).
+    const ClientPreferences preferences = ClientPreferences::load(QSettings());
+    if (!preferences.language.isEmpty())
+        QLocale::setDefault(QLocale(preferences.language));
     Translations::install(app, QStringLiteral("groupchat"));
     // The suffix of every window title, in the user's language: after the translator.
     QApplication::setApplicationDisplayName(QApplication::translate("main", "groupchat"));

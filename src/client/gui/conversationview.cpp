@@ -127,6 +127,15 @@ QVariant ConversationView::loadResource(int, const QUrl &)
     return QVariant();
 }
 
+void ConversationView::setTimeFormat(const QString &format)
+{
+    if (format == m_timeFormat)
+        return;
+    m_timeFormat = format;
+    if (m_model)
+        rebuild();
+}
+
 void ConversationView::changeEvent(QEvent *event)
 {
     QPlainTextEdit::changeEvent(event);
@@ -287,7 +296,7 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
     quiet.setForeground(subdued);
     QTextCharFormat timeFormat = quiet;
     timeFormat.setToolTip(QLocale().toString(local, QLocale::LongFormat));
-    cursor.insertText(QLocale().toString(local.time(), QStringLiteral("HH:mm")) + u"  ", timeFormat);
+    cursor.insertText(QLocale().toString(local.time(), m_timeFormat) + u"  ", timeFormat);
 
     const auto nickFormat = [&](const QString &nick) {
         QTextCharFormat format;

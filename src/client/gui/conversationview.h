@@ -21,6 +21,8 @@ public:
     explicit ConversationView(QWidget *parent = nullptr);
 
     void setModel(MessageModel *model);
+    // The QTime format of the time before each line ("HH:mm", "h:mm AP"; Preferences).
+    void setTimeFormat(const QString &format);
 
     // Selects the next match of text before (backward) or after the selection; false when
     // there is none.
@@ -49,6 +51,7 @@ protected:
 
 private:
     void rebuild();
+    QString m_timeFormat = QStringLiteral("HH:mm");
     void appendRows(int first, int last);
     void appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread);
     void removeReadMarker();

@@ -6,9 +6,12 @@
 #include "hostport.h"
 #include "joinroomdialog.h"
 #include "nickrules.h"
+#include "preferencesdialog.h"
 #include "textcut.h"
+#include "themeapplier.h"
 #include "ui_mainwindow.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDesktopServices>
 #include <QMessageBox>
@@ -107,6 +110,15 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(m_ui->actionReconnectNow, &QAction::triggered, this, &MainWindow::reconnect);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionFind, &QAction::triggered, this, &MainWindow::showFindBar);
+    // The platform's binding where it has one; Ctrl+, (GNOME's and most applications') otherwise.
+    const QList<QKeySequence> preferencesKeys = QKeySequence::keyBindings(QKeySequence::Preferences);
+    m_ui->actionPreferences->setShortcuts(
+            preferencesKeys.isEmpty() ? QList<QKeySequence>{ QKeySequence(Qt::CTRL | Qt::Key_Comma) }
+                                      : preferencesKeys);
+    m_ui->actionPreferences->setMenuRole(QAction::PreferencesRole);
+    connect(m_ui->actionPreferences, &QAction::triggered, this, &MainWindow::showPreferences);
+    m_preferences = ClientPreferences::load(QSettings());
+    applyPreferences();
     connect(m_ui->actionFindNext, &QAction::triggered, this, [this] { findNext(false); });
     connect(m_ui->actionFindPrevious, &QAction::triggered, this, [this] { findNext(true); });
     connect(m_ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
@@ -369,6 +381,32 @@ void MainWindow::notify(const QString &title, const QString &text)
     if (m_tray)
         m_tray->showMessage(title, TextCut::left(text, ChatLimits::notificationPreviewCharacters),
                             QSystemTrayIcon::Information, 8000);
+}
+
+void MainWindow::showPreferences()
+{
+    auto *dialog = new PreferencesDialog(m_preferences, this);
+    dialog->setObjectName(QStringLiteral("preferencesDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_preferences = dialog->preferences();
+        QSettings settings;
+        m_preferences.save(settings);
+        applyPreferences();
+    });
+    dialog->open();
+}
+
+void MainWindow::applyPreferences()
+{
+    ThemeApplier::apply(m_preferences.theme);
+    QFont font = QApplication::font();
+    if (!m_preferences.fontFamily.isEmpty())
+        font.setFamily(m_preferences.fontFamily);
+    if (m_preferences.fontSize > 0)
+        font.setPointSize(m_preferences.fontSize);
+    m_ui->conversation->setFont(font);
+    m_ui->conversation->setTimeFormat(m_preferences.timeFormat());
 }
 
 void MainWindow::showFindBar()

@@ -2,6 +2,8 @@
 
 #include "chatconnection.h"
 
+#include "clientpreferences.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -58,10 +60,15 @@ private:
     void showFindBar();
     void findNext(bool backward);
     void showAbout();
+    // Edit › Preferences; the choice is applied at once and saved.
+    void showPreferences();
+    // The theme, the conversation's font and the time format of m_preferences.
+    void applyPreferences();
     void restoreLayout();
     void saveLayout();
 
     std::unique_ptr<Ui::MainWindow> m_ui;
+    ClientPreferences m_preferences;
     ChatClient *m_client;
     QLabel *m_statusLabel;
     QPushButton *m_reconnectButton;
