@@ -15,6 +15,9 @@ packages=(
   libssl-dev
   # Unicode: nick rules (UTS #39 spoof checks), normalization, character properties
   libicu-dev
+  # the client's emoji picker and :shortcode: completion: Unicode's emoji list and CLDR's
+  # names and keywords (read at build time)
+  unicode-data unicode-cldr-core
   # clusters of servers (--redis): the client library, and Redis for the tests and run.sh cluster
   libhiredis-dev redis-server
   # the fuzz targets (libFuzzer) and the sanitizer build of the test suite

@@ -7,6 +7,7 @@
 #include "connectdialog.h"
 #include "conversationview.h"
 #include "elidedlabel.h"
+#include "emojipicker.h"
 #include "expect.h"
 #include "joinroomdialog.h"
 #include "mainwindow.h"
@@ -38,6 +39,7 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFragment>
+#include <QToolButton>
 #include <QTreeView>
 
 #include <memory>
@@ -89,6 +91,7 @@ private Q_SLOTS:
     void findInConversation();
     void preferencesApplyAndAreKept();
     void tabCompletesNicksRoomsAndCommands();
+    void emojiPickerAndShortcodes();
     void emojiInTheColourFont();
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
@@ -706,6 +709,42 @@ void tst_ClientWindow::preferencesApplyAndAreKept()
     dialog->accept();
     QCOMPARE(QApplication::palette().color(QPalette::Base), before.color(QPalette::Base));
     QCOMPARE(conversation->font().pointSize(), QApplication::font().pointSize());
+}
+
+// Issue 15: an emoji picker beside the input (a grid with a search in English and Chinese),
+// and :shortcode: (CLDR names) typed to its closing colon becomes the emoji.
+void tst_ClientWindow::emojiPickerAndShortcodes()
+{
+    QVERIFY(openWindow());
+    auto *input = child<ChatInput>(m_window.get(), "input");
+    m_window->activateWindow();
+    input->setFocus();
+    QTest::keyClicks(input, QStringLiteral("nice :thumbs_up: at 12:30: ok :nosuchcode:"));
+    QCOMPARE(input->text(), QStringLiteral("nice \U0001F44D at 12:30: ok :nosuchcode:"));
+    input->clear();
+
+    child<QToolButton>(m_window.get(), "emojiButton")->click();
+    auto *picker = m_window->findChild<EmojiPicker *>(QStringLiteral("emojiPicker"));
+    QVERIFY(picker);
+    QTRY_VERIFY(picker->isVisible());
+    QVERIFY2(picker->shown().size() >= 50, qPrintable(picker->shown().join(u' ')));
+    QCOMPARE(picker->shown().constFirst(), QStringLiteral("\U0001F600"));
+    auto *search = child<QLineEdit>(picker, "emojiSearch");
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClicks(search, QStringLiteral("red heart"));
+    QVERIFY2(picker->shown().contains(QStringLiteral("\u2764\ufe0f")),
+             qPrintable(picker->shown().join(u' ')));
+    QVERIFY(!picker->shown().contains(QStringLiteral("\U0001F600")));
+    search->clear();
+    // CLDR's Chinese keywords: 笑 (laugh) finds the grinning face.
+    search->setText(QStringLiteral("笑")); // typed through an input method: no key events
+    QVERIFY2(picker->shown().contains(QStringLiteral("\U0001F600")), qPrintable(picker->shown().join(u' ')));
+    search->clear();
+    QTest::keyClicks(search, QStringLiteral("thumbs up"));
+    QCOMPARE(picker->shown().value(0), QStringLiteral("\U0001F44D"));
+    QTest::keyClick(search, Qt::Key_Return);
+    QTRY_VERIFY(!picker->isVisible());
+    QCOMPARE(input->text(), QStringLiteral("\U0001F44D"));
 }
 
 void tst_ClientWindow::findInConversation()

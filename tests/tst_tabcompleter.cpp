@@ -13,6 +13,7 @@ private Q_SLOTS:
     void firstTab();
     void cyclesAndGoesBack();
     void typingStartsAgain();
+    void emojiCycle();
 
 private:
     static TabCompleter::Candidates candidates()
@@ -53,6 +54,16 @@ void tst_TabCompleter::firstTab_data()
     // A '/' word is a command at the start of the line only.
     QTest::newRow("slash later") << QStringLiteral("and /jo") << -1 << QString() << 0;
     QTest::newRow("no match") << QStringLiteral("zed") << -1 << QString() << 0;
+    // CLDR shortcodes become the emoji itself, with nothing after it.
+    QTest::newRow("emoji shortcode") << QStringLiteral("great :thu") << -1
+                                     << QStringLiteral("great \U0001F44D") << -1;
+    QTest::newRow("emoji shortcode closed")
+            << QStringLiteral(":grinning_face:") << -1 << QStringLiteral("\U0001F600") << -1;
+    QTest::newRow("emoji shortcode, capitals")
+            << QStringLiteral(":Red_H") << -1 << QStringLiteral("\u2764\ufe0f") << -1;
+    // One letter after the colon is too little (":D" is a smiley as typed).
+    QTest::newRow("colon and one letter") << QStringLiteral(":D") << -1 << QString() << 0;
+    QTest::newRow("no such shortcode") << QStringLiteral(":zzqx") << -1 << QString() << 0;
     QTest::newRow("no word") << QStringLiteral("hello ") << -1 << QString() << 0;
 }
 
@@ -92,6 +103,16 @@ void tst_TabCompleter::cyclesAndGoesBack()
     TabCompleter backwards;
     result = backwards.complete(QStringLiteral("a"), 1, all, true);
     QCOMPARE(result->text, QStringLiteral("alice: "));
+}
+
+void tst_TabCompleter::emojiCycle()
+{
+    TabCompleter completer;
+    auto result = completer.complete(QStringLiteral(":thumbs"), 7, candidates());
+    QVERIFY(result);
+    QCOMPARE(result->text, QStringLiteral("\U0001F44D"));
+    result = completer.complete(result->text, result->cursor, candidates());
+    QCOMPARE(result->text, QStringLiteral("\U0001F44E"));
 }
 
 void tst_TabCompleter::typingStartsAgain()

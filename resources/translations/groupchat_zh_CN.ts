@@ -525,6 +525,21 @@
     </message>
 </context>
 <context>
+    <name>EmojiPicker</name>
+    <message>
+        <source>Emoji</source>
+        <translation>表情符号</translation>
+    </message>
+    <message>
+        <source>Search emoji (smile, heart, 笑)</source>
+        <translation>搜索表情（笑、心）</translation>
+    </message>
+    <message>
+        <source>Search emoji</source>
+        <translation>搜索表情</translation>
+    </message>
+</context>
+<context>
     <name>JoinRoomDialog</name>
     <message>
         <source>Join Room</source>
@@ -874,6 +889,14 @@
     <message>
         <source>Theme, font, time and language</source>
         <translation>主题、字体、时间和语言</translation>
+    </message>
+    <message>
+        <source>Insert an emoji (Ctrl+;); or type :name and Tab</source>
+        <translation>插入表情（Ctrl+;）；也可输入 :英文名 后按 Tab</translation>
+    </message>
+    <message>
+        <source>Insert an emoji</source>
+        <translation>插入表情</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "tabcompleter.h"
 
+#include "emojicatalog.h"
 #include "nickrules.h"
 
 #include <algorithm>
@@ -45,7 +46,16 @@ std::optional<TabCompleter::Result> TabCompleter::complete(const QString &text, 
         m_before = text.left(start);
         m_after = text.mid(cursor);
         m_isNick = false;
-        if (word.startsWith(u'/') && m_atStart) {
+        m_isEmoji = false;
+        if (word.startsWith(u':') && word.size() >= 3) {
+            // ":thu" or ":thumbs_up:": CLDR shortcodes, replaced by the emoji itself.
+            QString prefix = word.mid(1);
+            if (prefix.endsWith(u':'))
+                prefix.chop(1);
+            for (const EmojiCatalog::Emoji *emoji : EmojiCatalog::instance().withShortcodePrefix(prefix))
+                m_matches.append(emoji->text);
+            m_isEmoji = true;
+        } else if (word.startsWith(u'/') && m_atStart) {
             m_matches = matches(word, candidates.commands, false);
         } else if (word.startsWith(u'#')) {
             m_matches = matches(word, candidates.rooms, false);
@@ -62,7 +72,9 @@ std::optional<TabCompleter::Result> TabCompleter::complete(const QString &text, 
     }
     // irssi's and HexChat's suffix: "nick: " to address someone at the start of a line, a
     // space after anything else; no second space when one follows already.
-    QString suffix = m_isNick && m_atStart ? QStringLiteral(": ") : QStringLiteral(" ");
+    QString suffix = m_isEmoji               ? QString()
+                     : m_isNick && m_atStart ? QStringLiteral(": ")
+                                             : QStringLiteral(" ");
     if (m_after.startsWith(u' '))
         suffix.chop(1);
     const QString completed = m_before + m_matches.at(m_index) + suffix;

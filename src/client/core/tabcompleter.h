@@ -7,7 +7,8 @@
 
 // Tab completion in the input line, as HexChat and irssi do it: Tab completes the word before
 // the cursor to a nick (a "nick: " at the start of the line, "nick " elsewhere), to a room
-// when the word starts with '#', or to a command when it is a '/' word at the start; Tab again
+// when the word starts with '#', to a command when it is a '/' word at the start, or to an
+// emoji when it is a ':' shortcode of two letters or more (":thu" gives 👍, EmojiCatalog); Tab again
 // cycles through the other matches in order, Shift+Tab back; anything else typed ends the
 // cycle. Nicks match by the shared nick comparison (NickRules): "ALI" and a Cyrillic "аli"
 // complete to "alice". No widgets: the input gives it text, cursor and candidates.
@@ -49,5 +50,6 @@ private:
     QString m_after; // the text after the cursor
     bool m_atStart = false; // the word starts the line
     bool m_isNick = false;
+    bool m_isEmoji = false;
     Result m_last; // what the cycle gave last
 };

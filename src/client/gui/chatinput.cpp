@@ -1,8 +1,34 @@
 #include "chatinput.h"
 
-#include <QKeyEvent>
+#include "emojicatalog.h"
 
-ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent) { }
+#include <QKeyEvent>
+#include <QRegularExpression>
+
+ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent)
+{
+    connect(this, &QLineEdit::textEdited, this, &ChatInput::replaceShortcode);
+}
+
+void ChatInput::replaceShortcode()
+{
+    // ":thumbs_up:" typed to its closing colon becomes 👍, as in Slack; only a known CLDR
+    // shortcode, and only a whole word (not the "12:30:" of a time).
+    static const QRegularExpression closed(QStringLiteral("(?:^|\\s):([a-z0-9_+-]{2,}):$"),
+                                           QRegularExpression::CaseInsensitiveOption);
+    const QString before = text().left(cursorPosition());
+    const QRegularExpressionMatch match = closed.match(before);
+    if (!match.hasMatch())
+        return;
+    const EmojiCatalog::Emoji *emoji = EmojiCatalog::instance().byShortcode(match.captured(1));
+    if (!emoji)
+        return;
+    const qsizetype start = match.capturedStart(1) - 1;
+    const QString after = text().mid(cursorPosition());
+    const QString replaced = before.left(start) + emoji->text;
+    setText(replaced + after);
+    setCursorPosition(int(replaced.size()));
+}
 
 void ChatInput::remember(const QString &line)
 {

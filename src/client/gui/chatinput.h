@@ -34,6 +34,9 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
+    // A whole ":shortcode:" just typed becomes its emoji.
+    void replaceShortcode();
+
     QStringList m_history; // oldest first
     int m_position = 0; // m_history.size() while editing a new line
     QString m_draft; // what was typed before walking into the history

@@ -3,6 +3,7 @@
 #include "chatclient.h"
 #include "chatlimits.h"
 #include "connectdialog.h"
+#include "emojipicker.h"
 #include "hostport.h"
 #include "joinroomdialog.h"
 #include "nickrules.h"
@@ -19,6 +20,7 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QSystemTrayIcon>
+#include <QToolButton>
 
 MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     : QMainWindow(parent),
@@ -61,6 +63,23 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
 
     ChatConnection *connection = client->connection();
     connect(m_ui->input, &QLineEdit::returnPressed, this, &MainWindow::sendInput);
+    // The emoji button beside the input (Ctrl+; from the input) opens the picker.
+    auto *emojiButton = new QToolButton(this);
+    emojiButton->setObjectName(QStringLiteral("emojiButton"));
+    emojiButton->setText(QStringLiteral("\U0001F642"));
+    emojiButton->setToolTip(tr("Insert an emoji (Ctrl+;); or type :name and Tab"));
+    emojiButton->setAccessibleName(tr("Insert an emoji"));
+    emojiButton->setAutoRaise(true);
+    m_ui->inputLayout->insertWidget(m_ui->inputLayout->indexOf(m_ui->counterLabel), emojiButton);
+    auto *picker = new EmojiPicker(this);
+    connect(picker, &EmojiPicker::picked, this, [this](const QString &emoji) {
+        m_ui->input->insert(emoji);
+        m_ui->input->setFocus();
+    });
+    connect(emojiButton, &QToolButton::clicked, this, [picker, emojiButton] { picker->popUp(emojiButton); });
+    auto *emojiShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Semicolon), m_ui->input);
+    emojiShortcut->setContext(Qt::WidgetShortcut);
+    connect(emojiShortcut, &QShortcut::activated, emojiButton, &QToolButton::click);
     // Tab completes the people here (not oneself), the rooms one is in, and the commands.
     m_ui->input->setCompletionCandidates([client] {
         TabCompleter::Candidates candidates;
