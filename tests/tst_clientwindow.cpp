@@ -92,6 +92,7 @@ private Q_SLOTS:
     void preferencesApplyAndAreKept();
     void tabCompletesNicksRoomsAndCommands();
     void emojiPickerAndShortcodes();
+    void keyboardReachesEveryControlInOrder();
     void emojiInTheColourFont();
     void unreadCountAndMarkerWhileAway();
     void connectDialogExplainsFailure();
@@ -648,13 +649,15 @@ void tst_ClientWindow::tabCompletesNicksRoomsAndCommands()
     QTest::keyClicks(input, QStringLiteral("/to"));
     QTest::keyClick(input, Qt::Key_Tab);
     QCOMPARE(input->text(), QStringLiteral("/topic "));
-    // Oneself is not offered.
+    // Oneself is not offered; with nothing to complete Tab moves the focus on, as it does from
+    // an empty input.
     input->clear();
     QTest::keyClicks(input, QStringLiteral("ali"));
     QTest::keyClick(input, Qt::Key_Tab);
     QCOMPARE(input->text(), QStringLiteral("ali"));
-    QVERIFY(input->hasFocus());
-    // Empty: Tab moves on.
+    QTRY_VERIFY(!input->hasFocus());
+    input->setFocus();
+    QTRY_VERIFY(input->hasFocus());
     input->clear();
     QTest::keyClick(input, Qt::Key_Tab);
     QTRY_VERIFY(!input->hasFocus());
@@ -745,6 +748,45 @@ void tst_ClientWindow::emojiPickerAndShortcodes()
     QTest::keyClick(search, Qt::Key_Return);
     QTRY_VERIFY(!picker->isVisible());
     QCOMPARE(input->text(), QStringLiteral("\U0001F44D"));
+}
+
+// Issue 15 (accessibility): every control is reached with Tab, in an order that follows the
+// window (conversations, the conversation, the input and its buttons, the people), and the
+// conversation, the lists and the input have accessible names.
+void tst_ClientWindow::keyboardReachesEveryControlInOrder()
+{
+    QVERIFY(openWindow());
+    QApplication::setActiveWindow(m_window.get());
+    QTRY_VERIFY(m_window->isActiveWindow());
+    child<QListView>(m_window.get(), "conversationList")->setFocus();
+    QTRY_VERIFY(QApplication::focusWidget());
+    QStringList order;
+    for (int i = 0; i < 10; ++i) {
+        QWidget *focused = QApplication::focusWidget();
+        QVERIFY(focused);
+        order.append(focused->objectName());
+        if (i < 9)
+            QTest::keyClick(focused, Qt::Key_Tab);
+    }
+    // Send is disabled while nothing is typed, so Tab passes it by; the find bar is hidden.
+    const QStringList expected{ QStringLiteral("conversationList"), QStringLiteral("joinButton"),
+                                QStringLiteral("conversation"),     QStringLiteral("input"),
+                                QStringLiteral("emojiButton"),      QStringLiteral("userList"),
+                                QStringLiteral("conversationList"), QStringLiteral("joinButton"),
+                                QStringLiteral("conversation"),     QStringLiteral("input") };
+    QCOMPARE(order, expected);
+    // With text typed, Send is on the way.
+    auto *input = child<ChatInput>(m_window.get(), "input");
+    QCOMPARE(QApplication::focusWidget(), input);
+    QTest::keyClicks(input, QStringLiteral("hello "));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("emojiButton"));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("sendButton"));
+    for (const char *name : { "conversation", "conversationList", "userList", "input", "emojiButton" }) {
+        auto *widget = child<QWidget>(m_window.get(), name);
+        QVERIFY2(widget && !widget->accessibleName().isEmpty(), name);
+    }
 }
 
 void tst_ClientWindow::findInConversation()

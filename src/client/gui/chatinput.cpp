@@ -49,13 +49,14 @@ bool ChatInput::event(QEvent *event)
         const bool tab = key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab;
         if (tab && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
             const bool backward = key->key() == Qt::Key_Backtab || (key->modifiers() & Qt::ShiftModifier);
+            // Nothing to complete: Tab moves the focus on, so keyboard users are never caught.
             if (const auto completed =
                         m_completer.complete(text(), cursorPosition(), m_candidates(), backward)) {
                 setText(completed->text);
                 setCursorPosition(completed->cursor);
+                event->accept();
+                return true;
             }
-            event->accept();
-            return true;
         }
     }
     return QLineEdit::event(event);

@@ -8,8 +8,9 @@
 #include <functional>
 
 // The input line: Up and Down walk through what was sent before, like a shell; Tab completes
-// nicks, #rooms and /commands (TabCompleter), Shift+Tab cycles back. In an empty input Tab
-// moves the focus on as usual, so the window stays usable without a mouse (Ctrl+Tab always).
+// nicks, #rooms, /commands and :shortcodes: (TabCompleter), Shift+Tab cycles back. Where there
+// is nothing to complete Tab moves the focus on as usual, so the window stays usable without a
+// mouse.
 class ChatInput : public QLineEdit
 {
     Q_OBJECT

@@ -82,6 +82,8 @@ void insertWithEmoji(QTextCursor &cursor, QStringView text, const QTextCharForma
 ConversationView::ConversationView(QWidget *parent) : QPlainTextEdit(parent)
 {
     setReadOnly(true);
+    // Read-only: Tab has nothing to insert, so it moves on, for keyboard users.
+    setTabChangesFocus(true);
     setUndoRedoEnabled(false);
     setCenterOnScroll(false);
     viewport()->setMouseTracking(true);

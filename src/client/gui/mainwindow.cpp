@@ -77,6 +77,10 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         m_ui->input->setFocus();
     });
     connect(emojiButton, &QToolButton::clicked, this, [picker, emojiButton] { picker->popUp(emojiButton); });
+    // Left to right, top to bottom: the conversations, the conversation (and its find bar),
+    // the input with its emoji and Send buttons, the people.
+    setTabOrder(m_ui->input, emojiButton);
+    setTabOrder(emojiButton, m_ui->sendButton);
     auto *emojiShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Semicolon), m_ui->input);
     emojiShortcut->setContext(Qt::WidgetShortcut);
     connect(emojiShortcut, &QShortcut::activated, emojiButton, &QToolButton::click);
