@@ -858,6 +858,26 @@ Trusted: %4</source>
         <source>Connected to %1 as %2</source>
         <translation>已连接到 %1，昵称 %2</translation>
     </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>通知(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Do Not Disturb</source>
+        <translation>请勿打扰(&amp;D)</translation>
+    </message>
+    <message>
+        <source>No notifications and no sound; unread messages are still counted</source>
+        <translation>不弹出通知，也不播放声音；未读消息仍会计数</translation>
+    </message>
+    <message>
+        <source>Play a &amp;Sound</source>
+        <translation>播放提示音(&amp;S)</translation>
+    </message>
+    <message>
+        <source>A sound with each notification</source>
+        <translation>每条通知都播放一次提示音</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>
