@@ -442,9 +442,12 @@ void tst_ClientWindow::mentionsAndPrivateMessagesNotifyTheDesktop()
     QCOMPARE(third.body, QStringLiteral("lunch?"));
     QCOMPARE(third.replacesId, 0u);
     QCOMPARE(m_client->current()->name, QStringLiteral("#general"));
+    m_window->showMinimized();
+    QTRY_VERIFY(m_window->isMinimized());
     service.emitActionInvoked(third.id, QStringLiteral("default"));
     QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
     QTRY_VERIFY(m_window->isActiveWindow());
+    QVERIFY(!m_window->isMinimized());
     QVERIFY2(service.calls().size() == 3, service.describeCalls().constData());
     sound->trigger();
     QCOMPARE(QSettings().value(QStringLiteral("notifications/sound")).toBool(), false);

@@ -384,7 +384,9 @@ void MainWindow::setUpNotifications()
             });
     // A click on the notification: the window, at that conversation.
     connect(m_notifier, &DesktopNotifier::activated, this, [this](const QString &conversation) {
-        showNormal();
+        // Out of the taskbar if minimised, but a maximised window stays maximised.
+        setWindowState(windowState() & ~Qt::WindowMinimized);
+        show();
         raise();
         activateWindow();
         m_client->setCurrent(conversation);
