@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git
-  # Qt 6 (Core, Network, Widgets, Sql, Test, Linguist tools)
+  # Qt 6 (Core, Network, Widgets, Sql, DBus, Test, Linguist tools)
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libgl-dev
   # the history's INSERT through SQLite's C API, on the connection of Qt's SQLite driver
@@ -29,6 +29,9 @@ packages=(
   desktop-file-utils dpkg-dev file
   # used by tests and scripts
   python3 procps netcat-openbsd
+  # the client's notification tests start a private D-Bus session bus (dbus-daemon, which
+  # Debian 12 packages apart from the system bus's dbus)
+  dbus-daemon
   # the peers scripts/bench.sh measures groupchat against (each run starts its own private
   # instance on a free loopback port; a system service the package may start is not used)
   ngircd inspircd

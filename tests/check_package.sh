@@ -18,8 +18,9 @@ contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 prefix=$(grep -m1 '/bin/groupchat-server$' <<<"$contents" | sed 's|/bin/groupchat-server$||')
 [ -n "$prefix" ] || { echo "no groupchat-server in the package"; exit 1; }
 status=0
-# ICU: the nick rules and the text sanitiser (libicu72 on Debian 12).
-for package in libqt6core6 libqt6gui6 libqt6network6 libqt6widgets6 qt6-qpa-plugins libicu; do
+# ICU: the nick rules and the text sanitiser (libicu72 on Debian 12). Qt D-Bus: the client's
+# desktop notifications.
+for package in libqt6core6 libqt6gui6 libqt6network6 libqt6widgets6 libqt6dbus6 qt6-qpa-plugins libicu; do
   grep -q "$package" <<<"$depends" || { echo "Depends lacks $package: $depends"; status=1; }
 done
 for file in bin/groupchat-server bin/groupchat-client \

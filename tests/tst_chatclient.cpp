@@ -287,6 +287,10 @@ void tst_ChatClient::roomsAreConversations()
     QTRY_COMPARE(dev->messages->unreadCount(), 1);
     QVERIFY(dev->mentioned);
     QCOMPARE(attention.count(), 1);
+    // Which conversation, who and where, and the message.
+    QCOMPARE(attention.at(0).at(0).toString(), QStringLiteral("#dev"));
+    QCOMPARE(attention.at(0).at(1).toString(), QStringLiteral("bob mentioned you in #dev"));
+    QCOMPARE(attention.at(0).at(2).toString(), QStringLiteral("alice, look at this"));
     const QModelIndex devRow = list->index(list->rowOf(QStringLiteral("#dev")));
     QCOMPARE(devRow.data(ConversationListModel::UnreadRole).toInt(), 1);
     QVERIFY(devRow.data(ConversationListModel::MentionedRole).toBool());
@@ -399,6 +403,9 @@ void tst_ChatClient::privateMessages()
     QVERIFY(!reply.own);
     QCOMPARE(withBob->messages->unreadCount(), 1);
     QCOMPARE(attention.count(), 1);
+    QCOMPARE(attention.at(0).at(0).toString(), QStringLiteral("bob"));
+    QCOMPARE(attention.at(0).at(1).toString(), QStringLiteral("Private message from bob"));
+    QCOMPARE(attention.at(0).at(2).toString(), QStringLiteral("yes!"));
     const MessageModel &model = *client->messages();
     bob->sendLine("hey ALICE, look");
     QTRY_COMPARE(attention.count(), 2);

@@ -6,14 +6,17 @@
 #include "chatserver.h"
 #include "connectdialog.h"
 #include "conversationview.h"
+#include "desktopnotifier.h"
 #include "elidedlabel.h"
 #include "emojipicker.h"
 #include "expect.h"
+#include "fakenotificationservice.h"
 #include "joinroomdialog.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
 #include "nickrules.h"
 #include "preferencesdialog.h"
+#include "sessionbus.h"
 #include "testclient.h"
 #include "textsanitizer.h"
 
@@ -21,6 +24,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDBusConnectionInterface>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QHeaderView>
@@ -28,6 +32,7 @@
 #include <QLayout>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -106,6 +111,9 @@ private Q_SLOTS:
     void joinDialogListsPeopleAndTopics();
     void longTopicIsElidedWithTooltip();
     void joiningShowsRecentLinesBeforeTheJoinLine();
+    void mentionsAndPrivateMessagesNotifyTheDesktop();
+    void doNotDisturbAndMutedRoomsStayQuiet();
+    void withoutANotificationServiceTheTrayIsUsed();
 
 private:
     template<typename T>
@@ -115,8 +123,17 @@ private:
     }
     // A window whose client is connected as alice.
     bool openWindow();
+    // Another window in front of the chat window, which is then in the background.
+    bool sendWindowToBack(QWidget *elsewhere);
+    // A stand-in for the desktop's notification service on the private session bus.
+    bool startNotificationService(FakeNotificationService *service);
 
     QTemporaryDir m_config;
+    // The windows' session bus (DBUS_SESSION_BUS_ADDRESS): a private one, so that no test
+    // notifies the desktop it runs on.
+    SessionBus m_bus;
+    QString m_busProblem;
+    QDBusConnection m_serviceBus = QDBusConnection(QString());
     std::unique_ptr<ChatServer> m_server;
     std::unique_ptr<ChatClient> m_client;
     std::unique_ptr<MainWindow> m_window;
@@ -128,6 +145,13 @@ void tst_ClientWindow::initTestCase()
     QVERIFY(m_config.isValid());
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
     QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
+    // Before anything uses the session bus, which Qt connects to once per process.
+    if (m_bus.start(&m_busProblem)) {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", m_bus.address().toLocal8Bit());
+        m_serviceBus = m_bus.connect(QStringLiteral("notification service"));
+    } else {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/groupchat-test-bus");
+    }
 }
 
 void tst_ClientWindow::init()
@@ -363,6 +387,151 @@ bool tst_ClientWindow::openWindow()
     m_client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
                                             QStringLiteral("alice"));
     return welcomed.wait(5000);
+}
+
+bool tst_ClientWindow::sendWindowToBack(QWidget *elsewhere)
+{
+    elsewhere->show();
+    if (!QTest::qWaitForWindowExposed(elsewhere))
+        return false;
+    QApplication::setActiveWindow(elsewhere);
+    return QTest::qWaitFor([this] { return !m_window->isActiveWindow(); }, 5000);
+}
+
+bool tst_ClientWindow::startNotificationService(FakeNotificationService *service)
+{
+    if (!m_serviceBus.isConnected())
+        return false;
+    if (!service->registerOn(m_serviceBus))
+        return false;
+    // The window's bus is this one.
+    return QDBusConnection::sessionBus().interface()->isServiceRegistered(DesktopNotifier::serviceName);
+}
+
+void tst_ClientWindow::mentionsAndPrivateMessagesNotifyTheDesktop()
+{
+    if (!m_busProblem.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no private session bus: ") + m_busProblem));
+    FakeNotificationService service;
+    QVERIFY(startNotificationService(&service));
+    QVERIFY(openWindow());
+    QWidget elsewhere;
+    QVERIFY(sendWindowToBack(&elsewhere));
+    const auto waitForCalls = [&service](int count) {
+        return QTest::qWaitFor([&] { return service.calls().size() >= count; }, 5000);
+    };
+
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("not for anyone");
+    bob.sendLine("alice: the <b>build</b> is green");
+    QVERIFY2(waitForCalls(1), service.describeCalls().constData());
+    const FakeNotificationService::Call first = service.calls().at(0);
+    QCOMPARE(first.appName, QApplication::applicationDisplayName());
+    QCOMPARE(first.summary, QStringLiteral("bob mentioned you in #general"));
+    QCOMPARE(first.body, QStringLiteral("alice: the &lt;b&gt;build&lt;/b&gt; is green"));
+    QCOMPARE(first.replacesId, 0u);
+    QVERIFY2(!first.hints.contains(QStringLiteral("sound-name")), service.describeCalls().constData());
+
+    // Sound on (and remembered): the next one asks for it, and replaces the first.
+    auto *sound = m_window->findChild<QAction *>(QStringLiteral("actionNotificationSound"));
+    QVERIFY(sound && sound->isCheckable() && !sound->isChecked());
+    sound->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("notifications/sound")).toBool(), true);
+    const QString longText = QStringLiteral("alice ") + QString(300, u'z');
+    bob.sendLine(longText.toUtf8());
+    QVERIFY2(waitForCalls(2), service.describeCalls().constData());
+    const FakeNotificationService::Call second = service.calls().at(1);
+    QCOMPARE(second.replacesId, first.id);
+    QCOMPARE(second.hints.value(QStringLiteral("sound-name")).toString(), DesktopNotifier::soundName);
+    QCOMPARE(second.body.size(), ChatLimits::notificationPreviewCharacters);
+    QVERIFY(longText.startsWith(second.body.chopped(1)));
+
+    // A private message: a notification of its own; a click on it opens that conversation.
+    bob.sendLine("/msg alice lunch?");
+    QVERIFY2(waitForCalls(3), service.describeCalls().constData());
+    const FakeNotificationService::Call third = service.calls().at(2);
+    QCOMPARE(third.summary, QStringLiteral("Private message from bob"));
+    QCOMPARE(third.body, QStringLiteral("lunch?"));
+    QCOMPARE(third.replacesId, 0u);
+    QCOMPARE(m_client->current()->name, QStringLiteral("#general"));
+    m_window->showMinimized();
+    QTRY_VERIFY(m_window->isMinimized());
+    service.emitActionInvoked(third.id, QStringLiteral("default"));
+    QTRY_COMPARE(m_client->current()->name, QStringLiteral("bob"));
+    QTRY_VERIFY(m_window->isActiveWindow());
+    QVERIFY(!m_window->isMinimized());
+    QVERIFY2(service.calls().size() == 3, service.describeCalls().constData());
+    sound->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("notifications/sound")).toBool(), false);
+}
+
+void tst_ClientWindow::doNotDisturbAndMutedRoomsStayQuiet()
+{
+    if (!m_busProblem.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no private session bus: ") + m_busProblem));
+    FakeNotificationService service;
+    QVERIFY(startNotificationService(&service));
+    QVERIFY(openWindow());
+    QWidget elsewhere;
+    QVERIFY(sendWindowToBack(&elsewhere));
+    auto *doNotDisturb = m_window->findChild<QAction *>(QStringLiteral("actionDoNotDisturb"));
+    auto *mute = m_window->findChild<QAction *>(QStringLiteral("actionMuteRoom"));
+    auto *menu = m_window->findChild<QMenu *>(QStringLiteral("menuNotifications"));
+    QVERIFY(doNotDisturb && mute && menu);
+    QVERIFY(menu->actions().contains(doNotDisturb) && menu->actions().contains(m_window->findChild<QAction *>(
+                                                              QStringLiteral("actionNotificationSound"))));
+
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    // Do-not-disturb (remembered): counted and marked, not notified.
+    doNotDisturb->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("notifications/doNotDisturb")).toBool(), true);
+    bob.sendLine("alice: one");
+    QTRY_VERIFY2(m_window->windowTitle().startsWith(QStringLiteral("(1) ")),
+                 qPrintable(m_window->windowTitle()));
+    {
+        // A window opened later starts with it on.
+        MainWindow later(m_client.get());
+        QVERIFY(later.findChild<QAction *>(QStringLiteral("actionDoNotDisturb"))->isChecked());
+    }
+    doNotDisturb->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("notifications/doNotDisturb")).toBool(), false);
+    // A muted room: counted, not notified.
+    mute->trigger();
+    bob.sendLine("alice: two");
+    QTRY_VERIFY2(m_window->windowTitle().startsWith(QStringLiteral("(2) ")),
+                 qPrintable(m_window->windowTitle()));
+    mute->trigger();
+    // The first that may notify is the first to arrive: nothing came before it.
+    bob.sendLine("alice: three");
+    QTRY_VERIFY2_WITH_TIMEOUT(!service.calls().isEmpty(), service.describeCalls().constData(), 5000);
+    QVERIFY2(service.calls().size() == 1 && service.calls().at(0).body == QLatin1String("alice: three"),
+             service.describeCalls().constData());
+}
+
+void tst_ClientWindow::withoutANotificationServiceTheTrayIsUsed()
+{
+    if (!m_busProblem.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no private session bus: ") + m_busProblem));
+    QVERIFY(!QDBusConnection::sessionBus().interface()->isServiceRegistered(DesktopNotifier::serviceName));
+    QVERIFY(openWindow());
+    QWidget elsewhere;
+    QVERIFY(sendWindowToBack(&elsewhere));
+    auto *notifier = m_window->findChild<DesktopNotifier *>();
+    QVERIFY(notifier);
+    // Offscreen there is no tray to look at; what the window gives it is what comes back.
+    QSignalSpy undelivered(notifier, &DesktopNotifier::undelivered);
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("alice: are you there?");
+    QVERIFY(undelivered.wait(5000));
+    QCOMPARE(undelivered.at(0).at(1).toString(), QStringLiteral("bob mentioned you in #general"));
+    QCOMPARE(undelivered.at(0).at(2).toString(), QStringLiteral("alice: are you there?"));
+    QVERIFY(!notifier->serviceAvailable());
 }
 
 void tst_ClientWindow::typingAndEnterShowsTheEcho()

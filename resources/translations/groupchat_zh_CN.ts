@@ -525,6 +525,13 @@
     </message>
 </context>
 <context>
+    <name>DesktopNotifier</name>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+</context>
+<context>
     <name>EmojiPicker</name>
     <message>
         <source>Emoji</source>
@@ -897,6 +904,26 @@
     <message>
         <source>Insert an emoji</source>
         <translation>插入表情</translation>
+    </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>通知(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Do Not Disturb</source>
+        <translation>请勿打扰(&amp;D)</translation>
+    </message>
+    <message>
+        <source>No notifications and no sound; unread messages are still counted</source>
+        <translation>不弹出通知，也不播放声音；未读消息仍会计数</translation>
+    </message>
+    <message>
+        <source>Play a &amp;Sound</source>
+        <translation>播放提示音(&amp;S)</translation>
+    </message>
+    <message>
+        <source>A sound with each notification</source>
+        <translation>每条通知都播放一次提示音</translation>
     </message>
 </context>
 <context>

@@ -565,7 +565,7 @@ void ChatClient::onEvent(const ServerEvent &event)
                 m_privatesUnanswered.erase(answered);
         }
         if (!entry.own && !target->muted)
-            Q_EMIT attentionWanted(tr("Private message from %1").arg(event.from), event.text);
+            Q_EMIT attentionWanted(target->name, tr("Private message from %1").arg(event.from), event.text);
         break;
     }
     case ServerEvent::Type::Join:
@@ -849,7 +849,8 @@ ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *con
         m_conversations->changed(conversation);
     }
     if (entry.mentionsMe && !conversation->muted)
-        Q_EMIT attentionWanted(conversation->kind == Conversation::Kind::Room
+        Q_EMIT attentionWanted(conversation->name,
+                               conversation->kind == Conversation::Kind::Room
                                        ? tr("%1 mentioned you in %2").arg(message.from, conversation->name)
                                        : tr("%1 mentioned you").arg(message.from),
                                message.text);

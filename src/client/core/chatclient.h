@@ -76,8 +76,10 @@ public:
 
 Q_SIGNALS:
     // Something the user should hear about even with the window in the background: a
-    // private message, or a message that mentions them.
-    void attentionWanted(const QString &title, const QString &text);
+    // private message, or a message that mentions them, live (not from the history), in a
+    // conversation that is not muted. conversation is its name (as setCurrent takes it), title
+    // says who and where ("bob mentioned you in #dev"), text is the whole message.
+    void attentionWanted(const QString &conversation, const QString &title, const QString &text);
     // presenceLive() or onlineCount() changed.
     void presenceChanged();
     // current() is another conversation now.

@@ -1,8 +1,8 @@
 #include "mainwindow.h"
 
 #include "chatclient.h"
-#include "chatlimits.h"
 #include "connectdialog.h"
+#include "desktopnotifier.h"
 #include "emojipicker.h"
 #include "hostport.h"
 #include "joinroomdialog.h"
@@ -15,6 +15,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -168,6 +170,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         });
         m_tray->show();
     }
+    setUpNotifications();
 
     showConversation(client->current());
     updateOnlineLabel();
@@ -396,14 +399,57 @@ int MainWindow::totalUnread() const
     return unread;
 }
 
-void MainWindow::notify(const QString &title, const QString &text)
+void MainWindow::setUpNotifications()
 {
-    if (isActiveWindow())
+    // Made here rather than in mainwindow.ui, so the form stays the layout's alone.
+    QSettings settings;
+    auto *menu = new QMenu(tr("&Notifications"), this);
+    menu->setObjectName(QStringLiteral("menuNotifications"));
+    m_doNotDisturb = menu->addAction(tr("&Do Not Disturb"));
+    m_doNotDisturb->setObjectName(QStringLiteral("actionDoNotDisturb"));
+    m_doNotDisturb->setCheckable(true);
+    m_doNotDisturb->setChecked(settings.value(QStringLiteral("notifications/doNotDisturb"), false).toBool());
+    m_doNotDisturb->setStatusTip(tr("No notifications and no sound; unread messages are still counted"));
+    m_notificationSound = menu->addAction(tr("Play a &Sound"));
+    m_notificationSound->setObjectName(QStringLiteral("actionNotificationSound"));
+    m_notificationSound->setCheckable(true);
+    m_notificationSound->setChecked(settings.value(QStringLiteral("notifications/sound"), false).toBool());
+    m_notificationSound->setStatusTip(tr("A sound with each notification"));
+    menuBar()->insertMenu(m_ui->menuHelp->menuAction(), menu);
+    connect(m_doNotDisturb, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("notifications/doNotDisturb"), on); });
+    connect(m_notificationSound, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("notifications/sound"), on); });
+
+    m_notifier = new DesktopNotifier(QDBusConnection::sessionBus(), this);
+    // No notification service (a desktop without one, or none running): the tray's balloon
+    // when there is a tray, and the sound as the system's beep.
+    connect(m_notifier, &DesktopNotifier::undelivered, this,
+            [this](const QString &, const QString &title, const QString &text) {
+                if (m_tray)
+                    m_tray->showMessage(title, text, QSystemTrayIcon::Information, 8000);
+                if (m_notificationSound->isChecked())
+                    QApplication::beep();
+            });
+    // A click on the notification: the window, at that conversation.
+    connect(m_notifier, &DesktopNotifier::activated, this, [this](const QString &conversation) {
+        // Out of the taskbar if minimised, but a maximised window stays maximised.
+        setWindowState(windowState() & ~Qt::WindowMinimized);
+        show();
+        raise();
+        activateWindow();
+        m_client->setCurrent(conversation);
+    });
+}
+
+void MainWindow::notify(const QString &conversation, const QString &title, const QString &text)
+{
+    // In front, the conversation list's marks say it; under do-not-disturb only they do.
+    if (isActiveWindow() || m_doNotDisturb->isChecked())
         return;
+    // The taskbar's urgency hint, whatever else the desktop has.
     QApplication::alert(this);
-    if (m_tray)
-        m_tray->showMessage(title, TextCut::left(text, ChatLimits::notificationPreviewCharacters),
-                            QSystemTrayIcon::Information, 8000);
+    m_notifier->notify(conversation, title, text, m_notificationSound->isChecked());
 }
 
 void MainWindow::showPreferences()

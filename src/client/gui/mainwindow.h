@@ -11,6 +11,8 @@
 class ChatClient;
 struct Conversation;
 class ConnectDialog;
+class DesktopNotifier;
+class QAction;
 class QLabel;
 class QPushButton;
 class QSystemTrayIcon;
@@ -56,7 +58,12 @@ private:
     // The conversation offset rows after the current one (wrapping), as Ctrl+PgDown does.
     void moveConversation(int offset);
     int totalUnread() const;
-    void notify(const QString &title, const QString &text);
+    // The Notifications menu (do-not-disturb, sound; a room's mute is in the Room menu) and
+    // the notifier; made in code, not in the form.
+    void setUpNotifications();
+    // ChatClient::attentionWanted: unless the window is in front or do-not-disturb is on, the
+    // urgency hint and a desktop notification (the tray's balloon without a service).
+    void notify(const QString &conversation, const QString &title, const QString &text);
     void showFindBar();
     void findNext(bool backward);
     void showAbout();
@@ -73,6 +80,9 @@ private:
     QLabel *m_statusLabel;
     QPushButton *m_reconnectButton;
     QSystemTrayIcon *m_tray = nullptr;
+    DesktopNotifier *m_notifier = nullptr;
+    QAction *m_doNotDisturb = nullptr;
+    QAction *m_notificationSound = nullptr;
     QMetaObject::Connection m_unreadConnection; // the shown conversation's unread count
     QMetaObject::Connection m_usersConnection; // and its number of people
 };
