@@ -6,11 +6,13 @@
 #include "chatserver.h"
 #include "connectdialog.h"
 #include "conversationview.h"
+#include "desktopcolorscheme.h"
 #include "desktopnotifier.h"
 #include "elidedlabel.h"
 #include "emojipicker.h"
 #include "expect.h"
 #include "fakenotificationservice.h"
+#include "fakeportalsettings.h"
 #include "joinroomdialog.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
@@ -19,6 +21,7 @@
 #include "sessionbus.h"
 #include "testclient.h"
 #include "textsanitizer.h"
+#include "themeapplier.h"
 
 #include <QAction>
 #include <QApplication>
@@ -95,6 +98,7 @@ private Q_SLOTS:
     void largeRoomShowsACount();
     void findInConversation();
     void preferencesApplyAndAreKept();
+    void desktopDarkPreferenceFollowed();
     void tabCompletesNicksRoomsAndCommands();
     void emojiPickerAndShortcodes();
     void keyboardReachesEveryControlInOrder();
@@ -956,6 +960,47 @@ void tst_ClientWindow::keyboardReachesEveryControlInOrder()
         auto *widget = child<QWidget>(m_window.get(), name);
         QVERIFY2(widget && !widget->accessibleName().isEmpty(), name);
     }
+}
+
+// "As the desktop" follows the desktop's dark preference from the XDG portal (a stand-in on the
+// private session bus), at the start and when it changes; a theme chosen in Preferences wins.
+void tst_ClientWindow::desktopDarkPreferenceFollowed()
+{
+    if (!m_busProblem.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no private session bus: ") + m_busProblem));
+    const QColor desktopBase = QApplication::palette().color(QPalette::Base);
+    QVERIFY(desktopBase.lightnessF() >= 0.5);
+    FakePortalSettings portal(1);
+    QVERIFY(portal.registerOn(m_serviceBus));
+    QVERIFY(openWindow());
+    QTRY_VERIFY2(QApplication::palette().color(QPalette::Base).lightnessF() < 0.3,
+                 qPrintable(QApplication::palette().color(QPalette::Base).name()));
+    portal.setColorScheme(0);
+    QTRY_COMPARE(QApplication::palette().color(QPalette::Base), desktopBase);
+    portal.setColorScheme(1);
+    QTRY_VERIFY(QApplication::palette().color(QPalette::Base).lightnessF() < 0.3);
+    // Light chosen in Preferences: the desktop's dark no longer matters.
+    child<QAction>(m_window.get(), "actionPreferences")->trigger();
+    auto *dialog = m_window->findChild<PreferencesDialog *>(QStringLiteral("preferencesDialog"));
+    QVERIFY(dialog);
+    auto *theme = child<QComboBox>(dialog, "themeCombo");
+    theme->setCurrentIndex(theme->findData(int(ClientPreferences::Theme::Light)));
+    dialog->accept();
+    QVERIFY(QApplication::palette().color(QPalette::Base).lightnessF() > 0.7);
+    auto *scheme = m_window->findChild<DesktopColorScheme *>();
+    QVERIFY(scheme);
+    QSignalSpy changed(scheme, &DesktopColorScheme::changed);
+    portal.setColorScheme(2);
+    portal.setColorScheme(1);
+    QTRY_COMPARE(changed.size(), 2);
+    QCOMPARE(scheme->scheme(), DesktopColorScheme::Scheme::Dark);
+    QVERIFY(QApplication::palette().color(QPalette::Base).lightnessF() > 0.7);
+    // Back to the desktop's for the other tests.
+    ClientPreferences desktop;
+    QSettings settings;
+    desktop.save(settings);
+    portal.setColorScheme(0);
+    ThemeApplier::apply(ClientPreferences::Theme::System);
 }
 
 void tst_ClientWindow::findInConversation()

@@ -2,6 +2,7 @@
 
 #include "chatclient.h"
 #include "connectdialog.h"
+#include "desktopcolorscheme.h"
 #include "desktopnotifier.h"
 #include "emojipicker.h"
 #include "hostport.h"
@@ -143,6 +144,12 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_ui->actionPreferences->setMenuRole(QAction::PreferencesRole);
     connect(m_ui->actionPreferences, &QAction::triggered, this, &MainWindow::showPreferences);
     m_preferences = ClientPreferences::load(QSettings());
+    // The desktop's light or dark preference, for "as the desktop" (asked asynchronously).
+    m_colorScheme = new DesktopColorScheme(QDBusConnection::sessionBus(), this);
+    connect(m_colorScheme, &DesktopColorScheme::changed, this, [this] {
+        if (m_preferences.theme == ClientPreferences::Theme::System)
+            ThemeApplier::apply(m_preferences.theme, m_colorScheme->scheme());
+    });
     applyPreferences();
     connect(m_ui->actionFindNext, &QAction::triggered, this, [this] { findNext(false); });
     connect(m_ui->actionFindPrevious, &QAction::triggered, this, [this] { findNext(true); });
@@ -468,7 +475,7 @@ void MainWindow::showPreferences()
 
 void MainWindow::applyPreferences()
 {
-    ThemeApplier::apply(m_preferences.theme);
+    ThemeApplier::apply(m_preferences.theme, m_colorScheme->scheme());
     QFont font = QApplication::font();
     if (!m_preferences.fontFamily.isEmpty())
         font.setFamily(m_preferences.fontFamily);

@@ -11,6 +11,7 @@
 class ChatClient;
 struct Conversation;
 class ConnectDialog;
+class DesktopColorScheme;
 class DesktopNotifier;
 class QAction;
 class QLabel;
@@ -76,6 +77,7 @@ private:
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     ClientPreferences m_preferences;
+    DesktopColorScheme *m_colorScheme = nullptr;
     ChatClient *m_client;
     QLabel *m_statusLabel;
     QPushButton *m_reconnectButton;

@@ -41,13 +41,18 @@ QPalette ThemeApplier::darkPalette()
     return p;
 }
 
-void ThemeApplier::apply(ClientPreferences::Theme theme)
+void ThemeApplier::apply(ClientPreferences::Theme theme, DesktopColorScheme::Scheme desktop)
 {
     if (!s_remembered) {
         s_remembered = true;
         s_desktopStyle = QApplication::style()->name();
         s_desktopPalette = QApplication::palette();
     }
+    // A desktop that prefers dark, with a platform theme that did not follow it (the usual
+    // case with Qt 6.4's generic and GTK themes): the dark theme.
+    if (theme == ClientPreferences::Theme::System && desktop == DesktopColorScheme::Scheme::Dark &&
+        s_desktopPalette.color(QPalette::Window).lightnessF() >= 0.5)
+        theme = ClientPreferences::Theme::Dark;
     switch (theme) {
     case ClientPreferences::Theme::System:
         if (QApplication::style()->name() != s_desktopStyle)
