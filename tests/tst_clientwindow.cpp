@@ -856,7 +856,14 @@ void tst_ClientWindow::preferencesApplyAndAreKept()
     clock->setCurrentIndex(clock->findData(int(ClientPreferences::Clock::TwelveHour)));
     auto *language = child<QComboBox>(dialog, "languageCombo");
     language->setCurrentIndex(language->findData(QStringLiteral("zh_CN")));
+    // The Notifications menu's switches, here too.
+    QVERIFY(!child<QCheckBox>(dialog, "soundCheck")->isChecked());
+    child<QCheckBox>(dialog, "soundCheck")->setChecked(true);
+    child<QCheckBox>(dialog, "doNotDisturbCheck")->setChecked(true);
     dialog->accept();
+    QVERIFY(child<QAction>(m_window.get(), "actionNotificationSound")->isChecked());
+    QVERIFY(child<QAction>(m_window.get(), "actionDoNotDisturb")->isChecked());
+    QVERIFY(QSettings().value(QStringLiteral("notifications/doNotDisturb")).toBool());
 
     // Dark: light text on a dark base, and the conversation redrawn for it.
     QVERIFY(QApplication::palette().color(QPalette::Base).lightnessF() < 0.3);
@@ -882,7 +889,11 @@ void tst_ClientWindow::preferencesApplyAndAreKept()
     theme = child<QComboBox>(dialog, "themeCombo");
     theme->setCurrentIndex(theme->findData(int(ClientPreferences::Theme::System)));
     child<QCheckBox>(dialog, "desktopFontCheck")->setChecked(true);
+    QVERIFY(child<QCheckBox>(dialog, "doNotDisturbCheck")->isChecked());
+    child<QCheckBox>(dialog, "soundCheck")->setChecked(false);
+    child<QCheckBox>(dialog, "doNotDisturbCheck")->setChecked(false);
     dialog->accept();
+    QVERIFY(!child<QAction>(m_window.get(), "actionDoNotDisturb")->isChecked());
     QCOMPARE(QApplication::palette().color(QPalette::Base), before.color(QPalette::Base));
     QCOMPARE(conversation->font().pointSize(), QApplication::font().pointSize());
 }

@@ -1063,8 +1063,20 @@
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <source>A new language takes effect when groupchat starts again. Notifications, their sound and Do Not Disturb are in the Notifications menu.</source>
-        <translation>新的语言在 groupchat 下次启动时生效。通知、提示音和勿扰模式在“通知”菜单中。</translation>
+        <source>Play a &amp;sound with each notification</source>
+        <translation>每条通知都播放提示音(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb: no notifications, no sound</source>
+        <translation>请勿打扰：不弹通知，不播放声音(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Notifications:</source>
+        <translation>通知：</translation>
+    </message>
+    <message>
+        <source>A new language takes effect when groupchat starts again. Room › Mute Notifications silences one conversation.</source>
+        <translation>新的语言在 groupchat 下次启动时生效。“聊天室 › 静音通知”可让单个对话不再通知。</translation>
     </message>
 </context>
 <context>

@@ -464,7 +464,11 @@ void MainWindow::showPreferences()
     auto *dialog = new PreferencesDialog(m_preferences, this);
     dialog->setObjectName(QStringLiteral("preferencesDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setNotificationChoices(m_notificationSound->isChecked(), m_doNotDisturb->isChecked());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        // The menu's switches save themselves.
+        m_notificationSound->setChecked(dialog->notificationSound());
+        m_doNotDisturb->setChecked(dialog->doNotDisturb());
         m_preferences = dialog->preferences();
         QSettings settings;
         m_preferences.save(settings);

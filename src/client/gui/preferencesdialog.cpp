@@ -17,8 +17,12 @@ PreferencesDialog::PreferencesDialog(const ClientPreferences &preferences, QWidg
       m_font(new QFontComboBox(this)),
       m_size(new QSpinBox(this)),
       m_clock(new QComboBox(this)),
-      m_language(new QComboBox(this))
+      m_language(new QComboBox(this)),
+      m_sound(new QCheckBox(tr("Play a &sound with each notification"), this)),
+      m_doNotDisturb(new QCheckBox(tr("&Do not disturb: no notifications, no sound"), this))
 {
+    m_sound->setObjectName(QStringLiteral("soundCheck"));
+    m_doNotDisturb->setObjectName(QStringLiteral("doNotDisturbCheck"));
     setWindowTitle(tr("Preferences"));
     m_theme->setObjectName(QStringLiteral("themeCombo"));
     m_theme->addItem(tr("As the desktop"), int(ClientPreferences::Theme::System));
@@ -66,8 +70,10 @@ PreferencesDialog::PreferencesDialog(const ClientPreferences &preferences, QWidg
     form->addRow(QString(), fontRow);
     form->addRow(tr("&Time:"), m_clock);
     form->addRow(tr("&Language:"), m_language);
-    auto *note = new QLabel(tr("A new language takes effect when groupchat starts again. Notifications, "
-                               "their sound and Do Not Disturb are in the Notifications menu."),
+    form->addRow(tr("Notifications:"), m_sound);
+    form->addRow(QString(), m_doNotDisturb);
+    auto *note = new QLabel(tr("A new language takes effect when groupchat starts again. Room › Mute "
+                               "Notifications silences one conversation."),
                             this);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -78,6 +84,22 @@ PreferencesDialog::PreferencesDialog(const ClientPreferences &preferences, QWidg
     layout->addWidget(note);
     layout->addWidget(buttons);
     setMinimumWidth(fontMetrics().averageCharWidth() * 60);
+}
+
+void PreferencesDialog::setNotificationChoices(bool sound, bool doNotDisturb)
+{
+    m_sound->setChecked(sound);
+    m_doNotDisturb->setChecked(doNotDisturb);
+}
+
+bool PreferencesDialog::notificationSound() const
+{
+    return m_sound->isChecked();
+}
+
+bool PreferencesDialog::doNotDisturb() const
+{
+    return m_doNotDisturb->isChecked();
 }
 
 ClientPreferences PreferencesDialog::preferences() const

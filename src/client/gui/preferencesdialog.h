@@ -21,6 +21,10 @@ public:
 
     // What the dialog shows now.
     ClientPreferences preferences() const;
+    // The Notifications menu's two switches, shown here too.
+    void setNotificationChoices(bool sound, bool doNotDisturb);
+    bool notificationSound() const;
+    bool doNotDisturb() const;
 
 private:
     QComboBox *m_theme;
@@ -29,4 +33,6 @@ private:
     QSpinBox *m_size;
     QComboBox *m_clock;
     QComboBox *m_language;
+    QCheckBox *m_sound;
+    QCheckBox *m_doNotDisturb;
 };
