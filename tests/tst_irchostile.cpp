@@ -62,6 +62,7 @@ private Q_SLOTS:
     void chathistoryFitsTheSendQueue();
     void chathistoryAroundBeforeTheEpoch();
     void duplicateTargetsGetOneMessage();
+    void namesOncePerRoomAndBounded();
     void plainLineThatReadsLikeIrcOnTheTlsPort_data();
     void plainLineThatReadsLikeIrcOnTheTlsPort();
     void ircOnTheTlsPortHearsNoPlainLines();
@@ -271,6 +272,36 @@ void tst_IrcHostile::duplicateTargetsGetOneMessage()
     QCOMPARE(twice.size(), 2);
     QVERIFY2(twice.at(0).contains(QLatin1String("PRIVMSG #general ")), qPrintable(twice.join(u'|')));
     QVERIFY2(twice.at(1).contains(QLatin1String("PRIVMSG bob ")), qPrintable(twice.join(u'|')));
+}
+
+void tst_IrcHostile::namesOncePerRoomAndBounded()
+{
+    // NAMES answers each room once however often (and however spelt) it is named, and at most
+    // TARGMAX's ten names: a 512-byte NAMES line cannot make the server send a large room's
+    // list fifty times.
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"));
+    QVERIFY(alice);
+    const qsizetype from = alice->readPosition();
+    alice->sendLine("NAMES #general,#GENERAL,#general,#nope\r\nPING :after-names\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat after-names")));
+    const QStringList answered = alice->lines().mid(from);
+    QCOMPARE(answered.filter(QStringLiteral(" 353 alice = #general ")).size(), 1);
+    QCOMPARE(answered.filter(QStringLiteral(" 366 alice #general :")).size(), 1);
+    QCOMPARE(answered.filter(QStringLiteral(" 366 alice #nope :")).size(), 1);
+
+    QByteArray many = "NAMES ";
+    for (int i = 0; i < 40; ++i)
+        many += (i ? "," : "") + QByteArray("#general");
+    const qsizetype before = alice->readPosition();
+    alice->sendLine(many + "\r\nPING :after-many\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat after-many")));
+    const QStringList lines = alice->lines().mid(before);
+    QCOMPARE(lines.filter(QStringLiteral(" 353 alice = #general ")).size(), 1);
+    QVERIFY2(lines.filter(QStringLiteral(" 407 alice #general :Too many channels")).size() == 1,
+             qPrintable(lines.join(u'\n')));
 }
 
 void tst_IrcHostile::plainLineThatReadsLikeIrcOnTheTlsPort_data()

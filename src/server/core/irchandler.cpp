@@ -100,6 +100,8 @@ constexpr int maxAwayLength = 200;
 constexpr int maxMessageTargets = 4;
 // Nicks one USERHOST or ISON answers about.
 constexpr int maxQueryNicks = 20;
+// Channels one NAMES may name (ISUPPORT TARGMAX): each answer can list a whole room.
+constexpr int maxNamesTargets = 10;
 // IrcState::caps bit of "multi-prefix" (IRCv3): every prefix of a member in NAMES and WHO.
 // Nobody has one here (no channel operators or voice), so the names are the same with it or
 // without; clients ask for it all the same, and irctest's CAP cases expect it on offer.
@@ -374,7 +376,9 @@ QStringList IrcHandler::isupportTokens() const
         QStringLiteral("MSGREFTYPES=msgid,timestamp"),
         QStringLiteral("NICKLEN=%1").arg(ChatLimits::maxNickLength),
         QStringLiteral("PREFIX="),
-        QStringLiteral("TARGMAX=PRIVMSG:%1,NOTICE:%1,JOIN:,PART:,NAMES:,WHOIS:1").arg(maxMessageTargets),
+        QStringLiteral("TARGMAX=PRIVMSG:%1,NOTICE:%1,JOIN:,PART:,NAMES:%2,WHOIS:1")
+                .arg(maxMessageTargets)
+                .arg(maxNamesTargets),
         QStringLiteral("TOPICLEN=%1").arg(m_limits.maxTopicLength),
         QStringLiteral("USERLEN=%1").arg(IrcCodec::maxUserLength),
         QStringLiteral("UTF8ONLY"),
@@ -854,12 +858,24 @@ void IrcHandler::names(ClientSession *client, const QStringList &params)
         reply(client, RPL_ENDOFNAMES, { QStringLiteral("*"), QStringLiteral("End of /NAMES list") });
         return;
     }
-    for (const QString &name : params.at(0).split(u',', Qt::SkipEmptyParts)) {
-        if (const Room *room = existingRoom(client, name, true))
-            sendNames(client, room);
-        else
+    // Each room once however often it is named ("#a,#A,#a"), and at most maxNamesTargets
+    // names: one NAMES line must not make the server send a large room's list fifty times.
+    const QStringList names = params.at(0).split(u',', Qt::SkipEmptyParts);
+    if (names.size() > maxNamesTargets)
+        reply(client, ERR_TOOMANYTARGETS,
+              { TextCut::leftUtf8(names.at(maxNamesTargets), 64),
+                QStringLiteral("Too many channels; only the first %1 are answered").arg(maxNamesTargets) });
+    QSet<const Room *> answered;
+    for (const QString &name : names.mid(0, maxNamesTargets)) {
+        if (const Room *room = existingRoom(client, name, true)) {
+            if (!answered.contains(room)) {
+                answered.insert(room);
+                sendNames(client, room);
+            }
+        } else {
             reply(client, RPL_ENDOFNAMES,
                   { TextCut::leftUtf8(name, 64), QStringLiteral("End of /NAMES list") });
+        }
     }
 }
 
