@@ -200,6 +200,10 @@ void tst_Translations::adminWindows()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.startService());
+    // The name a server without --name tells its clients, in the admin's language.
+    QCOMPARE(ChatServer::defaultServerName(),
+             QSysInfo::machineHostName() + QStringLiteral(" 上的 groupchat"));
+    QCOMPARE(service.server()->serverName(), ChatServer::defaultServerName());
     QStringList found = english(&window);
     SettingsDialog settings(config(), {}, &window);
     settings.show();

@@ -372,6 +372,13 @@ TLS 证书指纹（SHA-256）：%2</translation>
     </message>
 </context>
 <context>
+    <name>ChatServer</name>
+    <message>
+        <source>groupchat on %1</source>
+        <translation>%1 上的 groupchat</translation>
+    </message>
+</context>
+<context>
     <name>ClientListModel</name>
     <message>
         <source>JSON</source>

@@ -42,10 +42,15 @@ const QString shutdownReason = QStringLiteral("server shutting down");
 using SessionTokens::identityHash;
 using SessionTokens::newToken;
 
+QString ChatServer::defaultServerName()
+{
+    return tr("groupchat on %1").arg(QSysInfo::machineHostName());
+}
+
 ChatServer::ChatServer(const ChatLimits &limits, QObject *parent)
     : QObject(parent),
       m_limits(limits),
-      m_serverName(u"groupchat on " + QSysInfo::machineHostName()),
+      m_serverName(defaultServerName()),
       m_server(new ChatListener([this](qintptr descriptor) { accept(descriptor); }, this)),
       m_ircServer(new ChatListener(
               [this](qintptr descriptor) { accept(descriptor, ClientSession::Mode::Irc); }, this)),

@@ -85,6 +85,9 @@ public:
     // The name JSON clients are told in their welcome.
     void setServerName(const QString &name);
     QString serverName() const { return m_serverName; }
+    // The name a server has when none is given (--name): "groupchat on <host name>", in the
+    // language of the server's admin (the translator installed when it is asked for).
+    static QString defaultServerName();
 
     // Serves TLS too, on tlsPort, with this certificate and key (PEM files, read by
     // TlsListener::loadCredentials), from the next listen() on. False, with the reason in

@@ -393,7 +393,7 @@ bool ServerConfig::readPassword(QString *password, QString *error) const
 
 QString ServerConfig::effectiveName() const
 {
-    return name.isEmpty() ? u"groupchat on " + QSysInfo::machineHostName() : name;
+    return name.isEmpty() ? ChatServer::defaultServerName() : name;
 }
 
 QString ServerConfig::databasePath() const
