@@ -530,6 +530,283 @@ set by %2, %3</source>
     </message>
 </context>
 <context>
+    <name>ServerLog</name>
+    <message>
+        <source>received %1, shutting down</source>
+        <translation>收到 %1，正在关闭</translation>
+    </message>
+    <message>
+        <source>no display: running without a window (--headless says so)</source>
+        <translation>没有显示器：以无窗口方式运行（即 --headless）</translation>
+    </message>
+    <message>
+        <source>type quit to stop the server</source>
+        <translation>输入 quit 停止服务器</translation>
+    </message>
+    <message>
+        <source>type quit here or press Ctrl+C to stop</source>
+        <translation>在此输入 quit 或按 Ctrl+C 停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>refused %n more connection(s) from %1 in the last minute</source>
+        <translation>
+            <numerusform>过去一分钟内又拒绝了来自 %1 的 %n 个连接</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>history in %1: %2 message(s), the last id %3; %4 address(es) banned</source>
+        <translation>历史记录位于 %1：%2 条消息，最新编号 %3；已封禁 %4 个地址</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 端口 %2 上监听：%3</translation>
+    </message>
+    <message>
+        <source>listening on %1 port %2</source>
+        <translation>正在 %1 端口 %2 上监听</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2 (TLS): %3</source>
+        <translation>无法在 %1 端口 %2 上监听（TLS）：%3</translation>
+    </message>
+    <message>
+        <source>TLS on port %1; certificate fingerprint (SHA-256) %2</source>
+        <translation>TLS 端口 %1；证书指纹（SHA-256）%2</translation>
+    </message>
+    <message>
+        <source>no IRC: cannot listen on %1 port %2 (%3); --irc-port N picks another</source>
+        <translation>不提供 IRC：无法在 %1 端口 %2 上监听（%3）；可用 --irc-port N 另选端口</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2 (IRC): %3</source>
+        <translation>无法在 %1 端口 %2 上监听（IRC）：%3</translation>
+    </message>
+    <message>
+        <source>IRC on port %1</source>
+        <translation>IRC 端口 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) kicked from %3: %4</source>
+        <translation>%1（%2）被踢出 %3：%4</translation>
+    </message>
+    <message>
+        <source>%1 (%2) kicked: %3</source>
+        <translation>%1（%2）被踢出：%3</translation>
+    </message>
+    <message>
+        <source>cannot store the ban in %1: %2</source>
+        <translation>无法将封禁保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>banned %1</source>
+        <translation>已封禁 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) disconnected for the ban</source>
+        <translation>%1（%2）因封禁被断开</translation>
+    </message>
+    <message>
+        <source>lifted the ban on %1</source>
+        <translation>已解除对 %1 的封禁</translation>
+    </message>
+    <message>
+        <source>cannot remove the ban from %1: %2</source>
+        <translation>无法从 %1 中删除封禁：%2</translation>
+    </message>
+    <message>
+        <source>admin notice: %1</source>
+        <translation>管理员通知：%1</translation>
+    </message>
+    <message>
+        <source>admin notice to %1: %2</source>
+        <translation>发往 %1 的管理员通知：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>stopping: telling %n client(s)</source>
+        <translation>
+            <numerusform>正在停止：通知 %n 个客户端</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>refused %1 (TLS): %2</source>
+        <translation>已拒绝 %1（TLS）：%2</translation>
+    </message>
+    <message>
+        <source>cannot serve %1:%2 over TLS: no socket pair (%3)</source>
+        <translation>无法通过 TLS 为 %1:%2 提供服务：无法创建套接字对（%3）</translation>
+    </message>
+    <message>
+        <source>%1 (%2) gave a wrong password; answering in %3 ms</source>
+        <translation>%1（%2）密码错误；%3 毫秒后答复</translation>
+    </message>
+    <message>
+        <source>refused %1: %2</source>
+        <translation>已拒绝 %1：%2</translation>
+    </message>
+    <message>
+        <source>refused a connection whose address is unknown (it was reset before it was accepted)</source>
+        <translation>已拒绝一个地址未知的连接（它在被接受之前已重置）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connected as %2 (%n connected)</source>
+        <translation>
+            <numerusform>%1 以 %2 身份连接（已连接 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2) takes over its earlier connection from %3</source>
+        <translation>%1（%2）接替其来自 %3 的先前连接</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%2) disconnected: %3 (%n connected)</source>
+        <translation>
+            <numerusform>%1（%2）已断开：%3（已连接 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n in %1: joins and leaves are announced again</source>
+        <translation>
+            <numerusform>%1 中有 %n 人：重新通告加入和离开</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2) is now known as %3</source>
+        <translation>%1（%2）现在改名为 %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: %n message(s) from other servers got new ids here after Redis was away</source>
+        <translation>
+            <numerusform>集群：Redis 中断后，来自其他服务器的 %n 条消息在本服务器获得了新编号</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cluster: joining %1 as server %2</source>
+        <translation>集群：以服务器 %2 的身份加入 %1</translation>
+    </message>
+    <message>
+        <source>cluster: connected to Redis at %1</source>
+        <translation>集群：已连接到 %1 的 Redis</translation>
+    </message>
+    <message>
+        <source>cluster degraded: Redis at %1 is unreachable (%2); serving this server&apos;s clients alone until it is back</source>
+        <translation>集群降级：无法连接 %1 的 Redis（%2）；在其恢复之前仅为本服务器的客户端服务</translation>
+    </message>
+    <message>
+        <source>cluster: cannot prepare the room: %1</source>
+        <translation>集群：无法准备聊天室：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: more than %n messages waiting for Redis; the oldest stays on this server only</source>
+        <translation>
+            <numerusform>集群：超过 %n 条消息在等待 Redis；最早的一条只保留在本服务器</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: publishing %n message(s) said here while Redis was away</source>
+        <translation>
+            <numerusform>集群：正在发布 Redis 中断期间在本服务器发出的 %n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cluster: reading the room failed: %1</source>
+        <translation>集群：读取聊天室失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent a line over %3 bytes</source>
+        <translation>%1（%2）发送的一行超过 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent a bad request: %3</source>
+        <translation>%1（%2）发送了错误的请求：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) speaks JSON</source>
+        <translation>%1（%2）使用 JSON</translation>
+    </message>
+    <message>
+        <source>%1 (%2) set the topic of %3: %4</source>
+        <translation>%1（%2）设置了 %3 的主题：%4</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent an IRC line over the limit</source>
+        <translation>%1（%2）发送的 IRC 行超出限制</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent a line that is no IRC message: %3</source>
+        <translation>%1（%2）发送的一行不是 IRC 消息：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent an IRC command this server does not know: %3</source>
+        <translation>%1（%2）发送了本服务器不认识的 IRC 命令：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) speaks IRC</source>
+        <translation>%1（%2）使用 IRC</translation>
+    </message>
+    <message>
+        <source>cannot use the history database %1: %2; history is kept in memory only</source>
+        <translation>无法使用历史数据库 %1：%2；历史记录仅保存在内存中</translation>
+    </message>
+    <message>
+        <source>the history database %1 is written again</source>
+        <translation>历史数据库 %1 已恢复写入</translation>
+    </message>
+    <message>
+        <source>cannot write the history database %1: %2; new messages are kept in memory only, trying again every %3 s</source>
+        <translation>无法写入历史数据库 %1：%2；新消息仅保存在内存中，每 %3 秒重试一次</translation>
+    </message>
+    <message>
+        <source>cannot remove old messages from %1: %2</source>
+        <translation>无法从 %1 中删除旧消息：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>closing %1 (%n here): %2</source>
+        <translation>
+            <numerusform>正在关闭 %1（其中有 %n 人）：%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot remove %1 from %2: %3</source>
+        <translation>无法从 %2 中删除 %1：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>more than %n in %1: joins and leaves are no longer announced</source>
+        <translation>
+            <numerusform>%1 中超过 %n 人：不再通告加入和离开</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot store %1 in %2: %3</source>
+        <translation>无法将 %1 保存到 %2：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rooms: %1, where nobody is, makes way for a new one</source>
+        <translation>
+            <numerusform>已有 %n 个聊天室：无人的 %1 让位给新聊天室</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2) made %3</source>
+        <translation>%1（%2）创建了 %3</translation>
+    </message>
+    <message>
+        <source>clients connect to %1 (try: nc %2 %3)</source>
+        <translation>客户端连接地址：%1（试试：nc %2 %3）</translation>
+    </message>
+    <message>
+        <source>%1:%2 (TLS) dropped before the handshake completed: %3</source>
+        <translation>%1:%2（TLS）在握手完成前断开：%3</translation>
+    </message>
+    <message>
+        <source>not a TLS client, or it said nothing</source>
+        <translation>不是 TLS 客户端，或者它什么也没发送</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Server Settings</source>

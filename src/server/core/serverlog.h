@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 
 #include <functional>
@@ -10,8 +11,15 @@ Q_DECLARE_LOGGING_CATEGORY(lcServer)
 // The gate every log line of the server passes: whatever a peer put into a message (a reason,
 // a quoted field, a nick) is escaped by TextSanitizer::escaped, so one line is always one
 // event: in the terminal, in the journal and in the admin window's log alike.
+//
+// Every line is written in the admin's language: ServerLog::tr("... %1 ...") at its source,
+// one translation context for the whole log (docs/ARCHITECTURE.md, "Logging"). Fill the
+// placeholders with one multi-argument arg() call, never arg().arg(): a nick or a reason may
+// itself contain "%2", which a second call would replace.
 class ServerLog
 {
+    Q_DECLARE_TR_FUNCTIONS(ServerLog)
+
 public:
     // Receives every line, escaped, besides the terminal: the admin window's log.
     using Sink = std::function<void(QtMsgType type, const QMessageLogContext &context, const QString &line)>;

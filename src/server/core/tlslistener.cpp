@@ -57,9 +57,12 @@ void TlsListener::incomingConnection(qintptr descriptor)
         const auto [from, fromPort] = *it;
         m_handshaking.erase(it);
         const QString why = m_failures.take(gone);
-        qCInfo(lcServer, "%s:%u (TLS) dropped before the handshake completed: %s",
-               qPrintable(from.toString()), fromPort,
-               qPrintable(why.isEmpty() ? QStringLiteral("not a TLS client, or it said nothing") : why));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%1:%2 (TLS) dropped before the handshake completed: %3")
+                                      .arg(from.toString(), QString::number(fromPort),
+                                           why.isEmpty()
+                                                   ? ServerLog::tr("not a TLS client, or it said nothing")
+                                                   : why)));
         m_release(from);
     });
 }
