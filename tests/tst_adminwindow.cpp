@@ -520,16 +520,20 @@ void tst_AdminWindow::logIsInTheAdminsLanguage()
     // The chat itself stays English: it is protocol (docs/ARCHITECTURE.md).
     EXPECT_LINE(client, QStringLiteral("* guest1 is now known as bob"));
     QTRY_VERIFY2(pane->toPlainText().contains(QStringLiteral("bob")), qPrintable(pane->toPlainText()));
+    // The reason the connection ended: the server's word translated, the user's own as typed.
+    client.sendLine("/quit see you %2");
+    QVERIFY(client.waitForDisconnected());
+    QTRY_VERIFY2(pane->toPlainText().contains(QStringLiteral("see you %2")), qPrintable(pane->toPlainText()));
 
     const QString shown = pane->toPlainText();
     const QStringList lines = shown.split(u'\n', Qt::SkipEmptyParts);
-    // Listening, where clients connect, the connection and the nick change at least.
-    QVERIFY2(lines.size() >= 4, qPrintable(shown));
+    // Listening, where clients connect, the connection, the nick change and the end at least.
+    QVERIFY2(lines.size() >= 5, qPrintable(shown));
     const QRegularExpression chinese(QStringLiteral("\\p{Han}"));
     for (const QString &line : lines)
         QVERIFY2(line.contains(chinese), qPrintable(u"not translated: " + line + u"\n\nthe pane:\n" + shown));
     for (const char *english : { "listening on", "clients connect to", "IRC on port", "connected as",
-                                 "connected)", "is now known as" }) {
+                                 "connected)", "is now known as", "disconnected", "quit:" }) {
         QVERIFY2(!shown.contains(QLatin1String(english)),
                  qPrintable(QStringLiteral("\"%1\" in the pane:\n%2").arg(QLatin1String(english), shown)));
     }

@@ -310,7 +310,7 @@ void tst_ServerProcess::headlessLogsInTheUsersLanguage()
         QVERIFY2(line.contains(chinese), qPrintable(u"not translated: " + line + u"\n\nthe log:\n" + log));
     QVERIFY2(log.contains(QStringLiteral("SIGTERM")), qPrintable(log));
     for (const char *english : { "listening on", "clients connect to", "connected as", "is now known as",
-                                 "received", "stopping", "stopped" })
+                                 "received", "shutting down", "stopping", "stopped" })
         QVERIFY2(!log.contains(QLatin1String(english)),
                  qPrintable(QStringLiteral("\"%1\" in the log:\n%2").arg(QLatin1String(english), log)));
 }

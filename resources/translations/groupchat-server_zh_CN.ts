@@ -805,6 +805,118 @@ set by %2, %3</source>
         <source>not a TLS client, or it said nothing</source>
         <translation>不是 TLS 客户端，或者它什么也没发送</translation>
     </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>banned</source>
+        <translation>已封禁</translation>
+    </message>
+    <message>
+        <source>server shutting down</source>
+        <translation>服务器正在关闭</translation>
+    </message>
+    <message>
+        <source>wrong password</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>no password</source>
+        <translation>未提供密码</translation>
+    </message>
+    <message>
+        <source>no first line</source>
+        <translation>未收到第一行</translation>
+    </message>
+    <message>
+        <source>registration timed out</source>
+        <translation>注册超时</translation>
+    </message>
+    <message>
+        <source>ping timeout</source>
+        <translation>ping 超时</translation>
+    </message>
+    <message>
+        <source>excess flood</source>
+        <translation>发送过多（刷屏）</translation>
+    </message>
+    <message>
+        <source>send queue exceeded</source>
+        <translation>发送队列已满</translation>
+    </message>
+    <message>
+        <source>replaced by a new connection</source>
+        <translation>已被新连接取代</translation>
+    </message>
+    <message>
+        <source>a TLS handshake on the plain port</source>
+        <translation>在明文端口上进行 TLS 握手</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>connection reset by peer</source>
+        <translation>连接被对方重置</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>bad hello: bad identity</source>
+        <translation>错误的 hello：身份无效</translation>
+    </message>
+    <message>
+        <source>kicked: no reason given</source>
+        <translation>被踢出：未说明原因</translation>
+    </message>
+    <message>
+        <source>closed by the admin</source>
+        <translation>被管理员关闭</translation>
+    </message>
+    <message>
+        <source>server full</source>
+        <translation>服务器已满</translation>
+    </message>
+    <message>
+        <source>you are banned from this server</source>
+        <translation>该地址已被本服务器封禁</translation>
+    </message>
+    <message>
+        <source>too many connections from your address</source>
+        <translation>来自该地址的连接过多</translation>
+    </message>
+    <message>
+        <source>too many new connections from your address; try again in a minute</source>
+        <translation>来自该地址的新连接过多；一分钟后再试</translation>
+    </message>
+    <message>
+        <source>quit: %1</source>
+        <translation>退出：%1</translation>
+    </message>
+    <message>
+        <source>kicked: %1</source>
+        <translation>被踢出：%1</translation>
+    </message>
+    <message>
+        <source>closed by the admin: %1</source>
+        <translation>被管理员关闭：%1</translation>
+    </message>
+    <message>
+        <source>bad hello: %1</source>
+        <translation>错误的 hello：%1</translation>
+    </message>
+    <message>
+        <source>unsupported protocol version %1</source>
+        <translation>不支持的协议版本 %1</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

@@ -219,14 +219,16 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
     const QString given = TextSanitizer::clean(reason).trimmed();
     const QString why = given.isEmpty() ? QStringLiteral("no reason given")
                                         : TextCut::left(given, ChatLimits::maxReasonLength);
+    // The admin's words quoted as given; none is said in the admin's language.
+    const QString loggedWhy = given.isEmpty() ? ServerLog::tr("no reason given")
+                                              : TextSanitizer::quoted(why, ChatLimits::maxReasonLength);
     if (!roomName.isEmpty()) {
         Room *room = m_rooms.find(roomName);
         if (!room || !client->isIn(room))
             return;
         qCInfo(lcServer, "%s",
                qUtf8Printable(ServerLog::tr("%1 (%2) kicked from %3: %4")
-                                      .arg(client->nick(), client->peer(), room->name(),
-                                           TextSanitizer::quoted(why, ChatLimits::maxReasonLength))));
+                                      .arg(client->nick(), client->peer(), room->name(), loggedWhy)));
         m_roomKeeper.leave(client, room,
                            given.isEmpty() ? QStringLiteral("kicked by the admin")
                                            : u"kicked by the admin: " + why,
@@ -234,9 +236,8 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
         return;
     }
     qCInfo(lcServer, "%s",
-           qUtf8Printable(ServerLog::tr("%1 (%2) kicked: %3")
-                                  .arg(client->nick(), client->peer(),
-                                       TextSanitizer::quoted(why, ChatLimits::maxReasonLength))));
+           qUtf8Printable(
+                   ServerLog::tr("%1 (%2) kicked: %3").arg(client->nick(), client->peer(), loggedWhy)));
     ServerEvent kicked = ServerEvent::now(ServerEvent::Type::Error);
     kicked.code = ErrorCode::Kicked;
     kicked.text = QStringLiteral("you were kicked by the admin: %1").arg(why);
@@ -502,10 +503,11 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
                     // No plain-text line: the client expects a TLS handshake.
                     if (noteRefusal(addressKey(address)))
                         qCWarning(lcServer, "%s",
-                                  qUtf8Printable(
-                                          ServerLog::tr("refused %1 (TLS): %2")
-                                                  .arg(HostPort{ address.toString(), port }.toString(),
-                                                       m_stopping ? shutdownReason : Refusal::text(reason))));
+                                  qUtf8Printable(ServerLog::tr("refused %1 (TLS): %2")
+                                                         .arg(HostPort{ address.toString(), port }.toString(),
+                                                              ServerLog::reason(
+                                                                      m_stopping ? shutdownReason
+                                                                                 : Refusal::text(reason)))));
                     ::close(int(descriptor));
                     return false;
                 },
@@ -650,7 +652,8 @@ void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostA
     if (noteRefusal(addressKey(address)))
         qCWarning(lcServer, "%s",
                   qUtf8Printable(ServerLog::tr("refused %1: %2")
-                                         .arg(HostPort{ address.toString(), port }.toString(), why)));
+                                         .arg(HostPort{ address.toString(), port }.toString(),
+                                              ServerLog::reason(why))));
     // A new connection's send buffer is empty: the line goes out whole, or not at all.
     const QByteArray line = PlainProtocol::errorLine(why);
     [[maybe_unused]] const auto sent =
@@ -817,7 +820,7 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     releaseNick(client, client->nick());
     qCInfo(lcServer, "%s",
            qUtf8Printable(ServerLog::tr("%1 (%2) disconnected: %3 (%n connected)", nullptr, clientCount())
-                                  .arg(client->nick(), client->peer(), reason)));
+                                  .arg(client->nick(), client->peer(), ServerLog::reason(reason))));
     const bool announced = client->isAnnounced();
     if (announced && !m_stopping && !client->isReplaced()) {
         // Nobody is told when the server is going, or when the same person is still here.

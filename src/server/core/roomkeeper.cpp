@@ -53,7 +53,7 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
                             : u"closed by the admin: " + TextCut::left(given, ChatLimits::maxReasonLength);
     qCInfo(lcServer, "%s",
            qUtf8Printable(ServerLog::tr("closing %1 (%n here): %2", nullptr, int(room->members().size()))
-                                  .arg(room->name(), why)));
+                                  .arg(room->name(), ServerLog::reason(why))));
     const QString closed = room->name();
     const QList<ClientSession *> members = room->members();
     // The last to leave may make it unused, and forgotten: its name is what is left of it.

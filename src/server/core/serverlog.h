@@ -31,4 +31,10 @@ public:
     // One sink at a time; an empty one removes it. Called from any thread the log is written
     // from.
     static void setSink(Sink sink);
+
+    // A reason as the log shows it: why a connection ended or was refused, or a room closed.
+    // The server's own words ("quit", "ping timeout", "server full"), which peers are sent in
+    // English as protocol, in the admin's language; what a user or the admin added to them
+    // ("quit: " and their words) exactly as it was. Anything else is returned as it is.
+    static QString reason(const QString &reason);
 };
