@@ -56,6 +56,7 @@ private Q_SLOTS:
     void settingsApplyOnTheNextStart();
     void showsWhereToConnect();
     void logIsInTheAdminsLanguage();
+    void startFailureIsInTheAdminsLanguage();
 
 private:
     template<typename T>
@@ -100,7 +101,7 @@ void tst_AdminWindow::init()
     QSettings().clear();
     m_port = 0;
     // Installed before anything is logged or shown, as main() does under LC_ALL=zh_CN.UTF-8.
-    if (QTest::currentTestFunction() == QByteArrayView("logIsInTheAdminsLanguage")) {
+    if (QByteArrayView(QTest::currentTestFunction()).endsWith("InTheAdminsLanguage")) {
         m_translator = std::make_unique<QTranslator>();
         QVERIFY(m_translator->load(QLocale(QLocale::Chinese, QLocale::China),
                                    QStringLiteral("groupchat-server"), QStringLiteral("_"),
@@ -543,6 +544,22 @@ void tst_AdminWindow::logIsInTheAdminsLanguage()
                       .filter(u"bob")
                       .isEmpty(),
              qPrintable(shown));
+}
+
+// Why the server cannot start is logged, and shown, in the admin's language too.
+void tst_AdminWindow::startFailureIsInTheAdminsLanguage()
+{
+    auto *pane = child<QPlainTextEdit>("logView");
+    QSignalSpy stopped(server(), &ChatServer::stopped);
+    action("actionStop")->trigger();
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+    const QString missing = m_settings.path() + u"/no-such-password";
+    QSettings().setValue(QStringLiteral("server/passwordFile"), missing);
+    QVERIFY(!m_window->startService());
+    QTRY_VERIFY2(pane->toPlainText().contains(missing), qPrintable(pane->toPlainText()));
+    const QString line = pane->toPlainText().split(u'\n').filter(missing).constFirst();
+    QVERIFY2(line.contains(QRegularExpression(QStringLiteral("\\p{Han}"))), qPrintable(line));
+    QVERIFY2(!line.contains(QLatin1String("cannot read the password file")), qPrintable(line));
 }
 
 QTEST_MAIN(tst_AdminWindow)

@@ -451,6 +451,17 @@ TLS 证书指纹（SHA-256）：%2</translation>
     </message>
 </context>
 <context>
+    <name>ClusterAddress</name>
+    <message>
+        <source>--redis takes redis://HOST:PORT[/ROOM], not %1</source>
+        <translation>--redis 的格式是 redis://主机:端口[/聊天室]，而不是 %1</translation>
+    </message>
+    <message>
+        <source>a room name has at most 64 characters, without / or :</source>
+        <translation>聊天室名称最多 64 个字符，且不能包含 / 或 :</translation>
+    </message>
+</context>
+<context>
     <name>NickRules</name>
     <message>
         <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), with their accents and vowel signs, and _ - or .; nothing invisible, and not one that looks like a nick in use</source>
@@ -527,6 +538,17 @@ set by %2, %3</source>
     <message>
         <source>Topic</source>
         <translation>主题</translation>
+    </message>
+</context>
+<context>
+    <name>ServerConfig</name>
+    <message>
+        <source>cannot read the password file %1: %2</source>
+        <translation>无法读取密码文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>the password file %1 is empty</source>
+        <translation>密码文件 %1 是空的</translation>
     </message>
 </context>
 <context>
@@ -1071,6 +1093,29 @@ set by %2, %3</source>
     <message>
         <source>Where IRC clients (HexChat, irssi, WeeChat) connect; 0 serves no IRC</source>
         <translation>IRC 客户端（HexChat、irssi、WeeChat）连接的端口；0 表示不提供 IRC</translation>
+    </message>
+</context>
+<context>
+    <name>TlsListener</name>
+    <message>
+        <source>cannot read the certificate %1: %2</source>
+        <translation>无法读取证书 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate</source>
+        <translation>%1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>cannot read the key %1: %2</source>
+        <translation>无法读取密钥 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM private key (EC or RSA, unencrypted)</source>
+        <translation>%1 中没有 PEM 私钥（EC 或 RSA，未加密）</translation>
+    </message>
+    <message>
+        <source>TLS is not available (Qt&apos;s OpenSSL backend did not load)</source>
+        <translation>TLS 不可用（未能加载 Qt 的 OpenSSL 后端）</translation>
     </message>
 </context>
 </TS>

@@ -7,6 +7,7 @@
 #include "redisclient.h"
 #include "serverlog.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QUrl>
@@ -81,7 +82,9 @@ std::optional<ClusterAddress> ClusterAddress::parse(const QString &url, QString 
 {
     const QUrl parsed(url, QUrl::StrictMode);
     if (!parsed.isValid() || parsed.scheme() != u"redis" || parsed.host().isEmpty()) {
-        *error = QStringLiteral("--redis takes redis://HOST:PORT[/ROOM], not %1").arg(url);
+        *error = QCoreApplication::translate("ClusterAddress",
+                                             "--redis takes redis://HOST:PORT[/ROOM], not %1")
+                         .arg(url);
         return std::nullopt;
     }
     ClusterAddress address;
@@ -90,7 +93,8 @@ std::optional<ClusterAddress> ClusterAddress::parse(const QString &url, QString 
     const QString room = parsed.path().mid(1);
     if (!room.isEmpty()) {
         if (room.size() > 64 || room.contains(u'/') || room.contains(u':')) {
-            *error = QStringLiteral("a room name has at most 64 characters, without / or :");
+            *error = QCoreApplication::translate("ClusterAddress",
+                                                 "a room name has at most 64 characters, without / or :");
             return std::nullopt;
         }
         address.room = room;
