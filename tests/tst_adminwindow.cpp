@@ -31,6 +31,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 #include <memory>
 
@@ -54,6 +55,8 @@ private Q_SLOTS:
     void closingWithNobodyConnectedDoesNotAsk();
     void settingsApplyOnTheNextStart();
     void showsWhereToConnect();
+    void logIsInTheAdminsLanguage();
+    void startFailureIsInTheAdminsLanguage();
 
 private:
     template<typename T>
@@ -77,6 +80,8 @@ private:
 
     QTemporaryDir m_settings;
     quint16 m_port = 0;
+    // The server's Chinese translation, for the tests that run as a Chinese admin would.
+    std::unique_ptr<QTranslator> m_translator;
     std::unique_ptr<LogCollector> m_log;
     ChatServer *server() const { return m_service->server(); }
 
@@ -95,6 +100,14 @@ void tst_AdminWindow::init()
 {
     QSettings().clear();
     m_port = 0;
+    // Installed before anything is logged or shown, as main() does under LC_ALL=zh_CN.UTF-8.
+    if (QByteArrayView(QTest::currentTestFunction()).endsWith("InTheAdminsLanguage")) {
+        m_translator = std::make_unique<QTranslator>();
+        QVERIFY(m_translator->load(QLocale(QLocale::Chinese, QLocale::China),
+                                   QStringLiteral("groupchat-server"), QStringLiteral("_"),
+                                   QStringLiteral(GROUPCHAT_SERVER_TRANSLATIONS)));
+        QVERIFY(QCoreApplication::installTranslator(m_translator.get()));
+    }
     m_log = std::make_unique<LogCollector>();
     m_service = std::make_unique<ServerService>();
     // As main() does: saved settings, then this run's options (loopback, the chosen port).
@@ -118,6 +131,10 @@ void tst_AdminWindow::cleanup()
     m_window.reset();
     m_service.reset();
     m_log.reset();
+    if (m_translator) {
+        QCoreApplication::removeTranslator(m_translator.get());
+        m_translator.reset();
+    }
 }
 
 std::unique_ptr<TestClient> tst_AdminWindow::join(const QString &nick)
@@ -490,6 +507,59 @@ void tst_AdminWindow::showsWhereToConnect()
     QCOMPARE(m_window->windowTitle(), QStringLiteral("Port %1").arg(m_port));
     QVERIFY(!m_window->windowTitle().contains(QStringLiteral("groupchat")));
     QVERIFY(m_window->statusBar()->findChildren<QLabel *>().size() >= 4);
+}
+
+// Under a Chinese locale the log pane is Chinese like the rest of the window: every line the
+// server core writes is translated where it is written (ServerLog::tr).
+void tst_AdminWindow::logIsInTheAdminsLanguage()
+{
+    auto *pane = child<QPlainTextEdit>("logView");
+    TestClient client;
+    QVERIFY(client.connectTo(m_port));
+    EXPECT_LINE(client, QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are guest1;")));
+    client.sendLine("/nick bob");
+    // The chat itself stays English: it is protocol (docs/ARCHITECTURE.md).
+    EXPECT_LINE(client, QStringLiteral("* guest1 is now known as bob"));
+    QTRY_VERIFY2(pane->toPlainText().contains(QStringLiteral("bob")), qPrintable(pane->toPlainText()));
+    // The reason the connection ended: the server's word translated, the user's own as typed.
+    client.sendLine("/quit see you %2");
+    QVERIFY(client.waitForDisconnected());
+    QTRY_VERIFY2(pane->toPlainText().contains(QStringLiteral("see you %2")), qPrintable(pane->toPlainText()));
+
+    const QString shown = pane->toPlainText();
+    const QStringList lines = shown.split(u'\n', Qt::SkipEmptyParts);
+    // Listening, where clients connect, the connection, the nick change and the end at least.
+    QVERIFY2(lines.size() >= 5, qPrintable(shown));
+    const QRegularExpression chinese(QStringLiteral("\\p{Han}"));
+    for (const QString &line : lines)
+        QVERIFY2(line.contains(chinese), qPrintable(u"not translated: " + line + u"\n\nthe pane:\n" + shown));
+    for (const char *english : { "listening on", "clients connect to", "IRC on port", "connected as",
+                                 "connected)", "is now known as", "disconnected", "quit:" }) {
+        QVERIFY2(!shown.contains(QLatin1String(english)),
+                 qPrintable(QStringLiteral("\"%1\" in the pane:\n%2").arg(QLatin1String(english), shown)));
+    }
+    // The people are still named as they are, with where they connect from.
+    QVERIFY2(!lines.filter(QStringLiteral("guest1"))
+                      .filter(QStringLiteral("127.0.0.1:"))
+                      .filter(u"bob")
+                      .isEmpty(),
+             qPrintable(shown));
+}
+
+// Why the server cannot start is logged, and shown, in the admin's language too.
+void tst_AdminWindow::startFailureIsInTheAdminsLanguage()
+{
+    auto *pane = child<QPlainTextEdit>("logView");
+    QSignalSpy stopped(server(), &ChatServer::stopped);
+    action("actionStop")->trigger();
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+    const QString missing = m_settings.path() + u"/no-such-password";
+    QSettings().setValue(QStringLiteral("server/passwordFile"), missing);
+    QVERIFY(!m_window->startService());
+    QTRY_VERIFY2(pane->toPlainText().contains(missing), qPrintable(pane->toPlainText()));
+    const QString line = pane->toPlainText().split(u'\n').filter(missing).constFirst();
+    QVERIFY2(line.contains(QRegularExpression(QStringLiteral("\\p{Han}"))), qPrintable(line));
+    QVERIFY2(!line.contains(QLatin1String("cannot read the password file")), qPrintable(line));
 }
 
 QTEST_MAIN(tst_AdminWindow)

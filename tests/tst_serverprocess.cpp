@@ -32,6 +32,7 @@ private Q_SLOTS:
     void generatedCertificateServesTls();
     void busyPortIsReported();
     void savedSettingsAndOptions();
+    void headlessLogsInTheUsersLanguage();
 };
 
 void tst_ServerProcess::servesAndStopsOnSignal_data()
@@ -261,6 +262,57 @@ void tst_ServerProcess::savedSettingsAndOptions()
                     .match(b.lines().value(1))
                     .hasMatch());
     QVERIFY(server.stop(SIGTERM));
+}
+
+// A headless server's admin reads its log in the terminal or the journal: in their language
+// from the first line (the translator is installed before anything is logged), up to the last.
+void tst_ServerProcess::headlessLogsInTheUsersLanguage()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "LANGUAGE" })
+        environment.remove(QLatin1String(name));
+    environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("zh_CN.UTF-8"));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path() + u"/config");
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), home.path() + u"/data");
+    QProcess server;
+    server.setProcessEnvironment(environment);
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(GROUPCHAT_SERVER_BINARY),
+                 { QStringLiteral("--headless"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                   QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--irc-port"),
+                   QStringLiteral("0"), QStringLiteral("--db"), QStringLiteral(":memory:") });
+    QVERIFY(server.waitForStarted(5000));
+    QByteArray output;
+    // Up once it says where clients connect ("nc 127.0.0.1 PORT" in any language).
+    const QRegularExpression where(QStringLiteral("nc 127\\.0\\.0\\.1 (\\d+)"));
+    QTRY_VERIFY2_WITH_TIMEOUT(where.match(QString::fromUtf8(output += server.readAll())).hasMatch(),
+                              output.constData(), 10000);
+    const quint16 port = quint16(where.match(QString::fromUtf8(output)).captured(1).toUInt());
+    TestClient client;
+    QVERIFY(client.connectTo(port));
+    EXPECT_LINE(client, QRegularExpression(QStringLiteral("^\\* welcome to groupchat, you are guest1;")));
+    client.sendLine("/nick bob");
+    EXPECT_LINE(client, QStringLiteral("* guest1 is now known as bob"));
+    QCOMPARE(::kill(pid_t(server.processId()), SIGTERM), 0);
+    QVERIFY(client.waitForDisconnected());
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    output += server.readAll();
+    QCOMPARE(server.exitCode(), 0);
+
+    const QString log = QString::fromUtf8(output);
+    const QStringList lines = log.split(u'\n', Qt::SkipEmptyParts);
+    // Listening, where to connect, the connection, the nick, the signal, stopping, stopped.
+    QVERIFY2(lines.size() >= 7, qPrintable(log));
+    const QRegularExpression chinese(QStringLiteral("\\p{Han}"));
+    for (const QString &line : lines)
+        QVERIFY2(line.contains(chinese), qPrintable(u"not translated: " + line + u"\n\nthe log:\n" + log));
+    QVERIFY2(log.contains(QStringLiteral("SIGTERM")), qPrintable(log));
+    for (const char *english : { "listening on", "clients connect to", "connected as", "is now known as",
+                                 "received", "shutting down", "stopping", "stopped" })
+        QVERIFY2(!log.contains(QLatin1String(english)),
+                 qPrintable(QStringLiteral("\"%1\" in the log:\n%2").arg(QLatin1String(english), log)));
 }
 
 QTEST_GUILESS_MAIN(tst_ServerProcess)

@@ -458,6 +458,17 @@ TLS 证书指纹（SHA-256）：%2</translation>
     </message>
 </context>
 <context>
+    <name>ClusterAddress</name>
+    <message>
+        <source>--redis takes redis://HOST:PORT[/ROOM], not %1</source>
+        <translation>--redis 的格式是 redis://主机:端口[/聊天室]，而不是 %1</translation>
+    </message>
+    <message>
+        <source>a room name has at most 64 characters, without / or :</source>
+        <translation>聊天室名称最多 64 个字符，且不能包含 / 或 :</translation>
+    </message>
+</context>
+<context>
     <name>NickRules</name>
     <message>
         <source>1 to %1 letters or digits of one writing system (Latin may be mixed with one that does not look like it), with their accents and vowel signs, and _ - or .; nothing invisible, and not one that looks like a nick in use</source>
@@ -534,6 +545,406 @@ set by %2, %3</source>
     <message>
         <source>Topic</source>
         <translation>主题</translation>
+    </message>
+</context>
+<context>
+    <name>ServerConfig</name>
+    <message>
+        <source>cannot read the password file %1: %2</source>
+        <translation>无法读取密码文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>the password file %1 is empty</source>
+        <translation>密码文件 %1 是空的</translation>
+    </message>
+</context>
+<context>
+    <name>ServerLog</name>
+    <message>
+        <source>received %1, shutting down</source>
+        <translation>收到 %1，正在关闭</translation>
+    </message>
+    <message>
+        <source>no display: running without a window (--headless says so)</source>
+        <translation>没有显示器：以无窗口方式运行（即 --headless）</translation>
+    </message>
+    <message>
+        <source>type quit to stop the server</source>
+        <translation>输入 quit 停止服务器</translation>
+    </message>
+    <message>
+        <source>type quit here or press Ctrl+C to stop</source>
+        <translation>在此输入 quit 或按 Ctrl+C 停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>refused %n more connection(s) from %1 in the last minute</source>
+        <translation>
+            <numerusform>过去一分钟内又拒绝了来自 %1 的 %n 个连接</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>history in %1: %2 message(s), the last id %3; %4 address(es) banned</source>
+        <translation>历史记录位于 %1：%2 条消息，最新编号 %3；已封禁 %4 个地址</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 端口 %2 上监听：%3</translation>
+    </message>
+    <message>
+        <source>listening on %1 port %2</source>
+        <translation>正在 %1 端口 %2 上监听</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2 (TLS): %3</source>
+        <translation>无法在 %1 端口 %2 上监听（TLS）：%3</translation>
+    </message>
+    <message>
+        <source>TLS on port %1; certificate fingerprint (SHA-256) %2</source>
+        <translation>TLS 端口 %1；证书指纹（SHA-256）%2</translation>
+    </message>
+    <message>
+        <source>no IRC: cannot listen on %1 port %2 (%3); --irc-port N picks another</source>
+        <translation>不提供 IRC：无法在 %1 端口 %2 上监听（%3）；可用 --irc-port N 另选端口</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2 (IRC): %3</source>
+        <translation>无法在 %1 端口 %2 上监听（IRC）：%3</translation>
+    </message>
+    <message>
+        <source>IRC on port %1</source>
+        <translation>IRC 端口 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) kicked from %3: %4</source>
+        <translation>%1（%2）被踢出 %3：%4</translation>
+    </message>
+    <message>
+        <source>%1 (%2) kicked: %3</source>
+        <translation>%1（%2）被踢出：%3</translation>
+    </message>
+    <message>
+        <source>cannot store the ban in %1: %2</source>
+        <translation>无法将封禁保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>banned %1</source>
+        <translation>已封禁 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) disconnected for the ban</source>
+        <translation>%1（%2）因封禁被断开</translation>
+    </message>
+    <message>
+        <source>lifted the ban on %1</source>
+        <translation>已解除对 %1 的封禁</translation>
+    </message>
+    <message>
+        <source>cannot remove the ban from %1: %2</source>
+        <translation>无法从 %1 中删除封禁：%2</translation>
+    </message>
+    <message>
+        <source>admin notice: %1</source>
+        <translation>管理员通知：%1</translation>
+    </message>
+    <message>
+        <source>admin notice to %1: %2</source>
+        <translation>发往 %1 的管理员通知：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>stopping: telling %n client(s)</source>
+        <translation>
+            <numerusform>正在停止：通知 %n 个客户端</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>refused %1 (TLS): %2</source>
+        <translation>已拒绝 %1（TLS）：%2</translation>
+    </message>
+    <message>
+        <source>cannot serve %1:%2 over TLS: no socket pair (%3)</source>
+        <translation>无法通过 TLS 为 %1:%2 提供服务：无法创建套接字对（%3）</translation>
+    </message>
+    <message>
+        <source>%1 (%2) gave a wrong password; answering in %3 ms</source>
+        <translation>%1（%2）密码错误；%3 毫秒后答复</translation>
+    </message>
+    <message>
+        <source>refused %1: %2</source>
+        <translation>已拒绝 %1：%2</translation>
+    </message>
+    <message>
+        <source>refused a connection whose address is unknown (it was reset before it was accepted)</source>
+        <translation>已拒绝一个地址未知的连接（它在被接受之前已重置）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connected as %2 (%n connected)</source>
+        <translation>
+            <numerusform>%1 以 %2 身份连接（已连接 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2) takes over its earlier connection from %3</source>
+        <translation>%1（%2）接替其来自 %3 的先前连接</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%2) disconnected: %3 (%n connected)</source>
+        <translation>
+            <numerusform>%1（%2）已断开：%3（已连接 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n in %1: joins and leaves are announced again</source>
+        <translation>
+            <numerusform>%1 中有 %n 人：重新通告加入和离开</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2) is now known as %3</source>
+        <translation>%1（%2）现在改名为 %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: %n message(s) from other servers got new ids here after Redis was away</source>
+        <translation>
+            <numerusform>集群：Redis 中断后，来自其他服务器的 %n 条消息在本服务器获得了新编号</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cluster: joining %1 as server %2</source>
+        <translation>集群：以服务器 %2 的身份加入 %1</translation>
+    </message>
+    <message>
+        <source>cluster: connected to Redis at %1</source>
+        <translation>集群：已连接到 %1 的 Redis</translation>
+    </message>
+    <message>
+        <source>cluster degraded: Redis at %1 is unreachable (%2); serving this server&apos;s clients alone until it is back</source>
+        <translation>集群降级：无法连接 %1 的 Redis（%2）；在其恢复之前仅为本服务器的客户端服务</translation>
+    </message>
+    <message>
+        <source>cluster: cannot prepare the room: %1</source>
+        <translation>集群：无法准备聊天室：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: more than %n messages waiting for Redis; the oldest stays on this server only</source>
+        <translation>
+            <numerusform>集群：超过 %n 条消息在等待 Redis；最早的一条只保留在本服务器</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: publishing %n message(s) said here while Redis was away</source>
+        <translation>
+            <numerusform>集群：正在发布 Redis 中断期间在本服务器发出的 %n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cluster: reading the room failed: %1</source>
+        <translation>集群：读取聊天室失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent a line over %3 bytes</source>
+        <translation>%1（%2）发送的一行超过 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent a bad request: %3</source>
+        <translation>%1（%2）发送了错误的请求：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) speaks JSON</source>
+        <translation>%1（%2）使用 JSON</translation>
+    </message>
+    <message>
+        <source>%1 (%2) set the topic of %3: %4</source>
+        <translation>%1（%2）设置了 %3 的主题：%4</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent an IRC line over the limit</source>
+        <translation>%1（%2）发送的 IRC 行超出限制</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent a line that is no IRC message: %3</source>
+        <translation>%1（%2）发送的一行不是 IRC 消息：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) sent an IRC command this server does not know: %3</source>
+        <translation>%1（%2）发送了本服务器不认识的 IRC 命令：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) speaks IRC</source>
+        <translation>%1（%2）使用 IRC</translation>
+    </message>
+    <message>
+        <source>cannot use the history database %1: %2; history is kept in memory only</source>
+        <translation>无法使用历史数据库 %1：%2；历史记录仅保存在内存中</translation>
+    </message>
+    <message>
+        <source>the history database %1 is written again</source>
+        <translation>历史数据库 %1 已恢复写入</translation>
+    </message>
+    <message>
+        <source>cannot write the history database %1: %2; new messages are kept in memory only, trying again every %3 s</source>
+        <translation>无法写入历史数据库 %1：%2；新消息仅保存在内存中，每 %3 秒重试一次</translation>
+    </message>
+    <message>
+        <source>cannot remove old messages from %1: %2</source>
+        <translation>无法从 %1 中删除旧消息：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>closing %1 (%n here): %2</source>
+        <translation>
+            <numerusform>正在关闭 %1（其中有 %n 人）：%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot remove %1 from %2: %3</source>
+        <translation>无法从 %2 中删除 %1：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>more than %n in %1: joins and leaves are no longer announced</source>
+        <translation>
+            <numerusform>%1 中超过 %n 人：不再通告加入和离开</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot store %1 in %2: %3</source>
+        <translation>无法将 %1 保存到 %2：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rooms: %1, where nobody is, makes way for a new one</source>
+        <translation>
+            <numerusform>已有 %n 个聊天室：无人的 %1 让位给新聊天室</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2) made %3</source>
+        <translation>%1（%2）创建了 %3</translation>
+    </message>
+    <message>
+        <source>clients connect to %1 (try: nc %2 %3)</source>
+        <translation>客户端连接地址：%1（试试：nc %2 %3）</translation>
+    </message>
+    <message>
+        <source>%1:%2 (TLS) dropped before the handshake completed: %3</source>
+        <translation>%1:%2（TLS）在握手完成前断开：%3</translation>
+    </message>
+    <message>
+        <source>not a TLS client, or it said nothing</source>
+        <translation>不是 TLS 客户端，或者它什么也没发送</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>banned</source>
+        <translation>已封禁</translation>
+    </message>
+    <message>
+        <source>server shutting down</source>
+        <translation>服务器正在关闭</translation>
+    </message>
+    <message>
+        <source>wrong password</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>no password</source>
+        <translation>未提供密码</translation>
+    </message>
+    <message>
+        <source>no first line</source>
+        <translation>未收到第一行</translation>
+    </message>
+    <message>
+        <source>registration timed out</source>
+        <translation>注册超时</translation>
+    </message>
+    <message>
+        <source>ping timeout</source>
+        <translation>ping 超时</translation>
+    </message>
+    <message>
+        <source>excess flood</source>
+        <translation>发送过多（刷屏）</translation>
+    </message>
+    <message>
+        <source>send queue exceeded</source>
+        <translation>发送队列已满</translation>
+    </message>
+    <message>
+        <source>replaced by a new connection</source>
+        <translation>已被新连接取代</translation>
+    </message>
+    <message>
+        <source>a TLS handshake on the plain port</source>
+        <translation>在明文端口上进行 TLS 握手</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>connection reset by peer</source>
+        <translation>连接被对方重置</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>bad hello: bad identity</source>
+        <translation>错误的 hello：身份无效</translation>
+    </message>
+    <message>
+        <source>kicked: no reason given</source>
+        <translation>被踢出：未说明原因</translation>
+    </message>
+    <message>
+        <source>closed by the admin</source>
+        <translation>被管理员关闭</translation>
+    </message>
+    <message>
+        <source>server full</source>
+        <translation>服务器已满</translation>
+    </message>
+    <message>
+        <source>you are banned from this server</source>
+        <translation>该地址已被本服务器封禁</translation>
+    </message>
+    <message>
+        <source>too many connections from your address</source>
+        <translation>来自该地址的连接过多</translation>
+    </message>
+    <message>
+        <source>too many new connections from your address; try again in a minute</source>
+        <translation>来自该地址的新连接过多；一分钟后再试</translation>
+    </message>
+    <message>
+        <source>quit: %1</source>
+        <translation>退出：%1</translation>
+    </message>
+    <message>
+        <source>kicked: %1</source>
+        <translation>被踢出：%1</translation>
+    </message>
+    <message>
+        <source>closed by the admin: %1</source>
+        <translation>被管理员关闭：%1</translation>
+    </message>
+    <message>
+        <source>bad hello: %1</source>
+        <translation>错误的 hello：%1</translation>
+    </message>
+    <message>
+        <source>unsupported protocol version %1</source>
+        <translation>不支持的协议版本 %1</translation>
     </message>
 </context>
 <context>
@@ -689,6 +1100,29 @@ set by %2, %3</source>
     <message>
         <source>Where IRC clients (HexChat, irssi, WeeChat) connect; 0 serves no IRC</source>
         <translation>IRC 客户端（HexChat、irssi、WeeChat）连接的端口；0 表示不提供 IRC</translation>
+    </message>
+</context>
+<context>
+    <name>TlsListener</name>
+    <message>
+        <source>cannot read the certificate %1: %2</source>
+        <translation>无法读取证书 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate</source>
+        <translation>%1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>cannot read the key %1: %2</source>
+        <translation>无法读取密钥 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM private key (EC or RSA, unencrypted)</source>
+        <translation>%1 中没有 PEM 私钥（EC 或 RSA，未加密）</translation>
+    </message>
+    <message>
+        <source>TLS is not available (Qt&apos;s OpenSSL backend did not load)</source>
+        <translation>TLS 不可用（未能加载 Qt 的 OpenSSL 后端）</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,10 @@ quint16 ServerProcess::start(const QStringList &arguments, const QProcessEnviron
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     for (const char *name : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
         environment.remove(QLatin1String(name));
+    // The log in English, as tests read it, whatever the language of the session they run in
+    // (the server writes its log in its user's language); a test may still ask for another.
+    environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    environment.remove(QStringLiteral("LANGUAGE"));
     environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + u"/config");
     environment.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + u"/data");
     for (const QString &key : extra.keys())

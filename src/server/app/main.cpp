@@ -80,6 +80,16 @@ struct Startup
     }
 };
 
+// Named as the admin sent it: strsignal()'s words ("Terminated") are English whatever the
+// language of the line around them.
+QString receivedSignal(int number)
+{
+    const QString name = number == SIGINT    ? QStringLiteral("SIGINT")
+                         : number == SIGTERM ? QStringLiteral("SIGTERM")
+                                             : QString::number(number);
+    return ServerLog::tr("received %1, shutting down").arg(name);
+}
+
 bool argumentGiven(int argc, char **argv, const char *name)
 {
     for (int i = 1; i < argc; ++i) {
@@ -137,10 +147,14 @@ int runHeadless(int argc, char **argv, bool noDisplay)
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     setApplicationNames();
+    // The log is written in the admin's language, from its first line (ServerLog): the
+    // terminal and the journal are what a headless server's admin reads.
+    Translations::install(app, QStringLiteral("groupchat-server"));
     const Startup startup(app);
     const ServerConfig config = startup.config();
     if (noDisplay)
-        qCInfo(lcServer, "no display: running without a window (--headless says so)");
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("no display: running without a window (--headless says so)")));
 
     ServerService service;
     // The service logs why it cannot start.
@@ -150,7 +164,7 @@ int runHeadless(int argc, char **argv, bool noDisplay)
     QObject::connect(&service, &ServerService::stopped, &app, &QCoreApplication::quit);
     UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &service, [&service](int number) {
-        qCInfo(lcServer, "received %s, shutting down", strsignal(number));
+        qCInfo(lcServer, "%s", qUtf8Printable(receivedSignal(number)));
         service.stop();
     });
     if (ConsoleInput::isInteractive()) {
@@ -159,9 +173,9 @@ int runHeadless(int argc, char **argv, bool noDisplay)
             if (line == QLatin1String("quit"))
                 service.stop();
             else if (!line.isEmpty())
-                qCInfo(lcServer, "type quit to stop the server");
+                qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("type quit to stop the server")));
         });
-        qCInfo(lcServer, "type quit here or press Ctrl+C to stop");
+        qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("type quit here or press Ctrl+C to stop")));
     }
     return app.exec();
 }
@@ -188,7 +202,7 @@ int runAdminWindow(int argc, char **argv)
     // Closing the window ends the program, once the service has stopped.
     UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &window, [&window](int number) {
-        qCInfo(lcServer, "received %s, shutting down", strsignal(number));
+        qCInfo(lcServer, "%s", qUtf8Printable(receivedSignal(number)));
         window.stopAndClose();
     });
     return app.exec();

@@ -108,8 +108,10 @@ void Admission::summariseRefusals()
             continue;
         }
         if (it->suppressed > 0)
-            qCWarning(lcServer, "refused %d more connection(s) from %s in the last minute", it->suppressed,
-                      qPrintable(it.key()));
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(ServerLog::tr("refused %n more connection(s) from %1 in the last minute",
+                                                   nullptr, it->suppressed)
+                                             .arg(it.key())));
         it = m_refusalLog.erase(it);
     }
 }

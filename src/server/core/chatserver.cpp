@@ -108,8 +108,11 @@ bool ChatServer::openHistory(const QString &path)
         m_admission.addBan(QHostAddress(address), since);
     if (m_admission.banCount() > 0)
         Q_EMIT bansChanged();
-    qCInfo(lcServer, "history in %s: %lld message(s), the last id %llu; %d address(es) banned",
-           qPrintable(path), store->messageCount(), lastMessageId(), m_admission.banCount());
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("history in %1: %2 message(s), the last id %3; %4 address(es) banned")
+                                  .arg(path, QString::number(store->messageCount()),
+                                       QString::number(lastMessageId()),
+                                       QString::number(m_admission.banCount()))));
     return true;
 }
 
@@ -139,34 +142,44 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
         return false;
     m_listenError.clear();
     if (!m_server->listen(address, port)) {
-        qCCritical(lcServer, "cannot listen on %s port %u: %s", qPrintable(describeAddress(address)), port,
-                   qPrintable(m_server->errorString()));
+        qCCritical(lcServer, "%s",
+                   qUtf8Printable(ServerLog::tr("cannot listen on %1 port %2: %3")
+                                          .arg(describeAddress(address), QString::number(port),
+                                               m_server->errorString())));
         return false;
     }
-    qCInfo(lcServer, "listening on %s port %u", qPrintable(describeAddress(address)), m_server->serverPort());
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("listening on %1 port %2")
+                                  .arg(describeAddress(address), QString::number(m_server->serverPort()))));
     if (m_tls) {
         if (!m_tls->listen(address, m_tlsPortWanted)) {
-            qCCritical(lcServer, "cannot listen on %s port %u (TLS): %s",
-                       qPrintable(describeAddress(address)), m_tlsPortWanted,
-                       qPrintable(m_tls->errorString()));
+            qCCritical(lcServer, "%s",
+                       qUtf8Printable(ServerLog::tr("cannot listen on %1 port %2 (TLS): %3")
+                                              .arg(describeAddress(address), QString::number(m_tlsPortWanted),
+                                                   m_tls->errorString())));
             m_listenError = QStringLiteral("TLS port %1: %2").arg(m_tlsPortWanted).arg(m_tls->errorString());
             m_server->close();
             return false;
         }
-        qCInfo(lcServer, "TLS on port %u; certificate fingerprint (SHA-256) %s", m_tls->serverPort(),
-               qPrintable(m_tls->fingerprint()));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("TLS on port %1; certificate fingerprint (SHA-256) %2")
+                                      .arg(QString::number(m_tls->serverPort()), m_tls->fingerprint())));
     }
     if (m_ircWanted) {
         if (!m_ircServer->listen(address, m_ircPortWanted) && !m_ircRequired) {
             // The default port taken (another IRC server on this machine, say): the chat goes
             // on without IRC rather than not at all.
-            qCWarning(lcServer, "no IRC: cannot listen on %s port %u (%s); --irc-port N picks another",
-                      qPrintable(describeAddress(address)), m_ircPortWanted,
-                      qPrintable(m_ircServer->errorString()));
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(
+                              ServerLog::tr("no IRC: cannot listen on %1 port %2 (%3); --irc-port N picks "
+                                            "another")
+                                      .arg(describeAddress(address), QString::number(m_ircPortWanted),
+                                           m_ircServer->errorString())));
         } else if (!m_ircServer->isListening()) {
-            qCCritical(lcServer, "cannot listen on %s port %u (IRC): %s",
-                       qPrintable(describeAddress(address)), m_ircPortWanted,
-                       qPrintable(m_ircServer->errorString()));
+            qCCritical(lcServer, "%s",
+                       qUtf8Printable(ServerLog::tr("cannot listen on %1 port %2 (IRC): %3")
+                                              .arg(describeAddress(address), QString::number(m_ircPortWanted),
+                                                   m_ircServer->errorString())));
             m_listenError =
                     QStringLiteral("IRC port %1: %2").arg(m_ircPortWanted).arg(m_ircServer->errorString());
             if (m_tls)
@@ -174,7 +187,8 @@ bool ChatServer::listen(const QHostAddress &address, quint16 port)
             m_server->close();
             return false;
         } else {
-            qCInfo(lcServer, "IRC on port %u", m_ircServer->serverPort());
+            qCInfo(lcServer, "%s",
+                   qUtf8Printable(ServerLog::tr("IRC on port %1").arg(m_ircServer->serverPort())));
         }
     }
     m_listeningSince = QDateTime::currentDateTimeUtc();
@@ -210,20 +224,25 @@ void ChatServer::kick(ClientSession *client, const QString &reason, const QStrin
     const QString given = TextSanitizer::clean(reason).trimmed();
     const QString why = given.isEmpty() ? QStringLiteral("no reason given")
                                         : TextCut::left(given, ChatLimits::maxReasonLength);
+    // The admin's words quoted as given; none is said in the admin's language.
+    const QString loggedWhy = given.isEmpty() ? ServerLog::tr("no reason given")
+                                              : TextSanitizer::quoted(why, ChatLimits::maxReasonLength);
     if (!roomName.isEmpty()) {
         Room *room = m_rooms.find(roomName);
         if (!room || !client->isIn(room))
             return;
-        qCInfo(lcServer, "%s (%s) kicked from %s: %s", qPrintable(client->nick()), qPrintable(client->peer()),
-               qPrintable(room->name()), qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%1 (%2) kicked from %3: %4")
+                                      .arg(client->nick(), client->peer(), room->name(), loggedWhy)));
         m_roomKeeper.leave(client, room,
                            given.isEmpty() ? QStringLiteral("kicked by the admin")
                                            : u"kicked by the admin: " + why,
                            true, true);
         return;
     }
-    qCInfo(lcServer, "%s (%s) kicked: %s", qPrintable(client->nick()), qPrintable(client->peer()),
-           qPrintable(TextSanitizer::quoted(why, ChatLimits::maxReasonLength)));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(
+                   ServerLog::tr("%1 (%2) kicked: %3").arg(client->nick(), client->peer(), loggedWhy)));
     ServerEvent kicked = ServerEvent::now(ServerEvent::Type::Error);
     kicked.code = ErrorCode::Kicked;
     kicked.text = QStringLiteral("you were kicked by the admin: %1").arg(why);
@@ -264,14 +283,16 @@ void ChatServer::ban(const QHostAddress &address)
     if (!m_admission.addBan(plain, QDateTime::currentDateTimeUtc()))
         return;
     if (m_history.store() && !m_history.store()->addBan(plain.toString()))
-        qCWarning(lcServer, "cannot store the ban in %s: %s", qPrintable(m_history.store()->path()),
-                  qPrintable(m_history.store()->errorString()));
-    qCInfo(lcServer, "banned %s", qPrintable(plain.toString()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cannot store the ban in %1: %2")
+                                         .arg(m_history.store()->path(), m_history.store()->errorString())));
+    qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("banned %1").arg(plain.toString())));
     for (ClientSession *client : std::as_const(m_clients)) {
         if (client->peerAddress() != plain || client->isClosing())
             continue;
-        qCInfo(lcServer, "%s (%s) disconnected for the ban", qPrintable(client->nick()),
-               qPrintable(client->peer()));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%1 (%2) disconnected for the ban")
+                                      .arg(client->nick(), client->peer())));
         client->sendError(ErrorCode::Banned, Refusal::text(Refusal::Reason::Banned));
         client->close(QStringLiteral("banned"));
     }
@@ -283,10 +304,11 @@ void ChatServer::unban(const QHostAddress &address)
     const QHostAddress plain = ClientSession::plainAddress(address);
     if (!m_admission.removeBan(plain))
         return;
-    qCInfo(lcServer, "lifted the ban on %s", qPrintable(plain.toString()));
+    qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("lifted the ban on %1").arg(plain.toString())));
     if (m_history.store() && !m_history.store()->removeBan(plain.toString()))
-        qCWarning(lcServer, "cannot remove the ban from %s: %s", qPrintable(m_history.store()->path()),
-                  qPrintable(m_history.store()->errorString()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cannot remove the ban from %1: %2")
+                                         .arg(m_history.store()->path(), m_history.store()->errorString())));
     Q_EMIT bansChanged();
 }
 
@@ -299,14 +321,14 @@ void ChatServer::sendAdminNotice(const QString &text, const QString &roomName)
     notice.from = QStringLiteral("admin");
     notice.text = clean;
     if (roomName.isEmpty()) {
-        qCInfo(lcServer, "admin notice: %s", qPrintable(clean));
+        qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("admin notice: %1").arg(clean)));
         broadcast(notice);
         return;
     }
     const Room *room = m_rooms.find(roomName);
     if (!room)
         return;
-    qCInfo(lcServer, "admin notice to %s: %s", qPrintable(room->name()), qPrintable(clean));
+    qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("admin notice to %1: %2").arg(room->name(), clean)));
     notice.room = room->name();
     m_roomKeeper.sendTo(room, notice);
 }
@@ -402,7 +424,8 @@ void ChatServer::stop()
         m_listeningSince = QDateTime();
         Q_EMIT listeningChanged(false);
     }
-    qCInfo(lcServer, "stopping: telling %d client(s)", clientCount());
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("stopping: telling %n client(s)", nullptr, clientCount())));
     if (m_clients.isEmpty()) {
         QMetaObject::invokeMethod(this, &ChatServer::finishStop, Qt::QueuedConnection);
         return;
@@ -419,7 +442,7 @@ void ChatServer::finishStop()
 {
     m_shutdownTimer.stop();
     m_stopping = false;
-    qCInfo(lcServer, "stopped");
+    qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("stopped")));
     Q_EMIT stopped();
 }
 
@@ -484,9 +507,12 @@ bool ChatServer::setTlsCertificate(const QString &certificatePath, const QString
                         return true;
                     // No plain-text line: the client expects a TLS handshake.
                     if (noteRefusal(addressKey(address)))
-                        qCWarning(lcServer, "refused %s (TLS): %s",
-                                  qPrintable((HostPort{ address.toString(), port }.toString())),
-                                  qPrintable(m_stopping ? shutdownReason : Refusal::text(reason)));
+                        qCWarning(lcServer, "%s",
+                                  qUtf8Printable(ServerLog::tr("refused %1 (TLS): %2")
+                                                         .arg(HostPort{ address.toString(), port }.toString(),
+                                                              ServerLog::reason(
+                                                                      m_stopping ? shutdownReason
+                                                                                 : Refusal::text(reason)))));
                     ::close(int(descriptor));
                     return false;
                 },
@@ -526,8 +552,9 @@ void ChatServer::acceptTls(QSslSocket *socket, const QHostAddress &address, quin
     auto *bridge = new TlsBridge(socket, this);
     const int descriptor = bridge->takeSessionDescriptor();
     if (descriptor < 0) {
-        qCWarning(lcServer, "cannot serve %s:%u over TLS: no socket pair (%s)",
-                  qPrintable(address.toString()), port, qPrintable(qt_error_string()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cannot serve %1:%2 over TLS: no socket pair (%3)")
+                                         .arg(address.toString(), QString::number(port), qt_error_string())));
         bridge->deleteLater();
         releaseAdmission(address);
         return;
@@ -565,8 +592,9 @@ bool ChatServer::checkPassword(ClientSession *client, const QString &password,
     case Admission::PasswordVerdict::Kind::Wrong:
         break;
     }
-    qCWarning(lcServer, "%s (%s) gave a wrong password; answering in %d ms", qPrintable(client->nick()),
-              qPrintable(client->peer()), verdict.delayMs);
+    qCWarning(lcServer, "%s",
+              qUtf8Printable(ServerLog::tr("%1 (%2) gave a wrong password; answering in %3 ms")
+                                     .arg(client->nick(), client->peer(), QString::number(verdict.delayMs))));
     client->holdInput();
     QTimer::singleShot(verdict.delayMs, client, [client] {
         client->sendError(ErrorCode::BadPassword, QStringLiteral("wrong password"));
@@ -627,8 +655,10 @@ void ChatServer::refuse(qintptr descriptor, Refusal::Reason reason, const QHostA
 {
     const QString why = Refusal::text(reason);
     if (noteRefusal(addressKey(address)))
-        qCWarning(lcServer, "refused %s: %s", qPrintable((HostPort{ address.toString(), port }.toString())),
-                  qPrintable(why));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("refused %1: %2")
+                                         .arg(HostPort{ address.toString(), port }.toString(),
+                                              ServerLog::reason(why))));
     // A new connection's send buffer is empty: the line goes out whole, or not at all.
     const QByteArray line = PlainProtocol::errorLine(why);
     [[maybe_unused]] const auto sent =
@@ -641,8 +671,9 @@ void ChatServer::dropUnknownPeer(qintptr descriptor)
     // Reset before it was accepted: whose it was cannot be known, so neither a ban nor a limit
     // could apply to it. It is gone anyway.
     if (noteRefusal(QStringLiteral("unknown")))
-        qCWarning(lcServer,
-                  "refused a connection whose address is unknown (it was reset before it was accepted)");
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("refused a connection whose address is unknown (it was reset "
+                                               "before it was accepted)")));
     ::close(int(descriptor));
 }
 
@@ -693,8 +724,9 @@ void ChatServer::addClient(ClientSession *client)
             m_roomKeeper.leave(client, room, QString(), false);
     });
 
-    qCInfo(lcServer, "%s connected as %s (%d connected)", qPrintable(client->peer()),
-           qPrintable(client->nick()), clientCount());
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 connected as %2 (%n connected)", nullptr, clientCount())
+                                  .arg(client->peer(), client->nick())));
     Q_EMIT clientConnected(client);
     // Where IRC is served too, the first line says whether to greet.
     if (!client->isGreetingHeld())
@@ -746,8 +778,9 @@ void ChatServer::announce(ClientSession *client, const ClientSession *predecesso
 
 void ChatServer::takeOver(ClientSession *owner, ClientSession *successor)
 {
-    qCInfo(lcServer, "%s (%s) takes over its earlier connection from %s", qPrintable(owner->nick()),
-           qPrintable(successor->peer()), qPrintable(owner->peer()));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 (%2) takes over its earlier connection from %3")
+                                  .arg(owner->nick(), successor->peer(), owner->peer())));
     releaseNick(owner, owner->nick());
     owner->replace();
     // It stops counting now, not when its socket is done: the person is counted once.
@@ -790,8 +823,9 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
     m_byId.remove(client->id());
     releaseAdmission(client->peerAddress());
     releaseNick(client, client->nick());
-    qCInfo(lcServer, "%s (%s) disconnected: %s (%d connected)", qPrintable(client->nick()),
-           qPrintable(client->peer()), qPrintable(reason), clientCount());
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 (%2) disconnected: %3 (%n connected)", nullptr, clientCount())
+                                  .arg(client->nick(), client->peer(), ServerLog::reason(reason))));
     const bool announced = client->isAnnounced();
     if (announced && !m_stopping && !client->isReplaced()) {
         // Nobody is told when the server is going, or when the same person is still here.
@@ -807,8 +841,10 @@ void ChatServer::removeClient(ClientSession *client, const QString &reason)
         if (announced) {
             room->countAnnounced(-1);
             if (!m_stopping && m_roomKeeper.online(room) == m_limits.presenceLimit) {
-                qCInfo(lcServer, "%d in %s: joins and leaves are announced again", m_roomKeeper.online(room),
-                       qPrintable(room->name()));
+                qCInfo(lcServer, "%s",
+                       qUtf8Printable(ServerLog::tr("%n in %1: joins and leaves are announced again", nullptr,
+                                                    m_roomKeeper.online(room))
+                                              .arg(room->name())));
                 m_roomKeeper.sendTo(room, m_roomKeeper.presenceEvent(room));
             }
         }
@@ -956,8 +992,8 @@ void ChatServer::rename(ClientSession *client, const QString &nick)
     releaseNick(client, oldNick);
     holdNick(client, nick);
     client->setNick(nick);
-    qCInfo(lcServer, "%s (%s) is now known as %s", qPrintable(oldNick), qPrintable(client->peer()),
-           qPrintable(nick));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 (%2) is now known as %3").arg(oldNick, client->peer(), nick)));
     const ServerEvent event = ServerEvent::nickChange(oldNick, nick);
     // Rooms too large to be told are not; the one renamed always is.
     if (client->isAnnounced())
@@ -1103,6 +1139,8 @@ void ChatServer::deliverClusterMessages(const QList<ChatMessage> &messages)
         deliverMessage(message);
     }
     if (renumbered > 0)
-        qCWarning(lcServer, "cluster: %d message(s) from other servers got new ids here after Redis was away",
-                  renumbered);
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cluster: %n message(s) from other servers got new ids here "
+                                               "after Redis was away",
+                                               nullptr, renumbered)));
 }

@@ -7,6 +7,7 @@
 #include "redisclient.h"
 #include "serverlog.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QUrl>
@@ -81,7 +82,9 @@ std::optional<ClusterAddress> ClusterAddress::parse(const QString &url, QString 
 {
     const QUrl parsed(url, QUrl::StrictMode);
     if (!parsed.isValid() || parsed.scheme() != u"redis" || parsed.host().isEmpty()) {
-        *error = QStringLiteral("--redis takes redis://HOST:PORT[/ROOM], not %1").arg(url);
+        *error = QCoreApplication::translate("ClusterAddress",
+                                             "--redis takes redis://HOST:PORT[/ROOM], not %1")
+                         .arg(url);
         return std::nullopt;
     }
     ClusterAddress address;
@@ -90,7 +93,8 @@ std::optional<ClusterAddress> ClusterAddress::parse(const QString &url, QString 
     const QString room = parsed.path().mid(1);
     if (!room.isEmpty()) {
         if (room.size() > 64 || room.contains(u'/') || room.contains(u':')) {
-            *error = QStringLiteral("a room name has at most 64 characters, without / or :");
+            *error = QCoreApplication::translate("ClusterAddress",
+                                                 "a room name has at most 64 characters, without / or :");
             return std::nullopt;
         }
         address.room = room;
@@ -138,8 +142,9 @@ void ClusterLink::start(quint64 lastDeliveredId)
 {
     m_lastDeliveredId = lastDeliveredId;
     m_lastStreamId = lastDeliveredId;
-    qCInfo(lcServer, "cluster: joining %s as server %s", qPrintable(m_address.toString()),
-           qPrintable(m_serverId));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(
+                   ServerLog::tr("cluster: joining %1 as server %2").arg(m_address.toString(), m_serverId)));
     m_commands->open();
     m_reader->open();
     m_heartbeatTimer.start();
@@ -155,12 +160,14 @@ void ClusterLink::updateHealth()
                         : !m_commands->lastError().isEmpty() ? m_commands->lastError()
                                                              : m_reader->lastError();
     if (healthy)
-        qCInfo(lcServer, "cluster: connected to Redis at %s", qPrintable(m_commands->address()));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("cluster: connected to Redis at %1").arg(m_commands->address())));
     else
-        qCWarning(lcServer,
-                  "cluster degraded: Redis at %s is unreachable (%s); serving this server's clients "
-                  "alone until it is back",
-                  qPrintable(m_commands->address()), qPrintable(why));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(
+                          ServerLog::tr("cluster degraded: Redis at %1 is unreachable (%2); serving this "
+                                        "server's clients alone until it is back")
+                                  .arg(m_commands->address(), why)));
     Q_EMIT healthChanged(healthy, why);
 }
 
@@ -171,8 +178,9 @@ void ClusterLink::prepare()
     m_commands->command({ "EVAL", raiseScript, "1", key("nextid"), QByteArray::number(m_lastDeliveredId) },
                         [this](const RedisReply &reply) {
                             if (reply.isError()) {
-                                qCWarning(lcServer, "cluster: cannot prepare the room: %s",
-                                          reply.string.constData());
+                                qCWarning(lcServer, "%s",
+                                          qUtf8Printable(ServerLog::tr("cluster: cannot prepare the room: %1")
+                                                                 .arg(QString::fromUtf8(reply.string))));
                                 return;
                             }
                             m_prepared = true;
@@ -237,9 +245,10 @@ void ClusterLink::publishLater(const ChatMessage &message)
 {
     m_lastDeliveredId = qMax(m_lastDeliveredId, message.id);
     if (int(m_backlog.size()) >= ChatLimits::clusterBacklog) {
-        qCWarning(lcServer,
-                  "cluster: more than %d messages waiting for Redis; the oldest stays on this server only",
-                  ChatLimits::clusterBacklog);
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cluster: more than %n messages waiting for Redis; the oldest "
+                                               "stays on this server only",
+                                               nullptr, ChatLimits::clusterBacklog)));
         m_backlog.erase(m_backlog.begin());
     }
     m_backlog.push_back(message);
@@ -249,8 +258,9 @@ void ClusterLink::flushBacklog()
 {
     if (m_backlog.empty())
         return;
-    qCInfo(lcServer, "cluster: publishing %d message(s) said here while Redis was away",
-           int(m_backlog.size()));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("cluster: publishing %n message(s) said here while Redis was away",
+                                        nullptr, int(m_backlog.size()))));
     // In order, before anything new; marked as replays so that this server does not deliver
     // them to its clients again.
     sendOutgoing();
@@ -277,7 +287,9 @@ void ClusterLink::handleRead(const RedisReply &reply)
     if (reply.type == RedisReply::Type::Disconnected)
         return; // reading starts again when the reader reconnects
     if (reply.type == RedisReply::Type::Error) {
-        qCWarning(lcServer, "cluster: reading the room failed: %s", reply.string.constData());
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cluster: reading the room failed: %1")
+                                         .arg(QString::fromUtf8(reply.string))));
         QTimer::singleShot(ChatLimits::clusterHeartbeatMs, this, &ClusterLink::readNext);
         return;
     }

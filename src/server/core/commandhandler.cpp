@@ -61,8 +61,10 @@ void CommandHandler::handleCommand(ClientSession *client, const ChatCommand &com
         return;
     }
     if (command.type == Type::TooLong) {
-        qCWarning(lcServer, "%s (%s) sent a line over %lld bytes", qPrintable(client->nick()),
-                  qPrintable(client->peer()), qlonglong(m_limits.maxLineBytes));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("%1 (%2) sent a line over %3 bytes")
+                                         .arg(client->nick(), client->peer(),
+                                              QString::number(qlonglong(m_limits.maxLineBytes)))));
         client->sendError(ErrorCode::LineTooLong,
                           QStringLiteral("line too long (limit %1 bytes)").arg(m_limits.maxLineBytes));
         return;
@@ -190,8 +192,9 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
                 QStringLiteral("unknown command %1, try /help").arg(TextSanitizer::quoted(command.target)));
         break;
     case Type::Invalid:
-        qCWarning(lcServer, "%s (%s) sent a bad request: %s", qPrintable(client->nick()),
-                  qPrintable(client->peer()), qPrintable(command.text));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("%1 (%2) sent a bad request: %3")
+                                         .arg(client->nick(), client->peer(), command.text)));
         client->sendError(command.error, command.text);
         break;
     case Type::History:
@@ -261,7 +264,8 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
             m_server.announce(client, owner);
         }
     }
-    qCInfo(lcServer, "%s (%s) speaks JSON", qPrintable(client->nick()), qPrintable(client->peer()));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 (%2) speaks JSON").arg(client->nick(), client->peer())));
     Q_EMIT m_server.clientModeChanged(client);
     client->setToken(newToken());
     // Version 2 keeps private messages under an identity: the client's own, or one made for
@@ -694,9 +698,10 @@ void CommandHandler::setTopic(ClientSession *client, const ChatCommand &command)
     }
     room->setTopic(topic, client->nick(), QDateTime::currentDateTimeUtc());
     m_roomKeeper.store(room);
-    qCInfo(lcServer, "%s (%s) set the topic of %s: %s", qPrintable(client->nick()),
-           qPrintable(client->peer()), qPrintable(room->name()),
-           qPrintable(TextSanitizer::quoted(topic, m_limits.maxTopicLength)));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 (%2) set the topic of %3: %4")
+                                  .arg(client->nick(), client->peer(), room->name(),
+                                       TextSanitizer::quoted(topic, m_limits.maxTopicLength))));
     const ServerEvent event = ServerEvent::topicChange(client->nick(), room->name(), topic);
     m_roomKeeper.sendTo(room, event);
     m_roomKeeper.noteChanged();

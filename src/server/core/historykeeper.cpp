@@ -40,8 +40,10 @@ bool HistoryKeeper::open(const QString &path, const QString &defaultRoom)
     auto store = std::make_unique<MessageStore>();
     if (!store->open(path, defaultRoom)) {
         m_error = store->errorString();
-        qCCritical(lcServer, "cannot use the history database %s: %s; history is kept in memory only",
-                   qPrintable(path), qPrintable(m_error));
+        qCCritical(lcServer, "%s",
+                   qUtf8Printable(ServerLog::tr("cannot use the history database %1: %2; history is kept in "
+                                                "memory only")
+                                          .arg(path, m_error)));
         return false;
     }
     m_store = std::move(store);
@@ -73,7 +75,9 @@ void HistoryKeeper::commit()
         if (m_failing) {
             m_failing = false;
             m_error.clear();
-            qCInfo(lcServer, "the history database %s is written again", qPrintable(m_store->path()));
+            qCInfo(lcServer, "%s",
+                   qUtf8Printable(
+                           ServerLog::tr("the history database %1 is written again").arg(m_store->path())));
         }
         return;
     }
@@ -83,10 +87,12 @@ void HistoryKeeper::commit()
     if (!m_failing) {
         m_failing = true;
         m_error = m_store->errorString();
-        qCCritical(lcServer,
-                   "cannot write the history database %s: %s; new messages are kept in memory only, "
-                   "trying again every %d s",
-                   qPrintable(m_store->path()), qPrintable(m_error), ChatLimits::historyRetryMs / 1000);
+        qCCritical(lcServer, "%s",
+                   qUtf8Printable(
+                           ServerLog::tr("cannot write the history database %1: %2; new messages are kept "
+                                         "in memory only, trying again every %3 s")
+                                   .arg(m_store->path(), m_error,
+                                        QString::number(ChatLimits::historyRetryMs / 1000))));
     }
 }
 
@@ -114,8 +120,9 @@ void HistoryKeeper::trim(bool everything)
     m_toTrim.clear();
     const int removed = m_store->trim(m_limits.historyKeep, m_limits.historyKeepDays, conversations);
     if (removed < 0)
-        qCWarning(lcServer, "cannot remove old messages from %s: %s", qPrintable(m_store->path()),
-                  qPrintable(m_store->errorString()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cannot remove old messages from %1: %2")
+                                         .arg(m_store->path(), m_store->errorString())));
     m_trimmedUpTo = m_store->trimmedUpTo();
 }
 

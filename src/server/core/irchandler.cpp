@@ -310,8 +310,9 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
     using Type = ChatCommand::Type;
     switch (command.type) {
     case Type::TooLong:
-        qCWarning(lcServer, "%s (%s) sent an IRC line over the limit", qPrintable(client->nick()),
-                  qPrintable(client->peer()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("%1 (%2) sent an IRC line over the limit")
+                                         .arg(client->nick(), client->peer())));
         reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
         return;
     case Type::Invalid:
@@ -324,8 +325,9 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
                                      QStringLiteral("Message rejected, it was not UTF-8") }));
             return;
         }
-        qCWarning(lcServer, "%s (%s) sent a line that is no IRC message: %s", qPrintable(client->nick()),
-                  qPrintable(client->peer()), qPrintable(command.text));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("%1 (%2) sent a line that is no IRC message: %3")
+                                         .arg(client->nick(), client->peer(), command.text)));
         reply(client, ERR_UNKNOWNERROR, { QStringLiteral("*"), command.text });
         return;
     case Type::Dialect:
@@ -335,9 +337,10 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
     }
     const auto found = commands().constFind(command.target);
     if (found == commands().cend()) {
-        qCInfo(lcServer, "%s (%s) sent an IRC command this server does not know: %s",
-               qPrintable(client->nick()), qPrintable(client->peer()),
-               qPrintable(TextSanitizer::quoted(command.target)));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(
+                       ServerLog::tr("%1 (%2) sent an IRC command this server does not know: %3")
+                               .arg(client->nick(), client->peer(), TextSanitizer::quoted(command.target))));
         reply(client, ERR_UNKNOWNCOMMAND,
               { TextCut::leftUtf8(command.target, 32), QStringLiteral("Unknown command") });
         return;
@@ -553,7 +556,8 @@ void IrcHandler::tryRegister(ClientSession *client)
     if (client->rooms().isEmpty())
         m_server.m_roomKeeper.enter(client, m_server.m_rooms.defaultRoom());
     irc.registered = true;
-    qCInfo(lcServer, "%s (%s) speaks IRC", qPrintable(client->nick()), qPrintable(client->peer()));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("%1 (%2) speaks IRC").arg(client->nick(), client->peer())));
     Q_EMIT m_server.clientModeChanged(client);
     // In first, so that the welcome's counts include it.
     m_server.announce(client);

@@ -51,8 +51,9 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
     const QString why =
             given.isEmpty() ? QStringLiteral("closed by the admin")
                             : u"closed by the admin: " + TextCut::left(given, ChatLimits::maxReasonLength);
-    qCInfo(lcServer, "closing %s (%d here): %s", qPrintable(room->name()), int(room->members().size()),
-           qPrintable(why));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("closing %1 (%n here): %2", nullptr, int(room->members().size()))
+                                  .arg(room->name(), ServerLog::reason(why))));
     const QString closed = room->name();
     const QList<ClientSession *> members = room->members();
     // The last to leave may make it unused, and forgotten: its name is what is left of it.
@@ -72,8 +73,10 @@ bool RoomKeeper::close(const QString &name, const QString &reason)
         m_rooms.remove(left);
     m_history.forgetRoom(closed);
     if (m_history.store() && !m_history.store()->removeRoom(closed))
-        qCWarning(lcServer, "cannot remove %s from %s: %s", qPrintable(closed),
-                  qPrintable(m_history.store()->path()), qPrintable(m_history.store()->errorString()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(
+                          ServerLog::tr("cannot remove %1 from %2: %3")
+                                  .arg(closed, m_history.store()->path(), m_history.store()->errorString())));
     noteChanged();
     return true;
 }
@@ -176,8 +179,10 @@ void RoomKeeper::arrived(ClientSession *client, Room *room, bool quiet, bool pre
         if (!quiet)
             sendTo(room, ServerEvent::join(client->nick(), room->name()), client);
     } else if (online(room) == m_limits.presenceLimit + 1) {
-        qCInfo(lcServer, "more than %d in %s: joins and leaves are no longer announced",
-               m_limits.presenceLimit, qPrintable(room->name()));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("more than %n in %1: joins and leaves are no longer announced",
+                                            nullptr, m_limits.presenceLimit)
+                                      .arg(room->name())));
         sendTo(room, presenceEvent(room), presenceToSelf ? nullptr : client);
     }
 }
@@ -218,8 +223,10 @@ void RoomKeeper::store(Room *room)
     room->setStored();
     if (m_history.store() &&
         !m_history.store()->saveRoom({ room->name(), room->topic(), room->topicBy(), room->topicTime() }))
-        qCWarning(lcServer, "cannot store %s in %s: %s", qPrintable(room->name()),
-                  qPrintable(m_history.store()->path()), qPrintable(m_history.store()->errorString()));
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cannot store %1 in %2: %3")
+                                         .arg(room->name(), m_history.store()->path(),
+                                              m_history.store()->errorString())));
 }
 
 void RoomKeeper::makeWay(const QString &name)
@@ -231,8 +238,10 @@ void RoomKeeper::makeWay(const QString &name)
     for (Room *room : m_rooms.rooms()) {
         if (room == m_rooms.defaultRoom() || !room->isEmpty())
             continue;
-        qCInfo(lcServer, "%d rooms: %s, where nobody is, makes way for a new one", m_rooms.count(),
-               qPrintable(room->name()));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%n rooms: %1, where nobody is, makes way for a new one", nullptr,
+                                            int(m_rooms.count()))
+                                      .arg(room->name())));
         m_rooms.remove(room);
         noteChanged();
         return;
@@ -242,8 +251,9 @@ void RoomKeeper::makeWay(const QString &name)
 Room *RoomKeeper::make(const ClientSession *client, const QString &name)
 {
     Room *room = m_rooms.create(name);
-    qCInfo(lcServer, "%s (%s) made %s", qPrintable(client->nick()), qPrintable(client->peer()),
-           qPrintable(room->name()));
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(
+                   ServerLog::tr("%1 (%2) made %3").arg(client->nick(), client->peer(), room->name())));
     // Kept in the database once it has a message or a topic (until then it goes when its
     // people do): joins and leaves of rooms nobody talks in cost no writes.
     return room;

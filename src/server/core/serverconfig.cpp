@@ -9,6 +9,7 @@
 #include "textsanitizer.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QNetworkInterface>
@@ -377,7 +378,8 @@ bool ServerConfig::readPassword(QString *password, QString *error) const
         return true;
     QFile file(passwordFile);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the password file %1: %2").arg(passwordFile, file.errorString());
+        *error = QCoreApplication::translate("ServerConfig", "cannot read the password file %1: %2")
+                         .arg(passwordFile, file.errorString());
         return false;
     }
     // The first line; a trailing newline from an editor is not part of it.
@@ -385,7 +387,8 @@ bool ServerConfig::readPassword(QString *password, QString *error) const
     // Compared as a line can carry it (ChatServer::checkPassword): one that is nothing then is
     // no password at all.
     if (TextSanitizer::isBlank(TextSanitizer::clean(*password))) {
-        *error = QStringLiteral("the password file %1 is empty").arg(passwordFile);
+        *error = QCoreApplication::translate("ServerConfig", "the password file %1 is empty")
+                         .arg(passwordFile);
         return false;
     }
     return true;

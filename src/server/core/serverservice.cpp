@@ -90,10 +90,11 @@ bool ServerService::start(const ServerConfig &config, QString *error)
     }
     m_config = config;
     const bool everywhere = ChatServer::describeAddress(config.address) != config.address.toString();
-    qCInfo(lcServer, "clients connect to %s (try: nc %s %u)",
-           qPrintable(reachableAt().join(QStringLiteral("  "))),
-           qPrintable(everywhere ? QStringLiteral("127.0.0.1") : config.address.toString()),
-           m_server->serverPort());
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("clients connect to %1 (try: nc %2 %3)")
+                                  .arg(reachableAt().join(QStringLiteral("  ")),
+                                       everywhere ? QStringLiteral("127.0.0.1") : config.address.toString(),
+                                       QString::number(m_server->serverPort()))));
     Q_EMIT started();
     Q_EMIT stateChanged();
     return true;

@@ -57,9 +57,12 @@ void TlsListener::incomingConnection(qintptr descriptor)
         const auto [from, fromPort] = *it;
         m_handshaking.erase(it);
         const QString why = m_failures.take(gone);
-        qCInfo(lcServer, "%s:%u (TLS) dropped before the handshake completed: %s",
-               qPrintable(from.toString()), fromPort,
-               qPrintable(why.isEmpty() ? QStringLiteral("not a TLS client, or it said nothing") : why));
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%1:%2 (TLS) dropped before the handshake completed: %3")
+                                      .arg(from.toString(), QString::number(fromPort),
+                                           why.isEmpty()
+                                                   ? ServerLog::tr("not a TLS client, or it said nothing")
+                                                   : why)));
         m_release(from);
     });
 }
@@ -87,18 +90,17 @@ std::optional<TlsListener::Credentials> TlsListener::loadCredentials(const QStri
 {
     QFile certificateFile(certificatePath);
     if (!certificateFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the certificate %1: %2")
-                         .arg(certificatePath, certificateFile.errorString());
+        *error = tr("cannot read the certificate %1: %2").arg(certificatePath, certificateFile.errorString());
         return std::nullopt;
     }
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
     if (chain.isEmpty()) {
-        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificatePath);
+        *error = tr("%1 holds no PEM certificate").arg(certificatePath);
         return std::nullopt;
     }
     QFile keyFile(keyPath);
     if (!keyFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the key %1: %2").arg(keyPath, keyFile.errorString());
+        *error = tr("cannot read the key %1: %2").arg(keyPath, keyFile.errorString());
         return std::nullopt;
     }
     const QByteArray keyBytes = keyFile.readAll();
@@ -106,11 +108,11 @@ std::optional<TlsListener::Credentials> TlsListener::loadCredentials(const QStri
     if (key.isNull())
         key = QSslKey(keyBytes, QSsl::Rsa, QSsl::Pem);
     if (key.isNull()) {
-        *error = QStringLiteral("%1 holds no PEM private key (EC or RSA, unencrypted)").arg(keyPath);
+        *error = tr("%1 holds no PEM private key (EC or RSA, unencrypted)").arg(keyPath);
         return std::nullopt;
     }
     if (!QSslSocket::supportsSsl()) {
-        *error = QStringLiteral("TLS is not available (Qt's OpenSSL backend did not load)");
+        *error = tr("TLS is not available (Qt's OpenSSL backend did not load)");
         return std::nullopt;
     }
     Credentials credentials;
