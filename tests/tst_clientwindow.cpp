@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -32,6 +33,7 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFragment>
+#include <QToolButton>
 #include <QTreeView>
 
 #include <memory>
@@ -47,6 +49,56 @@ QList<QTextFragment> fragments(const QTextDocument *document)
             result.append(it.fragment());
     }
     return result;
+}
+
+// count messages from bob, long enough to wrap in a narrow window.
+QList<ChatEntry> someMessages(int count, const QString &prefix)
+{
+    QList<ChatEntry> entries;
+    for (int i = 0; i < count; ++i) {
+        ChatEntry entry;
+        entry.nick = QStringLiteral("bob");
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.text = QStringLiteral("%1 %2: a line long enough to be wrapped when the window is made "
+                                    "narrow, and then some more words")
+                             .arg(prefix)
+                             .arg(i);
+        entries.append(entry);
+    }
+    return entries;
+}
+
+// Lets the window finish laying itself out (a resize, the lines wrapped anew), as it would
+// before a user gets to scroll.
+void settle()
+{
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+}
+
+// Where the scroll bar is, for a failure's message.
+QByteArray scrollState(const QScrollBar *bar)
+{
+    return QStringLiteral("value %1 of %2").arg(bar->value()).arg(bar->maximum()).toUtf8();
+}
+
+// The first message line at the top of the view (a day separator skipped), without isolation.
+QString topEntryText(const ConversationView *view)
+{
+    QTextBlock block = view->cursorForPosition(QPoint(4, 4)).block();
+    while (block.isValid() && block.text().startsWith(QStringLiteral("— ")))
+        block = block.next();
+    return ConversationView::withoutIsolation(block.text());
+}
+
+// Where the line holding text is in the view, in pixels from the viewport's top; -1: none.
+int entryTop(const ConversationView *view, const QString &text)
+{
+    // The document holds nicks and texts isolated; the last word is enough to find the line.
+    const QTextCursor found = view->document()->find(text.section(QLatin1Char(' '), -2));
+    return found.isNull() ? -1 : view->cursorRect(found).top();
 }
 
 QStringList texts(const MessageModel &model, ChatEntry::Kind kind)
@@ -92,6 +144,9 @@ private Q_SLOTS:
     void joinDialogListsPeopleAndTopics();
     void longTopicIsElidedWithTooltip();
     void joiningShowsRecentLinesBeforeTheJoinLine();
+    void viewAtTheBottomStaysThere_data();
+    void viewAtTheBottomStaysThere();
+    void scrolledUpViewStaysAndOffersTheNewMessages();
 
 private:
     template<typename T>
@@ -762,6 +817,110 @@ void tst_ClientWindow::hostileServerCannotSplitOrReorderAMessage()
     const QString text = QChar(0x2068) + entry.text + QChar(0x2069);
     QVERIFY2(shown.contains(nick) && shown.endsWith(text), qPrintable(TextSanitizer::escaped(shown)));
     QVERIFY(shown.indexOf(nick) < shown.indexOf(text));
+}
+
+void tst_ClientWindow::viewAtTheBottomStaysThere_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::newRow("narrower window") << QStringLiteral("narrower");
+    QTest::newRow("smaller window") << QStringLiteral("smaller");
+    QTest::newRow("larger font") << QStringLiteral("font");
+    QTest::newRow("wider window") << QStringLiteral("wider");
+}
+
+void tst_ClientWindow::viewAtTheBottomStaysThere()
+{
+    QFETCH(QString, change);
+    QVERIFY(openWindow());
+    m_window->resize(900, 600);
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QScrollBar *bar = conversation->verticalScrollBar();
+    MessageModel *model = m_client->current()->messages;
+    model->append(someMessages(150, QStringLiteral("before")));
+    QTRY_VERIFY2(bar->maximum() > 0 && bar->value() == bar->maximum(), scrollState(bar).constData());
+
+    if (change == u"narrower")
+        m_window->resize(420, 600);
+    else if (change == u"smaller")
+        m_window->resize(420, 260);
+    else if (change == u"wider")
+        m_window->resize(1200, 600);
+    else
+        conversation->setFont(QFont(conversation->font().family(), conversation->font().pointSize() * 2));
+    // The layout changed: still at the bottom, before anything new arrives and after.
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(conversation->followsBottom());
+    model->append(someMessages(3, QStringLiteral("after")));
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    // Everything stayed settled once the events were handled, and no button is offered.
+    QCoreApplication::processEvents();
+    QVERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(!child<QToolButton>(conversation, "newMessagesBelowButton")->isVisible());
+}
+
+void tst_ClientWindow::scrolledUpViewStaysAndOffersTheNewMessages()
+{
+    QVERIFY(openWindow());
+    m_window->resize(800, 500);
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    auto *button = child<QToolButton>(conversation, "newMessagesBelowButton");
+    QVERIFY(button);
+    QScrollBar *bar = conversation->verticalScrollBar();
+    MessageModel *model = m_client->current()->messages;
+    settle();
+    model->append(someMessages(150, QStringLiteral("before")));
+    QTRY_VERIFY2(bar->maximum() > 0 && bar->value() == bar->maximum(), scrollState(bar).constData());
+    settle();
+
+    // The user scrolls up a few pages, as the wheel or the keys would.
+    for (int i = 0; i < 3; ++i)
+        bar->triggerAction(QAbstractSlider::SliderPageStepSub);
+    QVERIFY2(bar->value() < bar->maximum(), scrollState(bar).constData());
+    // What the user reads: the line at the top, and where it is on the screen. (The scroll
+    // value counts lines laid out so far, so it may change while the picture does not.)
+    const QString reading = topEntryText(conversation);
+    const int readingAt = entryTop(conversation, reading);
+
+    QVERIFY(!conversation->followsBottom());
+    QVERIFY(!button->isVisible());
+
+    // Bob's message, over the network as usual, and two more: the view does not move.
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("out of sight");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("out of sight")));
+
+    model->append(someMessages(2, QStringLiteral("later")));
+    QCoreApplication::processEvents();
+    QVERIFY2(topEntryText(conversation) == reading,
+             qPrintable(topEntryText(conversation) + u" / " + reading));
+    QCOMPARE(entryTop(conversation, reading), readingAt);
+    QTRY_VERIFY(button->isVisible());
+    QVERIFY2(button->text().contains(QString::number(conversation->unseenBelow())),
+             qPrintable(button->text()));
+    QVERIFY2(conversation->unseenBelow() >= 3, QByteArray::number(conversation->unseenBelow()).constData());
+    // A resize does not take the reader away either.
+    m_window->resize(700, 450);
+    QCoreApplication::processEvents();
+    QVERIFY2(bar->value() < bar->maximum(), scrollState(bar).constData());
+    QVERIFY(button->isVisible());
+
+    // The button goes down and follows again.
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(!button->isVisible());
+    QVERIFY(conversation->followsBottom());
+    model->append(someMessages(1, QStringLiteral("followed")));
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+
+    // Scrolling to the bottom by hand hides it too.
+    bar->triggerAction(QAbstractSlider::SliderPageStepSub);
+    model->append(someMessages(1, QStringLiteral("unseen")));
+    QTRY_VERIFY(button->isVisible());
+    bar->triggerAction(QAbstractSlider::SliderToMaximum);
+    QTRY_VERIFY(!button->isVisible());
+    QCOMPARE(conversation->unseenBelow(), 0);
 }
 
 QTEST_MAIN(tst_ClientWindow)

@@ -507,6 +507,16 @@ Trusted: %4</source>
         <source>Notice from the server admin: </source>
         <translation>服务器管理员通知：</translation>
     </message>
+    <message numerus="yes">
+        <source>↓ %n new message(s) below</source>
+        <translation>
+            <numerusform>↓ 下方有 %n 条新消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scroll down to the newest message</source>
+        <translation>滚动到最新消息</translation>
+    </message>
 </context>
 <context>
     <name>JoinRoomDialog</name>

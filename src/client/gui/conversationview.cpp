@@ -11,6 +11,10 @@
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocumentFragment>
+#include <QToolButton>
+#include <QWheelEvent>
+
+#include <utility>
 
 namespace {
 
@@ -44,7 +48,8 @@ QColor mix(const QColor &a, const QColor &b, qreal amountOfB)
 
 } // namespace
 
-ConversationView::ConversationView(QWidget *parent) : QPlainTextEdit(parent)
+ConversationView::ConversationView(QWidget *parent)
+    : QPlainTextEdit(parent), m_belowButton(new QToolButton(this))
 {
     setReadOnly(true);
     setUndoRedoEnabled(false);
@@ -53,6 +58,89 @@ ConversationView::ConversationView(QWidget *parent) : QPlainTextEdit(parent)
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard |
                             Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     document()->setDocumentMargin(8);
+
+    // Whether the view follows the conversation is the user's choice, made by scrolling: the
+    // layout's own moves (a resize re-wraps lines and keeps the top line, which leaves the
+    // bottom) never decide it. Reaching the bottom, by any way, does.
+    QScrollBar *bar = verticalScrollBar();
+    connect(bar, &QAbstractSlider::actionTriggered, this, &ConversationView::userScrolled);
+    connect(bar, &QAbstractSlider::valueChanged, this, &ConversationView::scrolled);
+    connect(bar, &QAbstractSlider::rangeChanged, this, [this, bar] {
+        if (m_followBottom && !m_rebuilding)
+            bar->setValue(bar->maximum());
+        // A shorter document (a wider window) pulls a reader's value down to the new end
+        // right after this signal: that is not the user going to the bottom.
+        m_clamping = !m_followBottom && bar->value() > bar->maximum();
+    });
+
+    m_belowButton->setObjectName(QStringLiteral("newMessagesBelowButton"));
+    m_belowButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_belowButton->setCursor(Qt::PointingHandCursor);
+    m_belowButton->setAutoRaise(false);
+    m_belowButton->hide();
+    connect(m_belowButton, &QToolButton::clicked, this, &ConversationView::scrollToBottom);
+}
+
+void ConversationView::scrollToBottom()
+{
+    m_followBottom = true;
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    m_unseenBelow = 0;
+    updateBelowButton();
+}
+
+void ConversationView::userScrolled(int action)
+{
+    // Called before the value follows the slider: sliderPosition() is where it goes.
+    QScrollBar *bar = verticalScrollBar();
+    if (action == QAbstractSlider::SliderNoAction)
+        return;
+    m_followBottom = bar->sliderPosition() >= bar->maximum();
+    if (m_followBottom)
+        m_unseenBelow = 0;
+    updateBelowButton();
+}
+
+void ConversationView::scrolled()
+{
+    if (m_rebuilding || std::exchange(m_clamping, false))
+        return;
+    QScrollBar *bar = verticalScrollBar();
+    if (bar->value() >= bar->maximum() && !m_followBottom) {
+        m_followBottom = true;
+        m_unseenBelow = 0;
+        updateBelowButton();
+    }
+}
+
+void ConversationView::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    placeBelowButton();
+    if (m_followBottom)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void ConversationView::updateBelowButton()
+{
+    const bool show = !m_followBottom && m_unseenBelow > 0;
+    if (show) {
+        m_belowButton->setText(tr("↓ %n new message(s) below", nullptr, m_unseenBelow));
+        m_belowButton->setToolTip(tr("Scroll down to the newest message"));
+        m_belowButton->adjustSize();
+        placeBelowButton();
+        m_belowButton->raise();
+    }
+    m_belowButton->setVisible(show);
+}
+
+void ConversationView::placeBelowButton()
+{
+    // Centred at the bottom of the visible text, above the horizontal edge.
+    const QRect area = viewport()->geometry();
+    const QSize size = m_belowButton->sizeHint();
+    m_belowButton->resize(size);
+    m_belowButton->move(area.left() + (area.width() - size.width()) / 2, area.bottom() - size.height() - 8);
 }
 
 void ConversationView::setModel(MessageModel *model)
@@ -60,6 +148,10 @@ void ConversationView::setModel(MessageModel *model)
     if (m_model)
         m_model->disconnect(this);
     m_model = model;
+    // Another conversation opens at its newest entry.
+    m_followBottom = true;
+    m_unseenBelow = 0;
+    updateBelowButton();
     // The model drops its oldest entries beyond its capacity; the document does the same,
     // with room for day separators and the marker.
     document()->setMaximumBlockCount(model->capacity() + model->capacity() / 10);
@@ -98,6 +190,10 @@ void ConversationView::changeEvent(QEvent *event)
     // Nick colours and tints depend on the palette (light or dark).
     if (event->type() == QEvent::PaletteChange && m_model)
         rebuild();
+    // Another font wraps lines anew; a view at the bottom stays there (the range follows
+    // later too, through rangeChanged).
+    if (event->type() == QEvent::FontChange && m_followBottom)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
 
 QString ConversationView::linkAt(const QPoint &position) const
@@ -167,17 +263,23 @@ QMimeData *ConversationView::createMimeDataFromSelection() const
 
 void ConversationView::rebuild()
 {
+    // Laid out anew (history put before, another palette): what was at the bottom stays at
+    // the bottom, and so does the line the reader was looking at: the lines below it are the
+    // same ones, so its distance from the end is kept.
+    QScrollBar *bar = verticalScrollBar();
+    const int fromEnd = bar->maximum() - bar->value();
+    m_rebuilding = true;
     clear();
     m_lastDate = QDate();
     if (m_model && m_model->rowCount() > 0)
         appendRows(0, m_model->rowCount() - 1);
+    m_rebuilding = false;
+    bar->setValue(m_followBottom ? bar->maximum() : bar->maximum() - fromEnd);
 }
 
 void ConversationView::appendRows(int first, int last)
 {
     QScrollBar *bar = verticalScrollBar();
-    // Follow the conversation only if the user is not reading further up.
-    const bool atBottom = bar->value() >= bar->maximum() - 4;
     const int firstUnread = m_model->firstUnreadRow();
     // One edit for the whole batch: the document lays out once, not once per fragment.
     QTextCursor cursor(document());
@@ -186,8 +288,15 @@ void ConversationView::appendRows(int first, int last)
     for (int row = first; row <= last; ++row)
         appendEntry(cursor, m_model->entry(row), row == firstUnread);
     cursor.endEditBlock();
-    if (atBottom)
+    if (m_rebuilding)
+        return;
+    if (m_followBottom) {
         bar->setValue(bar->maximum());
+    } else {
+        // Out of sight: counted for the button.
+        m_unseenBelow += last - first + 1;
+        updateBelowButton();
+    }
 }
 
 void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread)
