@@ -23,6 +23,7 @@
 #include <QListView>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -147,6 +148,7 @@ private Q_SLOTS:
     void viewAtTheBottomStaysThere_data();
     void viewAtTheBottomStaysThere();
     void scrolledUpViewStaysAndOffersTheNewMessages();
+    void scrollingBackLoadsOlderMessagesInPlace();
 
 private:
     template<typename T>
@@ -921,6 +923,78 @@ void tst_ClientWindow::scrolledUpViewStaysAndOffersTheNewMessages()
     bar->triggerAction(QAbstractSlider::SliderToMaximum);
     QTRY_VERIFY(!button->isVisible());
     QCOMPARE(conversation->unseenBelow(), 0);
+}
+
+void tst_ClientWindow::scrollingBackLoadsOlderMessagesInPlace()
+{
+    // A server that replays only the last 5 lines on connecting, and bob's 250 lines before.
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.historyLines = 5;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    for (int i = 1; i <= 250; ++i)
+        bob.sendLine(QByteArray("old ") + QByteArray::number(i));
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("old 250$")));
+    QVERIFY(openWindow());
+    m_window->resize(800, 420);
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    auto *label = child<QLabel>(conversation, "olderHistoryLabel");
+    QVERIFY(label);
+    QScrollBar *bar = conversation->verticalScrollBar();
+    MessageModel *model = m_client->current()->messages;
+    const auto messages = [model] { return texts(*model, ChatEntry::Kind::Message); };
+    QTRY_COMPARE(messages().size(), 5);
+
+    // To the top, as the user scrolls: the 100 before the oldest shown come, above it.
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    QVERIFY(m_client->current()->loadingOlder);
+    QVERIFY(label->isVisible());
+    QCOMPARE(label->text(), tr("Loading older messages…"));
+    // Asking again meanwhile sends nothing more.
+    QVERIFY(!m_client->requestOlder(m_client->current()->name));
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), 105, 5000);
+    QStringList expected;
+    for (int i = 146; i <= 250; ++i)
+        expected.append(QStringLiteral("old %1").arg(i));
+    QCOMPARE(messages(), expected);
+    QVERIFY(!m_client->current()->loadingOlder);
+    QVERIFY(!label->isVisible());
+
+    // Further up: the message at the top stays where it is while the next 100 go above it.
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    // (the request went at once; the view has not changed yet)
+    const QString top = topEntryText(conversation);
+    QVERIFY2(top.contains(QStringLiteral("old 146")), qPrintable(top));
+    const int topAt = entryTop(conversation, QStringLiteral("old 146"));
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), 205, 5000);
+    QCOMPARE(messages().constFirst(), QStringLiteral("old 46"));
+    // Where it was on the screen (the day's line above it is above the older ones now).
+    // The view scrolls by whole lines, and the day's line is a little taller than a message's:
+    // within a line of where it was.
+    const int nowAt = entryTop(conversation, QStringLiteral("old 146"));
+    QVERIFY2(qAbs(nowAt - topAt) < conversation->fontMetrics().lineSpacing(),
+             qPrintable(QStringLiteral("at %1 px, was at %2 px").arg(nowAt).arg(topAt)));
+    QVERIFY2(bar->value() > 0, scrollState(bar).constData());
+    QVERIFY(!conversation->followsBottom());
+
+    // The last 45, and then the beginning: nothing more is asked for.
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), 250, 5000);
+    QCOMPARE(messages().constFirst(), QStringLiteral("old 1"));
+    QVERIFY(m_client->current()->historyBegins);
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    QVERIFY(!m_client->current()->loadingOlder);
+    QTRY_VERIFY(label->isVisible());
+    QCOMPARE(label->text(), tr("This is the beginning of the history."));
+    // Every message once, in order.
+    const QStringList all = messages();
+    QCOMPARE(QSet<QString>(all.begin(), all.end()).size(), 250);
+    bar->triggerAction(QAbstractSlider::SliderToMaximum);
+    QTRY_VERIFY(!label->isVisible());
 }
 
 QTEST_MAIN(tst_ClientWindow)

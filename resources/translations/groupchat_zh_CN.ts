@@ -517,6 +517,14 @@ Trusted: %4</source>
         <source>Scroll down to the newest message</source>
         <translation>滚动到最新消息</translation>
     </message>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>正在加载更早的消息…</translation>
+    </message>
+    <message>
+        <source>This is the beginning of the history.</source>
+        <translation>这是历史记录的开头。</translation>
+    </message>
 </context>
 <context>
     <name>JoinRoomDialog</name>

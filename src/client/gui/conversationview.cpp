@@ -4,6 +4,7 @@
 #include "nickcolor.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QLocale>
 #include <QMimeData>
 #include <QRegularExpression>
@@ -49,7 +50,7 @@ QColor mix(const QColor &a, const QColor &b, qreal amountOfB)
 } // namespace
 
 ConversationView::ConversationView(QWidget *parent)
-    : QPlainTextEdit(parent), m_belowButton(new QToolButton(this))
+    : QPlainTextEdit(parent), m_belowButton(new QToolButton(this)), m_olderLabel(new QLabel(this))
 {
     setReadOnly(true);
     setUndoRedoEnabled(false);
@@ -79,6 +80,35 @@ ConversationView::ConversationView(QWidget *parent)
     m_belowButton->setAutoRaise(false);
     m_belowButton->hide();
     connect(m_belowButton, &QToolButton::clicked, this, &ConversationView::scrollToBottom);
+
+    m_olderLabel->setObjectName(QStringLiteral("olderHistoryLabel"));
+    m_olderLabel->setAlignment(Qt::AlignCenter);
+    m_olderLabel->setAutoFillBackground(true);
+    m_olderLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_olderLabel->setMargin(2);
+    m_olderLabel->hide();
+}
+
+void ConversationView::setOlderState(bool loading, bool historyBegins)
+{
+    m_loadingOlder = loading;
+    m_historyBegins = historyBegins;
+    updateOlderLabel();
+}
+
+void ConversationView::updateOlderLabel()
+{
+    // While fetching, always; the beginning only where it is, at the top.
+    const bool atTop = verticalScrollBar()->value() <= verticalScrollBar()->minimum();
+    const bool show = m_loadingOlder || (m_historyBegins && atTop);
+    if (show) {
+        m_olderLabel->setText(m_loadingOlder ? tr("Loading older messages…")
+                                             : tr("This is the beginning of the history."));
+        const QRect area = viewport()->geometry();
+        m_olderLabel->setGeometry(area.left(), area.top(), area.width(), m_olderLabel->sizeHint().height());
+        m_olderLabel->raise();
+    }
+    m_olderLabel->setVisible(show);
 }
 
 void ConversationView::scrollToBottom()
@@ -99,12 +129,16 @@ void ConversationView::userScrolled(int action)
     if (m_followBottom)
         m_unseenBelow = 0;
     updateBelowButton();
+    if (bar->sliderPosition() <= bar->minimum())
+        Q_EMIT topReached();
 }
 
 void ConversationView::scrolled()
 {
     if (m_rebuilding || std::exchange(m_clamping, false))
         return;
+    if (m_historyBegins)
+        updateOlderLabel();
     QScrollBar *bar = verticalScrollBar();
     if (bar->value() >= bar->maximum() && !m_followBottom) {
         m_followBottom = true;
@@ -113,10 +147,22 @@ void ConversationView::scrolled()
     }
 }
 
+void ConversationView::wheelEvent(QWheelEvent *event)
+{
+    QScrollBar *bar = verticalScrollBar();
+    // A conversation too short to scroll, or one already at its top: turning the wheel up
+    // still asks for what came before.
+    const bool upAtTop = event->angleDelta().y() > 0 && bar->value() <= bar->minimum();
+    QPlainTextEdit::wheelEvent(event);
+    if (upAtTop)
+        Q_EMIT topReached();
+}
+
 void ConversationView::resizeEvent(QResizeEvent *event)
 {
     QPlainTextEdit::resizeEvent(event);
     placeBelowButton();
+    updateOlderLabel();
     if (m_followBottom)
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }

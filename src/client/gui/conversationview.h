@@ -7,6 +7,7 @@
 #include <QTextCursor>
 
 class MessageModel;
+class QLabel;
 class QToolButton;
 
 // Shows a MessageModel as a conversation: local times, day separators, each nick in its
@@ -47,15 +48,22 @@ public:
     int unseenBelow() const { return m_unseenBelow; }
     // Scrolls to the newest entry and follows the conversation again (the button's action).
     void scrollToBottom();
+    // Scrolling back: older messages are being fetched (a line at the top says so), or the
+    // server has none older (said at the top when the view is scrolled there).
+    void setOlderState(bool loading, bool historyBegins);
 
 Q_SIGNALS:
     // A link in the conversation was clicked; only safe ones (isSafeLink) are reported.
     void linkActivated(const QUrl &url);
+    // The user scrolled to the top (or tried to scroll further up from there): older
+    // messages are wanted. Emitted on user actions only, never on the view's own moves.
+    void topReached();
 
 protected:
     QVariant loadResource(int type, const QUrl &name) override;
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -73,11 +81,15 @@ private:
     void userScrolled(int action);
     void updateBelowButton();
     void placeBelowButton();
+    void updateOlderLabel();
 
     MessageModel *m_model = nullptr;
     QDate m_lastDate;
     QPoint m_pressPosition; // of the left button, to tell a click from a drag
     QToolButton *m_belowButton;
+    QLabel *m_olderLabel;
+    bool m_loadingOlder = false;
+    bool m_historyBegins = false;
     bool m_followBottom = true;
     bool m_rebuilding = false; // the document is being laid out anew: scroll moves are ours
     bool m_clamping = false; // the next value change is the scroll bar keeping within its range
