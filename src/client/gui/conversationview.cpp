@@ -104,9 +104,16 @@ void ConversationView::updateOlderLabel()
     if (show) {
         m_olderLabel->setText(m_loadingOlder ? tr("Loading older messages…")
                                              : tr("This is the beginning of the history."));
-        const QRect area = viewport()->geometry();
-        m_olderLabel->setGeometry(area.left(), area.top(), area.width(), m_olderLabel->sizeHint().height());
+        // Above the text, in a margin of its own, so it hides no line (the day's, say).
+        const QRect area = contentsRect();
+        const int height = m_olderLabel->sizeHint().height();
+        m_olderLabel->setGeometry(area.left(), area.top(), area.width() - verticalScrollBar()->width(),
+                                  height);
         m_olderLabel->raise();
+        if (viewportMargins().top() != height)
+            setViewportMargins(0, height, 0, 0);
+    } else if (viewportMargins().top() != 0) {
+        setViewportMargins(0, 0, 0, 0);
     }
     m_olderLabel->setVisible(show);
 }
@@ -129,8 +136,9 @@ void ConversationView::userScrolled(int action)
     if (m_followBottom)
         m_unseenBelow = 0;
     updateBelowButton();
+    // Once the move is done: what answers it may change the layout (the loading line).
     if (bar->sliderPosition() <= bar->minimum())
-        Q_EMIT topReached();
+        QMetaObject::invokeMethod(this, &ConversationView::topReached, Qt::QueuedConnection);
 }
 
 void ConversationView::scrolled()
@@ -339,8 +347,10 @@ void ConversationView::appendRows(int first, int last)
     if (m_followBottom) {
         bar->setValue(bar->maximum());
     } else {
-        // Out of sight: counted for the button.
-        m_unseenBelow += last - first + 1;
+        // Out of sight: the messages are counted for the button (joins and leaves are not
+        // what anyone scrolls down for).
+        for (int row = first; row <= last; ++row)
+            m_unseenBelow += m_model->entry(row).isConversation() ? 1 : 0;
         updateBelowButton();
     }
 }

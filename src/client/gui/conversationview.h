@@ -43,8 +43,8 @@ public:
     // True while the view follows the conversation: it was at the bottom when the user last
     // scrolled (or it never was scrolled). New entries then scroll it along.
     bool followsBottom() const { return m_followBottom; }
-    // Entries that arrived below while the user was reading further up (the button's count);
-    // 0 once the bottom is reached.
+    // Messages (ChatEntry::isConversation) that arrived below while the user was reading
+    // further up (the button's count); 0 once the bottom is reached.
     int unseenBelow() const { return m_unseenBelow; }
     // Scrolls to the newest entry and follows the conversation again (the button's action).
     void scrollToBottom();
