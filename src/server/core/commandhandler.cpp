@@ -454,6 +454,9 @@ void CommandHandler::sendOlderHistory(ClientSession *client, const ChatCommand &
         reply.room = room->name();
     } else {
         if (!NickRules::isValid(command.with)) {
+            qCWarning(lcServer, "%s (%s) asked for the history with %s, which cannot be a nick",
+                      qPrintable(client->nick()), qPrintable(client->peer()),
+                      qPrintable(TextSanitizer::quoted(command.with, ChatLimits::maxNickLength)));
             ServerEvent error = ServerEvent::error(
                     ErrorCode::InvalidNick,
                     QStringLiteral("no private conversation can be with %1")
