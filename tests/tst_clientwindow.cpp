@@ -917,6 +917,15 @@ void tst_ClientWindow::scrolledUpViewStaysAndOffersTheNewMessages()
     model->append(someMessages(1, QStringLiteral("followed")));
     QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
 
+    // The keys scroll as the user does: Page Up leaves the bottom, Ctrl+End goes back.
+    conversation->setFocus();
+    QTest::keyClick(conversation, Qt::Key_PageUp);
+    QVERIFY2(bar->value() < bar->maximum(), scrollState(bar).constData());
+    QVERIFY(!conversation->followsBottom());
+    QTest::keyClick(conversation, Qt::Key_End, Qt::ControlModifier);
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(conversation->followsBottom());
+
     // Scrolling to the bottom by hand hides it too.
     bar->triggerAction(QAbstractSlider::SliderPageStepSub);
     model->append(someMessages(1, QStringLiteral("unseen")));

@@ -4,6 +4,7 @@
 #include "nickcolor.h"
 
 #include <QApplication>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QMimeData>
@@ -164,6 +165,24 @@ void ConversationView::wheelEvent(QWheelEvent *event)
     QPlainTextEdit::wheelEvent(event);
     if (upAtTop)
         Q_EMIT topReached();
+}
+
+void ConversationView::keyPressEvent(QKeyEvent *event)
+{
+    QPlainTextEdit::keyPressEvent(event);
+    // Page Up, Ctrl+End and the like move the text cursor, and the view with it, without a
+    // scroll bar action: as much the user's scrolling as the wheel.
+    // The text cursor at the end shows the last line, which may leave the view a line short
+    // of the scroll bar's end: that is the bottom too.
+    QScrollBar *bar = verticalScrollBar();
+    if (bar->value() >= bar->maximum() - 1) {
+        scrollToBottom();
+    } else if (m_followBottom) {
+        m_followBottom = false;
+        updateBelowButton();
+    }
+    if (bar->value() <= bar->minimum())
+        QMetaObject::invokeMethod(this, &ConversationView::topReached, Qt::QueuedConnection);
 }
 
 void ConversationView::resizeEvent(QResizeEvent *event)
