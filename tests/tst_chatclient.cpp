@@ -52,6 +52,7 @@ private Q_SLOTS:
 
     void helloAndWelcome();
     void messagesArriveInOrder();
+    void olderPrivateMessagesOnRequest();
     void slashCommands();
     void nickChange();
     void privateMessages();
@@ -1045,6 +1046,37 @@ void tst_ChatClient::joinChecksTheRoomNameItself()
                  QStringList{ QStringLiteral("still here") });
     QCOMPARE(texts(*client->messages(), ChatEntry::Kind::Error).size(), 3);
     QCOMPARE(client->conversations()->rowCount(), 1);
+}
+
+void tst_ChatClient::olderPrivateMessagesOnRequest()
+{
+    ChatLimits limits;
+    limits.floodControl = false;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    auto alice = connectedClient(QStringLiteral("alice"));
+    auto bob = connectedClient(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    for (int i = 1; i <= 12; ++i)
+        QVERIFY(bob->submit(QStringLiteral("/msg alice p%1").arg(i)));
+    QTRY_VERIFY(alice->conversations()->find(QStringLiteral("bob")));
+    Conversation *withBob = alice->conversations()->find(QStringLiteral("bob"));
+    QTRY_COMPARE(withBob->messages->rowCount(), 12);
+    // Forgotten here (as after the 10 000 kept), still on the server for the two of them.
+    withBob->messages->clear();
+    QSignalSpy changed(alice.get(), &ChatClient::olderHistoryChanged);
+    QVERIFY(alice->requestOlder(QStringLiteral("bob")));
+    QVERIFY(withBob->loadingOlder);
+    // One request at a time.
+    QVERIFY(!alice->requestOlder(QStringLiteral("bob")));
+    QTRY_VERIFY(!withBob->loadingOlder);
+    QCOMPARE(withBob->messages->rowCount(), 12);
+    for (int row = 0; row < 12; ++row)
+        QCOMPARE(withBob->messages->entry(row).text, QStringLiteral("p%1").arg(row + 1));
+    // All of it: the beginning, and nothing more is asked for.
+    QVERIFY(withBob->historyBegins);
+    QCOMPARE(changed.count(), 2);
+    QVERIFY(!alice->requestOlder(QStringLiteral("bob")));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -37,6 +37,8 @@
 #include <QListView>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -63,6 +65,56 @@ QList<QTextFragment> fragments(const QTextDocument *document)
             result.append(it.fragment());
     }
     return result;
+}
+
+// count messages from bob, long enough to wrap in a narrow window.
+QList<ChatEntry> someMessages(int count, const QString &prefix)
+{
+    QList<ChatEntry> entries;
+    for (int i = 0; i < count; ++i) {
+        ChatEntry entry;
+        entry.nick = QStringLiteral("bob");
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.text = QStringLiteral("%1 %2: a line long enough to be wrapped when the window is made "
+                                    "narrow, and then some more words")
+                             .arg(prefix)
+                             .arg(i);
+        entries.append(entry);
+    }
+    return entries;
+}
+
+// Lets the window finish laying itself out (a resize, the lines wrapped anew), as it would
+// before a user gets to scroll.
+void settle()
+{
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+}
+
+// Where the scroll bar is, for a failure's message.
+QByteArray scrollState(const QScrollBar *bar)
+{
+    return QStringLiteral("value %1 of %2").arg(bar->value()).arg(bar->maximum()).toUtf8();
+}
+
+// The first message line at the top of the view (a day separator skipped), without isolation.
+QString topEntryText(const ConversationView *view)
+{
+    QTextBlock block = view->cursorForPosition(QPoint(4, 4)).block();
+    while (block.isValid() && block.text().startsWith(QStringLiteral("— ")))
+        block = block.next();
+    return ConversationView::withoutIsolation(block.text());
+}
+
+// Where the line holding text is in the view, in pixels from the viewport's top; -1: none.
+int entryTop(const ConversationView *view, const QString &text)
+{
+    // The document holds nicks and texts isolated; the last word is enough to find the line.
+    const QTextCursor found = view->document()->find(text.section(QLatin1Char(' '), -2));
+    return found.isNull() ? -1 : view->cursorRect(found).top();
 }
 
 QStringList texts(const MessageModel &model, ChatEntry::Kind kind)
@@ -118,6 +170,10 @@ private Q_SLOTS:
     void mentionsAndPrivateMessagesNotifyTheDesktop();
     void doNotDisturbAndMutedRoomsStayQuiet();
     void withoutANotificationServiceTheTrayIsUsed();
+    void viewAtTheBottomStaysThere_data();
+    void viewAtTheBottomStaysThere();
+    void scrolledUpViewStaysAndOffersTheNewMessages();
+    void scrollingBackLoadsOlderMessagesInPlace();
 
 private:
     template<typename T>
@@ -1276,6 +1332,204 @@ void tst_ClientWindow::hostileServerCannotSplitOrReorderAMessage()
     const QString text = QChar(0x2068) + entry.text + QChar(0x2069);
     QVERIFY2(shown.contains(nick) && shown.endsWith(text), qPrintable(TextSanitizer::escaped(shown)));
     QVERIFY(shown.indexOf(nick) < shown.indexOf(text));
+}
+
+void tst_ClientWindow::viewAtTheBottomStaysThere_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::newRow("narrower window") << QStringLiteral("narrower");
+    QTest::newRow("smaller window") << QStringLiteral("smaller");
+    QTest::newRow("larger font") << QStringLiteral("font");
+    QTest::newRow("wider window") << QStringLiteral("wider");
+}
+
+void tst_ClientWindow::viewAtTheBottomStaysThere()
+{
+    QFETCH(QString, change);
+    QVERIFY(openWindow());
+    m_window->resize(900, 600);
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QScrollBar *bar = conversation->verticalScrollBar();
+    MessageModel *model = m_client->current()->messages;
+    model->append(someMessages(150, QStringLiteral("before")));
+    QTRY_VERIFY2(bar->maximum() > 0 && bar->value() == bar->maximum(), scrollState(bar).constData());
+
+    if (change == u"narrower")
+        m_window->resize(420, 600);
+    else if (change == u"smaller")
+        m_window->resize(420, 260);
+    else if (change == u"wider")
+        m_window->resize(1200, 600);
+    else
+        conversation->setFont(QFont(conversation->font().family(), conversation->font().pointSize() * 2));
+    // The layout changed: still at the bottom, before anything new arrives and after.
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(conversation->followsBottom());
+    model->append(someMessages(3, QStringLiteral("after")));
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    // Everything stayed settled once the events were handled, and no button is offered.
+    QCoreApplication::processEvents();
+    QVERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(!child<QToolButton>(conversation, "newMessagesBelowButton")->isVisible());
+}
+
+void tst_ClientWindow::scrolledUpViewStaysAndOffersTheNewMessages()
+{
+    QVERIFY(openWindow());
+    m_window->resize(800, 500);
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    auto *button = child<QToolButton>(conversation, "newMessagesBelowButton");
+    QVERIFY(button);
+    QScrollBar *bar = conversation->verticalScrollBar();
+    MessageModel *model = m_client->current()->messages;
+    settle();
+    model->append(someMessages(150, QStringLiteral("before")));
+    QTRY_VERIFY2(bar->maximum() > 0 && bar->value() == bar->maximum(), scrollState(bar).constData());
+    settle();
+
+    // The user scrolls up a few pages, as the wheel or the keys would.
+    for (int i = 0; i < 3; ++i)
+        bar->triggerAction(QAbstractSlider::SliderPageStepSub);
+    QVERIFY2(bar->value() < bar->maximum(), scrollState(bar).constData());
+    // What the user reads: the line at the top, and where it is on the screen. (The scroll
+    // value counts lines laid out so far, so it may change while the picture does not.)
+    const QString reading = topEntryText(conversation);
+    const int readingAt = entryTop(conversation, reading);
+
+    QVERIFY(!conversation->followsBottom());
+    QVERIFY(!button->isVisible());
+
+    // Bob's message, over the network as usual, and two more: the view does not move.
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("out of sight");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("out of sight")));
+
+    model->append(someMessages(2, QStringLiteral("later")));
+    QCoreApplication::processEvents();
+    QVERIFY2(topEntryText(conversation) == reading,
+             qPrintable(topEntryText(conversation) + u" / " + reading));
+    QCOMPARE(entryTop(conversation, reading), readingAt);
+    QTRY_VERIFY(button->isVisible());
+    QVERIFY2(button->text().contains(QString::number(conversation->unseenBelow())),
+             qPrintable(button->text()));
+    // bob's message and the two after it; his joining is not counted.
+    QCOMPARE(conversation->unseenBelow(), 3);
+    // A resize does not take the reader away either.
+    m_window->resize(700, 450);
+    QCoreApplication::processEvents();
+    QVERIFY2(bar->value() < bar->maximum(), scrollState(bar).constData());
+    QVERIFY(button->isVisible());
+
+    // The button goes down and follows again.
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(!button->isVisible());
+    QVERIFY(conversation->followsBottom());
+    model->append(someMessages(1, QStringLiteral("followed")));
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+
+    // The keys scroll as the user does: Page Up leaves the bottom, Ctrl+End goes back.
+    conversation->setFocus();
+    QTest::keyClick(conversation, Qt::Key_PageUp);
+    QVERIFY2(bar->value() < bar->maximum(), scrollState(bar).constData());
+    QVERIFY(!conversation->followsBottom());
+    QTest::keyClick(conversation, Qt::Key_End, Qt::ControlModifier);
+    QTRY_VERIFY2(bar->value() == bar->maximum(), scrollState(bar).constData());
+    QVERIFY(conversation->followsBottom());
+
+    // Scrolling to the bottom by hand hides it too.
+    bar->triggerAction(QAbstractSlider::SliderPageStepSub);
+    model->append(someMessages(1, QStringLiteral("unseen")));
+    QTRY_VERIFY(button->isVisible());
+    bar->triggerAction(QAbstractSlider::SliderToMaximum);
+    QTRY_VERIFY(!button->isVisible());
+    QCOMPARE(conversation->unseenBelow(), 0);
+}
+
+void tst_ClientWindow::scrollingBackLoadsOlderMessagesInPlace()
+{
+    // A server that replays only the last 5 lines on connecting, and bob's 250 lines before.
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.historyLines = 5;
+    m_server = std::make_unique<ChatServer>(limits);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    for (int i = 1; i <= 250; ++i)
+        bob.sendLine(QByteArray("old ") + QByteArray::number(i));
+    EXPECT_LINE(bob, QRegularExpression(QStringLiteral("old 250$")));
+    QVERIFY(openWindow());
+    m_window->resize(800, 420);
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    auto *label = child<QLabel>(conversation, "olderHistoryLabel");
+    QVERIFY(label);
+    QScrollBar *bar = conversation->verticalScrollBar();
+    MessageModel *model = m_client->current()->messages;
+    const auto messages = [model] { return texts(*model, ChatEntry::Kind::Message); };
+    QTRY_COMPARE(messages().size(), 5);
+
+    // While a request is on its way: the line at the top says so, and asking again sends
+    // nothing more.
+    QList<bool> loading;
+    bool shownWhileLoading = false;
+    bool askedTwice = false;
+    connect(m_client.get(), &ChatClient::olderHistoryChanged, this, [&](Conversation *c) {
+        loading.append(c->loadingOlder);
+        if (c->loadingOlder) {
+            shownWhileLoading = label->isVisible() && label->text() == tr("Loading older messages…");
+            askedTwice = m_client->requestOlder(c->name);
+        }
+    });
+
+    // To the top, as the user scrolls: the 100 before the oldest shown come, above it.
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), 105, 5000);
+    QCOMPARE(loading, QList<bool>({ true, false }));
+    QVERIFY(shownWhileLoading);
+    QVERIFY(!askedTwice);
+    QStringList expected;
+    for (int i = 146; i <= 250; ++i)
+        expected.append(QStringLiteral("old %1").arg(i));
+    QCOMPARE(messages(), expected);
+    QVERIFY(!m_client->current()->loadingOlder);
+    QVERIFY(!label->isVisible());
+
+    // Further up: the message at the top stays where it is while the next 100 go above it.
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    // (the request goes once the move is done; the view has not changed yet)
+    const QString top = topEntryText(conversation);
+    QVERIFY2(top.contains(QStringLiteral("old 146")), qPrintable(top));
+    const int topAt = entryTop(conversation, QStringLiteral("old 146"));
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), 205, 5000);
+    QCOMPARE(messages().constFirst(), QStringLiteral("old 46"));
+    // Where it was on the screen (the day's line above it is above the older ones now).
+    // The view scrolls by whole lines, and the day's line is a little taller than a message's:
+    // within a line of where it was.
+    const int nowAt = entryTop(conversation, QStringLiteral("old 146"));
+    QVERIFY2(qAbs(nowAt - topAt) < conversation->fontMetrics().lineSpacing(),
+             qPrintable(QStringLiteral("at %1 px, was at %2 px").arg(nowAt).arg(topAt)));
+    QVERIFY2(bar->value() > 0, scrollState(bar).constData());
+    QVERIFY(!conversation->followsBottom());
+
+    // The last 45, and then the beginning: nothing more is asked for.
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), 250, 5000);
+    QCOMPARE(messages().constFirst(), QStringLiteral("old 1"));
+    QVERIFY(m_client->current()->historyBegins);
+    bar->triggerAction(QAbstractSlider::SliderToMinimum);
+    QCoreApplication::processEvents();
+    QVERIFY(!m_client->current()->loadingOlder);
+    QTRY_VERIFY(label->isVisible());
+    QCOMPARE(label->text(), tr("This is the beginning of the history."));
+    // Every message once, in order.
+    const QStringList all = messages();
+    QCOMPARE(QSet<QString>(all.begin(), all.end()).size(), 250);
+    bar->triggerAction(QAbstractSlider::SliderToMaximum);
+    QTRY_VERIFY(!label->isVisible());
 }
 
 QTEST_MAIN(tst_ClientWindow)

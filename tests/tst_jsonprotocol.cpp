@@ -84,6 +84,14 @@ void tst_JsonProtocol::requestRoundTrip_data()
     QTest::newRow("ping") << ping;
     ping.token = QStringLiteral("42");
     QTest::newRow("ping with token") << ping;
+    ChatCommand older = command(T::History, QStringLiteral("#dev"));
+    older.before = 120;
+    older.limit = 50;
+    QTest::newRow("history before, a room") << older;
+    older.target.clear();
+    older.with = QStringLiteral("bob");
+    older.limit = 0;
+    QTest::newRow("history before, a private conversation") << older;
 }
 
 void tst_JsonProtocol::requestRoundTrip()
@@ -295,6 +303,18 @@ void tst_JsonProtocol::eventRoundTrip_data()
     e.history = { message(43, QStringLiteral("bob"), QStringLiteral("hi")) };
     QTest::newRow("history") << e;
 
+    e = makeEvent(T::History);
+    e.time = QDateTime();
+    e.before = 120;
+    e.room = QStringLiteral("#dev");
+    e.historyMore = true;
+    e.history = { message(43, QStringLiteral("bob"), QStringLiteral("hi")) };
+    QTest::newRow("history before, a room") << e;
+    e.room.clear();
+    e.to = QStringLiteral("bob");
+    e.historyMore = false;
+    QTest::newRow("history before, a private conversation") << e;
+
     e = makeEvent(T::CaughtUp);
     e.time = QDateTime();
     e.missed = 1595;
@@ -338,6 +358,8 @@ void tst_JsonProtocol::eventRoundTrip()
     QCOMPARE(e.lastId, original.lastId);
     QVERIFY(e.limits == original.limits);
     QCOMPARE(e.after, original.after);
+    QCOMPARE(e.before, original.before);
+    QCOMPARE(e.room, original.room);
     QCOMPARE(e.historyMore, original.historyMore);
     QCOMPARE(e.missed, original.missed);
     QCOMPARE(e.reason, original.reason);

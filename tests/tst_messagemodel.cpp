@@ -29,6 +29,8 @@ private Q_SLOTS:
     void unreadCountsConversationFromOthers();
     void readMarker();
     void readMarkerSurvivesTrimming();
+    void prependHistorySkipsWhatIsHeld_data();
+    void prependHistorySkipsWhatIsHeld();
     void plainText_data();
     void plainText();
 };
@@ -151,6 +153,53 @@ void tst_MessageModel::plainText()
     const QString text = MessageModel::plainText(entry(ChatEntry::Kind(kind), QStringLiteral("text")));
     QVERIFY2(text.endsWith(suffix), qPrintable(text));
     QVERIFY(text.startsWith(u'['));
+}
+
+void tst_MessageModel::prependHistorySkipsWhatIsHeld_data()
+{
+    QTest::addColumn<QList<int>>("held"); // ids already shown
+    QTest::addColumn<QList<int>>("older"); // ids arriving, oldest first
+    QTest::addColumn<int>("capacity");
+    QTest::addColumn<QList<int>>("expected"); // ids afterwards, in order
+    QTest::newRow("all new") << QList<int>{ 5, 6 } << QList<int>{ 2, 3, 4 } << 100
+                             << QList<int>{ 2, 3, 4, 5, 6 };
+    QTest::newRow("some held") << QList<int>{ 4, 5, 6 } << QList<int>{ 2, 3, 4, 5 } << 100
+                               << QList<int>{ 2, 3, 4, 5, 6 };
+    QTest::newRow("all held") << QList<int>{ 4, 5 } << QList<int>{ 4, 5 } << 100 << QList<int>{ 4, 5 };
+    QTest::newRow("twice in the answer")
+            << QList<int>{ 9 } << QList<int>{ 3, 3 } << 100 << QList<int>{ 3, 9 };
+    QTest::newRow("nearly full: the newest of them")
+            << QList<int>{ 8, 9 } << QList<int>{ 5, 6, 7 } << 4 << QList<int>{ 6, 7, 8, 9 };
+    QTest::newRow("full: none") << QList<int>{ 8, 9 } << QList<int>{ 5, 6, 7 } << 2 << QList<int>{ 8, 9 };
+}
+
+void tst_MessageModel::prependHistorySkipsWhatIsHeld()
+{
+    QFETCH(QList<int>, held);
+    QFETCH(QList<int>, older);
+    QFETCH(int, capacity);
+    QFETCH(QList<int>, expected);
+    MessageModel model;
+    model.setCapacity(capacity);
+    const auto entries = [](const QList<int> &ids) {
+        QList<ChatEntry> list;
+        for (int id : ids) {
+            ChatEntry e = entry(ChatEntry::Kind::Message, QString::number(id));
+            e.id = quint64(id);
+            list.append(e);
+        }
+        return list;
+    };
+    model.appendHistory(entries(held));
+    const int before = model.rowCount();
+    const int added = model.prependHistory(entries(older));
+    QList<int> ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids.append(int(model.entry(row).id));
+    QCOMPARE(ids, expected);
+    QCOMPARE(added, model.rowCount() - before);
+    // Old messages are never unread.
+    QCOMPARE(model.unreadCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_MessageModel)

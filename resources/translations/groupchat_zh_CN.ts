@@ -523,6 +523,24 @@
         <source>Notice from the server admin: </source>
         <translation>服务器管理员通知：</translation>
     </message>
+    <message numerus="yes">
+        <source>↓ %n new message(s) below</source>
+        <translation>
+            <numerusform>↓ 下方有 %n 条新消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scroll down to the newest message</source>
+        <translation>滚动到最新消息</translation>
+    </message>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>正在加载更早的消息…</translation>
+    </message>
+    <message>
+        <source>This is the beginning of the history.</source>
+        <translation>这是历史记录的开头。</translation>
+    </message>
 </context>
 <context>
     <name>DesktopNotifier</name>

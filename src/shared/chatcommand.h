@@ -29,7 +29,7 @@ struct ChatCommand
         Hello, // JSON: target = nick wished for (may be empty), version, since, token
         Ping, // JSON: token is echoed in the pong
         Pong, // JSON: the answer to the server's ping
-        History, // JSON: the messages after since, at most limit of them
+        History, // JSON: the messages after since, or before before, at most limit of them
         TooLong, // a line over the limit arrived (and was discarded); counts in flood control
         Invalid, // JSON that could not be understood: error says how, text why
         // A command of the client's dialect that the vocabulary has no word for (IRC's CAP,
@@ -49,7 +49,11 @@ struct ChatCommand
     int version = 0;
     bool hasSince = false;
     quint64 since = 0;
-    int limit = 0; // History: 0 asks for the server's most
+    int limit = 0; // History: 0 asks for the server's most (with before: its page)
+    // History: nonzero asks for the newest messages with smaller ids than this one, of one
+    // conversation: the room target, or the private conversation with the nick in with.
+    quint64 before = 0;
+    QString with; // History with before: the other person of a private conversation (JSON "to")
     QString token;
     bool hasPassword = false; // Hello: password was given
     QString password;
@@ -80,9 +84,10 @@ struct ChatCommand
     friend bool operator==(const ChatCommand &a, const ChatCommand &b)
     {
         return a.type == b.type && a.target == b.target && a.text == b.text && a.version == b.version &&
-               a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.token == b.token &&
-               a.hasPassword == b.hasPassword && a.password == b.password && a.hasText == b.hasText &&
-               a.identity == b.identity && a.rooms == b.rooms && a.error == b.error && a.params == b.params &&
-               a.label == b.label && a.clientTags == b.clientTags;
+               a.hasSince == b.hasSince && a.since == b.since && a.limit == b.limit && a.before == b.before &&
+               a.with == b.with && a.token == b.token && a.hasPassword == b.hasPassword &&
+               a.password == b.password && a.hasText == b.hasText && a.identity == b.identity &&
+               a.rooms == b.rooms && a.error == b.error && a.params == b.params && a.label == b.label &&
+               a.clientTags == b.clientTags;
     }
 };

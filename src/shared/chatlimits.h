@@ -35,6 +35,10 @@ struct ChatLimits
     // How many messages one history request (JSON "history") gets at most; the client asks
     // again after the last one for more. Half the send queue cuts it shorter still.
     static constexpr int maxHistoryReply = 1000;
+    // How many older messages a "history" request with "before" gets when it names no limit,
+    // and how many the desktop client asks for each time its view reaches the top.
+    static constexpr int historyBeforePage = 100;
+    static constexpr int clientOlderHistoryPage = 100;
     // A history request may read that many messages from the database on the event loop, so
     // flood control counts it as this many lines: at 5 lines a second, one a second.
     static constexpr double historyRequestCost = 5.0;

@@ -498,9 +498,15 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
         return JsonWriter().add("type", QStringLiteral("pong")).line();
     case Type::History: {
         JsonWriter writer;
-        writer.add("type", QStringLiteral("history")).add("after", command.since);
+        writer.add("type", QStringLiteral("history"));
+        if (command.before != 0)
+            writer.add("before", command.before);
+        else
+            writer.add("after", command.since);
         if (!command.target.isEmpty())
             writer.add("room", command.target);
+        if (!command.with.isEmpty())
+            writer.add("to", command.with);
         if (command.limit > 0)
             writer.add("limit", command.limit);
         return writer.line();
@@ -583,11 +589,26 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         command.type = ChatCommand::Type::History;
         quint64 limit = 0;
         bool hasLimit = false;
-        ok = reader.onlyFields({ "type", "after", "limit", "room" }) &&
-             reader.name("room", &command.target, false) &&
+        bool hasBefore = false;
+        ok = reader.onlyFields({ "type", "after", "before", "limit", "room", "to" }) &&
+             reader.name("room", &command.target, false) && reader.name("to", &command.with, false) &&
              reader.number("after", &command.since, &command.hasSince) &&
+             reader.number("before", &command.before, &hasBefore) &&
              reader.number("limit", &limit, &hasLimit);
-        if (ok && !command.hasSince)
+        // Newer messages of everything readable ("after"), or older ones of one conversation
+        // ("before" with "room" or "to"): never both, never half of one.
+        const auto bad = [](const char *reason) {
+            return ChatCommand::invalid(ErrorCode::BadField, QString::fromLatin1(reason));
+        };
+        if (ok && hasBefore && command.hasSince)
+            return bad("\"after\" and \"before\" cannot both be given");
+        if (ok && hasBefore && command.before == 0)
+            return bad("\"before\" must be an id of 1 or more");
+        if (ok && hasBefore && command.target.isEmpty() == command.with.isEmpty())
+            return bad("\"before\" needs one of \"room\" and \"to\"");
+        if (ok && !hasBefore && !command.with.isEmpty())
+            return bad("\"to\" goes with \"before\" only");
+        if (ok && !hasBefore && !command.hasSince)
             return ChatCommand::invalid(ErrorCode::BadField, QStringLiteral("\"after\" is missing"));
         command.limit = int(qMin<quint64>(limit, 1 << 30));
     } else if (type == u"hello") {
@@ -737,7 +758,19 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
     }
     case Type::History: {
         JsonWriter writer;
-        writer.add("type", QStringLiteral("history")).add("after", event.after);
+        writer.add("type", QStringLiteral("history"));
+        if (event.before != 0) {
+            // Older messages of one conversation: nothing can be missing right before them.
+            writer.add("before", event.before);
+            if (!event.room.isEmpty())
+                writer.add("room", event.room);
+            else
+                writer.add("to", event.to);
+            return writer.add("more", event.historyMore)
+                    .addJson("messages", messagesArray(event.history))
+                    .line();
+        }
+        writer.add("after", event.after);
         if (!event.room.isEmpty())
             writer.add("room", event.room);
         return writer.add("complete", event.historyComplete)
@@ -884,6 +917,8 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.type = ServerEvent::Type::History;
         event.room = text(u"room");
         event.after = idFrom(object.value(u"after"));
+        event.before = idFrom(object.value(u"before"));
+        event.to = text(u"to");
         event.historyComplete = object.value(u"complete").toBool(true);
         event.historyMore = object.value(u"more").toBool(false);
         event.history = messages(u"messages");

@@ -99,7 +99,7 @@ struct ServerEvent
     QString oldNick; // Nick
     QString newNick; // Nick
     QString from; // Private; Notice: "server" or "admin"; Part: "admin" when the admin put nick out
-    QString to; // Private
+    QString to; // Private; History with before: the private conversation's other person
     QString text; // Private, Notice, Error, Shutdown; Leave: the reason; Invalid: why
     ErrorCode code = ErrorCode::None; // Error: what kind (a stable word on the wire, docs/PROTOCOL.md)
     QString reason; // Error "kicked": the admin's reason, in their words
@@ -131,6 +131,9 @@ struct ServerEvent
     // (ask again after it).
     quint64 after = 0;
     bool historyMore = false;
+    // History answering a request for older messages: the id they come before (after is then
+    // unused), and historyMore says whether older ones exist still.
+    quint64 before = 0;
 
     // CaughtUp only: broadcast messages skipped while the client was behind.
     int missed = 0;

@@ -339,6 +339,11 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
     // A new connection: nothing sent on the old one will be answered.
     m_privatesUnanswered.clear();
+    for (int row = 0; row < m_conversations->rowCount(); ++row) {
+        Conversation *conversation = m_conversations->at(row);
+        if (conversation->loadingOlder)
+            setOlderState(conversation, false, conversation->historyBegins);
+    }
     // The first room of a welcome is the server's default room: the home conversation is it.
     Conversation *home = m_conversations->at(0);
     if (!welcome.rooms.isEmpty() && welcome.rooms.constFirst().name != home->name)
@@ -502,6 +507,59 @@ void ChatClient::requestRoomList()
 void ChatClient::joinRoom(const QString &room)
 {
     submit(u"/join " + room);
+}
+
+bool ChatClient::requestOlder(const QString &name)
+{
+    Conversation *conversation = m_conversations->find(name);
+    if (!conversation || conversation->loadingOlder || conversation->historyBegins ||
+        (conversation->kind == Conversation::Kind::Room && !conversation->joined) ||
+        m_connection->state() != ChatConnection::State::Connected)
+        return false;
+    // Before the oldest message shown; with none shown, before anything there is.
+    quint64 oldest = 0;
+    const MessageModel *model = conversation->messages;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const quint64 id = model->entry(row).id;
+        if (id != 0 && (oldest == 0 || id < oldest))
+            oldest = id;
+    }
+    ChatCommand request;
+    request.type = ChatCommand::Type::History;
+    request.before = oldest != 0 ? oldest : m_connection->lastMessageId() + 1;
+    request.limit = ChatLimits::clientOlderHistoryPage;
+    if (conversation->kind == Conversation::Kind::Room)
+        request.target = conversation->name;
+    else
+        request.with = conversation->name;
+    if (!m_connection->send(request))
+        return false;
+    setOlderState(conversation, true, false);
+    return true;
+}
+
+void ChatClient::setOlderState(Conversation *conversation, bool loading, bool begins)
+{
+    if (conversation->loadingOlder == loading && conversation->historyBegins == begins)
+        return;
+    conversation->loadingOlder = loading;
+    conversation->historyBegins = begins;
+    Q_EMIT olderHistoryChanged(conversation);
+}
+
+void ChatClient::addOlder(const ServerEvent &history)
+{
+    Conversation *conversation =
+            history.room.isEmpty() ? m_conversations->find(history.to) : m_conversations->find(history.room);
+    // Closed meanwhile: nothing to add to.
+    if (!conversation)
+        return;
+    QList<ChatEntry> entries;
+    entries.reserve(history.history.size());
+    for (const ChatMessage &message : history.history)
+        entries.append(messageEntry(message, conversation, false));
+    conversation->messages->prependHistory(entries);
+    setOlderState(conversation, false, !history.historyMore);
 }
 
 QString ChatClient::settingsKey() const
@@ -672,7 +730,9 @@ void ChatClient::onEvent(const ServerEvent &event)
         }
         break;
     case ServerEvent::Type::History:
-        if (!event.room.isEmpty())
+        if (event.before != 0)
+            addOlder(event);
+        else if (!event.room.isEmpty())
             addRecentLines(roomConversation(event.room), event.history);
         else
             addHistory(event.history);
@@ -688,8 +748,12 @@ void ChatClient::onEvent(const ServerEvent &event)
         // A kick or a ban is explained when the connection closes (closedByServer).
         if (ChatConnection::isClosingError(event))
             return;
-        if (!event.room.isEmpty() && m_conversations->find(event.room))
+        if (!event.room.isEmpty() && m_conversations->find(event.room)) {
             target = m_conversations->find(event.room);
+            // A refused request for its older messages (the room is gone, say) is not awaited.
+            if (target->loadingOlder)
+                setOlderState(target, false, target->historyBegins);
+        }
         entry.kind = ChatEntry::Kind::Error;
         entry.text = event.text;
         if ((event.code == ErrorCode::NickTaken || event.code == ErrorCode::InvalidNick) &&

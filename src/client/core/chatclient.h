@@ -37,6 +37,12 @@ public:
     // Asks the server for its list of rooms (roomListReceived answers).
     void requestRoomList();
     void joinRoom(const QString &room);
+    // Asks the server for the messages of the conversation called name that came before the
+    // oldest one it shows (ChatLimits::clientOlderHistoryPage of them), to go above it. Does
+    // nothing (false) while such a request is on its way, once the server said there are no
+    // older ones, when not connected, or for a room the user left. olderHistoryChanged tells
+    // when it is asked and answered.
+    bool requestOlder(const QString &name);
 
     // Handles what the user typed: a message, or a command such as /me, /msg, /nick, /who,
     // /help, /quit. Returns false when nothing could be sent (the conversation says why).
@@ -88,6 +94,8 @@ Q_SIGNALS:
     void currentUpdated();
     // The server's answer to requestRoomList().
     void roomListReceived(const QList<RoomInfo> &rooms);
+    // A conversation's loadingOlder or historyBegins changed.
+    void olderHistoryChanged(Conversation *conversation);
 
 private:
     void onWelcomed(const ServerEvent &welcome, bool resumed);
@@ -103,6 +111,9 @@ private:
     void addHistory(const QList<ChatMessage> &messages);
     // A room's recent lines, sent as it is joined: before the line saying the user joined.
     void addRecentLines(Conversation *room, const QList<ChatMessage> &messages);
+    // The answer to requestOlder: above what the conversation shows.
+    void addOlder(const ServerEvent &history);
+    void setOlderState(Conversation *conversation, bool loading, bool begins);
     // Where a message belongs: its room, or the private conversation with the other person.
     Conversation *conversationOf(const ChatMessage &message);
     // The room's conversation (the default room's for an empty name).

@@ -507,6 +507,12 @@ void ChatConnection::startFetch()
 
 void ChatConnection::handleHistory(const ServerEvent &history)
 {
+    // Older messages the user scrolled back to: shown where they belong, at once; they do not
+    // move the last id, and a catch-up under way has nothing to do with them.
+    if (history.before != 0) {
+        Q_EMIT eventReceived(history);
+        return;
+    }
     if (!m_fetching) {
         // Not an answer to our own fetch: a room's recent lines as it is joined, to show.
         if (!history.room.isEmpty())

@@ -27,6 +27,10 @@ struct Conversation
     bool mentioned = false; // a message there mentioned the user since it was last read
     bool muted = false; // no notifications from it
     bool joined = true; // a room the user has left stays listed until closed, greyed
+    // Scrolling back: a request for older messages is on its way (one at a time), or the
+    // server said it holds none older than what is shown.
+    bool loadingOlder = false;
+    bool historyBegins = false;
 };
 
 // The side list of the desktop client (as Slack's sidebar or HexChat's tree): the rooms the

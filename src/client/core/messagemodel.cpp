@@ -1,6 +1,7 @@
 #include "messagemodel.h"
 
 #include <QLocale>
+#include <QSet>
 
 #include <algorithm>
 
@@ -77,6 +78,29 @@ void MessageModel::appendHistory(const QList<ChatEntry> &entries)
 void MessageModel::insertHistory(int row, const QList<ChatEntry> &entries)
 {
     insert(row, entries, false);
+}
+
+int MessageModel::prependHistory(const QList<ChatEntry> &entries)
+{
+    QSet<quint64> held;
+    for (const ChatEntry &entry : m_entries) {
+        if (entry.id != 0)
+            held.insert(entry.id);
+    }
+    QList<ChatEntry> fresh;
+    fresh.reserve(entries.size());
+    for (const ChatEntry &entry : entries) {
+        if (entry.id == 0 || !held.contains(entry.id)) {
+            fresh.append(entry);
+            held.insert(entry.id);
+        }
+    }
+    // Full: what would be added is the oldest, the first to go again.
+    if (int(m_entries.size()) >= m_capacity)
+        return 0;
+    fresh = fresh.mid(qMax<qsizetype>(0, fresh.size() - (m_capacity - qsizetype(m_entries.size()))));
+    insert(0, fresh, false);
+    return int(fresh.size());
 }
 
 void MessageModel::insert(int row, const QList<ChatEntry> &entries, bool live)

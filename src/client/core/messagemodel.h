@@ -45,6 +45,10 @@ public:
     void appendHistory(const QList<ChatEntry> &entries);
     // The same, before row (a room's recent lines go before the line saying the user joined).
     void insertHistory(int row, const QList<ChatEntry> &entries);
+    // Older messages (scrolling back), oldest first: they go before everything, except any
+    // whose id is already held. Returns how many were added. The capacity still holds: when
+    // full, nothing older can stay.
+    int prependHistory(const QList<ChatEntry> &entries);
     void clear();
     const ChatEntry &entry(int row) const { return m_entries.at(size_t(row)); }
 

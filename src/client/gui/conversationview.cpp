@@ -6,6 +6,8 @@
 
 #include <QApplication>
 #include <QFontDatabase>
+#include <QKeyEvent>
+#include <QLabel>
 #include <QLocale>
 #include <QMimeData>
 #include <QRegularExpression>
@@ -13,6 +15,10 @@
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocumentFragment>
+#include <QToolButton>
+#include <QWheelEvent>
+
+#include <utility>
 
 namespace {
 
@@ -79,7 +85,8 @@ void insertWithEmoji(QTextCursor &cursor, QStringView text, const QTextCharForma
 
 } // namespace
 
-ConversationView::ConversationView(QWidget *parent) : QPlainTextEdit(parent)
+ConversationView::ConversationView(QWidget *parent)
+    : QPlainTextEdit(parent), m_belowButton(new QToolButton(this)), m_olderLabel(new QLabel(this))
 {
     setReadOnly(true);
     // Read-only: Tab has nothing to insert, so it moves on, for keyboard users.
@@ -90,6 +97,160 @@ ConversationView::ConversationView(QWidget *parent) : QPlainTextEdit(parent)
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard |
                             Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     document()->setDocumentMargin(8);
+
+    // Whether the view follows the conversation is the user's choice, made by scrolling: the
+    // layout's own moves (a resize re-wraps lines and keeps the top line, which leaves the
+    // bottom) never decide it. Reaching the bottom, by any way, does.
+    QScrollBar *bar = verticalScrollBar();
+    connect(bar, &QAbstractSlider::actionTriggered, this, &ConversationView::userScrolled);
+    connect(bar, &QAbstractSlider::valueChanged, this, &ConversationView::scrolled);
+    connect(bar, &QAbstractSlider::rangeChanged, this, [this, bar] {
+        if (m_followBottom && !m_rebuilding)
+            bar->setValue(bar->maximum());
+        // A shorter document (a wider window) pulls a reader's value down to the new end
+        // right after this signal: that is not the user going to the bottom.
+        m_clamping = !m_followBottom && bar->value() > bar->maximum();
+    });
+
+    m_belowButton->setObjectName(QStringLiteral("newMessagesBelowButton"));
+    m_belowButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_belowButton->setCursor(Qt::PointingHandCursor);
+    m_belowButton->setAutoRaise(false);
+    m_belowButton->hide();
+    connect(m_belowButton, &QToolButton::clicked, this, &ConversationView::scrollToBottom);
+
+    m_olderLabel->setObjectName(QStringLiteral("olderHistoryLabel"));
+    m_olderLabel->setAlignment(Qt::AlignCenter);
+    m_olderLabel->setAutoFillBackground(true);
+    m_olderLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_olderLabel->setMargin(2);
+    m_olderLabel->hide();
+}
+
+void ConversationView::setOlderState(bool loading, bool historyBegins)
+{
+    m_loadingOlder = loading;
+    m_historyBegins = historyBegins;
+    updateOlderLabel();
+}
+
+void ConversationView::updateOlderLabel()
+{
+    // While fetching, always; the beginning only where it is, at the top.
+    const bool atTop = verticalScrollBar()->value() <= verticalScrollBar()->minimum();
+    const bool show = m_loadingOlder || (m_historyBegins && atTop);
+    if (show) {
+        m_olderLabel->setText(m_loadingOlder ? tr("Loading older messages…")
+                                             : tr("This is the beginning of the history."));
+        // Above the text, in a margin of its own, so it hides no line (the day's, say).
+        const QRect area = contentsRect();
+        const int height = m_olderLabel->sizeHint().height();
+        m_olderLabel->setGeometry(area.left(), area.top(), area.width() - verticalScrollBar()->width(),
+                                  height);
+        m_olderLabel->raise();
+        if (viewportMargins().top() != height)
+            setViewportMargins(0, height, 0, 0);
+    } else if (viewportMargins().top() != 0) {
+        setViewportMargins(0, 0, 0, 0);
+    }
+    m_olderLabel->setVisible(show);
+}
+
+void ConversationView::scrollToBottom()
+{
+    m_followBottom = true;
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    m_unseenBelow = 0;
+    updateBelowButton();
+}
+
+void ConversationView::userScrolled(int action)
+{
+    // Called before the value follows the slider: sliderPosition() is where it goes.
+    QScrollBar *bar = verticalScrollBar();
+    if (action == QAbstractSlider::SliderNoAction)
+        return;
+    m_followBottom = bar->sliderPosition() >= bar->maximum();
+    if (m_followBottom)
+        m_unseenBelow = 0;
+    updateBelowButton();
+    // Once the move is done: what answers it may change the layout (the loading line).
+    if (bar->sliderPosition() <= bar->minimum())
+        QMetaObject::invokeMethod(this, &ConversationView::topReached, Qt::QueuedConnection);
+}
+
+void ConversationView::scrolled()
+{
+    if (m_rebuilding || std::exchange(m_clamping, false))
+        return;
+    if (m_historyBegins)
+        updateOlderLabel();
+    QScrollBar *bar = verticalScrollBar();
+    if (bar->value() >= bar->maximum() && !m_followBottom) {
+        m_followBottom = true;
+        m_unseenBelow = 0;
+        updateBelowButton();
+    }
+}
+
+void ConversationView::wheelEvent(QWheelEvent *event)
+{
+    QScrollBar *bar = verticalScrollBar();
+    // A conversation too short to scroll, or one already at its top: turning the wheel up
+    // still asks for what came before.
+    const bool upAtTop = event->angleDelta().y() > 0 && bar->value() <= bar->minimum();
+    QPlainTextEdit::wheelEvent(event);
+    if (upAtTop)
+        Q_EMIT topReached();
+}
+
+void ConversationView::keyPressEvent(QKeyEvent *event)
+{
+    QPlainTextEdit::keyPressEvent(event);
+    // Page Up, Ctrl+End and the like move the text cursor, and the view with it, without a
+    // scroll bar action: as much the user's scrolling as the wheel.
+    // The text cursor at the end shows the last line, which may leave the view a line short
+    // of the scroll bar's end: that is the bottom too.
+    QScrollBar *bar = verticalScrollBar();
+    if (bar->value() >= bar->maximum() - 1) {
+        scrollToBottom();
+    } else if (m_followBottom) {
+        m_followBottom = false;
+        updateBelowButton();
+    }
+    if (bar->value() <= bar->minimum())
+        QMetaObject::invokeMethod(this, &ConversationView::topReached, Qt::QueuedConnection);
+}
+
+void ConversationView::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    placeBelowButton();
+    updateOlderLabel();
+    if (m_followBottom)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void ConversationView::updateBelowButton()
+{
+    const bool show = !m_followBottom && m_unseenBelow > 0;
+    if (show) {
+        m_belowButton->setText(tr("↓ %n new message(s) below", nullptr, m_unseenBelow));
+        m_belowButton->setToolTip(tr("Scroll down to the newest message"));
+        m_belowButton->adjustSize();
+        placeBelowButton();
+        m_belowButton->raise();
+    }
+    m_belowButton->setVisible(show);
+}
+
+void ConversationView::placeBelowButton()
+{
+    // Centred at the bottom of the visible text, above the horizontal edge.
+    const QRect area = viewport()->geometry();
+    const QSize size = m_belowButton->sizeHint();
+    m_belowButton->resize(size);
+    m_belowButton->move(area.left() + (area.width() - size.width()) / 2, area.bottom() - size.height() - 8);
 }
 
 void ConversationView::setModel(MessageModel *model)
@@ -97,6 +258,10 @@ void ConversationView::setModel(MessageModel *model)
     if (m_model)
         m_model->disconnect(this);
     m_model = model;
+    // Another conversation opens at its newest entry.
+    m_followBottom = true;
+    m_unseenBelow = 0;
+    updateBelowButton();
     // The model drops its oldest entries beyond its capacity; the document does the same,
     // with room for day separators and the marker.
     document()->setMaximumBlockCount(model->capacity() + model->capacity() / 10);
@@ -144,6 +309,10 @@ void ConversationView::changeEvent(QEvent *event)
     // Nick colours and tints depend on the palette (light or dark).
     if (event->type() == QEvent::PaletteChange && m_model)
         rebuild();
+    // Another font wraps lines anew; a view at the bottom stays there (the range follows
+    // later too, through rangeChanged).
+    if (event->type() == QEvent::FontChange && m_followBottom)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
 
 QString ConversationView::linkAt(const QPoint &position) const
@@ -213,17 +382,23 @@ QMimeData *ConversationView::createMimeDataFromSelection() const
 
 void ConversationView::rebuild()
 {
+    // Laid out anew (history put before, another palette): what was at the bottom stays at
+    // the bottom, and so does the line the reader was looking at: the lines below it are the
+    // same ones, so its distance from the end is kept.
+    QScrollBar *bar = verticalScrollBar();
+    const int fromEnd = bar->maximum() - bar->value();
+    m_rebuilding = true;
     clear();
     m_lastDate = QDate();
     if (m_model && m_model->rowCount() > 0)
         appendRows(0, m_model->rowCount() - 1);
+    m_rebuilding = false;
+    bar->setValue(m_followBottom ? bar->maximum() : bar->maximum() - fromEnd);
 }
 
 void ConversationView::appendRows(int first, int last)
 {
     QScrollBar *bar = verticalScrollBar();
-    // Follow the conversation only if the user is not reading further up.
-    const bool atBottom = bar->value() >= bar->maximum() - 4;
     const int firstUnread = m_model->firstUnreadRow();
     // One edit for the whole batch: the document lays out once, not once per fragment.
     QTextCursor cursor(document());
@@ -232,8 +407,17 @@ void ConversationView::appendRows(int first, int last)
     for (int row = first; row <= last; ++row)
         appendEntry(cursor, m_model->entry(row), row == firstUnread);
     cursor.endEditBlock();
-    if (atBottom)
+    if (m_rebuilding)
+        return;
+    if (m_followBottom) {
         bar->setValue(bar->maximum());
+    } else {
+        // Out of sight: the messages are counted for the button (joins and leaves are not
+        // what anyone scrolls down for).
+        for (int row = first; row <= last; ++row)
+            m_unseenBelow += m_model->entry(row).isConversation() ? 1 : 0;
+        updateBelowButton();
+    }
 }
 
 void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread)

@@ -7,12 +7,18 @@
 #include <QTextCursor>
 
 class MessageModel;
+class QLabel;
+class QToolButton;
 
 // Shows a MessageModel as a conversation: local times, day separators, each nick in its
 // colour, own messages, actions, private messages and notices each looking their own way,
 // clickable links, and a marker where the user stopped reading. Text is inserted as text,
 // never parsed as markup, so whatever someone types is shown literally and nothing is ever
 // loaded from anywhere.
+//
+// A view at the bottom stays there whatever happens to the layout (new entries, a narrower
+// window, another font, history put before); a view the user scrolled up stays where it is,
+// and a "new messages below" button counts what arrived out of sight.
 class ConversationView : public QPlainTextEdit
 {
     Q_OBJECT
@@ -36,13 +42,31 @@ public:
     QString readableText() const;
     static QString withoutIsolation(QString text);
 
+    // True while the view follows the conversation: it was at the bottom when the user last
+    // scrolled (or it never was scrolled). New entries then scroll it along.
+    bool followsBottom() const { return m_followBottom; }
+    // Messages (ChatEntry::isConversation) that arrived below while the user was reading
+    // further up (the button's count); 0 once the bottom is reached.
+    int unseenBelow() const { return m_unseenBelow; }
+    // Scrolls to the newest entry and follows the conversation again (the button's action).
+    void scrollToBottom();
+    // Scrolling back: older messages are being fetched (a line at the top says so), or the
+    // server has none older (said at the top when the view is scrolled there).
+    void setOlderState(bool loading, bool historyBegins);
+
 Q_SIGNALS:
     // A link in the conversation was clicked; only safe ones (isSafeLink) are reported.
     void linkActivated(const QUrl &url);
+    // The user scrolled to the top (or tried to scroll further up from there): older
+    // messages are wanted. Emitted on user actions only, never on the view's own moves.
+    void topReached();
 
 protected:
     QVariant loadResource(int type, const QUrl &name) override;
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -56,8 +80,22 @@ private:
     void appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread);
     void removeReadMarker();
     QString linkAt(const QPoint &position) const;
+    // The scroll bar moved (by anyone) or the user moved it (userAction).
+    void scrolled();
+    void userScrolled(int action);
+    void updateBelowButton();
+    void placeBelowButton();
+    void updateOlderLabel();
 
     MessageModel *m_model = nullptr;
     QDate m_lastDate;
     QPoint m_pressPosition; // of the left button, to tell a click from a drag
+    QToolButton *m_belowButton;
+    QLabel *m_olderLabel;
+    bool m_loadingOlder = false;
+    bool m_historyBegins = false;
+    bool m_followBottom = true;
+    bool m_rebuilding = false; // the document is being laid out anew: scroll moves are ours
+    bool m_clamping = false; // the next value change is the scroll bar keeping within its range
+    int m_unseenBelow = 0;
 };

@@ -104,6 +104,13 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
     connect(m_ui->conversation, &ConversationView::linkActivated, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
+    // Scrolled to the top: what was said before, from the server.
+    connect(m_ui->conversation, &ConversationView::topReached, this,
+            [this] { m_client->requestOlder(m_client->current()->name); });
+    connect(client, &ChatClient::olderHistoryChanged, this, [this](Conversation *conversation) {
+        if (conversation == m_client->current())
+            m_ui->conversation->setOlderState(conversation->loadingOlder, conversation->historyBegins);
+    });
 
     connect(client, &ChatClient::presenceChanged, this, &MainWindow::updateOnlineLabel);
 
@@ -324,6 +331,7 @@ void MainWindow::showConversation(Conversation *conversation)
     if (!conversation)
         return;
     m_ui->conversation->setModel(conversation->messages);
+    m_ui->conversation->setOlderState(conversation->loadingOlder, conversation->historyBegins);
     // A private conversation has no list of people: the other person is its name.
     m_ui->sidePanel->setVisible(conversation->users != nullptr);
     if (conversation->users)

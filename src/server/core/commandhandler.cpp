@@ -414,6 +414,10 @@ qsizetype CommandHandler::fittingMessages(Iterator first, Iterator last) const
 
 void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &command)
 {
+    if (command.before != 0) {
+        sendOlderHistory(client, command);
+        return;
+    }
     ServerEvent reply = ServerEvent::now(ServerEvent::Type::History);
     reply.after = command.since;
     // One room's (it must be in it), or every conversation of the client's.
@@ -436,6 +440,59 @@ void CommandHandler::sendHistory(ClientSession *client, const ChatCommand &comma
     reply.historyMore = page.more || fit < page.messages.size();
     page.messages.resize(fit);
     reply.history = std::move(page.messages);
+    client->send(reply);
+}
+
+void CommandHandler::sendOlderHistory(ClientSession *client, const ChatCommand &command)
+{
+    ServerEvent reply = ServerEvent::now(ServerEvent::Type::History);
+    reply.before = command.before;
+    // The same window IRC's CHATHISTORY BEFORE reads: a room's messages, or the private ones
+    // between the client's identity and the other person's nick.
+    HistoryWindow window;
+    if (!command.target.isEmpty()) {
+        const Room *room = commandRoom(client, command.target);
+        if (!room)
+            return;
+        window.room = room->name();
+        reply.room = room->name();
+    } else {
+        if (!NickRules::isValid(command.with)) {
+            qCWarning(lcServer, "%s (%s) asked for the history with %s, which cannot be a nick",
+                      qPrintable(client->nick()), qPrintable(client->peer()),
+                      qPrintable(TextSanitizer::quoted(command.with, ChatLimits::maxNickLength)));
+            ServerEvent error = ServerEvent::error(
+                    ErrorCode::InvalidNick,
+                    QStringLiteral("no private conversation can be with %1")
+                            .arg(TextSanitizer::quoted(command.with, ChatLimits::maxNickLength)));
+            client->send(error);
+            return;
+        }
+        reply.to = NickRules::prepare(command.with);
+        window.identity = client->identityHash();
+        window.with = reply.to;
+    }
+    const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxHistoryReply)
+                                        : ChatLimits::historyBeforePage;
+    window.beforeId = command.before;
+    window.newest = true;
+    // One more than asked for: whether older ones exist, without a second query.
+    window.limit = limit + 1;
+    // Without an identity (a version-1 client) there is no private conversation to read.
+    QList<ChatMessage> messages = window.room.isEmpty() && window.identity.isEmpty()
+                                          ? QList<ChatMessage>()
+                                          : m_history.window(window);
+    bool more = messages.size() > limit;
+    if (more)
+        messages.remove(0, messages.size() - limit);
+    // The newest of them that fit half the send queue; the client asks again before them.
+    const qsizetype fit = fittingMessages(messages.crbegin(), messages.crend());
+    if (fit < messages.size()) {
+        messages.remove(0, messages.size() - fit);
+        more = true;
+    }
+    reply.historyMore = more;
+    reply.history = std::move(messages);
     client->send(reply);
 }
 

@@ -46,6 +46,13 @@ private:
     // Answers a history request: the messages after command.since, at most command.limit
     // (ChatLimits::maxHistoryReply), as many as fit half the send queue.
     void sendHistory(ClientSession *client, const ChatCommand &command);
+    // Answers a history request with "before": the newest command.limit messages (at most
+    // ChatLimits::maxHistoryReply, ChatLimits::historyBeforePage when 0) of one conversation
+    // with ids below command.before, oldest first, as many as fit half the send queue; "more"
+    // when older ones are held. A room must be one the client is in (else the refusals of
+    // saying something there); a private conversation is the client's own with command.with,
+    // by its identity, so nobody else's can be named (none without an identity).
+    void sendOlderHistory(ClientSession *client, const ChatCommand &command);
     void sendPrivate(ClientSession *from, const QString &to, const QString &text,
                      ChatMessage::Kind kind = ChatMessage::Kind::Say);
     void changeNick(ClientSession *client, const QString &requested);
