@@ -30,6 +30,7 @@ struct ChatCommand
         Ping, // JSON: token is echoed in the pong
         Pong, // JSON: the answer to the server's ping
         History, // JSON: the messages after since, or before before, at most limit of them
+        Search, // JSON: the newest messages (at most limit) whose text holds every word of text
         TooLong, // a line over the limit arrived (and was discarded); counts in flood control
         Invalid, // JSON that could not be understood: error says how, text why
         // A command of the client's dialect that the vocabulary has no word for (IRC's CAP,

@@ -42,6 +42,15 @@ struct ChatLimits
     // A history request may read that many messages from the database on the event loop, so
     // flood control counts it as this many lines: at 5 lines a second, one a second.
     static constexpr double historyRequestCost = 5.0;
+    // Searching the history (JSON "search"): a search is at most maxSearchCharacters long and
+    // maxSearchWords words, answers at most maxSearchResults messages (searchResultsPage when
+    // the client names no limit), and costs searchRequestCost lines of flood control, as it
+    // reads every conversation of the client.
+    static constexpr int maxSearchCharacters = 100;
+    static constexpr int maxSearchWords = 8;
+    static constexpr int maxSearchResults = 100;
+    static constexpr int searchResultsPage = 50;
+    static constexpr double searchRequestCost = 10.0;
     // A history database that could not be written is tried again after this long; old
     // messages are removed from it this often.
     static constexpr int historyRetryMs = 30 * 1000;

@@ -278,6 +278,7 @@ QByteArray IrcCodec::encode(const ServerEvent &event) const
     case Type::Pong:
     case Type::Presence:
     case Type::History:
+    case Type::SearchResults:
     case Type::CaughtUp:
     case Type::RoomList:
     case Type::RoomState:
@@ -325,6 +326,7 @@ QByteArray IrcCodec::encodeFor(const ServerEvent &event, const QString &recipien
     case Type::Welcome:
     case Type::Pong:
     case Type::Presence:
+    case Type::SearchResults: // JSON's alone
         return QByteArray();
     case Type::Invalid:
     case Type::Join:

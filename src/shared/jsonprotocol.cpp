@@ -511,6 +511,13 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
             writer.add("limit", command.limit);
         return writer.line();
     }
+    case Type::Search: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("search")).add("text", command.text);
+        if (command.limit > 0)
+            writer.add("limit", command.limit);
+        return writer.line();
+    }
     case Type::Who:
     case Type::Switch:
     case Type::Pass:
@@ -610,6 +617,13 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
             return bad("\"to\" goes with \"before\" only");
         if (ok && !hasBefore && !command.hasSince)
             return ChatCommand::invalid(ErrorCode::BadField, QStringLiteral("\"after\" is missing"));
+        command.limit = int(qMin<quint64>(limit, 1 << 30));
+    } else if (type == u"search") {
+        command.type = ChatCommand::Type::Search;
+        quint64 limit = 0;
+        bool hasLimit = false;
+        ok = reader.onlyFields({ "type", "text", "limit" }) && reader.text("text", &command.text, true) &&
+             reader.number("limit", &limit, &hasLimit);
         command.limit = int(qMin<quint64>(limit, 1 << 30));
     } else if (type == u"hello") {
         command.type = ChatCommand::Type::Hello;
@@ -778,6 +792,13 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
                 .addJson("messages", messagesArray(event.history))
                 .line();
     }
+    case Type::SearchResults:
+        return JsonWriter()
+                .add("type", QStringLiteral("search"))
+                .add("text", event.text)
+                .add("more", event.historyMore)
+                .addJson("messages", messagesArray(event.history))
+                .line();
     case Type::CaughtUp: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("caught-up"))
@@ -920,6 +941,11 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.before = idFrom(object.value(u"before"));
         event.to = text(u"to");
         event.historyComplete = object.value(u"complete").toBool(true);
+        event.historyMore = object.value(u"more").toBool(false);
+        event.history = messages(u"messages");
+    } else if (type == u"search") {
+        event.type = ServerEvent::Type::SearchResults;
+        event.text = text(u"text");
         event.historyMore = object.value(u"more").toBool(false);
         event.history = messages(u"messages");
     } else if (type == u"caught-up") {

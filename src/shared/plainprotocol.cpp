@@ -190,6 +190,7 @@ QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
         return noticeLine(QStringLiteral("ping"));
     case Type::Pong:
     case Type::Invalid:
+    case Type::SearchResults: // JSON's alone
         break;
     }
     return QByteArray();

@@ -85,6 +85,7 @@ struct ServerEvent
         Presence,
         Ping,
         History, // the answer to a history request
+        SearchResults, // the answer to a search: text the search, history the hits (newest first)
         CaughtUp, // a client that fell behind has caught up: what it missed, and the room now
         Part, // nick left room (text: the reason); to the room's people, the one leaving included
         Topic, // room's topic is now text, set by nick

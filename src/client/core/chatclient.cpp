@@ -176,6 +176,24 @@ ChatClient::InputSize ChatClient::inputSize(const QString &input) const
     return size;
 }
 
+bool ChatClient::search(const QString &text)
+{
+    const QString words = TextSanitizer::clean(text).simplified();
+    if (words.isEmpty() || m_connection->state() != ChatConnection::State::Connected)
+        return false;
+    ChatCommand request;
+    request.type = ChatCommand::Type::Search;
+    request.text = TextCut::left(words, ChatLimits::maxSearchCharacters);
+    return m_connection->send(request);
+}
+
+QString ChatClient::conversationNameOf(const ChatMessage &message) const
+{
+    if (!message.room.isEmpty())
+        return message.room;
+    return NickRules::same(message.from, m_connection->nick()) ? message.to : message.from;
+}
+
 bool ChatClient::submit(const QString &input)
 {
     const QString line = TextSanitizer::clean(input);
@@ -282,6 +300,7 @@ bool ChatClient::submit(const QString &input)
     case Type::Ping:
     case Type::Pong:
     case Type::History:
+    case Type::Search:
     case Type::TooLong:
     case Type::Dialect:
     case Type::Notice:
@@ -596,6 +615,9 @@ void ChatClient::onEvent(const ServerEvent &event)
     // Where the entry goes: the event's room, else what the user is looking at.
     Conversation *target = current();
     switch (event.type) {
+    case ServerEvent::Type::SearchResults:
+        Q_EMIT searchResultsReceived(event.text, event.history, event.historyMore);
+        return;
     case ServerEvent::Type::Message: {
         Conversation *conversation = conversationOf(event.message);
         conversation->messages->append(messageEntry(event.message, conversation, true));

@@ -36,6 +36,13 @@ public:
     void setMuted(const QString &name, bool muted);
     // Asks the server for its list of rooms (roomListReceived answers).
     void requestRoomList();
+    // Asks the server for the newest messages, of every room one is in and one's private
+    // conversations, whose text holds every word of text (at most ChatLimits::maxSearchCharacters
+    // of it); searchResultsReceived() answers. False when not connected or text is blank.
+    bool search(const QString &text);
+    // The conversation a message belongs to as the side list names it: its room, or the other
+    // person of a private message.
+    QString conversationNameOf(const ChatMessage &message) const;
     void joinRoom(const QString &room);
     // Asks the server for the messages of the conversation called name that came before the
     // oldest one it shows (ChatLimits::clientOlderHistoryPage of them), to go above it. Does
@@ -94,6 +101,9 @@ Q_SIGNALS:
     void currentUpdated();
     // The server's answer to requestRoomList().
     void roomListReceived(const QList<RoomInfo> &rooms);
+    // The answer to search(): the search as the server read it, the messages found, newest
+    // first, and whether more matched than were sent.
+    void searchResultsReceived(const QString &text, const QList<ChatMessage> &messages, bool more);
     // A conversation's loadingOlder or historyBegins changed.
     void olderHistoryChanged(Conversation *conversation);
 

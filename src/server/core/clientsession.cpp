@@ -718,6 +718,8 @@ void ClientSession::scheduleRelease()
 
 double ClientSession::floodCost(const ChatCommand &command)
 {
+    if (command.type == ChatCommand::Type::Search)
+        return ChatLimits::searchRequestCost;
     return command.type == ChatCommand::Type::History ? ChatLimits::historyRequestCost : 1.0;
 }
 

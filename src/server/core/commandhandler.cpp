@@ -200,6 +200,9 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
     case Type::History:
         sendHistory(client, command);
         break;
+    case Type::Search:
+        sendSearchResults(client, command);
+        break;
     case Type::Hello:
     case Type::TooLong:
     case Type::Dialect:
@@ -493,6 +496,52 @@ void CommandHandler::sendOlderHistory(ClientSession *client, const ChatCommand &
     }
     reply.historyMore = more;
     reply.history = std::move(messages);
+    client->send(reply);
+}
+
+void CommandHandler::sendSearchResults(ClientSession *client, const ChatCommand &command)
+{
+    const QStringList words = command.text.simplified().split(u' ', Qt::SkipEmptyParts);
+    if (words.isEmpty() || TextCut::characterCount(command.text) > ChatLimits::maxSearchCharacters ||
+        words.size() > ChatLimits::maxSearchWords) {
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("%1 (%2) sent a search that is empty or too long")
+                                         .arg(client->nick(), client->peer())));
+        client->sendError(ErrorCode::BadField,
+                          QStringLiteral("a search has 1 to %1 words and at most %2 characters")
+                                  .arg(ChatLimits::maxSearchWords)
+                                  .arg(ChatLimits::maxSearchCharacters));
+        return;
+    }
+    const int limit = command.limit > 0 ? qMin(command.limit, ChatLimits::maxSearchResults)
+                                        : ChatLimits::searchResultsPage;
+    // Each conversation the client may read, newest first, one more than asked for (to know
+    // whether there were more): its rooms (at most maxRoomsPerClient), its private messages.
+    HistoryWindow window;
+    window.words = words;
+    window.newest = true;
+    window.limit = limit + 1;
+    QList<ChatMessage> found;
+    for (const Room *room : client->rooms()) {
+        window.room = room->name();
+        found += m_history.window(window);
+    }
+    if (!client->identityHash().isEmpty()) {
+        window.room.clear();
+        window.identity = client->identityHash();
+        found += m_history.window(window);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const ChatMessage &a, const ChatMessage &b) { return a.id > b.id; });
+    ServerEvent reply = ServerEvent::now(ServerEvent::Type::SearchResults);
+    reply.text = command.text.simplified();
+    reply.historyMore = found.size() > limit;
+    found.resize(qMin<qsizetype>(found.size(), limit));
+    // As many as fit half the send queue, newest first.
+    const qsizetype fit = fittingMessages(found.cbegin(), found.cend());
+    reply.historyMore = reply.historyMore || fit < found.size();
+    found.resize(fit);
+    reply.history = std::move(found);
     client->send(reply);
 }
 

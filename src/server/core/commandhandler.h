@@ -53,6 +53,9 @@ private:
     // saying something there); a private conversation is the client's own with command.with,
     // by its identity, so nobody else's can be named (none without an identity).
     void sendOlderHistory(ClientSession *client, const ChatCommand &command);
+    // A search (JSON "search"): the newest messages of the client's rooms and of its private
+    // conversations (by its identity) whose text holds every word; never another's.
+    void sendSearchResults(ClientSession *client, const ChatCommand &command);
     void sendPrivate(ClientSession *from, const QString &to, const QString &text,
                      ChatMessage::Kind kind = ChatMessage::Kind::Say);
     void changeNick(ClientSession *client, const QString &requested);

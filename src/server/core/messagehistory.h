@@ -54,6 +54,9 @@ struct HistoryWindow
     qint64 beforeMs = -1; // -1: no upper time bound
     int limit = 0;
     bool newest = false; // the newest limit of them, not the oldest
+    // A search: only messages whose text holds every one of these, case-insensitively (none:
+    // every message). The database finds them through its full-text index.
+    QStringList words;
 
     bool includes(const ChatMessage &message) const
     {
@@ -64,6 +67,10 @@ struct HistoryWindow
         const qint64 ms = message.time.toMSecsSinceEpoch();
         if ((afterMs >= 0 && ms <= afterMs) || (beforeMs >= 0 && ms >= beforeMs))
             return false;
+        for (const QString &word : words) {
+            if (!message.text.contains(word, Qt::CaseInsensitive))
+                return false;
+        }
         if (!room.isEmpty())
             return message.room == room;
         if (!message.isPrivate() || identity.isEmpty())
