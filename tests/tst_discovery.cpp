@@ -65,6 +65,7 @@ private Q_SLOTS:
 
     void messageRoundTrip();
     void answerNeverLargerThanItsProbe();
+    void txtRecordRoundTripAndHostileRecords();
     void serverIsFoundWithWhatItAnnounces();
     void serverFoundTwiceIsListedOnce();
     void twoServersOnOneDiscoveryPort();
@@ -130,6 +131,7 @@ std::unique_ptr<ServerBrowser> tst_Discovery::browse(quint16 port, const QList<Q
     browser->prober()->setPort(port);
     browser->prober()->setTargets(targets);
     browser->prober()->setInterval(100);
+    browser->setDnsSdEnabled(false);
     browser->start();
     return browser;
 }
@@ -239,6 +241,53 @@ void tst_Discovery::answerNeverLargerThanItsProbe()
     for (qsizetype size : std::as_const(sizes))
         QVERIFY2(size <= DiscoveryMessage::minProbeBytes * DiscoveryMessage::answerFactor,
                  qPrintable(QStringLiteral("an answer of %1 bytes").arg(size)));
+}
+
+void tst_Discovery::txtRecordRoundTripAndHostileRecords()
+{
+    ServerAnnouncement a;
+    a.name = QStringLiteral("团队 chat");
+    a.protocolVersion = 2;
+    a.port = 6666;
+    a.tlsPort = 6697;
+    a.fingerprint = QStringList(32, QStringLiteral("0A")).join(u':');
+    a.passwordNeeded = true;
+    a.ircPort = 6667;
+    const QList<QByteArray> txt = DiscoveryMessage::txtRecord(a);
+    QCOMPARE(txt.first(), QByteArray("txtvers=1"));
+    for (const QByteArray &string : txt)
+        QVERIFY(string.size() <= 255);
+    QCOMPARE(*DiscoveryMessage::parseTxtRecord(txt, 6666, QString()), a);
+
+    // RFC 6763, 6.4: keys are case-insensitive and the first of a key wins.
+    const auto parsed = DiscoveryMessage::parseTxtRecord(
+            { "PROTO=2", "proto=9", "Name=first", "name=second", "pw", "unknown=whatever" }, 7000,
+            QStringLiteral("instance"));
+    QVERIFY(parsed);
+    QCOMPARE(parsed->protocolVersion, 2);
+    QCOMPARE(parsed->name, QStringLiteral("first"));
+    // No name: the instance name; a name with controls: cleaned.
+    QCOMPARE(DiscoveryMessage::parseTxtRecord({ "proto=2" }, 7000, QStringLiteral("inst"))->name,
+             QStringLiteral("inst"));
+    QVERIFY(!DiscoveryMessage::parseTxtRecord({ "proto=2", "name=a\x1b[31mb" }, 7000, QString())
+                     ->name.contains(QChar(0x1b)));
+
+    const QList<QList<QByteArray>> hostile{
+        {}, // no proto
+        { "proto=two" }, // not a number
+        { "proto=2", "tls=70000" }, // out of range
+        { "proto=2", "pw=yes" }, // not 0 or 1
+        { "proto=2", "fp=" + QByteArray(250, 'A') }, // not a fingerprint
+        { "proto=2", QByteArray(256, 'x') }, // longer than a TXT string can be
+        QList<QByteArray>(200, QByteArray("x=1")), // too many strings
+        QList<QByteArray>(10, "proto=2" + QByteArray(200, ' ')), // larger than 1300 bytes
+    };
+    for (const QList<QByteArray> &record : hostile)
+        QVERIFY2(!DiscoveryMessage::parseTxtRecord(record, 7000, QString()),
+                 record.join(' ').left(80).constData());
+    QVERIFY(!DiscoveryMessage::parseTxtRecord({ "proto=2" }, 0, QString())); // no port
+    // An instance name is one DNS label.
+    QVERIFY(DiscoveryMessage::instanceName(QString(100, QChar(0x56e2))).toUtf8().size() <= 63);
 }
 
 void tst_Discovery::serverIsFoundWithWhatItAnnounces()

@@ -67,7 +67,8 @@ const QStringList &allowedWords()
         QStringLiteral("PEM"),       QStringLiteral("SQLite"),    QStringLiteral("memory"),
         QStringLiteral("systemd"),   QStringLiteral("HexChat"),   QStringLiteral("irssi"),
         QStringLiteral("WeeChat"),   QStringLiteral("telnet"),    QStringLiteral("pem"),
-        QStringLiteral("sqlite"),    QStringLiteral("KiB"),       QStringLiteral("MiB")
+        QStringLiteral("sqlite"),    QStringLiteral("KiB"),       QStringLiteral("MiB"),
+        QStringLiteral("DNS"),       QStringLiteral("Avahi"),     QStringLiteral("UDP")
     };
     return words;
 }

@@ -359,6 +359,26 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>Port %1</source>
         <translation>端口 %1</translation>
     </message>
+    <message>
+        <source>Announced on the LAN: DNS-SD (Avahi) and discovery probes on UDP port %1</source>
+        <translation>已在局域网中公布：DNS-SD（Avahi），以及 UDP 端口 %1 上的发现探测</translation>
+    </message>
+    <message>
+        <source>Announced on the LAN by DNS-SD (Avahi)</source>
+        <translation>已通过 DNS-SD（Avahi）在局域网中公布</translation>
+    </message>
+    <message>
+        <source>Announced on the LAN by discovery probes on UDP port %1 (no DNS-SD: no avahi-daemon)</source>
+        <translation>已通过 UDP 端口 %1 上的发现探测在局域网中公布（没有 DNS-SD：未运行 avahi-daemon）</translation>
+    </message>
+    <message>
+        <source>Not announced on the LAN: see the log</source>
+        <translation>未在局域网中公布：请查看日志</translation>
+    </message>
+    <message>
+        <source>Not announced on the LAN (switched off)</source>
+        <translation>未在局域网中公布（已关闭）</translation>
+    </message>
 </context>
 <context>
     <name>BanListModel</name>

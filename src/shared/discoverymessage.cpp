@@ -3,6 +3,7 @@
 #include "textcut.h"
 #include "textsanitizer.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -121,4 +122,71 @@ std::optional<ServerAnnouncement> DiscoveryMessage::parseAnswer(QByteArrayView d
         a.online = *online;
     }
     return a;
+}
+
+QList<QByteArray> DiscoveryMessage::txtRecord(const ServerAnnouncement &a)
+{
+    return {
+        QByteArrayLiteral("txtvers=1"),
+        "name=" +
+                TextCut::leftUtf8(TextCut::left(a.name, ServerAnnouncement::maxNameCharacters), 250).toUtf8(),
+        "proto=" + QByteArray::number(a.protocolVersion),
+        "tls=" + QByteArray::number(a.tlsPort),
+        "fp=" + a.fingerprint.toLatin1(),
+        QByteArray(a.passwordNeeded ? "pw=1" : "pw=0"),
+        "irc=" + QByteArray::number(a.ircPort),
+    };
+}
+
+std::optional<ServerAnnouncement> DiscoveryMessage::parseTxtRecord(const QList<QByteArray> &strings,
+                                                                   quint16 port, const QString &instanceName)
+{
+    if (strings.size() > maxTxtStrings || port == 0)
+        return std::nullopt;
+    qsizetype total = 0;
+    QHash<QByteArray, QByteArray> values;
+    for (const QByteArray &string : strings) {
+        total += 1 + string.size();
+        if (string.size() > 255 || total > maxTxtBytes)
+            return std::nullopt;
+        const qsizetype equals = string.indexOf('=');
+        const QByteArray key = (equals < 0 ? string : string.left(equals)).toLower();
+        if (!key.isEmpty() && !values.contains(key))
+            values.insert(key, equals < 0 ? QByteArray() : string.mid(equals + 1));
+    }
+    const auto number = [&](const char *key, int minimum, int maximum, int absent) -> std::optional<int> {
+        const auto it = values.constFind(QByteArray(key));
+        // A key without a value (RFC 6763, 6.4) says nothing about a number.
+        if (it == values.cend() || it->isEmpty())
+            return absent;
+        bool ok = false;
+        const int value = it->toInt(&ok);
+        if (!ok || value < minimum || value > maximum)
+            return std::nullopt;
+        return value;
+    };
+    const std::optional<int> version = number("proto", 1, 1000, 0);
+    const std::optional<int> tls = number("tls", 0, 65535, 0);
+    const std::optional<int> irc = number("irc", 0, 65535, 0);
+    const std::optional<int> password = number("pw", 0, 1, 0);
+    if (!version || *version == 0 || !tls || !irc || !password)
+        return std::nullopt;
+    ServerAnnouncement a;
+    const auto name = values.constFind(QByteArrayLiteral("name"));
+    a.name = TextCut::left(TextSanitizer::fromUtf8(name != values.cend() ? *name : instanceName.toUtf8()),
+                           ServerAnnouncement::maxNameCharacters);
+    a.fingerprint = QString::fromLatin1(values.value(QByteArrayLiteral("fp")));
+    if (!a.fingerprint.isEmpty() && !ServerAnnouncement::isFingerprint(a.fingerprint))
+        return std::nullopt;
+    a.protocolVersion = *version;
+    a.port = port;
+    a.tlsPort = quint16(*tls);
+    a.ircPort = quint16(*irc);
+    a.passwordNeeded = *password == 1;
+    return a;
+}
+
+QString DiscoveryMessage::instanceName(const QString &serverName)
+{
+    return TextCut::leftUtf8(serverName, 63);
 }

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -73,4 +74,21 @@ public:
     // (wrong start, not one JSON object, a field of the wrong type or out of range, larger than
     // maxAnswerBytes). The name is cleaned (TextSanitizer) and cut to maxNameCharacters.
     static std::optional<ServerAnnouncement> parseAnswer(QByteArrayView datagram);
+
+    // The DNS-SD TXT record of _groupchat._tcp (RFC 6763, section 6): "txtvers=1", then
+    // name, proto, tls, fp, pw (1 or 0) and irc as key=value strings, each at most 255 bytes
+    // (the name is cut to fit, between characters). online is not carried (a TXT record
+    // changes seldom).
+    static QList<QByteArray> txtRecord(const ServerAnnouncement &announcement);
+    // RFC 6763 rules for a received record: keys case-insensitive, the first of a key wins,
+    // a string without '=' is a key without value. The announcement for the service on port,
+    // named instanceName where the record has no name; nullopt when proto is missing, a value
+    // is malformed or out of range, or the record is larger than maxTxtBytes (RFC 6763, 6.2)
+    // or has more than maxTxtStrings strings.
+    static std::optional<ServerAnnouncement> parseTxtRecord(const QList<QByteArray> &strings, quint16 port,
+                                                            const QString &instanceName);
+    static constexpr qsizetype maxTxtBytes = 1300;
+    static constexpr qsizetype maxTxtStrings = 64;
+    // A DNS-SD instance name is one DNS label: at most 63 bytes of UTF-8 (RFC 6763, 4.1.1).
+    static QString instanceName(const QString &serverName);
 };

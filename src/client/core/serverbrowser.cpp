@@ -2,11 +2,14 @@
 
 #include "chatlimits.h"
 #include "discoveryprober.h"
+#include "dnssdbrowser.h"
 #include "hostport.h"
 
 ServerBrowser::ServerBrowser(QObject *parent)
-    : QAbstractListModel(parent), m_prober(new DiscoveryProber(this))
+    : QAbstractListModel(parent), m_prober(new DiscoveryProber(this)), m_dnsSd(new DnsSdBrowser(this))
 {
+    connect(m_dnsSd, &DnsSdBrowser::found, this, &ServerBrowser::addDnsSd);
+    connect(m_dnsSd, &DnsSdBrowser::removed, this, &ServerBrowser::removeDnsSd);
     connect(m_prober, &DiscoveryProber::answered, this, &ServerBrowser::onAnswer);
     connect(m_prober, &DiscoveryProber::roundStarted, this, &ServerBrowser::onRoundStarted);
 }
@@ -16,11 +19,14 @@ ServerBrowser::~ServerBrowser() = default;
 void ServerBrowser::start()
 {
     m_prober->start();
+    if (m_dnsSdEnabled)
+        m_dnsSd->start();
 }
 
 void ServerBrowser::stop()
 {
     m_prober->stop();
+    m_dnsSd->stop();
     if (m_entries.isEmpty())
         return;
     beginResetModel();

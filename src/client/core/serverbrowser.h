@@ -8,6 +8,7 @@
 #include <QSet>
 
 class DiscoveryProber;
+class DnsSdBrowser;
 
 // One server found on the LAN: what it announced and where to reach it.
 struct DiscoveredServer
@@ -19,8 +20,8 @@ struct DiscoveredServer
 };
 
 // The servers found on the LAN, live, as a list model (the connect dialog's list): what answers
-// the UDP probes (DiscoveryProber) and what DNS-SD resolves (addDnsSd/removeDnsSd, fed by
-// DnsSdBrowser), each server once however many ways and interfaces it is found by: by its TLS
+// the UDP probes (DiscoveryProber) and what DNS-SD resolves (DnsSdBrowser, through addDnsSd and
+// removeDnsSd), each server once however many ways and interfaces it is found by: by its TLS
 // fingerprint and plain port, or without TLS by its name and plain port. A server that stops
 // answering probes is forgotten after ChatLimits::discoveryMissedRounds rounds (unless DNS-SD
 // still has it); one DNS-SD removes is gone at once (unless it still answers probes). At most
@@ -46,9 +47,11 @@ public:
 
     // The UDP prober, to set its targets, port and interval (tests) before start().
     DiscoveryProber *prober() const { return m_prober; }
+    // The DNS-SD browser (Avahi), to leave it off (tests of the UDP path alone).
+    DnsSdBrowser *dnsSd() const { return m_dnsSd; }
+    void setDnsSdEnabled(bool enabled) { m_dnsSdEnabled = enabled; }
 
-    // Starts probing (and listening to DNS-SD, which is fed from outside). Nothing is kept
-    // from before a stop().
+    // Starts probing and browsing DNS-SD. Nothing is kept from before a stop().
     void start();
     void stop();
 
@@ -83,5 +86,7 @@ private:
     void removeRow(int row);
 
     DiscoveryProber *m_prober;
+    DnsSdBrowser *m_dnsSd;
+    bool m_dnsSdEnabled = true;
     QList<Entry> m_entries;
 };

@@ -4,13 +4,18 @@
 #include "clientsession.h"
 #include "clusterlink.h"
 #include "discoveryresponder.h"
+#include "dnssdpublisher.h"
 #include "irccodec.h"
 #include "jsonprotocol.h"
 #include "serverlog.h"
 
 ServerService::ServerService(QObject *parent)
-    : QObject(parent), m_server(new ChatServer(ChatLimits(), this)), m_responder(new DiscoveryResponder(this))
+    : QObject(parent),
+      m_server(new ChatServer(ChatLimits(), this)),
+      m_responder(new DiscoveryResponder(this)),
+      m_publisher(new DnsSdPublisher(this))
 {
+    connect(m_publisher, &DnsSdPublisher::publishedChanged, this, &ServerService::stateChanged);
     m_responder->setAnnouncementSource([this] { return announcement(); });
     connect(m_server, &ChatServer::listeningChanged, this, &ServerService::stateChanged);
     connect(m_server, &ChatServer::clientConnected, this, &ServerService::stateChanged);
@@ -181,11 +186,13 @@ void ServerService::startAnnouncing()
                   "cannot answer LAN discovery probes on UDP port %u (%s); clients find the "
                   "server by DNS-SD or by its address",
                   m_config.discoveryPort, qPrintable(why));
+    m_publisher->publish(announcement(), m_config.address.isLoopback());
 }
 
 void ServerService::stopAnnouncing()
 {
     m_responder->stop();
+    m_publisher->withdraw();
 }
 
 ServerAnnouncement ServerService::announcement() const
@@ -209,7 +216,12 @@ quint16 ServerService::discoveryPort() const
 
 bool ServerService::isAnnounced() const
 {
-    return m_responder->isActive();
+    return m_responder->isActive() || m_publisher->isPublished();
+}
+
+bool ServerService::isAnnouncedByDnsSd() const
+{
+    return m_publisher->isPublished();
 }
 
 QDateTime ServerService::listeningSince() const

@@ -11,6 +11,7 @@
 
 class ChatServer;
 class DiscoveryResponder;
+class DnsSdPublisher;
 
 // The running server as a whole, started from a ServerConfig: the one place that applies a
 // configuration (limits, name, password, TLS), opens the history database, joins the cluster,
@@ -76,6 +77,8 @@ public:
     quint16 discoveryPort() const;
     // Whether the server is announced on the LAN now: by DNS-SD or by answering probes.
     bool isAnnounced() const;
+    // Whether DNS-SD (Avahi) has the server's services registered now.
+    bool isAnnouncedByDnsSd() const;
 
     // When it last started listening (UTC; invalid while stopped).
     QDateTime listeningSince() const;
@@ -139,6 +142,7 @@ private:
 
     ChatServer *m_server;
     DiscoveryResponder *m_responder;
+    DnsSdPublisher *m_publisher;
     ServerConfig m_config;
     bool m_historyOpened = false; // the first start tried the database
     bool m_clusterJoined = false;
