@@ -206,6 +206,7 @@ void tst_DnsSd::publishedFoundAndGone()
 
     // DNS-SD only: no probes.
     ServerBrowser browser;
+    browser.setDnsSdEnabled(true); // the private daemon on lo
     browser.prober()->setTargets({});
     browser.start();
     QTRY_VERIFY2_WITH_TIMEOUT(browser.rowCount() == 1, describe(browser).constData(), 10000);
@@ -252,6 +253,7 @@ void tst_DnsSd::malformedTxtRecordIsIgnored()
                      10000),
              output.constData());
     ServerBrowser browser;
+    browser.setDnsSdEnabled(true); // the private daemon on lo
     browser.prober()->setTargets({});
     browser.start();
     QTRY_VERIFY_WITH_TIMEOUT(logLinesContaining(QStringLiteral("ignored the DNS-SD service")) == 1, 10000);

@@ -10,6 +10,11 @@ ServerBrowser::ServerBrowser(QObject *parent)
 {
     connect(m_dnsSd, &DnsSdBrowser::found, this, &ServerBrowser::addDnsSd);
     connect(m_dnsSd, &DnsSdBrowser::removed, this, &ServerBrowser::removeDnsSd);
+    // Tests (and whoever must keep discovery on this machine): probe lo only, no DNS-SD.
+    if (qEnvironmentVariableIntValue("GROUPCHAT_DISCOVERY_LOOPBACK_ONLY") == 1) {
+        m_prober->setTargets({ QHostAddress(QStringLiteral("127.255.255.255")) });
+        m_dnsSdEnabled = false;
+    }
     connect(m_prober, &DiscoveryProber::answered, this, &ServerBrowser::onAnswer);
     connect(m_prober, &DiscoveryProber::roundStarted, this, &ServerBrowser::onRoundStarted);
 }

@@ -25,7 +25,9 @@ struct DiscoveredServer
 // fingerprint and plain port, or without TLS by its name and plain port. A server that stops
 // answering probes is forgotten after ChatLimits::discoveryMissedRounds rounds (unless DNS-SD
 // still has it); one DNS-SD removes is gone at once (unless it still answers probes). At most
-// ChatLimits::discoveryMaxServers are kept; more are ignored.
+// ChatLimits::discoveryMaxServers are kept; more are ignored. With the environment variable
+// GROUPCHAT_DISCOVERY_LOOPBACK_ONLY=1 (the tests set it) it probes 127.255.255.255 only and
+// leaves DNS-SD off: nothing leaves the machine.
 class ServerBrowser : public QAbstractListModel
 {
     Q_OBJECT
