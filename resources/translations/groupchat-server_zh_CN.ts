@@ -703,6 +703,14 @@ set by %2, %3</source>
         <source>Where IRC clients (HexChat, irssi, WeeChat) connect; 0 serves no IRC</source>
         <translation>IRC 客户端（HexChat、irssi、WeeChat）连接的端口；0 表示不提供 IRC</translation>
     </message>
+    <message>
+        <source>&amp;Announce the server on the LAN</source>
+        <translation>在局域网中公布服务器(&amp;A)</translation>
+    </message>
+    <message>
+        <source>People on the same network see the server in their connect dialog without being told its address (DNS-SD through Avahi, and answers to discovery probes on UDP port 6666)</source>
+        <translation>同一网络中的人无需被告知地址，就能在连接对话框中看到本服务器（通过 Avahi 的 DNS-SD，以及对 UDP 端口 6666 上发现探测的应答）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -87,7 +87,7 @@ void DiscoveryResponder::drop(const QHostAddress &source, const QString &why, bo
     if (!*logged) {
         *logged = true;
         qCInfo(lcServer, "discovery: ignored a probe from %s: %s (further ones are ignored quietly)",
-               qPrintable(source.toString()), qPrintable(TextSanitizer::escaped(why)));
+               qPrintable(source.toString()), qPrintable(why)); // what the peer sent is quoted in why
     }
     Q_EMIT dropped(source, why);
 }
