@@ -2,6 +2,7 @@
 // and the client's ServerBrowser over loopback UDP sockets on free ports; the responder's rate
 // limits and amplification bound, and hostile datagrams both ways. Probes go to 127.0.0.1 and
 // 127.255.255.255 only: nothing leaves lo.
+#include "chatconnection.h"
 #include "chatlimits.h"
 #include "discoverymessage.h"
 #include "discoveryprober.h"
@@ -11,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QNetworkDatagram>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void malformedProbesAreIgnoredAndLoggedOnce();
     void hostileAnswersAreIgnored();
     void forgedAnswersCannotGrowTheList();
+    void announcedFingerprintIsPinnedOnlyWhereNothingIs();
 
 private:
     ServerConfig baseConfig(const QString &name) const;
@@ -478,6 +481,20 @@ void tst_Discovery::forgedAnswersCannotGrowTheList()
     QSignalSpy answers(browser->prober(), &DiscoveryProber::answered);
     QTRY_VERIFY_WITH_TIMEOUT(answers.size() > ChatLimits::discoveryMaxServers, 10000);
     QCOMPARE(browser->rowCount(), ChatLimits::discoveryMaxServers);
+}
+
+void tst_Discovery::announcedFingerprintIsPinnedOnlyWhereNothingIs()
+{
+    // What the connect dialog does with a picked server's announced certificate.
+    QSettings().remove(QStringLiteral("tls-pins"));
+    const QString announced = QStringList(32, QStringLiteral("AA")).join(u':');
+    const QString other = QStringList(32, QStringLiteral("BB")).join(u':');
+    QVERIFY(ChatConnection::pinIfUnpinned(QStringLiteral("192.0.2.7"), 6697, announced));
+    QCOMPARE(ChatConnection::pinnedFingerprint(QStringLiteral("192.0.2.7"), 6697), announced);
+    // A pin there already is never replaced by what someone on the LAN announces.
+    QVERIFY(!ChatConnection::pinIfUnpinned(QStringLiteral("192.0.2.7"), 6697, other));
+    QCOMPARE(ChatConnection::pinnedFingerprint(QStringLiteral("192.0.2.7"), 6697), announced);
+    QSettings().remove(QStringLiteral("tls-pins"));
 }
 
 QTEST_GUILESS_MAIN(tst_Discovery)
