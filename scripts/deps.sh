@@ -27,6 +27,9 @@ packages=(
   qt6-translations-l10n fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji xvfb xauth
   # checking the desktop launchers; building the .deb (dpkg-shlibdeps)
   desktop-file-utils dpkg-dev file
+  # LAN discovery by DNS-SD: the Avahi client library; the daemon and its tools for tst_dnssd
+  # (which starts a private one on lo)
+  libavahi-client-dev avahi-daemon avahi-utils
   # used by tests and scripts
   python3 procps netcat-openbsd
   # the client's notification tests start a private D-Bus session bus (dbus-daemon, which

@@ -14,6 +14,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QInputDialog>
@@ -478,6 +479,9 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
     QVERIFY2(why.contains(QStringLiteral("U+0020 SPACE")), qPrintable(why));
     defaultRoom->setText(QStringLiteral("lobby"));
     dialog->findChild<QSpinBox *>(QStringLiteral("topicSpin"))->setValue(50);
+    auto *announce = dialog->findChild<QCheckBox *>(QStringLiteral("announceCheck"));
+    QVERIFY(announce->isChecked());
+    announce->setChecked(false);
     dialog->findChild<QDialogButtonBox *>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Ok)->click();
     QCOMPARE(QSettings().value(QStringLiteral("limits/maxLineBytes")).toInt(), 64);
     QCOMPARE(QSettings().value(QStringLiteral("server/defaultRoom")).toString(), QStringLiteral("#lobby"));
@@ -497,12 +501,18 @@ void tst_AdminWindow::settingsApplyOnTheNextStart()
     QVERIFY(bob);
     bob->sendLine(QByteArray(100, 'x'));
     EXPECT_LINE(bob, QStringLiteral("! line too long (limit 64 bytes)"));
+    // Not announced on the LAN any more, and the window says so.
+    QVERIFY(!m_service->isAnnounced());
+    const QString where = child<QLabel>("addressLabel")->text();
+    QVERIFY2(where.contains(QStringLiteral("Not announced on the LAN (switched off)")), qPrintable(where));
 }
 
 void tst_AdminWindow::showsWhereToConnect()
 {
     const QString where = child<QLabel>("addressLabel")->text();
     QVERIFY2(where.contains(QStringLiteral("127.0.0.1:%1").arg(m_port)), qPrintable(where));
+    // Whether it is announced on the LAN (UDP discovery at least, DNS-SD where Avahi runs).
+    QVERIFY2(where.contains(QStringLiteral("announced on the LAN"), Qt::CaseInsensitive), qPrintable(where));
     // The program's name once (Qt adds it, from the display name, when the window shows it).
     QCOMPARE(m_window->windowTitle(), QStringLiteral("Port %1").arg(m_port));
     QVERIFY(!m_window->windowTitle().contains(QStringLiteral("groupchat")));

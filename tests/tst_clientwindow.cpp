@@ -8,6 +8,7 @@
 #include "conversationview.h"
 #include "desktopcolorscheme.h"
 #include "desktopnotifier.h"
+#include "discoveryprober.h"
 #include "elidedlabel.h"
 #include "emojipicker.h"
 #include "expect.h"
@@ -18,6 +19,8 @@
 #include "messagemodel.h"
 #include "nickrules.h"
 #include "preferencesdialog.h"
+#include "serverbrowser.h"
+#include "serverservice.h"
 #include "sessionbus.h"
 #include "testclient.h"
 #include "textsanitizer.h"
@@ -51,6 +54,7 @@
 #include <QTextFragment>
 #include <QToolButton>
 #include <QTreeView>
+#include <QTreeWidget>
 
 #include <memory>
 
@@ -159,6 +163,7 @@ private Q_SLOTS:
     void connectDialogExplainsFailure();
     void changedCertificateShowsBothFingerprintsWhole();
     void connectDialogConnectsAndRemembers();
+    void connectDialogListsServersOnTheLan();
     void commandLineConnectionIsRemembered();
     void hostileServerCannotSplitOrReorderAMessage();
     void reopenedPrivateConversationKeepsItsMessages();
@@ -204,6 +209,8 @@ void tst_ClientWindow::initTestCase()
     // Settings go to a throw-away place, not the user's.
     QVERIFY(m_config.isValid());
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    // The connect dialog looks for servers: on lo only, nothing leaves the machine.
+    qputenv("GROUPCHAT_DISCOVERY_LOOPBACK_ONLY", "1");
     QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
     // Before anything uses the session bus, which Qt connects to once per process.
     if (m_bus.start(&m_busProblem)) {
@@ -1271,6 +1278,52 @@ void tst_ClientWindow::connectDialogConnectsAndRemembers()
     QCOMPARE(child<QSpinBox>(&again, "portSpin")->value(), int(m_server->serverPort()));
     QCOMPARE(child<QLineEdit>(&again, "nickEdit")->text(), QStringLiteral("alice"));
     QCOMPARE(child<QComboBox>(&again, "hostCombo")->count(), 1);
+}
+
+void tst_ClientWindow::connectDialogListsServersOnTheLan()
+{
+    // A server that answers discovery probes on a port of its own, on loopback.
+    ServerConfig config;
+    config.address = QHostAddress::LocalHost;
+    config.port = 0;
+    config.ircPort = 0;
+    config.database = QStringLiteral(":memory:");
+    config.name = QStringLiteral("lan server");
+    config.discoveryPort = 0;
+    ServerService service;
+    QString error;
+    QVERIFY2(service.start(config, &error), qPrintable(error));
+
+    ConnectDialog dialog(m_client.get());
+    DiscoveryProber *prober = dialog.serverBrowser()->prober();
+    prober->setPort(service.discoveryPort());
+    prober->setTargets({ QHostAddress::LocalHost });
+    prober->setInterval(100);
+    prober->probeNow();
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *list = child<QTreeWidget>(&dialog, "foundList");
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), 1, 5000);
+    QVERIFY(list->isVisible());
+    QTreeWidgetItem *item = list->topLevelItem(0);
+    QCOMPARE(item->text(0), QStringLiteral("lan server"));
+    QCOMPARE(item->text(1), QStringLiteral("127.0.0.1:%1").arg(service.port()));
+    QCOMPARE(item->text(4), QStringLiteral("0"));
+
+    // Picking it fills the fields; typing by hand still works after.
+    child<QComboBox>(&dialog, "hostCombo")->setEditText(QStringLiteral("elsewhere.example"));
+    const QRect rect = list->visualItemRect(item);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(child<QComboBox>(&dialog, "hostCombo")->currentText(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(child<QSpinBox>(&dialog, "portSpin")->value(), int(service.port()));
+    QVERIFY(!child<QCheckBox>(&dialog, "tlsCheck")->isChecked());
+    child<QComboBox>(&dialog, "hostCombo")->setEditText(QStringLiteral("typed.example"));
+    QCOMPARE(child<QComboBox>(&dialog, "hostCombo")->currentText(), QStringLiteral("typed.example"));
+
+    // Gone when the server stops.
+    service.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), 0, 5000);
+    QVERIFY(child<QLabel>(&dialog, "foundEmptyLabel")->isVisible());
 }
 
 void tst_ClientWindow::commandLineConnectionIsRemembered()

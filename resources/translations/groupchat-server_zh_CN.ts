@@ -359,6 +359,26 @@ TLS 证书指纹（SHA-256）：%2</translation>
         <source>Port %1</source>
         <translation>端口 %1</translation>
     </message>
+    <message>
+        <source>Announced on the LAN: DNS-SD (Avahi) and discovery probes on UDP port %1</source>
+        <translation>已在局域网中公布：DNS-SD（Avahi），以及 UDP 端口 %1 上的发现探测</translation>
+    </message>
+    <message>
+        <source>Announced on the LAN by DNS-SD (Avahi)</source>
+        <translation>已通过 DNS-SD（Avahi）在局域网中公布</translation>
+    </message>
+    <message>
+        <source>Announced on the LAN by discovery probes on UDP port %1 (no DNS-SD: no avahi-daemon)</source>
+        <translation>已通过 UDP 端口 %1 上的发现探测在局域网中公布（没有 DNS-SD：未运行 avahi-daemon）</translation>
+    </message>
+    <message>
+        <source>Not announced on the LAN: see the log</source>
+        <translation>未在局域网中公布：请查看日志</translation>
+    </message>
+    <message>
+        <source>Not announced on the LAN (switched off)</source>
+        <translation>未在局域网中公布（已关闭）</translation>
+    </message>
 </context>
 <context>
     <name>BanListModel</name>
@@ -946,6 +966,50 @@ set by %2, %3</source>
         <source>unsupported protocol version %1</source>
         <translation>不支持的协议版本 %1</translation>
     </message>
+    <message>
+        <source>%1 (%2) sent a search that is empty or too long</source>
+        <translation>%1（%2）发送的搜索为空或过长</translation>
+    </message>
+    <message>
+        <source>%1 (%2) asked for the history with %3, which cannot be a nick</source>
+        <translation>%1（%2）请求与 %3 的历史记录，但这不可能是昵称</translation>
+    </message>
+    <message>
+        <source>discovery: ignored a probe from %1: %2 (further ones are ignored quietly)</source>
+        <translation>发现：已忽略来自 %1 的探测：%2（之后的将静默忽略）</translation>
+    </message>
+    <message>
+        <source>announced on the LAN by DNS-SD as %1 (%2)</source>
+        <translation>已通过 DNS-SD 在局域网中宣告为 %1（%2）</translation>
+    </message>
+    <message>
+        <source>not announced on the LAN (--announce off)</source>
+        <translation>未在局域网中宣告（--announce off）</translation>
+    </message>
+    <message>
+        <source>answering LAN discovery probes on UDP port %1</source>
+        <translation>正在 UDP 端口 %1 上应答局域网发现探测</translation>
+    </message>
+    <message>
+        <source>cannot answer LAN discovery probes on UDP port %1 (%2); clients find the server by DNS-SD or by its address</source>
+        <translation>无法在 UDP 端口 %1 上应答局域网发现探测（%2）；客户端可通过 DNS-SD 或地址找到服务器</translation>
+    </message>
+    <message>
+        <source>not announced by DNS-SD: no Avahi (%1); clients on the LAN still find the server by UDP discovery</source>
+        <translation>未通过 DNS-SD 宣告：没有 Avahi（%1）；局域网中的客户端仍可通过 UDP 发现找到服务器</translation>
+    </message>
+    <message>
+        <source>not announced by DNS-SD: no avahi-daemon is running (clients on the LAN still find the server by UDP discovery); announcing when one starts</source>
+        <translation>未通过 DNS-SD 宣告：没有运行 avahi-daemon（局域网中的客户端仍可通过 UDP 发现找到服务器）；它启动后即宣告</translation>
+    </message>
+    <message>
+        <source>not announced by DNS-SD: %1</source>
+        <translation>未通过 DNS-SD 宣告：%1</translation>
+    </message>
+    <message>
+        <source>not announced by DNS-SD: the services could not be registered</source>
+        <translation>未通过 DNS-SD 宣告：无法注册服务</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1100,6 +1164,14 @@ set by %2, %3</source>
     <message>
         <source>Where IRC clients (HexChat, irssi, WeeChat) connect; 0 serves no IRC</source>
         <translation>IRC 客户端（HexChat、irssi、WeeChat）连接的端口；0 表示不提供 IRC</translation>
+    </message>
+    <message>
+        <source>&amp;Announce the server on the LAN</source>
+        <translation>在局域网中公布服务器(&amp;A)</translation>
+    </message>
+    <message>
+        <source>People on the same network see the server in their connect dialog without being told its address (DNS-SD through Avahi, and answers to discovery probes on UDP port 6666)</source>
+        <translation>同一网络中的人无需被告知地址，就能在连接对话框中看到本服务器（通过 Avahi 的 DNS-SD，以及对 UDP 端口 6666 上发现探测的应答）</translation>
     </message>
 </context>
 <context>

@@ -479,6 +479,58 @@
         <source>Trusted:</source>
         <translation>已信任：</translation>
     </message>
+    <message>
+        <source>Servers on this network</source>
+        <translation>本网络中的服务器</translation>
+    </message>
+    <message>
+        <source>Servers that announce themselves on this network; pick one to fill in the fields below</source>
+        <translation>在本网络中公布自己的服务器；选择一个即可填好下面的各项</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Encrypted</source>
+        <translation>加密</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>在线人数</translation>
+    </message>
+    <message>
+        <source>Looking for servers on this network… Servers elsewhere (another network, a VPN) can be typed below.</source>
+        <translation>正在查找本网络中的服务器…… 其他地方（别的网络、VPN）的服务器可以在下面直接输入。</translation>
+    </message>
+    <message>
+        <source>yes (port %1)</source>
+        <translation>是（端口 %1）</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>needed</source>
+        <translation>需要</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>不需要</translation>
+    </message>
+    <message>
+        <source>this server asks for a password</source>
+        <translation>此服务器需要密码</translation>
+    </message>
 </context>
 <context>
     <name>ConversationListModel</name>

@@ -92,6 +92,29 @@ struct ChatLimits
     // in a room of thousands nobody reads and a connection storm turns into gigabytes.
     int presenceLimit = 500;
 
+    // LAN discovery's UDP fallback (docs/PROTOCOL.md, "Discovery"): the server answers a source
+    // (an IPv4 address, or an IPv6 /64) at most discoveryAnswersPerSource times in
+    // discoveryWindowMs, and everyone together at most discoveryAnswersPerSecond times a
+    // second; what is beyond is dropped unanswered. A probing client asks every 3 s, so 10 in
+    // 30 s leaves it room for retries, and a flood with forged sources costs at most 20
+    // answers a second, each no larger than its probe.
+    int discoveryAnswersPerSource = 10;
+    int discoveryWindowMs = 30 * 1000;
+    int discoveryAnswersPerSecond = 20;
+    // The sources it remembers for the per-source limit; a new source beyond them (a flood of
+    // forged ones) is not answered until old ones have served their window.
+    static constexpr int discoveryMaxSources = 1024;
+    // The UDP port servers answer probes on and clients probe (a fixed one: a client cannot
+    // know a server's port before it has found it); the plain port's number, on UDP.
+    static constexpr quint16 defaultDiscoveryPort = 6666;
+    // The client probes every discoveryProbeIntervalMs and forgets a server that has not
+    // answered discoveryMissedRounds probes in a row.
+    static constexpr int discoveryProbeIntervalMs = 3000;
+    static constexpr int discoveryMissedRounds = 3;
+    // The client lists at most this many servers found (a LAN flooded with forged answers
+    // cannot grow the list without bound).
+    static constexpr int discoveryMaxServers = 256;
+
     // Rooms (docs/PROTOCOL.md, "Rooms"): at most maxRooms on the server (the default room
     // included), at most maxRoomsPerClient for one client at once, at most maxRoomMembers
     // people in one room (0: no limit); a topic is at most maxTopicLength user-perceived

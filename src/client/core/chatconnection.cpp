@@ -242,6 +242,16 @@ QString ChatConnection::pinnedFingerprint(const QString &host, quint16 port)
     return QSettings().value(pinKey(host, port)).toString();
 }
 
+bool ChatConnection::pinIfUnpinned(const QString &host, quint16 port, const QString &fingerprint)
+{
+    const QString pinned = pinnedFingerprint(host, port);
+    if (pinned.isEmpty()) {
+        QSettings().setValue(pinKey(host, port), fingerprint);
+        return true;
+    }
+    return pinned == fingerprint;
+}
+
 void ChatConnection::forgetPin(const QString &host, quint16 port)
 {
     QSettings().remove(pinKey(host, port));

@@ -99,6 +99,10 @@ public:
     // The rooms to be back in, asked for in every hello (besides the default room).
     void setHelloRooms(std::function<QStringList()> rooms) { m_helloRooms = std::move(rooms); }
     static void forgetPin(const QString &host, quint16 port);
+    // Pins fingerprint ("AB:CD:...") for host:port when nothing is pinned for it yet: the
+    // certificate a server announced on the LAN (docs/PROTOCOL.md, "Discovery") is the one its
+    // first TLS connection must show. False when another fingerprint is pinned already.
+    static bool pinIfUnpinned(const QString &host, quint16 port, const QString &fingerprint);
 
     State state() const { return m_state; }
     QString host() const { return m_host; }

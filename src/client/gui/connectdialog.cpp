@@ -2,21 +2,43 @@
 
 #include "chatclient.h"
 #include "chatlimits.h"
+#include "hostport.h"
 #include "nickrules.h"
+#include "serverbrowser.h"
 #include "ui_connectdialog.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>
+#include <QHeaderView>
 #include <QPushButton>
 #include <QSettings>
 #include <QTimer>
+#include <QTreeWidget>
 
 namespace { } // namespace
 
 ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
-    : QDialog(parent), m_ui(std::make_unique<Ui::ConnectDialog>()), m_client(client)
+    : QDialog(parent),
+      m_ui(std::make_unique<Ui::ConnectDialog>()),
+      m_client(client),
+      m_browser(new ServerBrowser(this))
 {
     m_ui->setupUi(this);
+    // The servers on the LAN, live: probing and DNS-SD run on the event loop, never blocking it.
+    m_ui->foundList->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_ui->foundList->header()->setStretchLastSection(false);
+    for (int column = 1; column < m_ui->foundList->columnCount(); ++column)
+        m_ui->foundList->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_ui->foundList->hide();
+    connect(m_browser, &QAbstractItemModel::rowsInserted, this, &ConnectDialog::refreshFound);
+    connect(m_browser, &QAbstractItemModel::rowsRemoved, this, &ConnectDialog::refreshFound);
+    connect(m_browser, &QAbstractItemModel::dataChanged, this, &ConnectDialog::refreshFound);
+    connect(m_browser, &QAbstractItemModel::modelReset, this, &ConnectDialog::refreshFound);
+    connect(m_ui->foundList, &QTreeWidget::itemClicked, this,
+            [this](QTreeWidgetItem *item) { pickFound(m_ui->foundList->indexOfTopLevelItem(item)); });
+    connect(m_ui->foundList, &QTreeWidget::itemActivated, this,
+            [this](QTreeWidgetItem *item) { pickFound(m_ui->foundList->indexOfTopLevelItem(item)); });
+    m_browser->start();
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
     // The rule is the one the server applies (NickRules), in one string; the field is too
     // narrow for all of it.
@@ -60,6 +82,50 @@ ConnectDialog::ConnectDialog(ChatClient *client, QWidget *parent)
 }
 
 ConnectDialog::~ConnectDialog() = default;
+
+void ConnectDialog::refreshFound()
+{
+    QTreeWidget *list = m_ui->foundList;
+    const QString selected =
+            list->currentItem() ? list->currentItem()->data(0, Qt::UserRole).toString() : QString();
+    list->clear();
+    for (int row = 0; row < m_browser->rowCount(); ++row) {
+        const DiscoveredServer server = m_browser->server(row);
+        const ServerAnnouncement &a = server.announcement;
+        auto *item = new QTreeWidgetItem(list);
+        item->setText(0, a.name);
+        item->setText(1, HostPort{ server.host, a.port }.toString());
+        item->setText(2, a.tlsPort != 0 ? tr("yes (port %1)").arg(a.tlsPort) : tr("no"));
+        item->setText(3, a.passwordNeeded ? tr("needed") : tr("none"));
+        item->setText(4, a.online >= 0 ? QString::number(a.online) : QString());
+        item->setToolTip(0, a.name);
+        const QString key = HostPort{ server.host, a.port }.toString();
+        item->setData(0, Qt::UserRole, key);
+        if (key == selected)
+            list->setCurrentItem(item);
+    }
+    list->setVisible(list->topLevelItemCount() > 0);
+    m_ui->foundEmptyLabel->setVisible(list->topLevelItemCount() == 0);
+}
+
+void ConnectDialog::pickFound(int row)
+{
+    if (row < 0 || row >= m_browser->rowCount())
+        return;
+    const DiscoveredServer server = m_browser->server(row);
+    const ServerAnnouncement &a = server.announcement;
+    const bool tls = a.tlsPort != 0;
+    m_ui->hostCombo->setEditText(server.host);
+    // Before the port: the check box moves the usual ports along.
+    m_ui->tlsCheck->setChecked(tls);
+    m_ui->portSpin->setValue(tls ? a.tlsPort : a.port);
+    m_pickedHost = server.host;
+    m_pickedPort = tls ? a.tlsPort : a.port;
+    m_pickedFingerprint = tls ? a.fingerprint : QString();
+    m_ui->passwordEdit->setPlaceholderText(a.passwordNeeded ? tr("this server asks for a password")
+                                                            : tr("only if the server asks for one"));
+    (m_ui->nickEdit->text().isEmpty() || !a.passwordNeeded ? m_ui->nickEdit : m_ui->passwordEdit)->setFocus();
+}
 
 void ConnectDialog::setServer(const QString &host, quint16 port, const QString &nick)
 {
@@ -139,6 +205,11 @@ void ConnectDialog::accept()
     setBusy(true);
     m_ui->forgetCertificateButton->hide();
     m_client->connection()->setTls(m_ui->tlsCheck->isChecked());
+    // A server picked from the list announced its certificate: the first connection must show
+    // that one (trusted on first sight, not on first use).
+    if (m_ui->tlsCheck->isChecked() && !m_pickedFingerprint.isEmpty() &&
+        servers.first().host == m_pickedHost && servers.first().port == m_pickedPort)
+        ChatConnection::pinIfUnpinned(m_pickedHost, m_pickedPort, m_pickedFingerprint);
     m_client->connection()->setAlternativeServers(servers.mid(1));
     showMessage(tr("Connecting to %1 port %2…").arg(servers.first().host).arg(servers.first().port), false);
     m_client->connection()->connectToServer(servers.first().host, servers.first().port, nick,

@@ -7,6 +7,7 @@
 #include <memory>
 
 class ChatClient;
+class ServerBrowser;
 namespace Ui {
 class ConnectDialog;
 }
@@ -27,6 +28,9 @@ public:
 
     static constexpr int maxRecentServers = 8;
 
+    // The servers found on the LAN that the dialog lists (started with the dialog).
+    ServerBrowser *serverBrowser() const { return m_browser; }
+
     // Remembers a server connected to (the dialog's next defaults, and first of the recent
     // ones), at once on disk: also when the connection was made without the dialog.
     static void rememberServer(const QString &host, int port, bool tls, const QString &nick);
@@ -40,6 +44,10 @@ private:
     // width characters, the others indented as far.
     static QString fingerprintLines(const QString &title, const QString &fingerprint, qsizetype width);
     void onWelcomed();
+    // The list of servers found, again from m_browser (a few at most; kept selected by key).
+    void refreshFound();
+    // Fills host, port and TLS from the found server in row (of m_browser).
+    void pickFound(int row);
     void setBusy(bool busy);
     void showError(const QString &text);
     void showMessage(const QString &text, bool error);
@@ -48,5 +56,11 @@ private:
 
     std::unique_ptr<Ui::ConnectDialog> m_ui;
     ChatClient *m_client;
+    ServerBrowser *m_browser;
+    // The fingerprint a picked server announced, for the host and port it filled in: pinned
+    // on connecting when nothing is pinned there yet.
+    QString m_pickedHost;
+    quint16 m_pickedPort = 0;
+    QString m_pickedFingerprint;
     bool m_busy = false;
 };

@@ -461,9 +461,11 @@ void CommandHandler::sendOlderHistory(ClientSession *client, const ChatCommand &
         reply.room = room->name();
     } else {
         if (!NickRules::isValid(command.with)) {
-            qCWarning(lcServer, "%s (%s) asked for the history with %s, which cannot be a nick",
-                      qPrintable(client->nick()), qPrintable(client->peer()),
-                      qPrintable(TextSanitizer::quoted(command.with, ChatLimits::maxNickLength)));
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(
+                              ServerLog::tr("%1 (%2) asked for the history with %3, which cannot be a nick")
+                                      .arg(client->nick(), client->peer(),
+                                           TextSanitizer::quoted(command.with, ChatLimits::maxNickLength))));
             ServerEvent error = ServerEvent::error(
                     ErrorCode::InvalidNick,
                     QStringLiteral("no private conversation can be with %1")

@@ -91,6 +91,10 @@ const NumberSetting numberSettings[] = {
       [](const ServerConfig &c) { return qint64(c.limits.maxTopicLength); },
       [](ServerConfig &c, qint64 v) { c.limits.maxTopicLength = int(v); },
       "Refuse room topics longer than <characters> (default %1)." },
+    { "discovery-port", "discovery/port", "port", 0, 65535,
+      [](const ServerConfig &c) { return qint64(c.discoveryPort); },
+      [](ServerConfig &c, qint64 v) { c.discoveryPort = quint16(v); },
+      "Answer LAN discovery probes on UDP <port> (default %1; 0 picks a free one)." },
 };
 
 QString hostPort(const QHostAddress &address, quint16 port)
@@ -143,6 +147,7 @@ ServerConfig ServerConfig::load(const QSettings &settings)
         config.limits.historyKeepDays = days;
     }
     config.limits.floodControl = settings.value(QStringLiteral("limits/floodControl"), true).toBool();
+    config.announce = settings.value(QStringLiteral("discovery/announce"), true).toBool();
     return config;
 }
 
@@ -164,6 +169,7 @@ void ServerConfig::save(QSettings &settings) const
     settings.setValue(QStringLiteral("irc/name"), ircName);
     settings.setValue(QStringLiteral("limits/historyKeep"), historyKeepText());
     settings.setValue(QStringLiteral("limits/floodControl"), limits.floodControl);
+    settings.setValue(QStringLiteral("discovery/announce"), announce);
 }
 
 void ServerConfig::addOptions(QCommandLineParser &parser)
@@ -222,6 +228,10 @@ void ServerConfig::addOptions(QCommandLineParser &parser)
               QStringLiteral("Flood control: on (default; bursts of %1 lines, then %2 a second) or off.")
                       .arg(defaults.limits.floodBurst)
                       .arg(defaults.limits.floodRate),
+              QStringLiteral("on|off") },
+            { QStringLiteral("announce"),
+              QStringLiteral("Announce the server on the LAN (DNS-SD through Avahi, and answers to UDP "
+                             "discovery probes): on (default) or off."),
               QStringLiteral("on|off") },
     });
     for (const NumberSetting &setting : numberSettings) {
@@ -307,6 +317,15 @@ bool ServerConfig::applyOptions(const QCommandLineParser &parser, QStringList *o
         }
         result.limits.floodControl = flood == u"on";
         given.append(QStringLiteral("flood"));
+    }
+    if (parser.isSet(QStringLiteral("announce"))) {
+        const QString value = parser.value(QStringLiteral("announce"));
+        if (value != u"on" && value != u"off") {
+            *error = QStringLiteral("--announce takes on or off, not %1").arg(value);
+            return false;
+        }
+        result.announce = value == u"on";
+        given.append(QStringLiteral("announce"));
     }
     for (const char *optionName : { "tls-cert", "tls-key" }) {
         const QString option = QLatin1String(optionName);

@@ -39,6 +39,11 @@ struct ServerConfig
     QString ircName = IrcCodec::defaultServerName();
     // redis://HOST:PORT[/ROOM]: share the room with the other servers there; empty: alone.
     QString redis;
+    // LAN discovery (docs/PROTOCOL.md, "Discovery"): announce the server by DNS-SD (Avahi) and
+    // answer UDP probes on discoveryPort (0: a free port, for tests); --announce off does
+    // neither.
+    bool announce = true;
+    quint16 discoveryPort = ChatLimits::defaultDiscoveryPort;
 
     static ServerConfig load(const QSettings &settings);
     void save(QSettings &settings) const;

@@ -3,11 +3,20 @@
 #include "chatserver.h"
 #include "clientsession.h"
 #include "clusterlink.h"
+#include "discoveryresponder.h"
+#include "dnssdpublisher.h"
 #include "irccodec.h"
+#include "jsonprotocol.h"
 #include "serverlog.h"
 
-ServerService::ServerService(QObject *parent) : QObject(parent), m_server(new ChatServer(ChatLimits(), this))
+ServerService::ServerService(QObject *parent)
+    : QObject(parent),
+      m_server(new ChatServer(ChatLimits(), this)),
+      m_responder(new DiscoveryResponder(this)),
+      m_publisher(new DnsSdPublisher(this))
 {
+    connect(m_publisher, &DnsSdPublisher::publishedChanged, this, &ServerService::stateChanged);
+    m_responder->setAnnouncementSource([this] { return announcement(); });
     connect(m_server, &ChatServer::listeningChanged, this, &ServerService::stateChanged);
     connect(m_server, &ChatServer::clientConnected, this, &ServerService::stateChanged);
     connect(m_server, &ChatServer::clientDisconnected, this, &ServerService::stateChanged);
@@ -95,6 +104,7 @@ bool ServerService::start(const ServerConfig &config, QString *error)
                                   .arg(reachableAt().join(QStringLiteral("  ")),
                                        everywhere ? QStringLiteral("127.0.0.1") : config.address.toString(),
                                        QString::number(m_server->serverPort()))));
+    startAnnouncing();
     Q_EMIT started();
     Q_EMIT stateChanged();
     return true;
@@ -102,6 +112,7 @@ bool ServerService::start(const ServerConfig &config, QString *error)
 
 void ServerService::stop()
 {
+    stopAnnouncing();
     if (m_server->isListening() || m_server->clientCount() > 0)
         m_server->stop();
     Q_EMIT stateChanged();
@@ -156,6 +167,65 @@ QString ServerService::tlsFingerprint() const
 QStringList ServerService::reachableAt() const
 {
     return m_server->isListening() ? m_config.reachableAt(m_server->serverPort()) : QStringList();
+}
+
+void ServerService::startAnnouncing()
+{
+    stopAnnouncing();
+    if (!m_config.announce) {
+        qCInfo(lcServer, "%s", qUtf8Printable(ServerLog::tr("not announced on the LAN (--announce off)")));
+        return;
+    }
+    m_responder->setLimits(m_config.limits);
+    // Others could not reach a server listening on loopback only.
+    m_responder->setLoopbackOnly(m_config.address.isLoopback());
+    QString why;
+    if (m_responder->start(m_config.discoveryPort, &why))
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("answering LAN discovery probes on UDP port %1")
+                                      .arg(QString::number(m_responder->port()))));
+    else
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(
+                          ServerLog::tr("cannot answer LAN discovery probes on UDP port %1 (%2); clients "
+                                        "find the server by DNS-SD or by its address")
+                                  .arg(QString::number(m_config.discoveryPort), why)));
+    m_publisher->publish(announcement(), m_config.address.isLoopback());
+}
+
+void ServerService::stopAnnouncing()
+{
+    m_responder->stop();
+    m_publisher->withdraw();
+}
+
+ServerAnnouncement ServerService::announcement() const
+{
+    ServerAnnouncement a;
+    a.name = m_server->serverName();
+    a.protocolVersion = JsonProtocol::version;
+    a.port = port();
+    a.tlsPort = isListening() ? tlsPort() : 0;
+    a.fingerprint = a.tlsPort ? tlsFingerprint() : QString();
+    a.passwordNeeded = m_server->requiresPassword();
+    a.ircPort = isListening() ? ircPort() : 0;
+    a.online = clientCount();
+    return a;
+}
+
+quint16 ServerService::discoveryPort() const
+{
+    return m_responder->port();
+}
+
+bool ServerService::isAnnounced() const
+{
+    return m_responder->isActive() || m_publisher->isPublished();
+}
+
+bool ServerService::isAnnouncedByDnsSd() const
+{
+    return m_publisher->isPublished();
 }
 
 QDateTime ServerService::listeningSince() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "discoverymessage.h"
 #include "serverconfig.h"
 
 #include <QDateTime>
@@ -9,6 +10,8 @@
 #include <QStringList>
 
 class ChatServer;
+class DiscoveryResponder;
+class DnsSdPublisher;
 
 // The running server as a whole, started from a ServerConfig: the one place that applies a
 // configuration (limits, name, password, TLS), opens the history database, joins the cluster,
@@ -67,6 +70,16 @@ public:
     // Every host:port clients can use to reach the server (ServerConfig::reachableAt); empty
     // while it does not listen.
     QStringList reachableAt() const;
+    // What LAN discovery tells about the server (name, ports, fingerprint, password, people).
+    ServerAnnouncement announcement() const;
+    // The UDP port discovery probes are answered on; 0 while they are not (stopped,
+    // --announce off, or the port was taken).
+    quint16 discoveryPort() const;
+    // Whether the server is announced on the LAN now: by DNS-SD or by answering probes.
+    bool isAnnounced() const;
+    // Whether DNS-SD (Avahi) has the server's services registered now.
+    bool isAnnouncedByDnsSd() const;
+
     // When it last started listening (UTC; invalid while stopped).
     QDateTime listeningSince() const;
     // The history database in use (empty: history in memory only), and why it could not be
@@ -124,8 +137,12 @@ Q_SIGNALS:
 
 private:
     bool fail(const QString &why, QString *error);
+    void startAnnouncing();
+    void stopAnnouncing();
 
     ChatServer *m_server;
+    DiscoveryResponder *m_responder;
+    DnsSdPublisher *m_publisher;
     ServerConfig m_config;
     bool m_historyOpened = false; // the first start tried the database
     bool m_clusterJoined = false;

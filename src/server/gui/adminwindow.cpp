@@ -486,6 +486,7 @@ void AdminWindow::updateState()
                                   "alone until it is back")
                                        .arg(redis)));
         }
+        m_ui->addressLabel->setText(m_ui->addressLabel->text() + u'\n' + announcementText());
     } else {
         m_stateLabel->setText(stopping ? tr("Stopping…") : tr("Stopped"));
         m_ui->addressLabel->setText(
@@ -495,6 +496,22 @@ void AdminWindow::updateState()
     // Qt adds the program's name ("— groupchat server") to the title itself.
     setWindowTitle(listening ? tr("Port %1").arg(m_service->port()) : tr("Stopped"));
     updateClock();
+}
+
+QString AdminWindow::announcementText() const
+{
+    const bool dnsSd = m_service->isAnnouncedByDnsSd();
+    const bool udp = m_service->discoveryPort() != 0;
+    if (dnsSd && udp)
+        return tr("Announced on the LAN: DNS-SD (Avahi) and discovery probes on UDP port %1")
+                .arg(m_service->discoveryPort());
+    if (dnsSd)
+        return tr("Announced on the LAN by DNS-SD (Avahi)");
+    if (udp)
+        return tr("Announced on the LAN by discovery probes on UDP port %1 (no DNS-SD: no avahi-daemon)")
+                .arg(m_service->discoveryPort());
+    return m_service->config().announce ? tr("Not announced on the LAN: see the log")
+                                        : tr("Not announced on the LAN (switched off)");
 }
 
 void AdminWindow::sampleRate()

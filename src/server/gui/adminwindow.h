@@ -67,6 +67,8 @@ private:
     void updateState();
     // Every second: how many messages the last second brought.
     void sampleRate();
+    // Whether and how the server is announced on the LAN, for the address label.
+    QString announcementText() const;
     void updateClock();
 
     std::unique_ptr<Ui::AdminWindow> m_ui;

@@ -46,6 +46,7 @@ void SettingsDialog::showConfig(const ServerConfig &config)
     m_ui->maxRoomsSpin->setValue(config.limits.maxRooms);
     m_ui->roomsPerClientSpin->setValue(config.limits.maxRoomsPerClient);
     m_ui->topicSpin->setValue(config.limits.maxTopicLength);
+    m_ui->announceCheck->setChecked(config.announce);
 }
 
 ServerConfig SettingsDialog::config() const
@@ -72,6 +73,7 @@ ServerConfig SettingsDialog::config() const
     config.limits.maxRooms = m_ui->maxRoomsSpin->value();
     config.limits.maxRoomsPerClient = m_ui->roomsPerClientSpin->value();
     config.limits.maxTopicLength = m_ui->topicSpin->value();
+    config.announce = m_ui->announceCheck->isChecked();
     return config;
 }
 
