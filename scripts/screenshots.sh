@@ -53,6 +53,15 @@ XDG_CONFIG_HOME=$config/dark "$tool" -w 2 -c \
   "$out/dark-theme-find.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16707 --nick alice
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 
+# Search History (Edit › Search History…, through the menu: no window manager passes shortcuts).
+start_server 16708
+python3 scripts/demo_chat.py 16708 alice 20 &
+sleep 2
+XDG_CONFIG_HOME=$config/search "$tool" -w 2 \
+  -a 'sleep 4; xdotool mousemove 64 8 click 1; sleep 0.4; xdotool key Down Down Down Down Return; sleep 0.8; xdotool mousemove 396 106 click 1; sleep 0.2; xdotool type --delay 40 "the"; xdotool key Return; sleep 1' \
+  "$out/search-results.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16708 --nick alice
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+
 start_server 16703
 python3 scripts/demo_chat.py 16703 张伟 12 &
 sleep 2

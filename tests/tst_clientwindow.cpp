@@ -19,6 +19,7 @@
 #include "messagemodel.h"
 #include "nickrules.h"
 #include "preferencesdialog.h"
+#include "searchdialog.h"
 #include "serverbrowser.h"
 #include "serverservice.h"
 #include "sessionbus.h"
@@ -153,6 +154,7 @@ private Q_SLOTS:
     void closingAConversationLeavesTheOthersUnread();
     void largeRoomShowsACount();
     void findInConversation();
+    void searchHistoryAndOpenInContext();
     void preferencesApplyAndAreKept();
     void desktopDarkPreferenceFollowed();
     void tabCompletesNicksRoomsAndCommands();
@@ -1075,6 +1077,42 @@ void tst_ClientWindow::desktopDarkPreferenceFollowed()
     desktop.save(settings);
     portal.setColorScheme(0);
     ThemeApplier::apply(ClientPreferences::Theme::System);
+}
+
+// Issue 15: Search History asks the server and lists the hits with room, time and nick;
+// opening one shows it selected in its conversation.
+void tst_ClientWindow::searchHistoryAndOpenInContext()
+{
+    QVERIFY(openWindow());
+    TestClient bob;
+    QVERIFY(bob.connectTo(m_server->serverPort()));
+    bob.sendLine("/nick bob");
+    bob.sendLine("deploy on friday, after lunch");
+    bob.sendLine("the build is green");
+    auto *conversation = child<ConversationView>(m_window.get(), "conversation");
+    QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("the build is green")));
+    child<QAction>(m_window.get(), "actionSearchHistory")->trigger();
+    auto *dialog = m_window->findChild<SearchDialog *>(QStringLiteral("searchDialog"));
+    QVERIFY(dialog);
+    auto *edit = child<QLineEdit>(dialog, "searchEdit");
+    QTest::keyClicks(edit, QStringLiteral("DEPLOY friday"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    auto *list = child<QTreeWidget>(dialog, "resultList");
+    QTRY_COMPARE(list->topLevelItemCount(), 1);
+    QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("#general"));
+    QCOMPARE(list->topLevelItem(0)->text(2), QStringLiteral("bob"));
+    QCOMPARE(list->topLevelItem(0)->text(3), QStringLiteral("deploy on friday, after lunch"));
+    dialog->search(QStringLiteral("zebra"));
+    QTRY_COMPARE(list->topLevelItemCount(), 0);
+    QVERIFY2(child<QLabel>(dialog, "searchStatus")->text().contains(QStringLiteral("Nothing found")),
+             qPrintable(child<QLabel>(dialog, "searchStatus")->text()));
+    dialog->search(QStringLiteral("deploy"));
+    QTRY_COMPARE(list->topLevelItemCount(), 1);
+    QSignalSpy opened(dialog, &SearchDialog::opened);
+    Q_EMIT list->itemActivated(list->topLevelItem(0), 0);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(m_client->current()->name, QStringLiteral("#general"));
+    QCOMPARE(conversation->textCursor().selectedText(), QStringLiteral("deploy on friday, after lunch"));
 }
 
 void tst_ClientWindow::findInConversation()

@@ -7,6 +7,7 @@
 #include "logcollector.h"
 #include "mainwindow.h"
 #include "preferencesdialog.h"
+#include "searchdialog.h"
 #include "serverconfig.h"
 #include "serverservice.h"
 #include "settingsdialog.h"
@@ -181,6 +182,10 @@ void tst_Translations::clientWindows()
     join.show();
     QVERIFY(QTest::qWaitForWindowExposed(&join));
     found += english(&join);
+    SearchDialog search(&client);
+    search.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&search));
+    found += english(&search);
     PreferencesDialog preferences{ ClientPreferences() };
     preferences.show();
     QVERIFY(QTest::qWaitForWindowExposed(&preferences));

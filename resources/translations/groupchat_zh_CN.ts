@@ -995,6 +995,22 @@
         <source>A sound with each notification</source>
         <translation>每条通知都播放一次提示音</translation>
     </message>
+    <message>
+        <source>Search &amp;History…</source>
+        <translation>搜索历史记录(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Search the messages of your rooms and private conversations on the server</source>
+        <translation>在服务器上搜索你的聊天室和私聊中的消息</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+F</source>
+        <translation>Ctrl+Shift+F</translation>
+    </message>
+    <message>
+        <source>That message is older than what %1 shows now: scroll up to load it.</source>
+        <translation>这条消息比 %1 当前显示的更早：向上滚动即可加载。</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>
@@ -1147,6 +1163,69 @@
     <message>
         <source>A new language takes effect when groupchat starts again. Room › Mute Notifications silences one conversation.</source>
         <translation>新的语言在 groupchat 下次启动时生效。“聊天室 › 静音通知”可让单个对话不再通知。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Search History</source>
+        <translation>搜索历史记录</translation>
+    </message>
+    <message>
+        <source>Words to find in your rooms and private conversations</source>
+        <translation>要在你的聊天室和私聊中查找的词语</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>发送者</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Not connected: nothing can be searched now.</source>
+        <translation>未连接：现在无法搜索。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>private with %1</source>
+        <translation>与 %1 的私聊</translation>
+    </message>
+    <message>
+        <source>Nothing found for %1.</source>
+        <translation>没有找到“%1”。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The newest %n messages found; add words to find older ones.</source>
+        <translation><numerusform>找到了最新的 %n 条消息；添加词语可找到更早的消息。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) found. Double-click one to see it in its conversation.</source>
+        <translation><numerusform>找到 %n 条消息。双击一条即可在其对话中查看。</numerusform></translation>
     </message>
 </context>
 <context>

@@ -9,6 +9,7 @@
 #include "joinroomdialog.h"
 #include "nickrules.h"
 #include "preferencesdialog.h"
+#include "searchdialog.h"
 #include "textcut.h"
 #include "themeapplier.h"
 #include "ui_mainwindow.h"
@@ -150,6 +151,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
                                       : preferencesKeys);
     m_ui->actionPreferences->setMenuRole(QAction::PreferencesRole);
     connect(m_ui->actionPreferences, &QAction::triggered, this, &MainWindow::showPreferences);
+    connect(m_ui->actionSearchHistory, &QAction::triggered, this, &MainWindow::showSearch);
     m_preferences = ClientPreferences::load(QSettings());
     // The desktop's light or dark preference, for "as the desktop" (asked asynchronously).
     m_colorScheme = new DesktopColorScheme(QDBusConnection::sessionBus(), this);
@@ -465,6 +467,33 @@ void MainWindow::notify(const QString &conversation, const QString &title, const
     // The taskbar's urgency hint, whatever else the desktop has.
     QApplication::alert(this);
     m_notifier->notify(conversation, title, text, m_notificationSound->isChecked());
+}
+
+void MainWindow::showSearch()
+{
+    if (auto *open = findChild<SearchDialog *>(QStringLiteral("searchDialog"))) {
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto *dialog = new SearchDialog(m_client, this);
+    dialog->setObjectName(QStringLiteral("searchDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // A hit in context: its conversation, the message selected where it is loaded; an older
+    // one is above what is shown, where scrolling up brings it.
+    connect(dialog, &SearchDialog::opened, this,
+            [this](const QString &conversation, const ChatMessage &message) {
+                if (!m_client->setCurrent(conversation))
+                    m_client->openPrivate(conversation);
+                m_ui->conversation->moveCursor(QTextCursor::End);
+                if (!m_ui->conversation->findText(message.text.left(200), true))
+                    statusBar()->showMessage(
+                            tr("That message is older than what %1 shows now: scroll up to load it.")
+                                    .arg(conversation),
+                            8000);
+                activateWindow();
+            });
+    dialog->show();
 }
 
 void MainWindow::showPreferences()

@@ -70,6 +70,8 @@ private:
     void showAbout();
     // Edit › Preferences; the choice is applied at once and saved.
     void showPreferences();
+    // Edit › Search History: the server's history searched, a hit shown in its conversation.
+    void showSearch();
     // The theme, the conversation's font and the time format of m_preferences.
     void applyPreferences();
     void restoreLayout();
