@@ -51,6 +51,7 @@ private Q_SLOTS:
     void everyoneGetsEveryMessageInOneOrder();
     void resumeOnAnotherServer();
     void redisGoesAwayAndComesBack();
+    void resendIsPostedOnceOnAnyServer();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
     void roomsAcrossThreeServers();
@@ -223,33 +224,82 @@ void tst_Cluster::redisGoesAwayAndComesBack()
 
     stopRedis();
     QTRY_VERIFY_WITH_TIMEOUT(!first->cluster()->isHealthy() && !second->cluster()->isHealthy(), 5000);
-    // Each server serves its own clients meanwhile.
-    alice->sendLine(R"({"type":"say","text":"alone on the first"})");
-    bob->sendLine(R"({"type":"say","text":"alone on the second"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 2, 5000);
+    // Everyone is told that messages wait; what they say waits for the one sequencer.
+    const auto status = [](const TestClient &client) {
+        QStringList said;
+        for (const QString &line : client.lines()) {
+            const QJsonObject object = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (object.value(u"type").toString() == u"status")
+                said.append(object.value(u"degraded").toBool() ? QStringLiteral("degraded")
+                                                               : QStringLiteral("healthy"));
+        }
+        return said;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(status(*alice), QStringList{ QStringLiteral("degraded") }, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(*bob), QStringList{ QStringLiteral("degraded") }, 5000);
+    alice->sendLine(R"({"type":"say","text":"alone on the first","cid":"a1"})");
+    bob->sendLine(R"({"type":"say","text":"alone on the second","cid":"b1"})");
+    // Someone who comes while it is away hears so after the welcome.
+    auto carol = join(first, QStringLiteral("carol"));
+    QVERIFY(carol);
+    QTRY_COMPARE_WITH_TIMEOUT(status(*carol), QStringList{ QStringLiteral("degraded") }, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(first->cluster()->backlogSize(), 1, 5000);
+    QCOMPARE(messagesOf(*alice).size(), 1);
+    QCOMPARE(messagesOf(*bob).size(), 1);
 
-    // Redis is back (empty: no persistence); the servers catch up with each other.
+    // Redis is back (empty: no persistence); what waited goes out, once, with Redis's ids, in
+    // one order for everyone.
     QVERIFY(startRedis());
     QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy() && second->cluster()->isHealthy(), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 3, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 3, 10000);
-    const auto texts = [](const TestClient &client) {
-        QStringList sorted;
-        for (const auto &[id, text] : messagesOf(client))
-            sorted.append(text);
-        sorted.sort();
-        return sorted;
-    };
-    const QStringList expected{ QStringLiteral("alice: alone on the first"), QStringLiteral("alice: hello"),
-                                QStringLiteral("bob: alone on the second") };
-    QCOMPARE(texts(*alice), expected);
-    QCOMPARE(texts(*bob), expected);
-    // And the room goes on as one, ids above everything handed out meanwhile.
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*carol).size(), 3, 10000); // "hello" in her welcome
+    QCOMPARE(messagesOf(*alice), messagesOf(*bob));
+    QCOMPARE(messagesOf(*carol), messagesOf(*alice));
+    QCOMPARE(status(*alice), (QStringList{ QStringLiteral("degraded"), QStringLiteral("healthy") }));
+    // A Redis that came back empty starts a new epoch of ids, above any id of the old one
+    // that some server may have handed out (ChatLimits::clusterIdEpochStride).
+    QVERIFY2(quint64(messagesOf(*alice).at(1).first) > ChatLimits::clusterIdEpochStride,
+             qPrintable(QString::number(messagesOf(*alice).at(1).first)));
+    QCOMPARE(first->lastMessageId(), second->lastMessageId());
+    // And the room goes on as one.
     alice->sendLine(R"({"type":"say","text":"together again"})");
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 4, 5000);
     QCOMPARE(messagesOf(*bob).constLast(), messagesOf(*alice).constLast());
     QVERIFY(messagesOf(*bob).constLast().first > messagesOf(*bob).at(2).first);
+}
+
+void tst_Cluster::resendIsPostedOnceOnAnyServer()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    const QByteArray identity = R"(,"identity":"alice-secret-0123456789")";
+    auto alice = joinJsonWith(first->serverPort(),
+                              R"({"type":"hello","version":2,"nick":"alice")" + identity + '}');
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    alice->sendLine(R"({"type":"say","text":"only once","cid":"m-1"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 1, 5000);
+    const qint64 id = messagesOf(*bob).constFirst().first;
+    // The echo carries the client id.
+    EXPECT_LINE(alice, QRegularExpression(QStringLiteral("\"cid\":\"m-1\"")));
+    // The connection drops; alice cannot know whether it went through, and sends it again on
+    // the other server, and again on the first.
+    alice.reset();
+    for (ChatServer *server : { second, first }) {
+        auto again = joinJsonWith(server->serverPort(),
+                                  R"({"type":"hello","version":2,"nick":"alice")" + identity + '}');
+        QVERIFY(again);
+        again->sendLine(R"({"type":"say","text":"only once","cid":"m-1"})");
+        EXPECT_LINE(again,
+                    QStringLiteral(R"({"type":"sent","cid":"m-1","id":%1,"room":"#general"})").arg(id));
+    }
+    // Another identity may use the same client id: it is another message.
+    bob->sendLine(R"({"type":"say","text":"mine","cid":"m-1"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 2, 5000);
+    QCOMPARE(messagesOf(*bob).constFirst(), std::make_pair(id, QStringLiteral("alice: only once")));
+    QCOMPARE(first->lastMessageId(), second->lastMessageId());
 }
 
 void tst_Cluster::deadServerIsNoticed()

@@ -726,12 +726,6 @@ set by %2, %3</source>
         <source>%1 (%2) is now known as %3</source>
         <translation>%1（%2）现在改名为 %3</translation>
     </message>
-    <message numerus="yes">
-        <source>cluster: %n message(s) from other servers got new ids here after Redis was away</source>
-        <translation>
-            <numerusform>集群：Redis 中断后，来自其他服务器的 %n 条消息在本服务器获得了新编号</numerusform>
-        </translation>
-    </message>
     <message>
         <source>cluster: joining %1 as server %2</source>
         <translation>集群：以服务器 %2 的身份加入 %1</translation>
@@ -747,18 +741,6 @@ set by %2, %3</source>
     <message>
         <source>cluster: cannot prepare the room: %1</source>
         <translation>集群：无法准备聊天室：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>cluster: more than %n messages waiting for Redis; the oldest stays on this server only</source>
-        <translation>
-            <numerusform>集群：超过 %n 条消息在等待 Redis；最早的一条只保留在本服务器</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>cluster: publishing %n message(s) said here while Redis was away</source>
-        <translation>
-            <numerusform>集群：正在发布 Redis 中断期间在本服务器发出的 %n 条消息</numerusform>
-        </translation>
     </message>
     <message>
         <source>cluster: reading the room failed: %1</source>
@@ -1009,6 +991,18 @@ set by %2, %3</source>
     <message>
         <source>not announced by DNS-SD: the services could not be registered</source>
         <translation>未通过 DNS-SD 宣告：无法注册服务</translation>
+    </message>
+    <message>
+        <source>cluster: message %1 arrived after %2; left out</source>
+        <translation>集群：消息 %1 在 %2 之后才到达，已略去</translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: publishing %n message(s) that waited for Redis</source>
+        <translation><numerusform>集群：正在发布 %n 条等待 Redis 的消息</numerusform></translation>
+    </message>
+    <message>
+        <source>cluster: publishing failed, trying again: %1</source>
+        <translation>集群：发布失败，正在重试：%1</translation>
     </message>
 </context>
 <context>

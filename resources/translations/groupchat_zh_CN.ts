@@ -201,6 +201,14 @@
         <source>A room name is # followed by 1 to %1 letters or digits of one writing system, with their accents and vowel signs, and _ - or .</source>
         <translation>聊天室名称是 # 加上 1 到 %1 个同一文字系统的字母或数字（可带重音和元音符号），以及 _ - 或 .</translation>
     </message>
+    <message>
+        <source>The server has lost its cluster: what you send waits and is delivered when it is back.</source>
+        <translation>服务器与集群失去了联系：您发送的消息会等待，待集群恢复后再送达。</translation>
+    </message>
+    <message>
+        <source>The server is back in its cluster: messages flow again.</source>
+        <translation>服务器已重新连上集群：消息恢复传递。</translation>
+    </message>
 </context>
 <context>
     <name>ChatConnection</name>
@@ -1221,11 +1229,15 @@
     </message>
     <message numerus="yes">
         <source>The newest %n messages found; add words to find older ones.</source>
-        <translation><numerusform>找到了最新的 %n 条消息；添加词语可找到更早的消息。</numerusform></translation>
+        <translation>
+            <numerusform>找到了最新的 %n 条消息；添加词语可找到更早的消息。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n message(s) found. Double-click one to see it in its conversation.</source>
-        <translation><numerusform>找到 %n 条消息。双击一条即可在其对话中查看。</numerusform></translation>
+        <translation>
+            <numerusform>找到 %n 条消息。双击一条即可在其对话中查看。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -61,6 +61,9 @@ struct ChatCommand
     QString identity; // Hello: the secret the client keeps per server (private history)
     QStringList rooms; // Hello: rooms to be in (besides the default one) before the welcome
     QStringList params; // Dialect: the command's parameters, in order
+    // Say, Action, Private (JSON "cid"): the id the client chose for the message, so that a
+    // resend is not posted twice (ChatMessage::clientId); empty: none.
+    QString clientId;
     QString label; // Dialect: IRCv3 labeled-response's label tag (empty: none)
     // Dialect: IRCv3 client-only tags ("+key=value;+other"), escaped as on the wire; the IRC
     // handler passes them on with a PRIVMSG, NOTICE or TAGMSG (message-tags, "Client-only tags")
@@ -89,6 +92,6 @@ struct ChatCommand
                a.with == b.with && a.token == b.token && a.hasPassword == b.hasPassword &&
                a.password == b.password && a.hasText == b.hasText && a.identity == b.identity &&
                a.rooms == b.rooms && a.error == b.error && a.params == b.params && a.label == b.label &&
-               a.clientTags == b.clientTags;
+               a.clientTags == b.clientTags && a.clientId == b.clientId;
     }
 };

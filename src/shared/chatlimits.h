@@ -202,4 +202,17 @@ struct ChatLimits
     static constexpr int clusterServerTimeoutMs = 5000;
     static constexpr int clusterStreamLength = 100000;
     static constexpr int clusterBacklog = 10000;
+    // A Redis that comes back empty starts the ids of a new epoch at the next multiple of this
+    // above every id the returning server knows, so that no id of the old epoch (which some
+    // server may have delivered and the returning one not) is handed out again. 2^32 leaves
+    // room for 2^21 such epochs below the 2^53 a JSON number carries exactly.
+    static constexpr quint64 clusterIdEpochStride = quint64(1) << 32;
+
+    // Sending exactly once (docs/PROTOCOL.md, "Sending exactly once"): a client id ("cid") is
+    // 1 to maxClientIdLength characters of [A-Za-z0-9_-]. The server posts one (identity,
+    // client id) at most once within clientIdWindowMs, remembering at most clientIdLedgerSize
+    // of them (the oldest are forgotten first); a cluster keeps each in Redis as long.
+    static constexpr int maxClientIdLength = 64;
+    static constexpr qint64 clientIdWindowMs = 60 * 60 * 1000;
+    static constexpr int clientIdLedgerSize = 100000;
 };

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "chatlimits.h"
+
 #include <QDateTime>
 #include <QString>
 #include <QStringView>
@@ -43,6 +45,27 @@ struct ChatMessage
     QByteArray fromIdentity;
     QByteArray toIdentity;
 
+    // Sending exactly once: the id the sender's client chose for it (JSON "cid"; empty: none),
+    // 1 to ChatLimits::maxClientIdLength characters of [A-Za-z0-9_-] (isValidClientId). It is
+    // stored and travels with the message, so that an echo, a replay and a resend are known
+    // as this message.
+    QString clientId;
+
+    // Whether id is a client id the server takes: non-empty, at most ChatLimits::maxClientIdLength
+    // characters, each an ASCII letter, digit, '-' or '_' (docs/PROTOCOL.md, "Sending exactly once").
+    static bool isValidClientId(QStringView id)
+    {
+        if (id.isEmpty() || id.size() > ChatLimits::maxClientIdLength)
+            return false;
+        for (QChar c : id) {
+            const char16_t u = c.unicode();
+            if (!((u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') ||
+                  u == u'-' || u == u'_'))
+                return false;
+        }
+        return true;
+    }
+
     // Sent by an IRC client, for IRC clients only (neither stored nor on the other wires): the
     // client-only tags it carried ("+key=value;...", escaped as on the wire; IRCv3 message-tags).
     QString clientTags;
@@ -51,11 +74,14 @@ struct ChatMessage
 
     // Bytes it takes on the wire, at most (UTF-8 takes at most three bytes a UTF-16 unit; the
     // JSON envelope and the time under 160): what a replay is measured in against a send queue.
-    qint64 wireSize() const { return 160 + 3 * (from.size() + text.size() + room.size() + to.size()); }
+    qint64 wireSize() const
+    {
+        return 160 + 3 * (from.size() + text.size() + room.size() + to.size()) + clientId.size();
+    }
 
     friend bool operator==(const ChatMessage &a, const ChatMessage &b)
     {
         return a.id == b.id && a.time == b.time && a.from == b.from && a.text == b.text && a.kind == b.kind &&
-               a.room == b.room && a.to == b.to;
+               a.room == b.room && a.to == b.to && a.clientId == b.clientId;
     }
 };

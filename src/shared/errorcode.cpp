@@ -6,7 +6,7 @@
 namespace {
 
 // Every code with its word, in the enum's order (checked by tst_jsonprotocol::errorCodeNames).
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 29> names = { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 30> names = { {
         { ErrorCode::None, u"" },
         { ErrorCode::Unknown, u"unknown" },
         { ErrorCode::Malformed, u"malformed" },
@@ -31,6 +31,7 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 29> names = { {
         { ErrorCode::RoomFull, u"room-full" },
         { ErrorCode::TopicTooLong, u"topic-too-long" },
         { ErrorCode::RoomRefused, u"room-refused" },
+        { ErrorCode::Unavailable, u"unavailable" },
         { ErrorCode::Lagging, u"lagging" },
         { ErrorCode::Kicked, u"kicked" },
         { ErrorCode::Banned, u"banned" },

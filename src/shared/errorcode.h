@@ -35,6 +35,9 @@ enum class ErrorCode {
     RoomFull,
     TopicTooLong,
     RoomRefused, // a room asked for in the hello could not be joined (text: why)
+    // A message that cannot be taken now (in a cluster whose Redis is away, more than
+    // ChatLimits::clusterBacklog messages wait already); not posted, send it again later.
+    Unavailable,
     // The connection (these end it, but for Lagging).
     Lagging, // falling behind; messages are skipped until it catches up
     Kicked,

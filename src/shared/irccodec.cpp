@@ -280,6 +280,8 @@ QByteArray IrcCodec::encode(const ServerEvent &event) const
     case Type::History:
     case Type::SearchResults:
     case Type::CaughtUp:
+    case Type::Sent:
+    case Type::Status: // to each client by its nick (encodeFor)
     case Type::RoomList:
     case Type::RoomState:
         break;
@@ -323,10 +325,13 @@ QByteArray IrcCodec::encodeFor(const ServerEvent &event, const QString &recipien
                 serverName(), QStringLiteral("NOTICE"),
                 { me,
                   QStringLiteral("you fell behind the chat: %1 messages were skipped").arg(event.missed) });
+    case Type::Status:
+        return eventTags(event.time) + line(serverName(), QStringLiteral("NOTICE"), { me, event.text });
     case Type::Welcome:
     case Type::Pong:
     case Type::Presence:
     case Type::SearchResults: // JSON's alone
+    case Type::Sent:
         return QByteArray();
     case Type::Invalid:
     case Type::Join:
@@ -387,6 +392,7 @@ QByteArray IrcCodec::errorLines(const ServerEvent &event, const QString &me) con
     case ErrorCode::TargetLagging:
     case ErrorCode::TopicTooLong:
     case ErrorCode::RoomRefused:
+    case ErrorCode::Unavailable:
     case ErrorCode::Lagging:
         break;
     }

@@ -139,6 +139,8 @@ QByteArray messageObject(const ChatMessage &message)
         writer.add("to", message.to);
     else
         writer.add("room", message.room);
+    if (!message.clientId.isEmpty())
+        writer.add("cid", message.clientId);
     return writer.object();
 }
 
@@ -316,6 +318,20 @@ public:
                fail(QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(name)));
     }
 
+    // The optional "cid" of a message (ChatMessage::isValidClientId): taken as it is, since it
+    // is compared and echoed, never shown.
+    bool clientId(QString *out)
+    {
+        const QJsonValue value = m_object.value(QLatin1String("cid"));
+        if (value.isUndefined())
+            return true;
+        if (!value.isString() || !ChatMessage::isValidClientId(value.toString()))
+            return fail(QStringLiteral("\"cid\" must be 1 to %1 characters of A-Z, a-z, 0-9, - and _")
+                                .arg(ChatLimits::maxClientIdLength));
+        *out = value.toString();
+        return true;
+    }
+
     bool number(const char *name, quint64 *out, bool *present)
     {
         const QJsonValue value = m_object.value(QLatin1String(name));
@@ -399,6 +415,8 @@ ChatMessage decodeMessage(const QJsonObject &object)
     message.kind = ChatMessage::kindFromWord(object.value(u"kind").toString());
     message.to = TextSanitizer::clean(object.value(u"to").toString());
     message.room = TextSanitizer::clean(object.value(u"room").toString());
+    if (const QString cid = object.value(u"cid").toString(); ChatMessage::isValidClientId(cid))
+        message.clientId = cid;
     // A version-1 server's messages are its one room's.
     if (message.room.isEmpty() && message.to.isEmpty())
         message.room = QStringLiteral("#general");
@@ -428,7 +446,10 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
         writer.add("type", command.type == Type::Say ? QStringLiteral("say") : QStringLiteral("action"));
         if (!command.target.isEmpty())
             writer.add("room", command.target);
-        return writer.add("text", command.text).line();
+        writer.add("text", command.text);
+        if (!command.clientId.isEmpty())
+            writer.add("cid", command.clientId);
+        return writer.line();
     }
     case Type::Join:
         return JsonWriter().add("type", QStringLiteral("join")).add("room", command.target).line();
@@ -448,12 +469,13 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
     }
     case Type::Rooms:
         return JsonWriter().add("type", QStringLiteral("rooms")).line();
-    case Type::Private:
-        return JsonWriter()
-                .add("type", QStringLiteral("private"))
-                .add("to", command.target)
-                .add("text", command.text)
-                .line();
+    case Type::Private: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("private")).add("to", command.target).add("text", command.text);
+        if (!command.clientId.isEmpty())
+            writer.add("cid", command.clientId);
+        return writer.line();
+    }
     case Type::Nick:
         return JsonWriter().add("type", QStringLiteral("nick")).add("nick", command.target).line();
     case Type::Quit: {
@@ -559,8 +581,9 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     bool ok = false;
     if (type == u"say" || type == u"action") {
         command.type = type == u"say" ? ChatCommand::Type::Say : ChatCommand::Type::Action;
-        ok = reader.onlyFields({ "type", "room", "text" }) && reader.name("room", &command.target, false) &&
-             reader.nonEmptyText("text", &command.text);
+        ok = reader.onlyFields({ "type", "room", "text", "cid" }) &&
+             reader.name("room", &command.target, false) && reader.nonEmptyText("text", &command.text) &&
+             reader.clientId(&command.clientId);
     } else if (type == u"join") {
         command.type = ChatCommand::Type::Join;
         ok = reader.onlyFields({ "type", "room" }) && reader.name("room", &command.target, true);
@@ -578,8 +601,8 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
         ok = reader.onlyFields({ "type" });
     } else if (type == u"private") {
         command.type = ChatCommand::Type::Private;
-        ok = reader.onlyFields({ "type", "to", "text" }) && reader.name("to", &command.target, true) &&
-             reader.nonEmptyText("text", &command.text);
+        ok = reader.onlyFields({ "type", "to", "text", "cid" }) && reader.name("to", &command.target, true) &&
+             reader.nonEmptyText("text", &command.text) && reader.clientId(&command.clientId);
     } else if (type == u"nick") {
         command.type = ChatCommand::Type::Nick;
         ok = reader.onlyFields({ "type", "nick" }) && reader.text("nick", &command.target, true);
@@ -671,6 +694,8 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         // A /me (an IRC client's CTCP ACTION, say): as a message's "kind"; a plain one says nothing.
         if (event.message.kind != ChatMessage::Kind::Say)
             writer.add("kind", ChatMessage::kindWord(event.message.kind));
+        if (!event.message.clientId.isEmpty())
+            writer.add("cid", event.message.clientId);
         return writer.line();
     }
     case Type::Join: {
@@ -750,6 +775,23 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
     }
     case Type::Shutdown:
         return JsonWriter().add("type", QStringLiteral("shutdown")).add("text", event.text).line();
+    case Type::Sent: {
+        JsonWriter writer;
+        writer.add("type", QStringLiteral("sent"))
+                .add("cid", event.message.clientId)
+                .add("id", event.message.id);
+        if (event.message.isPrivate())
+            writer.add("to", event.message.to);
+        else
+            writer.add("room", event.message.room);
+        return writer.line();
+    }
+    case Type::Status:
+        return JsonWriter()
+                .add("type", QStringLiteral("status"))
+                .add("degraded", event.degraded)
+                .add("text", event.text)
+                .line();
     case Type::Pong: {
         JsonWriter writer;
         writer.add("type", QStringLiteral("pong"));
@@ -855,6 +897,19 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
         event.to = text(u"to");
         event.text = text(u"text");
         event.message.kind = ChatMessage::kindFromWord(text(u"kind"));
+        if (const QString cid = object.value(u"cid").toString(); ChatMessage::isValidClientId(cid))
+            event.message.clientId = cid;
+    } else if (type == u"sent") {
+        event.type = ServerEvent::Type::Sent;
+        event.message.id = idFrom(object.value(u"id"));
+        if (const QString cid = object.value(u"cid").toString(); ChatMessage::isValidClientId(cid))
+            event.message.clientId = cid;
+        event.message.room = text(u"room");
+        event.message.to = text(u"to");
+    } else if (type == u"status") {
+        event.type = ServerEvent::Type::Status;
+        event.degraded = object.value(u"degraded").toBool(false);
+        event.text = text(u"text");
     } else if (type == u"join") {
         event.type = ServerEvent::Type::Join;
         event.nick = text(u"nick");

@@ -178,6 +178,7 @@ QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
                         .arg(event.online)
                         .arg(markRoom && !event.room.isEmpty() ? u" in " + safe(event.room) : QString()));
     case Type::CaughtUp:
+    case Type::Status:
         return noticeLine(event.text);
     case Type::History: {
         QByteArray lines;
@@ -191,6 +192,7 @@ QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)
     case Type::Pong:
     case Type::Invalid:
     case Type::SearchResults: // JSON's alone
+    case Type::Sent:
         break;
     }
     return QByteArray();

@@ -91,6 +91,12 @@ struct ServerEvent
         Topic, // room's topic is now text, set by nick
         RoomList, // the answer to a rooms request: rooms (without their people)
         RoomState, // the client is in room now: rooms holds it, with its people and topic
+        // Sending exactly once: a message the client sent again (message.clientId) was posted
+        // already, as message.id (message.room or message.to says where); to the sender only.
+        Sent,
+        // The server's state that clients are told about: degraded (in a cluster whose Redis is
+        // away: messages wait and are delivered once it is back) or not; text says so in words.
+        Status,
     };
 
     Type type = Type::Invalid;
@@ -138,6 +144,9 @@ struct ServerEvent
 
     // CaughtUp only: broadcast messages skipped while the client was behind.
     int missed = 0;
+
+    // Status only: messages wait for the cluster (true) or flow again (false).
+    bool degraded = false;
 
     // An event of type, stamped with the current time (UTC).
     static ServerEvent now(Type type)

@@ -843,6 +843,14 @@ void ChatClient::onEvent(const ServerEvent &event)
                                            nullptr, event.missed)
                                       : tr("You fell behind the conversation and have caught up.");
         break;
+    case ServerEvent::Type::Status:
+        entry.kind = ChatEntry::Kind::Status;
+        entry.text = event.degraded
+                             ? tr("The server has lost its cluster: what you send waits and is delivered "
+                                  "when it is back.")
+                             : tr("The server is back in its cluster: messages flow again.");
+        break;
+    case ServerEvent::Type::Sent: // a resend that was posted already (sending exactly once)
     case ServerEvent::Type::Welcome:
     case ServerEvent::Type::Pong:
     case ServerEvent::Type::Ping:

@@ -104,6 +104,11 @@ bool ChatServer::openHistory(const QString &path)
             room->countMessages();
     }
     m_nextMessageId = store->lastId() + 1;
+    // What was sent with client ids within the window: a resend after this restart is known.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const ChatMessage &message :
+         store->withClientIds(now.addMSecs(-ChatLimits::clientIdWindowMs), ChatLimits::clientIdLedgerSize))
+        m_sendLedger.posted(message, message.time.toMSecsSinceEpoch());
     for (const auto &[address, since] : store->bans())
         m_admission.addBan(QHostAddress(address), since);
     if (m_admission.banCount() > 0)
@@ -745,6 +750,13 @@ void ChatServer::greet(ClientSession *client)
     if (!greeting.passwordRequired)
         greeting.history = recentOfDefaultRoom();
     client->send(greeting);
+    tellIfDegraded(client);
+}
+
+void ChatServer::tellIfDegraded(ClientSession *client)
+{
+    if (m_cluster && !m_cluster->isHealthy())
+        client->send(clusterStatus(true));
 }
 
 QList<ChatMessage> ChatServer::recentOfDefaultRoom() const
@@ -757,9 +769,6 @@ QList<ChatMessage> ChatServer::recentOfDefaultRoom() const
 void ChatServer::announce(ClientSession *client, const ClientSession *predecessor)
 {
     if (client->isAnnounced() || client->isClosing() || !client->isAuthenticated())
-        return;
-    // An IRC client comes in when its registration is done (IrcHandler).
-    if (client->irc() && !client->irc()->registered)
         return;
     // An IRC client comes in when its registration is done (IrcHandler).
     if (client->irc() && !client->irc()->registered)
@@ -878,7 +887,8 @@ void ChatServer::sendCaughtUp(ClientSession *client, qint64 missed)
     }
 }
 
-void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text)
+void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text,
+                             const QString &clientId)
 {
     ChatMessage message;
     message.time = QDateTime::currentDateTimeUtc();
@@ -886,33 +896,87 @@ void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind 
     message.text = text;
     message.kind = kind;
     message.room = room->name();
+    message.clientId = clientId;
+    if (!clientId.isEmpty())
+        message.fromIdentity = from->identityHash();
     if (const IrcState *irc = from->irc())
         message.clientTags = irc->sendingTags;
     from->countMessageSent();
     publish(message);
 }
 
+bool ChatServer::answerResend(ClientSession *from, const QString &clientId)
+{
+    if (clientId.isEmpty())
+        return false;
+    const SendLedger::Entry *entry =
+            m_sendLedger.find(from->identityHash(), clientId, QDateTime::currentMSecsSinceEpoch());
+    if (!entry)
+        return false;
+    // Still on its way (waiting for the cluster): its echo will carry the client id.
+    if (entry->id != 0) {
+        ServerEvent sent = ServerEvent::now(ServerEvent::Type::Sent);
+        sent.message.id = entry->id;
+        sent.message.clientId = clientId;
+        sent.message.room = entry->room;
+        sent.message.to = entry->to;
+        from->send(sent);
+    }
+    return true;
+}
+
+void ChatServer::tellSent(const ChatMessage &message, quint64 id)
+{
+    ClientSession *sender = findClient(message.from);
+    if (!sender || sender->identityHash() != message.fromIdentity)
+        return;
+    ServerEvent sent = ServerEvent::now(ServerEvent::Type::Sent);
+    sent.message = message;
+    sent.message.id = id;
+    sender->send(sent);
+}
+
 void ChatServer::publish(ChatMessage message)
 {
-    if (m_cluster && m_cluster->isHealthy()) {
-        // Delivered here too when it comes back from the cluster's stream, with its id.
-        m_cluster->publish(message, [this, self = QPointer<ChatServer>(this), message]() mutable {
+    if (!message.clientId.isEmpty())
+        m_sendLedger.begin(message.fromIdentity, message.clientId, QDateTime::currentMSecsSinceEpoch());
+    if (m_cluster) {
+        // Delivered here too when it comes back from the cluster's stream, with its id; while
+        // Redis is away it waits, so that every message has the one id Redis gives it.
+        m_cluster->publish(message, [this, self = QPointer<ChatServer>(this),
+                                     message](const ClusterLink::PublishResult &result) {
             if (!self)
                 return;
-            message.id = m_nextMessageId++;
-            deliverMessage(message);
-            m_cluster->publishLater(message);
+            switch (result.outcome) {
+            case ClusterLink::PublishOutcome::Published:
+                break;
+            case ClusterLink::PublishOutcome::Duplicate: {
+                // Resent through another server before this one heard of the first.
+                ChatMessage earlier = message;
+                earlier.id = result.id;
+                m_sendLedger.posted(earlier, QDateTime::currentMSecsSinceEpoch());
+                tellSent(message, result.id);
+                break;
+            }
+            case ClusterLink::PublishOutcome::Refused:
+                m_sendLedger.forget(message.fromIdentity, message.clientId);
+                if (ClientSession *sender = findClient(message.from))
+                    sender->sendError(ErrorCode::Unavailable,
+                                      QStringLiteral("the cluster is unavailable and %1 messages wait for it "
+                                                     "already; this one was not sent, send it again later")
+                                              .arg(ChatLimits::clusterBacklog));
+                break;
+            }
         });
         return;
     }
     message.id = m_nextMessageId++;
     deliverMessage(message);
-    if (m_cluster)
-        m_cluster->publishLater(message);
 }
 
 void ChatServer::deliverMessage(const ChatMessage &message)
 {
+    m_sendLedger.posted(message, QDateTime::currentMSecsSinceEpoch());
     // Stored before anyone receives it: the batch is committed before this pass's output
     // leaves (WriteBatcher's hook), and a pass that has nobody to send to still ends in one.
     if (m_history.add(message))
@@ -1119,6 +1183,7 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     connect(m_cluster, &ClusterLink::remoteRoomsChanged, this, &ChatServer::remoteRoomsChanged);
     connect(m_cluster, &ClusterLink::messagesArrived, this, &ChatServer::deliverClusterMessages);
     connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::clusterHealthChanged);
+    connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::tellClusterHealth);
     connect(m_cluster, &ClusterLink::liveServersChanged, this, &ChatServer::clusterServersChanged);
     m_cluster->start(m_nextMessageId - 1);
     return true;
@@ -1126,21 +1191,33 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
 
 void ChatServer::deliverClusterMessages(const QList<ChatMessage> &messages)
 {
-    int renumbered = 0;
-    for (ChatMessage message : messages) {
-        // Ids this server handed out alone while Redis was away can meet the room's again
-        // for a moment after it returns; the message still reaches everyone here, with the
-        // next id of this server's.
+    for (const ChatMessage &message : messages) {
+        // One sequencer gives every id once; an id at or below one delivered here already
+        // would be a second message under it, and is left out (and said).
         if (message.id < m_nextMessageId) {
-            message.id = m_nextMessageId;
-            ++renumbered;
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(ServerLog::tr("cluster: message %1 arrived after %2; left out")
+                                             .arg(message.id)
+                                             .arg(m_nextMessageId - 1)));
+            continue;
         }
         m_nextMessageId = message.id + 1;
         deliverMessage(message);
     }
-    if (renumbered > 0)
-        qCWarning(lcServer, "%s",
-                  qUtf8Printable(ServerLog::tr("cluster: %n message(s) from other servers got new ids here "
-                                               "after Redis was away",
-                                               nullptr, renumbered)));
+}
+
+void ChatServer::tellClusterHealth(bool healthy)
+{
+    broadcast(clusterStatus(!healthy));
+}
+
+ServerEvent ChatServer::clusterStatus(bool degraded) const
+{
+    ServerEvent status = ServerEvent::now(ServerEvent::Type::Status);
+    status.degraded = degraded;
+    status.text =
+            degraded ? QStringLiteral("the server has lost its cluster (Redis): what you send waits and is "
+                                      "delivered, in order, when it is back")
+                     : QStringLiteral("the server is back in its cluster: messages flow again");
+    return status;
 }

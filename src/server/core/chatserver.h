@@ -8,6 +8,7 @@
 #include "historykeeper.h"
 #include "refusal.h"
 #include "roomkeeper.h"
+#include "sendledger.h"
 #include "serverevent.h"
 
 #include <QElapsedTimer>
@@ -217,9 +218,24 @@ private:
     void removeClient(ClientSession *client, const QString &reason);
     // The last ChatLimits::historyLines messages of the default room.
     QList<ChatMessage> recentOfDefaultRoom() const;
-    void postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text);
-    // Puts a message on its way: through the cluster when there is one, else an id here.
+    // clientId: the id the sender's client gave it (ChatMessage::clientId; empty: none).
+    void postMessage(ClientSession *from, Room *room, ChatMessage::Kind kind, const QString &text,
+                     const QString &clientId = QString());
+    // Sending exactly once: true when from's clientId was posted already (within
+    // ChatLimits::clientIdWindowMs), and then from is told its id (a "sent" event) when it is
+    // known; the caller posts nothing. False for an empty or new client id.
+    bool answerResend(ClientSession *from, const QString &clientId);
+    // Puts a message on its way: through the cluster when there is one (which gives the id and
+    // delivers it; it waits while Redis is away), else an id here and delivered at once.
     void publish(ChatMessage message);
+    // Tells the sender of message, when it is still here under the identity it sent with, that
+    // message was posted as id (ServerEvent::Type::Sent).
+    void tellSent(const ChatMessage &message, quint64 id);
+    // The cluster's Redis came or went: every client is told whether messages wait for it.
+    void tellClusterHealth(bool healthy);
+    ServerEvent clusterStatus(bool degraded) const;
+    // A client just welcomed is told when messages wait for the cluster.
+    void tellIfDegraded(ClientSession *client);
     // What client may read of the history: its rooms and its private messages.
     HistoryScope scopeOf(const ClientSession *client, const QString &room = QString()) const;
     // A message with its id: into the history (and the database), out to every client here.
@@ -274,6 +290,7 @@ private:
     quint16 m_tlsPortWanted = ChatLimits::defaultTlsPort;
     WriteBatcher *m_batcher;
     HistoryKeeper m_history;
+    SendLedger m_sendLedger;
     Admission m_admission;
     RoomKeeper m_roomKeeper;
     RoomDirectory &m_rooms; // m_roomKeeper's

@@ -14,28 +14,71 @@
 
 namespace {
 
-// Gives each message of a batch (ARGV[3...]: time, from, text, kind, replay, room, to,
-// fid, tid) the cluster's next id and appends it to the one stream of every room, in one step:
-// ids and stream order cannot disagree, whichever server publishes.
+// Gives each message of a batch the cluster's next id and appends it to the one stream of every
+// room, in one step: ids and stream order cannot disagree, whichever server publishes. KEYS:
+// the id counter, the stream, this server's publish sequence, the prefix of client-id keys.
+// ARGV: the stream's length, this server's id, how long a client id is remembered (ms), then
+// per message (publishFields each): seq, time, from, text, kind, room, to, fid, tid, cid.
+// Returns one number per message: its new id; 0 when seq is not above the last this server
+// published (a batch sent again after its reply was lost); minus the id of the message that
+// carried the same sender and client id before (a client's resend). A batch that would leave
+// out some of this server's messages is refused ("GAP last").
 const QByteArray publishScript = QByteArrayLiteral(R"(
-for i = 3, #ARGV, 9 do
-  local id = redis.call('INCR', KEYS[1])
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[i], 'from', ARGV[i + 1],
-             'text', ARGV[i + 2], 'kind', ARGV[i + 3], 'origin', ARGV[2], 'replay', ARGV[i + 4],
-             'room', ARGV[i + 5], 'to', ARGV[i + 6], 'fid', ARGV[i + 7], 'tid', ARGV[i + 8])
+local known = redis.call('GET', KEYS[3])
+local last = tonumber(known or '0')
+-- One server's messages are taken in its order, none skipped: a batch that starts past the
+-- next one is refused whole (its server sends everything unanswered again). A server whose
+-- sequence Redis no longer has (it came back empty, or the server was quiet for the window)
+-- starts anew.
+if #ARGV >= 4 and known and tonumber(ARGV[4]) > last + 1 then
+  return redis.error_reply('GAP ' .. last)
 end
-return 1)");
-constexpr int publishFields = 9;
+local result = {}
+for i = 4, #ARGV, 10 do
+  local seq = tonumber(ARGV[i])
+  if seq <= last then
+    table.insert(result, 0)
+  else
+    last = seq
+    local cid, fid = ARGV[i + 9], ARGV[i + 7]
+    local earlier = false
+    if cid ~= '' then
+      earlier = redis.call('GET', KEYS[4] .. fid .. ':' .. cid)
+    end
+    if earlier then
+      table.insert(result, -tonumber(earlier))
+    else
+      local id = redis.call('INCR', KEYS[1])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[i + 1],
+                 'from', ARGV[i + 2], 'text', ARGV[i + 3], 'kind', ARGV[i + 4], 'origin', ARGV[2],
+                 'seq', ARGV[i], 'room', ARGV[i + 5], 'to', ARGV[i + 6], 'fid', fid,
+                 'tid', ARGV[i + 8], 'cid', cid)
+      if cid ~= '' then
+        redis.call('SET', KEYS[4] .. fid .. ':' .. cid, id, 'PX', ARGV[3])
+      end
+      table.insert(result, id)
+    end
+  end
+end
+redis.call('SET', KEYS[3], last, 'PX', ARGV[3])
+return result)");
+constexpr int publishFields = 10;
 const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptographicHash::Sha1).toHex();
 
 // Messages per publish call: a pass's messages go together, up to this many.
 constexpr int publishBatch = 256;
 
-// The id counter only goes up, past every id a server has handed out: Redis may have come
-// back empty (no persistence) while the servers remember.
-const QByteArray raiseScript = QByteArrayLiteral(R"(
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if current < tonumber(ARGV[1]) then
+// The id counter never goes back. ARGV[1]: the highest id this server has delivered; ARGV[2]:
+// where a new epoch starts for it (ChatLimits::clusterIdEpochStride). A counter that is gone
+// while this server has delivered ids means Redis came back empty: some server may have
+// delivered ids that this one never read, so the new epoch starts above all of them.
+const QByteArray prepareScript = QByteArrayLiteral(R"(
+local current = redis.call('GET', KEYS[1])
+if not current then
+  if tonumber(ARGV[1]) > 0 then
+    redis.call('SET', KEYS[1], ARGV[2])
+  end
+elseif tonumber(current) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1])
 end
 return 1)");
@@ -169,13 +212,18 @@ void ClusterLink::updateHealth()
                                         "server's clients alone until it is back")
                                   .arg(m_commands->address(), why)));
     Q_EMIT healthChanged(healthy, why);
+    if (healthy)
+        scheduleSend();
 }
 
 void ClusterLink::prepare()
 {
     // EVALSHA from now on; the cache is empty after Redis restarts, hence on every connect.
     m_commands->command({ "SCRIPT", "LOAD", publishScript });
-    m_commands->command({ "EVAL", raiseScript, "1", key("nextid"), QByteArray::number(m_lastDeliveredId) },
+    const quint64 stride = ChatLimits::clusterIdEpochStride;
+    const quint64 epoch = (m_lastDeliveredId / stride + 1) * stride;
+    m_commands->command({ "EVAL", prepareScript, "1", key("nextid"), QByteArray::number(m_lastDeliveredId),
+                          QByteArray::number(epoch) },
                         [this](const RedisReply &reply) {
                             if (reply.isError()) {
                                 qCWarning(lcServer, "%s",
@@ -186,88 +234,112 @@ void ClusterLink::prepare()
                             m_prepared = true;
                             m_viewFresh = true;
                             heartbeat();
-                            flushBacklog();
                             updateHealth();
+                            if (!m_pending.empty())
+                                qCInfo(lcServer, "%s",
+                                       qUtf8Printable(ServerLog::tr("cluster: publishing %n message(s) that "
+                                                                    "waited for Redis",
+                                                                    nullptr, int(m_pending.size()))));
+                            scheduleSend();
                         });
 }
 
-void ClusterLink::publish(const ChatMessage &message, std::function<void()> onFailed)
+void ClusterLink::publish(const ChatMessage &message, std::function<void(const PublishResult &)> done)
 {
-    queue(message, false, std::move(onFailed));
+    if (int(m_pending.size()) >= ChatLimits::clusterBacklog) {
+        if (done)
+            done({ PublishOutcome::Refused, 0 });
+        return;
+    }
+    m_pending.push_back({ message, ++m_publishSeq, std::move(done) });
+    scheduleSend();
 }
 
-void ClusterLink::queue(const ChatMessage &message, bool replay, std::function<void()> onFailed)
+void ClusterLink::scheduleSend()
 {
-    if (m_outgoing.isEmpty()) {
-        m_outgoing = {
-            "EVALSHA",          publishSha,      "2",
-            key("nextid"),      key("messages"), QByteArray::number(ChatLimits::clusterStreamLength),
-            m_serverId.toUtf8()
-        };
-        // Once the event loop has handled the input it had: one call for the pass.
-        QMetaObject::invokeMethod(this, &ClusterLink::sendOutgoing, Qt::QueuedConnection);
+    if (m_sendScheduled || !m_healthy)
+        return;
+    m_sendScheduled = true;
+    // Once the event loop has handled the input it had: one call for the pass.
+    QMetaObject::invokeMethod(this, &ClusterLink::sendOutgoing, Qt::QueuedConnection);
+}
+
+void ClusterLink::settleFront(qsizetype count, const RedisReply *results)
+{
+    for (qsizetype i = 0; i < count && !m_pending.empty(); ++i) {
+        Pending pending = std::move(m_pending.front());
+        m_pending.pop_front();
+        --m_inFlight;
+        const qint64 result = results ? results->elements.value(i).integer : 0;
+        if (pending.done)
+            pending.done(result < 0 ? PublishResult{ PublishOutcome::Duplicate, quint64(-result) }
+                                    : PublishResult{ PublishOutcome::Published, quint64(result) });
     }
-    m_outgoing << QByteArray::number(message.time.toMSecsSinceEpoch()) << message.from.toUtf8()
-               << message.text.toUtf8() << QByteArray::number(ChatMessage::kindNumber(message.kind))
-               << (replay ? "1" : "0") << message.room.toUtf8() << message.to.toUtf8()
-               << message.fromIdentity.toHex() << message.toIdentity.toHex();
-    if (onFailed)
-        m_outgoingFailed.push_back(std::move(onFailed));
-    if ((m_outgoing.size() - 7) / publishFields >= publishBatch)
-        sendOutgoing();
 }
 
 void ClusterLink::sendOutgoing()
 {
-    if (m_outgoing.isEmpty())
+    m_sendScheduled = false;
+    if (!m_healthy)
         return;
-    QList<QByteArray> command = std::exchange(m_outgoing, {});
-    auto failed = std::make_shared<std::vector<std::function<void()>>>(std::exchange(m_outgoingFailed, {}));
-    m_commands->command(command, [this, command, failed](const RedisReply &reply) mutable {
-        if (reply.type == RedisReply::Type::Error && reply.string.startsWith("NOSCRIPT")) {
-            // Redis lost its script cache behind our back (it is loaded on every connect).
-            command[0] = "EVAL";
-            command[1] = publishScript;
-            m_commands->command(command, [failed](const RedisReply &again) {
-                if (again.isError())
-                    for (const auto &onFailed : *failed)
-                        onFailed();
-            });
-            return;
-        }
-        if (reply.isError())
-            for (const auto &onFailed : *failed)
-                onFailed();
-    });
-}
-
-void ClusterLink::publishLater(const ChatMessage &message)
-{
-    m_lastDeliveredId = qMax(m_lastDeliveredId, message.id);
-    if (int(m_backlog.size()) >= ChatLimits::clusterBacklog) {
-        qCWarning(lcServer, "%s",
-                  qUtf8Printable(ServerLog::tr("cluster: more than %n messages waiting for Redis; the oldest "
-                                               "stays on this server only",
-                                               nullptr, ChatLimits::clusterBacklog)));
-        m_backlog.erase(m_backlog.begin());
+    // What this server has read back from the stream is there, whatever became of its reply
+    // (a Redis that came back empty would otherwise be given it a second time).
+    while (m_inFlight == 0 && !m_pending.empty() && m_pending.front().seq <= m_readSeq) {
+        ++m_inFlight;
+        settleFront(1, nullptr);
     }
-    m_backlog.push_back(message);
-}
-
-void ClusterLink::flushBacklog()
-{
-    if (m_backlog.empty())
-        return;
-    qCInfo(lcServer, "%s",
-           qUtf8Printable(ServerLog::tr("cluster: publishing %n message(s) said here while Redis was away",
-                                        nullptr, int(m_backlog.size()))));
-    // In order, before anything new; marked as replays so that this server does not deliver
-    // them to its clients again.
-    sendOutgoing();
-    for (const ChatMessage &message : std::as_const(m_backlog))
-        queue(message, true, {});
-    sendOutgoing();
-    m_backlog.clear();
+    while (m_inFlight < qsizetype(m_pending.size())) {
+        QList<QByteArray> command{ "EVALSHA",
+                                   publishSha,
+                                   "4",
+                                   key("nextid"),
+                                   key("messages"),
+                                   key("seq:") + m_serverId.toUtf8(),
+                                   key("cid:"),
+                                   QByteArray::number(ChatLimits::clusterStreamLength),
+                                   m_serverId.toUtf8(),
+                                   QByteArray::number(ChatLimits::clientIdWindowMs) };
+        const qsizetype first = m_inFlight;
+        const qsizetype count = qMin<qsizetype>(publishBatch, qsizetype(m_pending.size()) - first);
+        for (qsizetype i = first; i < first + count; ++i) {
+            const Pending &pending = m_pending[size_t(i)];
+            const ChatMessage &message = pending.message;
+            command << QByteArray::number(pending.seq) << QByteArray::number(message.time.toMSecsSinceEpoch())
+                    << message.from.toUtf8() << message.text.toUtf8()
+                    << QByteArray::number(ChatMessage::kindNumber(message.kind)) << message.room.toUtf8()
+                    << message.to.toUtf8() << message.fromIdentity.toHex() << message.toIdentity.toHex()
+                    << message.clientId.toLatin1();
+        }
+        m_inFlight += count;
+        m_commands->command(command, [this, count, generation = m_sendGeneration](const RedisReply &reply) {
+            if (generation != m_sendGeneration)
+                return; // sent again already, after an earlier batch failed
+            if (reply.type == RedisReply::Type::Array) {
+                settleFront(count, &reply);
+                return;
+            }
+            // Lost with the connection, refused for a gap, or the script is gone (SCRIPT FLUSH):
+            // everything unanswered goes again, in order, once Redis is there; the sequence
+            // numbers keep what did arrive from arriving twice.
+            ++m_sendGeneration;
+            m_inFlight = 0;
+            if (reply.type == RedisReply::Type::Error && reply.string.startsWith("GAP") &&
+                !m_pending.empty()) {
+                // Redis has fewer of this server's messages than it answered for (it came back
+                // from an older snapshot, say): go on from what is unanswered here.
+                m_commands->command({ "SET", key("seq:") + m_serverId.toUtf8(),
+                                      QByteArray::number(m_pending.front().seq - 1), "PX",
+                                      QByteArray::number(ChatLimits::clientIdWindowMs) });
+                scheduleSend();
+            } else if (reply.type == RedisReply::Type::Error) {
+                qCWarning(lcServer, "%s",
+                          qUtf8Printable(ServerLog::tr("cluster: publishing failed, trying again: %1")
+                                                 .arg(QString::fromUtf8(reply.string))));
+                m_commands->command({ "SCRIPT", "LOAD", publishScript });
+                QTimer::singleShot(ChatLimits::clusterHeartbeatMs, this, &ClusterLink::scheduleSend);
+            }
+        });
+    }
 }
 
 void ClusterLink::readNext()
@@ -306,8 +378,8 @@ void ClusterLink::handleRead(const RedisReply &reply)
             const QList<RedisReply> &values = entry.elements.value(1).elements;
             for (qsizetype i = 0; i + 1 < values.size(); i += 2)
                 fields.insert(values.at(i).string, values.at(i + 1).string);
-            if (fields.value("replay") == "1" && QString::fromUtf8(fields.value("origin")) == m_serverId)
-                continue; // said here while Redis was away: these clients have it already
+            if (QString::fromUtf8(fields.value("origin")) == m_serverId)
+                m_readSeq = qMax(m_readSeq, fields.value("seq").toULongLong());
             ChatMessage message;
             message.id = id;
             message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
@@ -318,6 +390,9 @@ void ClusterLink::handleRead(const RedisReply &reply)
             message.to = QString::fromUtf8(fields.value("to"));
             message.fromIdentity = QByteArray::fromHex(fields.value("fid"));
             message.toIdentity = QByteArray::fromHex(fields.value("tid"));
+            if (const QString cid = QString::fromLatin1(fields.value("cid"));
+                ChatMessage::isValidClientId(cid))
+                message.clientId = cid;
             // A server of the one-room version: its messages are the default room's.
             if (message.room.isEmpty() && message.to.isEmpty())
                 message.room = m_defaultRoom;

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QTimer>
 
+#include <deque>
+#include <functional>
 #include <optional>
 
 class RedisClient;
@@ -32,8 +34,8 @@ struct ClusterAddress
 // server sees the same messages in the same order with the same ids; each server reads the
 // stream with one blocking XREAD per batch on a connection of its own and fans the batch out
 // to its own clients as before. Heartbeat keys with an expiry say which servers are alive.
-// While Redis is away the link is unhealthy and the server chats on alone; what its clients
-// said meanwhile is published when Redis is back.
+// While Redis is away the link is unhealthy and what this server's clients say waits for it:
+// one sequencer, so one id space and one order, whatever fails (docs/ARCHITECTURE.md).
 class ClusterLink : public QObject
 {
     Q_OBJECT
@@ -75,13 +77,23 @@ public:
     QString remoteOwner(const QString &nick) const;
     QString remoteOwnerNick(const QString &nick) const;
 
-    // Appends a message (its id is ignored) to the room. It comes back, with its id, through
-    // messagesArrived like everyone's. onFailed runs when it could not be published.
-    void publish(const ChatMessage &message, std::function<void()> onFailed);
-    // A message this server delivered to its own clients while Redis was away: published when
-    // it is back, and not delivered here a second time.
-    void publishLater(const ChatMessage &message);
-    int backlogSize() const { return int(m_backlog.size()); }
+    // What became of a published message: given its id (which comes back through
+    // messagesArrived like everyone's); Duplicate: the same sender's same client id was
+    // published before, as id; Refused: more than ChatLimits::clusterBacklog messages wait.
+    enum class PublishOutcome { Published, Duplicate, Refused };
+    struct PublishResult
+    {
+        PublishOutcome outcome = PublishOutcome::Published;
+        quint64 id = 0; // Duplicate: the earlier message's id; Published: its id (0: not known)
+    };
+    // Appends a message (its id is ignored) to its room, exactly once: while Redis is away it
+    // waits (in order, at most ChatLimits::clusterBacklog of them), and a batch whose reply was
+    // lost is sent again without being added twice (each server numbers what it publishes, and
+    // the publish script takes each number once). done runs once with the outcome. Delivery is
+    // not here: the message arrives, with its id, through messagesArrived on every server.
+    void publish(const ChatMessage &message, std::function<void(const PublishResult &)> done);
+    // Messages waiting for Redis or for its answer.
+    int backlogSize() const { return int(m_pending.size()); }
 
 Q_SIGNALS:
     // In stream order; ids strictly increasing.
@@ -101,10 +113,13 @@ private:
     void readNext();
     void handleRead(const RedisReply &reply);
     void heartbeat();
-    void flushBacklog();
-    // Adds a message to the pass's publish call; sendOutgoing() sends it.
-    void queue(const ChatMessage &message, bool replay, std::function<void()> onFailed);
+    // Sends what waits, once this pass's input is handled (sendOutgoing), when Redis is there.
+    void scheduleSend();
+    // Sends every waiting message not sent yet, in batches of one script call each.
     void sendOutgoing();
+    // The first count waiting messages are answered (results: the script's reply; null: they
+    // were read back from the stream): done for each, and they stop waiting.
+    void settleFront(qsizetype count, const RedisReply *results);
 
     ClusterAddress m_address;
     QString m_serverId;
@@ -126,7 +141,16 @@ private:
     QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id
     QHash<QString, QString> m_remoteKeys; // each of NickRules::keys -> the NickRules::key
     bool m_viewFresh = false; // the next heartbeat rebuilds the remote view quietly
-    std::vector<ChatMessage> m_backlog;
-    QList<QByteArray> m_outgoing; // the publish call being filled this pass
-    std::vector<std::function<void()>> m_outgoingFailed;
+    struct Pending
+    {
+        ChatMessage message;
+        quint64 seq = 0; // this server's number for it (the publish script takes each once)
+        std::function<void(const PublishResult &)> done;
+    };
+    std::deque<Pending> m_pending; // not yet answered by Redis, in order
+    qsizetype m_inFlight = 0; // the first ones of m_pending, sent and not answered yet
+    quint64 m_publishSeq = 0;
+    quint64 m_readSeq = 0; // the highest of this server's numbers read back from the stream
+    int m_sendGeneration = 0; // answers to an older generation were sent again since
+    bool m_sendScheduled = false;
 };

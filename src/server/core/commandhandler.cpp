@@ -118,18 +118,21 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
 {
     using Type = ChatCommand::Type;
     m_server.announce(client);
+    // Sent again by a client that could not know whether it went through: posted once.
+    if (m_server.answerResend(client, command.clientId))
+        return;
     switch (command.type) {
     case Type::Say:
         if (Room *room = commandRoom(client, command.target))
-            m_server.postMessage(client, room, ChatMessage::Kind::Say, command.text);
+            m_server.postMessage(client, room, ChatMessage::Kind::Say, command.text, command.clientId);
         break;
     case Type::Action:
         if (command.text.isEmpty())
             client->sendError(ErrorCode::Usage, QStringLiteral("usage: /me ACTION"));
         else if (!command.target.isEmpty() && !RoomName::looksLikeRoom(command.target))
-            sendPrivate(client, command.target, command.text, ChatMessage::Kind::Action);
+            sendPrivate(client, command.target, command.text, ChatMessage::Kind::Action, command.clientId);
         else if (Room *room = commandRoom(client, command.target))
-            m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text);
+            m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text, command.clientId);
         break;
     case Type::Notice:
         if (command.text.isEmpty())
@@ -155,7 +158,7 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
         switchRoom(client, command.target);
         break;
     case Type::Private:
-        sendPrivate(client, command.target, command.text);
+        sendPrivate(client, command.target, command.text, ChatMessage::Kind::Say, command.clientId);
         break;
     case Type::Nick:
         changeNick(client, command.target);
@@ -313,6 +316,7 @@ void CommandHandler::handleHello(ClientSession *client, const ChatCommand &hello
     sendWelcome(client, hello, identity);
     for (const auto &[room, why] : std::as_const(refused))
         client->send(ServerEvent::error(ErrorCode::RoomRefused, why, room));
+    m_server.tellIfDegraded(client);
     m_server.announce(client);
 }
 
@@ -548,7 +552,7 @@ void CommandHandler::sendSearchResults(ClientSession *client, const ChatCommand 
 }
 
 void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const QString &text,
-                                 ChatMessage::Kind kind)
+                                 ChatMessage::Kind kind, const QString &clientId)
 {
     if (to.isEmpty() || text.isEmpty()) {
         from->sendError(ErrorCode::Usage, QStringLiteral("usage: /msg NICK TEXT"));
@@ -585,6 +589,7 @@ void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const Q
     message.kind = kind;
     message.fromIdentity = from->identityHash();
     message.toIdentity = target->identityHash();
+    message.clientId = clientId;
     if (const IrcState *irc = from->irc())
         message.clientTags = irc->sendingTags;
     from->countMessageSent();

@@ -56,8 +56,9 @@ private:
     // A search (JSON "search"): the newest messages of the client's rooms and of its private
     // conversations (by its identity) whose text holds every word; never another's.
     void sendSearchResults(ClientSession *client, const ChatCommand &command);
+    // clientId: the id the sender's client gave it (ChatMessage::clientId; empty: none).
     void sendPrivate(ClientSession *from, const QString &to, const QString &text,
-                     ChatMessage::Kind kind = ChatMessage::Kind::Say);
+                     ChatMessage::Kind kind = ChatMessage::Kind::Say, const QString &clientId = QString());
     void changeNick(ClientSession *client, const QString &requested);
     void sendWho(ClientSession *client, const QString &target);
     void sendHelp(ClientSession *client) const;

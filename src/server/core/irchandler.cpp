@@ -573,6 +573,7 @@ void IrcHandler::tryRegister(ClientSession *client)
         if (!recent.history.isEmpty())
             client->send(recent);
     }
+    m_server.tellIfDegraded(client);
 }
 
 void IrcHandler::sendWelcome(ClientSession *client)

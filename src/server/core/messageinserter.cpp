@@ -33,12 +33,14 @@ bool MessageInserter::prepare(sqlite3 *db, QString *error)
     finalize();
     m_db = db;
     if (sqlite3_prepare_v2(
-                db, "INSERT INTO messages (id, time, sender, text, kind, room) VALUES (?, ?, ?, ?, ?, ?)", -1,
-                &m_room, nullptr) != SQLITE_OK ||
+                db,
+                "INSERT INTO messages (id, time, sender, text, kind, room, cid, from_identity) VALUES (?, ?, "
+                "?, ?, ?, ?, ?, ?)",
+                -1, &m_room, nullptr) != SQLITE_OK ||
         sqlite3_prepare_v2(
                 db,
-                "INSERT INTO messages (id, time, sender, text, kind, room, recipient, from_identity, "
-                "to_identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (id, time, sender, text, kind, room, cid, from_identity, recipient, "
+                "to_identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 -1, &m_private, nullptr) != SQLITE_OK) {
         *error = QString::fromUtf8(sqlite3_errmsg(db));
         finalize();
@@ -60,10 +62,15 @@ bool MessageInserter::insert(const ChatMessage &message, QString *error)
     result |= bindText(statement, 4, message.text);
     result |= sqlite3_bind_int(statement, 5, ChatMessage::kindNumber(message.kind));
     result |= bindText(statement, 6, message.room);
+    result |= bindText(statement, 7, message.clientId);
+    // A room's message keeps its sender's identity only with a client id (SendLedger's key at
+    // the next start); a private one always (who may read it).
+    result |= bindBlob(statement, 8,
+                       message.isPrivate() || !message.clientId.isEmpty() ? message.fromIdentity
+                                                                          : QByteArray());
     if (message.isPrivate()) {
-        result |= bindText(statement, 7, message.to);
-        result |= bindBlob(statement, 8, message.fromIdentity);
-        result |= bindBlob(statement, 9, message.toIdentity);
+        result |= bindText(statement, 9, message.to);
+        result |= bindBlob(statement, 10, message.toIdentity);
     }
     // SQLITE_OK is 0: any failure leaves a bit.
     const bool done = result == SQLITE_OK && sqlite3_step(statement) == SQLITE_DONE;

@@ -26,10 +26,11 @@ QString text(const QString &value)
 }
 
 // The schema this code writes; a database from a newer groupchat is left alone. 1: one room
-// (groupchat 0.1); 2: rooms and private messages.
-constexpr int schemaVersion = 2;
+// (groupchat 0.1); 2: rooms and private messages; 3: client ids (sending exactly once).
+constexpr int schemaVersion = 3;
 
-const char messageColumns[] = "id, time, sender, text, kind, room, recipient, from_identity, to_identity";
+const char messageColumns[] =
+        "id, time, sender, text, kind, room, recipient, from_identity, to_identity, cid";
 
 QString describe(const QSqlError &error)
 {
@@ -134,7 +135,7 @@ bool MessageStore::openDatabase(const QString &path, const QString &defaultRoom)
         db.close();
         return false;
     }
-    if (found == 1 && !upgradeFrom1(defaultRoom)) {
+    if ((found == 1 && !upgradeFrom1(defaultRoom)) || (found >= 1 && found <= 2 && !upgradeFrom2())) {
         db.close();
         return false;
     }
@@ -144,7 +145,10 @@ bool MessageStore::openDatabase(const QString &path, const QString &defaultRoom)
                 "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, time INTEGER NOT "
                 "NULL, sender TEXT NOT NULL, text TEXT NOT NULL, kind INTEGER NOT NULL, room TEXT "
                 "NOT NULL DEFAULT '', recipient TEXT NOT NULL DEFAULT '', from_identity BLOB, "
-                "to_identity BLOB)")) ||
+                "to_identity BLOB, cid TEXT NOT NULL DEFAULT '')")) ||
+        // The messages that carried a client id, newest first, for SendLedger at start.
+        !exec(QStringLiteral(
+                "CREATE INDEX IF NOT EXISTS messages_with_cid ON messages (id) WHERE cid <> ''")) ||
         !exec(QStringLiteral("CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id)")) ||
         // A client's private messages without walking everyone's (partial: private ones only).
         !exec(QStringLiteral(
@@ -211,6 +215,34 @@ bool MessageStore::upgradeFrom1(const QString &defaultRoom)
     return true;
 }
 
+bool MessageStore::upgradeFrom2()
+{
+    // Adding a column with a constant default rewrites nothing (SQLite keeps it in the schema).
+    if (!exec(QStringLiteral("ALTER TABLE messages ADD COLUMN cid TEXT NOT NULL DEFAULT ''")) ||
+        !exec(QStringLiteral("PRAGMA user_version=3"))) {
+        m_error = QStringLiteral("cannot upgrade it to client ids: %1").arg(m_error);
+        return false;
+    }
+    return true;
+}
+
+QList<ChatMessage> MessageStore::withClientIds(const QDateTime &since, int limit)
+{
+    QList<ChatMessage> messages;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("SELECT %1 FROM messages WHERE cid <> '' ORDER BY id DESC LIMIT ?")
+                          .arg(QLatin1String(messageColumns)));
+    query.addBindValue(limit);
+    if (!m_open || limit <= 0 || !query.exec())
+        return messages;
+    messages = readMessages(query, 0);
+    // Read newest first and returned oldest first: the ones older than since lead.
+    const auto young = std::find_if(messages.begin(), messages.end(),
+                                    [&](const ChatMessage &message) { return message.time >= since; });
+    messages.erase(messages.begin(), young);
+    return messages;
+}
+
 bool MessageStore::exec(const QString &statement)
 {
     QSqlQuery query(database());
@@ -265,6 +297,7 @@ QList<ChatMessage> MessageStore::readMessages(QSqlQuery &query, qint64 maxBytes)
         message.to = query.value(6).toString();
         message.fromIdentity = query.value(7).toByteArray();
         message.toIdentity = query.value(8).toByteArray();
+        message.clientId = query.value(9).toString();
         bytes += message.wireSize();
         messages.append(message);
     }

@@ -54,6 +54,9 @@ public:
                              const HistoryScope &scope = HistoryScope::all());
     // The stored messages of a window (HistoryWindow), oldest first.
     QList<ChatMessage> window(const HistoryWindow &window);
+    // The newest limit messages that carried a client id (ChatMessage::clientId) and were
+    // received at since or later, oldest first: what SendLedger knows again after a restart.
+    QList<ChatMessage> withClientIds(const QDateTime &since, int limit);
     // Per conversation (a room's name, "" for private messages): the newest id trim() has
     // removed from it. Everything after that is still stored.
     QHash<QString, quint64> trimmedUpTo();
@@ -95,6 +98,8 @@ private:
     bool openDatabase(const QString &path, const QString &defaultRoom);
     // Schema 1 -> 2: rooms (docs/ARCHITECTURE.md, "History").
     bool upgradeFrom1(const QString &defaultRoom);
+    // Schema 2 to 3: the cid column.
+    bool upgradeFrom2();
     bool noteTrimmed(const QString &conversation, quint64 upTo);
     // trim() of the private messages: per pair of identities. cutoff: the oldest time kept
     // (ms since the epoch; 0: no age limit).
