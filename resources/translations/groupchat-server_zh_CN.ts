@@ -228,8 +228,8 @@ TLS 证书指纹（SHA-256）：%2</translation>
         </translation>
     </message>
     <message>
-        <source>Cluster %1: degraded, Redis is unreachable; serving this server&apos;s clients alone until it is back</source>
-        <translation>集群 %1：降级运行，无法连接 Redis；在其恢复之前仅为本服务器的客户端服务</translation>
+        <source>Cluster %1: degraded, Redis is unreachable; what clients say waits and is delivered when it is back</source>
+        <translation>集群 %1：降级运行，无法连接 Redis；客户端发送的消息会等待，待其恢复后再送达</translation>
     </message>
     <message>
         <source>Clients</source>
@@ -735,8 +735,8 @@ set by %2, %3</source>
         <translation>集群：已连接到 %1 的 Redis</translation>
     </message>
     <message>
-        <source>cluster degraded: Redis at %1 is unreachable (%2); serving this server&apos;s clients alone until it is back</source>
-        <translation>集群降级：无法连接 %1 的 Redis（%2）；在其恢复之前仅为本服务器的客户端服务</translation>
+        <source>cluster degraded: Redis at %1 is unreachable (%2); what clients say waits and is delivered when it is back</source>
+        <translation>集群降级：无法连接 %1 的 Redis（%2）；客户端发送的消息会等待，待其恢复后再送达</translation>
     </message>
     <message>
         <source>cluster: cannot prepare the room: %1</source>
@@ -998,7 +998,9 @@ set by %2, %3</source>
     </message>
     <message numerus="yes">
         <source>cluster: publishing %n message(s) that waited for Redis</source>
-        <translation><numerusform>集群：正在发布 %n 条等待 Redis 的消息</numerusform></translation>
+        <translation>
+            <numerusform>集群：正在发布 %n 条等待 Redis 的消息</numerusform>
+        </translation>
     </message>
     <message>
         <source>cluster: publishing failed, trying again: %1</source>

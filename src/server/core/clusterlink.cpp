@@ -208,8 +208,8 @@ void ClusterLink::updateHealth()
     else
         qCWarning(lcServer, "%s",
                   qUtf8Printable(
-                          ServerLog::tr("cluster degraded: Redis at %1 is unreachable (%2); serving this "
-                                        "server's clients alone until it is back")
+                          ServerLog::tr("cluster degraded: Redis at %1 is unreachable (%2); what clients "
+                                        "say waits and is delivered when it is back")
                                   .arg(m_commands->address(), why)));
     Q_EMIT healthChanged(healthy, why);
     if (healthy)

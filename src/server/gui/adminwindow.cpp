@@ -482,8 +482,8 @@ void AdminWindow::updateState()
                              ? tr("Cluster %1: connected; %n server(s): %2", nullptr,
                                   int(cluster.servers.size()))
                                        .arg(redis, cluster.servers.join(QStringLiteral(", ")))
-                             : tr("Cluster %1: degraded, Redis is unreachable; serving this server's clients "
-                                  "alone until it is back")
+                             : tr("Cluster %1: degraded, Redis is unreachable; what clients say waits and is "
+                                  "delivered when it is back")
                                        .arg(redis)));
         }
         m_ui->addressLabel->setText(m_ui->addressLabel->text() + u'\n' + announcementText());
