@@ -70,6 +70,13 @@ void tst_JsonProtocol::requestRoundTrip_data()
     QTest::newRow("say with HTML") << command(T::Say, {}, QStringLiteral("<b>hi</b> <img src=x>"));
     QTest::newRow("action") << command(T::Action, {}, QStringLiteral("waves"));
     QTest::newRow("private") << command(T::Private, QStringLiteral("bob"), QStringLiteral("psst"));
+    ChatCommand once = command(T::Say, QStringLiteral("#dev"), QStringLiteral("once"));
+    once.clientId = QStringLiteral("2b1f0c3e-8d7a-4f0e-9a54-6c1d2e3f4a5b");
+    QTest::newRow("say with a client id") << once;
+    once.type = T::Private;
+    once.target = QStringLiteral("bob");
+    once.clientId = QString(64, u'Z');
+    QTest::newRow("private with a client id of 64") << once;
     QTest::newRow("nick") << command(T::Nick, QStringLiteral("张伟"));
     QTest::newRow("quit") << command(T::Quit);
     QTest::newRow("quit with reason") << command(T::Quit, {}, QStringLiteral("lunch"));
@@ -237,6 +244,24 @@ void tst_JsonProtocol::eventRoundTrip_data()
     QTest::newRow("message") << e;
     e.message = message(43, QStringLiteral("张伟"), QStringLiteral("挥手"), ChatMessage::Kind::Action);
     QTest::newRow("action") << e;
+    e.message.clientId = QStringLiteral("a_b-9");
+    QTest::newRow("message with a client id") << e;
+
+    e = makeEvent(T::Sent);
+    e.time = QDateTime();
+    e.message.id = 42;
+    e.message.clientId = QStringLiteral("c1");
+    e.message.room = QStringLiteral("#general");
+    QTest::newRow("sent, a room's") << e;
+    e.message.room.clear();
+    e.message.to = QStringLiteral("bob");
+    QTest::newRow("sent, a private one") << e;
+
+    e = makeEvent(T::Status);
+    e.time = QDateTime();
+    e.degraded = true;
+    e.text = QStringLiteral("messages wait");
+    QTest::newRow("status") << e;
 
     e = makeEvent(T::Private);
     e.from = QStringLiteral("alice");
@@ -364,6 +389,7 @@ void tst_JsonProtocol::eventRoundTrip()
     QCOMPARE(e.missed, original.missed);
     QCOMPARE(e.reason, original.reason);
     QCOMPARE(e.online, original.online);
+    QCOMPARE(e.degraded, original.degraded);
 }
 
 void tst_JsonProtocol::wireFormat()
