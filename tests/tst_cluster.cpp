@@ -52,6 +52,7 @@ private Q_SLOTS:
     void resumeOnAnotherServer();
     void redisGoesAwayAndComesBack();
     void resendIsPostedOnceOnAnyServer();
+    void resumeOnAServerThatIsBehind();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
     void roomsAcrossThreeServers();
@@ -300,6 +301,36 @@ void tst_Cluster::resendIsPostedOnceOnAnyServer()
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 2, 5000);
     QCOMPARE(messagesOf(*bob).constFirst(), std::make_pair(id, QStringLiteral("alice: only once")));
     QCOMPARE(first->lastMessageId(), second->lastMessageId());
+}
+
+void tst_Cluster::resumeOnAServerThatIsBehind()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto bob = join(first, QStringLiteral("bob"));
+    QVERIFY(bob);
+    bob->sendLine(R"({"type":"say","text":"seen by everyone"})");
+    QTRY_VERIFY_WITH_TIMEOUT(first->lastMessageId() > 0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(second->lastMessageId(), first->lastMessageId(), 5000);
+    // alice saw three more on a server that had read further than the second has (as if the
+    // second's reader lagged): she resumes there with an id it has not reached yet.
+    const quint64 since = second->lastMessageId() + 3;
+    QJsonObject welcome;
+    auto alice = joinJsonWith(second->serverPort(),
+                              R"({"type":"hello","version":1,"nick":"alice","since":)" +
+                                      QByteArray::number(since) + '}',
+                              &welcome);
+    QVERIFY(alice);
+    QVERIFY2(welcome.value(u"historyComplete").toBool(), QJsonDocument(welcome).toJson().constData());
+    QVERIFY(messagesOf(*alice).isEmpty());
+    // The next messages get the ids she has seen: she gets only what follows them, once.
+    for (int i = 1; i <= 5; ++i)
+        bob->sendLine(R"({"type":"say","text":"line )" + QByteArray::number(i) + "\"}");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 6, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
+    QCOMPARE(messagesOf(*alice), messagesOf(*bob).mid(4));
+    QCOMPARE(quint64(messagesOf(*alice).constFirst().first), since + 1);
 }
 
 void tst_Cluster::deadServerIsNoticed()

@@ -991,6 +991,11 @@ void ChatServer::deliverMessage(const ChatMessage &message)
         event.text = message.text;
         ClientSession *sender = findClient(message.from);
         ClientSession *target = findClient(message.to);
+        // Resumed past this server's reading (a cluster): they have it already.
+        if (sender && message.id <= sender->seenThrough())
+            sender = nullptr;
+        if (target && message.id <= target->seenThrough())
+            target = nullptr;
         if (target && target->identityHash() == message.toIdentity)
             target->send(event);
         if (sender && sender != target && sender->identityHash() == message.fromIdentity)

@@ -118,6 +118,10 @@ public:
     // The newest message id when this client connected.
     quint64 lastIdAtConnect() const { return m_lastIdAtConnect; }
     void setLastIdAtConnect(quint64 id) { m_lastIdAtConnect = id; }
+    // A client that resumed (JSON "since") on a cluster server that had not read that far yet:
+    // the messages up to this id reached it elsewhere, and are not sent to it again here.
+    quint64 seenThrough() const { return m_seenThrough; }
+    void setSeenThrough(quint64 id) { m_seenThrough = id; }
     // A session replaced by its own owner's new connection leaves without a word to the room.
     bool isReplaced() const { return m_replaced; }
 
@@ -290,6 +294,7 @@ private:
     bool m_secure = false;
     QDateTime m_connectedAt;
     quint64 m_lastIdAtConnect = 0;
+    quint64 m_seenThrough = 0;
     qint64 m_bytesReceived = 0;
     qint64 m_bytesSent = 0;
     qint64 m_messagesSent = 0;

@@ -350,8 +350,13 @@ void CommandHandler::sendWelcome(ClientSession *client, const ChatCommand &hello
         welcome.rooms.append(info);
     }
 
-    // "since" from another life of this server (its ids started again) cannot be honoured.
-    const bool resumes = hello.hasSince && hello.since <= m_server.lastMessageId();
+    // "since" from another life of this server (its ids started again) cannot be honoured. In
+    // a cluster every id comes from Redis: one above what this server has read comes from a
+    // server that has read further, and what follows it will come here too.
+    const bool ahead = hello.hasSince && hello.since > m_server.lastMessageId() && m_server.cluster();
+    const bool resumes = hello.hasSince && (hello.since <= m_server.lastMessageId() || ahead);
+    if (ahead)
+        client->setSeenThrough(hello.since);
     // At most what half the send queue can hold (every message takes at least wireSize of an
     // empty one), and the newest of it.
     const int cap = int(qMin<qint64>(ChatLimits::maxResumeMessages,

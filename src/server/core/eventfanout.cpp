@@ -21,6 +21,9 @@ void EventFanout::sendTo(ClientSession *client)
             client->countMissed();
         return;
     }
+    // Resumed past this server's reading (a cluster): it has this message already.
+    if (m_event.type == ServerEvent::Type::Message && m_event.message.id <= client->seenThrough())
+        return;
     const WireCodec &codec = m_namesRoom ? client->codec() : client->codec().roomless();
     // IRC without echo-message: a client's own message is not sent back to it.
     if (!codec.echoesOwn() && m_event.type == ServerEvent::Type::Message &&
