@@ -16,6 +16,9 @@
 
 #include <memory>
 
+#include <csignal>
+#include <sys/types.h>
+
 namespace {
 
 // (id, "from: text") of every message a JSON client has received, welcome history included.
@@ -53,6 +56,7 @@ private Q_SLOTS:
     void redisGoesAwayAndComesBack();
     void resendIsPostedOnceOnAnyServer();
     void resumeOnAServerThatIsBehind();
+    void frozenRedisIsDegradedAndThenCaughtUp();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
     void roomsAcrossThreeServers();
@@ -331,6 +335,38 @@ void tst_Cluster::resumeOnAServerThatIsBehind()
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
     QCOMPARE(messagesOf(*alice), messagesOf(*bob).mid(4));
     QCOMPARE(quint64(messagesOf(*alice).constFirst().first), since + 1);
+}
+
+void tst_Cluster::frozenRedisIsDegradedAndThenCaughtUp()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    // Frozen, not gone: the connections stay, nothing is answered.
+    QCOMPARE(::kill(pid_t(m_redis->processId()), SIGSTOP), 0);
+    alice->sendLine(R"({"type":"say","text":"said while it was frozen"})");
+    EXPECT_JSON(
+            alice, QStringLiteral("status"),
+            [](const QJsonObject &o) { return o.value(u"degraded").toBool(); },
+            ChatLimits::clusterServerTimeoutMs + 3 * ChatLimits::clusterHeartbeatMs);
+    EXPECT_JSON(
+            bob, QStringLiteral("status"), [](const QJsonObject &o) { return o.value(u"degraded").toBool(); },
+            ChatLimits::clusterServerTimeoutMs + 3 * ChatLimits::clusterHeartbeatMs);
+    QVERIFY(!first->cluster()->isHealthy());
+    QCOMPARE(messagesOf(*bob).size(), 0);
+    QCOMPARE(::kill(pid_t(m_redis->processId()), SIGCONT), 0);
+    EXPECT_JSON(
+            alice, QStringLiteral("status"),
+            [](const QJsonObject &o) { return !o.value(u"degraded").toBool(); }, 10000);
+    // Delivered once, with one id, to both.
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice), messagesOf(*bob), 5000);
+    bob->sendLine(R"({"type":"say","text":"and on"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
+    QCOMPARE(messagesOf(*alice), messagesOf(*bob));
 }
 
 void tst_Cluster::deadServerIsNoticed()

@@ -1006,6 +1006,10 @@ set by %2, %3</source>
         <source>cluster: publishing failed, trying again: %1</source>
         <translation>集群：发布失败，正在重试：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>it has not answered for %n second(s)</source>
+        <translation><numerusform>它已 %n 秒没有应答</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

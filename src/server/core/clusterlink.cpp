@@ -195,11 +195,13 @@ void ClusterLink::start(quint64 lastDeliveredId)
 
 void ClusterLink::updateHealth()
 {
-    const bool healthy = m_commands->isConnected() && m_reader->isConnected() && m_prepared;
+    const bool healthy = m_commands->isConnected() && m_reader->isConnected() && m_prepared && !m_stalled;
     if (healthy == m_healthy)
         return;
     m_healthy = healthy;
-    const QString why = healthy                              ? QString()
+    const QString why = healthy     ? QString()
+                        : m_stalled ? ServerLog::tr("it has not answered for %n second(s)", nullptr,
+                                                    ChatLimits::clusterServerTimeoutMs / 1000)
                         : !m_commands->lastError().isEmpty() ? m_commands->lastError()
                                                              : m_reader->lastError();
     if (healthy)
@@ -416,6 +418,17 @@ void ClusterLink::heartbeat()
 {
     if (!m_commands->isConnected() || !m_prepared)
         return;
+    // A Redis that is there but does not answer (frozen, swapping) is as good as away: the
+    // clients are told, and what they say waits. One heartbeat at a time meanwhile; its
+    // answer ends it.
+    if (m_heartbeatClock.isValid()) {
+        if (!m_stalled && m_heartbeatClock.hasExpired(ChatLimits::clusterServerTimeoutMs)) {
+            m_stalled = true;
+            updateHealth();
+        }
+        return;
+    }
+    m_heartbeatClock.start();
     QList<QByteArray> command{ "EVAL",
                                heartbeatScript,
                                "3",
@@ -436,6 +449,11 @@ void ClusterLink::heartbeat()
         }
     }
     m_commands->command(command, [this](const RedisReply &reply) {
+        m_heartbeatClock.invalidate();
+        if (m_stalled) {
+            m_stalled = false;
+            updateHealth();
+        }
         if (reply.type != RedisReply::Type::Array)
             return;
         QStringList live;

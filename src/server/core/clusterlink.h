@@ -3,6 +3,7 @@
 #include "chatmessage.h"
 #include "serverevent.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 
 #include <QObject>
@@ -128,6 +129,10 @@ private:
     bool m_prepared = false; // the id counter is past everything delivered here
     bool m_reading = false;
     bool m_healthy = false;
+    // The heartbeat waiting for its answer, since when (invalid: none); Redis has not
+    // answered it for ChatLimits::clusterServerTimeoutMs.
+    QElapsedTimer m_heartbeatClock;
+    bool m_stalled = false;
     quint64 m_lastStreamId = 0;
     quint64 m_lastDeliveredId = 0;
     QTimer m_heartbeatTimer;
