@@ -949,6 +949,13 @@ void ChatServer::publish(ChatMessage message)
                 return;
             switch (result.outcome) {
             case ClusterLink::PublishOutcome::Published:
+                // Its id is known now, before it comes back through the stream (should it never,
+                // a resend is still answered).
+                if (result.id != 0 && !message.clientId.isEmpty()) {
+                    ChatMessage published = message;
+                    published.id = result.id;
+                    m_sendLedger.posted(published, QDateTime::currentMSecsSinceEpoch());
+                }
                 break;
             case ClusterLink::PublishOutcome::Duplicate: {
                 // Resent through another server before this one heard of the first.
