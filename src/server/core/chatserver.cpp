@@ -886,8 +886,10 @@ void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind 
     message.text = text;
     message.kind = kind;
     message.room = room->name();
-    if (const IrcState *irc = from->irc())
+    if (const IrcState *irc = from->irc()) {
         message.clientTags = irc->sendingTags;
+        message.concatAt = irc->sendingConcatAt;
+    }
     from->countMessageSent();
     publish(message);
 }

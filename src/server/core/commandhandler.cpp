@@ -585,8 +585,10 @@ void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const Q
     message.kind = kind;
     message.fromIdentity = from->identityHash();
     message.toIdentity = target->identityHash();
-    if (const IrcState *irc = from->irc())
+    if (const IrcState *irc = from->irc()) {
         message.clientTags = irc->sendingTags;
+        message.concatAt = irc->sendingConcatAt;
+    }
     from->countMessageSent();
     m_server.publish(message);
 }
