@@ -438,6 +438,19 @@ void tst_IrcHostile::multilineRefusals_data()
                                              "MULTILINE_INVALID :Only draft/multiline batches are taken");
     QTest::newRow("no target") << caps << QByteArray("BATCH +b draft/multiline\r\n")
                                << QStringLiteral("MULTILINE_INVALID :A multiline batch needs a target");
+    QTest::newRow("two targets")
+            << caps
+            << QByteArray("BATCH +b draft/multiline #general,bob\r\n@batch=b PRIVMSG "
+                          "#general,bob :hi\r\nBATCH -b\r\n")
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general-bob :A multiline batch has one "
+                              "target");
+    QTest::newRow("a line too long") << caps
+                                     << open + "@batch=b PRIVMSG #general :" + QByteArray(600, 'x') + "\r\n" +
+                                                close
+                                     << QStringLiteral("MULTILINE_INVALID :A line of the batch was too long");
+    QTest::newRow("a line not UTF-8")
+            << caps << open + "@batch=b PRIVMSG #general :\xff\xfe\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :A line of the batch was not UTF-8");
     QTest::newRow("no reference") << caps << QByteArray("BATCH draft/multiline #general\r\n")
                                   << QStringLiteral(
                                              "MULTILINE_INVALID :BATCH takes \\+reference or -reference");
@@ -477,7 +490,7 @@ void tst_IrcHostile::multilineRefusals()
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat FAIL BATCH ") + fail));
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?after")));
     const QStringList answered = alice->lines().mid(from);
-    QVERIFY2(answered.filter(QStringLiteral(" FAIL ")).size() == 1, qPrintable(answered.join(u'|')));
+    QVERIFY2(answered.filter(QStringLiteral(" FAIL BATCH ")).size() == 1, qPrintable(answered.join(u'|')));
     bob->sendLine("PING :bob\r");
     EXPECT_LINE(bob, irc(QStringLiteral(":groupchat PONG groupchat :?bob")));
     QVERIFY2(bob->lines().filter(QStringLiteral(":alice!~gc@groupchat PRIVMSG")).isEmpty(),

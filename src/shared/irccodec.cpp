@@ -110,6 +110,14 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
         line.size() - tagBytes > maxLineBytes - 2) {
         ChatCommand tooLong;
         tooLong.type = ChatCommand::Type::TooLong;
+        // A line of a client batch that is too long ends that batch (the handler says so):
+        // its tags, when they are within their limit, say which batch it was.
+        if (tagBytes > 0 && tagBytes <= maxClientTagBytes) {
+            QByteArray tagsOnly = line.first(tagBytes).toByteArray();
+            tagsOnly += 'X'; // a command for the parser; only the tags are read
+            if (const std::optional<IrcMessage> tags = IrcMessage::parse(tagsOnly))
+                tooLong.batch = tags->tag(u"batch").value_or(QString());
+        }
         return tooLong;
     }
     QString error;

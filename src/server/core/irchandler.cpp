@@ -345,6 +345,7 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
                   qUtf8Printable(ServerLog::tr("%1 (%2) sent an IRC line over the limit")
                                          .arg(client->nick(), client->peer())));
         reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
+        abandonBatch(client, command.batch, QStringLiteral("A line of the batch was too long"));
         return;
     case Type::Invalid:
         if (command.error == ErrorCode::BadField) {
@@ -354,6 +355,7 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
                     IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
                                    { TextCut::leftUtf8(command.target, 32), QStringLiteral("INVALID_UTF8"),
                                      QStringLiteral("Message rejected, it was not UTF-8") }));
+            abandonBatch(client, command.batch, QStringLiteral("A line of the batch was not UTF-8"));
             return;
         }
         qCWarning(lcServer, "%s",
@@ -866,6 +868,21 @@ void IrcHandler::failBatch(ClientSession *client, const QString &label, const QS
         sendLabeled(client, label, line);
 }
 
+void IrcHandler::abandonBatch(ClientSession *client, const QString &reference, const QString &why)
+{
+    IrcState &irc = *client->irc();
+    if (reference.isEmpty() || !irc.registered)
+        return;
+    const auto open = std::find_if(irc.openBatches.begin(), irc.openBatches.end(),
+                                   [&](const IrcState::Batch &b) { return b.reference == reference; });
+    if (open == irc.openBatches.end())
+        return;
+    const QString label = open->label;
+    irc.openBatches.erase(open);
+    irc.refusedBatch = reference;
+    failBatch(client, label, QStringLiteral("MULTILINE_INVALID"), {}, why);
+}
+
 void IrcHandler::batch(ClientSession *client, const QStringList &params)
 {
     IrcState &irc = *client->irc();
@@ -907,6 +924,14 @@ void IrcHandler::batch(ClientSession *client, const QStringList &params)
     }
     if (params.value(2).isEmpty()) {
         refuse(QStringLiteral("A multiline batch needs a target"));
+        return;
+    }
+    // One message to one target (the specification's "the target recipient"): a list would
+    // post it once per target, with as many ids.
+    if (params.at(2).contains(u',')) {
+        irc.refusedBatch = reference;
+        failBatch(client, m_batchLabel, QStringLiteral("MULTILINE_INVALID_TARGET"), { params.at(2) },
+                  QStringLiteral("A multiline batch has one target"));
         return;
     }
     if (open != irc.openBatches.end()) {

@@ -120,6 +120,9 @@ private:
     void batch(ClientSession *client, const QStringList &params);
     // A line with a batch tag: a PRIVMSG or NOTICE of an open batch, held until it closes.
     void batchLine(ClientSession *client, const ChatCommand &command);
+    // Ends the open batch reference (if there is one) with FAIL BATCH MULTILINE_INVALID why: one
+    // of its lines could not be taken (too long, not UTF-8), so the message would lack it.
+    void abandonBatch(ClientSession *client, const QString &reference, const QString &why);
     // Posts a closed batch (labeled when its BATCH + was).
     void closeBatch(ClientSession *client, IrcState::Batch batch);
     // "FAIL BATCH code params... :text", labeled with label when it is not empty.
