@@ -737,6 +737,22 @@ void tst_IrcServer::multilineBatch()
     EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?done")));
     QCOMPARE(alice->lines().filter(QStringLiteral(" BATCH +ml")).size(), 1);
 
+    // labeled-response: a refusal is the labeled FAIL; without echo-message there is nothing
+    // to answer a posted batch with but the labeled ACK.
+    alice->sendLine("@label=e BATCH +e draft/multiline #general\r\nBATCH -e\r");
+    EXPECT_LINE(alice,
+                irc(QStringLiteral("@label=e :groupchat FAIL BATCH MULTILINE_INVALID :The multiline batch is "
+                                   "empty")));
+    auto fay = joinIrc(m_ircPort, QStringLiteral("fay"),
+                       QStringLiteral("batch draft/multiline labeled-response"));
+    QVERIFY(fay);
+    fay->sendLine("@label=f BATCH +f draft/multiline #general\r\n@batch=f PRIVMSG #general :a\r\n"
+                  "@batch=f PRIVMSG #general :b\r\nBATCH -f\r");
+    EXPECT_LINE(fay, irc(QStringLiteral("@label=f :groupchat ACK")));
+    EXPECT_LINE(bob,
+                irc(QStringLiteral("@time=\\S+;msgid=\\d+ :fay!~gc@groupchat BATCH \\+ml\\d+ draft/multiline "
+                                   "#general")));
+
     // A NOTICE batch to a person, without a label: a notice of two lines.
     alice->sendLine("BATCH +n draft/multiline bob\r\n@batch=n NOTICE bob :one\r\n@batch=n NOTICE bob :two\r\n"
                     "BATCH -n\r");
