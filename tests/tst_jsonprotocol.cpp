@@ -223,6 +223,10 @@ void tst_JsonProtocol::controlCharactersAreRemoved()
     // A message's line feed is a line of its own (TextSanitizer::cleanLines); a tab separates
     // words still; other controls go, and so does every other break.
     QCOMPARE(decoded.text, QStringLiteral("a[31mb\ncd e"));
+    // Blank lines at either end are dropped (a script's "hello\n" is one line), not inside.
+    const ChatCommand ends =
+            JsonProtocol::decodeCommand(R"({"type":"say","text":"\n \nhello\n\nworld\n\u200b\n"})");
+    QCOMPARE(ends.text, QStringLiteral("hello\n\nworld"));
     const ChatCommand other =
             JsonProtocol::decodeCommand(R"({"type":"topic","room":"#a","topic":"a\nb\u2028c"})");
     QCOMPARE(other.text, QStringLiteral("a b c"));

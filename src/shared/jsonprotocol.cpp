@@ -13,6 +13,21 @@
 
 namespace {
 
+// A message's text without the blank lines before its first line and after its last that show
+// something: a script's "hello\n" is the one line "hello" for everyone (a plain client would
+// get an empty line, an IRC client a batch), and blank lines inside are kept.
+QString withoutBlankEnds(const QString &text)
+{
+    if (!text.contains(u'\n'))
+        return text;
+    QStringList lines = text.split(u'\n');
+    while (lines.size() > 1 && TextSanitizer::isBlank(lines.constLast()))
+        lines.removeLast();
+    while (lines.size() > 1 && TextSanitizer::isBlank(lines.constFirst()))
+        lines.removeFirst();
+    return lines.join(u'\n');
+}
+
 // Writes one JSON object with its keys in the order given: "type" first reads better in a
 // log or a terminal than QJsonObject's alphabetical order, and skipping QJsonObject saves
 // the server an allocation per key on its hottest path.
@@ -305,7 +320,7 @@ public:
         // A secret is compared, never shown: taken as it is, but as text a line can carry (an
         // unpaired surrogate, which no UTF-8 line holds, is U+FFFD, as it would be once sent).
         *out = secret  ? QString::fromUtf8(value.toString().toUtf8())
-               : lines ? TextSanitizer::cleanLines(value.toString())
+               : lines ? withoutBlankEnds(TextSanitizer::cleanLines(value.toString()))
                        : TextSanitizer::clean(value.toString());
         return true;
     }
