@@ -5,6 +5,7 @@
 #include "chatserver.h"
 #include "expect.h"
 #include "testclient.h"
+#include "textsanitizer.h"
 
 #include <QSignalSpy>
 #include <QSslSocket>
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void multilineRefusals();
     void multilineUnterminatedAndPasted();
     void multilineFloodOfBatchLines();
+    void multilineLinesCannotForgeOrReorder();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -569,6 +571,48 @@ void tst_IrcHostile::multilineFloodOfBatchLines()
     alice->sendLine(flood.chopped(1));
     EXPECT_LINE(alice, irc(QStringLiteral("ERROR :Closing Link: excess flood.*")), 10000);
     QVERIFY(alice->waitForDisconnected());
+}
+
+void tst_IrcHostile::multilineLinesCannotForgeOrReorder()
+{
+    // Each line of a batch is cleaned on its own: an escape sequence goes, an override left
+    // open is closed at the end of its line, and a line that reads like another message is
+    // shown after its sender's name ("nick|") to a plain client, and as a PRIVMSG from its
+    // sender to an IRC client.
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto mallory = joinIrc(m_server->ircPort(), QStringLiteral("mallory"),
+                           QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(mallory);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto watcher = joinPlain(m_server->serverPort());
+    QVERIFY(watcher);
+    EXPECT_LINE(mallory, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    mallory->sendLine("BATCH +m draft/multiline #general\r\n"
+                      "@batch=m PRIVMSG #general :one \x1b[2J\xe2\x80\xae"
+                      "evil\r\n"
+                      "@batch=m PRIVMSG #general :[12:00:00] alice: forged\r\n"
+                      "@batch=m;draft/multiline-concat PRIVMSG #general : \x07tail\r\nBATCH -m\r");
+    // The override makes the first line one with right-to-left text: a left-to-right mark
+    // first, and the text isolated (docs/PROTOCOL.md, "Lines").
+    QString first;
+    EXPECT_LINE_AS(first, watcher,
+                   QRegularExpression(QStringLiteral("^\u200e\\[\\d\\d:\\d\\d:\\d\\d\\] mallory: .*$")));
+    QCOMPARE(first.mid(11), QStringLiteral(" mallory: \u2068one [2J\u202e"
+                                           "evil\u202c\u2069"));
+    QString second;
+    EXPECT_LINE_AS(second, watcher,
+                   QRegularExpression(QStringLiteral(
+                           "^\\[\\d\\d:\\d\\d:\\d\\d\\] mallory\\| \\[12:00:00\\] alice: forged tail$")));
+    for (const QString &line : { first, second })
+        QVERIFY2(TextSanitizer::isClean(line), qPrintable(TextSanitizer::escaped(line)));
+    EXPECT_LINE(bob, irc(QStringLiteral(":mallory!~gc@groupchat PRIVMSG #general :one \\[2J\u202e"
+                                        "evil\u202c")));
+    EXPECT_LINE(bob,
+                irc(QStringLiteral(":mallory!~gc@groupchat PRIVMSG #general :\\[12:00:00\\] alice: forged")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":mallory!~gc@groupchat PRIVMSG #general : tail")));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)
