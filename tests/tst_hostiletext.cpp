@@ -48,9 +48,16 @@ void collectStrings(const QJsonValue &value, QStringList *out)
             collectStrings(item, out);
     } else if (value.isObject()) {
         const QJsonObject object = value.toObject();
+        // A message's text is the one text that may hold line feeds (a multi-line message,
+        // docs/PROTOCOL.md): each of its lines is held to the rule.
+        const QString type = object.value(u"type").toString();
+        const bool message = type == u"message" || type == u"private";
         for (auto it = object.begin(); it != object.end(); ++it) {
             out->append(it.key());
-            collectStrings(it.value(), out);
+            if (message && it.key() == u"text" && it.value().isString())
+                out->append(it.value().toString().split(u'\n'));
+            else
+                collectStrings(it.value(), out);
         }
     }
 }

@@ -5,6 +5,7 @@
 #include "chatserver.h"
 #include "expect.h"
 #include "testclient.h"
+#include "textsanitizer.h"
 
 #include <QSignalSpy>
 #include <QSslSocket>
@@ -66,6 +67,11 @@ private Q_SLOTS:
     void plainLineThatReadsLikeIrcOnTheTlsPort_data();
     void plainLineThatReadsLikeIrcOnTheTlsPort();
     void ircOnTheTlsPortHearsNoPlainLines();
+    void multilineRefusals_data();
+    void multilineRefusals();
+    void multilineUnterminatedAndPasted();
+    void multilineFloodOfBatchLines();
+    void multilineLinesCannotForgeOrReorder();
 
 private:
     // A server in this process with limits (and password, when given), serving IRC and TLS.
@@ -365,6 +371,248 @@ void tst_IrcHostile::ircOnTheTlsPortHearsNoPlainLines()
                  received.constData());
     }
     QVERIFY2(!received.contains("said before the first line"), received.constData());
+}
+
+void tst_IrcHostile::multilineRefusals_data()
+{
+    // What a client sends (after registering with the capabilities caps), and the FAIL it gets:
+    // IRCv3 draft/multiline's codes (and irctest's testInvalidBatchTag,
+    // testInvalidBlankConcatTag, testLineLimit, testByteLimit).
+    QTest::addColumn<QString>("caps");
+    QTest::addColumn<QByteArray>("lines");
+    QTest::addColumn<QString>("fail");
+    const QString caps = QStringLiteral("batch message-tags draft/multiline");
+    const QByteArray open = "BATCH +b draft/multiline #general\r\n";
+    const QByteArray close = "BATCH -b\r\n";
+    QTest::newRow("another target")
+            << caps << open + "@batch=b PRIVMSG #general :one\r\n@batch=b PRIVMSG #other :two\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general #other :Invalid multiline target");
+    QTest::newRow("PRIVMSG and NOTICE")
+            << caps << open + "@batch=b PRIVMSG #general :one\r\n@batch=b NOTICE #general :two\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :A multiline batch mixes PRIVMSG and NOTICE");
+    QTest::newRow("blank lines only")
+            << caps << open + "@batch=b PRIVMSG #general :\r\n@batch=b PRIVMSG #general : \u200b\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :The multiline batch holds only blank lines");
+    QTest::newRow("empty") << caps << open + close
+                           << QStringLiteral("MULTILINE_INVALID :The multiline batch is empty");
+    QTest::newRow("concat on a blank line")
+            << caps
+            << open +
+                       "@batch=b PRIVMSG #general :hi\r\n@batch=b;draft/multiline-concat PRIVMSG #general "
+                       ":\r\n" +
+                       close
+            << QStringLiteral("MULTILINE_INVALID :A blank line cannot continue the one before .*");
+    QByteArray tooMany = open;
+    for (int i = 0; i < 33; ++i)
+        tooMany += "@batch=b PRIVMSG #general hi\r\n";
+    QTest::newRow("33 lines") << caps << tooMany + close
+                              << QStringLiteral("MULTILINE_MAX_LINES 32 :Multiline batch max-lines exceeded");
+    QByteArray tooLong = open;
+    for (int i = 0; i < 11; ++i)
+        tooLong += "@batch=b PRIVMSG #general " + QByteArray(400, 'x') + "\r\n";
+    QTest::newRow("4400 bytes") << caps << tooLong + close
+                                << QStringLiteral(
+                                           "MULTILINE_MAX_BYTES 4096 :Multiline batch max-bytes exceeded");
+    // One over: ten lines of 408 bytes and their nine line feeds are 4089, and a continued
+    // line (no line feed) of 8.
+    QByteArray justOver = open;
+    for (int i = 0; i < 10; ++i)
+        justOver += "@batch=b PRIVMSG #general " + QByteArray(408, 'x') + "\r\n";
+    justOver += "@batch=b;draft/multiline-concat PRIVMSG #general " + QByteArray(8, 'y') + "\r\n";
+    QTest::newRow("4097 bytes") << caps << justOver + close
+                                << QStringLiteral(
+                                           "MULTILINE_MAX_BYTES 4096 :Multiline batch max-bytes exceeded");
+    QTest::newRow("unknown batch") << caps << open + "@batch=c PRIVMSG #general :hi\r\n"
+                                   << QStringLiteral("MULTILINE_INVALID :No such batch is open");
+    QTest::newRow("close what is not open") << caps << QByteArray("BATCH -nothing\r\n")
+                                            << QStringLiteral("MULTILINE_INVALID :No such batch is open");
+    QTest::newRow("nested") << caps << open + "@batch=b BATCH +c draft/multiline #general\r\n" + close
+                            << QStringLiteral("MULTILINE_INVALID :Batches do not nest in a multiline batch");
+    QTest::newRow("another command")
+            << caps << open + "@batch=b TOPIC #general :x\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :A multiline batch holds PRIVMSG or NOTICE "
+                              "lines only");
+    QTest::newRow("no text") << caps << open + "@batch=b PRIVMSG #general\r\n" + close
+                             << QStringLiteral(
+                                        "MULTILINE_INVALID :A line of the batch needs a target and text");
+    QTest::newRow("another type") << caps << QByteArray("BATCH +b netsplit a b\r\n")
+                                  << QStringLiteral(
+                                             "MULTILINE_INVALID :Only draft/multiline batches are taken");
+    QTest::newRow("no target") << caps << QByteArray("BATCH +b draft/multiline\r\n")
+                               << QStringLiteral("MULTILINE_INVALID :A multiline batch needs a target");
+    QTest::newRow("two targets")
+            << caps
+            << QByteArray("BATCH +b draft/multiline #general,bob\r\n@batch=b PRIVMSG "
+                          "#general,bob :hi\r\nBATCH -b\r\n")
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general-bob :A multiline batch has one "
+                              "target");
+    QTest::newRow("a line too long") << caps
+                                     << open + "@batch=b PRIVMSG #general :" + QByteArray(600, 'x') + "\r\n" +
+                                                close
+                                     << QStringLiteral("MULTILINE_INVALID :A line of the batch was too long");
+    QTest::newRow("a line not UTF-8")
+            << caps << open + "@batch=b PRIVMSG #general :\xff\xfe\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :A line of the batch was not UTF-8");
+    QTest::newRow("no reference") << caps << QByteArray("BATCH draft/multiline #general\r\n")
+                                  << QStringLiteral(
+                                             "MULTILINE_INVALID :BATCH takes \\+reference or -reference");
+    QTest::newRow("reference twice") << caps << open + open
+                                     << QStringLiteral("MULTILINE_INVALID :That batch reference is in use");
+    QTest::newRow("three open") << caps
+                                << QByteArray("BATCH +x draft/multiline #general\r\nBATCH +y draft/multiline "
+                                              "#general\r\n") +
+                                           open
+                                << QStringLiteral("MULTILINE_INVALID :Too many open batches \\(2\\)");
+    QTest::newRow("without the capability") << QStringLiteral("batch message-tags") << open + close
+                                            << QStringLiteral("MULTILINE_INVALID :Client batches need the "
+                                                              "draft/multiline and batch capabilities");
+    QTest::newRow("without batch") << QStringLiteral("draft/multiline") << open + close
+                                   << QStringLiteral("MULTILINE_INVALID :Client batches need the "
+                                                     "draft/multiline and batch capabilities");
+}
+
+void tst_IrcHostile::multilineRefusals()
+{
+    // Each fault is one FAIL BATCH; nothing of the batch reaches the room, what is left of it
+    // is dropped without another word, and the connection goes on: a good batch after it is
+    // delivered.
+    QFETCH(QString, caps);
+    QFETCH(QByteArray, lines);
+    QFETCH(QString, fail);
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"), caps);
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    const qsizetype from = alice->readPosition();
+    alice->sendLine(lines + "PING :after\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat FAIL BATCH ") + fail));
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?after")));
+    const QStringList answered = alice->lines().mid(from);
+    QVERIFY2(answered.filter(QStringLiteral(" FAIL BATCH ")).size() == 1, qPrintable(answered.join(u'|')));
+    bob->sendLine("PING :bob\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":groupchat PONG groupchat :?bob")));
+    QVERIFY2(bob->lines().filter(QStringLiteral(":alice!~gc@groupchat PRIVMSG")).isEmpty(),
+             qPrintable(bob->lines().join(u'|')));
+    QVERIFY2(bob->lines().filter(QStringLiteral(":alice!~gc@groupchat NOTICE")).isEmpty(),
+             qPrintable(bob->lines().join(u'|')));
+    // Not when it had no capability, nor with two batches still open (the rule it met).
+    if (!caps.contains(QLatin1String("draft/multiline")) || !caps.contains(QLatin1String("batch")) ||
+        fail.startsWith(QLatin1String("MULTILINE_INVALID :Too many open")))
+        return;
+    alice->sendLine("BATCH +ok draft/multiline #general\r\n@batch=ok PRIVMSG #general :good\r\n"
+                    "@batch=ok PRIVMSG #general :batch\r\nBATCH -ok\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :good")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :batch")));
+}
+
+void tst_IrcHostile::multilineUnterminatedAndPasted()
+{
+    // Flood control on, as it is by default. A batch that is never closed is never posted and
+    // holds at most its max-bytes (two at most are open); the lines of a batch cost a quarter
+    // of a line each, so two whole batches pasted at once wait their turn instead of ending the
+    // connection, and both arrive whole and in order.
+    startServer(ChatLimits());
+    const QString caps = QStringLiteral("batch message-tags draft/multiline");
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"), caps);
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"), caps);
+    QVERIFY(bob);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+
+    QByteArray paste;
+    for (const char *reference : { "p1", "p2" }) {
+        paste += "BATCH +" + QByteArray(reference) + " draft/multiline #general\r\n";
+        for (int i = 0; i < 32; ++i)
+            paste += "@batch=" + QByteArray(reference) + " PRIVMSG #general :" + reference + " line " +
+                     QByteArray::number(i) + "\r\n";
+        paste += "BATCH -" + QByteArray(reference) + "\r\n";
+    }
+    alice->sendLine(paste + "BATCH +never draft/multiline #general\r\n@batch=never PRIVMSG #general :lost\r");
+    for (const char *reference : { "p1", "p2" }) {
+        EXPECT_LINE(bob,
+                    irc(QStringLiteral("@msgid=\\d+ :alice!~gc@groupchat BATCH \\+ml\\d+ draft/multiline "
+                                       "#general")),
+                    10000);
+        const qsizetype from = bob->readPosition();
+        EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat BATCH -ml\\d+")));
+        const QStringList body = bob->lines().mid(from, bob->readPosition() - from - 1);
+        QCOMPARE(body.size(), 32);
+        for (int i = 0; i < 32; ++i)
+            QVERIFY2(body.at(i).endsWith(QStringLiteral("PRIVMSG #general :%1 line %2\r")
+                                                 .arg(QLatin1String(reference))
+                                                 .arg(i)),
+                     qPrintable(body.at(i)));
+    }
+    alice->sendLine("PING :still here\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?still here")), 10000);
+    QVERIFY(alice->isConnected());
+    QVERIFY(alice->lines().filter(QStringLiteral(" FAIL ")).isEmpty());
+    // The unclosed batch goes with the connection, unposted.
+    alice->sendLine("QUIT\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat QUIT .*")));
+    QVERIFY(bob->lines().filter(QStringLiteral(":lost")).isEmpty());
+}
+
+void tst_IrcHostile::multilineFloodOfBatchLines()
+{
+    // Batch lines are cheap, not free: a client that pours them out is held back and then cut
+    // off as any flood is (more than 20 lines' worth waiting), never buffered without bound.
+    startServer(ChatLimits());
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(alice);
+    QByteArray flood;
+    for (int i = 0; i < 200; ++i)
+        flood += "@batch=nothing PRIVMSG #general :x\r\n";
+    alice->sendLine(flood.chopped(1));
+    EXPECT_LINE(alice, irc(QStringLiteral("ERROR :Closing Link: excess flood.*")), 10000);
+    QVERIFY(alice->waitForDisconnected());
+}
+
+void tst_IrcHostile::multilineLinesCannotForgeOrReorder()
+{
+    // Each line of a batch is cleaned on its own: an escape sequence goes, an override left
+    // open is closed at the end of its line, and a line that reads like another message is
+    // shown after its sender's name ("nick|") to a plain client, and as a PRIVMSG from its
+    // sender to an IRC client.
+    ChatLimits limits;
+    limits.floodControl = false;
+    startServer(limits);
+    auto mallory = joinIrc(m_server->ircPort(), QStringLiteral("mallory"),
+                           QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(mallory);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    auto watcher = joinPlain(m_server->serverPort());
+    QVERIFY(watcher);
+    EXPECT_LINE(mallory, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    mallory->sendLine("BATCH +m draft/multiline #general\r\n"
+                      "@batch=m PRIVMSG #general :one \x1b[2J\xe2\x80\xae"
+                      "evil\r\n"
+                      "@batch=m PRIVMSG #general :[12:00:00] alice: forged\r\n"
+                      "@batch=m;draft/multiline-concat PRIVMSG #general : \x07tail\r\nBATCH -m\r");
+    // The override makes the first line one with right-to-left text: a left-to-right mark
+    // first, and the text isolated (docs/PROTOCOL.md, "Lines").
+    QString first;
+    EXPECT_LINE_AS(first, watcher,
+                   QRegularExpression(QStringLiteral("^\u200e\\[\\d\\d:\\d\\d:\\d\\d\\] mallory: .*$")));
+    QCOMPARE(first.mid(11), QStringLiteral(" mallory: \u2068one [2J\u202e"
+                                           "evil\u202c\u2069"));
+    QString second;
+    EXPECT_LINE_AS(second, watcher,
+                   QRegularExpression(QStringLiteral(
+                           "^\\[\\d\\d:\\d\\d:\\d\\d\\] mallory\\| \\[12:00:00\\] alice: forged tail$")));
+    for (const QString &line : { first, second })
+        QVERIFY2(TextSanitizer::isClean(line), qPrintable(TextSanitizer::escaped(line)));
+    EXPECT_LINE(bob, irc(QStringLiteral(":mallory!~gc@groupchat PRIVMSG #general :one \\[2J\u202e"
+                                        "evil\u202c")));
+    EXPECT_LINE(bob,
+                irc(QStringLiteral(":mallory!~gc@groupchat PRIVMSG #general :\\[12:00:00\\] alice: forged")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":mallory!~gc@groupchat PRIVMSG #general : tail")));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcHostile)

@@ -90,6 +90,9 @@ private Q_SLOTS:
     void passAndSasl_data();
     void passAndSasl();
     void kickedByTheAdmin();
+    void multilineBatch();
+    void multilineFromJson();
+    void multilineInChathistory();
 
 private:
     // Ten messages from an IRC client with echo-message in #general: their msgids and times.
@@ -126,8 +129,9 @@ void tst_IrcServer::welcomeAndIsupport()
     QString line;
     EXPECT_LINE_AS(line, client, irc(QStringLiteral(":groupchat CAP \\* LS :.*")));
     const QStringList offered = line.chopped(1).section(QStringLiteral(" :"), 1).split(u' ');
-    for (const char *cap : { "batch", "draft/chathistory", "echo-message", "labeled-response", "message-tags",
-                             "sasl=PLAIN", "server-time" })
+    for (const char *cap :
+         { "batch", "draft/chathistory", "draft/multiline=max-bytes=4096,max-lines=32", "echo-message",
+           "labeled-response", "message-tags", "sasl=PLAIN", "server-time" })
         QVERIFY2(offered.contains(QLatin1String(cap)), qPrintable(line));
     // Nothing before CAP END.
     QVERIFY(client.waitForLine(irc(QStringLiteral(":groupchat 001 .*")), 300).isNull());
@@ -657,6 +661,198 @@ void tst_IrcServer::kickedByTheAdmin()
     m_server->kick(m_server->findClient(QStringLiteral("alice")), QStringLiteral("spam"));
     EXPECT_LINE(alice, irc(QStringLiteral("ERROR :Closing Link: you were kicked by the admin: spam")));
     QVERIFY(alice->waitForDisconnected());
+}
+
+void tst_IrcServer::multilineBatch()
+{
+    // irctest's multiline testBasic and testBlankLines: a draft/multiline batch is one message,
+    // one id, for everyone; IRC clients with the capability get it as a batch with the lines
+    // as sent, those without as PRIVMSG lines, JSON clients as one text with line feeds, plain
+    // clients as lines that say they go on.
+    const QString multiline = QStringLiteral("batch echo-message message-tags server-time draft/multiline");
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"), multiline + QStringLiteral(" labeled-response"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_ircPort, QStringLiteral("bob"), multiline);
+    QVERIFY(bob);
+    auto charlie = joinIrc(m_ircPort, QStringLiteral("charlie"),
+                           QStringLiteral("batch echo-message message-tags server-time"));
+    QVERIFY(charlie);
+    auto dave = joinJson2(m_port, QStringLiteral("dave"));
+    QVERIFY(dave);
+    auto erin = joinPlain(m_port);
+    QVERIFY(erin);
+    EXPECT_LINE(alice, irc(QStringLiteral("@time=\\S+ :dave!~gc@groupchat JOIN #general")));
+
+    alice->sendLine("@label=xyz;+draft/reply=7 BATCH +123 draft/multiline #general\r\n"
+                    "@batch=123 PRIVMSG #general :\r\n"
+                    "@batch=123 PRIVMSG #general hello\r\n"
+                    "@batch=123 PRIVMSG #general :#how is \r\n"
+                    "@batch=123;draft/multiline-concat PRIVMSG #general :everyone?\r\n"
+                    "BATCH -123\r");
+    // The echo: the label on the BATCH + line alone, with the time, the msgid and the
+    // client-only tags; the lines carry their batch and the concat tag only.
+    QString start;
+    EXPECT_LINE_AS(start, alice,
+                   irc(QStringLiteral("@label=xyz;time=\\S+;msgid=(\\d+);\\+draft/reply=7 "
+                                      ":alice!~gc@groupchat BATCH \\+ml\\d+ draft/multiline #general")));
+    const QString msgid = start.section(QStringLiteral("msgid="), 1).section(u';', 0, 0);
+    const QString reference = QStringLiteral("ml") + msgid;
+    const QStringList body{
+        QStringLiteral("@batch=%1 :alice!~gc@groupchat PRIVMSG #general :").arg(reference),
+        QStringLiteral("@batch=%1 :alice!~gc@groupchat PRIVMSG #general :hello").arg(reference),
+        QStringLiteral("@batch=%1 :alice!~gc@groupchat PRIVMSG #general :#how is ").arg(reference),
+        QStringLiteral("@batch=%1;draft/multiline-concat :alice!~gc@groupchat PRIVMSG #general :everyone?")
+                .arg(reference),
+        QStringLiteral(":alice!~gc@groupchat BATCH -%1").arg(reference),
+    };
+    for (const QString &line : body)
+        EXPECT_LINE(alice, line + u'\r');
+    // Another client with the capability: the same, without the label.
+    EXPECT_LINE(bob, irc(QStringLiteral("@time=\\S+;msgid=%1;\\+draft/reply=7 :alice!~gc@groupchat BATCH "
+                                        "\\+%2 draft/multiline #general")
+                                 .arg(msgid, reference)));
+    for (const QString &line : body)
+        EXPECT_LINE(bob, line + u'\r');
+    // Without it: the lines as sent, the blank one left out, the msgid on the first.
+    EXPECT_LINE(charlie, irc(QStringLiteral("@time=\\S+;msgid=%1;\\+draft/reply=7 :alice!~gc@groupchat "
+                                            "PRIVMSG #general :hello")
+                                     .arg(msgid)));
+    EXPECT_LINE(charlie,
+                irc(QStringLiteral(
+                        "@time=\\S+;\\+draft/reply=7 :alice!~gc@groupchat PRIVMSG #general :#how is ")));
+    EXPECT_LINE(charlie,
+                irc(QStringLiteral(
+                        "@time=\\S+;\\+draft/reply=7 :alice!~gc@groupchat PRIVMSG #general :everyone\\?")));
+    // JSON: one message, the same id, the lines joined by line feeds (concat: without).
+    QJsonObject message;
+    EXPECT_JSON_AS(message, dave, QStringLiteral("message"));
+    QCOMPARE(message.value(u"text").toString(), QStringLiteral("\nhello\n#how is everyone?"));
+    QCOMPARE(QString::number(message.value(u"id").toInteger()), msgid);
+    // Plain: a line a line, the further ones marked "nick|".
+    EXPECT_LINE(erin, QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] alice: $")));
+    EXPECT_LINE(erin, QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] alice\\| hello$")));
+    EXPECT_LINE(erin, QRegularExpression(
+                              QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] alice\\| #how is everyone\\?$")));
+    alice->sendLine("PING :done\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?done")));
+    QCOMPARE(alice->lines().filter(QStringLiteral(" BATCH +ml")).size(), 1);
+
+    // labeled-response: a refusal is the labeled FAIL; without echo-message there is nothing
+    // to answer a posted batch with but the labeled ACK.
+    alice->sendLine("@label=e BATCH +e draft/multiline #general\r\nBATCH -e\r");
+    EXPECT_LINE(alice,
+                irc(QStringLiteral("@label=e :groupchat FAIL BATCH MULTILINE_INVALID :The multiline batch is "
+                                   "empty")));
+    auto fay = joinIrc(m_ircPort, QStringLiteral("fay"),
+                       QStringLiteral("batch draft/multiline labeled-response"));
+    QVERIFY(fay);
+    fay->sendLine("@label=f BATCH +f draft/multiline #general\r\n@batch=f PRIVMSG #general :a\r\n"
+                  "@batch=f PRIVMSG #general :b\r\nBATCH -f\r");
+    EXPECT_LINE(fay, irc(QStringLiteral("@label=f :groupchat ACK")));
+    EXPECT_LINE(bob,
+                irc(QStringLiteral("@time=\\S+;msgid=\\d+ :fay!~gc@groupchat BATCH \\+ml\\d+ draft/multiline "
+                                   "#general")));
+
+    // A NOTICE batch to a person, without a label: a notice of two lines.
+    alice->sendLine("BATCH +n draft/multiline bob\r\n@batch=n NOTICE bob :one\r\n@batch=n NOTICE bob :two\r\n"
+                    "BATCH -n\r");
+    EXPECT_LINE(bob, irc(QStringLiteral("@time=\\S+;msgid=\\d+ :alice!~gc@groupchat BATCH \\+ml\\d+ "
+                                        "draft/multiline bob")));
+    EXPECT_LINE(bob, irc(QStringLiteral("@batch=ml\\d+ :alice!~gc@groupchat NOTICE bob :one")));
+    EXPECT_LINE(bob, irc(QStringLiteral("@batch=ml\\d+ :alice!~gc@groupchat NOTICE bob :two")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat BATCH -ml\\d+")));
+}
+
+void tst_IrcServer::multilineFromJson()
+{
+    // A desktop client's message with line feeds, and a line longer than an IRC line: one
+    // draft/multiline batch for IRC clients that negotiated it (the long line cut at
+    // characters, its further parts marked draft/multiline-concat), PRIVMSG lines for others.
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"),
+                         QStringLiteral("batch message-tags server-time draft/multiline"));
+    QVERIFY(alice);
+    auto carol = joinIrc(m_ircPort, QStringLiteral("carol"), QStringLiteral("message-tags draft/multiline"));
+    QVERIFY(carol);
+    auto bob = joinJson2(m_port, QStringLiteral("bob"));
+    QVERIFY(bob);
+    QString longLine;
+    for (int i = 0; i < 100; ++i)
+        longLine += QStringLiteral("ab中文");
+    const QString text = QStringLiteral("first line\n\nsecond line\n") + longLine;
+    bob->sendLine(QJsonDocument(QJsonObject{ { QStringLiteral("type"), QStringLiteral("say") },
+                                             { QStringLiteral("room"), QStringLiteral("#general") },
+                                             { QStringLiteral("text"), text } })
+                          .toJson(QJsonDocument::Compact));
+    QJsonObject echo;
+    EXPECT_JSON_AS(echo, bob, QStringLiteral("message"));
+    QCOMPARE(echo.value(u"text").toString(), text);
+    const QString msgid = QString::number(echo.value(u"id").toInteger());
+    EXPECT_LINE(alice,
+                irc(QStringLiteral("@time=\\S+;msgid=%1 :bob!~gc@groupchat BATCH \\+ml%1 draft/multiline "
+                                   "#general")
+                            .arg(msgid)));
+    const qsizetype from = alice->readPosition();
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat BATCH -ml%1").arg(msgid)));
+    const QStringList lines = alice->lines().mid(from, alice->readPosition() - from - 1);
+    QVERIFY2(lines.size() >= 5, qPrintable(lines.join(u'|')));
+    // The lines put together again are the text: line feeds between lines, none before a
+    // concat line; every line within 512 bytes without its tags.
+    QString joined;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString &line = lines.at(i);
+        QVERIFY2(line.startsWith(QStringLiteral("@batch=ml%1").arg(msgid)), qPrintable(line));
+        QVERIFY2(line.toUtf8().size() - line.indexOf(u' ') <= 512, qPrintable(line));
+        const bool concat = line.section(u' ', 0, 0).contains(QLatin1String("draft/multiline-concat"));
+        QVERIFY2(i > 0 || !concat, qPrintable(line));
+        if (i > 0 && !concat)
+            joined += u'\n';
+        joined += line.section(QStringLiteral("PRIVMSG #general :"), 1).chopped(1);
+    }
+    QCOMPARE(joined, text);
+    // Without batch (carol asked for draft/multiline alone): PRIVMSG lines, no blank one.
+    EXPECT_LINE(carol,
+                irc(QStringLiteral("@msgid=%1 :bob!~gc@groupchat PRIVMSG #general :first line").arg(msgid)));
+    EXPECT_LINE(carol, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :second line")));
+    EXPECT_LINE(carol, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :ab中文.*")));
+    QVERIFY(carol->lines().filter(QRegularExpression(QStringLiteral("PRIVMSG #general :\\r$"))).isEmpty());
+}
+
+void tst_IrcServer::multilineInChathistory()
+{
+    // A multi-line message in a CHATHISTORY reply: a draft/multiline batch nested in the
+    // chathistory batch for a client with the capability, PRIVMSG lines in it for one without.
+    auto alice = joinIrc(m_ircPort, QStringLiteral("alice"),
+                         QStringLiteral("batch echo-message message-tags server-time draft/multiline "
+                                        "draft/chathistory"));
+    QVERIFY(alice);
+    alice->sendLine("BATCH +a draft/multiline #general\r\n@batch=a PRIVMSG #general :one\r\n"
+                    "@batch=a PRIVMSG #general :two\r\nBATCH -a\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":alice!~gc@groupchat BATCH -ml\\d+")));
+    alice->sendLine("CHATHISTORY LATEST #general * 10\r");
+    QString outer;
+    EXPECT_LINE_AS(outer, alice, irc(QStringLiteral(":groupchat BATCH \\+(\\S+) chathistory #general")));
+    const QString ch = outer.section(u'+', 1).section(u' ', 0, 0);
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=%1;time=\\S+;msgid=\\d+ :alice!~gc@groupchat BATCH "
+                                          "\\+ml\\d+ draft/multiline #general")
+                                   .arg(ch)));
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=ml\\d+ :alice!~gc@groupchat PRIVMSG #general :one")));
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=ml\\d+ :alice!~gc@groupchat PRIVMSG #general :two")));
+    EXPECT_LINE(alice, irc(QStringLiteral("@batch=%1 :alice!~gc@groupchat BATCH -ml\\d+").arg(ch)));
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat BATCH -%1").arg(ch)));
+
+    auto bob = joinIrc(m_ircPort, QStringLiteral("bob"),
+                       QStringLiteral("batch message-tags server-time draft/chathistory"));
+    QVERIFY(bob);
+    bob->sendLine("CHATHISTORY LATEST #general * 10\r");
+    EXPECT_LINE_AS(outer, bob, irc(QStringLiteral(":groupchat BATCH \\+(\\S+) chathistory #general")));
+    const QString ch2 = outer.section(u'+', 1).section(u' ', 0, 0);
+    EXPECT_LINE(bob, irc(QStringLiteral(
+                                 "@batch=%1;time=\\S+;msgid=\\d+ :alice!~gc@groupchat PRIVMSG #general :one")
+                                 .arg(ch2)));
+    EXPECT_LINE(
+            bob,
+            irc(QStringLiteral("@batch=%1;time=\\S+ :alice!~gc@groupchat PRIVMSG #general :two").arg(ch2)));
+    EXPECT_LINE(bob, irc(QStringLiteral(":groupchat BATCH -%1").arg(ch2)));
 }
 
 QTEST_GUILESS_MAIN(tst_IrcServer)

@@ -227,8 +227,16 @@ void tst_JsonProtocol::controlCharactersAreRemoved()
     const ChatCommand decoded =
             JsonProtocol::decodeCommand(R"({"type":"say","text":"a\u001b[31mb\nc\u0000d\te"})");
     QCOMPARE(decoded.type, ChatCommand::Type::Say);
-    // Tab and line breaks separate words still; other controls go (TextSanitizer::clean).
-    QCOMPARE(decoded.text, QStringLiteral("a[31mb cd e"));
+    // A message's line feed is a line of its own (TextSanitizer::cleanLines); a tab separates
+    // words still; other controls go, and so does every other break.
+    QCOMPARE(decoded.text, QStringLiteral("a[31mb\ncd e"));
+    // Blank lines at either end are dropped (a script's "hello\n" is one line), not inside.
+    const ChatCommand ends =
+            JsonProtocol::decodeCommand(R"({"type":"say","text":"\n \nhello\n\nworld\n\u200b\n"})");
+    QCOMPARE(ends.text, QStringLiteral("hello\n\nworld"));
+    const ChatCommand other =
+            JsonProtocol::decodeCommand(R"({"type":"topic","room":"#a","topic":"a\nb\u2028c"})");
+    QCOMPARE(other.text, QStringLiteral("a b c"));
 }
 
 void tst_JsonProtocol::eventRoundTrip_data()
@@ -407,10 +415,12 @@ void tst_JsonProtocol::wireFormat()
                      command(ChatCommand::Type::Private, QStringLiteral("bob"), QStringLiteral("hi"))),
              expectedPrivate);
     // Non-ASCII travels as UTF-8; control characters never leave the server, whoever put
-    // them into a text, and line breaks become spaces.
+    // them into a text; a message's line feed stays (escaped, in one line), other line breaks
+    // become spaces.
     e.message.text = QStringLiteral("你好\x01\n\u2028!");
     const QByteArray line = JsonProtocol::encode(e);
-    QVERIFY2(line.contains("\"text\":\"\xe4\xbd\xa0\xe5\xa5\xbd  !\""), line.constData());
+    QVERIFY2(line.contains("\"text\":\"\xe4\xbd\xa0\xe5\xa5\xbd\\n !\""), line.constData());
+    QCOMPARE(line.count('\n'), 1);
     QVERIFY(!QJsonDocument::fromJson(line).isNull());
     // A secret is sent exactly as it is.
     ChatCommand hello;

@@ -1,3 +1,4 @@
+#include "chatlimits.h"
 #include "plainprotocol.h"
 
 #include <QTest>
@@ -49,6 +50,29 @@ void tst_PlainProtocol::lines_data()
     QTest::newRow("right-to-left word in a text")
             << PlainProtocol::messageLine(mixed)
             << (QStringLiteral("\u200e[13:14:15] alice: \u2068hello דוד\u2069\n")).toUtf8();
+    // A multi-line message: a line a line, the further ones with "nick|", each line clean
+    // and isolated on its own; never more than ChatLimits::maxMessageLines lines.
+    ChatMessage lines = say;
+    lines.text = QStringLiteral("one\n\n[13:14:15] bob: forged\nדוד");
+    QTest::newRow("lines") << PlainProtocol::messageLine(lines)
+                           << (QStringLiteral("[13:14:15] alice: one\n[13:14:15] alice| \n"
+                                              "[13:14:15] alice| [13:14:15] bob: forged\n"
+                                              "\u200e[13:14:15] alice| \u2068דוד\u2069\n"))
+                                      .toUtf8();
+    ChatMessage actionLines = action;
+    actionLines.text = QStringLiteral("waves\nand bows");
+    QTest::newRow("action lines") << PlainProtocol::messageLine(actionLines)
+                                  << QByteArray("[13:14:15] * alice waves\n[13:14:15] * alice| and bows\n");
+    QTest::newRow("private lines") << PlainProtocol::privateLine(time, QStringLiteral("alice"),
+                                                                 QStringLiteral("bob"),
+                                                                 QStringLiteral("a\nb"))
+                                   << QByteArray("[13:14:15] (private) alice -> bob: a\n"
+                                                 "[13:14:15] (private) alice -> bob| b\n");
+    ChatMessage many = say;
+    many.text = QString(ChatLimits::maxMessageLines + 2, u'\n');
+    QTest::newRow("at most maxMessageLines lines")
+            << QByteArray::number(PlainProtocol::messageLine(many).count('\n'))
+            << QByteArray::number(ChatLimits::maxMessageLines);
     ServerEvent leave;
     leave.type = ServerEvent::Type::Leave;
     leave.nick = QStringLiteral("דוד");

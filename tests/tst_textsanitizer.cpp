@@ -13,6 +13,8 @@ private Q_SLOTS:
     void clean_data();
     void clean();
     void cleanTextIsShared();
+    void cleanLines_data();
+    void cleanLines();
     void escaped_data();
     void escaped();
     void quoted_data();
@@ -118,6 +120,29 @@ void tst_TextSanitizer::cleanTextIsShared()
     // The common case costs no copy.
     const QString text = QString::fromUtf8("an ordinary line, \xe4\xbd\xa0\xe5\xa5\xbd");
     QVERIFY(TextSanitizer::clean(text).isSharedWith(text));
+}
+
+void tst_TextSanitizer::cleanLines_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<int>("maxLines");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("one line") << QStringLiteral("a\u2028b") << 32 << QStringLiteral("a b");
+    QTest::newRow("line feeds stay") << QStringLiteral("a\n\nb\n") << 32 << QStringLiteral("a\n\nb\n");
+    QTest::newRow("CR LF is one break") << QStringLiteral("a\r\nb\rc") << 32 << QStringLiteral("a\nb c");
+    QTest::newRow("each line its own")
+            << QStringLiteral("\u202ex\n\u001b[2Jy") << 32 << QStringLiteral("\u202ex\u202c\n[2Jy");
+    QTest::newRow("beyond maxLines, spaces")
+            << QStringLiteral("a\nb\nc\nd") << 2 << QStringLiteral("a\nb c d");
+}
+
+void tst_TextSanitizer::cleanLines()
+{
+    QFETCH(QString, input);
+    QFETCH(int, maxLines);
+    QFETCH(QString, expected);
+    QCOMPARE(TextSanitizer::cleanLines(input, maxLines), expected);
 }
 
 void tst_TextSanitizer::escaped_data()

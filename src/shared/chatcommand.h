@@ -68,6 +68,11 @@ struct ChatCommand
     // Dialect: IRCv3 client-only tags ("+key=value;+other"), escaped as on the wire; the IRC
     // handler passes them on with a PRIVMSG, NOTICE or TAGMSG (message-tags, "Client-only tags")
     QString clientTags;
+    // Dialect: the IRCv3 batch tag of the line, the client batch it belongs to (empty: none),
+    // and whether it carried draft/multiline-concat (the line continues the previous one
+    // without a line break; IRCv3 draft/multiline).
+    QString batch;
+    bool concat = false;
 
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".
@@ -92,6 +97,7 @@ struct ChatCommand
                a.with == b.with && a.token == b.token && a.hasPassword == b.hasPassword &&
                a.password == b.password && a.hasText == b.hasText && a.identity == b.identity &&
                a.rooms == b.rooms && a.error == b.error && a.params == b.params && a.label == b.label &&
-               a.clientTags == b.clientTags && a.clientId == b.clientId;
+               a.clientTags == b.clientTags && a.batch == b.batch && a.concat == b.concat &&
+               a.clientId == b.clientId;
     }
 };

@@ -143,6 +143,22 @@ struct ChatLimits
     static constexpr int maxNickLength = 32;
     static constexpr int maxNickCodePoints = 64;
 
+    // A message of several lines (IRCv3 draft/multiline on the IRC port, a text with line
+    // feeds from a JSON client) holds at most maxMessageLines lines; beyond them, a JSON
+    // client's line breaks become spaces and an IRC batch is refused (FAIL BATCH
+    // MULTILINE_MAX_LINES). Each line is a line of its own for plain clients, so this bounds
+    // how many lines one message makes them scroll. 32 is what Ergo offers and irctest expects.
+    static constexpr int maxMessageLines = 32;
+    // An IRC client may hold this many draft/multiline batches open at once (each at most the
+    // line limit, maxLineBytes, of text: max-bytes); another is refused with FAIL BATCH
+    // MULTILINE_INVALID. What one client can make the server hold for its batches is so at
+    // most maxOpenBatches * (maxLineBytes + maxMessageLines) bytes of text.
+    static constexpr int maxOpenBatches = 2;
+    // Flood control counts a line inside a draft/multiline batch as this much of a line: a
+    // batch of maxMessageLines lines with its BATCH + and - costs 10 lines, a whole burst, so
+    // pasting one does not wait, and two in a row wait as ten lines would.
+    static constexpr double batchLineCost = 0.25;
+
     // Quit, kick and ban reasons are cut to this many user-perceived characters (TextCut)
     // before others see them.
     static constexpr int maxReasonLength = 200;

@@ -3,6 +3,7 @@
 #include "chatlimits.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
 #include <QStringView>
 
@@ -69,6 +70,11 @@ struct ChatMessage
     // Sent by an IRC client, for IRC clients only (neither stored nor on the other wires): the
     // client-only tags it carried ("+key=value;...", escaped as on the wire; IRCv3 message-tags).
     QString clientTags;
+    // Sent by an IRC client as a draft/multiline batch, for IRC clients only (neither stored
+    // nor on the other wires): where in text (UTF-16 offsets, ascending) a line of the batch
+    // that carried draft/multiline-concat began, so that IRC clients get the lines as they
+    // were sent (the specification's "line composition"). Line feeds in text are the others.
+    QList<qsizetype> concatAt;
 
     bool isPrivate() const { return !to.isEmpty(); }
 

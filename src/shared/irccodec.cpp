@@ -1,6 +1,7 @@
 #include "irccodec.h"
 
 #include "textcut.h"
+#include "textsanitizer.h"
 
 #include <array>
 #include <memory>
@@ -82,11 +83,14 @@ IrcCodec::IrcCodec(int slot, unsigned caps)
 
 const IrcCodec &IrcCodec::forCaps(unsigned caps)
 {
-    // Slots 4-7: what a broadcast looks like depends on server-time and message-tags only.
+    // Slots 4-11: what a broadcast looks like depends on server-time, message-tags and
+    // draft/multiline (with batch) only.
     static const std::array<std::unique_ptr<const IrcCodec>, AllCaps + 1> codecs = [] {
         std::array<std::unique_ptr<const IrcCodec>, AllCaps + 1> made;
-        for (unsigned i = 0; i <= AllCaps; ++i)
-            made[i].reset(new IrcCodec(4 + int(i & (ServerTime | MessageTags)), i));
+        for (unsigned i = 0; i <= AllCaps; ++i) {
+            const bool multiline = (i & Multiline) && (i & Batch);
+            made[i].reset(new IrcCodec(4 + int(i & (ServerTime | MessageTags)) + (multiline ? 4 : 0), i));
+        }
         return made;
     }();
     return *codecs[caps & AllCaps];
@@ -106,6 +110,14 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
         line.size() - tagBytes > maxLineBytes - 2) {
         ChatCommand tooLong;
         tooLong.type = ChatCommand::Type::TooLong;
+        // A line of a client batch that is too long ends that batch (the handler says so):
+        // its tags, when they are within their limit, say which batch it was.
+        if (tagBytes > 0 && tagBytes <= maxClientTagBytes) {
+            QByteArray tagsOnly = line.first(tagBytes).toByteArray();
+            tagsOnly += 'X'; // a command for the parser; only the tags are read
+            if (const std::optional<IrcMessage> tags = IrcMessage::parse(tagsOnly))
+                tooLong.batch = tags->tag(u"batch").value_or(QString());
+        }
         return tooLong;
     }
     QString error;
@@ -123,6 +135,9 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
     command.target = std::move(message->command);
     if (const std::optional<QString> label = message->tag(u"label"))
         command.label = *label;
+    if (const std::optional<QString> batch = message->tag(u"batch"))
+        command.batch = batch->isEmpty() ? QStringLiteral("-") : *batch; // a tag without a name: no batch's
+    command.concat = message->tag(multilineConcatTag()).has_value();
     // Client-only tags ('+' keys) are passed on, escaped again as they came; the others are
     // the server's to set and are not (IRCv3 message-tags, "Client-only tags").
     for (const auto &[key, value] : std::as_const(message->tags)) {
@@ -190,45 +205,102 @@ QByteArray IrcCodec::messageLines(const ChatMessage &message, const QString &tar
                                   const QString &batch)
 {
     const bool action = message.kind == ChatMessage::Kind::Action;
-    const QByteArray head = ':' + source(message.from).toUtf8() +
-                            (message.kind == ChatMessage::Kind::Notice ? " NOTICE " : " PRIVMSG ") +
+    const QByteArray sender = ':' + source(message.from).toUtf8();
+    const QByteArray head = sender + (message.kind == ChatMessage::Kind::Notice ? " NOTICE " : " PRIVMSG ") +
                             target.toUtf8() + " :";
     // What one line leaves for the text: the line limit without CR LF, the head and a CTCP
     // ACTION's "\1ACTION " and "\1".
-    const qsizetype room = maxLineBytes - 2 - head.size() - (action ? 9 : 0);
-    QByteArray out;
-    QString rest = message.text;
-    bool first = true;
-    // Every pass takes at least one character, so the loop ends within text.size() passes.
-    while (first || !rest.isEmpty()) {
-        QString part = TextCut::leftUtf8(rest, qMax<qsizetype>(room, 4));
-        if (part.isEmpty() && !rest.isEmpty())
-            part = TextCut::left(rest, 1); // one character larger than a line: sent whole
-        rest.remove(0, part.size());
-        QByteArray tags;
-        const auto addTag = [&tags](const QByteArray &tag) {
-            tags += tags.isEmpty() ? QByteArray("@") : QByteArray(";");
-            tags += tag;
-        };
-        if (!batch.isEmpty())
-            addTag("batch=" + IrcMessage::escapeTagValue(batch).toUtf8());
-        if ((caps & ServerTime) && message.time.isValid())
-            addTag("time=" + timeTag(message.time).toLatin1());
-        if ((caps & MessageTags) && first && message.id != 0)
-            addTag("msgid=" + QByteArray::number(message.id));
-        // Its sender's client-only tags, to those who negotiated message-tags only.
-        if ((caps & MessageTags) && first && !message.clientTags.isEmpty())
-            addTag(message.clientTags.toUtf8());
-        if (!tags.isEmpty())
-            out += tags + ' ';
-        out += head;
+    const qsizetype room = qMax<qsizetype>(maxLineBytes - 2 - head.size() - (action ? 9 : 0), 4);
+
+    // The lines, each with whether it continues the one before without a line break.
+    struct Part
+    {
+        QString text;
+        bool concat;
+    };
+    QList<Part> parts;
+    const QString &text = message.text;
+    qsizetype nextConcat = 0; // index into concatAt
+    for (qsizetype start = 0; start <= text.size();) {
+        qsizetype end = text.indexOf(u'\n', start);
+        if (end < 0)
+            end = text.size();
+        // Within a line, where the sender began a line with draft/multiline-concat.
+        bool concat = false;
+        for (qsizetype at = start; at <= end;) {
+            while (nextConcat < message.concatAt.size() && message.concatAt.at(nextConcat) <= at)
+                ++nextConcat;
+            const qsizetype stop =
+                    nextConcat < message.concatAt.size() && message.concatAt.at(nextConcat) < end
+                            ? message.concatAt.at(nextConcat)
+                            : end;
+            QString rest = text.mid(at, stop - at);
+            // Every pass takes at least one character, so this ends within the line.
+            bool first = true;
+            while (first || !rest.isEmpty()) {
+                QString part = TextCut::leftUtf8(rest, room);
+                if (part.isEmpty() && !rest.isEmpty())
+                    part = TextCut::left(rest, 1); // one character larger than a line: sent whole
+                rest.remove(0, part.size());
+                parts.append({ part, concat || !first });
+                first = false;
+            }
+            concat = true;
+            if (stop == end)
+                break;
+            at = stop;
+        }
+        start = end + 1;
+    }
+
+    const QByteArray batchTag =
+            batch.isEmpty() ? QByteArray() : "batch=" + IrcMessage::escapeTagValue(batch).toUtf8();
+    const QByteArray time = (caps & ServerTime) && message.time.isValid()
+                                    ? "time=" + timeTag(message.time).toLatin1()
+                                    : QByteArray();
+    const QByteArray msgidTag = (caps & MessageTags) && message.id != 0
+                                        ? "msgid=" + QByteArray::number(message.id)
+                                        : QByteArray();
+    // Its sender's client-only tags, to those who negotiated message-tags only.
+    const QByteArray clientTags = (caps & MessageTags) ? message.clientTags.toUtf8() : QByteArray();
+    const auto tagged = [](std::initializer_list<QByteArray> tags) {
+        QByteArray out;
+        for (const QByteArray &tag : tags) {
+            if (tag.isEmpty())
+                continue;
+            out += out.isEmpty() ? '@' : ';';
+            out += tag;
+        }
+        return out.isEmpty() ? out : out + ' ';
+    };
+    const auto body = [&](const QString &part) -> QByteArray {
         if (action)
-            out += "\x01"
+            return head +
+                   "\x01"
                    "ACTION " +
-                   part.toUtf8() + "\x01";
-        else
-            out += part.toUtf8();
-        out += "\r\n";
+                   part.toUtf8() + "\x01\r\n";
+        return head + part.toUtf8() + "\r\n";
+    };
+
+    QByteArray out;
+    if ((caps & Multiline) && (caps & Batch) && parts.size() > 1) {
+        const QByteArray reference = "ml" + QByteArray::number(message.id);
+        out += tagged({ batchTag, time, msgidTag, clientTags }) + sender + " BATCH +" + reference + ' ' +
+               multilineName().toLatin1() + ' ' + target.toUtf8() + "\r\n";
+        for (const Part &part : std::as_const(parts))
+            out += tagged({ "batch=" + reference,
+                            part.concat ? multilineConcatTag().toLatin1() : QByteArray() }) +
+                   body(part.text);
+        out += tagged({ batchTag }) + sender + " BATCH -" + reference + "\r\n";
+        return out;
+    }
+    bool first = true;
+    for (const Part &part : std::as_const(parts)) {
+        // IRC clients without draft/multiline get no blank lines (the specification's
+        // fallback); a message is never blank as a whole.
+        if (parts.size() > 1 && TextSanitizer::isBlank(part.text))
+            continue;
+        out += tagged({ batchTag, time, first ? msgidTag : QByteArray(), clientTags }) + body(part.text);
         first = false;
     }
     return out;

@@ -26,7 +26,11 @@ public:
         EchoMessage = 4, // "echo-message": a client's own messages come back to it
         ChatHistory = 8, // "draft/chathistory": it asks for history; none is replayed on joining
         Batch = 16, // "batch": a replay comes in a chathistory batch
-        AllCaps = 31,
+        // "draft/multiline": a message of several lines (or longer than a line) comes as one
+        // draft/multiline batch. Only with Batch too, which the specification requires; a
+        // client that asked for it alone gets messages as without it.
+        Multiline = 32,
+        AllCaps = 63,
     };
 
     // The name the server goes by in IRC (the source of its numerics and notices, PONG,
@@ -86,12 +90,25 @@ public:
     static QByteArray line(const QString &source, const QString &command, const QStringList &params);
     // The time tag of IRCv3 server-time: "2026-11-30T07:05:01.123Z".
     static QString timeTag(const QDateTime &time);
-    // A message as PRIVMSG lines (NOTICE for a notice) from its sender to target (a room, or the recipient of
-    // a private message): more than one when it does not fit in maxLineBytes, split at user-perceived
-    // characters (TextCut), in order; the first carries the msgid and the client-only tags (caps:
-    // MessageTags) and each the time (ServerTime). batch: a batch reference tag ("" for none).
+    // A message as PRIVMSG lines (NOTICE for a notice) from its sender to target (a room, or the
+    // recipient of a private message). Its lines are the text's lines (between line feeds) and,
+    // within them, the lines an IRC client sent it as (ChatMessage::concatAt); each is cut
+    // further where it does not fit in maxLineBytes, at user-perceived characters (TextCut).
+    // - With Multiline and Batch in caps, a message of more than one such line is one IRCv3
+    //   draft/multiline batch (reference "ml" and the msgid): the BATCH + line carries the time,
+    //   the msgid and the client-only tags, every PRIVMSG line only its batch tag and, when it
+    //   continues the line before it without a line break, draft/multiline-concat. Blank lines
+    //   are sent.
+    // - Otherwise each line is a PRIVMSG of its own, in order (the specification's fallback):
+    //   every one with the time (ServerTime) and the client-only tags (MessageTags), the first
+    //   with the msgid; blank lines are left out.
+    // batch: the reference of a batch the lines are part of ("" for none): a chathistory
+    // replay, in which a draft/multiline batch nests.
     static QByteArray messageLines(const ChatMessage &message, const QString &target, unsigned caps,
                                    const QString &batch = QString());
+    // The name of the IRCv3 batch type, the tag and the capability (IRCv3 draft/multiline).
+    static QString multilineName() { return QStringLiteral("draft/multiline"); }
+    static QString multilineConcatTag() { return QStringLiteral("draft/multiline-concat"); }
 
 private:
     IrcCodec(int slot, unsigned caps);

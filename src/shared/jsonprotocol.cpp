@@ -13,6 +13,21 @@
 
 namespace {
 
+// A message's text without the blank lines before its first line and after its last that show
+// something: a script's "hello\n" is the one line "hello" for everyone (a plain client would
+// get an empty line, an IRC client a batch), and blank lines inside are kept.
+QString withoutBlankEnds(const QString &text)
+{
+    if (!text.contains(u'\n'))
+        return text;
+    QStringList lines = text.split(u'\n');
+    while (lines.size() > 1 && TextSanitizer::isBlank(lines.constLast()))
+        lines.removeLast();
+    while (lines.size() > 1 && TextSanitizer::isBlank(lines.constFirst()))
+        lines.removeFirst();
+    return lines.join(u'\n');
+}
+
 // Writes one JSON object with its keys in the order given: "type" first reads better in a
 // log or a terminal than QJsonObject's alphabetical order, and skipping QJsonObject saves
 // the server an allocation per key on its hottest path.
@@ -27,6 +42,14 @@ public:
     {
         appendKey(key);
         appendString(TextSanitizer::clean(value));
+        return *this;
+    }
+    // A message's text, which may hold line feeds: each of its lines sanitised
+    // (TextSanitizer::cleanLines); a JSON string keeps them escaped, in one line of ours.
+    JsonWriter &addLines(const char *key, const QString &value)
+    {
+        appendKey(key);
+        appendString(TextSanitizer::cleanLines(value));
         return *this;
     }
     // A secret (a token, a password) exactly as it is: it is compared, never shown.
@@ -132,7 +155,7 @@ QByteArray messageObject(const ChatMessage &message)
             .add("id", message.id)
             .add("time", JsonProtocol::timeText(message.time))
             .add("from", message.from)
-            .add("text", message.text)
+            .addLines("text", message.text)
             .add("kind", ChatMessage::kindWord(message.kind));
     // A room's message names the room; a private one (only in a history) whom it was for.
     if (message.isPrivate())
@@ -288,7 +311,8 @@ public:
 
     // Text fields are sanitised like plain-mode lines (TextSanitizer::clean); secrets are
     // taken as they are.
-    bool text(const char *name, QString *out, bool required, bool secret = false)
+    // lines: a message's text, whose line feeds are kept (TextSanitizer::cleanLines).
+    bool text(const char *name, QString *out, bool required, bool secret = false, bool lines = false)
     {
         const QJsonValue value = m_object.value(QLatin1String(name));
         if (value.isUndefined())
@@ -297,7 +321,9 @@ public:
             return fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(name)));
         // A secret is compared, never shown: taken as it is, but as text a line can carry (an
         // unpaired surrogate, which no UTF-8 line holds, is U+FFFD, as it would be once sent).
-        *out = secret ? QString::fromUtf8(value.toString().toUtf8()) : TextSanitizer::clean(value.toString());
+        *out = secret  ? QString::fromUtf8(value.toString().toUtf8())
+               : lines ? withoutBlankEnds(TextSanitizer::cleanLines(value.toString()))
+                       : TextSanitizer::clean(value.toString());
         return true;
     }
 
@@ -310,9 +336,9 @@ public:
                fail(QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(field)));
     }
 
-    bool nonEmptyText(const char *name, QString *out)
+    bool nonEmptyText(const char *name, QString *out, bool lines = false)
     {
-        if (!text(name, out, true))
+        if (!text(name, out, true, false, lines))
             return false;
         return !TextSanitizer::isBlank(*out) ||
                fail(QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(name)));
@@ -582,8 +608,8 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     if (type == u"say" || type == u"action") {
         command.type = type == u"say" ? ChatCommand::Type::Say : ChatCommand::Type::Action;
         ok = reader.onlyFields({ "type", "room", "text", "cid" }) &&
-             reader.name("room", &command.target, false) && reader.nonEmptyText("text", &command.text) &&
-             reader.clientId(&command.clientId);
+             reader.name("room", &command.target, false) &&
+             reader.nonEmptyText("text", &command.text, true) && reader.clientId(&command.clientId);
     } else if (type == u"join") {
         command.type = ChatCommand::Type::Join;
         ok = reader.onlyFields({ "type", "room" }) && reader.name("room", &command.target, true);
@@ -602,7 +628,7 @@ ChatCommand JsonProtocol::decodeCommand(QByteArrayView line)
     } else if (type == u"private") {
         command.type = ChatCommand::Type::Private;
         ok = reader.onlyFields({ "type", "to", "text", "cid" }) && reader.name("to", &command.target, true) &&
-             reader.nonEmptyText("text", &command.text) && reader.clientId(&command.clientId);
+             reader.nonEmptyText("text", &command.text, true) && reader.clientId(&command.clientId);
     } else if (type == u"nick") {
         command.type = ChatCommand::Type::Nick;
         ok = reader.onlyFields({ "type", "nick" }) && reader.text("nick", &command.target, true);
@@ -690,7 +716,7 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         writer.add("time", timeText(event.time))
                 .add("from", event.from)
                 .add("to", event.to)
-                .add("text", event.text);
+                .addLines("text", event.text);
         // A /me (an IRC client's CTCP ACTION, say): as a message's "kind"; a plain one says nothing.
         if (event.message.kind != ChatMessage::Kind::Say)
             writer.add("kind", ChatMessage::kindWord(event.message.kind));

@@ -26,6 +26,24 @@ QString safe(const QString &text)
     return TextSanitizer::isolated(TextSanitizer::clean(text));
 }
 
+// A message's text as lines: its first line after head, each further one (a multi-line
+// message, docs/PROTOCOL.md "Multi-line messages") after more, which is head with '|' for its
+// last separator, so that a reader and a script both see the message go on. At most
+// ChatLimits::maxMessageLines lines, as every dialect takes them; breaks beyond are spaces.
+QByteArray textLines(const QString &head, const QString &more, const QString &text)
+{
+    if (!text.contains(u'\n'))
+        return line(head + safe(text));
+    QStringList lines = text.split(u'\n');
+    if (lines.size() > ChatLimits::maxMessageLines)
+        lines[ChatLimits::maxMessageLines - 1] =
+                lines.mid(ChatLimits::maxMessageLines - 1).join(u'\n'); // safe() makes them spaces
+    QByteArray out;
+    for (qsizetype i = 0; i < lines.size() && i < ChatLimits::maxMessageLines; ++i)
+        out += line((i == 0 ? head : more) + safe(lines.at(i)));
+    return out;
+}
+
 } // namespace
 
 QString PlainProtocol::clockTime(const QDateTime &time)
@@ -73,23 +91,26 @@ QByteArray PlainProtocol::messageLine(const ChatMessage &message, bool markRoom)
     const QString stamp = u'[' + clockTime(message.time) + u"] " +
                           (markRoom ? u'[' + safe(message.room) + u"] " : QString());
     if (message.kind == ChatMessage::Kind::Action)
-        return line(stamp + u"* " + safe(message.from) + u' ' + safe(message.text));
+        return textLines(stamp + u"* " + safe(message.from) + u' ',
+                         stamp + u"* " + safe(message.from) + u"| ", message.text);
     if (message.kind == ChatMessage::Kind::Notice)
-        return line(stamp + u'-' + safe(message.from) + u"- " + safe(message.text));
-    return line(stamp + safe(message.from) + u": " + safe(message.text));
+        return textLines(stamp + u'-' + safe(message.from) + u"- ",
+                         stamp + u'-' + safe(message.from) + u"-| ", message.text);
+    return textLines(stamp + safe(message.from) + u": ", stamp + safe(message.from) + u"| ", message.text);
 }
 
 QByteArray PlainProtocol::privateLine(const QDateTime &time, const QString &from, const QString &to,
                                       const QString &text, ChatMessage::Kind kind)
 {
-    if (kind == ChatMessage::Kind::Action)
-        return line(u'[' + clockTime(time) + u"] (private) * " + safe(from) + u" -> " + safe(to) + u' ' +
-                    safe(text));
-    if (kind == ChatMessage::Kind::Notice)
-        return line(u'[' + clockTime(time) + u"] (private) -" + safe(from) + u"- -> " + safe(to) + u": " +
-                    safe(text));
-    return line(u'[' + clockTime(time) + u"] (private) " + safe(from) + u" -> " + safe(to) + u": " +
-                safe(text));
+    const QString stamp = u'[' + clockTime(time) + u"] (private) ";
+    if (kind == ChatMessage::Kind::Action) {
+        const QString who = stamp + u"* " + safe(from) + u" -> " + safe(to);
+        return textLines(who + u' ', who + u"| ", text);
+    }
+    const QString who = kind == ChatMessage::Kind::Notice
+                                ? QString(stamp + u'-' + safe(from) + u"- -> " + safe(to))
+                                : QString(stamp + safe(from) + u" -> " + safe(to));
+    return textLines(who + u": ", who + u"| ", text);
 }
 
 QByteArray PlainProtocol::encode(const ServerEvent &event, bool markRoom)

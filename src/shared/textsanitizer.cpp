@@ -246,6 +246,28 @@ QString TextSanitizer::isolated(const QString &text)
     return QChar(firstStrongIsolate) + text + QChar(char16_t(pdi));
 }
 
+QString TextSanitizer::cleanLines(const QString &text, int maxLines)
+{
+    if (!text.contains(u'\n'))
+        return clean(text);
+    QString out;
+    out.reserve(text.size());
+    qsizetype start = 0;
+    for (int line = 1; start <= text.size(); ++line) {
+        qsizetype end = line < maxLines ? text.indexOf(u'\n', start) : -1;
+        if (end < 0)
+            end = text.size();
+        // CR LF is one break: the CR goes with it rather than becoming a space.
+        const qsizetype length =
+                end - start - (end > start && end < text.size() && text.at(end - 1) == u'\r');
+        if (line > 1)
+            out += u'\n';
+        out += clean(text.mid(start, length));
+        start = end + 1;
+    }
+    return out;
+}
+
 QString TextSanitizer::fromUtf8(QByteArrayView utf8)
 {
     return clean(QString::fromUtf8(utf8));

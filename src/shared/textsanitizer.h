@@ -26,6 +26,12 @@ public:
     //   is still open at the end is closed there, so the text cannot reorder what follows it.
     // Text that needs none of this (nearly all) is returned as it is, without a copy.
     static QString clean(const QString &text);
+    // A message that may hold several lines (docs/PROTOCOL.md, "Multi-line messages"): each
+    // line (text between LF, or CR LF, characters) is clean()ed on its own, so every line is a
+    // line that cannot act on what follows it, and the lines are joined with LF. After
+    // maxLines lines the rest is one line: its breaks become spaces, as clean() makes them.
+    // A text without LF is clean(text).
+    static QString cleanLines(const QString &text, int maxLines = ChatLimits::maxMessageLines);
     // Decodes UTF-8 (invalid sequences become U+FFFD) and cleans the result.
     static QString fromUtf8(QByteArrayView utf8);
     // Whether clean(text) would change text.

@@ -899,8 +899,10 @@ void ChatServer::postMessage(ClientSession *from, Room *room, ChatMessage::Kind 
     message.clientId = clientId;
     if (!clientId.isEmpty())
         message.fromIdentity = from->identityHash();
-    if (const IrcState *irc = from->irc())
+    if (const IrcState *irc = from->irc()) {
         message.clientTags = irc->sendingTags;
+        message.concatAt = irc->sendingConcatAt;
+    }
     from->countMessageSent();
     publish(message);
 }

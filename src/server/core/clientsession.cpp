@@ -671,7 +671,7 @@ void ClientSession::refillTokens()
 void ClientSession::deliver(const ChatCommand &command)
 {
     if (m_pauses > 0) {
-        if (m_delayed.size() >= m_limits.floodQueue) {
+        if (queueFull(command)) {
             excessFlood();
             return;
         }
@@ -688,7 +688,7 @@ void ClientSession::deliver(const ChatCommand &command)
         Q_EMIT commandReceived(command);
         return;
     }
-    if (m_delayed.size() >= m_limits.floodQueue) {
+    if (queueFull(command)) {
         excessFlood();
         return;
     }
@@ -716,8 +716,23 @@ void ClientSession::scheduleRelease()
     m_releaseTimer->start(msUntilAffordable(floodCost(m_delayed.constFirst())));
 }
 
+bool ClientSession::queueFull(const ChatCommand &command) const
+{
+    const auto weight = [](const ChatCommand &c) {
+        return c.batch.isEmpty() ? 1.0 : ChatLimits::batchLineCost;
+    };
+    double waiting = weight(command);
+    for (const ChatCommand &c : m_delayed)
+        waiting += weight(c);
+    return waiting > m_limits.floodQueue;
+}
+
 double ClientSession::floodCost(const ChatCommand &command)
 {
+    // A line of a client batch (IRCv3 draft/multiline) is part of one message: its BATCH lines
+    // cost a line each, its lines a fraction (docs/PROTOCOL.md, "Protection").
+    if (!command.batch.isEmpty())
+        return ChatLimits::batchLineCost;
     if (command.type == ChatCommand::Type::Search)
         return ChatLimits::searchRequestCost;
     return command.type == ChatCommand::Type::History ? ChatLimits::historyRequestCost : 1.0;

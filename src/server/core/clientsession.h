@@ -254,6 +254,10 @@ private:
     // holds that much.
     static double floodCost(const ChatCommand &command);
     int msUntilAffordable(double cost) const;
+    // Whether command would be one too many waiting (floodQueue): every waiting command counts
+    // as a line, but a line of an IRC client batch as what it costs (batchLineCost), so that a
+    // pasted draft/multiline batch can wait behind a burst without ending the connection.
+    bool queueFull(const ChatCommand &command) const;
     // After output changed the queue: warn and skip a client past the soft limit, tell it
     // what it missed once it caught up, drop it past the hard one.
     void checkQueue();

@@ -595,8 +595,10 @@ void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const Q
     message.fromIdentity = from->identityHash();
     message.toIdentity = target->identityHash();
     message.clientId = clientId;
-    if (const IrcState *irc = from->irc())
+    if (const IrcState *irc = from->irc()) {
         message.clientTags = irc->sendingTags;
+        message.concatAt = irc->sendingConcatAt;
+    }
     from->countMessageSent();
     m_server.publish(message);
 }

@@ -179,6 +179,7 @@ const QList<std::pair<QString, unsigned>> &IrcHandler::capabilities()
     static const QList<std::pair<QString, unsigned>> caps{
         { QStringLiteral("batch"), IrcCodec::Batch },
         { QStringLiteral("draft/chathistory"), IrcCodec::ChatHistory },
+        { IrcCodec::multilineName(), IrcCodec::Multiline },
         { QStringLiteral("echo-message"), IrcCodec::EchoMessage },
         { QStringLiteral("labeled-response"), LabeledResponse },
         { QStringLiteral("message-tags"), IrcCodec::MessageTags },
@@ -221,6 +222,7 @@ const QHash<QString, IrcHandler::Command> &IrcHandler::commands()
         { QStringLiteral("OPER"), { &IrcHandler::oper, false, 2 } },
         { QStringLiteral("TAGMSG"), { &IrcHandler::tagmsg, false, 1 } },
         { QStringLiteral("CHATHISTORY"), { &IrcHandler::chathistory, false, 1 } },
+        { QStringLiteral("BATCH"), { &IrcHandler::batch, false, 1 } },
         { QStringLiteral("AUTHENTICATE"), { &IrcHandler::authenticate, true, 1 } },
     };
     return table;
@@ -243,6 +245,17 @@ void IrcHandler::needMoreParams(ClientSession *client, const QString &command)
 
 void IrcHandler::handle(ClientSession *client, const ChatCommand &command)
 {
+    // A client batch is answered as a whole when it closes (IRCv3 draft/multiline: the echo
+    // carries the label of the BATCH + line), so neither BATCH nor the lines of a batch are
+    // wrapped here: a BATCH passes its label on, and a line's label is none of its own.
+    if (command.type == ChatCommand::Type::Dialect &&
+        (command.target == u"BATCH" || !command.batch.isEmpty())) {
+        m_batchLabel = (client->irc()->caps & LabeledResponse) && command.batch.isEmpty() ? command.label
+                                                                                          : QString();
+        dispatch(client, command);
+        m_batchLabel.clear();
+        return;
+    }
     // A label asks for the whole reply to be labeled (IRCv3 labeled-response); a QUIT has none
     // but the connection's end.
     const bool labeled = !command.label.isEmpty() && (client->irc()->caps & LabeledResponse) &&
@@ -284,6 +297,24 @@ void IrcHandler::sendLabeled(ClientSession *client, const QString &label, const 
         client->sendBytes(tagged(lines.constFirst(), labelTag));
         return;
     }
+    // A reply that is one draft/multiline batch (the echo of one) carries the label on its
+    // BATCH + line alone (IRCv3 draft/multiline, "Labeled response with echo-message").
+    const std::optional<IrcMessage> opening =
+            IrcMessage::parse(QByteArrayView(lines.constFirst()).chopped(2));
+    const std::optional<IrcMessage> closing = IrcMessage::parse(QByteArrayView(lines.constLast()).chopped(2));
+    if (opening && closing && opening->command == u"BATCH" && opening->params.size() >= 2 &&
+        opening->params.at(1) == IrcCodec::multilineName() && opening->params.at(0).startsWith(u'+') &&
+        closing->command == u"BATCH" && closing->params.value(0) == u'-' + opening->params.at(0).mid(1)) {
+        bool whole = true;
+        for (qsizetype i = 1; whole && i + 1 < lines.size(); ++i) {
+            const std::optional<IrcMessage> inner = IrcMessage::parse(QByteArrayView(lines.at(i)).chopped(2));
+            whole = inner && inner->tag(u"batch") == opening->params.at(0).mid(1);
+        }
+        if (whole) {
+            client->sendBytes(tagged(lines.constFirst(), labelTag) + reply.mid(lines.constFirst().size()));
+            return;
+        }
+    }
     if (!(client->irc()->caps & IrcCodec::Batch)) {
         // Without batch there is no way to say which lines answer: they go as they are.
         client->sendBytes(reply);
@@ -314,6 +345,7 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
                   qUtf8Printable(ServerLog::tr("%1 (%2) sent an IRC line over the limit")
                                          .arg(client->nick(), client->peer())));
         reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
+        abandonBatch(client, command.batch, QStringLiteral("A line of the batch was too long"));
         return;
     case Type::Invalid:
         if (command.error == ErrorCode::BadField) {
@@ -323,6 +355,7 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
                     IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
                                    { TextCut::leftUtf8(command.target, 32), QStringLiteral("INVALID_UTF8"),
                                      QStringLiteral("Message rejected, it was not UTF-8") }));
+            abandonBatch(client, command.batch, QStringLiteral("A line of the batch was not UTF-8"));
             return;
         }
         qCWarning(lcServer, "%s",
@@ -334,6 +367,14 @@ void IrcHandler::dispatch(ClientSession *client, const ChatCommand &command)
         break;
     default:
         return; // IrcCodec makes nothing else
+    }
+    if (!command.batch.isEmpty()) {
+        if (!client->irc()->registered) {
+            reply(client, ERR_NOTREGISTERED, { QStringLiteral("You have not registered") });
+            return;
+        }
+        batchLine(client, command);
+        return;
     }
     const auto found = commands().constFind(command.target);
     if (found == commands().cend()) {
@@ -427,8 +468,17 @@ void IrcHandler::cap(ClientSession *client, const QStringList &params)
             irc.capVersion = qMax(irc.capVersion, params.at(1).toInt());
         QStringList names;
         for (const auto &[name, bit] : capabilities()) {
-            // CAP LS 302 gives values: SASL's mechanisms.
-            names.append(bit == Sasl && irc.capVersion >= 302 ? name + QStringLiteral("=PLAIN") : name);
+            // CAP LS 302 gives values: SASL's mechanisms, draft/multiline's limits.
+            if (irc.capVersion < 302)
+                names.append(name);
+            else if (bit == Sasl)
+                names.append(name + QStringLiteral("=PLAIN"));
+            else if (bit == IrcCodec::Multiline)
+                names.append(name + QStringLiteral("=max-bytes=%1,max-lines=%2")
+                                            .arg(multilineMaxBytes())
+                                            .arg(ChatLimits::maxMessageLines));
+            else
+                names.append(name);
         }
         capLine(QStringLiteral("LS"), names.join(u' '));
     } else if (sub == u"LIST") {
@@ -713,7 +763,7 @@ void IrcHandler::notice(ClientSession *client, const QStringList &params)
     message(client, params, true);
 }
 
-void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice)
+void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice, bool multiline)
 {
     const QString command = notice ? QStringLiteral("NOTICE") : QStringLiteral("PRIVMSG");
     if (params.isEmpty() || params.at(0).isEmpty()) {
@@ -725,7 +775,7 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
     ChatCommand::Type say = notice ? ChatCommand::Type::Notice : ChatCommand::Type::Say;
     // CTCP (the Client-to-Client Protocol): ACTION is a /me; other queries (VERSION, PING ...)
     // have no counterpart in the other dialects and are not passed on.
-    if (text.startsWith(u'\x01')) {
+    if (text.startsWith(u'\x01') && !multiline) {
         if (!text.startsWith(QLatin1String("\x01"
                                            "ACTION")))
             return;
@@ -735,7 +785,8 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         text = text.trimmed();
         say = ChatCommand::Type::Action;
     }
-    text = TextSanitizer::clean(text);
+    if (!multiline)
+        text = TextSanitizer::clean(text);
     if (TextSanitizer::isBlank(text)) {
         if (!notice)
             reply(client, ERR_NOTEXTTOSEND, { QStringLiteral("No text to send") });
@@ -749,7 +800,7 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
     const qsizetype lineBytes = 1 + IrcCodec::source(client->nick()).toUtf8().size() + 1 + command.size() +
                                 1 + 2 + text.toUtf8().size() + (say == ChatCommand::Type::Action ? 9 : 0) + 2;
     const auto fits = [&](const QString &to) {
-        if (notice || lineBytes + to.toUtf8().size() <= IrcCodec::maxLineBytes)
+        if (notice || multiline || lineBytes + to.toUtf8().size() <= IrcCodec::maxLineBytes)
             return true;
         reply(client, ERR_INPUTTOOLONG, { QStringLiteral("Input line was too long") });
         return false;
@@ -796,6 +847,212 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         if (!notice && to->irc() && !to->irc()->away.isEmpty())
             reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
     }
+}
+
+qsizetype IrcHandler::multilineMaxBytes() const
+{
+    return m_limits.maxLineBytes;
+}
+
+void IrcHandler::failBatch(ClientSession *client, const QString &label, const QString &code,
+                           const QStringList &params, const QString &text)
+{
+    QStringList shown;
+    for (const QString &param : params)
+        shown.append(ircToken(TextCut::leftUtf8(TextSanitizer::clean(param), 64)));
+    const QByteArray line =
+            IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
+                           QStringList{ QStringLiteral("BATCH"), code } + shown + QStringList{ text });
+    if (label.isEmpty())
+        client->sendBytes(line);
+    else
+        sendLabeled(client, label, line);
+}
+
+void IrcHandler::abandonBatch(ClientSession *client, const QString &reference, const QString &why)
+{
+    IrcState &irc = *client->irc();
+    if (reference.isEmpty() || !irc.registered)
+        return;
+    const auto open = std::find_if(irc.openBatches.begin(), irc.openBatches.end(),
+                                   [&](const IrcState::Batch &b) { return b.reference == reference; });
+    if (open == irc.openBatches.end())
+        return;
+    const QString label = open->label;
+    irc.openBatches.erase(open);
+    irc.refusedBatch = reference;
+    failBatch(client, label, QStringLiteral("MULTILINE_INVALID"), {}, why);
+}
+
+void IrcHandler::batch(ClientSession *client, const QStringList &params)
+{
+    IrcState &irc = *client->irc();
+    const QString invalid = QStringLiteral("MULTILINE_INVALID");
+    const QString &given = params.at(0);
+    if (given.size() < 2 || (!given.startsWith(u'+') && !given.startsWith(u'-'))) {
+        failBatch(client, m_batchLabel, invalid, {}, QStringLiteral("BATCH takes +reference or -reference"));
+        return;
+    }
+    const QString reference = given.mid(1);
+    const auto open = std::find_if(irc.openBatches.begin(), irc.openBatches.end(),
+                                   [&](const IrcState::Batch &b) { return b.reference == reference; });
+    if (given.startsWith(u'-')) {
+        if (open != irc.openBatches.end()) {
+            IrcState::Batch closed = std::move(*open);
+            irc.openBatches.erase(open);
+            if (closed.label.isEmpty())
+                closed.label = m_batchLabel;
+            closeBatch(client, std::move(closed));
+        } else if (reference == irc.refusedBatch) {
+            irc.refusedBatch.clear(); // its FAIL was said
+        } else {
+            failBatch(client, m_batchLabel, invalid, {}, QStringLiteral("No such batch is open"));
+        }
+        return;
+    }
+    // From here on a refusal covers the lines that follow: they are dropped quietly.
+    const auto refuse = [&](const QString &text) {
+        irc.refusedBatch = reference;
+        failBatch(client, m_batchLabel, invalid, {}, text);
+    };
+    if (!(irc.caps & IrcCodec::Multiline) || !(irc.caps & IrcCodec::Batch)) {
+        refuse(QStringLiteral("Client batches need the draft/multiline and batch capabilities"));
+        return;
+    }
+    if (params.value(1) != IrcCodec::multilineName()) {
+        refuse(QStringLiteral("Only draft/multiline batches are taken"));
+        return;
+    }
+    if (params.value(2).isEmpty()) {
+        refuse(QStringLiteral("A multiline batch needs a target"));
+        return;
+    }
+    // One message to one target (the specification's "the target recipient"): a list would
+    // post it once per target, with as many ids.
+    if (params.at(2).contains(u',')) {
+        irc.refusedBatch = reference;
+        failBatch(client, m_batchLabel, QStringLiteral("MULTILINE_INVALID_TARGET"), { params.at(2) },
+                  QStringLiteral("A multiline batch has one target"));
+        return;
+    }
+    if (open != irc.openBatches.end()) {
+        // Whose lines would they be: neither is kept.
+        irc.openBatches.erase(open);
+        refuse(QStringLiteral("That batch reference is in use"));
+        return;
+    }
+    if (irc.openBatches.size() >= ChatLimits::maxOpenBatches) {
+        refuse(QStringLiteral("Too many open batches (%1)").arg(ChatLimits::maxOpenBatches));
+        return;
+    }
+    IrcState::Batch batch;
+    batch.reference = reference;
+    batch.target = params.at(2);
+    batch.label = m_batchLabel;
+    // Client-only tags go on the BATCH + line (the specification); the message carries them.
+    batch.clientTags = irc.sendingTags;
+    irc.openBatches.append(std::move(batch));
+}
+
+void IrcHandler::batchLine(ClientSession *client, const ChatCommand &command)
+{
+    IrcState &irc = *client->irc();
+    const QString &reference = command.batch;
+    if (reference == irc.refusedBatch)
+        return;
+    const auto open = std::find_if(irc.openBatches.begin(), irc.openBatches.end(),
+                                   [&](const IrcState::Batch &b) { return b.reference == reference; });
+    if (open == irc.openBatches.end()) {
+        failBatch(client, QString(), QStringLiteral("MULTILINE_INVALID"), {},
+                  QStringLiteral("No such batch is open"));
+        return;
+    }
+    // A fault ends the batch: what it held is dropped, and so are its lines still to come.
+    const auto refuse = [&](const QString &code, const QStringList &params, const QString &text) {
+        const QString label = open->label;
+        irc.refusedBatch = reference;
+        irc.openBatches.erase(open);
+        failBatch(client, label, code, params, text);
+    };
+    IrcState::Batch &batch = *open;
+    const QString &type = command.target;
+    if (type != u"PRIVMSG" && type != u"NOTICE") {
+        refuse(QStringLiteral("MULTILINE_INVALID"), {},
+               type == u"BATCH" ? QStringLiteral("Batches do not nest in a multiline batch")
+                                : QStringLiteral("A multiline batch holds PRIVMSG or NOTICE lines only"));
+        return;
+    }
+    if (command.params.size() < 2) {
+        refuse(QStringLiteral("MULTILINE_INVALID"), {},
+               QStringLiteral("A line of the batch needs a target and text"));
+        return;
+    }
+    if (!batch.command.isEmpty() && batch.command != type) {
+        refuse(QStringLiteral("MULTILINE_INVALID"), {},
+               QStringLiteral("A multiline batch mixes PRIVMSG and NOTICE"));
+        return;
+    }
+    if (command.params.at(0) != batch.target) {
+        refuse(QStringLiteral("MULTILINE_INVALID_TARGET"), { batch.target, command.params.at(0) },
+               QStringLiteral("Invalid multiline target"));
+        return;
+    }
+    const QString &text = command.params.at(1);
+    if (command.concat && text.isEmpty()) {
+        refuse(QStringLiteral("MULTILINE_INVALID"), {},
+               QStringLiteral("A blank line cannot continue the one before (draft/multiline-concat)"));
+        return;
+    }
+    if (batch.lines.size() >= ChatLimits::maxMessageLines) {
+        refuse(QStringLiteral("MULTILINE_MAX_LINES"), { QString::number(ChatLimits::maxMessageLines) },
+               QStringLiteral("Multiline batch max-lines exceeded"));
+        return;
+    }
+    const qsizetype bytes =
+            batch.bytes + text.toUtf8().size() + (batch.lines.isEmpty() || command.concat ? 0 : 1);
+    if (bytes > multilineMaxBytes()) {
+        refuse(QStringLiteral("MULTILINE_MAX_BYTES"), { QString::number(multilineMaxBytes()) },
+               QStringLiteral("Multiline batch max-bytes exceeded"));
+        return;
+    }
+    batch.command = type;
+    batch.bytes = bytes;
+    batch.lines.append(text);
+    batch.concat.append(command.concat);
+}
+
+void IrcHandler::closeBatch(ClientSession *client, IrcState::Batch batch)
+{
+    // One message: the lines joined with line feeds, a draft/multiline-concat line without;
+    // each line cleaned on its own (TextSanitizer::cleanLines' rule).
+    QString text;
+    QList<qsizetype> concatAt;
+    bool blank = true;
+    for (qsizetype i = 0; i < batch.lines.size(); ++i) {
+        const QString line = TextSanitizer::clean(batch.lines.at(i));
+        if (i > 0 && batch.concat.at(i))
+            concatAt.append(text.size());
+        else if (i > 0)
+            text += u'\n';
+        text += line;
+        blank = blank && TextSanitizer::isBlank(line);
+    }
+    if (blank) {
+        failBatch(client, batch.label, QStringLiteral("MULTILINE_INVALID"), {},
+                  batch.lines.isEmpty() ? QStringLiteral("The multiline batch is empty")
+                                        : QStringLiteral("The multiline batch holds only blank lines"));
+        return;
+    }
+    IrcState &irc = *client->irc();
+    irc.sendingTags = batch.clientTags;
+    irc.sendingConcatAt = concatAt;
+    const bool labeled = !batch.label.isEmpty() && (irc.caps & LabeledResponse);
+    if (labeled)
+        client->startCapture();
+    message(client, { batch.target, text }, batch.command == u"NOTICE", true);
+    if (labeled)
+        sendLabeled(client, batch.label, client->takeCapture());
+    irc.sendingConcatAt.clear();
 }
 
 void IrcHandler::tagmsg(ClientSession *client, const QStringList &params)

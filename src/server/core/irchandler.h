@@ -2,6 +2,7 @@
 
 #include "chatcommand.h"
 #include "chatmessage.h"
+#include "ircstate.h"
 #include "messagehistory.h"
 
 #include <QByteArray>
@@ -14,7 +15,6 @@ class ClientSession;
 class CommandHandler;
 class Room;
 struct ChatLimits;
-struct IrcState;
 
 // Carries out what an IRC client sends (docs/PROTOCOL.md, "IRC"), as the Modern IRC Client
 // Protocol document (modern.ircdocs.horse) and IRCv3 (ircv3.net/irc) specify it:
@@ -109,8 +109,28 @@ private:
     void part(ClientSession *client, const QStringList &params);
     void privmsg(ClientSession *client, const QStringList &params);
     void notice(ClientSession *client, const QStringList &params);
-    // PRIVMSG and NOTICE; notice: no error is ever answered.
-    void message(ClientSession *client, const QStringList &params, bool notice);
+    // PRIVMSG and NOTICE; notice: no error is ever answered. multiline: the text is a
+    // draft/multiline batch's, already cleaned line by line, and is not held to one line.
+    void message(ClientSession *client, const QStringList &params, bool notice, bool multiline = false);
+    // IRCv3 draft/multiline (ircv3.net/specs/extensions/multiline, the source for what is
+    // refused and how): "BATCH +ref draft/multiline target" opens a batch, "BATCH -ref" closes
+    // it and posts what its lines said as one message. Every fault is a FAIL BATCH
+    // (MULTILINE_MAX_BYTES, MULTILINE_MAX_LINES, MULTILINE_INVALID_TARGET, MULTILINE_INVALID)
+    // and ends the batch; its remaining lines are dropped quietly.
+    void batch(ClientSession *client, const QStringList &params);
+    // A line with a batch tag: a PRIVMSG or NOTICE of an open batch, held until it closes.
+    void batchLine(ClientSession *client, const ChatCommand &command);
+    // Ends the open batch reference (if there is one) with FAIL BATCH MULTILINE_INVALID why: one
+    // of its lines could not be taken (too long, not UTF-8), so the message would lack it.
+    void abandonBatch(ClientSession *client, const QString &reference, const QString &why);
+    // Posts a closed batch (labeled when its BATCH + was).
+    void closeBatch(ClientSession *client, IrcState::Batch batch);
+    // "FAIL BATCH code params... :text", labeled with label when it is not empty.
+    void failBatch(ClientSession *client, const QString &label, const QString &code,
+                   const QStringList &params, const QString &text);
+    // What draft/multiline's max-bytes says: the line limit of the other dialects (--max-line),
+    // so that a message is never longer for coming from IRC.
+    qsizetype multilineMaxBytes() const;
     void names(ClientSession *client, const QStringList &params);
     void who(ClientSession *client, const QStringList &params);
     void whois(ClientSession *client, const QStringList &params);
@@ -147,4 +167,7 @@ private:
     // the peaks that other dialects' clients make in between).
     int m_peakLocal = 0;
     int m_peakGlobal = 0;
+    // The label of the BATCH command being carried out (labeled-response negotiated), which
+    // its batch answers with when it closes.
+    QString m_batchLabel;
 };

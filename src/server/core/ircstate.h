@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 // What the server knows of one IRC client beyond what every session has (ClientSession::irc()):
 // where its registration stands, what it negotiated, what it said of itself. IrcHandler keeps it.
@@ -26,8 +28,30 @@ struct IrcState
     QString away; // AWAY's message; empty: here
     bool invisible = false; // user mode +i, kept and shown, changes nothing here
 
+    // A draft/multiline batch the client opened and has not closed (IRCv3 draft/multiline):
+    // what its lines brought so far. At most ChatLimits::maxOpenBatches of them, each of at
+    // most the line limit of text (IrcHandler bounds both).
+    struct Batch
+    {
+        QString reference;
+        QString target; // as BATCH + named it
+        QString label; // labeled-response's label of the BATCH + line: the echo carries it
+        QString clientTags; // the client-only tags of the BATCH + line: the message's
+        QString command; // "PRIVMSG" or "NOTICE", from the first line on
+        QStringList lines; // as sent, not yet cleaned
+        QList<bool> concat; // per line: draft/multiline-concat
+        qsizetype bytes = 0; // of the text, a byte per line feed included (max-bytes)
+    };
+    QList<Batch> openBatches;
+    // The last batch refused (FAIL BATCH ...): its remaining lines and its BATCH - are dropped
+    // without another word.
+    QString refusedBatch;
+
     // What the command being carried out gives the message it makes (ChatServer::postMessage,
     // CommandHandler::sendPrivate copy it into ChatMessage): its client-only tags. IrcHandler
     // sets them for the duration of one command only.
     QString sendingTags;
+    // And, for a draft/multiline batch, where its draft/multiline-concat lines began
+    // (ChatMessage::concatAt).
+    QList<qsizetype> sendingConcatAt;
 };
