@@ -151,7 +151,7 @@ FaultSchedule FaultSchedule::make(quint32 seed, qint64 loadMs, int servers, cons
             redisBusyUntil = at + event.durationMs + 1500;
             break;
         case FaultKind::CutRedis:
-            event.durationMs = random.bounded(4000);
+            event.durationMs = 200 + random.bounded(3800);
             if (at < redisLinkBusyUntil.at(event.target) || event.durationMs > room)
                 continue;
             redisLinkBusyUntil[event.target] = at + event.durationMs + 500;

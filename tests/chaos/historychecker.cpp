@@ -460,12 +460,38 @@ void HistoryChecker::report() const
 
 void HistoryChecker::printContext(const Violation &violation) const
 {
-    if (violation.aroundId >= 0 && !m_reference.isEmpty()) {
-        print(QStringLiteral(
-                      "  the servers' histories around id %1 (id, message, which servers hold it under "
-                      "that id):")
-                      .arg(violation.aroundId));
-        auto it = m_reference.lowerBound(violation.aroundId);
+    // The message the violation is about, and every id a server holds it under.
+    const QString key = m_reference.value(violation.aroundId);
+    QList<qint64> ids{ violation.aroundId };
+    if (!key.isEmpty()) {
+        for (const ServerHistory &server : m_servers) {
+            for (const ClientRecord::Seen &message : server.messages) {
+                if (message.key == key && !ids.contains(message.id))
+                    ids.append(message.id);
+            }
+        }
+        std::sort(ids.begin(), ids.end());
+        for (const ClientRecord &client : m_clients) {
+            const auto send = client.sent.constFind(key);
+            if (send == client.sent.cend())
+                continue;
+            print(QStringLiteral("  %1 was sent by %2 at %3, %4 time(s); %5")
+                          .arg(key, client.name, Timeline::stamp(send->firstSentMs))
+                          .arg(send->attempts)
+                          .arg(send->acked ? QStringLiteral("acknowledged (%1, id %2) at %3")
+                                                     .arg(send->ackedBy)
+                                                     .arg(send->ackedId)
+                                                     .arg(Timeline::stamp(send->ackedMs))
+                                           : QStringLiteral("never acknowledged")));
+        }
+    }
+    for (qint64 around : std::as_const(ids)) {
+        if (around < 0 || m_reference.isEmpty() || ids.indexOf(around) > 2)
+            continue;
+        print(QStringLiteral("  the servers' histories around id %1 (id, message, the servers that hold it "
+                             "under that id; =X: as X):")
+                      .arg(around));
+        auto it = m_reference.lowerBound(around);
         for (int i = 0; i < 4 && it != m_reference.cbegin(); ++i)
             --it;
         for (int i = 0; i < 9 && it != m_reference.cend(); ++i, ++it) {
@@ -480,7 +506,7 @@ void HistoryChecker::printContext(const Violation &violation) const
                 }
             }
             print(QStringLiteral("    %1 %2 %3  servers %4")
-                          .arg(it.key() == violation.aroundId ? QStringLiteral(">") : QStringLiteral(" "))
+                          .arg(it.key() == around ? QStringLiteral(">") : QStringLiteral(" "))
                           .arg(it.key(), 6)
                           .arg(it.value(), -8)
                           .arg(holders.join(u' ')));
