@@ -533,7 +533,14 @@ void HistoryChecker::printContext(const Violation &violation) const
                           .arg(seen.key, seen.replay ? QStringLiteral(" (replay)") : QString()));
         }
     }
-    print(QStringLiteral("  the harness's timeline from 15 s before to 5 s after:"));
-    for (const Timeline::Entry &entry : m_timeline.between(violation.atMs - 15000, violation.atMs + 5000))
-        print(QStringLiteral("    [%1] %2").arg(Timeline::stamp(entry.atMs), entry.text));
+    // The faults, and what the clients involved did (connections, drops), around then.
+    QStringList involved{ violation.who };
+    if (!key.isEmpty())
+        involved.append(key.section(u'-', 0, 0));
+    print(QStringLiteral("  the timeline from 15 s before to 5 s after (faults; connections of %1):")
+                  .arg(involved.join(QStringLiteral(" and "))));
+    for (const Timeline::Entry &entry : m_timeline.between(violation.atMs - 15000, violation.atMs + 5000)) {
+        if (entry.subject.isEmpty() || involved.contains(entry.subject))
+            print(QStringLiteral("    [%1] %2").arg(Timeline::stamp(entry.atMs), entry.text));
+    }
 }

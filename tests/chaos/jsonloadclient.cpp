@@ -33,6 +33,13 @@ JsonLoadClient::JsonLoadClient(int index, quint32 seed, const QList<quint16> &pr
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &JsonLoadClient::keepAlive);
     m_dropTimer.setSingleShot(true);
     connect(&m_dropTimer, &QTimer::timeout, this, [this] { drop(QStringLiteral("a random drop")); });
+    m_resendTimer.setSingleShot(true);
+    connect(&m_resendTimer, &QTimer::timeout, this, [this] {
+        for (const QString &key : std::as_const(m_record.sendOrder)) {
+            if (!m_record.sent.value(key).acked)
+                sendKey(key);
+        }
+    });
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this,
             [this] { connectTo(m_random.bounded(int(m_proxyPorts.size()))); });
@@ -98,7 +105,8 @@ void JsonLoadClient::connectTo(int server)
                                .arg(m_record.name)
                                .arg(server + 1)
                                .arg(m_record.connections)
-                               .arg(m_lastId));
+                               .arg(m_lastId),
+                       m_record.name);
     socket->connectToHost(QHostAddress::LocalHost, m_proxyPorts.at(server));
 }
 
@@ -106,8 +114,8 @@ void JsonLoadClient::drop(const QString &why)
 {
     if (m_finishing || !m_socket)
         return;
-    m_timeline->detail(
-            QStringLiteral("%1 loses server %2: %3").arg(m_record.name).arg(m_server + 1).arg(why));
+    m_timeline->detail(QStringLiteral("%1 loses server %2: %3").arg(m_record.name).arg(m_server + 1).arg(why),
+                       m_record.name);
     m_socket->disconnect(this);
     m_socket->abort();
     m_socket->deleteLater();
@@ -115,6 +123,7 @@ void JsonLoadClient::drop(const QString &why)
     m_welcomed = false;
     m_sendTimer.stop();
     m_dropTimer.stop();
+    m_resendTimer.stop();
     reconnectSoon();
 }
 
@@ -164,8 +173,17 @@ void JsonLoadClient::handle(const QJsonObject &object)
     } else if (type == u"message") {
         handleMessage(object, false);
     } else if (type == u"sent") {
-        acknowledge(object.value(u"cid").toString(), object.value(u"id").toInteger(-1),
-                    QStringLiteral("sent"));
+        // A resend of a cid the server has: its id, or none yet while the first copy is on its
+        // way through the cluster (its echo will come; until then it stays unacknowledged).
+        const qint64 id = object.value(u"id").toInteger(0);
+        if (id > 0)
+            acknowledge(object.value(u"cid").toString(), id, QStringLiteral("sent"));
+    } else if (type == u"status") {
+        m_timeline->detail(QStringLiteral("%1: status from server %2: %3")
+                                   .arg(m_record.name)
+                                   .arg(m_server + 1)
+                                   .arg(object.value(u"text").toString()),
+                           m_record.name);
     } else if (type == u"ping") {
         write(R"({"type":"pong"})");
     } else if (type == u"error") {
@@ -183,10 +201,16 @@ void JsonLoadClient::handle(const QJsonObject &object)
                 if (!m_record.sent.value(key).acked)
                     sendKey(key);
             }
+        } else if (code == u"unavailable") {
+            // Not posted: too much waits for the cluster. Everything unacknowledged goes again
+            // in a while (safe with cids; without, it cannot be told which one was refused).
+            if (m_useCid && !m_resendTimer.isActive())
+                m_resendTimer.start(1000);
         } else if (code == u"nick-taken" || code == u"invalid-nick") {
             m_useNick = false; // the next hello goes without a nick
         } else if (!(code == u"bad-field" && text.contains(u"cid"))) {
-            m_timeline->detail(QStringLiteral("%1: error %2: %3").arg(m_record.name, code, text));
+            m_timeline->detail(QStringLiteral("%1: error %2: %3").arg(m_record.name, code, text),
+                               m_record.name);
         }
     }
 }
@@ -275,6 +299,7 @@ void JsonLoadClient::finish(const QList<quint16> &directPorts)
     m_sendTimer.stop();
     m_keepAliveTimer.stop();
     m_dropTimer.stop();
+    m_resendTimer.stop();
     m_reconnectTimer.stop();
     if (m_socket) {
         m_socket->disconnect(this);

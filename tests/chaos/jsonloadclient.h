@@ -79,5 +79,6 @@ private:
     QTimer m_keepAliveTimer;
     QTimer m_dropTimer;
     QTimer m_reconnectTimer;
+    QTimer m_resendTimer; // after an `unavailable` refusal
     HistoryFetcher *m_final = nullptr;
 };

@@ -75,7 +75,8 @@ void PlainLoadClient::connectTo(int server)
     m_timeline->detail(QStringLiteral("%1 connects to server %2 (connection %3)")
                                .arg(m_record.name)
                                .arg(server + 1)
-                               .arg(m_record.connections));
+                               .arg(m_record.connections),
+                       m_record.name);
     socket->connectToHost(QHostAddress::LocalHost, m_proxyPorts.at(server));
 }
 
@@ -83,8 +84,8 @@ void PlainLoadClient::drop(const QString &why)
 {
     if (m_finished || !m_socket)
         return;
-    m_timeline->detail(
-            QStringLiteral("%1 loses server %2: %3").arg(m_record.name).arg(m_server + 1).arg(why));
+    m_timeline->detail(QStringLiteral("%1 loses server %2: %3").arg(m_record.name).arg(m_server + 1).arg(why),
+                       m_record.name);
     m_socket->disconnect(this);
     m_socket->abort();
     m_socket->deleteLater();

@@ -9,13 +9,14 @@ Timeline::Timeline()
 
 void Timeline::note(const QString &text)
 {
-    m_entries.append({ now(), text });
+    m_entries.append({ now(), text, QString() });
     std::printf("[%s] %s\n", qUtf8Printable(stamp(now())), qUtf8Printable(text));
     std::fflush(stdout);
 }
 
-void Timeline::detail(const QString &text)
+void Timeline::detail(const QString &text, const QString &subject)
 {
+    m_entries.append({ now(), text, subject.isEmpty() ? QStringLiteral("-") : subject });
     if (m_verbose) {
         std::printf("[%s]   %s\n", qUtf8Printable(stamp(now())), qUtf8Printable(text));
         std::fflush(stdout);

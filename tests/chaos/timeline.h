@@ -14,14 +14,16 @@ public:
     {
         qint64 atMs = 0;
         QString text;
+        QString subject; // a detail's client ("c3"); empty for what the harness did
     };
 
     Timeline();
 
     qint64 now() const { return m_clock.elapsed(); }
-    // Records text at now() and prints it (always, or only when verbose for detail()).
+    // Records text at now() and prints it; a detail (about one client, subject) is recorded
+    // always but printed only when verbose.
     void note(const QString &text);
-    void detail(const QString &text);
+    void detail(const QString &text, const QString &subject = {});
     void setVerbose(bool verbose) { m_verbose = verbose; }
     bool verbose() const { return m_verbose; }
 
