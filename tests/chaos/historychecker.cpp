@@ -162,10 +162,17 @@ void HistoryChecker::checkJsonClient(const ClientRecord &client)
     QHash<QString, qint64> idOf;
     qint64 last = 0;
     for (const ClientRecord::Seen &seen : client.seen) {
-        const QString where = QStringLiteral("connection %1 to server %2%3")
-                                      .arg(seen.connection)
-                                      .arg(seen.server + 1)
-                                      .arg(seen.replay ? QStringLiteral(", in a replay") : QString());
+        const QString whereSeen = QStringLiteral("connection %1 to server %2%3")
+                                          .arg(seen.connection)
+                                          .arg(seen.server + 1)
+                                          .arg(seen.replay ? QStringLiteral(", in a replay") : QString());
+        // A welcome that said historyComplete: false (for a since past the server's last id,
+        // "forget old ids") explains a replay of what the client had, without excusing it.
+        bool warned = false;
+        for (const ClientRecord::Incomplete &incomplete : client.incomplete)
+            warned = warned || (incomplete.connection == seen.connection && seen.replay);
+        const QString where =
+                warned ? whereSeen + QStringLiteral(" whose welcome said historyComplete: false") : whereSeen;
         if (const auto *earlier = byId.value(seen.id)) {
             add(QStringLiteral("client-duplicate"), seen.atMs, client.name,
                 QStringLiteral("%1 received %2 twice: on connection %3 to server %4 at %5 and on %6")
