@@ -522,11 +522,18 @@ void HistoryChecker::printContext(const Violation &violation) const
     for (const ClientRecord &client : m_clients) {
         if (client.name != violation.who)
             continue;
+        // The delivery the violation is about (the last of its id by then), or the last before.
         qsizetype at = -1;
+        qsizetype exact = -1;
         for (qsizetype i = 0; i < client.seen.size(); ++i) {
-            if (client.seen.at(i).atMs <= violation.atMs)
+            if (client.seen.at(i).atMs <= violation.atMs) {
                 at = i;
+                if (client.seen.at(i).id == violation.aroundId)
+                    exact = i;
+            }
         }
+        if (exact >= 0)
+            at = exact;
         print(QStringLiteral("  what %1 received around then (time, connection, server, id, message):")
                       .arg(client.name));
         for (qsizetype i = qMax<qsizetype>(0, at - 5); i < qMin(client.seen.size(), at + 4); ++i) {
