@@ -13,8 +13,12 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextDocument>
@@ -60,6 +64,7 @@ private Q_SLOTS:
     void aResendAlreadyPostedIsSettledBySent();
     void refusedShowsWhyAndRetrySendsIt();
     void windowShowsPendingAndRefused();
+    void degradedClusterShowsABannerAndUnavailableFails();
 
 private:
     std::unique_ptr<ChatClient> connectedClient(const QString &nick);
@@ -328,6 +333,65 @@ void tst_ClientPending::windowShowsPendingAndRefused()
     EXPECT_LINE(*carol, QRegularExpression(QStringLiteral("alice -> carol: hello carol$")));
     QTRY_VERIFY(!view->readableText().contains(QStringLiteral("Not sent")));
     QCOMPARE(view->readableText().count(QStringLiteral("hello carol")), 1);
+}
+
+// A server of a cluster whose Redis is away (docs/PROTOCOL.md, "Sending exactly once"), played by
+// hand: our own needs a Redis to lose.
+void tst_ClientPending::degradedClusterShowsABannerAndUnavailableFails()
+{
+    QTcpServer fake;
+    QVERIFY(fake.listen(QHostAddress::LocalHost, 0));
+    ChatClient client;
+    MainWindow window(&client);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *banner = window.findChild<QLabel *>(QStringLiteral("clusterBanner"));
+    QVERIFY(banner && !banner->isVisible());
+    client.connection()->connectToServer(QStringLiteral("127.0.0.1"), fake.serverPort(),
+                                         QStringLiteral("alice"));
+    QVERIFY(fake.waitForNewConnection(5000));
+    QTcpSocket *peer = fake.nextPendingConnection();
+    QVERIFY(QTest::qWaitFor([peer] { return peer->canReadLine(); }));
+    peer->readLine(); // the hello
+    QSignalSpy welcomed(client.connection(), &ChatConnection::welcomed);
+    peer->write(R"({"type":"welcome","version":2,"server":"x","nick":"alice","token":"t","lastId":0,)"
+                R"("limits":{"maxLineBytes":4096},"online":1,"users":[],"history":[]})"
+                "\n");
+    QVERIFY(welcomed.wait(5000));
+    peer->write(R"({"type":"status","degraded":true,"text":"the server has lost its cluster, Redis"})"
+                "\n");
+    QTRY_VERIFY(banner->isVisible());
+    QVERIFY(client.serverDegraded());
+    // The backlog is full: the message is refused, and stays with the reason.
+    QVERIFY(client.submit(QStringLiteral("in the backlog")));
+    QVERIFY(QTest::qWaitFor([peer] { return peer->canReadLine(); }));
+    const QJsonObject say = QJsonDocument::fromJson(peer->readLine()).object();
+    QCOMPARE(say.value(u"type").toString(), QStringLiteral("say"));
+    const QString cid = say.value(u"cid").toString();
+    QVERIFY(!cid.isEmpty());
+    peer->write(R"({"type":"error","code":"unavailable","text":"the cluster is unavailable"})"
+                "\n");
+    MessageModel &model = *client.messages();
+    QTRY_COMPARE(rowsWithText(model, QStringLiteral("in the backlog")).constFirst().delivery,
+                 ChatEntry::Delivery::Failed);
+    QVERIFY(rowsWithText(model, QStringLiteral("in the backlog"))
+                    .constFirst()
+                    .failure.contains(QStringLiteral("cluster")));
+    // Back in the cluster: the banner goes, and Retry sends it with the same client id.
+    peer->write(R"({"type":"status","degraded":false,"text":"the server is back in its cluster"})"
+                "\n");
+    QTRY_VERIFY(!banner->isVisible());
+    QVERIFY(client.retry(cid));
+    QVERIFY(QTest::qWaitFor([peer] { return peer->canReadLine(); }));
+    QCOMPARE(QJsonDocument::fromJson(peer->readLine()).object().value(u"cid").toString(), cid);
+    const QByteArray now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toLatin1();
+    peer->write(R"({"type":"message","id":7,"time":")" + now +
+                R"(","from":"alice","text":"in the backlog","kind":"say","room":"#general","cid":")" +
+                cid.toLatin1() + "\"}\n");
+    QTRY_COMPARE(rowsWithText(model, QStringLiteral("in the backlog")).constFirst().id, quint64(7));
+    QCOMPARE(rowsWithText(model, QStringLiteral("in the backlog")).size(), 1);
+    QCOMPARE(rowsWithText(model, QStringLiteral("in the backlog")).constFirst().delivery,
+             ChatEntry::Delivery::Delivered);
 }
 
 QTEST_MAIN(tst_ClientPending)
