@@ -204,6 +204,7 @@ void tst_ClientPending::survivesARestartOfTheClient()
     QVERIFY(alice->submit(QStringLiteral("kept 1")));
     QVERIFY(alice->submit(QStringLiteral("/me kept 2")));
     const QString file = alice->outbox().fileName();
+    Outbox::waitForWrites();
     QVERIFY(QFile::exists(file));
     // The client quits; the server comes back; the client starts again.
     alice.reset();
@@ -224,6 +225,7 @@ void tst_ClientPending::survivesARestartOfTheClient()
     EXPECT_LINE(*bob, QRegularExpression(QStringLiteral("\\* alice kept 2$")));
     QCOMPARE(linesEndingWith(*bob, QStringLiteral("alice: kept 1")), 1);
     // Nothing waits any more: the file is gone.
+    Outbox::waitForWrites();
     QVERIFY(!QFile::exists(file));
 }
 

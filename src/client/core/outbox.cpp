@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QThreadPool>
 
 #include <algorithm>
 
@@ -36,7 +37,26 @@ OutgoingMessage::Kind kindFromWord(const QString &word)
     return OutgoingMessage::Kind::Say;
 }
 
+// Files are written on a thread of their own: a QSaveFile commit waits for the disk (fsync), which
+// the window must not. One thread, so the writes keep their order and the last one wins.
+QThreadPool &writer()
+{
+    static QThreadPool pool;
+    static const bool once = [] {
+        pool.setMaxThreadCount(1);
+        pool.setExpiryTimeout(-1);
+        return true;
+    }();
+    Q_UNUSED(once)
+    return pool;
+}
+
 } // namespace
+
+void Outbox::waitForWrites()
+{
+    writer().waitForDone();
+}
 
 void Outbox::open(const QString &host, quint16 port, const QString &identity)
 {
@@ -52,6 +72,8 @@ void Outbox::open(const QString &host, quint16 port, const QString &identity)
 int Outbox::load(qint64 maxAgeMs)
 {
     m_messages.clear();
+    // What an earlier Outbox of this process wrote must be there first (one server, opened again).
+    waitForWrites();
     QFile file(m_fileName);
     if (!file.open(QIODevice::ReadOnly))
         return 0;
@@ -132,10 +154,6 @@ void Outbox::save() const
 {
     if (m_fileName.isEmpty())
         return;
-    if (m_messages.isEmpty()) {
-        QFile::remove(m_fileName);
-        return;
-    }
     QJsonArray array;
     for (const OutgoingMessage &message : m_messages) {
         QJsonObject object{ { QStringLiteral("cid"), message.clientId },
@@ -152,10 +170,19 @@ void Outbox::save() const
         }
         array.append(object);
     }
-    QDir().mkpath(QFileInfo(m_fileName).absolutePath());
-    QSaveFile file(m_fileName);
-    if (!file.open(QIODevice::WriteOnly))
-        return;
-    file.write(QJsonDocument(array).toJson(QJsonDocument::Compact));
-    file.commit();
+    // Nothing waiting: no file.
+    const QByteArray data =
+            array.isEmpty() ? QByteArray() : QJsonDocument(array).toJson(QJsonDocument::Compact);
+    writer().start([fileName = m_fileName, data] {
+        if (data.isEmpty()) {
+            QFile::remove(fileName);
+            return;
+        }
+        QDir().mkpath(QFileInfo(fileName).absolutePath());
+        QSaveFile file(fileName);
+        if (file.open(QIODevice::WriteOnly)) {
+            file.write(data);
+            file.commit();
+        }
+    });
 }

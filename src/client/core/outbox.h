@@ -23,7 +23,8 @@ struct OutgoingMessage
 
 // The messages of one identity on one server that are not settled yet, oldest first, kept in
 // a file so that they survive a restart of the client: written whole (QSaveFile) on every
-// change, since a half-written outbox would lose or resend messages; removed when empty.
+// change, since a half-written outbox would lose or resend messages, on a thread of its own
+// (the disk is never waited for on the GUI thread); removed when empty.
 // At most maxMessages: beyond that the oldest go (a client that cannot send for that long has
 // a bigger problem than its backlog).
 class Outbox
@@ -51,6 +52,8 @@ public:
     bool remove(const QString &clientId);
 
     QString fileName() const { return m_fileName; }
+    // Waits until every change is in its file (tests; the program's end waits by itself).
+    static void waitForWrites();
 
 private:
     void save() const;
