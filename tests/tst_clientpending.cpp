@@ -12,16 +12,19 @@
 #include "testclient.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextDocument>
+#include <QTimer>
 
 #include <memory>
 
@@ -331,6 +334,20 @@ void tst_ClientPending::windowShowsPendingAndRefused()
     QVERIFY(!retry.isNull());
     QTextCursor middle = retry;
     middle.setPosition(retry.selectionStart() + 2);
+    // The line's context menu has the same actions.
+    QStringList menuActions;
+    QTimer::singleShot(0, this, [&menuActions] {
+        if (auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())) {
+            for (const QAction *action : menu->actions())
+                menuActions.append(action->text());
+            menu->close();
+        }
+    });
+    QContextMenuEvent menuEvent(QContextMenuEvent::Mouse, view->cursorRect(middle).center(),
+                                view->viewport()->mapToGlobal(view->cursorRect(middle).center()));
+    QApplication::sendEvent(view->viewport(), &menuEvent);
+    QVERIFY2(menuActions.contains(QStringLiteral("Retry")) && menuActions.contains(QStringLiteral("Delete")),
+             qPrintable(menuActions.join(u", ")));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->cursorRect(middle).center());
     EXPECT_LINE(*carol, QRegularExpression(QStringLiteral("alice -> carol: hello carol$")));
     QTRY_VERIFY(!view->readableText().contains(QStringLiteral("Not sent")));

@@ -9,6 +9,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMimeData>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -18,6 +19,7 @@
 #include <QToolButton>
 #include <QWheelEvent>
 
+#include <memory>
 #include <utility>
 
 namespace {
@@ -379,6 +381,28 @@ void ConversationView::mouseReleaseEvent(QMouseEvent *event)
         else if (link.scheme() == u"groupchat-delete")
             Q_EMIT deleteRequested(link.path());
     }
+}
+
+QString ConversationView::refusedAt(const QPoint &position) const
+{
+    const QTextBlock block = cursorForPosition(position).block();
+    for (auto it = block.begin(); !it.atEnd(); ++it) {
+        const QUrl link(it.fragment().charFormat().anchorHref());
+        if (link.scheme() == u"groupchat-retry")
+            return link.path();
+    }
+    return QString();
+}
+
+void ConversationView::contextMenuEvent(QContextMenuEvent *event)
+{
+    std::unique_ptr<QMenu> menu(createStandardContextMenu(event->pos()));
+    if (const QString clientId = refusedAt(event->pos()); !clientId.isEmpty()) {
+        menu->addSeparator();
+        menu->addAction(tr("Retry"), this, [this, clientId] { Q_EMIT retryRequested(clientId); });
+        menu->addAction(tr("Delete"), this, [this, clientId] { Q_EMIT deleteRequested(clientId); });
+    }
+    menu->exec(event->globalPos());
 }
 
 QString ConversationView::withoutIsolation(QString text)

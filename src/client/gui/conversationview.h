@@ -76,6 +76,8 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    // Adds Retry and Delete for a refused message of the user's under the pointer.
+    void contextMenuEvent(QContextMenuEvent *event) override;
     // Copies without the isolation marks the view puts around nicks and texts.
     QMimeData *createMimeDataFromSelection() const override;
 
@@ -89,6 +91,8 @@ private:
     void appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread);
     void removeReadMarker();
     QString linkAt(const QPoint &position) const;
+    // The client id of the refused message on the line at position (its Retry link's), or empty.
+    QString refusedAt(const QPoint &position) const;
     // The scroll bar moved (by anyone) or the user moved it (userAction).
     void scrolled();
     void userScrolled(int action);
