@@ -65,6 +65,7 @@ private Q_SLOTS:
     void waitsAcrossALostConnectionAndIsSentOnce();
     void survivesARestartOfTheClient();
     void aResendAlreadyPostedIsSettledBySent();
+    void olderThanTheServersHourIsDroppedWithANote();
     void refusedShowsWhyAndRetrySendsIt();
     void windowShowsPendingAndRefused();
     void degradedClusterShowsABannerAndUnavailableFails();
@@ -264,6 +265,39 @@ void tst_ClientPending::aResendAlreadyPostedIsSettledBySent()
     QCOMPARE(rows.constFirst().id, posted.id);
     QCOMPARE(rows.constFirst().delivery, ChatEntry::Delivery::Delivered);
     QCOMPARE(m_server->lastMessageId(), last);
+}
+
+void tst_ClientPending::olderThanTheServersHourIsDroppedWithANote()
+{
+    // Left from a run of the client two hours ago: the server no longer knows its client id.
+    const QString host = QStringLiteral("127.0.0.1");
+    Outbox outbox;
+    outbox.open(host, m_server->serverPort(), ChatConnection::identityFor(host, m_server->serverPort()));
+    OutgoingMessage stale;
+    stale.clientId = QStringLiteral("stale-1");
+    stale.text = QStringLiteral("from long ago");
+    stale.created = QDateTime::currentDateTimeUtc().addSecs(-2 * 3600);
+    outbox.add(stale);
+    OutgoingMessage fresh = stale;
+    fresh.clientId = QStringLiteral("fresh-1");
+    fresh.text = QStringLiteral("from just now");
+    fresh.created = QDateTime::currentDateTimeUtc().addSecs(-60);
+    outbox.add(fresh);
+    const quint64 last = m_server->lastMessageId();
+    auto alice = connectedClient(QStringLiteral("alice"));
+    QVERIFY(alice);
+    MessageModel &model = *alice->messages();
+    QVERIFY(rowsWithText(model, QStringLiteral("from long ago")).isEmpty());
+    bool noted = false;
+    for (int row = 0; row < model.rowCount(); ++row)
+        noted = noted || (model.entry(row).kind == ChatEntry::Kind::Status &&
+                          model.entry(row).text.startsWith(QStringLiteral(
+                                  "1 unsent message(s) from more than an hour ago were dropped")));
+    QVERIFY(noted);
+    // The recent one is sent.
+    QTRY_VERIFY(alice->outbox().messages().isEmpty());
+    QCOMPARE(rowsWithText(model, QStringLiteral("from just now")).size(), 1);
+    QCOMPARE(m_server->lastMessageId(), last + 1);
 }
 
 void tst_ClientPending::refusedShowsWhyAndRetrySendsIt()
