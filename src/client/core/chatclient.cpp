@@ -76,6 +76,11 @@ ChatClient::ChatClient(QObject *parent)
     });
 }
 
+ChatClient::~ChatClient()
+{
+    Outbox::waitForWrites();
+}
+
 bool ChatClient::mentions(const QString &text, const QString &nick)
 {
     if (nick.isEmpty())

@@ -18,6 +18,8 @@ class ChatClient : public QObject
 
 public:
     explicit ChatClient(QObject *parent = nullptr);
+    // Waits until the outbox is written: what has not been sent is on disk when the client ends.
+    ~ChatClient() override;
 
     ChatConnection *connection() const { return m_connection; }
     // The default room's conversation (the first of the list), where the client starts.
