@@ -64,6 +64,7 @@ private Q_SLOTS:
     void pendingIsSettledInPlaceByItsEcho();
     void waitsAcrossALostConnectionAndIsSentOnce();
     void survivesARestartOfTheClient();
+    void goesAlongToTheNextServerOfACluster();
     void aResendAlreadyPostedIsSettledBySent();
     void olderThanTheServersHourIsDroppedWithANote();
     void refusedShowsWhyAndRetrySendsIt();
@@ -231,6 +232,33 @@ void tst_ClientPending::survivesARestartOfTheClient()
     // Nothing waits any more: the file is gone.
     Outbox::waitForWrites();
     QVERIFY(!QFile::exists(file));
+}
+
+void tst_ClientPending::goesAlongToTheNextServerOfACluster()
+{
+    // Two servers the client knows as one cluster's (ChatConnection::setAlternativeServers).
+    ChatServer second;
+    QVERIFY(second.listen(QHostAddress::LocalHost, 0));
+    ChatClient alice;
+    alice.connection()->setReconnectDelays(50, 200);
+    alice.connection()->setAlternativeServers(
+            { HostPort{ QStringLiteral("127.0.0.1"), second.serverPort() } });
+    QSignalSpy welcomed(alice.connection(), &ChatConnection::welcomed);
+    alice.connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(),
+                                        QStringLiteral("alice"));
+    QVERIFY(welcomed.wait(5000));
+    QSignalSpy lost(alice.connection(), &ChatConnection::connectionLost);
+    m_server->stop();
+    QVERIFY(lost.wait());
+    QVERIFY(alice.submit(QStringLiteral("to whichever server is there")));
+    QTRY_VERIFY_WITH_TIMEOUT(welcomed.count() >= 2, 5000);
+    QCOMPARE(alice.connection()->port(), second.serverPort());
+    QTRY_VERIFY(alice.outbox().messages().isEmpty());
+    QCOMPARE(second.lastMessageId(), quint64(1));
+    const QList<ChatEntry> rows =
+            rowsWithText(*alice.messages(), QStringLiteral("to whichever server is there"));
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.constFirst().delivery, ChatEntry::Delivery::Delivered);
 }
 
 void tst_ClientPending::aResendAlreadyPostedIsSettledBySent()

@@ -368,7 +368,7 @@ bool ChatClient::submit(const QString &input)
         (message.kind == OutgoingMessage::Kind::Private ? message.to : message.room) = command.target;
         message.text = command.text;
         message.created = QDateTime::currentDateTimeUtc();
-        openOutbox();
+        openOutbox(m_connection->welcomedInSeries());
         m_outbox.add(message);
         conversationOf(message)->messages->append(pendingEntry(message));
         if (connected)
@@ -378,12 +378,15 @@ bool ChatClient::submit(const QString &input)
     return m_connection->send(command);
 }
 
-void ChatClient::openOutbox()
+void ChatClient::openOutbox(bool carryOver)
 {
     const QString server = QStringLiteral("%1:%2").arg(m_connection->host()).arg(m_connection->port());
     if (m_connection->host().isEmpty() || server == m_outboxServer)
         return;
     m_outboxServer = server;
+    // Reconnecting to the next server of a cluster (ChatConnection::setAlternativeServers):
+    // what waits goes with the conversation; another series is another server's business.
+    Outbox left = m_outbox;
     m_outbox.open(m_connection->host(), m_connection->port(),
                   ChatConnection::identityFor(m_connection->host(), m_connection->port()));
     if (const int dropped = m_outbox.load(ChatLimits::clientIdWindowMs); dropped > 0)
@@ -391,6 +394,14 @@ void ChatClient::openOutbox()
                  tr("%n unsent message(s) from more than an hour ago were dropped: the server can no longer "
                     "tell whether they arrived, so sending them again could show them twice.",
                     nullptr, dropped));
+    if (!carryOver)
+        return;
+    const QList<OutgoingMessage> carried = left.messages();
+    for (const OutgoingMessage &message : carried) {
+        if (!m_outbox.find(message.clientId))
+            m_outbox.add(message);
+        left.remove(message.clientId);
+    }
 }
 
 void ChatClient::showOutbox()
@@ -583,7 +594,7 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
     m_privatesUnanswered.clear();
     m_inFlight.clear();
     // The history below is matched against it first: what was posted already settles there.
-    openOutbox();
+    openOutbox(resumed);
     for (int row = 0; row < m_conversations->rowCount(); ++row) {
         Conversation *conversation = m_conversations->at(row);
         if (conversation->loadingOlder)

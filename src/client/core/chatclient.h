@@ -156,8 +156,9 @@ private:
     void rememberRooms() const;
 
     // Sending exactly once (docs/PROTOCOL.md): the outbox of the server connected to, read
-    // from its file the first time (a restart's unsent messages).
-    void openOutbox();
+    // from its file the first time (a restart's unsent messages). carryOver: the connection
+    // moved on to another server of its cluster, and what waits goes along.
+    void openOutbox(bool carryOver);
     // A row for every outbox message that is not shown yet (restored after a restart).
     void showOutbox();
     // Every outbox message not refused goes on the wire again, in order, with its client id.
