@@ -103,6 +103,18 @@ SCENE
   server_pid=""
 fi
 
+# Sending while the server is away: a private message refused (carol is not online) with its
+# reason, Retry and Delete; then the server stops and the next message waits, pending.
+start_server 16709
+python3 scripts/demo_chat.py 16709 alice 10 &
+sleep 2
+echo "$server_pid" > "$config/server.pid"
+XDG_CONFIG_HOME=$config/pending "$tool" -w 2 -c \
+  -a "sleep 4; xdotool mousemove 300 555 click 1; xdotool type --delay 20 'sure, see you at 12:30'; xdotool key Return; sleep 0.5; xdotool type --delay 20 '/msg carol are you coming to the review?'; xdotool key Return; sleep 1; xdotool mousemove 35 81 click 1; sleep 0.5; xdotool mousemove 300 555 click 1; kill \$(cat $config/server.pid); sleep 1.5; xdotool type --delay 20 'I will send you the notes afterwards'; xdotool key Return; sleep 0.5; xdotool mousemove 1010 690" \
+  "$out/client-pending.png" -- "$build/src/client/groupchat-client" --host 127.0.0.1 --port 16709 --nick alice
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
 # The admin window with a few clients connected.
 XDG_CONFIG_HOME=$config/server "$tool" -s 1100x720 -w 4 -c -a 'python3 scripts/demo_room.py 16704 15 & sleep 1' \
   "$out/admin-window.png" -- "$build/src/server/groupchat-server" --port 16704 --name "team chat"

@@ -97,6 +97,7 @@ void tst_ChatClient::initTestCase()
 {
     QVERIFY(m_config.isValid());
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_config.path()));
     QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
 }
 
@@ -167,8 +168,20 @@ void tst_ChatClient::messagesArriveInOrder()
     }
     MessageModel &model = *client->messages();
     QTRY_COMPARE(texts(model, ChatEntry::Kind::Message).size(), 50);
+    // Alice's own lines show at once where she typed them and keep their place when the echo
+    // settles them, so the ids are in order within each side's lines, and every message is
+    // there once.
+    QTRY_VERIFY(client->outbox().messages().isEmpty());
+    QList<quint64> ownIds;
+    QList<quint64> otherIds;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.entry(row).id != 0)
+            (model.entry(row).own ? ownIds : otherIds).append(model.entry(row).id);
+    }
+    QCOMPARE(ownIds.size() + otherIds.size(), 50);
+    QVERIFY(std::is_sorted(ownIds.begin(), ownIds.end()));
+    QVERIFY(std::is_sorted(otherIds.begin(), otherIds.end()));
     const QList<quint64> ids = messageIds(model);
-    QVERIFY(std::is_sorted(ids.begin(), ids.end()));
     QCOMPARE(QSet<quint64>(ids.begin(), ids.end()).size(), ids.size());
     // Each side's lines keep their order.
     const QStringList all = texts(model, ChatEntry::Kind::Message);
@@ -206,9 +219,9 @@ void tst_ChatClient::slashCommands()
                     .contains(QStringLiteral("/dance")));
     QVERIFY(!client->submit(QStringLiteral("/msg bob")));
     QVERIFY(!client->submit(QStringLiteral("   ")));
-    // The input is measured as the request it becomes.
+    // The input is measured as the request it becomes, with its client id (a UUID).
     QCOMPARE(client->lineBytes(QStringLiteral("hi")),
-             qsizetype(QByteArray(R"({"type":"say","text":"hi"})").size()));
+             qsizetype(QByteArray(R"({"type":"say","text":"hi","cid":""})").size() + 36));
     QVERIFY(!client->submit(QString(5000, u'x')));
     // Said in characters, as the user counts: 5000 typed, about 4072 of them fit.
     QVERIFY2(texts(*client->messages(), ChatEntry::Kind::Error)
@@ -1010,7 +1023,16 @@ void tst_ChatClient::privateToSomeoneOfflineSaysSo()
     QCOMPARE(client->current()->name, QStringLiteral("carol"));
     QVERIFY(client->submit(QStringLiteral("are you there?")));
     const MessageModel &withCarol = *client->current()->messages;
-    QTRY_COMPARE(texts(withCarol, ChatEntry::Kind::Error),
+    // The message stays, refused, with the reason (ChatEntry::Delivery::Failed).
+    const auto failures = [](const MessageModel &model) {
+        QStringList result;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            if (model.entry(row).delivery == ChatEntry::Delivery::Failed)
+                result.append(model.entry(row).failure);
+        }
+        return result;
+    };
+    QTRY_COMPARE(failures(withCarol),
                  QStringList{ QStringLiteral("carol is not online, so the message was not delivered.") });
     // From a room, between messages that are delivered: each refusal names the right person.
     QVERIFY(client->setCurrent(QStringLiteral("#general")));
@@ -1019,10 +1041,17 @@ void tst_ChatClient::privateToSomeoneOfflineSaysSo()
     QVERIFY(client->submit(QStringLiteral("/msg bob three")));
     QVERIFY(client->submit(QStringLiteral("/msg erin four")));
     EXPECT_LINE(bob, QRegularExpression(QStringLiteral("alice -> bob: three$")));
-    QTRY_COMPARE(texts(*client->messages(), ChatEntry::Kind::Error),
-                 (QStringList{ QStringLiteral("dave is not online, so the message was not delivered."),
-                               QStringLiteral("erin is not online, so the message was not delivered.") }));
-    QCOMPARE(texts(withCarol, ChatEntry::Kind::Error).size(), 1);
+    // Each refused message in its conversation with that person.
+    const auto failuresWith = [&](const QString &nick) {
+        const Conversation *with = client->conversations()->find(nick);
+        return with ? failures(*with->messages) : QStringList();
+    };
+    QTRY_COMPARE(failuresWith(QStringLiteral("erin")),
+                 QStringList{ QStringLiteral("erin is not online, so the message was not delivered.") });
+    QCOMPARE(failuresWith(QStringLiteral("dave")),
+             QStringList{ QStringLiteral("dave is not online, so the message was not delivered.") });
+    QCOMPARE(failuresWith(QStringLiteral("bob")), QStringList());
+    QCOMPARE(failures(withCarol).size(), 1);
 }
 
 void tst_ChatClient::joinChecksTheRoomNameItself()

@@ -211,6 +211,7 @@ void tst_ClientWindow::initTestCase()
     // Settings go to a throw-away place, not the user's.
     QVERIFY(m_config.isValid());
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_config.path())); // unsent messages (Outbox)
     // The connect dialog looks for servers: on lo only, nothing leaves the machine.
     qputenv("GROUPCHAT_DISCOVERY_LOOPBACK_ONLY", "1");
     QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
@@ -612,9 +613,10 @@ void tst_ClientWindow::typingAndEnterShowsTheEcho()
     input->setFocus();
     QTest::keyClicks(input, QStringLiteral("hello from the window"));
     QTest::keyClick(input, Qt::Key_Return);
-    // The line is in the conversation because the server echoed it, not because we typed it.
+    // The line shows at once, pending, and the server's echo settles it in place.
     QTRY_VERIFY(conversation->readableText().contains(QStringLiteral("alice  hello from the window")));
-    QCOMPARE(m_client->messages()->entry(m_client->messages()->rowCount() - 1).id, 1ull);
+    QTRY_COMPARE(m_client->messages()->entry(m_client->messages()->rowCount() - 1).id, 1ull);
+    QCOMPARE(conversation->readableText().count(QStringLiteral("hello from the window")), 1);
     QVERIFY(input->text().isEmpty());
     QTest::keyClick(input, Qt::Key_Up);
     QCOMPARE(input->text(), QStringLiteral("hello from the window"));
@@ -935,10 +937,10 @@ void tst_ClientWindow::preferencesApplyAndAreKept()
     QVERIFY(QApplication::palette().color(QPalette::Text).lightnessF() > 0.7);
     QCOMPARE(conversation->font().pointSize(), 15);
     // 12-hour time in front of the line: "10:37 AM".
-    QVERIFY2(QRegularExpression(QStringLiteral("\\b\\d{1,2}:\\d\\d [AP]M  alice  what time is it"))
-                     .match(conversation->readableText())
-                     .hasMatch(),
-             qPrintable(conversation->readableText()));
+    QTRY_VERIFY2(QRegularExpression(QStringLiteral("\\b\\d{1,2}:\\d\\d [AP]M  alice  what time is it"))
+                         .match(conversation->readableText())
+                         .hasMatch(),
+                 qPrintable(conversation->readableText()));
     const ClientPreferences saved = ClientPreferences::load(QSettings());
     QCOMPARE(saved.theme, ClientPreferences::Theme::Dark);
     QCOMPARE(saved.fontSize, 15);

@@ -172,6 +172,10 @@ void tst_Translations::clientWindows()
     client.connection()->connectToServer(QStringLiteral("127.0.0.1"), server.serverPort(),
                                          QStringLiteral("alice"));
     QVERIFY(welcomed.wait());
+    // The banner a server that lost its cluster brings up (there is no cluster here).
+    auto *banner = window.findChild<QLabel *>(QStringLiteral("clusterBanner"));
+    QVERIFY(banner);
+    banner->show();
     QStringList found = english(&window);
 
     ConnectDialog connect(&client);

@@ -201,13 +201,27 @@
         <source>A room name is # followed by 1 to %1 letters or digits of one writing system, with their accents and vowel signs, and _ - or .</source>
         <translation>聊天室名称是 # 加上 1 到 %1 个同一文字系统的字母或数字（可带重音和元音符号），以及 _ - 或 .</translation>
     </message>
-    <message>
-        <source>The server has lost its cluster: what you send waits and is delivered when it is back.</source>
-        <translation>服务器与集群失去了联系：您发送的消息会等待，待集群恢复后再送达。</translation>
+    <message numerus="yes">
+        <source>%n unsent message(s) from more than an hour ago were dropped: the server can no longer tell whether they arrived, so sending them again could show them twice.</source>
+        <translation>
+            <numerusform>%n 条超过一小时仍未发出的消息已被丢弃：服务器已无法判断它们是否送达，再次发送可能会重复显示。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>The server is back in its cluster: messages flow again.</source>
-        <translation>服务器已重新连上集群：消息恢复传递。</translation>
+        <source>not confirmed within an hour; it may or may not have arrived. Retry sends it again.</source>
+        <translation>一小时内未得到确认；它可能已送达，也可能没有。“重试”会再发送一次。</translation>
+    </message>
+    <message>
+        <source>the server&apos;s cluster is away and too many messages are waiting for it already. Try again later.</source>
+        <translation>服务器的集群暂不可用，且已有太多消息在等待。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>too long for the server.</source>
+        <translation>对服务器来说太长了。</translation>
+    </message>
+    <message>
+        <source>you are not in that room.</source>
+        <translation>你不在那个聊天室里。</translation>
     </message>
 </context>
 <context>
@@ -600,6 +614,26 @@
     <message>
         <source>This is the beginning of the history.</source>
         <translation>这是历史记录的开头。</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送：%1</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
@@ -1019,6 +1053,14 @@
         <source>That message is older than what %1 shows now: scroll up to load it.</source>
         <translation>这条消息比 %1 当前显示的更早：向上滚动即可加载。</translation>
     </message>
+    <message>
+        <source>The server has lost its cluster: messages wait, and are delivered when it is back.</source>
+        <translation>服务器与其集群失去了联系：消息会等待，集群恢复后再送达。</translation>
+    </message>
+    <message>
+        <source>Server status</source>
+        <translation>服务器状态</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>
@@ -1049,6 +1091,22 @@
     <message>
         <source>[%1] %2</source>
         <translation>[%1] %2</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送：%1</translation>
+    </message>
+    <message>
+        <source> (sending…)</source>
+        <translation>（正在发送…）</translation>
+    </message>
+    <message>
+        <source> (not sent: %1)</source>
+        <translation>（未发送：%1）</translation>
     </message>
 </context>
 <context>

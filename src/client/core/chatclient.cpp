@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -39,6 +40,9 @@ ChatClient::ChatClient(QObject *parent)
     connect(m_connection, &ChatConnection::nickChanged, m_users, &UserListModel::setSelf);
     connect(m_connection, &ChatConnection::connectionLost, this, [this](const QString &why) {
         m_users->clear();
+        // What the new connection's server says about its cluster counts from now.
+        if (std::exchange(m_degraded, false))
+            Q_EMIT serverStatusChanged(false);
         addLocal(ChatEntry::Kind::Status, tr("Disconnected: %1").arg(why));
     });
     connect(m_connection, &ChatConnection::certificateTrusted, this,
@@ -70,6 +74,11 @@ ChatClient::ChatClient(QObject *parent)
             addLocal(ChatEntry::Kind::Status,
                      tr("Some of the messages from while you were behind are no longer on the server."));
     });
+}
+
+ChatClient::~ChatClient()
+{
+    Outbox::waitForWrites();
 }
 
 bool ChatClient::mentions(const QString &text, const QString &nick)
@@ -153,6 +162,10 @@ qsizetype ChatClient::lineBytes(const QString &input) const
     ChatCommand command = ChatCommand::parse(input);
     if (command.type == ChatCommand::Type::Action && command.text.isEmpty())
         command.text = QStringLiteral(" ");
+    // Every message goes with a client id: a UUID's 36 characters.
+    if (command.type == ChatCommand::Type::Say || command.type == ChatCommand::Type::Action ||
+        command.type == ChatCommand::Type::Private)
+        command.clientId = QString(36, u'0');
     // The terminating newline does not count against the limit.
     return qMax<qsizetype>(0, JsonProtocol::encode(command).size() - 1);
 }
@@ -312,7 +325,11 @@ bool ChatClient::submit(const QString &input)
     case Type::Invalid:
         break;
     }
-    if (m_connection->state() != ChatConnection::State::Connected) {
+    // A message waits in the outbox while the connection is away; anything else needs it.
+    const bool isMessage =
+            command.type == Type::Say || command.type == Type::Action || command.type == Type::Private;
+    const bool connected = m_connection->state() == ChatConnection::State::Connected;
+    if (!connected && !(isMessage && !m_connection->host().isEmpty())) {
         addLocal(ChatEntry::Kind::Error, tr("Not connected: this was not sent."));
         return false;
     }
@@ -342,15 +359,232 @@ bool ChatClient::submit(const QString &input)
                          .arg(size.maxCharacters));
         return false;
     }
+    if (isMessage) {
+        OutgoingMessage message;
+        message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        message.kind = command.type == Type::Private  ? OutgoingMessage::Kind::Private
+                       : command.type == Type::Action ? OutgoingMessage::Kind::Action
+                                                      : OutgoingMessage::Kind::Say;
+        (message.kind == OutgoingMessage::Kind::Private ? message.to : message.room) = command.target;
+        message.text = command.text;
+        message.created = QDateTime::currentDateTimeUtc();
+        openOutbox(m_connection->welcomedInSeries());
+        m_outbox.add(message);
+        conversationOf(message)->messages->append(pendingEntry(message));
+        if (connected)
+            sendOutgoing(message);
+        return true;
+    }
+    return m_connection->send(command);
+}
+
+void ChatClient::openOutbox(bool carryOver)
+{
+    const QString server = QStringLiteral("%1:%2").arg(m_connection->host()).arg(m_connection->port());
+    if (m_connection->host().isEmpty() || server == m_outboxServer)
+        return;
+    m_outboxServer = server;
+    // Reconnecting to the next server of a cluster (ChatConnection::setAlternativeServers):
+    // what waits goes with the conversation; another series is another server's business.
+    Outbox left = m_outbox;
+    m_outbox.open(m_connection->host(), m_connection->port(),
+                  ChatConnection::identityFor(m_connection->host(), m_connection->port()));
+    if (const int dropped = m_outbox.load(ChatLimits::clientIdWindowMs); dropped > 0)
+        addLocal(ChatEntry::Kind::Status,
+                 tr("%n unsent message(s) from more than an hour ago were dropped: the server can no longer "
+                    "tell whether they arrived, so sending them again could show them twice.",
+                    nullptr, dropped));
+    if (!carryOver)
+        return;
+    const QList<OutgoingMessage> carried = left.messages();
+    for (const OutgoingMessage &message : carried) {
+        if (!m_outbox.find(message.clientId))
+            m_outbox.add(message);
+        left.remove(message.clientId);
+    }
+}
+
+void ChatClient::showOutbox()
+{
+    for (const OutgoingMessage &message : m_outbox.messages()) {
+        int row = -1;
+        if (!findOwn(message.clientId, &row))
+            conversationOf(message)->messages->append(pendingEntry(message));
+    }
+}
+
+void ChatClient::resendOutbox()
+{
+    const QDateTime expired = QDateTime::currentDateTimeUtc().addMSecs(-ChatLimits::clientIdWindowMs);
+    const QList<OutgoingMessage> messages = m_outbox.messages();
+    for (const OutgoingMessage &message : messages) {
+        if (message.failed)
+            continue;
+        if (message.created < expired) {
+            // The server has forgotten its client id: sent again it could be posted twice.
+            markFailed(message.clientId,
+                       tr("not confirmed within an hour; it may or may not have arrived. Retry sends it "
+                          "again."));
+            continue;
+        }
+        sendOutgoing(message);
+    }
+}
+
+void ChatClient::sendOutgoing(const OutgoingMessage &message)
+{
+    ChatCommand command;
+    command.type = message.kind == OutgoingMessage::Kind::Private  ? ChatCommand::Type::Private
+                   : message.kind == OutgoingMessage::Kind::Action ? ChatCommand::Type::Action
+                                                                   : ChatCommand::Type::Say;
+    command.target = message.kind == OutgoingMessage::Kind::Private ? message.to : message.room;
+    command.text = message.text;
+    command.clientId = message.clientId;
     if (!m_connection->send(command))
-        return false;
+        return;
+    m_inFlight.append(message.clientId);
     // The server answers each private message with its echo or a refusal, in order; an older
     // server's refusal names nobody, so the client remembers whom it wrote to.
-    if (command.type == Type::Private) {
+    if (command.type == ChatCommand::Type::Private) {
         if (m_privatesUnanswered.size() >= ChatLimits::maxUnansweredPrivates)
             m_privatesUnanswered.removeFirst();
         m_privatesUnanswered.append(command.target);
     }
+}
+
+ChatEntry ChatClient::pendingEntry(const OutgoingMessage &message) const
+{
+    ChatEntry entry;
+    entry.kind = message.kind == OutgoingMessage::Kind::Private  ? ChatEntry::Kind::Private
+                 : message.kind == OutgoingMessage::Kind::Action ? ChatEntry::Kind::Action
+                                                                 : ChatEntry::Kind::Message;
+    entry.time = message.created;
+    entry.nick = m_connection->nick();
+    entry.target = message.to;
+    entry.text = message.text;
+    entry.own = true;
+    entry.clientId = message.clientId;
+    entry.delivery = message.failed ? ChatEntry::Delivery::Failed : ChatEntry::Delivery::Pending;
+    entry.failure = message.failure;
+    return entry;
+}
+
+Conversation *ChatClient::conversationOf(const OutgoingMessage &message)
+{
+    if (message.kind == OutgoingMessage::Kind::Private)
+        return m_conversations->ensure(Conversation::Kind::Private, message.to);
+    return roomConversation(message.room);
+}
+
+Conversation *ChatClient::findOwn(const QString &clientId, int *row) const
+{
+    for (int index = 0; index < m_conversations->rowCount(); ++index) {
+        Conversation *conversation = m_conversations->at(index);
+        *row = conversation->messages->rowOfClientId(clientId);
+        if (*row >= 0)
+            return conversation;
+    }
+    return nullptr;
+}
+
+bool ChatClient::settle(const ChatEntry &real)
+{
+    // Only what waits in the outbox has a row to settle (a settled message leaves it).
+    if (!real.own || real.clientId.isEmpty() || !m_outbox.find(real.clientId))
+        return false;
+    m_outbox.remove(real.clientId);
+    m_inFlight.removeOne(real.clientId);
+    // Looked for everywhere: a private conversation may have been opened under another
+    // spelling of the nick than the server's.
+    int row = -1;
+    Conversation *conversation = findOwn(real.clientId, &row);
+    if (!conversation)
+        return false;
+    conversation->messages->replace(row, real);
+    return true;
+}
+
+void ChatClient::markFailed(const QString &clientId, const QString &reason)
+{
+    const OutgoingMessage *held = m_outbox.find(clientId);
+    if (!held)
+        return;
+    OutgoingMessage message = *held;
+    message.failed = true;
+    message.failure = reason;
+    m_outbox.update(message);
+    m_inFlight.removeOne(clientId);
+    int row = -1;
+    if (Conversation *conversation = findOwn(clientId, &row))
+        conversation->messages->replace(row, pendingEntry(message));
+}
+
+bool ChatClient::failInFlight(const ServerEvent &error, const QString &reason)
+{
+    // Which message a refusal answers: the oldest in flight that it can be about (the server
+    // answers in order; a private message's refusal names the nick, a room's the room).
+    const auto answers = [&](const OutgoingMessage &message) {
+        switch (error.code) {
+        case ErrorCode::NoSuchNick:
+        case ErrorCode::TargetLagging:
+            return message.kind == OutgoingMessage::Kind::Private &&
+                   (error.nick.isEmpty() || NickRules::same(error.nick, message.to));
+        case ErrorCode::NotInRoom:
+        case ErrorCode::NoSuchRoom:
+        case ErrorCode::InvalidRoom:
+        case ErrorCode::NoRoom:
+            return message.kind != OutgoingMessage::Kind::Private &&
+                   (error.room.isEmpty() || error.room == message.room);
+        case ErrorCode::Unavailable:
+        case ErrorCode::LineTooLong:
+            return true;
+        default:
+            return false;
+        }
+    };
+    const auto answered = std::find_if(m_inFlight.cbegin(), m_inFlight.cend(), [&](const QString &clientId) {
+        const OutgoingMessage *message = m_outbox.find(clientId);
+        return message && answers(*message);
+    });
+    if (answered == m_inFlight.cend())
+        return false;
+    markFailed(*answered, reason);
+    return true;
+}
+
+bool ChatClient::retry(const QString &clientId)
+{
+    const OutgoingMessage *held = m_outbox.find(clientId);
+    if (!held || !held->failed)
+        return false;
+    OutgoingMessage message = *held;
+    // A refused message was not posted, so its client id is still the same message's; one the
+    // server has forgotten (an hour) might have been, and goes as a new one.
+    if (message.created < QDateTime::currentDateTimeUtc().addMSecs(-ChatLimits::clientIdWindowMs)) {
+        message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        message.created = QDateTime::currentDateTimeUtc();
+        m_outbox.rename(clientId, message.clientId);
+    }
+    message.failed = false;
+    message.failure.clear();
+    m_outbox.update(message);
+    int row = -1;
+    if (Conversation *conversation = findOwn(clientId, &row))
+        conversation->messages->replace(row, pendingEntry(message));
+    if (m_connection->state() == ChatConnection::State::Connected)
+        sendOutgoing(message);
+    return true;
+}
+
+bool ChatClient::discard(const QString &clientId)
+{
+    const bool held = m_outbox.remove(clientId);
+    m_inFlight.removeOne(clientId);
+    int row = -1;
+    Conversation *conversation = findOwn(clientId, &row);
+    if (!conversation || conversation->messages->entry(row).delivery == ChatEntry::Delivery::Delivered)
+        return held;
+    conversation->messages->remove(row);
     return true;
 }
 
@@ -358,6 +592,9 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
 {
     // A new connection: nothing sent on the old one will be answered.
     m_privatesUnanswered.clear();
+    m_inFlight.clear();
+    // The history below is matched against it first: what was posted already settles there.
+    openOutbox(resumed);
     for (int row = 0; row < m_conversations->rowCount(); ++row) {
         Conversation *conversation = m_conversations->at(row);
         if (conversation->loadingOlder)
@@ -413,6 +650,9 @@ void ChatClient::onWelcomed(const ServerEvent &welcome, bool resumed)
                                                   .arg(m_connection->port())
                                                   .arg(welcome.nick));
     }
+    // What the user sent that is not confirmed yet goes again, after the replay: below it.
+    showOutbox();
+    resendOutbox();
     rememberRooms();
     Q_EMIT currentUpdated();
 }
@@ -620,7 +860,10 @@ void ChatClient::onEvent(const ServerEvent &event)
         return;
     case ServerEvent::Type::Message: {
         Conversation *conversation = conversationOf(event.message);
-        conversation->messages->append(messageEntry(event.message, conversation, true));
+        const ChatEntry message = messageEntry(event.message, conversation, true);
+        // The echo of the user's own message takes the place of its pending row.
+        if (!settle(message))
+            conversation->messages->append(message);
         return;
     }
     case ServerEvent::Type::Private: {
@@ -646,6 +889,11 @@ void ChatClient::onEvent(const ServerEvent &event)
         }
         if (!entry.own && !target->muted)
             Q_EMIT attentionWanted(target->name, tr("Private message from %1").arg(event.from), event.text);
+        if (entry.own) {
+            entry.clientId = event.message.clientId;
+            if (settle(entry))
+                return;
+        }
         break;
     }
     case ServerEvent::Type::Join:
@@ -810,7 +1058,19 @@ void ChatClient::onEvent(const ServerEvent &event)
                                      : tr("%1 is not keeping up with the chat right now, so the message "
                                           "was not delivered. Try again in a moment.")
                                                .arg(to);
+        } else if (event.code == ErrorCode::Unavailable) {
+            entry.text = tr("the server's cluster is away and too many messages are waiting for it already. "
+                            "Try again later.");
+        } else if (event.code == ErrorCode::LineTooLong) {
+            entry.text = tr("too long for the server.");
+        } else if (event.code == ErrorCode::NotInRoom || event.code == ErrorCode::NoSuchRoom ||
+                   event.code == ErrorCode::NoRoom) {
+            entry.text = event.room.isEmpty() ? tr("you are not in that room.")
+                                              : tr("You are not in %1.").arg(event.room);
         }
+        // A refused message stays where it was typed, marked, with the reason.
+        if (failInFlight(event, entry.text))
+            return;
         break;
     case ServerEvent::Type::Shutdown:
         entry.kind = ChatEntry::Kind::Status;
@@ -844,13 +1104,28 @@ void ChatClient::onEvent(const ServerEvent &event)
                                       : tr("You fell behind the conversation and have caught up.");
         break;
     case ServerEvent::Type::Status:
-        entry.kind = ChatEntry::Kind::Status;
-        entry.text = event.degraded
-                             ? tr("The server has lost its cluster: what you send waits and is delivered "
-                                  "when it is back.")
-                             : tr("The server is back in its cluster: messages flow again.");
-        break;
-    case ServerEvent::Type::Sent: // a resend that was posted already (sending exactly once)
+        // Shown as a banner for as long as it lasts (the window), not as a line.
+        if (m_degraded != event.degraded) {
+            m_degraded = event.degraded;
+            Q_EMIT serverStatusChanged(m_degraded);
+        }
+        return;
+    case ServerEvent::Type::Sent: {
+        // A resend that was posted already: its first copy's id settles it. Without an id the
+        // first copy is still on its way in a cluster, and its echo will settle it.
+        m_inFlight.removeOne(event.message.clientId);
+        int row = -1;
+        Conversation *conversation = findOwn(event.message.clientId, &row);
+        if (event.message.id == 0 || !conversation)
+            return;
+        m_outbox.remove(event.message.clientId);
+        ChatEntry settled = conversation->messages->entry(row);
+        settled.id = event.message.id;
+        settled.delivery = ChatEntry::Delivery::Delivered;
+        settled.failure.clear();
+        conversation->messages->replace(row, settled);
+        return;
+    }
     case ServerEvent::Type::Welcome:
     case ServerEvent::Type::Pong:
     case ServerEvent::Type::Ping:
@@ -886,9 +1161,13 @@ void ChatClient::addHistory(const QList<ChatMessage> &messages)
     QHash<Conversation *, QList<ChatEntry>> entries;
     for (const ChatMessage &message : messages) {
         Conversation *conversation = conversationOf(message);
+        const ChatEntry entry = messageEntry(message, conversation, false);
+        // The user's own message that was waiting: it arrived after all, in its place.
+        if (settle(entry))
+            continue;
         if (!entries.contains(conversation))
             order.append(conversation);
-        entries[conversation].append(messageEntry(message, conversation, false));
+        entries[conversation].append(entry);
     }
     for (Conversation *conversation : order)
         conversation->messages->appendHistory(entries.value(conversation));
@@ -933,6 +1212,8 @@ ChatEntry ChatClient::messageEntry(const ChatMessage &message, Conversation *con
     entry.text = message.text;
     const QString me = m_connection->nick();
     entry.own = message.from == me;
+    if (entry.own)
+        entry.clientId = message.clientId;
     entry.mentionsMe = !entry.own && mentions(message.text, me);
     // A mention replayed from the history is highlighted, but it is old news: no badge, no
     // notification.

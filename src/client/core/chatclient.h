@@ -3,6 +3,7 @@
 #include "chatconnection.h"
 #include "conversationlistmodel.h"
 #include "messagemodel.h"
+#include "outbox.h"
 #include "userlistmodel.h"
 
 #include <QObject>
@@ -17,6 +18,8 @@ class ChatClient : public QObject
 
 public:
     explicit ChatClient(QObject *parent = nullptr);
+    // Waits until the outbox is written: what has not been sent is on disk when the client ends.
+    ~ChatClient() override;
 
     ChatConnection *connection() const { return m_connection; }
     // The default room's conversation (the first of the list), where the client starts.
@@ -53,7 +56,21 @@ public:
 
     // Handles what the user typed: a message, or a command such as /me, /msg, /nick, /who,
     // /help, /quit. Returns false when nothing could be sent (the conversation says why).
+    // A message shows at once as pending (ChatEntry::Delivery) and goes to the outbox: sent now
+    // when connected, else as soon as the connection is back (also after a restart of the
+    // client); the server's echo settles it in place.
     bool submit(const QString &input);
+
+    // Sends the user's message that the server refused (ChatEntry::Delivery::Failed) again;
+    // false when there is no such message.
+    bool retry(const QString &clientId);
+    // Deletes the user's message that is not settled yet, from its conversation and the
+    // outbox; false when there is no such message.
+    bool discard(const QString &clientId);
+    // The messages not settled yet, oldest first.
+    const Outbox &outbox() const { return m_outbox; }
+    // The server said it lost its cluster (a "status" event): what is sent waits.
+    bool serverDegraded() const { return m_degraded; }
 
     // The bytes that input takes on the wire as a request line, to compare with
     // maxLineBytes() while the user types.
@@ -106,6 +123,8 @@ Q_SIGNALS:
     void searchResultsReceived(const QString &text, const QList<ChatMessage> &messages, bool more);
     // A conversation's loadingOlder or historyBegins changed.
     void olderHistoryChanged(Conversation *conversation);
+    // serverDegraded() changed.
+    void serverStatusChanged(bool degraded);
 
 private:
     void onWelcomed(const ServerEvent &welcome, bool resumed);
@@ -136,6 +155,27 @@ private:
     QString settingsKey() const;
     void rememberRooms() const;
 
+    // Sending exactly once (docs/PROTOCOL.md): the outbox of the server connected to, read
+    // from its file the first time (a restart's unsent messages). carryOver: the connection
+    // moved on to another server of its cluster, and what waits goes along.
+    void openOutbox(bool carryOver);
+    // A row for every outbox message that is not shown yet (restored after a restart).
+    void showOutbox();
+    // Every outbox message not refused goes on the wire again, in order, with its client id.
+    void resendOutbox();
+    void sendOutgoing(const OutgoingMessage &message);
+    ChatEntry pendingEntry(const OutgoingMessage &message) const;
+    Conversation *conversationOf(const OutgoingMessage &message);
+    // The conversation showing the row with this client id (and the row), or nullptr.
+    Conversation *findOwn(const QString &clientId, int *row) const;
+    // The user's own message from the server (an echo, a replay) settles the pending row with
+    // its client id: replaced in place, never shown twice. False when there is none.
+    bool settle(const ChatEntry &real);
+    // A refusal that answers a message in flight marks it failed, with reason; false when the
+    // error is about something else.
+    bool failInFlight(const ServerEvent &error, const QString &reason);
+    void markFailed(const QString &clientId, const QString &reason);
+
     ChatConnection *m_connection;
     MessageModel *m_messages;
     UserListModel *m_users;
@@ -146,4 +186,10 @@ private:
     // The nick the last /nick asked for, to explain a refusal in the user's language.
     QString m_askedNick;
     bool m_showRoomList = false; // the user typed /rooms: the answer is shown
+    Outbox m_outbox;
+    QString m_outboxServer; // host:port whose outbox m_outbox holds
+    // Client ids sent on this connection and not yet answered, oldest first: the server
+    // answers requests in order, and its refusals carry no client id.
+    QStringList m_inFlight;
+    bool m_degraded = false;
 };

@@ -27,6 +27,17 @@ struct ChatEntry
     bool own = false; // sent by this client's user
     bool mentionsMe = false; // the text names this client's nick
 
+    // The user's own messages until the server confirms them (docs/PROTOCOL.md, "Sending
+    // exactly once"): shown at once, then replaced in place by the echo.
+    enum class Delivery {
+        Delivered, // what the server sent (everything that is not the user's own unsettled message)
+        Pending, // sent or waiting to be sent; no id yet
+        Failed, // the server refused it: failure says why; it can be sent again or deleted
+    };
+    Delivery delivery = Delivery::Delivered;
+    QString clientId; // the own message's "cid", when it had one
+    QString failure; // Failed: why, in the user's language
+
     // Counts toward the unread number in the window title.
     bool isConversation() const
     {

@@ -21,6 +21,10 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return plainText(e);
     case Qt::ToolTipRole:
+        if (e.delivery == ChatEntry::Delivery::Pending)
+            return tr("Sending…");
+        if (e.delivery == ChatEntry::Delivery::Failed)
+            return tr("Not sent: %1").arg(e.failure);
         return QLocale().toString(e.time.toLocalTime(), QLocale::LongFormat);
     case KindRole:
         return int(e.kind);
@@ -40,6 +44,12 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return e.mentionsMe;
     case FirstUnreadRole:
         return index.row() == firstUnreadRow();
+    case DeliveryRole:
+        return int(e.delivery);
+    case ClientIdRole:
+        return e.clientId;
+    case FailureRole:
+        return e.failure;
     default:
         return QVariant();
     }
@@ -57,6 +67,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const
     names.insert(OwnRole, "own");
     names.insert(MentionsMeRole, "mentionsMe");
     names.insert(FirstUnreadRole, "firstUnread");
+    names.insert(DeliveryRole, "delivery");
+    names.insert(ClientIdRole, "clientId");
+    names.insert(FailureRole, "failure");
     return names;
 }
 
@@ -156,6 +169,40 @@ void MessageModel::clear()
     }
 }
 
+int MessageModel::rowOfClientId(const QString &clientId) const
+{
+    if (clientId.isEmpty())
+        return -1;
+    for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
+        if (m_entries[size_t(row)].clientId == clientId)
+            return row;
+    }
+    return -1;
+}
+
+void MessageModel::replace(int row, const ChatEntry &entry)
+{
+    if (row < 0 || row >= int(m_entries.size()))
+        return;
+    m_entries[size_t(row)] = entry;
+    const QModelIndex changed = index(row);
+    Q_EMIT dataChanged(changed, changed);
+}
+
+void MessageModel::remove(int row)
+{
+    if (row < 0 || row >= int(m_entries.size()))
+        return;
+    // The read marker counts entries ever appended: one after the row moves back with them.
+    const quint64 firstHeld = m_appended - m_entries.size();
+    beginRemoveRows(QModelIndex(), row, row);
+    m_entries.erase(m_entries.begin() + row);
+    --m_appended;
+    if (m_readMarker > firstHeld + quint64(row))
+        --m_readMarker;
+    endRemoveRows();
+}
+
 void MessageModel::setCapacity(int capacity)
 {
     m_capacity = qMax(1, capacity);
@@ -197,13 +244,16 @@ int MessageModel::firstUnreadRow() const
 QString MessageModel::plainText(const ChatEntry &e)
 {
     const QString time = QLocale().toString(e.time.toLocalTime().time(), QStringLiteral("HH:mm"));
+    const QString state = e.delivery == ChatEntry::Delivery::Pending  ? tr(" (sending…)")
+                          : e.delivery == ChatEntry::Delivery::Failed ? tr(" (not sent: %1)").arg(e.failure)
+                                                                      : QString();
     switch (e.kind) {
     case ChatEntry::Kind::Message:
-        return tr("[%1] %2: %3").arg(time, e.nick, e.text);
+        return tr("[%1] %2: %3").arg(time, e.nick, e.text) + state;
     case ChatEntry::Kind::Action:
-        return tr("[%1] * %2 %3").arg(time, e.nick, e.text);
+        return tr("[%1] * %2 %3").arg(time, e.nick, e.text) + state;
     case ChatEntry::Kind::Private:
-        return tr("[%1] (private) %2 → %3: %4").arg(time, e.nick, e.target, e.text);
+        return tr("[%1] (private) %2 → %3: %4").arg(time, e.nick, e.target, e.text) + state;
     case ChatEntry::Kind::Join:
         return tr("[%1] %2 joined").arg(time, e.nick);
     case ChatEntry::Kind::Leave:

@@ -25,6 +25,9 @@ public:
         OwnRole,
         MentionsMeRole,
         FirstUnreadRole, // true on the first entry after the read marker
+        DeliveryRole, // ChatEntry::Delivery as an int
+        ClientIdRole,
+        FailureRole,
     };
 
     static constexpr int defaultCapacity = 10000;
@@ -50,6 +53,11 @@ public:
     // full, nothing older can stay.
     int prependHistory(const QList<ChatEntry> &entries);
     void clear();
+    // The row of the entry with this client id (searching from the newest), or -1.
+    int rowOfClientId(const QString &clientId) const;
+    // An entry changes in place: a pending message settled by its echo, or refused.
+    void replace(int row, const ChatEntry &entry);
+    void remove(int row);
     const ChatEntry &entry(int row) const { return m_entries.at(size_t(row)); }
 
     int capacity() const { return m_capacity; }

@@ -9,6 +9,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMimeData>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -18,6 +19,7 @@
 #include <QToolButton>
 #include <QWheelEvent>
 
+#include <memory>
 #include <utility>
 
 namespace {
@@ -275,10 +277,16 @@ void ConversationView::setModel(MessageModel *model)
     });
     connect(model, &QAbstractItemModel::modelReset, this, &ConversationView::rebuild);
     connect(model, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
-                if (roles.contains(MessageModel::FirstUnreadRole))
+            [this](const QModelIndex &first, const QModelIndex &last, const QList<int> &roles) {
+                if (roles.contains(MessageModel::FirstUnreadRole)) {
                     removeReadMarker();
+                    return;
+                }
+                // An entry changed in place: a pending message settled or refused.
+                for (int row = first.row(); row <= last.row(); ++row)
+                    replaceRow(row);
             });
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &ConversationView::rebuild);
     rebuild();
 }
 
@@ -286,6 +294,16 @@ bool ConversationView::isSafeLink(const QUrl &url)
 {
     const QString scheme = url.scheme().toLower();
     return url.isValid() && (scheme == u"http" || scheme == u"https" || scheme == u"mailto");
+}
+
+QUrl ConversationView::retryLink(const QString &clientId)
+{
+    return QUrl(QStringLiteral("groupchat-retry:") + clientId);
+}
+
+QUrl ConversationView::deleteLink(const QString &clientId)
+{
+    return QUrl(QStringLiteral("groupchat-delete:") + clientId);
 }
 
 QVariant ConversationView::loadResource(int, const QUrl &)
@@ -358,7 +376,33 @@ void ConversationView::mouseReleaseEvent(QMouseEvent *event)
         const QUrl link(linkAt(event->position().toPoint()));
         if (isSafeLink(link))
             Q_EMIT linkActivated(link);
+        else if (link.scheme() == u"groupchat-retry")
+            Q_EMIT retryRequested(link.path());
+        else if (link.scheme() == u"groupchat-delete")
+            Q_EMIT deleteRequested(link.path());
     }
+}
+
+QString ConversationView::refusedAt(const QPoint &position) const
+{
+    const QTextBlock block = cursorForPosition(position).block();
+    for (auto it = block.begin(); !it.atEnd(); ++it) {
+        const QUrl link(it.fragment().charFormat().anchorHref());
+        if (link.scheme() == u"groupchat-retry")
+            return link.path();
+    }
+    return QString();
+}
+
+void ConversationView::contextMenuEvent(QContextMenuEvent *event)
+{
+    std::unique_ptr<QMenu> menu(createStandardContextMenu(event->pos()));
+    if (const QString clientId = refusedAt(event->pos()); !clientId.isEmpty()) {
+        menu->addSeparator();
+        menu->addAction(tr("Retry"), this, [this, clientId] { Q_EMIT retryRequested(clientId); });
+        menu->addAction(tr("Delete"), this, [this, clientId] { Q_EMIT deleteRequested(clientId); });
+    }
+    menu->exec(event->globalPos());
 }
 
 QString ConversationView::withoutIsolation(QString text)
@@ -394,6 +438,36 @@ void ConversationView::rebuild()
         appendRows(0, m_model->rowCount() - 1);
     m_rebuilding = false;
     bar->setValue(m_followBottom ? bar->maximum() : bar->maximum() - fromEnd);
+}
+
+void ConversationView::replaceRow(int row)
+{
+    // The entry's block, counted from the end: what changes is nearly always recent, and the
+    // document may hold fewer old lines than the model.
+    int fromEnd = m_model->rowCount() - 1 - row;
+    QTextBlock block = document()->lastBlock();
+    for (; block.isValid(); block = block.previous()) {
+        if (block.userState() == EntryBlock && fromEnd-- == 0)
+            break;
+    }
+    if (!block.isValid() || block == document()->firstBlock()) {
+        rebuild();
+        return;
+    }
+    QScrollBar *bar = verticalScrollBar();
+    const int fromBottom = bar->maximum() - bar->value();
+    // Laid out again where it was: no day separator, whatever its new time says.
+    const QDate lastDate = m_lastDate;
+    m_lastDate = m_model->entry(row).time.toLocalTime().date();
+    QTextCursor cursor(block);
+    cursor.beginEditBlock();
+    // With the separator before it: the cursor ends at the end of the line above.
+    cursor.select(QTextCursor::BlockUnderCursor);
+    cursor.removeSelectedText();
+    appendEntry(cursor, m_model->entry(row), false);
+    cursor.endEditBlock();
+    m_lastDate = lastDate;
+    bar->setValue(m_followBottom ? bar->maximum() : bar->maximum() - fromBottom);
 }
 
 void ConversationView::appendRows(int first, int last)
@@ -483,6 +557,25 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
     QTextCharFormat timeFormat = quiet;
     timeFormat.setToolTip(QLocale().toString(local, QLocale::LongFormat));
     cursor.insertText(QLocale().toString(local.time(), m_timeFormat) + u"  ", timeFormat);
+    // The user's own message not confirmed yet: a clock and dimmed text, as chat apps show
+    // it; refused: a red mark (the reason and what can be done follow the text).
+    const bool pending = entry.delivery == ChatEntry::Delivery::Pending;
+    const bool failed = entry.delivery == ChatEntry::Delivery::Failed;
+    const QColor red(200, 30, 30);
+    if (pending) {
+        QTextCharFormat clock = quiet;
+        clock.setToolTip(tr("Sending…"));
+        cursor.insertText(QStringLiteral("\u25F7 "), clock);
+    } else if (failed) {
+        QTextCharFormat mark = plain;
+        mark.setForeground(red);
+        mark.setFontWeight(QFont::Bold);
+        mark.setToolTip(tr("Not sent"));
+        cursor.insertText(QStringLiteral("\u26A0 "), mark);
+    }
+    QTextCharFormat bodyFormat = pending ? quiet : plain;
+    if (pending)
+        bodyFormat.setToolTip(tr("Sending…"));
 
     const auto nickFormat = [&](const QString &nick) {
         QTextCharFormat format;
@@ -526,7 +619,7 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
     case ChatEntry::Kind::Message:
         insertNick(entry.nick, nickFormat(entry.nick));
         cursor.insertText(QStringLiteral("  "), plain);
-        insertText(entry.text, plain);
+        insertText(entry.text, bodyFormat);
         break;
     case ChatEntry::Kind::Action: {
         QTextCharFormat italic = nickFormat(entry.nick);
@@ -535,6 +628,8 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
         insertNick(entry.nick, italic);
         cursor.insertText(QStringLiteral(" "), italic);
         italic.setFontWeight(QFont::Normal);
+        if (pending)
+            italic.setForeground(subdued);
         insertText(entry.text, italic);
         break;
     }
@@ -545,7 +640,7 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
         const QString other = entry.own ? entry.target : entry.nick;
         insertNick(other, nickFormat(other));
         cursor.insertText(QStringLiteral("  "), plain);
-        insertText(entry.text, plain);
+        insertText(entry.text, bodyFormat);
         break;
     }
     case ChatEntry::Kind::Join:
@@ -581,6 +676,23 @@ void ConversationView::appendEntry(QTextCursor &cursor, const ChatEntry &entry, 
         insertText(entry.text, error);
         break;
     }
+    }
+    if (failed) {
+        QTextCharFormat reason = plain;
+        reason.setForeground(red);
+        cursor.insertText(QStringLiteral("  "), plain);
+        insertText(tr("Not sent: %1").arg(entry.failure), reason);
+        const auto insertAction = [&](const QString &label, const QUrl &url) {
+            QTextCharFormat anchor = plain;
+            anchor.setAnchor(true);
+            anchor.setAnchorHref(url.toString());
+            anchor.setForeground(pal.color(QPalette::Link));
+            anchor.setFontUnderline(true);
+            cursor.insertText(QStringLiteral("  "), plain);
+            cursor.insertText(label, anchor);
+        };
+        insertAction(tr("Retry"), retryLink(entry.clientId));
+        insertAction(tr("Delete"), deleteLink(entry.clientId));
     }
 }
 

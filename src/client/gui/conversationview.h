@@ -36,6 +36,9 @@ public:
 
     // Links that may be opened: http, https and mailto.
     static bool isSafeLink(const QUrl &url);
+    // The links of a refused message's actions (never opened, answered by the view's signals).
+    static QUrl retryLink(const QString &clientId);
+    static QUrl deleteLink(const QString &clientId);
 
     // The conversation as plain text, as a user reads or copies it: without the isolation
     // marks around nicks and texts.
@@ -57,6 +60,9 @@ public:
 Q_SIGNALS:
     // A link in the conversation was clicked; only safe ones (isSafeLink) are reported.
     void linkActivated(const QUrl &url);
+    // The "Retry" or "Delete" link of the user's message that the server refused was clicked.
+    void retryRequested(const QString &clientId);
+    void deleteRequested(const QString &clientId);
     // The user scrolled to the top (or tried to scroll further up from there): older
     // messages are wanted. Emitted on user actions only, never on the view's own moves.
     void topReached();
@@ -70,6 +76,8 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    // Adds Retry and Delete for a refused message of the user's under the pointer.
+    void contextMenuEvent(QContextMenuEvent *event) override;
     // Copies without the isolation marks the view puts around nicks and texts.
     QMimeData *createMimeDataFromSelection() const override;
 
@@ -77,9 +85,14 @@ private:
     void rebuild();
     QString m_timeFormat = QStringLiteral("HH:mm");
     void appendRows(int first, int last);
+    // The entry of row changed (a pending message settled or refused): its line is laid out
+    // again in place.
+    void replaceRow(int row);
     void appendEntry(QTextCursor &cursor, const ChatEntry &entry, bool firstUnread);
     void removeReadMarker();
     QString linkAt(const QPoint &position) const;
+    // The client id of the refused message on the line at position (its Retry link's), or empty.
+    QString refusedAt(const QPoint &position) const;
     // The scroll bar moved (by anyone) or the user moved it (userAction).
     void scrolled();
     void userScrolled(int action);

@@ -105,6 +105,17 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(m_ui->userList, &QAbstractItemView::doubleClicked, this, &MainWindow::startPrivateMessage);
     connect(m_ui->conversation, &ConversationView::linkActivated, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
+    // A message the server refused: sent again, or given up, from its row.
+    connect(m_ui->conversation, &ConversationView::retryRequested, client, &ChatClient::retry);
+    connect(m_ui->conversation, &ConversationView::deleteRequested, client, &ChatClient::discard);
+    // While the server has lost its cluster, what the user sends waits: said above the
+    // conversation for as long as it lasts.
+    m_ui->clusterBanner->setText(
+            tr("The server has lost its cluster: messages wait, and are delivered when it is back."));
+    m_ui->clusterBanner->setAccessibleName(tr("Server status"));
+    m_ui->clusterBanner->setStyleSheet(QStringLiteral(
+            "QLabel { background: #fff3cd; color: #664d03; border-bottom: 1px solid #e0c870; }"));
+    connect(client, &ChatClient::serverStatusChanged, m_ui->clusterBanner, &QWidget::setVisible);
     // Scrolled to the top: what was said before, from the server.
     connect(m_ui->conversation, &ConversationView::topReached, this,
             [this] { m_client->requestOlder(m_client->current()->name); });
@@ -231,7 +242,10 @@ void MainWindow::updateCounter()
     const QString text = m_ui->input->text();
     // Characters typed, against about how many the server takes of text like it.
     const ChatClient::InputSize size = m_client->inputSize(text);
-    const bool connected = m_client->connection()->state() == ChatConnection::State::Connected;
+    // Away from a server it has been connected to, a message waits until the connection is
+    // back (ChatClient's outbox).
+    const bool canSend = m_client->connection()->state() == ChatConnection::State::Connected ||
+                         !m_client->connection()->host().isEmpty();
     // The most a line may have depends on what it holds (a Chinese character takes three
     // times the room of a Latin one), so it is shown only when it matters: near the limit.
     const bool near = !size.fits || qint64(size.characters) * 10 >= qint64(size.maxCharacters) * 9;
@@ -246,7 +260,7 @@ void MainWindow::updateCounter()
     else if (near)
         color = QStringLiteral("color: #c0392b;");
     m_ui->counterLabel->setStyleSheet(color);
-    m_ui->sendButton->setEnabled(connected && !text.trimmed().isEmpty() && size.fits);
+    m_ui->sendButton->setEnabled(canSend && !text.trimmed().isEmpty() && size.fits);
 }
 
 void MainWindow::updateStatus()
