@@ -57,6 +57,7 @@ private Q_SLOTS:
     void knownAfterRestart();
     void badClientIdsAreRefused_data();
     void badClientIdsAreRefused();
+    void refusalNamesTheClientId();
     void ledgerIsBounded();
 
 private:
@@ -193,6 +194,29 @@ void tst_SendOnce::badClientIdsAreRefused()
     QCOMPARE(m_server->lastMessageId(), quint64(0));
     alice->sendLine(R"({"type":"say","text":"fine","cid":")" + QByteArray(64, 'b') + "\"}");
     EXPECT_JSON(alice, QStringLiteral("message"));
+}
+
+void tst_SendOnce::refusalNamesTheClientId()
+{
+    QVERIFY(start());
+    auto alice = joinJsonWith(m_server->serverPort(), hello(QStringLiteral("alice")));
+    QVERIFY(alice);
+    // Refused: not posted, and the error says which message (the client marks that one).
+    alice->sendLine(R"({"type":"private","to":"nobody","text":"x","cid":"p-9"})");
+    EXPECT_JSON(alice, QStringLiteral("error"), [](const QJsonObject &error) {
+        return error.value(u"code").toString() == u"no-such-nick" && error.value(u"cid").toString() == u"p-9";
+    });
+    alice->sendLine(R"({"type":"say","room":"#elsewhere","text":"x","cid":"r-9"})");
+    EXPECT_JSON(alice, QStringLiteral("error"),
+                [](const QJsonObject &error) { return error.value(u"cid").toString() == u"r-9"; });
+    // A refused client id is not remembered: sent again where it can go, it is posted.
+    alice->sendLine(R"({"type":"say","text":"x","cid":"r-9"})");
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"cid").toString() == u"r-9"; });
+    // Errors about requests without one carry none.
+    alice->sendLine(R"({"type":"private","to":"nobody","text":"x"})");
+    EXPECT_JSON(alice, QStringLiteral("error"),
+                [](const QJsonObject &error) { return !error.contains(QStringLiteral("cid")); });
 }
 
 void tst_SendOnce::ledgerIsBounded()

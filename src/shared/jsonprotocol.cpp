@@ -797,6 +797,9 @@ QByteArray JsonProtocol::encode(const ServerEvent &event)
         // nick-taken: the nick in use that the one asked for is the same as.
         if (!event.nick.isEmpty())
             writer.add("nick", event.nick);
+        // The refusal of a message that carried a client id: that message was not posted.
+        if (!event.message.clientId.isEmpty())
+            writer.add("cid", event.message.clientId);
         return writer.line();
     }
     case Type::Shutdown:
@@ -974,6 +977,8 @@ ServerEvent JsonProtocol::decodeEvent(QByteArrayView line)
     } else if (type == u"error") {
         event.type = ServerEvent::Type::Error;
         event.code = ErrorCodes::fromName(text(u"code"));
+        if (const QString cid = object.value(u"cid").toString(); ChatMessage::isValidClientId(cid))
+            event.message.clientId = cid;
         event.text = text(u"text");
         event.reason = text(u"reason");
         event.nick = text(u"nick");

@@ -380,15 +380,15 @@ bool ChatClient::submit(const QString &input)
 
 void ChatClient::openOutbox(bool carryOver)
 {
-    const QString server = QStringLiteral("%1:%2").arg(m_connection->host()).arg(m_connection->port());
-    if (m_connection->host().isEmpty() || server == m_outboxServer)
+    const HostPort home = m_connection->homeServer();
+    const QString server = home.toString();
+    if (home.host.isEmpty() || server == m_outboxServer)
         return;
     m_outboxServer = server;
     // Reconnecting to the next server of a cluster (ChatConnection::setAlternativeServers):
     // what waits goes with the conversation; another series is another server's business.
     Outbox left = m_outbox;
-    m_outbox.open(m_connection->host(), m_connection->port(),
-                  ChatConnection::identityFor(m_connection->host(), m_connection->port()));
+    m_outbox.open(home.host, home.port, ChatConnection::identityFor(home.host, home.port));
     if (const int dropped = m_outbox.load(ChatLimits::clientIdWindowMs); dropped > 0)
         addLocal(ChatEntry::Kind::Status,
                  tr("%n unsent message(s) from more than an hour ago were dropped: the server can no longer "
@@ -521,6 +521,14 @@ void ChatClient::markFailed(const QString &clientId, const QString &reason)
 
 bool ChatClient::failInFlight(const ServerEvent &error, const QString &reason)
 {
+    // A server that names the message's client id says exactly which one it refused (any error
+    // then: bad-field and usage too); an older one is guessed at below.
+    if (!error.message.clientId.isEmpty()) {
+        if (!m_inFlight.contains(error.message.clientId))
+            return false;
+        markFailed(error.message.clientId, reason);
+        return true;
+    }
     // Which message a refusal answers: the oldest in flight that it can be about (the server
     // answers in order; a private message's refusal names the nick, a room's the room).
     const auto answers = [&](const OutgoingMessage &message) {

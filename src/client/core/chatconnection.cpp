@@ -311,7 +311,7 @@ void ChatConnection::onConnected()
     hello.token = m_token;
     hello.hasPassword = !m_password.isEmpty();
     hello.password = m_password;
-    hello.identity = identityFor(m_host, m_port);
+    hello.identity = identityFor(homeServer().host, homeServer().port);
     if (m_helloRooms)
         hello.rooms = m_helloRooms().mid(0, ChatLimits::maxHelloRooms);
     m_socket->write(JsonProtocol::encode(hello));

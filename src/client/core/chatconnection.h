@@ -105,6 +105,13 @@ public:
     static bool pinIfUnpinned(const QString &host, quint16 port, const QString &fingerprint);
 
     State state() const { return m_state; }
+    // The first server of the series (connectTo's host and port): the identity, and the
+    // messages waiting to be sent, belong to the series, since its servers are one cluster and
+    // know a message by its sender's identity (docs/PROTOCOL.md, "Sending exactly once").
+    HostPort homeServer() const
+    {
+        return m_servers.isEmpty() ? HostPort{ m_host, m_port } : m_servers.constFirst();
+    }
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
     QString nick() const { return m_nick; }

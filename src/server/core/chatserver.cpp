@@ -969,11 +969,16 @@ void ChatServer::publish(ChatMessage message)
             }
             case ClusterLink::PublishOutcome::Refused:
                 m_sendLedger.forget(message.fromIdentity, message.clientId);
-                if (ClientSession *sender = findClient(message.from))
-                    sender->sendError(ErrorCode::Unavailable,
-                                      QStringLiteral("the cluster is unavailable and %1 messages wait for it "
-                                                     "already; this one was not sent, send it again later")
-                                              .arg(ChatLimits::clusterBacklog));
+                if (ClientSession *sender = findClient(message.from)) {
+                    ServerEvent refusal = ServerEvent::error(
+                            ErrorCode::Unavailable,
+                            QStringLiteral("the cluster is unavailable and %1 messages wait for it "
+                                           "already; this one was not sent, send it again later")
+                                    .arg(ChatLimits::clusterBacklog),
+                            message.room);
+                    refusal.message.clientId = message.clientId;
+                    sender->send(refusal);
+                }
                 break;
             }
         });

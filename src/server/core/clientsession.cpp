@@ -204,6 +204,17 @@ const char *ClientSession::pieceData(const Piece &piece) const
 
 void ClientSession::send(const ServerEvent &event)
 {
+    // A refusal of a message request names the message's client id, so that the client knows
+    // which of its messages was not posted.
+    if (event.type == ServerEvent::Type::Error && !m_requestClientId.isEmpty() &&
+        event.message.clientId.isEmpty()) {
+        ServerEvent refusal = event;
+        refusal.message.clientId = m_requestClientId;
+        const QByteArray bytes = m_codec->encodeFor(refusal, recipientName());
+        if (!bytes.isEmpty())
+            sendBytes(bytes);
+        return;
+    }
     const QByteArray bytes = m_codec->encodeFor(event, recipientName());
     if (!bytes.isEmpty())
         sendBytes(bytes);

@@ -121,6 +121,9 @@ public:
     // A client that resumed (JSON "since") on a cluster server that had not read that far yet:
     // the messages up to this id reached it elsewhere, and are not sent to it again here.
     quint64 seenThrough() const { return m_seenThrough; }
+    // The client id of the message request being carried out (empty: none): an error sent
+    // meanwhile carries it (JSON "cid" on the error).
+    void setRequestClientId(const QString &clientId) { m_requestClientId = clientId; }
     void setSeenThrough(quint64 id) { m_seenThrough = id; }
     // A session replaced by its own owner's new connection leaves without a word to the room.
     bool isReplaced() const { return m_replaced; }
@@ -299,6 +302,7 @@ private:
     QDateTime m_connectedAt;
     quint64 m_lastIdAtConnect = 0;
     quint64 m_seenThrough = 0;
+    QString m_requestClientId;
     qint64 m_bytesReceived = 0;
     qint64 m_bytesSent = 0;
     qint64 m_messagesSent = 0;

@@ -1,5 +1,7 @@
 #include "commandhandler.h"
 
+#include <QScopeGuard>
+
 #include "irchandler.h"
 
 #include "chatserver.h"
@@ -121,6 +123,8 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
     // Sent again by a client that could not know whether it went through: posted once.
     if (m_server.answerResend(client, command.clientId))
         return;
+    client->setRequestClientId(command.clientId);
+    const auto done = qScopeGuard([client] { client->setRequestClientId(QString()); });
     switch (command.type) {
     case Type::Say:
         if (Room *room = commandRoom(client, command.target))
