@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void resendIsPostedOnceOnAnyServer();
     void resumeOnAServerThatIsBehind();
     void frozenRedisIsDegradedAndThenCaughtUp();
+    void redisLostWhatAServerHadNotRead();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
     void roomsAcrossThreeServers();
@@ -67,8 +69,9 @@ private Q_SLOTS:
 private:
     bool startRedis();
     void stopRedis();
-    // A server of the cluster, listening on a free port.
-    ChatServer *startServer();
+    // A server of the cluster, listening on a free port (with a history database at
+    // historyPath when given).
+    ChatServer *startServer(const QString &historyPath = QString());
     // A JSON client on server as nick, welcomed (since: resume after that id).
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
 
@@ -131,11 +134,13 @@ void tst_Cluster::cleanup()
     stopRedis();
 }
 
-ChatServer *tst_Cluster::startServer()
+ChatServer *tst_Cluster::startServer(const QString &historyPath)
 {
     ChatLimits limits;
     limits.floodControl = false; // the tests send in bursts
     auto server = std::make_unique<ChatServer>(limits);
+    if (!historyPath.isEmpty() && !server->openHistory(historyPath))
+        return nullptr;
     server->setServerName(QStringLiteral("server %1").arg(m_servers.size() + 1));
     ClusterAddress address;
     address.host = QStringLiteral("127.0.0.1");
@@ -367,6 +372,44 @@ void tst_Cluster::frozenRedisIsDegradedAndThenCaughtUp()
     bob->sendLine(R"({"type":"say","text":"and on"})");
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
     QCOMPARE(messagesOf(*alice), messagesOf(*bob));
+}
+
+void tst_Cluster::redisLostWhatAServerHadNotRead()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString secondHistory = dir.filePath(QStringLiteral("second.sqlite"));
+    ChatServer *first = startServer();
+    QVERIFY(first && startServer(secondHistory));
+    auto bob = join(first, QStringLiteral("bob"));
+    QVERIFY(bob);
+    bob->sendLine(R"({"type":"say","text":"one"})");
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers.back()->lastMessageId(), quint64(1), 5000);
+    // The second server is away while two more are said; then Redis restarts empty, so they
+    // are nowhere but on the first server.
+    m_servers.pop_back();
+    bob->sendLine(R"({"type":"say","text":"two"})");
+    bob->sendLine(R"({"type":"say","text":"three"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 3, 5000);
+    stopRedis();
+    QVERIFY(startRedis());
+    QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy(), 10000);
+    ChatServer *second = startServer(secondHistory);
+    QVERIFY(second);
+    QCOMPARE(second->lastMessageId(), quint64(1));
+    QSignalSpy lost(second->cluster(), &ClusterLink::messagesLost);
+    QVERIFY(lost.wait(5000));
+    QCOMPARE(lost.constFirst().constFirst().toULongLong(), quint64(3));
+    // A resume there from before the loss is told that history is not complete.
+    QJsonObject welcome;
+    auto alice = joinJsonWith(second->serverPort(),
+                              R"({"type":"hello","version":2,"nick":"alice","since":1})", &welcome);
+    QVERIFY(alice);
+    QVERIFY2(!welcome.value(u"historyComplete").toBool(true), QJsonDocument(welcome).toJson().constData());
+    // The room goes on, with ids of the new epoch, on both.
+    bob->sendLine(R"({"type":"say","text":"four"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    QVERIFY(quint64(messagesOf(*alice).constFirst().first) > ChatLimits::clusterIdEpochStride);
 }
 
 void tst_Cluster::deadServerIsNoticed()

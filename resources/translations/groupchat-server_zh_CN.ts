@@ -1008,7 +1008,17 @@ set by %2, %3</source>
     </message>
     <message numerus="yes">
         <source>it has not answered for %n second(s)</source>
-        <translation><numerusform>它已 %n 秒没有应答</numerusform></translation>
+        <translation>
+            <numerusform>它已 %n 秒没有应答</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cluster: Redis came back empty before this server had read messages %1 to %2; they are lost here, and a resume from before them is told so</source>
+        <translation>集群：Redis 在本服务器读取消息 %1 至 %2 之前已清空重启；这些消息在此处丢失，从它们之前恢复的客户端会得到提示</translation>
+    </message>
+    <message>
+        <source>cannot write to %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
     </message>
 </context>
 <context>

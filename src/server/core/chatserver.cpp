@@ -1203,6 +1203,9 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     connect(m_cluster, &ClusterLink::messagesArrived, this, &ChatServer::deliverClusterMessages);
     connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::clusterHealthChanged);
     connect(m_cluster, &ClusterLink::healthChanged, this, &ChatServer::tellClusterHealth);
+    // What Redis lost before this server read it: resumes from before it are told so.
+    connect(m_cluster, &ClusterLink::messagesLost, this,
+            [this](quint64 upTo) { m_history.markMissingUpTo(upTo); });
     connect(m_cluster, &ClusterLink::liveServersChanged, this, &ChatServer::clusterServersChanged);
     m_cluster->start(m_nextMessageId - 1);
     return true;

@@ -68,18 +68,27 @@ const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptogra
 // Messages per publish call: a pass's messages go together, up to this many.
 constexpr int publishBatch = 256;
 
-// The id counter never goes back. ARGV[1]: the highest id this server has delivered; ARGV[2]:
-// where a new epoch starts for it (ChatLimits::clusterIdEpochStride). A counter that is gone
-// while this server has delivered ids means Redis came back empty: some server may have
-// delivered ids that this one never read, so the new epoch starts above all of them.
+// The id counter never goes back. KEYS: the counter, the epoch's first id, the highest id of
+// the epoch before that a server of the cluster had delivered. ARGV[1]: the highest id this
+// server has delivered; ARGV[2]: where a new epoch starts for it
+// (ChatLimits::clusterIdEpochStride). A counter that is gone while this server has delivered
+// ids means Redis came back empty: some server may have delivered ids that this one never
+// read, so the new epoch starts above all of them; each server that comes back with only ids
+// of the epoch before raises the "reached" mark, which tells the others what they lack.
 const QByteArray prepareScript = QByteArrayLiteral(R"(
 local current = redis.call('GET', KEYS[1])
 if not current then
   if tonumber(ARGV[1]) > 0 then
     redis.call('SET', KEYS[1], ARGV[2])
+    redis.call('SET', KEYS[2], ARGV[2])
+    redis.call('SET', KEYS[3], ARGV[1])
   end
 elseif tonumber(current) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1])
+end
+local epoch = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tonumber(ARGV[1]) < epoch and tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[3]) or '0') then
+  redis.call('SET', KEYS[3], ARGV[1])
 end
 return 1)");
 
@@ -224,8 +233,8 @@ void ClusterLink::prepare()
     m_commands->command({ "SCRIPT", "LOAD", publishScript });
     const quint64 stride = ChatLimits::clusterIdEpochStride;
     const quint64 epoch = (m_lastDeliveredId / stride + 1) * stride;
-    m_commands->command({ "EVAL", prepareScript, "1", key("nextid"), QByteArray::number(m_lastDeliveredId),
-                          QByteArray::number(epoch) },
+    m_commands->command({ "EVAL", prepareScript, "3", key("nextid"), key("epoch"), key("reached"),
+                          QByteArray::number(m_lastDeliveredId), QByteArray::number(epoch) },
                         [this](const RedisReply &reply) {
                             if (reply.isError()) {
                                 qCWarning(lcServer, "%s",
@@ -374,6 +383,10 @@ void ClusterLink::handleRead(const RedisReply &reply)
             const quint64 id = streamNumber(entry.elements.value(0).string);
             if (id <= m_lastStreamId)
                 continue;
+            // The first id of a new epoch: what this server had of the one before ends here.
+            const quint64 stride = ChatLimits::clusterIdEpochStride;
+            if (id / stride > m_lastDeliveredId / stride)
+                m_lastBeforeEpoch.insert(id / stride, m_lastDeliveredId);
             m_lastStreamId = id;
             m_lastDeliveredId = qMax(m_lastDeliveredId, id);
             QHash<QByteArray, QByteArray> fields;
@@ -418,6 +431,7 @@ void ClusterLink::heartbeat()
 {
     if (!m_commands->isConnected() || !m_prepared)
         return;
+    checkEpoch();
     // A Redis that is there but does not answer (frozen, swapping) is as good as away: the
     // clients are told, and what they say waits. One heartbeat at a time meanwhile; its
     // answer ends it.
@@ -531,6 +545,32 @@ void ClusterLink::heartbeat()
             Q_EMIT remoteUsersChanged(joined, left, quiet);
         if (!moves.isEmpty() && !quiet)
             Q_EMIT remoteRoomsChanged(moves);
+    });
+}
+
+void ClusterLink::checkEpoch()
+{
+    m_commands->command({ "MGET", key("epoch"), key("reached") }, [this](const RedisReply &reply) {
+        if (reply.type != RedisReply::Type::Array || reply.elements.size() != 2)
+            return;
+        const quint64 epoch = reply.elements.at(0).string.toULongLong();
+        const quint64 reached = reply.elements.at(1).string.toULongLong();
+        const quint64 stride = ChatLimits::clusterIdEpochStride;
+        if (epoch == 0 || epoch % stride != 0)
+            return;
+        // What this server had of the epoch before: up to its last id below the new one.
+        const quint64 had = m_lastBeforeEpoch.value(epoch / stride,
+                                                    m_lastDeliveredId < epoch ? m_lastDeliveredId : reached);
+        if (reached > had && reached > m_missingUpTo) {
+            m_missingUpTo = reached;
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(ServerLog::tr("cluster: Redis came back empty before this server had "
+                                                   "read messages %1 to %2; they are lost here, and a "
+                                                   "resume from before them is told so")
+                                             .arg(had + 1)
+                                             .arg(reached)));
+            Q_EMIT messagesLost(reached);
+        }
     });
 }
 

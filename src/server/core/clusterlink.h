@@ -104,6 +104,9 @@ Q_SIGNALS:
     // Who came and went on the other servers since the last heartbeat; quiet: the view was
     // (re)built after connecting, nothing to announce.
     void remoteUsersChanged(const QList<OnlineUser> &joined, const QList<OnlineUser> &left, bool quiet);
+    // Redis came back empty before this server had read the messages of the old stream up to
+    // id (which another server had): they are lost here (docs/ARCHITECTURE.md).
+    void messagesLost(quint64 upTo);
     // People who stayed on their server joined or left rooms there (as of the last heartbeat).
     void remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes);
 
@@ -114,6 +117,9 @@ private:
     void readNext();
     void handleRead(const RedisReply &reply);
     void heartbeat();
+    // Asks Redis whether, in a new epoch, another server had read further in the old stream
+    // than this one (messagesLost).
+    void checkEpoch();
     // Sends what waits, once this pass's input is handled (sendOutgoing), when Redis is there.
     void scheduleSend();
     // Sends every waiting message not sent yet, in batches of one script call each.
@@ -158,4 +164,8 @@ private:
     quint64 m_readSeq = 0; // the highest of this server's numbers read back from the stream
     int m_sendGeneration = 0; // answers to an older generation were sent again since
     bool m_sendScheduled = false;
+    // Epoch number (id / ChatLimits::clusterIdEpochStride) -> the last id this server had
+    // delivered before that epoch's first one.
+    QHash<quint64, quint64> m_lastBeforeEpoch;
+    quint64 m_missingUpTo = 0; // messagesLost was said up to here
 };

@@ -126,6 +126,16 @@ void HistoryKeeper::trim(bool everything)
     m_trimmedUpTo = m_store->trimmedUpTo();
 }
 
+void HistoryKeeper::markMissingUpTo(quint64 id)
+{
+    m_memory.setDroppedUpTo(id);
+    m_trimmedUpTo[QStringLiteral("*")] = qMax(m_trimmedUpTo.value(QStringLiteral("*")), id);
+    if (m_store && !m_store->noteMissingUpTo(id))
+        qCWarning(lcServer, "%s",
+                  qUtf8Printable(ServerLog::tr("cannot write to %1: %2")
+                                         .arg(m_store->path(), m_store->errorString())));
+}
+
 void HistoryKeeper::forgetRoom(const QString &room)
 {
     m_memory.forget(room);
@@ -173,6 +183,8 @@ HistoryKeeper::After HistoryKeeper::after(quint64 id, int maxCount, bool newest,
 
 bool HistoryKeeper::storeHoldsEverythingAfter(quint64 id, const QStringList &conversations) const
 {
-    return std::all_of(conversations.begin(), conversations.end(),
+    // "*": what every conversation may lack (markMissingUpTo).
+    return id >= m_trimmedUpTo.value(QStringLiteral("*")) &&
+           std::all_of(conversations.begin(), conversations.end(),
                        [&](const QString &conversation) { return id >= m_trimmedUpTo.value(conversation); });
 }

@@ -50,6 +50,10 @@ public:
     // one) and to memory; trimIfDue() does so once every ChatLimits::historyTrimIntervalMs.
     void trim(bool everything = false);
     void trimIfDue();
+    // Every conversation may lack messages up to id, in memory and in the database (a
+    // cluster's Redis came back empty before this server had read them): a resume from before
+    // id is said to be incomplete, now and after a restart.
+    void markMissingUpTo(quint64 id);
     // Forgets a closed room: its messages in memory, and what the trims knew of it.
     void forgetRoom(const QString &room);
 

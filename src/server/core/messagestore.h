@@ -60,6 +60,9 @@ public:
     // Per conversation (a room's name, "" for private messages): the newest id trim() has
     // removed from it. Everything after that is still stored.
     QHash<QString, quint64> trimmedUpTo();
+    // Every conversation may lack messages up to id (a cluster's Redis lost some before this
+    // server read them): kept under the conversation "*" of trimmedUpTo(). False on a write error.
+    bool noteMissingUpTo(quint64 id) { return noteTrimmed(QStringLiteral("*"), id); }
 
     // Queued for the next commit().
     void add(const ChatMessage &message);
