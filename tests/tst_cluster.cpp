@@ -6,6 +6,7 @@
 #include "expect.h"
 #include "testclient.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void resumeOnAServerThatIsBehind();
     void frozenRedisIsDegradedAndThenCaughtUp();
     void redisLostWhatAServerHadNotRead();
+    void republishedMessageIsLeftOut();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
     void roomsAcrossThreeServers();
@@ -410,6 +412,38 @@ void tst_Cluster::redisLostWhatAServerHadNotRead()
     bob->sendLine(R"({"type":"say","text":"four"})");
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
     QVERIFY(quint64(messagesOf(*alice).constFirst().first) > ChatLimits::clusterIdEpochStride);
+}
+
+void tst_Cluster::republishedMessageIsLeftOut()
+{
+    ChatServer *server = startServer();
+    QVERIFY(server);
+    auto alice = joinJsonWith(
+            server->serverPort(),
+            R"({"type":"hello","version":2,"nick":"alice","identity":"alice-secret-0123456789"})");
+    QVERIFY(alice);
+    alice->sendLine(R"({"type":"say","text":"once","cid":"k1"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    // After Redis came back empty, a server that had not read it back publishes it again: the
+    // stream brings it under a second id, which this server, which has it, leaves out.
+    ChatMessage again;
+    again.id = server->lastMessageId() + ChatLimits::clusterIdEpochStride;
+    again.time = QDateTime::currentDateTimeUtc();
+    again.from = QStringLiteral("alice");
+    again.text = QStringLiteral("once");
+    again.room = QStringLiteral("#general");
+    again.clientId = QStringLiteral("k1");
+    again.fromIdentity = QCryptographicHash::hash(QByteArrayLiteral("alice-secret-0123456789"),
+                                                  QCryptographicHash::Sha256);
+    ChatMessage next = again;
+    next.id += 1;
+    next.text = QStringLiteral("next");
+    next.clientId = QStringLiteral("k2");
+    Q_EMIT server->cluster()->messagesArrived({ again, next });
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"next"; });
+    QCOMPARE(messagesOf(*alice).size(), 2);
+    QCOMPARE(server->lastMessageId(), next.id);
 }
 
 void tst_Cluster::deadServerIsNoticed()

@@ -1020,6 +1020,10 @@ set by %2, %3</source>
         <source>cannot write to %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
+    <message>
+        <source>cluster: message %1 is message %2 again; left out</source>
+        <translation>集群：消息 %1 与消息 %2 相同；已略去</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

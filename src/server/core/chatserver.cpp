@@ -1224,6 +1224,20 @@ void ChatServer::deliverClusterMessages(const QList<ChatMessage> &messages)
             continue;
         }
         m_nextMessageId = message.id + 1;
+        // A message this server delivered under another id already: published a second time
+        // after Redis came back empty and lost the first (by a server that had not read it
+        // back). Its people have it; they do not get it twice.
+        if (!message.clientId.isEmpty()) {
+            const SendLedger::Entry *earlier = m_sendLedger.find(message.fromIdentity, message.clientId,
+                                                                 QDateTime::currentMSecsSinceEpoch());
+            if (earlier && earlier->id != 0 && earlier->id != message.id) {
+                qCWarning(lcServer, "%s",
+                          qUtf8Printable(ServerLog::tr("cluster: message %1 is message %2 again; left out")
+                                                 .arg(message.id)
+                                                 .arg(earlier->id)));
+                continue;
+            }
+        }
         deliverMessage(message);
     }
 }
