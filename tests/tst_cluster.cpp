@@ -637,6 +637,10 @@ void tst_Cluster::ircAcrossServers()
                                "^:groupchat 352 alice #general ~gc groupchat server-2 bob H :0 .*\r$")));
     alice->sendLine("WHOIS bob\r");
     EXPECT_LINE(alice, QRegularExpression(QStringLiteral("^:groupchat 312 alice bob server-2 :server 2\r$")));
+    // Client-only tags travel with the message to the other server's IRC clients.
+    bob->sendLine("@+example=x PRIVMSG #general :tagged\r");
+    EXPECT_LINE(alice, QRegularExpression(QStringLiteral(
+                               "^@[^ ]*\\+example=x[^ ]* :bob!~gc@groupchat PRIVMSG #general :tagged\r$")));
 }
 
 void tst_Cluster::serverListIsParsed()

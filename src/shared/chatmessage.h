@@ -67,8 +67,9 @@ struct ChatMessage
         return true;
     }
 
-    // Sent by an IRC client, for IRC clients only (neither stored nor on the other wires): the
-    // client-only tags it carried ("+key=value;...", escaped as on the wire; IRCv3 message-tags).
+    // Sent by an IRC client, for IRC clients only (not stored, not on the other wires; a
+    // cluster's stream carries them to the other servers): the client-only tags it carried ("+key=value;...",
+    // escaped as on the wire; IRCv3 message-tags).
     QString clientTags;
     // Sent by an IRC client as a draft/multiline batch, for IRC clients only (neither stored
     // nor on the other wires): where in text (UTF-16 offsets, ascending) a line of the batch

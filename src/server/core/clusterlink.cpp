@@ -18,7 +18,8 @@ namespace {
 // room, in one step: ids and stream order cannot disagree, whichever server publishes. KEYS:
 // the id counter, the stream, this server's publish sequence, the prefix of client-id keys.
 // ARGV: the stream's length, this server's id, how long a client id is remembered (ms), then
-// per message (publishFields each): seq, time, from, text, kind, room, to, fid, tid, cid.
+// per message (publishFields each): seq, time, from, text, kind, room, to, fid, tid, cid, tags
+// (an IRC client's client-only tags).
 // Returns one number per message: its new id; 0 when seq is not above the last this server
 // published (a batch sent again after its reply was lost); minus the id of the message that
 // carried the same sender and client id before (a client's resend). A batch that would leave
@@ -34,7 +35,7 @@ if #ARGV >= 4 and known and tonumber(ARGV[4]) > last + 1 then
   return redis.error_reply('GAP ' .. last)
 end
 local result = {}
-for i = 4, #ARGV, 10 do
+for i = 4, #ARGV, 11 do
   local seq = tonumber(ARGV[i])
   if seq <= last then
     table.insert(result, 0)
@@ -52,7 +53,7 @@ for i = 4, #ARGV, 10 do
       redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[i + 1],
                  'from', ARGV[i + 2], 'text', ARGV[i + 3], 'kind', ARGV[i + 4], 'origin', ARGV[2],
                  'seq', ARGV[i], 'room', ARGV[i + 5], 'to', ARGV[i + 6], 'fid', fid,
-                 'tid', ARGV[i + 8], 'cid', cid)
+                 'tid', ARGV[i + 8], 'cid', cid, 'tags', ARGV[i + 10])
       if cid ~= '' then
         redis.call('SET', KEYS[4] .. fid .. ':' .. cid, id, 'PX', ARGV[3])
       end
@@ -62,7 +63,7 @@ for i = 4, #ARGV, 10 do
 end
 redis.call('SET', KEYS[3], last, 'PX', ARGV[3])
 return result)");
-constexpr int publishFields = 10;
+constexpr int publishFields = 11;
 const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptographicHash::Sha1).toHex();
 
 // Messages per publish call: a pass's messages go together, up to this many.
@@ -319,7 +320,7 @@ void ClusterLink::sendOutgoing()
                     << message.from.toUtf8() << message.text.toUtf8()
                     << QByteArray::number(ChatMessage::kindNumber(message.kind)) << message.room.toUtf8()
                     << message.to.toUtf8() << message.fromIdentity.toHex() << message.toIdentity.toHex()
-                    << message.clientId.toLatin1();
+                    << message.clientId.toLatin1() << message.clientTags.toUtf8();
         }
         m_inFlight += count;
         m_commands->command(command, [this, count, generation = m_sendGeneration](const RedisReply &reply) {
@@ -408,6 +409,8 @@ void ClusterLink::handleRead(const RedisReply &reply)
             if (const QString cid = QString::fromLatin1(fields.value("cid"));
                 ChatMessage::isValidClientId(cid))
                 message.clientId = cid;
+            // An IRC client's client-only tags, for the IRC clients of every server.
+            message.clientTags = QString::fromUtf8(fields.value("tags"));
             // A server of the one-room version: its messages are the default room's.
             if (message.room.isEmpty() && message.to.isEmpty())
                 message.room = m_defaultRoom;
