@@ -73,6 +73,8 @@ void tst_JsonProtocol::requestRoundTrip_data()
     ChatCommand once = command(T::Say, QStringLiteral("#dev"), QStringLiteral("once"));
     once.clientId = QStringLiteral("2b1f0c3e-8d7a-4f0e-9a54-6c1d2e3f4a5b");
     QTest::newRow("say with a client id") << once;
+    QTest::newRow("say over two lines (found by fuzz_jsonprotocol)")
+            << command(T::Say, {}, QStringLiteral("axxxxx\naxxxxxxxxxxxxx>xxxxxxxx>b"));
     once.type = T::Private;
     once.target = QStringLiteral("bob");
     once.clientId = QString(64, u'Z');

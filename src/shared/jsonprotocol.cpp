@@ -472,7 +472,9 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
         writer.add("type", command.type == Type::Say ? QStringLiteral("say") : QStringLiteral("action"));
         if (!command.target.isEmpty())
             writer.add("room", command.target);
-        writer.add("text", command.text);
+        // A message may hold line feeds (docs/PROTOCOL.md, "Multi-line messages"), as a
+        // server takes them.
+        writer.addLines("text", command.text);
         if (!command.clientId.isEmpty())
             writer.add("cid", command.clientId);
         return writer.line();
@@ -497,7 +499,9 @@ QByteArray JsonProtocol::encode(const ChatCommand &command)
         return JsonWriter().add("type", QStringLiteral("rooms")).line();
     case Type::Private: {
         JsonWriter writer;
-        writer.add("type", QStringLiteral("private")).add("to", command.target).add("text", command.text);
+        writer.add("type", QStringLiteral("private"))
+                .add("to", command.target)
+                .addLines("text", command.text);
         if (!command.clientId.isEmpty())
             writer.add("cid", command.clientId);
         return writer.line();
