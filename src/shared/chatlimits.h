@@ -223,6 +223,15 @@ struct ChatLimits
     // server may have delivered and the returning one not) is handed out again. 2^32 leaves
     // room for 2^21 such epochs below the 2^53 a JSON number carries exactly.
     static constexpr quint64 clusterIdEpochStride = quint64(1) << 32;
+    // A server that lacks messages of the epoch before (it had not read them when Redis lost
+    // them) asks the other servers for them and holds the new epoch's messages back meanwhile,
+    // so that its clients get everything in one order: at most clusterRepairWaitMs (first for
+    // the servers it knew to come back, then for their answers), at most clusterRepairMax
+    // messages and clusterRepairMaxBytes (ChatMessage::wireSize) of them; the rest is marked
+    // as missing.
+    static constexpr int clusterRepairWaitMs = 10000;
+    static constexpr int clusterRepairMax = 10000;
+    static constexpr qint64 clusterRepairMaxBytes = 16 * 1024 * 1024;
 
     // Sending exactly once (docs/PROTOCOL.md, "Sending exactly once"): a client id ("cid") is
     // 1 to maxClientIdLength characters of [A-Za-z0-9_-]. The server posts one (identity,

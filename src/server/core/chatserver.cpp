@@ -1195,6 +1195,18 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     m_cluster->setDefaultRoom(defaultRoom());
     m_roomKeeper.setCluster(m_cluster);
     m_cluster->setLocalUsers([this] { return localUsers(); });
+    // What another server lacks after Redis came back empty, from this one's history (bounded
+    // by the request and by ChatLimits::clusterRepairMaxBytes).
+    m_cluster->setHistorySource([this](quint64 after, quint64 upTo, int maxCount) {
+        QList<ChatMessage> messages =
+                m_history
+                        .after(after, maxCount, false, HistoryScope::all(), ChatLimits::clusterRepairMaxBytes)
+                        .messages;
+        messages.erase(std::remove_if(messages.begin(), messages.end(),
+                                      [upTo](const ChatMessage &message) { return message.id > upTo; }),
+                       messages.end());
+        return messages;
+    });
     // Guests are numbered per server: start each server's count somewhere else, so that two
     // servers rarely offer the same guest nick (and a clash is settled by the heartbeat).
     m_guestCounter = QRandomGenerator::global()->bounded(1000) * 100;

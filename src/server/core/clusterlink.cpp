@@ -63,7 +63,6 @@ for i = 4, #ARGV, 11 do
 end
 redis.call('SET', KEYS[3], last, 'PX', ARGV[3])
 return result)");
-constexpr int publishFields = 11;
 const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptographicHash::Sha1).toHex();
 
 // Messages per publish call: a pass's messages go together, up to this many.
@@ -76,6 +75,7 @@ constexpr int publishBatch = 256;
 // ids means Redis came back empty: some server may have delivered ids that this one never
 // read, so the new epoch starts above all of them; each server that comes back with only ids
 // of the epoch before raises the "reached" mark, which tells the others what they lack.
+// Returns the epoch's first id (0: none yet).
 const QByteArray prepareScript = QByteArrayLiteral(R"(
 local current = redis.call('GET', KEYS[1])
 if not current then
@@ -91,7 +91,48 @@ local epoch = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tonumber(ARGV[1]) < epoch and tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[3]) or '0') then
   redis.call('SET', KEYS[3], ARGV[1])
 end
+return epoch)");
+
+// A server that lacks messages of the epoch before asks for them: KEYS[1], a set of the
+// servers that ask; KEYS[2], the prefix of their requests ("after upTo", expiring). Returns
+// {server, request} for each current one and forgets the expired.
+const QByteArray wantsScript = QByteArrayLiteral(R"(
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local want = redis.call('GET', KEYS[2] .. id)
+  if want then
+    table.insert(out, {id, want})
+  else
+    redis.call('SREM', KEYS[1], id)
+  end
+end
+return out)");
+
+// Answers such a request with messages this server has, with their ids. KEYS[1]: the asking
+// server's repair stream; KEYS[2]: how far it is covered. ARGV[1]: how far this answer covers;
+// ARGV[2]: how long both are kept (ms); then per message (repairFields each): id, time, from,
+// text, kind, room, to, fid, tid, cid, tags. Another server's answer may have covered some of
+// it already: only ids above that are added, so the stream stays in id order.
+const QByteArray repairScript = QByteArrayLiteral(R"(
+local top = tonumber(redis.call('GET', KEYS[2]) or '0')
+for i = 3, #ARGV, 11 do
+  if tonumber(ARGV[i]) > top then
+    redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 'time', ARGV[i + 1], 'from', ARGV[i + 2],
+               'text', ARGV[i + 3], 'kind', ARGV[i + 4], 'room', ARGV[i + 5], 'to', ARGV[i + 6],
+               'fid', ARGV[i + 7], 'tid', ARGV[i + 8], 'cid', ARGV[i + 9], 'tags', ARGV[i + 10])
+  end
+end
+if tonumber(ARGV[1]) > top then
+  redis.call('SET', KEYS[2], ARGV[1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1)");
+
+// How often a holding server looks whether its repair is there; how long requests and answers
+// live in Redis (longer than any hold).
+constexpr int repairPollMs = 250;
+constexpr int repairKeepMs = 4 * ChatLimits::clusterRepairWaitMs;
 
 // Refreshes this server's heartbeat (its name) and its people (nick, since: ARGV[4...]),
 // both expiring unless refreshed; returns every live server as {id, name, nick, since, ...}
@@ -167,6 +208,8 @@ ClusterLink::ClusterLink(const ClusterAddress &address, QObject *parent)
       m_commands(new RedisClient(address.host, address.port, this)),
       m_reader(new RedisClient(address.host, address.port, this))
 {
+    m_repairTimer.setInterval(repairPollMs);
+    connect(&m_repairTimer, &QTimer::timeout, this, &ClusterLink::repairStep);
     connect(m_commands, &RedisClient::connected, this, &ClusterLink::prepare);
     connect(m_commands, &RedisClient::disconnected, this, [this] {
         m_prepared = false;
@@ -245,8 +288,15 @@ void ClusterLink::prepare()
                             }
                             m_prepared = true;
                             m_viewFresh = true;
+                            // A new epoch that this server had not reached: Redis came back
+                            // empty, maybe before this server had read everything of the
+                            // epoch before. A fresh server has nothing to lack.
+                            const quint64 firstOfEpoch = quint64(qMax<qint64>(0, reply.integer));
+                            if (!m_holding && m_lastDeliveredId > 0 && firstOfEpoch > m_lastDeliveredId)
+                                startHold(m_liveServers);
                             heartbeat();
                             updateHealth();
+                            readNext();
                             if (!m_pending.empty())
                                 qCInfo(lcServer, "%s",
                                        qUtf8Printable(ServerLog::tr("cluster: publishing %n message(s) that "
@@ -356,7 +406,12 @@ void ClusterLink::sendOutgoing()
 
 void ClusterLink::readNext()
 {
-    if (m_reading || !m_reader->isConnected())
+    // Not before the room is prepared: a Redis that came back empty is noticed there first,
+    // before any message of its new epoch is delivered here (startHold).
+    if (m_reading || !m_reader->isConnected() || !m_prepared)
+        return;
+    // Held back (a repair first): the stream keeps the rest.
+    if (m_holding && m_held.size() >= readBatch)
         return;
     m_reading = true;
     m_reader->command({ "XREAD", "COUNT", QByteArray::number(readBatch), "BLOCK",
@@ -380,46 +435,62 @@ void ClusterLink::handleRead(const RedisReply &reply)
     QList<ChatMessage> arrived;
     // [[stream, [[id, [field, value, ...]], ...]]]
     for (const RedisReply &stream : reply.elements) {
-        for (const RedisReply &entry : stream.elements.value(1).elements) {
-            const quint64 id = streamNumber(entry.elements.value(0).string);
-            if (id <= m_lastStreamId)
-                continue;
+        quint64 ownSeq = 0;
+        const QList<ChatMessage> messages =
+                messagesOf(stream.elements.value(1).elements, m_lastStreamId, &ownSeq);
+        m_readSeq = qMax(m_readSeq, ownSeq);
+        for (const ChatMessage &message : messages) {
             // The first id of a new epoch: what this server had of the one before ends here.
             const quint64 stride = ChatLimits::clusterIdEpochStride;
-            if (id / stride > m_lastDeliveredId / stride)
-                m_lastBeforeEpoch.insert(id / stride, m_lastDeliveredId);
-            m_lastStreamId = id;
-            m_lastDeliveredId = qMax(m_lastDeliveredId, id);
-            QHash<QByteArray, QByteArray> fields;
-            const QList<RedisReply> &values = entry.elements.value(1).elements;
-            for (qsizetype i = 0; i + 1 < values.size(); i += 2)
-                fields.insert(values.at(i).string, values.at(i + 1).string);
-            if (QString::fromUtf8(fields.value("origin")) == m_serverId)
-                m_readSeq = qMax(m_readSeq, fields.value("seq").toULongLong());
-            ChatMessage message;
-            message.id = id;
-            message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
-            message.from = QString::fromUtf8(fields.value("from"));
-            message.text = QString::fromUtf8(fields.value("text"));
-            message.kind = ChatMessage::kindFromNumber(fields.value("kind").toLongLong());
-            message.room = QString::fromUtf8(fields.value("room"));
-            message.to = QString::fromUtf8(fields.value("to"));
-            message.fromIdentity = QByteArray::fromHex(fields.value("fid"));
-            message.toIdentity = QByteArray::fromHex(fields.value("tid"));
-            if (const QString cid = QString::fromLatin1(fields.value("cid"));
-                ChatMessage::isValidClientId(cid))
-                message.clientId = cid;
-            // An IRC client's client-only tags, for the IRC clients of every server.
-            message.clientTags = QString::fromUtf8(fields.value("tags"));
-            // A server of the one-room version: its messages are the default room's.
-            if (message.room.isEmpty() && message.to.isEmpty())
-                message.room = m_defaultRoom;
-            arrived.append(message);
+            if (message.id / stride > m_lastDeliveredId / stride)
+                m_lastBeforeEpoch.insert(message.id / stride, m_lastDeliveredId);
+            m_lastStreamId = message.id;
+            m_lastDeliveredId = qMax(m_lastDeliveredId, message.id);
         }
+        arrived += messages;
     }
-    if (!arrived.isEmpty())
+    if (m_holding)
+        m_held += arrived;
+    else if (!arrived.isEmpty())
         Q_EMIT messagesArrived(arrived);
     readNext();
+}
+
+QList<ChatMessage> ClusterLink::messagesOf(const QList<RedisReply> &entries, quint64 after,
+                                           quint64 *ownSeq) const
+{
+    QList<ChatMessage> messages;
+    for (const RedisReply &entry : entries) {
+        const quint64 id = streamNumber(entry.elements.value(0).string);
+        if (id <= after)
+            continue;
+        after = id;
+        QHash<QByteArray, QByteArray> fields;
+        const QList<RedisReply> &values = entry.elements.value(1).elements;
+        for (qsizetype i = 0; i + 1 < values.size(); i += 2)
+            fields.insert(values.at(i).string, values.at(i + 1).string);
+        if (ownSeq && QString::fromUtf8(fields.value("origin")) == m_serverId)
+            *ownSeq = qMax(*ownSeq, fields.value("seq").toULongLong());
+        ChatMessage message;
+        message.id = id;
+        message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
+        message.from = QString::fromUtf8(fields.value("from"));
+        message.text = QString::fromUtf8(fields.value("text"));
+        message.kind = ChatMessage::kindFromNumber(fields.value("kind").toLongLong());
+        message.room = QString::fromUtf8(fields.value("room"));
+        message.to = QString::fromUtf8(fields.value("to"));
+        message.fromIdentity = QByteArray::fromHex(fields.value("fid"));
+        message.toIdentity = QByteArray::fromHex(fields.value("tid"));
+        if (const QString cid = QString::fromLatin1(fields.value("cid")); ChatMessage::isValidClientId(cid))
+            message.clientId = cid;
+        // An IRC client's client-only tags, for the IRC clients of every server.
+        message.clientTags = QString::fromUtf8(fields.value("tags"));
+        // A server of the one-room version: its messages are the default room's.
+        if (message.room.isEmpty() && message.to.isEmpty())
+            message.room = m_defaultRoom;
+        messages.append(message);
+    }
+    return messages;
 }
 
 QStringList ClusterLink::liveServerNames() const
@@ -434,7 +505,10 @@ void ClusterLink::heartbeat()
 {
     if (!m_commands->isConnected() || !m_prepared)
         return;
-    checkEpoch();
+    // While it repairs, what it lacks is being asked for, not lost (yet).
+    if (!m_holding)
+        checkEpoch();
+    answerRepairs();
     // A Redis that is there but does not answer (frozen, swapping) is as good as away: the
     // clients are told, and what they say waits. One heartbeat at a time meanwhile; its
     // answer ends it.
@@ -566,15 +640,225 @@ void ClusterLink::checkEpoch()
                                                     m_lastDeliveredId < epoch ? m_lastDeliveredId : reached);
         if (reached > had && reached > m_missingUpTo) {
             m_missingUpTo = reached;
-            qCWarning(lcServer, "%s",
-                      qUtf8Printable(ServerLog::tr("cluster: Redis came back empty before this server had "
-                                                   "read messages %1 to %2; they are lost here, and a "
-                                                   "resume from before them is told so")
-                                             .arg(had + 1)
-                                             .arg(reached)));
+            // A server that joined with no history of its own lost nothing; its history just
+            // begins with this epoch.
+            if (had == 0)
+                qCInfo(lcServer, "%s",
+                       qUtf8Printable(ServerLog::tr("cluster: this server's history begins with the "
+                                                    "cluster's epoch at %1; a resume from before it is "
+                                                    "told that history is not complete")
+                                              .arg(epoch)));
+            else
+                qCWarning(
+                        lcServer, "%s",
+                        qUtf8Printable(ServerLog::tr("cluster: Redis came back empty before this server had "
+                                                     "read messages %1 to %2; they are lost here, and a "
+                                                     "resume from before them is told so")
+                                               .arg(had + 1)
+                                               .arg(reached)));
             Q_EMIT messagesLost(reached);
         }
     });
+}
+
+void ClusterLink::startHold(const QStringList &peers)
+{
+    m_holding = true;
+    m_holdClock.start();
+    m_holdPeers = peers;
+    m_holdPeers.removeAll(m_serverId);
+    m_holdHad = m_lastDeliveredId;
+    m_held.clear();
+    m_wantedUpTo = 0;
+    m_repairQueryOut = false;
+    qCInfo(lcServer, "%s",
+           qUtf8Printable(ServerLog::tr("cluster: Redis came back empty; holding the room's new messages "
+                                        "back until this server has everything up to %1 and what the "
+                                        "other servers had read")
+                                  .arg(m_holdHad)));
+    m_repairTimer.start();
+}
+
+void ClusterLink::repairStep()
+{
+    if (!m_holding || m_repairQueryOut || !m_commands->isConnected() || !m_prepared)
+        return;
+    const bool late = m_holdClock.hasExpired(ChatLimits::clusterRepairWaitMs);
+    if (m_wantedUpTo == 0) {
+        // First the servers that were there before come back (each raises "reached" as it
+        // does), for at most a heartbeat timeout: then what the cluster had is known.
+        const bool peersBack = std::all_of(m_holdPeers.cbegin(), m_holdPeers.cend(),
+                                           [this](const QString &id) { return m_liveServers.contains(id); });
+        if (!peersBack && !m_holdClock.hasExpired(ChatLimits::clusterServerTimeoutMs) && !late)
+            return;
+        m_repairQueryOut = true;
+        m_commands->command({ "GET", key("reached") }, [this](const RedisReply &reply) {
+            m_repairQueryOut = false;
+            if (!m_holding || reply.isError() || reply.type == RedisReply::Type::Disconnected)
+                return;
+            const quint64 reached = reply.string.toULongLong();
+            const quint64 stride = ChatLimits::clusterIdEpochStride;
+            // Only ids of the epoch this server was in; one it never reached is not asked for.
+            if (reached <= m_holdHad || reached / stride != m_holdHad / stride) {
+                releaseHold({}, m_holdHad);
+                return;
+            }
+            m_wantedUpTo = qMin(reached, m_holdHad + quint64(ChatLimits::clusterRepairMax));
+            const QByteArray me = m_serverId.toUtf8();
+            m_commands->command({ "DEL", key("repair:") + me, key("repaired:") + me });
+            m_commands->command({ "SET", key("want:") + me,
+                                  QByteArray::number(m_holdHad) + ' ' + QByteArray::number(m_wantedUpTo),
+                                  "PX", QByteArray::number(repairKeepMs) });
+            m_commands->command({ "SADD", key("wants"), me });
+            qCInfo(lcServer, "%s",
+                   qUtf8Printable(ServerLog::tr("cluster: asking the other servers for messages %1 to %2, "
+                                                "which Redis lost before this server had read them")
+                                          .arg(m_holdHad + 1)
+                                          .arg(m_wantedUpTo)));
+            Q_EMIT repairStarted(m_holdHad, m_wantedUpTo);
+        });
+        return;
+    }
+    m_repairQueryOut = true;
+    m_commands->command(
+            { "GET", key("repaired:") + m_serverId.toUtf8() }, [this, late](const RedisReply &reply) {
+                m_repairQueryOut = false;
+                if (!m_holding || reply.isError() || reply.type == RedisReply::Type::Disconnected)
+                    return;
+                const quint64 covered = qMin(reply.string.toULongLong(), m_wantedUpTo);
+                if (covered < m_wantedUpTo && !late)
+                    return;
+                m_repairQueryOut = true;
+                m_commands->command({ "XRANGE", key("repair:") + m_serverId.toUtf8(), "-", "+", "COUNT",
+                                      QByteArray::number(ChatLimits::clusterRepairMax) },
+                                    [this, covered](const RedisReply &range) {
+                                        m_repairQueryOut = false;
+                                        if (!m_holding || range.type != RedisReply::Type::Array)
+                                            return;
+                                        QList<ChatMessage> repaired = messagesOf(range.elements, m_holdHad);
+                                        repaired.erase(std::remove_if(repaired.begin(), repaired.end(),
+                                                                      [covered](const ChatMessage &message) {
+                                                                          return message.id > covered;
+                                                                      }),
+                                                       repaired.end());
+                                        releaseHold(repaired, covered);
+                                    });
+            });
+}
+
+void ClusterLink::releaseHold(const QList<ChatMessage> &repaired, quint64 coveredUpTo)
+{
+    m_holding = false;
+    m_repairTimer.stop();
+    const quint64 after = m_holdHad;
+    const quint64 wanted = m_wantedUpTo;
+    if (wanted != 0) {
+        const QByteArray me = m_serverId.toUtf8();
+        m_commands->command({ "DEL", key("want:") + me, key("repair:") + me, key("repaired:") + me });
+        m_commands->command({ "SREM", key("wants"), me });
+    }
+    // What this server has of the epoch before now ends at coveredUpTo; checkEpoch says if
+    // the cluster had more.
+    const quint64 stride = ChatLimits::clusterIdEpochStride;
+    const quint64 epochIndex = after / stride + 1;
+    m_lastBeforeEpoch.insert(epochIndex, qMax(m_lastBeforeEpoch.value(epochIndex, after), coveredUpTo));
+    QList<ChatMessage> messages = repaired;
+    if (!repaired.isEmpty())
+        m_lastDeliveredId = qMax(m_lastDeliveredId, repaired.constLast().id);
+    messages += m_held;
+    m_held.clear();
+    m_holdPeers.clear();
+    if (wanted != 0) {
+        const QString text = ServerLog::tr("cluster: %n message(s) of those Redis lost came from the other "
+                                           "servers (%1 to %2 asked for)",
+                                           nullptr, int(repaired.size()))
+                                     .arg(after + 1)
+                                     .arg(wanted);
+        if (coveredUpTo < wanted)
+            qCWarning(lcServer, "%s", qUtf8Printable(text));
+        else
+            qCInfo(lcServer, "%s", qUtf8Printable(text));
+        Q_EMIT repairFinished(after, wanted, int(repaired.size()));
+    }
+    if (!messages.isEmpty())
+        Q_EMIT messagesArrived(messages);
+    checkEpoch();
+    readNext();
+}
+
+void ClusterLink::answerRepairs()
+{
+    if (!m_historySource)
+        return;
+    m_commands->command(
+            { "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply &reply) {
+                if (reply.type != RedisReply::Type::Array)
+                    return;
+                // Each request is answered once; those gone are forgotten.
+                QHash<QString, QByteArray> answered;
+                for (const RedisReply &want : reply.elements) {
+                    const QString id = QString::fromUtf8(want.elements.value(0).string);
+                    const QByteArray request = want.elements.value(1).string;
+                    if (id == m_serverId)
+                        continue;
+                    if (m_answered.value(id) == request) {
+                        answered.insert(id, request);
+                        continue;
+                    }
+                    const QList<QByteArray> bounds = request.split(' ');
+                    const quint64 after = bounds.value(0).toULongLong();
+                    const quint64 upTo = bounds.value(1).toULongLong();
+                    const quint64 stride = ChatLimits::clusterIdEpochStride;
+                    if (bounds.size() != 2 || upTo <= after ||
+                        upTo - after > quint64(ChatLimits::clusterRepairMax) ||
+                        after / stride != upTo / stride)
+                        continue;
+                    // What this server had of that epoch: it read up to here before the next began.
+                    const quint64 epochIndex = upTo / stride + 1;
+                    const quint64 had = m_lastBeforeEpoch.value(
+                            epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
+                    const quint64 covered = qMin(had, upTo);
+                    if (covered <= after)
+                        continue;
+                    answered.insert(id, request);
+                    const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
+                    // In calls of publishBatch messages each, the last one saying how far it covers.
+                    const QByteArray target = id.toUtf8();
+                    qsizetype sent = 0;
+                    do {
+                        const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
+                        const bool last = sent + count >= messages.size();
+                        QList<QByteArray> command{ "EVAL",
+                                                   repairScript,
+                                                   "2",
+                                                   key("repair:") + target,
+                                                   key("repaired:") + target,
+                                                   QByteArray::number(
+                                                           last ? covered : messages.at(sent + count - 1).id),
+                                                   QByteArray::number(repairKeepMs) };
+                        for (qsizetype i = sent; i < sent + count; ++i) {
+                            const ChatMessage &message = messages.at(i);
+                            command << QByteArray::number(message.id)
+                                    << QByteArray::number(message.time.toMSecsSinceEpoch())
+                                    << message.from.toUtf8() << message.text.toUtf8()
+                                    << QByteArray::number(ChatMessage::kindNumber(message.kind))
+                                    << message.room.toUtf8() << message.to.toUtf8()
+                                    << message.fromIdentity.toHex() << message.toIdentity.toHex()
+                                    << message.clientId.toLatin1() << message.clientTags.toUtf8();
+                        }
+                        m_commands->command(command);
+                        sent += count;
+                    } while (sent < messages.size());
+                    qCInfo(lcServer, "%s",
+                           qUtf8Printable(
+                                   ServerLog::tr(
+                                           "cluster: gave server %1 %n message(s) that Redis lost before it "
+                                           "had read them",
+                                           nullptr, int(messages.size()))
+                                           .arg(id)));
+                }
+                m_answered = answered;
+            });
 }
 
 const OnlineUser *ClusterLink::remoteHolder(const QString &nick) const

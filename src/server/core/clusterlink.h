@@ -59,6 +59,13 @@ public:
     // and the name this server goes by.
     void setLocalUsers(std::function<QList<OnlineUser>()> users) { m_localUsers = std::move(users); }
     void setServerName(const QString &name) { m_serverName = name; }
+    // Where this server's history answers another server that lacks messages (Redis came
+    // back empty before it had read them): the messages with ids above after and at most upTo,
+    // oldest first, at most maxCount of them (of every room and the private ones).
+    using HistorySource = std::function<QList<ChatMessage>(quint64 after, quint64 upTo, int maxCount)>;
+    void setHistorySource(HistorySource source) { m_historySource = std::move(source); }
+    // True while this server holds the stream back to repair its history first (a new epoch).
+    bool isRepairing() const { return m_holding; }
     // The room whose messages a server of the one-room version sends.
     void setDefaultRoom(const QString &name) { m_defaultRoom = name; }
     // The people on the other live servers, by NickRules::key, as of the last heartbeat.
@@ -107,6 +114,10 @@ Q_SIGNALS:
     // Redis came back empty before this server had read the messages of the old stream up to
     // id (which another server had): they are lost here (docs/ARCHITECTURE.md).
     void messagesLost(quint64 upTo);
+    // Redis came back empty before this server had read messages after and up to upTo, which
+    // it asks the other servers for (repaired: how many it got; messagesArrived brings them).
+    void repairStarted(quint64 after, quint64 upTo);
+    void repairFinished(quint64 after, quint64 upTo, int repaired);
     // People who stayed on their server joined or left rooms there (as of the last heartbeat).
     void remoteRoomsChanged(const QList<ClusterLink::RoomChange> &changes);
 
@@ -120,6 +131,18 @@ private:
     // Asks Redis whether, in a new epoch, another server had read further in the old stream
     // than this one (messagesLost).
     void checkEpoch();
+    // The messages of a stream reply's entries ([[id, [field, value, ...]], ...]), those with
+    // ids above after, as the publish script wrote them; ownSeq (when given): the highest of
+    // this server's publish numbers among them.
+    QList<ChatMessage> messagesOf(const QList<RedisReply> &entries, quint64 after,
+                                  quint64 *ownSeq = nullptr) const;
+    // In a new epoch that this server had not read up to: holds the stream back and repairs
+    // what it lacks of the epoch before (repairStep, every clusterRepairPollMs), then lets go.
+    void startHold(const QStringList &peers);
+    void repairStep();
+    void releaseHold(const QList<ChatMessage> &repaired, quint64 coveredUpTo);
+    // Answers other servers' requests for messages that this server has (each heartbeat).
+    void answerRepairs();
     // Sends what waits, once this pass's input is handled (sendOutgoing), when Redis is there.
     void scheduleSend();
     // Sends every waiting message not sent yet, in batches of one script call each.
@@ -168,4 +191,17 @@ private:
     // delivered before that epoch's first one.
     QHash<quint64, quint64> m_lastBeforeEpoch;
     quint64 m_missingUpTo = 0; // messagesLost was said up to here
+    HistorySource m_historySource;
+    // The hold of a new epoch: since when; the servers it waits for (those live before);
+    // the last id this server had before it; what the stream brought meanwhile; the range it
+    // asked the others for (0: not asked yet).
+    bool m_holding = false;
+    QElapsedTimer m_holdClock;
+    QStringList m_holdPeers;
+    quint64 m_holdHad = 0;
+    QList<ChatMessage> m_held;
+    quint64 m_wantedUpTo = 0;
+    bool m_repairQueryOut = false;
+    QTimer m_repairTimer;
+    QHash<QString, QByteArray> m_answered; // server id -> the request answered for it
 };
