@@ -4,6 +4,7 @@
 #include "chatserver.h"
 #include "clusterlink.h"
 #include "expect.h"
+#include "redisclient.h"
 #include "testclient.h"
 
 #include <QCryptographicHash>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void frozenRedisIsDegradedAndThenCaughtUp();
     void redisLostWhatAServerHadNotRead();
     void lostMessagesNobodyHasAreMarked();
+    void republishedWithoutClientIdIsLeftOut();
     void republishedMessageIsLeftOut();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
@@ -77,6 +79,8 @@ private:
     ChatServer *startServer(const QString &historyPath = QString());
     // A JSON client on server as nick, welcomed (since: resume after that id).
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
+    // Runs one command on the test's Redis; false when it did not answer (or with an error).
+    bool redisCommand(const QList<QByteArray> &arguments);
 
     QString m_redisBinary;
     quint16 m_redisPort = 0;
@@ -457,6 +461,48 @@ void tst_Cluster::lostMessagesNobodyHasAreMarked()
                               R"({"type":"hello","version":2,"nick":"alice","since":1})", &welcome);
     QVERIFY(alice);
     QVERIFY2(!welcome.value(u"historyComplete").toBool(true), QJsonDocument(welcome).toJson().constData());
+}
+
+bool tst_Cluster::redisCommand(const QList<QByteArray> &arguments)
+{
+    RedisClient client(QStringLiteral("127.0.0.1"), m_redisPort);
+    QSignalSpy connected(&client, &RedisClient::connected);
+    client.open();
+    if (!connected.wait(5000))
+        return false;
+    bool answered = false;
+    bool ok = false;
+    client.command(arguments, [&](const RedisReply &reply) {
+        answered = true;
+        ok = !reply.isError();
+    });
+    return QTest::qWaitFor([&answered] { return answered; }, 5000) && ok;
+}
+
+void tst_Cluster::republishedWithoutClientIdIsLeftOut()
+{
+    ChatServer *server = startServer();
+    QVERIFY(server);
+    auto bob = join(server, QStringLiteral("bob"));
+    QVERIFY(bob);
+    // Server "other" published its message 7, lost the reply, and Redis came back empty before
+    // it had read it back: it publishes its message 7 again, under another id. No cid (an IRC
+    // or plain client's line): the publisher's number tells it is the same message.
+    const auto add = [this](const QByteArray &id, const QByteArray &text, const QByteArray &seq) {
+        return redisCommand({ "XADD", "groupchat:test:messages", id + "-0", "time",
+                              QByteArray::number(QDateTime::currentMSecsSinceEpoch()), "from", "carol", "text",
+                              text, "kind", QByteArray::number(ChatMessage::kindNumber(ChatMessage::Kind::Say)),
+                              "room", "#general", "origin", "other", "seq", seq });
+    };
+    QVERIFY(add("1", "first", "7"));
+    QVERIFY(add("2", "first", "7"));
+    QVERIFY(add("3", "next", "8"));
+    EXPECT_JSON(bob, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"next"; });
+    const QList<std::pair<qint64, QString>> expected{ { 1, QStringLiteral("carol: first") },
+                                                      { 3, QStringLiteral("carol: next") } };
+    QCOMPARE(messagesOf(*bob), expected);
+    QCOMPARE(server->lastMessageId(), quint64(3));
 }
 
 void tst_Cluster::republishedMessageIsLeftOut()

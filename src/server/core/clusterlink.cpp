@@ -110,16 +110,17 @@ return out)");
 
 // Answers such a request with messages this server has, with their ids. KEYS[1]: the asking
 // server's repair stream; KEYS[2]: how far it is covered. ARGV[1]: how far this answer covers;
-// ARGV[2]: how long both are kept (ms); then per message (repairFields each): id, time, from,
-// text, kind, room, to, fid, tid, cid, tags. Another server's answer may have covered some of
+// ARGV[2]: how long both are kept (ms); then per message (13 each): id, time, from, text, kind,
+// room, to, fid, tid, cid, tags, origin, seq (the server that published it, and its number). Another server's answer may have covered some of
 // it already: only ids above that are added, so the stream stays in id order.
 const QByteArray repairScript = QByteArrayLiteral(R"(
 local top = tonumber(redis.call('GET', KEYS[2]) or '0')
-for i = 3, #ARGV, 11 do
+for i = 3, #ARGV, 13 do
   if tonumber(ARGV[i]) > top then
     redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 'time', ARGV[i + 1], 'from', ARGV[i + 2],
                'text', ARGV[i + 3], 'kind', ARGV[i + 4], 'room', ARGV[i + 5], 'to', ARGV[i + 6],
-               'fid', ARGV[i + 7], 'tid', ARGV[i + 8], 'cid', ARGV[i + 9], 'tags', ARGV[i + 10])
+               'fid', ARGV[i + 7], 'tid', ARGV[i + 8], 'cid', ARGV[i + 9], 'tags', ARGV[i + 10],
+               'origin', ARGV[i + 11], 'seq', ARGV[i + 12])
   end
 end
 if tonumber(ARGV[1]) > top then
@@ -342,7 +343,9 @@ void ClusterLink::settleFront(qsizetype count, const RedisReply *results)
 void ClusterLink::sendOutgoing()
 {
     m_sendScheduled = false;
-    if (!m_healthy)
+    // While it holds a new epoch back, this server's waiting messages wait too: the repair
+    // may show that Redis had some of them before it lost them (they are not sent again).
+    if (!m_healthy || m_holding)
         return;
     // What this server has read back from the stream is there, whatever became of its reply
     // (a Redis that came back empty would otherwise be given it a second time).
@@ -432,34 +435,72 @@ void ClusterLink::handleRead(const RedisReply &reply)
         QTimer::singleShot(ChatLimits::clusterHeartbeatMs, this, &ClusterLink::readNext);
         return;
     }
-    QList<ChatMessage> arrived;
+    QList<StreamEntry> arrived;
     // [[stream, [[id, [field, value, ...]], ...]]]
     for (const RedisReply &stream : reply.elements) {
-        quint64 ownSeq = 0;
-        const QList<ChatMessage> messages =
-                messagesOf(stream.elements.value(1).elements, m_lastStreamId, &ownSeq);
-        m_readSeq = qMax(m_readSeq, ownSeq);
-        for (const ChatMessage &message : messages) {
+        const QList<StreamEntry> entries = entriesOf(stream.elements.value(1).elements, m_lastStreamId);
+        for (const StreamEntry &entry : entries) {
             // The first id of a new epoch: what this server had of the one before ends here.
+            const quint64 id = entry.message.id;
             const quint64 stride = ChatLimits::clusterIdEpochStride;
-            if (message.id / stride > m_lastDeliveredId / stride)
-                m_lastBeforeEpoch.insert(message.id / stride, m_lastDeliveredId);
-            m_lastStreamId = message.id;
-            m_lastDeliveredId = qMax(m_lastDeliveredId, message.id);
+            if (id / stride > m_lastDeliveredId / stride)
+                m_lastBeforeEpoch.insert(id / stride, m_lastDeliveredId);
+            m_lastStreamId = id;
+            m_lastDeliveredId = qMax(m_lastDeliveredId, id);
+            if (entry.origin == m_serverId)
+                m_readSeq = qMax(m_readSeq, entry.seq);
         }
-        arrived += messages;
+        arrived += entries;
     }
     if (m_holding)
         m_held += arrived;
-    else if (!arrived.isEmpty())
-        Q_EMIT messagesArrived(arrived);
+    else
+        deliver(arrived);
     readNext();
 }
 
-QList<ChatMessage> ClusterLink::messagesOf(const QList<RedisReply> &entries, quint64 after,
-                                           quint64 *ownSeq) const
+void ClusterLink::deliver(const QList<StreamEntry> &entries)
 {
     QList<ChatMessage> messages;
+    messages.reserve(entries.size());
+    for (const StreamEntry &entry : entries) {
+        if (entry.seq != 0 && !entry.origin.isEmpty()) {
+            // Each server's numbers enter the stream once and in order, as long as Redis keeps
+            // them: one at or below a number delivered here is a message published again
+            // after Redis came back empty (its reply had been lost), delivered here already
+            // under its first id.
+            quint64 &last = m_originSeq[entry.origin];
+            if (entry.seq <= last) {
+                qCWarning(lcServer, "%s",
+                          qUtf8Printable(ServerLog::tr("cluster: message %1 was published before (server %2, "
+                                                       "number %3); left out")
+                                                 .arg(entry.message.id)
+                                                 .arg(entry.origin)
+                                                 .arg(entry.seq)));
+                continue;
+            }
+            last = entry.seq;
+            m_recentOrigins.push_back({ entry.message.id, entry.origin, entry.seq });
+            if (m_recentOrigins.size() > size_t(ChatLimits::clusterStreamLength))
+                m_recentOrigins.pop_front();
+        }
+        messages.append(entry.message);
+    }
+    // One entry per server that ever published (a restarted server has a new id): those
+    // no longer among the recent messages are forgotten now and then.
+    if (m_originSeq.size() > 1024) {
+        QSet<QString> recent;
+        for (const Origin &origin : m_recentOrigins)
+            recent.insert(origin.origin);
+        m_originSeq.removeIf([&recent](const auto &it) { return !recent.contains(it.key()); });
+    }
+    if (!messages.isEmpty())
+        Q_EMIT messagesArrived(messages);
+}
+
+QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &entries, quint64 after) const
+{
+    QList<StreamEntry> messages;
     for (const RedisReply &entry : entries) {
         const quint64 id = streamNumber(entry.elements.value(0).string);
         if (id <= after)
@@ -469,9 +510,10 @@ QList<ChatMessage> ClusterLink::messagesOf(const QList<RedisReply> &entries, qui
         const QList<RedisReply> &values = entry.elements.value(1).elements;
         for (qsizetype i = 0; i + 1 < values.size(); i += 2)
             fields.insert(values.at(i).string, values.at(i + 1).string);
-        if (ownSeq && QString::fromUtf8(fields.value("origin")) == m_serverId)
-            *ownSeq = qMax(*ownSeq, fields.value("seq").toULongLong());
-        ChatMessage message;
+        StreamEntry streamEntry;
+        streamEntry.origin = QString::fromUtf8(fields.value("origin"));
+        streamEntry.seq = fields.value("seq").toULongLong();
+        ChatMessage &message = streamEntry.message;
         message.id = id;
         message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
         message.from = QString::fromUtf8(fields.value("from"));
@@ -488,7 +530,7 @@ QList<ChatMessage> ClusterLink::messagesOf(const QList<RedisReply> &entries, qui
         // A server of the one-room version: its messages are the default room's.
         if (message.room.isEmpty() && message.to.isEmpty())
             message.room = m_defaultRoom;
-        messages.append(message);
+        messages.append(streamEntry);
     }
     return messages;
 }
@@ -735,10 +777,10 @@ void ClusterLink::repairStep()
                                         m_repairQueryOut = false;
                                         if (!m_holding || range.type != RedisReply::Type::Array)
                                             return;
-                                        QList<ChatMessage> repaired = messagesOf(range.elements, m_holdHad);
+                                        QList<StreamEntry> repaired = entriesOf(range.elements, m_holdHad);
                                         repaired.erase(std::remove_if(repaired.begin(), repaired.end(),
-                                                                      [covered](const ChatMessage &message) {
-                                                                          return message.id > covered;
+                                                                      [covered](const StreamEntry &entry) {
+                                                                          return entry.message.id > covered;
                                                                       }),
                                                        repaired.end());
                                         releaseHold(repaired, covered);
@@ -746,7 +788,7 @@ void ClusterLink::repairStep()
             });
 }
 
-void ClusterLink::releaseHold(const QList<ChatMessage> &repaired, quint64 coveredUpTo)
+void ClusterLink::releaseHold(const QList<StreamEntry> &repaired, quint64 coveredUpTo)
 {
     m_holding = false;
     m_repairTimer.stop();
@@ -762,10 +804,14 @@ void ClusterLink::releaseHold(const QList<ChatMessage> &repaired, quint64 covere
     const quint64 stride = ChatLimits::clusterIdEpochStride;
     const quint64 epochIndex = after / stride + 1;
     m_lastBeforeEpoch.insert(epochIndex, qMax(m_lastBeforeEpoch.value(epochIndex, after), coveredUpTo));
-    QList<ChatMessage> messages = repaired;
-    if (!repaired.isEmpty())
-        m_lastDeliveredId = qMax(m_lastDeliveredId, repaired.constLast().id);
-    messages += m_held;
+    QList<StreamEntry> entries = repaired;
+    for (const StreamEntry &entry : repaired) {
+        m_lastDeliveredId = qMax(m_lastDeliveredId, entry.message.id);
+        // This server's own, published before Redis lost them: not published again.
+        if (entry.origin == m_serverId)
+            m_readSeq = qMax(m_readSeq, entry.seq);
+    }
+    entries += m_held;
     m_held.clear();
     m_holdPeers.clear();
     if (wanted != 0) {
@@ -780,10 +826,12 @@ void ClusterLink::releaseHold(const QList<ChatMessage> &repaired, quint64 covere
             qCInfo(lcServer, "%s", qUtf8Printable(text));
         Q_EMIT repairFinished(after, wanted, int(repaired.size()));
     }
-    if (!messages.isEmpty())
-        Q_EMIT messagesArrived(messages);
+    // The repaired ones first, in id order; then the new epoch's, less what its servers
+    // published again of the repaired ones.
+    deliver(entries);
     checkEpoch();
     readNext();
+    scheduleSend();
 }
 
 void ClusterLink::answerRepairs()
@@ -838,13 +886,20 @@ void ClusterLink::answerRepairs()
                                                    QByteArray::number(repairKeepMs) };
                         for (qsizetype i = sent; i < sent + count; ++i) {
                             const ChatMessage &message = messages.at(i);
+                            // Who published it, while this server still knows (the recent ones).
+                            const auto origin = std::lower_bound(
+                                    m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
+                                    [](const Origin &known, quint64 wanted) { return known.id < wanted; });
+                            const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
                             command << QByteArray::number(message.id)
                                     << QByteArray::number(message.time.toMSecsSinceEpoch())
                                     << message.from.toUtf8() << message.text.toUtf8()
                                     << QByteArray::number(ChatMessage::kindNumber(message.kind))
                                     << message.room.toUtf8() << message.to.toUtf8()
                                     << message.fromIdentity.toHex() << message.toIdentity.toHex()
-                                    << message.clientId.toLatin1() << message.clientTags.toUtf8();
+                                    << message.clientId.toLatin1() << message.clientTags.toUtf8()
+                                    << (known ? origin->origin.toUtf8() : QByteArray())
+                                    << QByteArray::number(known ? origin->seq : 0);
                         }
                         m_commands->command(command);
                         sent += count;

@@ -131,16 +131,24 @@ private:
     // Asks Redis whether, in a new epoch, another server had read further in the old stream
     // than this one (messagesLost).
     void checkEpoch();
-    // The messages of a stream reply's entries ([[id, [field, value, ...]], ...]), those with
-    // ids above after, as the publish script wrote them; ownSeq (when given): the highest of
-    // this server's publish numbers among them.
-    QList<ChatMessage> messagesOf(const QList<RedisReply> &entries, quint64 after,
-                                  quint64 *ownSeq = nullptr) const;
+    // A message as the stream (or a repair) holds it: with the server that published it and
+    // that server's number for it (the publish script takes each number once).
+    struct StreamEntry
+    {
+        ChatMessage message;
+        QString origin;
+        quint64 seq = 0;
+    };
+    // The entries of a stream reply ([[id, [field, value, ...]], ...]) with ids above after.
+    QList<StreamEntry> entriesOf(const QList<RedisReply> &entries, quint64 after) const;
+    // Delivers entries (messagesArrived), leaving out a message that its server published
+    // again after Redis came back empty (its number is not above one delivered here).
+    void deliver(const QList<StreamEntry> &entries);
     // In a new epoch that this server had not read up to: holds the stream back and repairs
     // what it lacks of the epoch before (repairStep, every clusterRepairPollMs), then lets go.
     void startHold(const QStringList &peers);
     void repairStep();
-    void releaseHold(const QList<ChatMessage> &repaired, quint64 coveredUpTo);
+    void releaseHold(const QList<StreamEntry> &repaired, quint64 coveredUpTo);
     // Answers other servers' requests for messages that this server has (each heartbeat).
     void answerRepairs();
     // Sends what waits, once this pass's input is handled (sendOutgoing), when Redis is there.
@@ -199,9 +207,20 @@ private:
     QElapsedTimer m_holdClock;
     QStringList m_holdPeers;
     quint64 m_holdHad = 0;
-    QList<ChatMessage> m_held;
+    QList<StreamEntry> m_held;
     quint64 m_wantedUpTo = 0;
     bool m_repairQueryOut = false;
     QTimer m_repairTimer;
     QHash<QString, QByteArray> m_answered; // server id -> the request answered for it
+    // The highest number delivered here of each server that published (origin -> seq), and
+    // (id, origin, seq) of the last ChatLimits::clusterStreamLength messages delivered, in id
+    // order, for repairs.
+    QHash<QString, quint64> m_originSeq;
+    struct Origin
+    {
+        quint64 id = 0;
+        QString origin;
+        quint64 seq = 0;
+    };
+    std::deque<Origin> m_recentOrigins;
 };
