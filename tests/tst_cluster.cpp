@@ -238,6 +238,18 @@ void tst_Cluster::redisGoesAwayAndComesBack()
     QVERIFY(alice && bob);
     alice->sendLine(R"({"type":"say","text":"hello"})");
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 1, 5000);
+    // Who came and went, as alice hears of it.
+    const auto presence = [](const TestClient &client) {
+        QStringList said;
+        for (const QString &line : client.lines()) {
+            const QJsonObject object = QJsonDocument::fromJson(line.toUtf8()).object();
+            const QString type = object.value(u"type").toString();
+            if (type == u"join" || type == u"leave")
+                said.append(type + u' ' + object.value(u"nick").toString());
+        }
+        return said;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(presence(*alice), QStringList{ QStringLiteral("join bob") }, 5000);
 
     stopRedis();
     QTRY_VERIFY_WITH_TIMEOUT(!first->cluster()->isHealthy() && !second->cluster()->isHealthy(), 5000);
@@ -284,6 +296,9 @@ void tst_Cluster::redisGoesAwayAndComesBack()
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 4, 5000);
     QCOMPARE(messagesOf(*bob).constLast(), messagesOf(*alice).constLast());
     QVERIFY(messagesOf(*bob).constLast().first > messagesOf(*bob).at(2).first);
+    // bob never left: nobody was told he left and joined again while the servers came back
+    // (the new epoch's messages wait until both are back, so a join would be here by now).
+    QCOMPARE(presence(*alice), (QStringList{ QStringLiteral("join bob"), QStringLiteral("join carol") }));
 }
 
 void tst_Cluster::resendIsPostedOnceOnAnyServer()
@@ -490,9 +505,10 @@ void tst_Cluster::republishedWithoutClientIdIsLeftOut()
     // or plain client's line): the publisher's number tells it is the same message.
     const auto add = [this](const QByteArray &id, const QByteArray &text, const QByteArray &seq) {
         return redisCommand({ "XADD", "groupchat:test:messages", id + "-0", "time",
-                              QByteArray::number(QDateTime::currentMSecsSinceEpoch()), "from", "carol", "text",
-                              text, "kind", QByteArray::number(ChatMessage::kindNumber(ChatMessage::Kind::Say)),
-                              "room", "#general", "origin", "other", "seq", seq });
+                              QByteArray::number(QDateTime::currentMSecsSinceEpoch()), "from", "carol",
+                              "text", text, "kind",
+                              QByteArray::number(ChatMessage::kindNumber(ChatMessage::Kind::Say)), "room",
+                              "#general", "origin", "other", "seq", seq });
     };
     QVERIFY(add("1", "first", "7"));
     QVERIFY(add("2", "first", "7"));

@@ -111,8 +111,8 @@ return out)");
 // Answers such a request with messages this server has, with their ids. KEYS[1]: the asking
 // server's repair stream; KEYS[2]: how far it is covered. ARGV[1]: how far this answer covers;
 // ARGV[2]: how long both are kept (ms); then per message (13 each): id, time, from, text, kind,
-// room, to, fid, tid, cid, tags, origin, seq (the server that published it, and its number). Another server's answer may have covered some of
-// it already: only ids above that are added, so the stream stays in id order.
+// room, to, fid, tid, cid, tags, origin, seq (the server that published it, and its number). Another server's
+// answer may have covered some of it already: only ids above that are added, so the stream stays in id order.
 const QByteArray repairScript = QByteArrayLiteral(R"(
 local top = tonumber(redis.call('GET', KEYS[2]) or '0')
 for i = 3, #ARGV, 13 do
@@ -288,7 +288,15 @@ void ClusterLink::prepare()
                                 return;
                             }
                             m_prepared = true;
-                            m_viewFresh = true;
+                            // The first time, the view of the others is built quietly (nobody
+                            // came: this server did). After Redis was away, the servers come back
+                            // one by one: for a heartbeat timeout, the people of those not back
+                            // yet are kept, so that nobody is said to leave and join again.
+                            if (m_everPrepared)
+                                m_regatherClock.start();
+                            else
+                                m_viewFresh = true;
+                            m_everPrepared = true;
                             // A new epoch that this server had not reached: Redis came back
                             // empty, maybe before this server had read everything of the
                             // epoch before. A fresh server has nothing to lack.
@@ -622,6 +630,19 @@ void ClusterLink::heartbeat()
                     keys.insert(key, nickKey);
             }
         }
+        if (m_regatherClock.isValid() && !m_regatherClock.hasExpired(ChatLimits::clusterServerTimeoutMs)) {
+            for (auto it = m_remoteUsers.cbegin(); it != m_remoteUsers.cend(); ++it) {
+                const QString server = m_remoteOwners.value(it.key());
+                if (live.contains(server) || remote.contains(it.key()))
+                    continue;
+                remote.insert(it.key(), *it);
+                owners.insert(it.key(), server);
+                for (const QString &key : NickRules::keys(it->nick))
+                    keys.insert(key, it.key());
+            }
+        } else {
+            m_regatherClock.invalidate();
+        }
         live.sort();
         if (live != m_liveServers) {
             m_liveServers = live;
@@ -838,82 +859,79 @@ void ClusterLink::answerRepairs()
 {
     if (!m_historySource)
         return;
-    m_commands->command(
-            { "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply &reply) {
-                if (reply.type != RedisReply::Type::Array)
-                    return;
-                // Each request is answered once; those gone are forgotten.
-                QHash<QString, QByteArray> answered;
-                for (const RedisReply &want : reply.elements) {
-                    const QString id = QString::fromUtf8(want.elements.value(0).string);
-                    const QByteArray request = want.elements.value(1).string;
-                    if (id == m_serverId)
-                        continue;
-                    if (m_answered.value(id) == request) {
-                        answered.insert(id, request);
-                        continue;
-                    }
-                    const QList<QByteArray> bounds = request.split(' ');
-                    const quint64 after = bounds.value(0).toULongLong();
-                    const quint64 upTo = bounds.value(1).toULongLong();
-                    const quint64 stride = ChatLimits::clusterIdEpochStride;
-                    if (bounds.size() != 2 || upTo <= after ||
-                        upTo - after > quint64(ChatLimits::clusterRepairMax) ||
-                        after / stride != upTo / stride)
-                        continue;
-                    // What this server had of that epoch: it read up to here before the next began.
-                    const quint64 epochIndex = upTo / stride + 1;
-                    const quint64 had = m_lastBeforeEpoch.value(
-                            epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
-                    const quint64 covered = qMin(had, upTo);
-                    if (covered <= after)
-                        continue;
-                    answered.insert(id, request);
-                    const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
-                    // In calls of publishBatch messages each, the last one saying how far it covers.
-                    const QByteArray target = id.toUtf8();
-                    qsizetype sent = 0;
-                    do {
-                        const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
-                        const bool last = sent + count >= messages.size();
-                        QList<QByteArray> command{ "EVAL",
-                                                   repairScript,
-                                                   "2",
-                                                   key("repair:") + target,
-                                                   key("repaired:") + target,
-                                                   QByteArray::number(
-                                                           last ? covered : messages.at(sent + count - 1).id),
-                                                   QByteArray::number(repairKeepMs) };
-                        for (qsizetype i = sent; i < sent + count; ++i) {
-                            const ChatMessage &message = messages.at(i);
-                            // Who published it, while this server still knows (the recent ones).
-                            const auto origin = std::lower_bound(
-                                    m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
-                                    [](const Origin &known, quint64 wanted) { return known.id < wanted; });
-                            const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
-                            command << QByteArray::number(message.id)
-                                    << QByteArray::number(message.time.toMSecsSinceEpoch())
-                                    << message.from.toUtf8() << message.text.toUtf8()
-                                    << QByteArray::number(ChatMessage::kindNumber(message.kind))
-                                    << message.room.toUtf8() << message.to.toUtf8()
-                                    << message.fromIdentity.toHex() << message.toIdentity.toHex()
-                                    << message.clientId.toLatin1() << message.clientTags.toUtf8()
-                                    << (known ? origin->origin.toUtf8() : QByteArray())
-                                    << QByteArray::number(known ? origin->seq : 0);
-                        }
-                        m_commands->command(command);
-                        sent += count;
-                    } while (sent < messages.size());
-                    qCInfo(lcServer, "%s",
-                           qUtf8Printable(
-                                   ServerLog::tr(
-                                           "cluster: gave server %1 %n message(s) that Redis lost before it "
-                                           "had read them",
-                                           nullptr, int(messages.size()))
-                                           .arg(id)));
+    m_commands->command({ "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply
+                                                                                                 &reply) {
+        if (reply.type != RedisReply::Type::Array)
+            return;
+        // Each request is answered once; those gone are forgotten.
+        QHash<QString, QByteArray> answered;
+        for (const RedisReply &want : reply.elements) {
+            const QString id = QString::fromUtf8(want.elements.value(0).string);
+            const QByteArray request = want.elements.value(1).string;
+            if (id == m_serverId)
+                continue;
+            if (m_answered.value(id) == request) {
+                answered.insert(id, request);
+                continue;
+            }
+            const QList<QByteArray> bounds = request.split(' ');
+            const quint64 after = bounds.value(0).toULongLong();
+            const quint64 upTo = bounds.value(1).toULongLong();
+            const quint64 stride = ChatLimits::clusterIdEpochStride;
+            if (bounds.size() != 2 || upTo <= after || upTo - after > quint64(ChatLimits::clusterRepairMax) ||
+                after / stride != upTo / stride)
+                continue;
+            // What this server had of that epoch: it read up to here before the next began.
+            const quint64 epochIndex = upTo / stride + 1;
+            const quint64 had = m_lastBeforeEpoch.value(
+                    epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
+            const quint64 covered = qMin(had, upTo);
+            if (covered <= after)
+                continue;
+            answered.insert(id, request);
+            const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
+            // In calls of publishBatch messages each, the last one saying how far it covers.
+            const QByteArray target = id.toUtf8();
+            qsizetype sent = 0;
+            do {
+                const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
+                const bool last = sent + count >= messages.size();
+                QList<QByteArray> command{ "EVAL",
+                                           repairScript,
+                                           "2",
+                                           key("repair:") + target,
+                                           key("repaired:") + target,
+                                           QByteArray::number(last ? covered
+                                                                   : messages.at(sent + count - 1).id),
+                                           QByteArray::number(repairKeepMs) };
+                for (qsizetype i = sent; i < sent + count; ++i) {
+                    const ChatMessage &message = messages.at(i);
+                    // Who published it, while this server still knows (the recent ones).
+                    const auto origin = std::lower_bound(
+                            m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
+                            [](const Origin &known, quint64 wanted) { return known.id < wanted; });
+                    const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
+                    command << QByteArray::number(message.id)
+                            << QByteArray::number(message.time.toMSecsSinceEpoch()) << message.from.toUtf8()
+                            << message.text.toUtf8()
+                            << QByteArray::number(ChatMessage::kindNumber(message.kind))
+                            << message.room.toUtf8() << message.to.toUtf8() << message.fromIdentity.toHex()
+                            << message.toIdentity.toHex() << message.clientId.toLatin1()
+                            << message.clientTags.toUtf8() << (known ? origin->origin.toUtf8() : QByteArray())
+                            << QByteArray::number(known ? origin->seq : 0);
                 }
-                m_answered = answered;
-            });
+                m_commands->command(command);
+                sent += count;
+            } while (sent < messages.size());
+            qCInfo(lcServer, "%s",
+                   qUtf8Printable(
+                           ServerLog::tr("cluster: gave server %1 %n message(s) that Redis lost before it "
+                                         "had read them",
+                                         nullptr, int(messages.size()))
+                                   .arg(id)));
+        }
+        m_answered = answered;
+    });
 }
 
 const OnlineUser *ClusterLink::remoteHolder(const QString &nick) const

@@ -183,6 +183,8 @@ private:
     QHash<QString, QString> m_remoteOwners; // NickRules::key -> server id
     QHash<QString, QString> m_remoteKeys; // each of NickRules::keys -> the NickRules::key
     bool m_viewFresh = false; // the next heartbeat rebuilds the remote view quietly
+    bool m_everPrepared = false;
+    QElapsedTimer m_regatherClock; // since this server came back to Redis (invalid: settled)
     struct Pending
     {
         ChatMessage message;
