@@ -1198,10 +1198,12 @@ bool ChatServer::joinCluster(const ClusterAddress &address)
     // What another server lacks after Redis came back empty, from this one's history (bounded
     // by the request and by ChatLimits::clusterRepairMaxBytes).
     m_cluster->setHistorySource([this](quint64 after, quint64 upTo, int maxCount) {
-        QList<ChatMessage> messages =
-                m_history
-                        .after(after, maxCount, false, HistoryScope::all(), ChatLimits::clusterRepairMaxBytes)
-                        .messages;
+        HistoryKeeper::After found = m_history.after(after, maxCount, false, HistoryScope::all(),
+                                                     ChatLimits::clusterRepairMaxBytes);
+        // What memory or the database no longer has right after `after` is no answer.
+        if (!found.complete)
+            return QList<ChatMessage>();
+        QList<ChatMessage> &messages = found.messages;
         messages.erase(std::remove_if(messages.begin(), messages.end(),
                                       [upTo](const ChatMessage &message) { return message.id > upTo; }),
                        messages.end());

@@ -301,8 +301,16 @@ void ClusterLink::prepare()
                             // empty, maybe before this server had read everything of the
                             // epoch before. A fresh server has nothing to lack.
                             const quint64 firstOfEpoch = quint64(qMax<qint64>(0, reply.integer));
-                            if (!m_holding && m_lastDeliveredId > 0 && firstOfEpoch > m_lastDeliveredId)
-                                startHold(m_liveServers);
+                            if (m_lastDeliveredId > 0 && firstOfEpoch > m_lastDeliveredId) {
+                                // Again, while holding for the one before: what came of that one
+                                // is delivered, and the repair starts over from there.
+                                QStringList peers = m_liveServers;
+                                if (m_holding) {
+                                    peers += m_holdPeers;
+                                    releaseHold({}, m_holdHad);
+                                }
+                                startHold(peers);
+                            }
                             heartbeat();
                             updateHealth();
                             readNext();
@@ -846,6 +854,12 @@ void ClusterLink::releaseHold(const QList<StreamEntry> &repaired, quint64 covere
         else
             qCInfo(lcServer, "%s", qUtf8Printable(text));
         Q_EMIT repairFinished(after, wanted, int(repaired.size()));
+        // What did not come is missing here (said now: Redis may have lost the marks of that
+        // epoch too by the next heartbeat).
+        if (coveredUpTo < wanted && wanted > m_missingUpTo) {
+            m_missingUpTo = wanted;
+            Q_EMIT messagesLost(wanted);
+        }
     }
     // The repaired ones first, in id order; then the new epoch's, less what its servers
     // published again of the repaired ones.
@@ -859,79 +873,83 @@ void ClusterLink::answerRepairs()
 {
     if (!m_historySource)
         return;
-    m_commands->command({ "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply
-                                                                                                 &reply) {
-        if (reply.type != RedisReply::Type::Array)
-            return;
-        // Each request is answered once; those gone are forgotten.
-        QHash<QString, QByteArray> answered;
-        for (const RedisReply &want : reply.elements) {
-            const QString id = QString::fromUtf8(want.elements.value(0).string);
-            const QByteArray request = want.elements.value(1).string;
-            if (id == m_serverId)
-                continue;
-            if (m_answered.value(id) == request) {
-                answered.insert(id, request);
-                continue;
-            }
-            const QList<QByteArray> bounds = request.split(' ');
-            const quint64 after = bounds.value(0).toULongLong();
-            const quint64 upTo = bounds.value(1).toULongLong();
-            const quint64 stride = ChatLimits::clusterIdEpochStride;
-            if (bounds.size() != 2 || upTo <= after || upTo - after > quint64(ChatLimits::clusterRepairMax) ||
-                after / stride != upTo / stride)
-                continue;
-            // What this server had of that epoch: it read up to here before the next began.
-            const quint64 epochIndex = upTo / stride + 1;
-            const quint64 had = m_lastBeforeEpoch.value(
-                    epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
-            const quint64 covered = qMin(had, upTo);
-            if (covered <= after)
-                continue;
-            answered.insert(id, request);
-            const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
-            // In calls of publishBatch messages each, the last one saying how far it covers.
-            const QByteArray target = id.toUtf8();
-            qsizetype sent = 0;
-            do {
-                const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
-                const bool last = sent + count >= messages.size();
-                QList<QByteArray> command{ "EVAL",
-                                           repairScript,
-                                           "2",
-                                           key("repair:") + target,
-                                           key("repaired:") + target,
-                                           QByteArray::number(last ? covered
-                                                                   : messages.at(sent + count - 1).id),
-                                           QByteArray::number(repairKeepMs) };
-                for (qsizetype i = sent; i < sent + count; ++i) {
-                    const ChatMessage &message = messages.at(i);
-                    // Who published it, while this server still knows (the recent ones).
-                    const auto origin = std::lower_bound(
-                            m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
-                            [](const Origin &known, quint64 wanted) { return known.id < wanted; });
-                    const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
-                    command << QByteArray::number(message.id)
-                            << QByteArray::number(message.time.toMSecsSinceEpoch()) << message.from.toUtf8()
-                            << message.text.toUtf8()
-                            << QByteArray::number(ChatMessage::kindNumber(message.kind))
-                            << message.room.toUtf8() << message.to.toUtf8() << message.fromIdentity.toHex()
-                            << message.toIdentity.toHex() << message.clientId.toLatin1()
-                            << message.clientTags.toUtf8() << (known ? origin->origin.toUtf8() : QByteArray())
-                            << QByteArray::number(known ? origin->seq : 0);
+    m_commands->command(
+            { "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply &reply) {
+                if (reply.type != RedisReply::Type::Array)
+                    return;
+                // Each request is answered once; those gone are forgotten.
+                QHash<QString, QByteArray> answered;
+                for (const RedisReply &want : reply.elements) {
+                    const QString id = QString::fromUtf8(want.elements.value(0).string);
+                    const QByteArray request = want.elements.value(1).string;
+                    if (id == m_serverId)
+                        continue;
+                    if (m_answered.value(id) == request) {
+                        answered.insert(id, request);
+                        continue;
+                    }
+                    const QList<QByteArray> bounds = request.split(' ');
+                    const quint64 after = bounds.value(0).toULongLong();
+                    const quint64 upTo = bounds.value(1).toULongLong();
+                    const quint64 stride = ChatLimits::clusterIdEpochStride;
+                    if (bounds.size() != 2 || upTo <= after ||
+                        upTo - after > quint64(ChatLimits::clusterRepairMax) ||
+                        after / stride != upTo / stride)
+                        continue;
+                    // What this server had of that epoch: it read up to here before the next began.
+                    const quint64 epochIndex = upTo / stride + 1;
+                    const quint64 had = m_lastBeforeEpoch.value(
+                            epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
+                    const quint64 covered = qMin(had, upTo);
+                    if (covered <= after)
+                        continue;
+                    answered.insert(id, request);
+                    const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
+                    if (messages.isEmpty())
+                        continue;
+                    // In calls of publishBatch messages each, each saying how far it covers: up to its
+                    // last message (the asking server waits for the whole range, or takes what came).
+                    const QByteArray target = id.toUtf8();
+                    qsizetype sent = 0;
+                    do {
+                        const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
+                        QList<QByteArray> command{ "EVAL",
+                                                   repairScript,
+                                                   "2",
+                                                   key("repair:") + target,
+                                                   key("repaired:") + target,
+                                                   QByteArray::number(messages.at(sent + count - 1).id),
+                                                   QByteArray::number(repairKeepMs) };
+                        for (qsizetype i = sent; i < sent + count; ++i) {
+                            const ChatMessage &message = messages.at(i);
+                            // Who published it, while this server still knows (the recent ones).
+                            const auto origin = std::lower_bound(
+                                    m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
+                                    [](const Origin &known, quint64 wanted) { return known.id < wanted; });
+                            const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
+                            command << QByteArray::number(message.id)
+                                    << QByteArray::number(message.time.toMSecsSinceEpoch())
+                                    << message.from.toUtf8() << message.text.toUtf8()
+                                    << QByteArray::number(ChatMessage::kindNumber(message.kind))
+                                    << message.room.toUtf8() << message.to.toUtf8()
+                                    << message.fromIdentity.toHex() << message.toIdentity.toHex()
+                                    << message.clientId.toLatin1() << message.clientTags.toUtf8()
+                                    << (known ? origin->origin.toUtf8() : QByteArray())
+                                    << QByteArray::number(known ? origin->seq : 0);
+                        }
+                        m_commands->command(command);
+                        sent += count;
+                    } while (sent < messages.size());
+                    qCInfo(lcServer, "%s",
+                           qUtf8Printable(
+                                   ServerLog::tr(
+                                           "cluster: gave server %1 %n message(s) that Redis lost before it "
+                                           "had read them",
+                                           nullptr, int(messages.size()))
+                                           .arg(id)));
                 }
-                m_commands->command(command);
-                sent += count;
-            } while (sent < messages.size());
-            qCInfo(lcServer, "%s",
-                   qUtf8Printable(
-                           ServerLog::tr("cluster: gave server %1 %n message(s) that Redis lost before it "
-                                         "had read them",
-                                         nullptr, int(messages.size()))
-                                   .arg(id)));
-        }
-        m_answered = answered;
-    });
+                m_answered = answered;
+            });
 }
 
 const OnlineUser *ClusterLink::remoteHolder(const QString &nick) const
