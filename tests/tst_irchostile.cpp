@@ -384,9 +384,16 @@ void tst_IrcHostile::multilineRefusals_data()
     const QString caps = QStringLiteral("batch message-tags draft/multiline");
     const QByteArray open = "BATCH +b draft/multiline #general\r\n";
     const QByteArray close = "BATCH -b\r\n";
+    // MULTILINE_INVALID_TARGET <batch-target> <provided-target>: two parameters, each as sent.
     QTest::newRow("another target")
             << caps << open + "@batch=b PRIVMSG #general :one\r\n@batch=b PRIVMSG #other :two\r\n" + close
             << QStringLiteral("MULTILINE_INVALID_TARGET #general #other :Invalid multiline target");
+    QTest::newRow("a line for a list of targets")
+            << caps << open + "@batch=b PRIVMSG #general,bob :one\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general #general,bob :Invalid multiline target");
+    QTest::newRow("a line for a nick")
+            << caps << open + "@batch=b PRIVMSG bob :one\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general bob :Invalid multiline target");
     QTest::newRow("PRIVMSG and NOTICE")
             << caps << open + "@batch=b PRIVMSG #general :one\r\n@batch=b NOTICE #general :two\r\n" + close
             << QStringLiteral("MULTILINE_INVALID :A multiline batch mixes PRIVMSG and NOTICE");
@@ -444,8 +451,12 @@ void tst_IrcHostile::multilineRefusals_data()
             << caps
             << QByteArray("BATCH +b draft/multiline #general,bob\r\n@batch=b PRIVMSG "
                           "#general,bob :hi\r\nBATCH -b\r\n")
-            << QStringLiteral("MULTILINE_INVALID_TARGET #general-bob :A multiline batch has one "
-                              "target");
+            << QStringLiteral("MULTILINE_INVALID :A multiline batch has one target, not a list");
+    QTest::newRow("a target with a space")
+            << caps
+            << QByteArray("BATCH +b draft/multiline :#general bob\r\n@batch=b PRIVMSG "
+                          "#general :hi\r\nBATCH -b\r\n")
+            << QStringLiteral("MULTILINE_INVALID :A multiline batch has one target, not a list");
     QTest::newRow("a line too long") << caps
                                      << open + "@batch=b PRIVMSG #general :" + QByteArray(600, 'x') + "\r\n" +
                                                 close

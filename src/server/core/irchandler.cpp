@@ -857,9 +857,24 @@ qsizetype IrcHandler::multilineMaxBytes() const
 void IrcHandler::failBatch(ClientSession *client, const QString &label, const QString &code,
                            const QStringList &params, const QString &text)
 {
+    // Each parameter as the client sent it (a target list keeps its commas), cleaned, the
+    // parameters sharing what the code and the text leave of an IRC line; one that could not be
+    // a middle parameter (empty, a space, a leading colon) as ircToken() makes it one.
+    const QStringList fixed{ QStringLiteral("BATCH"), code, text };
+    const qsizetype share =
+            params.isEmpty() ? 0
+                             : (IrcCodec::maxLineBytes -
+                                IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"), fixed).size() -
+                                params.size()) /
+                                       params.size();
+    static const QRegularExpression space(QStringLiteral("\\s"));
     QStringList shown;
-    for (const QString &param : params)
-        shown.append(ircToken(TextCut::leftUtf8(TextSanitizer::clean(param), 64)));
+    for (const QString &param : params) {
+        QString token = TextCut::leftUtf8(TextSanitizer::clean(param), qMax<qsizetype>(share, 1));
+        if (token.isEmpty() || token.startsWith(u':') || token.contains(space))
+            token = ircToken(token);
+        shown.append(token);
+    }
     const QByteArray line =
             IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
                            QStringList{ QStringLiteral("BATCH"), code } + shown + QStringList{ text });
@@ -928,11 +943,11 @@ void IrcHandler::batch(ClientSession *client, const QStringList &params)
         return;
     }
     // One message to one target (the specification's "the target recipient"): a list would
-    // post it once per target, with as many ids.
-    if (params.at(2).contains(u',')) {
-        irc.refusedBatch = reference;
-        failBatch(client, m_batchLabel, QStringLiteral("MULTILINE_INVALID_TARGET"), { params.at(2) },
-                  QStringLiteral("A multiline batch has one target"));
+    // post it once per target, with as many ids. MULTILINE_INVALID, "any other error":
+    // MULTILINE_INVALID_TARGET is for a line whose target is not the batch's, and names both.
+    static const QRegularExpression notOneTarget(QStringLiteral("[\\s,]"));
+    if (params.at(2).contains(notOneTarget) || params.at(2).startsWith(u':')) {
+        refuse(QStringLiteral("A multiline batch has one target, not a list"));
         return;
     }
     if (open != irc.openBatches.end()) {
@@ -992,6 +1007,8 @@ void IrcHandler::batchLine(ClientSession *client, const ChatCommand &command)
                QStringLiteral("A multiline batch mixes PRIVMSG and NOTICE"));
         return;
     }
+    // "MULTILINE_INVALID_TARGET <batch-target> <provided-target>": two parameters, each as
+    // the client sent it.
     if (command.params.at(0) != batch.target) {
         refuse(QStringLiteral("MULTILINE_INVALID_TARGET"), { batch.target, command.params.at(0) },
                QStringLiteral("Invalid multiline target"));
