@@ -409,6 +409,13 @@ void tst_IrcHostile::multilineRefusals_data()
                        ":\r\n" +
                        close
             << QStringLiteral("MULTILINE_INVALID :A blank line cannot continue the one before .*");
+    // The tag has no value; what one would mean is not defined (docs/PROTOCOL.md).
+    for (const char *value : { "0", "1", "false" })
+        QTest::addRow("concat=%s", value)
+                << caps
+                << open + "@batch=b PRIVMSG #general :hi\r\n@batch=b;draft/multiline-concat=" + value +
+                           " PRIVMSG #general :there\r\n" + close
+                << QStringLiteral("MULTILINE_INVALID :draft/multiline-concat takes no value");
     QByteArray tooMany = open;
     for (int i = 0; i < 33; ++i)
         tooMany += "@batch=b PRIVMSG #general hi\r\n";

@@ -93,6 +93,8 @@ private Q_SLOTS:
     void multilineBatch();
     void multilineFromJson();
     void multilineInChathistory();
+    void multilineConcatWithoutValue_data();
+    void multilineConcatWithoutValue();
 
 private:
     // Ten messages from an IRC client with echo-message in #general: their msgids and times.
@@ -815,6 +817,38 @@ void tst_IrcServer::multilineFromJson()
     EXPECT_LINE(carol, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :second line")));
     EXPECT_LINE(carol, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :ab中文.*")));
     QVERIFY(carol->lines().filter(QRegularExpression(QStringLiteral("PRIVMSG #general :\\r$"))).isEmpty());
+}
+
+void tst_IrcServer::multilineConcatWithoutValue_data()
+{
+    // draft/multiline-concat has no value; an empty one is none (IRCv3 message-tags). With a
+    // value the batch is refused (tst_irchostile multilineRefusals).
+    QTest::addColumn<QByteArray>("tag");
+    QTest::newRow("no value") << QByteArray("draft/multiline-concat");
+    QTest::newRow("empty value") << QByteArray("draft/multiline-concat=");
+}
+
+void tst_IrcServer::multilineConcatWithoutValue()
+{
+    QFETCH(QByteArray, tag);
+    auto alice =
+            joinIrc(m_ircPort, QStringLiteral("alice"), QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(alice);
+    auto bob =
+            joinIrc(m_ircPort, QStringLiteral("bob"), QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(bob);
+    auto dave = joinJson2(m_port, QStringLiteral("dave"));
+    QVERIFY(dave);
+    EXPECT_LINE(alice, irc(QStringLiteral(":dave!~gc@groupchat JOIN #general")));
+    alice->sendLine("BATCH +c draft/multiline #general\r\n@batch=c PRIVMSG #general :hello \r\n@batch=c;" +
+                    tag + " PRIVMSG #general :world\r\nBATCH -c\r");
+    EXPECT_JSON(dave, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"hello world"; });
+    EXPECT_LINE(bob, irc(QStringLiteral("@batch=ml\\d+ :alice!~gc@groupchat PRIVMSG #general :hello ")));
+    EXPECT_LINE(
+            bob,
+            irc(QStringLiteral(
+                    "@batch=ml\\d+;draft/multiline-concat :alice!~gc@groupchat PRIVMSG #general :world")));
 }
 
 void tst_IrcServer::multilineInChathistory()

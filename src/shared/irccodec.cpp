@@ -137,7 +137,10 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
         command.label = *label;
     if (const std::optional<QString> batch = message->tag(u"batch"))
         command.batch = batch->isEmpty() ? QStringLiteral("-") : *batch; // a tag without a name: no batch's
-    command.concat = message->tag(multilineConcatTag()).has_value();
+    if (const std::optional<QString> concat = message->tag(multilineConcatTag())) {
+        command.concat = true;
+        command.concatHasValue = !concat->isEmpty();
+    }
     // Client-only tags ('+' keys) are passed on, escaped again as they came; the others are
     // the server's to set and are not (IRCv3 message-tags, "Client-only tags").
     for (const auto &[key, value] : std::as_const(message->tags)) {

@@ -1014,6 +1014,11 @@ void IrcHandler::batchLine(ClientSession *client, const ChatCommand &command)
                QStringLiteral("Invalid multiline target"));
         return;
     }
+    if (command.concatHasValue) {
+        refuse(QStringLiteral("MULTILINE_INVALID"), {},
+               QStringLiteral("draft/multiline-concat takes no value"));
+        return;
+    }
     const QString &text = command.params.at(1);
     if (command.concat && text.isEmpty()) {
         refuse(QStringLiteral("MULTILINE_INVALID"), {},
