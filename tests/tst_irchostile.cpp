@@ -464,6 +464,29 @@ void tst_IrcHostile::multilineRefusals_data()
             << QByteArray("BATCH +b draft/multiline :#general bob\r\n@batch=b PRIVMSG "
                           "#general :hi\r\nBATCH -b\r\n")
             << QStringLiteral("MULTILINE_INVALID :A multiline batch has one target, not a list");
+    // A CTCP ACTION is the whole batch's (multilineAction in tst_ircserver); nothing else of CTCP.
+    QTest::newRow("a CTCP query")
+            << caps
+            << open + "@batch=b PRIVMSG #general :\x01VERSION\r\n@batch=b PRIVMSG #general :x\x01\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :Of CTCP, a multiline batch can only be an ACTION");
+    QTest::newRow("an ACTION on each line")
+            << caps
+            << open +
+                       "@batch=b PRIVMSG #general :\x01"
+                       "ACTION waves\x01\r\n@batch=b PRIVMSG #general "
+                       ":\x01"
+                       "ACTION smiles\x01\r\n" +
+                       close
+            << QStringLiteral("MULTILINE_INVALID :A CTCP ACTION in a multiline batch begins its first line "
+                              "and ends its last; no other line begins one");
+    QTest::newRow("an ACTION after a line")
+            << caps
+            << open +
+                       "@batch=b PRIVMSG #general :hi\r\n@batch=b PRIVMSG #general :\x01"
+                       "ACTION waves\x01\r\n" +
+                       close
+            << QStringLiteral("MULTILINE_INVALID :A CTCP ACTION in a multiline batch begins its first line "
+                              "and ends its last; no other line begins one");
     QTest::newRow("a line too long") << caps
                                      << open + "@batch=b PRIVMSG #general :" + QByteArray(600, 'x') + "\r\n" +
                                                 close

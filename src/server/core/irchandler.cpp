@@ -763,7 +763,8 @@ void IrcHandler::notice(ClientSession *client, const QStringList &params)
     message(client, params, true);
 }
 
-void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice, bool multiline)
+void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice, bool multiline,
+                         bool action)
 {
     const QString command = notice ? QStringLiteral("NOTICE") : QStringLiteral("PRIVMSG");
     if (params.isEmpty() || params.at(0).isEmpty()) {
@@ -776,8 +777,7 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
     // CTCP (the Client-to-Client Protocol): ACTION is a /me; other queries (VERSION, PING ...)
     // have no counterpart in the other dialects and are not passed on.
     if (text.startsWith(u'\x01') && !multiline) {
-        if (!text.startsWith(QLatin1String("\x01"
-                                           "ACTION")))
+        if (!isCtcpAction(text))
             return;
         text = text.mid(7);
         if (text.endsWith(u'\x01'))
@@ -785,6 +785,8 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         text = text.trimmed();
         say = ChatCommand::Type::Action;
     }
+    if (action)
+        say = ChatCommand::Type::Action;
     if (!multiline)
         text = TextSanitizer::clean(text);
     if (TextSanitizer::isBlank(text)) {
@@ -847,6 +849,14 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         if (!notice && to->irc() && !to->irc()->away.isEmpty())
             reply(client, RPL_AWAY, { to->nick(), to->irc()->away });
     }
+}
+
+bool IrcHandler::isCtcpAction(const QString &text)
+{
+    static const QString action = QStringLiteral("\x01"
+                                                 "ACTION");
+    return text.startsWith(action) && (text.size() == action.size() || text.at(action.size()) == u' ' ||
+                                       text.at(action.size()) == u'\x01');
 }
 
 qsizetype IrcHandler::multilineMaxBytes() const
@@ -1045,6 +1055,41 @@ void IrcHandler::batchLine(ClientSession *client, const ChatCommand &command)
 
 void IrcHandler::closeBatch(ClientSession *client, IrcState::Batch batch)
 {
+    // A CTCP ACTION (a /me) of several lines: the message the batch makes, its lines joined, is
+    // one CTCP message (IRCv3 draft/multiline's "combined message value"), so "\1ACTION " begins
+    // its first line and "\1" ends its last, and the lines between are the action's. A line
+    // after the first that begins a CTCP message (each line an ACTION of its own, or a query
+    // inside) makes no one message; other CTCP queries are not passed on from one line either.
+    const bool action = !batch.lines.isEmpty() && isCtcpAction(batch.lines.first());
+    if (!batch.lines.isEmpty() && batch.lines.first().startsWith(u'\x01') && !action) {
+        failBatch(client, batch.label, QStringLiteral("MULTILINE_INVALID"), {},
+                  QStringLiteral("Of CTCP, a multiline batch can only be an ACTION"));
+        return;
+    }
+    for (qsizetype i = 1; i < batch.lines.size(); ++i) {
+        const QString &line = batch.lines.at(i);
+        const bool closing = action && i == batch.lines.size() - 1 && line == u"\x01";
+        if (line.startsWith(u'\x01') && !closing) {
+            failBatch(client, batch.label, QStringLiteral("MULTILINE_INVALID"), {},
+                      QStringLiteral("A CTCP ACTION in a multiline batch begins its first line and ends "
+                                     "its last; no other line begins one"));
+            return;
+        }
+    }
+    if (action) {
+        QString &first = batch.lines.first();
+        first.remove(0, 7); // "\1ACTION"
+        if (first.startsWith(u' '))
+            first.remove(0, 1);
+        QString &last = batch.lines.last();
+        if (last.endsWith(u'\x01'))
+            last.chop(1);
+        // The "\1" on a line of its own closed the action and is no line of it.
+        if (batch.lines.size() > 1 && batch.lines.last().isEmpty()) {
+            batch.lines.removeLast();
+            batch.concat.removeLast();
+        }
+    }
     // One message: the lines joined with line feeds, a draft/multiline-concat line without;
     // each line cleaned on its own (TextSanitizer::cleanLines' rule).
     QString text;
@@ -1071,7 +1116,7 @@ void IrcHandler::closeBatch(ClientSession *client, IrcState::Batch batch)
     const bool labeled = !batch.label.isEmpty() && (irc.caps & LabeledResponse);
     if (labeled)
         client->startCapture();
-    message(client, { batch.target, text }, batch.command == u"NOTICE", true);
+    message(client, { batch.target, text }, batch.command == u"NOTICE", true, action);
     if (labeled)
         sendLabeled(client, batch.label, client->takeCapture());
     irc.sendingConcatAt.clear();

@@ -111,7 +111,12 @@ private:
     void notice(ClientSession *client, const QStringList &params);
     // PRIVMSG and NOTICE; notice: no error is ever answered. multiline: the text is a
     // draft/multiline batch's, already cleaned line by line, and is not held to one line.
-    void message(ClientSession *client, const QStringList &params, bool notice, bool multiline = false);
+    // action: the batch was a CTCP ACTION (closeBatch took its framing off).
+    void message(ClientSession *client, const QStringList &params, bool notice, bool multiline = false,
+                 bool action = false);
+    // Whether an IRC message's text is a CTCP ACTION ("\1ACTION", then a space, "\1" or
+    // nothing).
+    static bool isCtcpAction(const QString &text);
     // IRCv3 draft/multiline (ircv3.net/specs/extensions/multiline, the source for what is
     // refused and how): "BATCH +ref draft/multiline target" opens a batch, "BATCH -ref" closes
     // it and posts what its lines said as one message. Every fault is a FAIL BATCH
