@@ -70,6 +70,7 @@ private Q_SLOTS:
     void multilineRefusals_data();
     void multilineRefusals();
     void multilineUnterminatedAndPasted();
+    void multilineBatchTimesOut();
     void multilineFloodOfBatchLines();
     void multilineLinesCannotForgeOrReorder();
 
@@ -596,6 +597,45 @@ void tst_IrcHostile::multilineUnterminatedAndPasted()
     alice->sendLine("QUIT\r");
     EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat QUIT .*")));
     QVERIFY(bob->lines().filter(QStringLiteral(":lost")).isEmpty());
+}
+
+void tst_IrcHostile::multilineBatchTimesOut()
+{
+    // A batch left open is dropped after ChatLimits::ircBatchTimeoutMs (here a fraction of a
+    // second, 30 s by default) with FAIL BATCH TIMEOUT <reference> (IRCv3 client-batch),
+    // labeled as its BATCH + was, and logged; nothing of it is posted, and what still comes of
+    // it is dropped without another word. A batch closed in time is not touched, and the
+    // connection goes on.
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.ircBatchTimeoutMs = 300;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch message-tags draft/multiline labeled-response"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(
+                                            "^alice \\(.*\\) did not close its IRC multiline batch \"slow\" "
+                                            "within 0.3 s; it was dropped with its 1 line\\(s\\)$")));
+    const qsizetype from = alice->readPosition();
+    alice->sendLine(
+            "@label=L1 BATCH +slow draft/multiline #general\r\n@batch=slow PRIVMSG #general :never\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(
+                               "@label=L1 :groupchat FAIL BATCH TIMEOUT slow :Batch timed out: not closed "
+                               "within 0.3 s")));
+    alice->sendLine("@batch=slow PRIVMSG #general :late\r\nBATCH -slow\r\nPING :after\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?after")));
+    QCOMPARE(alice->lines().mid(from).filter(QStringLiteral(" FAIL ")).size(), 1);
+
+    alice->sendLine("BATCH +ok draft/multiline #general\r\n@batch=ok PRIVMSG #general :in\r\n"
+                    "@batch=ok PRIVMSG #general :time\r\nBATCH -ok\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :in")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :time")));
+    QVERIFY2(bob->lines().filter(QRegularExpression(QStringLiteral(":(never|late)\\r$"))).isEmpty(),
+             qPrintable(bob->lines().join(u'|')));
+    QVERIFY(alice->isConnected());
 }
 
 void tst_IrcHostile::multilineFloodOfBatchLines()

@@ -909,6 +909,32 @@ void IrcHandler::abandonBatch(ClientSession *client, const QString &reference, c
     failBatch(client, label, QStringLiteral("MULTILINE_INVALID"), {}, why);
 }
 
+void IrcHandler::expireBatches(ClientSession *client, qint64 nowMs)
+{
+    IrcState &irc = *client->irc();
+    for (qsizetype i = 0; i < irc.openBatches.size();) {
+        const IrcState::Batch &open = irc.openBatches.at(i);
+        if (nowMs - open.openedMs < m_limits.ircBatchTimeoutMs) {
+            ++i;
+            continue;
+        }
+        const QString reference = open.reference;
+        const QString label = open.label;
+        const qsizetype lines = open.lines.size();
+        irc.openBatches.removeAt(i);
+        irc.refusedBatch = reference;
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%1 (%2) did not close its IRC multiline batch %3 within %4 s; "
+                                            "it was dropped with its %5 line(s)")
+                                      .arg(client->nick(), client->peer(), TextSanitizer::quoted(reference),
+                                           QString::number(m_limits.ircBatchTimeoutMs / 1000.0),
+                                           QString::number(lines))));
+        failBatch(client, label, QStringLiteral("TIMEOUT"), { reference },
+                  QStringLiteral("Batch timed out: not closed within %1 s")
+                          .arg(m_limits.ircBatchTimeoutMs / 1000.0));
+    }
+}
+
 void IrcHandler::batch(ClientSession *client, const QStringList &params)
 {
     IrcState &irc = *client->irc();
@@ -974,6 +1000,7 @@ void IrcHandler::batch(ClientSession *client, const QStringList &params)
     batch.reference = reference;
     batch.target = params.at(2);
     batch.label = m_batchLabel;
+    batch.openedMs = ClientSession::monotonicMs();
     // Client-only tags go on the BATCH + line (the specification); the message carries them.
     batch.clientTags = irc.sendingTags;
     irc.openBatches.append(std::move(batch));
