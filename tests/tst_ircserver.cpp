@@ -885,6 +885,11 @@ void tst_IrcServer::multilineAction_data()
             << QByteArray(open + "waves\n"
                                  "and smiles\n\x01")
             << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
+    QTest::newRow("IRC: \\1ACTION and \\1 on lines of their own")
+            << false
+            << QByteArray("\x01"
+                          "ACTION\nwaves\nand smiles\n\x01")
+            << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
     QTest::newRow("IRC: a line continued")
             << false << QByteArray(open + "waves at \n+everyone\x01") << QStringLiteral("waves at everyone")
             << QStringList{ action + u"waves at ", QStringLiteral("+everyone\x01") }

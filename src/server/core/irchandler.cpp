@@ -1111,10 +1111,16 @@ void IrcHandler::closeBatch(ClientSession *client, IrcState::Batch batch)
         QString &last = batch.lines.last();
         if (last.endsWith(u'\x01'))
             last.chop(1);
-        // The "\1" on a line of its own closed the action and is no line of it.
+        // A "\1ACTION" or "\1" on a line of its own opened or closed the action and is no line
+        // of it.
         if (batch.lines.size() > 1 && batch.lines.last().isEmpty()) {
             batch.lines.removeLast();
             batch.concat.removeLast();
+        }
+        if (batch.lines.size() > 1 && batch.lines.first().isEmpty()) {
+            batch.lines.removeFirst();
+            batch.concat.removeFirst();
+            batch.concat.first() = false;
         }
     }
     // One message: the lines joined with line feeds, a draft/multiline-concat line without;
