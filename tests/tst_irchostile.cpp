@@ -70,6 +70,7 @@ private Q_SLOTS:
     void multilineRefusals_data();
     void multilineRefusals();
     void multilineUnterminatedAndPasted();
+    void multilineBatchTimesOut();
     void multilineFloodOfBatchLines();
     void multilineLinesCannotForgeOrReorder();
 
@@ -384,9 +385,16 @@ void tst_IrcHostile::multilineRefusals_data()
     const QString caps = QStringLiteral("batch message-tags draft/multiline");
     const QByteArray open = "BATCH +b draft/multiline #general\r\n";
     const QByteArray close = "BATCH -b\r\n";
+    // MULTILINE_INVALID_TARGET <batch-target> <provided-target>: two parameters, each as sent.
     QTest::newRow("another target")
             << caps << open + "@batch=b PRIVMSG #general :one\r\n@batch=b PRIVMSG #other :two\r\n" + close
             << QStringLiteral("MULTILINE_INVALID_TARGET #general #other :Invalid multiline target");
+    QTest::newRow("a line for a list of targets")
+            << caps << open + "@batch=b PRIVMSG #general,bob :one\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general #general,bob :Invalid multiline target");
+    QTest::newRow("a line for a nick")
+            << caps << open + "@batch=b PRIVMSG bob :one\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID_TARGET #general bob :Invalid multiline target");
     QTest::newRow("PRIVMSG and NOTICE")
             << caps << open + "@batch=b PRIVMSG #general :one\r\n@batch=b NOTICE #general :two\r\n" + close
             << QStringLiteral("MULTILINE_INVALID :A multiline batch mixes PRIVMSG and NOTICE");
@@ -402,6 +410,13 @@ void tst_IrcHostile::multilineRefusals_data()
                        ":\r\n" +
                        close
             << QStringLiteral("MULTILINE_INVALID :A blank line cannot continue the one before .*");
+    // The tag has no value; what one would mean is not defined (docs/PROTOCOL.md).
+    for (const char *value : { "0", "1", "false" })
+        QTest::addRow("concat=%s", value)
+                << caps
+                << open + "@batch=b PRIVMSG #general :hi\r\n@batch=b;draft/multiline-concat=" + value +
+                           " PRIVMSG #general :there\r\n" + close
+                << QStringLiteral("MULTILINE_INVALID :draft/multiline-concat takes no value");
     QByteArray tooMany = open;
     for (int i = 0; i < 33; ++i)
         tooMany += "@batch=b PRIVMSG #general hi\r\n";
@@ -444,8 +459,35 @@ void tst_IrcHostile::multilineRefusals_data()
             << caps
             << QByteArray("BATCH +b draft/multiline #general,bob\r\n@batch=b PRIVMSG "
                           "#general,bob :hi\r\nBATCH -b\r\n")
-            << QStringLiteral("MULTILINE_INVALID_TARGET #general-bob :A multiline batch has one "
-                              "target");
+            << QStringLiteral("MULTILINE_INVALID :A multiline batch has one target, not a list");
+    QTest::newRow("a target with a space")
+            << caps
+            << QByteArray("BATCH +b draft/multiline :#general bob\r\n@batch=b PRIVMSG "
+                          "#general :hi\r\nBATCH -b\r\n")
+            << QStringLiteral("MULTILINE_INVALID :A multiline batch has one target, not a list");
+    // A CTCP ACTION is the whole batch's (multilineAction in tst_ircserver); nothing else of CTCP.
+    QTest::newRow("a CTCP query")
+            << caps
+            << open + "@batch=b PRIVMSG #general :\x01VERSION\r\n@batch=b PRIVMSG #general :x\x01\r\n" + close
+            << QStringLiteral("MULTILINE_INVALID :Of CTCP, a multiline batch can only be an ACTION");
+    QTest::newRow("an ACTION on each line")
+            << caps
+            << open +
+                       "@batch=b PRIVMSG #general :\x01"
+                       "ACTION waves\x01\r\n@batch=b PRIVMSG #general "
+                       ":\x01"
+                       "ACTION smiles\x01\r\n" +
+                       close
+            << QStringLiteral("MULTILINE_INVALID :A CTCP ACTION in a multiline batch begins its first line "
+                              "and ends its last; no other line begins one");
+    QTest::newRow("an ACTION after a line")
+            << caps
+            << open +
+                       "@batch=b PRIVMSG #general :hi\r\n@batch=b PRIVMSG #general :\x01"
+                       "ACTION waves\x01\r\n" +
+                       close
+            << QStringLiteral("MULTILINE_INVALID :A CTCP ACTION in a multiline batch begins its first line "
+                              "and ends its last; no other line begins one");
     QTest::newRow("a line too long") << caps
                                      << open + "@batch=b PRIVMSG #general :" + QByteArray(600, 'x') + "\r\n" +
                                                 close
@@ -555,6 +597,45 @@ void tst_IrcHostile::multilineUnterminatedAndPasted()
     alice->sendLine("QUIT\r");
     EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat QUIT .*")));
     QVERIFY(bob->lines().filter(QStringLiteral(":lost")).isEmpty());
+}
+
+void tst_IrcHostile::multilineBatchTimesOut()
+{
+    // A batch left open is dropped after ChatLimits::ircBatchTimeoutMs (here a fraction of a
+    // second, 30 s by default) with FAIL BATCH TIMEOUT <reference> (IRCv3 client-batch),
+    // labeled as its BATCH + was, and logged; nothing of it is posted, and what still comes of
+    // it is dropped without another word. A batch closed in time is not touched, and the
+    // connection goes on.
+    ChatLimits limits;
+    limits.floodControl = false;
+    limits.ircBatchTimeoutMs = 300;
+    startServer(limits);
+    auto alice = joinIrc(m_server->ircPort(), QStringLiteral("alice"),
+                         QStringLiteral("batch message-tags draft/multiline labeled-response"));
+    QVERIFY(alice);
+    auto bob = joinIrc(m_server->ircPort(), QStringLiteral("bob"));
+    QVERIFY(bob);
+    EXPECT_LINE(alice, irc(QStringLiteral(":bob!~gc@groupchat JOIN #general")));
+    QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(
+                                            "^alice \\(.*\\) did not close its IRC multiline batch \"slow\" "
+                                            "within 0.3 s; it was dropped with its 1 line\\(s\\)$")));
+    const qsizetype from = alice->readPosition();
+    alice->sendLine(
+            "@label=L1 BATCH +slow draft/multiline #general\r\n@batch=slow PRIVMSG #general :never\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(
+                               "@label=L1 :groupchat FAIL BATCH TIMEOUT slow :Batch timed out: not closed "
+                               "within 0.3 s")));
+    alice->sendLine("@batch=slow PRIVMSG #general :late\r\nBATCH -slow\r\nPING :after\r");
+    EXPECT_LINE(alice, irc(QStringLiteral(":groupchat PONG groupchat :?after")));
+    QCOMPARE(alice->lines().mid(from).filter(QStringLiteral(" FAIL ")).size(), 1);
+
+    alice->sendLine("BATCH +ok draft/multiline #general\r\n@batch=ok PRIVMSG #general :in\r\n"
+                    "@batch=ok PRIVMSG #general :time\r\nBATCH -ok\r");
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :in")));
+    EXPECT_LINE(bob, irc(QStringLiteral(":alice!~gc@groupchat PRIVMSG #general :time")));
+    QVERIFY2(bob->lines().filter(QRegularExpression(QStringLiteral(":(never|late)\\r$"))).isEmpty(),
+             qPrintable(bob->lines().join(u'|')));
+    QVERIFY(alice->isConnected());
 }
 
 void tst_IrcHostile::multilineFloodOfBatchLines()

@@ -93,6 +93,10 @@ private Q_SLOTS:
     void multilineBatch();
     void multilineFromJson();
     void multilineInChathistory();
+    void multilineConcatWithoutValue_data();
+    void multilineConcatWithoutValue();
+    void multilineAction_data();
+    void multilineAction();
 
 private:
     // Ten messages from an IRC client with echo-message in #general: their msgids and times.
@@ -815,6 +819,147 @@ void tst_IrcServer::multilineFromJson()
     EXPECT_LINE(carol, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :second line")));
     EXPECT_LINE(carol, irc(QStringLiteral(":bob!~gc@groupchat PRIVMSG #general :ab中文.*")));
     QVERIFY(carol->lines().filter(QRegularExpression(QStringLiteral("PRIVMSG #general :\\r$"))).isEmpty());
+}
+
+void tst_IrcServer::multilineConcatWithoutValue_data()
+{
+    // draft/multiline-concat has no value; an empty one is none (IRCv3 message-tags). With a
+    // value the batch is refused (tst_irchostile multilineRefusals).
+    QTest::addColumn<QByteArray>("tag");
+    QTest::newRow("no value") << QByteArray("draft/multiline-concat");
+    QTest::newRow("empty value") << QByteArray("draft/multiline-concat=");
+}
+
+void tst_IrcServer::multilineConcatWithoutValue()
+{
+    QFETCH(QByteArray, tag);
+    auto alice =
+            joinIrc(m_ircPort, QStringLiteral("alice"), QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(alice);
+    auto bob =
+            joinIrc(m_ircPort, QStringLiteral("bob"), QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(bob);
+    auto dave = joinJson2(m_port, QStringLiteral("dave"));
+    QVERIFY(dave);
+    EXPECT_LINE(alice, irc(QStringLiteral(":dave!~gc@groupchat JOIN #general")));
+    alice->sendLine("BATCH +c draft/multiline #general\r\n@batch=c PRIVMSG #general :hello \r\n@batch=c;" +
+                    tag + " PRIVMSG #general :world\r\nBATCH -c\r");
+    EXPECT_JSON(dave, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"hello world"; });
+    EXPECT_LINE(bob, irc(QStringLiteral("@batch=ml\\d+ :alice!~gc@groupchat PRIVMSG #general :hello ")));
+    EXPECT_LINE(
+            bob,
+            irc(QStringLiteral(
+                    "@batch=ml\\d+;draft/multiline-concat :alice!~gc@groupchat PRIVMSG #general :world")));
+}
+
+void tst_IrcServer::multilineAction_data()
+{
+    // A /me of several lines. From an IRC client it is a batch whose lines, joined, are one
+    // CTCP ACTION (IRCv3 draft/multiline's combined message value): "\1ACTION " opens the first
+    // line, "\1" closes the last (or is left off, as CTCP allows, or has a line of its own).
+    // It reaches IRC clients with draft/multiline the same way, IRC clients without it as one
+    // CTCP ACTION per line (no blank ones), JSON clients as one action with line feeds.
+    QTest::addColumn<bool>("fromJson");
+    QTest::addColumn<QByteArray>("sent"); // the batch's lines, or the JSON action's text
+    QTest::addColumn<QString>("text"); // the action JSON clients get
+    QTest::addColumn<QStringList>("batched"); // the batch's PRIVMSG texts; '+': concat
+    QTest::addColumn<QStringList>("fallback"); // the PRIVMSG texts without draft/multiline
+    const QByteArray open = "\x01"
+                            "ACTION ";
+    const QString action = QStringLiteral("\x01"
+                                          "ACTION ");
+    const QStringList twoLines{ action + u"waves", QStringLiteral("and smiles\x01") };
+    const QStringList twoFallback{ action + u"waves\x01", action + u"and smiles\x01" };
+    QTest::newRow("IRC: two lines") << false
+                                    << QByteArray(open + "waves\n"
+                                                         "and smiles\x01")
+                                    << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
+    QTest::newRow("IRC: without the closing \\1")
+            << false
+            << QByteArray(open + "waves\n"
+                                 "and smiles")
+            << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
+    QTest::newRow("IRC: \\1 on a line of its own")
+            << false
+            << QByteArray(open + "waves\n"
+                                 "and smiles\n\x01")
+            << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
+    QTest::newRow("IRC: \\1ACTION and \\1 on lines of their own")
+            << false
+            << QByteArray("\x01"
+                          "ACTION\nwaves\nand smiles\n\x01")
+            << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
+    QTest::newRow("IRC: a line continued")
+            << false << QByteArray(open + "waves at \n+everyone\x01") << QStringLiteral("waves at everyone")
+            << QStringList{ action + u"waves at ", QStringLiteral("+everyone\x01") }
+            << QStringList{ action + u"waves at \x01", action + u"everyone\x01" };
+    QTest::newRow("IRC: a blank line")
+            << false << QByteArray(open + "one\n\nthree\x01") << QStringLiteral("one\n\nthree")
+            << QStringList{ action + u"one", QString(), QStringLiteral("three\x01") }
+            << QStringList{ action + u"one\x01", action + u"three\x01" };
+    QTest::newRow("JSON: two lines") << true << QByteArray("waves\nand smiles")
+                                     << QStringLiteral("waves\nand smiles") << twoLines << twoFallback;
+}
+
+void tst_IrcServer::multilineAction()
+{
+    QFETCH(bool, fromJson);
+    QFETCH(QByteArray, sent);
+    QFETCH(QString, text);
+    QFETCH(QStringList, batched);
+    QFETCH(QStringList, fallback);
+    const QString sender = fromJson ? QStringLiteral("erin") : QStringLiteral("alice");
+    std::unique_ptr<TestClient> from =
+            fromJson ? joinJson2(m_port, sender)
+                     : joinIrc(m_ircPort, sender, QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(from);
+    auto bob =
+            joinIrc(m_ircPort, QStringLiteral("bob"), QStringLiteral("batch message-tags draft/multiline"));
+    QVERIFY(bob);
+    auto carol = joinIrc(m_ircPort, QStringLiteral("carol"));
+    QVERIFY(carol);
+    auto dave = joinJson2(m_port, QStringLiteral("dave"));
+    QVERIFY(dave);
+    EXPECT_LINE(carol, irc(QStringLiteral(":dave!~gc@groupchat JOIN #general")));
+    if (fromJson) {
+        from->sendLine(QJsonDocument(QJsonObject{ { QStringLiteral("type"), QStringLiteral("action") },
+                                                  { QStringLiteral("room"), QStringLiteral("#general") },
+                                                  { QStringLiteral("text"), QString::fromUtf8(sent) } })
+                               .toJson(QJsonDocument::Compact));
+    } else {
+        QByteArray batch = "BATCH +a draft/multiline #general\r\n";
+        for (const QByteArray &line : sent.split('\n')) {
+            const bool concat = line.startsWith('+');
+            batch += QByteArray(concat ? "@batch=a;draft/multiline-concat" : "@batch=a") +
+                     " PRIVMSG #general :" + (concat ? line.mid(1) : line) + "\r\n";
+        }
+        from->sendLine(batch + "BATCH -a\r");
+    }
+    EXPECT_JSON(dave, QStringLiteral("message"), [&](const QJsonObject &m) {
+        return m.value(u"kind").toString() == u"action" && m.value(u"text").toString() == text;
+    });
+
+    const QString source = QStringLiteral(":%1!~gc@groupchat PRIVMSG #general :").arg(sender);
+    EXPECT_LINE(bob,
+                irc(QStringLiteral("@msgid=\\d+ :%1!~gc@groupchat BATCH \\+ml\\d+ draft/multiline #general")
+                            .arg(sender)));
+    const qsizetype first = bob->readPosition();
+    EXPECT_LINE(bob, irc(QStringLiteral(":%1!~gc@groupchat BATCH -ml\\d+").arg(sender)));
+    const QStringList lines = bob->lines().mid(first, bob->readPosition() - first - 1);
+    QCOMPARE(lines.size(), batched.size());
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const bool concat = batched.at(i).startsWith(u'+');
+        const QString expected = concat ? batched.at(i).mid(1) : batched.at(i);
+        const QString &line = lines.at(i);
+        QCOMPARE(line.section(u' ', 0, 0).contains(QLatin1String("draft/multiline-concat")), concat);
+        QCOMPARE(line.section(u' ', 1), source.mid(0) + expected + u'\r');
+    }
+    for (const QString &line : fallback)
+        EXPECT_LINE(carol, source + line + u'\r');
+    carol->sendLine("PING :done\r");
+    EXPECT_LINE(carol, irc(QStringLiteral(":groupchat PONG groupchat :?done")));
+    QCOMPARE(carol->lines().filter(source).size(), fallback.size());
 }
 
 void tst_IrcServer::multilineInChathistory()

@@ -1024,6 +1024,10 @@ set by %2, %3</source>
         <source>cluster: message %1 is message %2 again; left out</source>
         <translation>集群：消息 %1 与消息 %2 相同；已略去</translation>
     </message>
+    <message>
+        <source>%1 (%2) did not close its IRC multiline batch %3 within %4 s; it was dropped with its %5 line(s)</source>
+        <translation>%1（%2）未在 %4 秒内关闭其 IRC 多行批次 %3；已连同其 %5 行一并丢弃</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

@@ -73,6 +73,12 @@ struct ChatCommand
     // without a line break; IRCv3 draft/multiline).
     QString batch;
     bool concat = false;
+    // Dialect: draft/multiline-concat came with a value ("=0", "=1"). The specification
+    // defines it without one, and servers read one differently (Ergo: the tag is there, so
+    // the line continues; UnrealIRCd: it is not the tag, so the line is a new one); the IRC
+    // handler refuses the batch rather than guess. An empty value ("=") is no value
+    // (IRCv3 message-tags).
+    bool concatHasValue = false;
 
     // Parses a line typed in plain mode; line is already sanitised text without its
     // terminator. A leading "//" escapes the slash: "//etc" says "/etc".

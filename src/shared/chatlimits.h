@@ -75,6 +75,13 @@ struct ChatLimits
     // after connecting is disconnected, as IRC servers do: until then it holds a nick without
     // having given the password.
     int ircRegistrationTimeoutMs = 60 * 1000;
+    // An IRC client's draft/multiline batch still open this long after its BATCH + is dropped
+    // with FAIL BATCH TIMEOUT (IRCv3 client-batch), its lines unposted: a client that never
+    // closes one does not hold its state for as long as it stays connected. UnrealIRCd (15 s
+    // by default) and Solanum drop theirs the same way; 30 s leaves a slow link ample time, as
+    // a batch pasted at once closes within a round trip, one held back by flood control
+    // (batchLineCost) within a few seconds.
+    int ircBatchTimeoutMs = 30 * 1000;
     // A client silent this long is pinged; one still silent pingTimeoutMs later is gone.
     int pingIntervalMs = 90 * 1000;
     int pingTimeoutMs = 30 * 1000;

@@ -137,7 +137,10 @@ std::optional<ChatCommand> IrcCodec::decode(QByteArrayView line) const
         command.label = *label;
     if (const std::optional<QString> batch = message->tag(u"batch"))
         command.batch = batch->isEmpty() ? QStringLiteral("-") : *batch; // a tag without a name: no batch's
-    command.concat = message->tag(multilineConcatTag()).has_value();
+    if (const std::optional<QString> concat = message->tag(multilineConcatTag())) {
+        command.concat = true;
+        command.concatHasValue = !concat->isEmpty();
+    }
     // Client-only tags ('+' keys) are passed on, escaped again as they came; the others are
     // the server's to set and are not (IRCv3 message-tags, "Client-only tags").
     for (const auto &[key, value] : std::as_const(message->tags)) {
@@ -273,13 +276,14 @@ QByteArray IrcCodec::messageLines(const ChatMessage &message, const QString &tar
         }
         return out.isEmpty() ? out : out + ' ';
     };
-    const auto body = [&](const QString &part) -> QByteArray {
-        if (action)
-            return head +
-                   "\x01"
-                   "ACTION " +
-                   part.toUtf8() + "\x01\r\n";
-        return head + part.toUtf8() + "\r\n";
+    // A line of the message; an action's opens with "\1ACTION " and closes with "\1" where
+    // opens and closes say.
+    const auto body = [&](const QString &part, bool opens = true, bool closes = true) -> QByteArray {
+        return head +
+               (action && opens ? QByteArrayLiteral("\x01"
+                                                    "ACTION ")
+                                : QByteArray()) +
+               part.toUtf8() + (action && closes ? QByteArrayLiteral("\x01") : QByteArray()) + "\r\n";
     };
 
     QByteArray out;
@@ -287,10 +291,12 @@ QByteArray IrcCodec::messageLines(const ChatMessage &message, const QString &tar
         const QByteArray reference = "ml" + QByteArray::number(message.id);
         out += tagged({ batchTag, time, msgidTag, clientTags }) + sender + " BATCH +" + reference + ' ' +
                multilineName().toLatin1() + ' ' + target.toUtf8() + "\r\n";
-        for (const Part &part : std::as_const(parts))
+        // The batch is one message, so an action is one CTCP ACTION over its lines: the
+        // first opens it, the last closes it (what a client joining the lines reads).
+        for (qsizetype i = 0; i < parts.size(); ++i)
             out += tagged({ "batch=" + reference,
-                            part.concat ? multilineConcatTag().toLatin1() : QByteArray() }) +
-                   body(part.text);
+                            parts.at(i).concat ? multilineConcatTag().toLatin1() : QByteArray() }) +
+                   body(parts.at(i).text, i == 0, i == parts.size() - 1);
         out += tagged({ batchTag }) + sender + " BATCH -" + reference + "\r\n";
         return out;
     }

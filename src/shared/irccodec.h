@@ -98,10 +98,11 @@ public:
     //   draft/multiline batch (reference "ml" and the msgid): the BATCH + line carries the time,
     //   the msgid and the client-only tags, every PRIVMSG line only its batch tag and, when it
     //   continues the line before it without a line break, draft/multiline-concat. Blank lines
-    //   are sent.
+    //   are sent. An action is one CTCP ACTION over the batch: "\1ACTION " opens the first
+    //   line and "\1" closes the last, as the lines joined are one message.
     // - Otherwise each line is a PRIVMSG of its own, in order (the specification's fallback):
     //   every one with the time (ServerTime) and the client-only tags (MessageTags), the first
-    //   with the msgid; blank lines are left out.
+    //   with the msgid; blank lines are left out. An action's lines are each a CTCP ACTION.
     // batch: the reference of a batch the lines are part of ("" for none): a chathistory
     // replay, in which a draft/multiline batch nests.
     static QByteArray messageLines(const ChatMessage &message, const QString &target, unsigned caps,

@@ -612,7 +612,7 @@ int ChatServer::checkInterval(const ChatLimits &limits)
 {
     // Often enough to keep every timeout to within a quarter of itself.
     return std::clamp(std::min({ limits.firstLineTimeoutMs, limits.ircRegistrationTimeoutMs,
-                                 limits.pingIntervalMs, limits.pingTimeoutMs }) /
+                                 limits.ircBatchTimeoutMs, limits.pingIntervalMs, limits.pingTimeoutMs }) /
                               4,
                       20, 5000);
 }
@@ -628,6 +628,10 @@ void ChatServer::checkConnections()
     for (ClientSession *client : std::as_const(m_clients)) {
         if (client->isClosing())
             continue;
+        // An IRC client's multiline batches: at most ChatLimits::maxOpenBatches each, looked at
+        // here and not with every line.
+        if (client->irc() && !client->irc()->openBatches.isEmpty())
+            m_commands->expireIrcBatches(client, now);
         const qint64 quiet = now - client->lastActivityMs();
         if (!client->hasReceivedLine() && now - client->connectedAtMs() >= m_limits.firstLineTimeoutMs) {
             client->sendError(ErrorCode::Timeout,

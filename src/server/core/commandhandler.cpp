@@ -765,6 +765,11 @@ void CommandHandler::joinRoom(ClientSession *client, const QString &target)
     m_roomKeeper.noteChanged();
 }
 
+void CommandHandler::expireIrcBatches(ClientSession *client, qint64 nowMs)
+{
+    m_irc->expireBatches(client, nowMs);
+}
+
 ServerEvent CommandHandler::recentOf(const Room *room) const
 {
     const QString roomName = room->messageCount() > 0 ? room->name() : QString();

@@ -39,6 +39,9 @@ public:
     // The last ChatLimits::historyLines messages of room, as a History event (empty history:
     // none; room then empty too).
     ServerEvent recentOf(const Room *room) const;
+    // An IRC client's draft/multiline batches left open too long are dropped
+    // (IrcHandler::expireBatches).
+    void expireIrcBatches(ClientSession *client, qint64 nowMs);
 
 private:
     void handleHello(ClientSession *client, const ChatCommand &hello);

@@ -763,7 +763,8 @@ void IrcHandler::notice(ClientSession *client, const QStringList &params)
     message(client, params, true);
 }
 
-void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice, bool multiline)
+void IrcHandler::message(ClientSession *client, const QStringList &params, bool notice, bool multiline,
+                         bool action)
 {
     const QString command = notice ? QStringLiteral("NOTICE") : QStringLiteral("PRIVMSG");
     if (params.isEmpty() || params.at(0).isEmpty()) {
@@ -776,8 +777,7 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
     // CTCP (the Client-to-Client Protocol): ACTION is a /me; other queries (VERSION, PING ...)
     // have no counterpart in the other dialects and are not passed on.
     if (text.startsWith(u'\x01') && !multiline) {
-        if (!text.startsWith(QLatin1String("\x01"
-                                           "ACTION")))
+        if (!isCtcpAction(text))
             return;
         text = text.mid(7);
         if (text.endsWith(u'\x01'))
@@ -785,6 +785,8 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
         text = text.trimmed();
         say = ChatCommand::Type::Action;
     }
+    if (action)
+        say = ChatCommand::Type::Action;
     if (!multiline)
         text = TextSanitizer::clean(text);
     if (TextSanitizer::isBlank(text)) {
@@ -849,6 +851,14 @@ void IrcHandler::message(ClientSession *client, const QStringList &params, bool 
     }
 }
 
+bool IrcHandler::isCtcpAction(const QString &text)
+{
+    static const QString action = QStringLiteral("\x01"
+                                                 "ACTION");
+    return text.startsWith(action) && (text.size() == action.size() || text.at(action.size()) == u' ' ||
+                                       text.at(action.size()) == u'\x01');
+}
+
 qsizetype IrcHandler::multilineMaxBytes() const
 {
     return m_limits.maxLineBytes;
@@ -857,9 +867,24 @@ qsizetype IrcHandler::multilineMaxBytes() const
 void IrcHandler::failBatch(ClientSession *client, const QString &label, const QString &code,
                            const QStringList &params, const QString &text)
 {
+    // Each parameter as the client sent it (a target list keeps its commas), cleaned, the
+    // parameters sharing what the code and the text leave of an IRC line; one that could not be
+    // a middle parameter (empty, a space, a leading colon) as ircToken() makes it one.
+    const QStringList fixed{ QStringLiteral("BATCH"), code, text };
+    const qsizetype share =
+            params.isEmpty() ? 0
+                             : (IrcCodec::maxLineBytes -
+                                IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"), fixed).size() -
+                                params.size()) /
+                                       params.size();
+    static const QRegularExpression space(QStringLiteral("\\s"));
     QStringList shown;
-    for (const QString &param : params)
-        shown.append(ircToken(TextCut::leftUtf8(TextSanitizer::clean(param), 64)));
+    for (const QString &param : params) {
+        QString token = TextCut::leftUtf8(TextSanitizer::clean(param), qMax<qsizetype>(share, 1));
+        if (token.isEmpty() || token.startsWith(u':') || token.contains(space))
+            token = ircToken(token);
+        shown.append(token);
+    }
     const QByteArray line =
             IrcCodec::line(IrcCodec::serverName(), QStringLiteral("FAIL"),
                            QStringList{ QStringLiteral("BATCH"), code } + shown + QStringList{ text });
@@ -882,6 +907,32 @@ void IrcHandler::abandonBatch(ClientSession *client, const QString &reference, c
     irc.openBatches.erase(open);
     irc.refusedBatch = reference;
     failBatch(client, label, QStringLiteral("MULTILINE_INVALID"), {}, why);
+}
+
+void IrcHandler::expireBatches(ClientSession *client, qint64 nowMs)
+{
+    IrcState &irc = *client->irc();
+    for (qsizetype i = 0; i < irc.openBatches.size();) {
+        const IrcState::Batch &open = irc.openBatches.at(i);
+        if (nowMs - open.openedMs < m_limits.ircBatchTimeoutMs) {
+            ++i;
+            continue;
+        }
+        const QString reference = open.reference;
+        const QString label = open.label;
+        const qsizetype lines = open.lines.size();
+        irc.openBatches.removeAt(i);
+        irc.refusedBatch = reference;
+        qCInfo(lcServer, "%s",
+               qUtf8Printable(ServerLog::tr("%1 (%2) did not close its IRC multiline batch %3 within %4 s; "
+                                            "it was dropped with its %5 line(s)")
+                                      .arg(client->nick(), client->peer(), TextSanitizer::quoted(reference),
+                                           QString::number(m_limits.ircBatchTimeoutMs / 1000.0),
+                                           QString::number(lines))));
+        failBatch(client, label, QStringLiteral("TIMEOUT"), { reference },
+                  QStringLiteral("Batch timed out: not closed within %1 s")
+                          .arg(m_limits.ircBatchTimeoutMs / 1000.0));
+    }
 }
 
 void IrcHandler::batch(ClientSession *client, const QStringList &params)
@@ -928,11 +979,11 @@ void IrcHandler::batch(ClientSession *client, const QStringList &params)
         return;
     }
     // One message to one target (the specification's "the target recipient"): a list would
-    // post it once per target, with as many ids.
-    if (params.at(2).contains(u',')) {
-        irc.refusedBatch = reference;
-        failBatch(client, m_batchLabel, QStringLiteral("MULTILINE_INVALID_TARGET"), { params.at(2) },
-                  QStringLiteral("A multiline batch has one target"));
+    // post it once per target, with as many ids. MULTILINE_INVALID, "any other error":
+    // MULTILINE_INVALID_TARGET is for a line whose target is not the batch's, and names both.
+    static const QRegularExpression notOneTarget(QStringLiteral("[\\s,]"));
+    if (params.at(2).contains(notOneTarget) || params.at(2).startsWith(u':')) {
+        refuse(QStringLiteral("A multiline batch has one target, not a list"));
         return;
     }
     if (open != irc.openBatches.end()) {
@@ -949,6 +1000,7 @@ void IrcHandler::batch(ClientSession *client, const QStringList &params)
     batch.reference = reference;
     batch.target = params.at(2);
     batch.label = m_batchLabel;
+    batch.openedMs = ClientSession::monotonicMs();
     // Client-only tags go on the BATCH + line (the specification); the message carries them.
     batch.clientTags = irc.sendingTags;
     irc.openBatches.append(std::move(batch));
@@ -992,9 +1044,16 @@ void IrcHandler::batchLine(ClientSession *client, const ChatCommand &command)
                QStringLiteral("A multiline batch mixes PRIVMSG and NOTICE"));
         return;
     }
+    // "MULTILINE_INVALID_TARGET <batch-target> <provided-target>": two parameters, each as
+    // the client sent it.
     if (command.params.at(0) != batch.target) {
         refuse(QStringLiteral("MULTILINE_INVALID_TARGET"), { batch.target, command.params.at(0) },
                QStringLiteral("Invalid multiline target"));
+        return;
+    }
+    if (command.concatHasValue) {
+        refuse(QStringLiteral("MULTILINE_INVALID"), {},
+               QStringLiteral("draft/multiline-concat takes no value"));
         return;
     }
     const QString &text = command.params.at(1);
@@ -1023,6 +1082,47 @@ void IrcHandler::batchLine(ClientSession *client, const ChatCommand &command)
 
 void IrcHandler::closeBatch(ClientSession *client, IrcState::Batch batch)
 {
+    // A CTCP ACTION (a /me) of several lines: the message the batch makes, its lines joined, is
+    // one CTCP message (IRCv3 draft/multiline's "combined message value"), so "\1ACTION " begins
+    // its first line and "\1" ends its last, and the lines between are the action's. A line
+    // after the first that begins a CTCP message (each line an ACTION of its own, or a query
+    // inside) makes no one message; other CTCP queries are not passed on from one line either.
+    const bool action = !batch.lines.isEmpty() && isCtcpAction(batch.lines.first());
+    if (!batch.lines.isEmpty() && batch.lines.first().startsWith(u'\x01') && !action) {
+        failBatch(client, batch.label, QStringLiteral("MULTILINE_INVALID"), {},
+                  QStringLiteral("Of CTCP, a multiline batch can only be an ACTION"));
+        return;
+    }
+    for (qsizetype i = 1; i < batch.lines.size(); ++i) {
+        const QString &line = batch.lines.at(i);
+        const bool closing = action && i == batch.lines.size() - 1 && line == u"\x01";
+        if (line.startsWith(u'\x01') && !closing) {
+            failBatch(client, batch.label, QStringLiteral("MULTILINE_INVALID"), {},
+                      QStringLiteral("A CTCP ACTION in a multiline batch begins its first line and ends "
+                                     "its last; no other line begins one"));
+            return;
+        }
+    }
+    if (action) {
+        QString &first = batch.lines.first();
+        first.remove(0, 7); // "\1ACTION"
+        if (first.startsWith(u' '))
+            first.remove(0, 1);
+        QString &last = batch.lines.last();
+        if (last.endsWith(u'\x01'))
+            last.chop(1);
+        // A "\1ACTION" or "\1" on a line of its own opened or closed the action and is no line
+        // of it.
+        if (batch.lines.size() > 1 && batch.lines.last().isEmpty()) {
+            batch.lines.removeLast();
+            batch.concat.removeLast();
+        }
+        if (batch.lines.size() > 1 && batch.lines.first().isEmpty()) {
+            batch.lines.removeFirst();
+            batch.concat.removeFirst();
+            batch.concat.first() = false;
+        }
+    }
     // One message: the lines joined with line feeds, a draft/multiline-concat line without;
     // each line cleaned on its own (TextSanitizer::cleanLines' rule).
     QString text;
@@ -1049,7 +1149,7 @@ void IrcHandler::closeBatch(ClientSession *client, IrcState::Batch batch)
     const bool labeled = !batch.label.isEmpty() && (irc.caps & LabeledResponse);
     if (labeled)
         client->startCapture();
-    message(client, { batch.target, text }, batch.command == u"NOTICE", true);
+    message(client, { batch.target, text }, batch.command == u"NOTICE", true, action);
     if (labeled)
         sendLabeled(client, batch.label, client->takeCapture());
     irc.sendingConcatAt.clear();

@@ -50,6 +50,11 @@ public:
     static constexpr int maxChatHistory = 1000;
     // RPL_ISUPPORT's tokens for this server ("CHANTYPES=#", "NICKLEN=32" ...), in order.
     QStringList isupportTokens() const;
+    // Drops client's draft/multiline batches opened ChatLimits::ircBatchTimeoutMs or longer
+    // before nowMs (ClientSession::monotonicMs()), each with FAIL BATCH TIMEOUT <reference>
+    // (IRCv3 client-batch; labeled when its BATCH + was) and a line in the log; the lines
+    // still to come of the last one are dropped quietly. Nothing is posted.
+    void expireBatches(ClientSession *client, qint64 nowMs);
 
 private:
     using Handler = void (IrcHandler::*)(ClientSession *, const QStringList &);
@@ -111,12 +116,17 @@ private:
     void notice(ClientSession *client, const QStringList &params);
     // PRIVMSG and NOTICE; notice: no error is ever answered. multiline: the text is a
     // draft/multiline batch's, already cleaned line by line, and is not held to one line.
-    void message(ClientSession *client, const QStringList &params, bool notice, bool multiline = false);
+    // action: the batch was a CTCP ACTION (closeBatch took its framing off).
+    void message(ClientSession *client, const QStringList &params, bool notice, bool multiline = false,
+                 bool action = false);
+    // Whether an IRC message's text is a CTCP ACTION ("\1ACTION", then a space, "\1" or
+    // nothing).
+    static bool isCtcpAction(const QString &text);
     // IRCv3 draft/multiline (ircv3.net/specs/extensions/multiline, the source for what is
     // refused and how): "BATCH +ref draft/multiline target" opens a batch, "BATCH -ref" closes
     // it and posts what its lines said as one message. Every fault is a FAIL BATCH
-    // (MULTILINE_MAX_BYTES, MULTILINE_MAX_LINES, MULTILINE_INVALID_TARGET, MULTILINE_INVALID)
-    // and ends the batch; its remaining lines are dropped quietly.
+    // (MULTILINE_MAX_BYTES, MULTILINE_MAX_LINES, MULTILINE_INVALID_TARGET, MULTILINE_INVALID;
+    // TIMEOUT from expireBatches()) and ends the batch; its remaining lines are dropped quietly.
     void batch(ClientSession *client, const QStringList &params);
     // A line with a batch tag: a PRIVMSG or NOTICE of an open batch, held until it closes.
     void batchLine(ClientSession *client, const ChatCommand &command);

@@ -30,7 +30,8 @@ struct IrcState
 
     // A draft/multiline batch the client opened and has not closed (IRCv3 draft/multiline):
     // what its lines brought so far. At most ChatLimits::maxOpenBatches of them, each of at
-    // most the line limit of text (IrcHandler bounds both).
+    // most the line limit of text (IrcHandler bounds both), for at most
+    // ChatLimits::ircBatchTimeoutMs (ChatServer's connection check drops older ones).
     struct Batch
     {
         QString reference;
@@ -41,6 +42,7 @@ struct IrcState
         QStringList lines; // as sent, not yet cleaned
         QList<bool> concat; // per line: draft/multiline-concat
         qsizetype bytes = 0; // of the text, a byte per line feed included (max-bytes)
+        qint64 openedMs = 0; // when BATCH + came (ClientSession::monotonicMs())
     };
     QList<Batch> openBatches;
     // The last batch refused (FAIL BATCH ...): its remaining lines and its BATCH - are dropped
