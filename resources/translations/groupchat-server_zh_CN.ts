@@ -1028,6 +1028,34 @@ set by %2, %3</source>
         <source>%1 (%2) did not close its IRC multiline batch %3 within %4 s; it was dropped with its %5 line(s)</source>
         <translation>%1（%2）未在 %4 秒内关闭其 IRC 多行批次 %3；已连同其 %5 行一并丢弃</translation>
     </message>
+    <message>
+        <source>cluster: message %1 was published before (server %2, number %3); left out</source>
+        <translation>集群：消息 %1 之前已发布过（服务器 %2，编号 %3）；已略去</translation>
+    </message>
+    <message>
+        <source>cluster: this server&apos;s history begins with the cluster&apos;s epoch at %1; a resume from before it is told that history is not complete</source>
+        <translation>集群：本服务器的历史从集群纪元 %1 开始；从其之前恢复的会被告知历史不完整</translation>
+    </message>
+    <message>
+        <source>cluster: Redis came back empty; holding the room&apos;s new messages back until this server has everything up to %1 and what the other servers had read</source>
+        <translation>集群：Redis 重启后为空；暂缓房间的新消息，直到本服务器拥有截至 %1 的全部消息以及其他服务器已读取的消息</translation>
+    </message>
+    <message>
+        <source>cluster: asking the other servers for messages %1 to %2, which Redis lost before this server had read them</source>
+        <translation>集群：正在向其他服务器索取消息 %1 至 %2，这些消息在本服务器读取之前已被 Redis 丢失</translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: %n message(s) of those Redis lost came from the other servers (%1 to %2 asked for)</source>
+        <translation>
+            <numerusform>集群：Redis 丢失的消息中有 %n 条已从其他服务器取得（索取了 %1 至 %2）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>cluster: gave server %1 %n message(s) that Redis lost before it had read them</source>
+        <translation>
+            <numerusform>集群：已向服务器 %1 提供 %n 条其读取之前被 Redis 丢失的消息</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
