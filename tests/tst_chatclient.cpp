@@ -4,6 +4,7 @@
 #include "chatlimits.h"
 #include "chatserver.h"
 #include "clientsession.h"
+#include "clienttestfixture.h"
 #include "expect.h"
 #include "nickrules.h"
 #include "testclient.h"
@@ -41,7 +42,7 @@ QList<quint64> messageIds(const MessageModel &model)
 
 } // namespace
 
-class tst_ChatClient : public QObject
+class tst_ChatClient : public QObject, public ClientTestFixture
 {
     Q_OBJECT
 
@@ -84,58 +85,22 @@ private Q_SLOTS:
     void recentLinesComeBeforeTheJoin();
     void privateToSomeoneOfflineSaysSo();
     void joinChecksTheRoomNameItself();
-
-private:
-    std::unique_ptr<ChatClient> connectedClient(const QString &nick);
-    std::unique_ptr<TestClient> plainClient();
-
-    std::unique_ptr<ChatServer> m_server;
-    QTemporaryDir m_config; // identities, pins and remembered rooms go here, not to the user's
 };
 
 void tst_ChatClient::initTestCase()
 {
-    QVERIFY(m_config.isValid());
-    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
-    qputenv("XDG_DATA_HOME", QFile::encodeName(m_config.path()));
-    QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
+    // Identities, pins and remembered rooms go to a private home, not to the user's.
+    QVERIFY(setUpHome());
 }
 
 void tst_ChatClient::init()
 {
-    m_server = std::make_unique<ChatServer>();
-    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(startServer());
 }
 
 void tst_ChatClient::cleanup()
 {
-    m_server.reset();
-}
-
-std::unique_ptr<ChatClient> tst_ChatClient::connectedClient(const QString &nick)
-{
-    auto client = std::make_unique<ChatClient>();
-    client->connection()->setReconnectDelays(50, 200);
-    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
-    client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), nick);
-    if (!welcomed.wait(5000))
-        return nullptr;
-    return client;
-}
-
-std::unique_ptr<TestClient> tst_ChatClient::plainClient()
-{
-    auto client = std::make_unique<TestClient>();
-    if (!client->connectTo(m_server->serverPort()))
-        return nullptr;
-    client->sendLine("/nick bob");
-    const LineExpectation renamed =
-            expectLine(*client, QRegularExpression(QStringLiteral("^\\* guest\\d+ is now known as bob$")));
-    if (!renamed.failure.isEmpty()) {
-        qWarning("plainClient: %s", renamed.failure.constData());
-        return nullptr;
-    }
-    return client;
+    stopServer();
 }
 
 void tst_ChatClient::helloAndWelcome()

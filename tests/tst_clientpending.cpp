@@ -6,6 +6,7 @@
 #include "chatclient.h"
 #include "chatserver.h"
 #include "clientsession.h"
+#include "clienttestfixture.h"
 #include "conversationview.h"
 #include "expect.h"
 #include "mainwindow.h"
@@ -52,7 +53,7 @@ qsizetype linesEndingWith(const TestClient &client, const QString &what)
 
 } // namespace
 
-class tst_ClientPending : public QObject
+class tst_ClientPending : public QObject, public ClientTestFixture
 {
     Q_OBJECT
 
@@ -70,59 +71,22 @@ private Q_SLOTS:
     void refusedShowsWhyAndRetrySendsIt();
     void windowShowsPendingAndRefused();
     void degradedClusterShowsABannerAndUnavailableFails();
-
-private:
-    std::unique_ptr<ChatClient> connectedClient(const QString &nick);
-    std::unique_ptr<TestClient> plainClient(const QByteArray &nick);
-
-    QTemporaryDir m_home; // settings and outboxes go here, not to the user's
-    std::unique_ptr<ChatServer> m_server;
 };
 
 void tst_ClientPending::initTestCase()
 {
-    QVERIFY(m_home.isValid());
-    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
-    qputenv("XDG_DATA_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("data"))));
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/groupchat-test-bus");
-    QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
+    // Settings and outboxes go to a private home, not to the user's.
+    QVERIFY(setUpHome());
 }
 
 void tst_ClientPending::init()
 {
-    m_server = std::make_unique<ChatServer>();
-    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(startServer());
 }
 
 void tst_ClientPending::cleanup()
 {
-    m_server.reset();
-}
-
-std::unique_ptr<ChatClient> tst_ClientPending::connectedClient(const QString &nick)
-{
-    auto client = std::make_unique<ChatClient>();
-    client->connection()->setReconnectDelays(50, 200);
-    QSignalSpy welcomed(client->connection(), &ChatConnection::welcomed);
-    client->connection()->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), nick);
-    if (!welcomed.wait(5000))
-        return nullptr;
-    return client;
-}
-
-std::unique_ptr<TestClient> tst_ClientPending::plainClient(const QByteArray &nick)
-{
-    auto client = std::make_unique<TestClient>();
-    if (!client->connectTo(m_server->serverPort()))
-        return nullptr;
-    client->sendLine("/nick " + nick);
-    const LineExpectation renamed = expectLine(
-            *client, QRegularExpression(QStringLiteral("is now known as %1$").arg(QLatin1String(nick))));
-    if (!renamed.failure.isEmpty()) {
-        qWarning("plainClient: %s", renamed.failure.constData());
-        return nullptr;
-    }
-    return client;
+    stopServer();
 }
 
 void tst_ClientPending::pendingIsSettledInPlaceByItsEcho()
