@@ -4,6 +4,7 @@
 // What an IRC client shows is read from its own logs, one file per room or private
 // conversation, as it wrote them; what the others see is checked to the exact line.
 #include "expect.h"
+#include "jsontext.h"
 #include "serverprocess.h"
 #include "testclient.h"
 
@@ -439,11 +440,6 @@ QStringList logTexts(IrcClient &client, const QString &target, const QRegularExp
             QFAIL(expectation_.failure.constData()); \
         (out) = std::move(expectation_.value); \
     } while (false)
-
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
 
 // A JSON say request to room (none: the default room).
 QByteArray say(const QString &text, const QString &room = QString())

@@ -5,6 +5,8 @@
 #include "chatserver.h"
 #include "expect.h"
 #include "jsonprotocol.h"
+#include "jsontext.h"
+#include "readersfixture.h"
 #include "testclient.h"
 
 #include <QJsonArray>
@@ -18,25 +20,12 @@
 
 namespace {
 
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
 QByteArray hello(const QString &nick, const QString &identity)
 {
     return json({ { QStringLiteral("type"), QStringLiteral("hello") },
                   { QStringLiteral("version"), JsonProtocol::version },
                   { QStringLiteral("nick"), nick },
                   { QStringLiteral("identity"), identity } });
-}
-
-QStringList texts(const QJsonArray &messages)
-{
-    QStringList list;
-    for (const QJsonValue &message : messages)
-        list.append(message.toObject().value(u"text").toString());
-    return list;
 }
 
 // "m1".."mN": the messages named by a range, first to last.
@@ -50,7 +39,7 @@ QStringList named(const QString &prefix, int first, int last)
 
 } // namespace
 
-class tst_OlderHistory : public QObject
+class tst_OlderHistory : public QObject, public ReadersFixture
 {
     Q_OBJECT
 
@@ -66,17 +55,10 @@ private Q_SLOTS:
     void aLaterHolderOfTheNickReadsNothing();
 
 private:
-    // Starts the server, with a history database when database is true.
-    bool start(bool database);
-    // alice and bob (both in #general), carol (in #other only), and their messages: alice's
-    // m1..m10 in #general, carol's o1..o3 in #other, alice's private p1..p3 to bob; m_ids
-    // holds each text's id.
+    // Their messages: alice's m1..m10 in #general, carol's o1..o3 in #other, alice's private
+    // p1..p3 to bob; m_ids holds each text's id.
     bool populate();
-    quint16 port() const { return m_server->serverPort(); }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<TestClient> m_alice, m_bob, m_carol;
     QHash<QString, quint64> m_ids;
 };
 
@@ -87,44 +69,18 @@ void tst_OlderHistory::init()
 
 void tst_OlderHistory::cleanup()
 {
-    m_alice.reset();
-    m_bob.reset();
-    m_carol.reset();
-    m_server.reset();
+    stopServer();
     m_ids.clear();
-    QFile::remove(m_dir.filePath(QStringLiteral("history.sqlite")));
-}
-
-bool tst_OlderHistory::start(bool database)
-{
-    ChatLimits limits;
-    limits.floodControl = false;
-    m_server = std::make_unique<ChatServer>(limits);
-    if (database && !m_server->openHistory(m_dir.filePath(QStringLiteral("history.sqlite"))))
-        return false;
-    return m_server->listen(QHostAddress::LocalHost, 0);
 }
 
 bool tst_OlderHistory::populate()
 {
-    m_alice =
-            joinJsonWith(port(), hello(QStringLiteral("alice"), QStringLiteral("alice-identity-0123456789")));
-    m_bob = joinJsonWith(port(), hello(QStringLiteral("bob"), QStringLiteral("bob-identity-0123456789")));
-    m_carol =
-            joinJsonWith(port(), hello(QStringLiteral("carol"), QStringLiteral("carol-identity-0123456789")));
-    if (!m_alice || !m_bob || !m_carol)
-        return false;
-    m_carol->sendLine(R"({"type":"join","room":"#other"})");
-    m_carol->sendLine(R"({"type":"part","room":"#general"})");
-    if (m_carol->waitForJson(QStringLiteral("part")).isEmpty())
+    if (!joinReaders())
         return false;
     const auto said = [this](TestClient &who, const QJsonObject &request, const QString &type) {
-        who.sendLine(json(request));
-        const QString text = request.value(u"text").toString();
-        const QJsonObject echo =
-                who.waitForJson(type, [&](const QJsonObject &o) { return o.value(u"text") == text; });
-        m_ids.insert(text, quint64(echo.value(u"id").toInteger()));
-        return !echo.isEmpty() && m_ids.value(text) > 0;
+        const quint64 id = ReadersFixture::said(who, request, type);
+        m_ids.insert(request.value(u"text").toString(), id);
+        return id > 0;
     };
     for (const QString &text : named(QStringLiteral("m"), 1, 10)) {
         if (!said(*m_alice,
@@ -230,7 +186,7 @@ void tst_OlderHistory::olderMessages()
     QFETCH(QStringList, expected);
     QFETCH(bool, more);
     QFETCH(QString, error);
-    QVERIFY(start(database));
+    QVERIFY(startServer(database));
     QVERIFY(populate());
 
     TestClient &client = asker == u"alice" ? *m_alice : asker == u"bob" ? *m_bob : *m_carol;
@@ -319,7 +275,7 @@ void tst_OlderHistory::badRequestsAreRefusedAndTheConnectionStays()
     QFETCH(QByteArray, line);
     QFETCH(QString, code);
     QFETCH(QString, says);
-    QVERIFY(start(false));
+    QVERIFY(startServer(false));
     auto client =
             joinJsonWith(port(), hello(QStringLiteral("alice"), QStringLiteral("alice-identity-0123456789")));
     QVERIFY(client);
@@ -348,7 +304,7 @@ void tst_OlderHistory::aLaterHolderOfTheNickReadsNothing_data()
 void tst_OlderHistory::aLaterHolderOfTheNickReadsNothing()
 {
     QFETCH(bool, database);
-    QVERIFY(start(database));
+    QVERIFY(startServer(database));
     QVERIFY(populate());
     // alice goes; someone else takes her nick and asks for her conversation with bob.
     m_alice->disconnectFromServer();

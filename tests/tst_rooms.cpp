@@ -1,6 +1,7 @@
 #include "chatserver.h"
 #include "expect.h"
 #include "jsonprotocol.h"
+#include "jsontext.h"
 #include "messagestore.h"
 #include "testclient.h"
 
@@ -15,11 +16,6 @@
 #include <memory>
 
 namespace {
-
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
 
 QByteArray hello(const QString &nick, int version = JsonProtocol::version,
                  const QString &identity = QString(), qint64 since = -1, const QStringList &rooms = {})
@@ -45,14 +41,6 @@ QByteArray request(const QString &type, const QString &room, const QString &fiel
     if (!field.isEmpty())
         object.insert(field, value);
     return json(object);
-}
-
-QStringList texts(const QJsonArray &messages)
-{
-    QStringList list;
-    for (const QJsonValue &message : messages)
-        list.append(message.toObject().value(u"text").toString());
-    return list;
 }
 
 } // namespace

@@ -6,6 +6,8 @@
 #include "chatserver.h"
 #include "expect.h"
 #include "jsonprotocol.h"
+#include "jsontext.h"
+#include "readersfixture.h"
 #include "testclient.h"
 
 #include <QJsonArray>
@@ -16,32 +18,9 @@
 
 #include <memory>
 
-namespace {
+namespace { } // namespace
 
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QByteArray hello(const QString &nick)
-{
-    return json({ { QStringLiteral("type"), QStringLiteral("hello") },
-                  { QStringLiteral("version"), JsonProtocol::version },
-                  { QStringLiteral("nick"), nick },
-                  { QStringLiteral("identity"), QString(nick + QStringLiteral("-identity-0123456789")) } });
-}
-
-QStringList texts(const QJsonArray &messages)
-{
-    QStringList list;
-    for (const QJsonValue &message : messages)
-        list.append(message.toObject().value(u"text").toString());
-    return list;
-}
-
-} // namespace
-
-class tst_Search : public QObject
+class tst_Search : public QObject, public ReadersFixture
 {
     Q_OBJECT
 
@@ -54,15 +33,9 @@ private Q_SLOTS:
     void badSearchesAreRefusedAndTheConnectionStays();
 
 private:
-    bool start(bool database);
-    // alice and bob in #general, carol in #other only; alice's lines in #general, carol's in
-    // #other, and alice's private line to bob.
+    // alice's lines in #general, carol's in #other, and alice's private line to bob.
     bool populate();
     TestClient *client(const QString &nick) const;
-
-    QTemporaryDir m_dir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<TestClient> m_alice, m_bob, m_carol;
 };
 
 void tst_Search::init()
@@ -72,21 +45,7 @@ void tst_Search::init()
 
 void tst_Search::cleanup()
 {
-    m_alice.reset();
-    m_bob.reset();
-    m_carol.reset();
-    m_server.reset();
-    QFile::remove(m_dir.filePath(QStringLiteral("history.sqlite")));
-}
-
-bool tst_Search::start(bool database)
-{
-    ChatLimits limits;
-    limits.floodControl = false;
-    m_server = std::make_unique<ChatServer>(limits);
-    if (database && !m_server->openHistory(m_dir.filePath(QStringLiteral("history.sqlite"))))
-        return false;
-    return m_server->listen(QHostAddress::LocalHost, 0);
+    stopServer();
 }
 
 TestClient *tst_Search::client(const QString &nick) const
@@ -96,22 +55,8 @@ TestClient *tst_Search::client(const QString &nick) const
 
 bool tst_Search::populate()
 {
-    m_alice = joinJsonWith(m_server->serverPort(), hello(QStringLiteral("alice")));
-    m_bob = joinJsonWith(m_server->serverPort(), hello(QStringLiteral("bob")));
-    m_carol = joinJsonWith(m_server->serverPort(), hello(QStringLiteral("carol")));
-    if (!m_alice || !m_bob || !m_carol)
+    if (!joinReaders())
         return false;
-    m_carol->sendLine(R"({"type":"join","room":"#other"})");
-    m_carol->sendLine(R"({"type":"part","room":"#general"})");
-    if (m_carol->waitForJson(QStringLiteral("part")).isEmpty())
-        return false;
-    const auto said = [](TestClient &who, const QJsonObject &request, const QString &type) {
-        who.sendLine(json(request));
-        const QString text = request.value(u"text").toString();
-        return !who.waitForJson(type, [&](const QJsonObject &o) {
-                       return o.value(u"text") == text;
-                   }).isEmpty();
-    };
     for (const char *text : { "deploy on friday", "lunch at noon", "明天部署新版本", "50% done_ok, not dont",
                               "the deploy failed" }) {
         if (!said(*m_alice,
@@ -130,7 +75,7 @@ bool tst_Search::populate()
                 { { QStringLiteral("type"), QStringLiteral("private") },
                   { QStringLiteral("to"), QStringLiteral("bob") },
                   { QStringLiteral("text"), QStringLiteral("deploy keys are here") } },
-                QStringLiteral("private"));
+                QStringLiteral("private")) != 0;
 }
 
 void tst_Search::search_data()
@@ -201,7 +146,7 @@ void tst_Search::search()
     QFETCH(int, limit);
     QFETCH(QStringList, expected);
     QFETCH(bool, more);
-    QVERIFY(start(database));
+    QVERIFY(startServer(database));
     QVERIFY(populate());
     TestClient *who = client(asker);
     QJsonObject request{ { QStringLiteral("type"), QStringLiteral("search") },
@@ -236,7 +181,7 @@ void tst_Search::badSearchesAreRefusedAndTheConnectionStays_data()
 void tst_Search::badSearchesAreRefusedAndTheConnectionStays()
 {
     QFETCH(QByteArray, request);
-    QVERIFY(start(true));
+    QVERIFY(startServer(true));
     QVERIFY(populate());
     m_alice->sendLine(request);
     const QJsonObject error = m_alice->waitForJson(QStringLiteral("error"));
