@@ -4,6 +4,7 @@
 #include "chatserver.h"
 #include "clusterlink.h"
 #include "expect.h"
+#include "jsontext.h"
 #include "redisclient.h"
 #include "testclient.h"
 
@@ -23,6 +24,20 @@
 #include <sys/types.h>
 
 namespace {
+
+// A JSON hello as nick: protocol version, resuming after since (-1: not resuming), with an
+// identity (empty: none).
+QByteArray hello(const QString &nick, int version = 1, qint64 since = -1, const QString &identity = QString())
+{
+    QJsonObject object{ { QStringLiteral("type"), QStringLiteral("hello") },
+                        { QStringLiteral("version"), version },
+                        { QStringLiteral("nick"), nick } };
+    if (since >= 0)
+        object.insert(QStringLiteral("since"), since);
+    if (!identity.isEmpty())
+        object.insert(QStringLiteral("identity"), identity);
+    return json(object);
+}
 
 // (id, "from: text") of every message a JSON client has received, welcome history included.
 QList<std::pair<qint64, QString>> messagesOf(const TestClient &client)
@@ -165,10 +180,7 @@ ChatServer *tst_Cluster::startServer(const QString &historyPath)
 
 std::unique_ptr<TestClient> tst_Cluster::join(ChatServer *server, const QString &nick, qint64 since)
 {
-    QByteArray hello = R"({"type":"hello","version":1,"nick":")" + nick.toUtf8() + '"';
-    if (since >= 0)
-        hello += R"(,"since":)" + QByteArray::number(since);
-    return joinJsonWith(server->serverPort(), hello + '}');
+    return joinJsonWith(server->serverPort(), hello(nick, 1, since));
 }
 
 void tst_Cluster::everyoneGetsEveryMessageInOneOrder()
@@ -309,9 +321,9 @@ void tst_Cluster::resendIsPostedOnceOnAnyServer()
     ChatServer *first = startServer();
     ChatServer *second = startServer();
     QVERIFY(first && second);
-    const QByteArray identity = R"(,"identity":"alice-secret-0123456789")";
-    auto alice = joinJsonWith(first->serverPort(),
-                              R"({"type":"hello","version":2,"nick":"alice")" + identity + '}');
+    const QByteArray aliceHello =
+            hello(QStringLiteral("alice"), 2, -1, QStringLiteral("alice-secret-0123456789"));
+    auto alice = joinJsonWith(first->serverPort(), aliceHello);
     auto bob = join(second, QStringLiteral("bob"));
     QVERIFY(alice && bob);
     alice->sendLine(R"({"type":"say","text":"only once","cid":"m-1"})");
@@ -323,8 +335,7 @@ void tst_Cluster::resendIsPostedOnceOnAnyServer()
     // the other server, and again on the first.
     alice.reset();
     for (ChatServer *server : { second, first }) {
-        auto again = joinJsonWith(server->serverPort(),
-                                  R"({"type":"hello","version":2,"nick":"alice")" + identity + '}');
+        auto again = joinJsonWith(server->serverPort(), aliceHello);
         QVERIFY(again);
         again->sendLine(R"({"type":"say","text":"only once","cid":"m-1"})");
         EXPECT_LINE(again,
@@ -351,10 +362,7 @@ void tst_Cluster::resumeOnAServerThatIsBehind()
     // second's reader lagged): she resumes there with an id it has not reached yet.
     const quint64 since = second->lastMessageId() + 3;
     QJsonObject welcome;
-    auto alice = joinJsonWith(second->serverPort(),
-                              R"({"type":"hello","version":1,"nick":"alice","since":)" +
-                                      QByteArray::number(since) + '}',
-                              &welcome);
+    auto alice = joinJsonWith(second->serverPort(), hello(QStringLiteral("alice"), 1, since), &welcome);
     QVERIFY(alice);
     QVERIFY2(welcome.value(u"historyComplete").toBool(), QJsonDocument(welcome).toJson().constData());
     QVERIFY(messagesOf(*alice).isEmpty());
@@ -432,8 +440,7 @@ void tst_Cluster::redisLostWhatAServerHadNotRead()
     QCOMPARE(second->lastMessageId(), quint64(3));
     // A resume there from before the loss gets them, and history is complete.
     QJsonObject welcome;
-    auto alice = joinJsonWith(second->serverPort(),
-                              R"({"type":"hello","version":2,"nick":"alice","since":1})", &welcome);
+    auto alice = joinJsonWith(second->serverPort(), hello(QStringLiteral("alice"), 2, 1), &welcome);
     QVERIFY(alice);
     QVERIFY2(welcome.value(u"historyComplete").toBool(false), QJsonDocument(welcome).toJson().constData());
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 2, 5000);
@@ -475,8 +482,7 @@ void tst_Cluster::lostMessagesNobodyHasAreMarked()
     QVERIFY(!second->cluster()->isRepairing());
     // A resume from before the loss is told that history is not complete.
     QJsonObject welcome;
-    auto alice = joinJsonWith(second->serverPort(),
-                              R"({"type":"hello","version":2,"nick":"alice","since":1})", &welcome);
+    auto alice = joinJsonWith(second->serverPort(), hello(QStringLiteral("alice"), 2, 1), &welcome);
     QVERIFY(alice);
     QVERIFY2(!welcome.value(u"historyComplete").toBool(true), QJsonDocument(welcome).toJson().constData());
 }
@@ -528,9 +534,8 @@ void tst_Cluster::republishedMessageIsLeftOut()
 {
     ChatServer *server = startServer();
     QVERIFY(server);
-    auto alice = joinJsonWith(
-            server->serverPort(),
-            R"({"type":"hello","version":2,"nick":"alice","identity":"alice-secret-0123456789"})");
+    auto alice = joinJsonWith(server->serverPort(), hello(QStringLiteral("alice"), 2, -1,
+                                                          QStringLiteral("alice-secret-0123456789")));
     QVERIFY(alice);
     alice->sendLine(R"({"type":"say","text":"once","cid":"k1"})");
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
@@ -628,7 +633,7 @@ void tst_Cluster::nicksAndPeopleAreClusterWide()
     // Her nick is taken on every server, whatever its case.
     TestClient mallory;
     QVERIFY(mallory.connectTo(second->serverPort()));
-    mallory.sendLine(R"({"type":"hello","version":1,"nick":"ALICE"})");
+    mallory.sendLine(hello(QStringLiteral("ALICE")));
     QJsonObject refused;
     EXPECT_JSON_AS(refused, mallory, QStringLiteral("error"));
     QCOMPARE(refused.value(u"code").toString(), QStringLiteral("nick-taken"));
