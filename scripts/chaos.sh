@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The fault harness (docs/ARCHITECTURE.md, "The fault harness"): a private Redis, three
-# groupchat servers sharing a room through it, JSON and plain clients behind fault-injecting
+# groupchat servers sharing a room through it, JSON, plain and IRC clients behind fault-injecting
 # proxies, faults from a seed, and a history checker at the end. Loopback only.
 #   ./scripts/chaos.sh                          60 s of load and faults, a random seed
 #   ./scripts/chaos.sh --minutes 10 --seed 42   ten minutes, the faults seed 42 makes
 #   ./scripts/chaos.sh --faults kill,stop       only these kinds (groupchat-chaos --help lists them)
 #   ./scripts/chaos.sh --build DIR              use the build in DIR as it is (no build)
-# Other options go to groupchat-chaos (--clients, --plain, --quiet, --keep, --verbose ...).
+# Other options go to groupchat-chaos (--clients, --plain, --irc, --quiet, --keep, --verbose ...).
 # Exits 0 without violation, 1 with one (the first is printed with its context), 2 when the
 # run could not be made. The seed is printed first: the same seed gives the same schedule.
 set -euo pipefail

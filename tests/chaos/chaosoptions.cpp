@@ -33,6 +33,10 @@ bool ChaosOptions::parse(const QCoreApplication &application, QString *message, 
             { QStringLiteral("plain"),
               QStringLiteral("Plain clients; the first sends, the others only read (default 3)."),
               QStringLiteral("n") },
+            { QStringLiteral("irc"),
+              QStringLiteral("IRC clients (IRCv3: msgid, echo-message, chathistory); each sends and reads "
+                             "(default 2)."),
+              QStringLiteral("n") },
             { QStringLiteral("faults"),
               QStringLiteral("Fault kinds to inject: all (default), none, or a comma-separated list of %1.")
                       .arg(FaultSchedule::kindNames().join(u", ")),
@@ -71,13 +75,13 @@ bool ChaosOptions::parse(const QCoreApplication &application, QString *message, 
         return true;
     };
     double seconds = loadMs / 1000.0, minutes = -1, quiet = quietMs / 1000.0, seedValue = -1;
-    double serverCount = servers, json = jsonClients, plain = plainClients;
+    double serverCount = servers, json = jsonClients, plain = plainClients, irc = ircClients;
     if (!number(QStringLiteral("seconds"), 10, 86400, &seconds) ||
         !number(QStringLiteral("minutes"), 0.2, 1440, &minutes) ||
         !number(QStringLiteral("quiet"), 5, 600, &quiet) ||
         !number(QStringLiteral("servers"), 1, 9, &serverCount) ||
         !number(QStringLiteral("clients"), 1, 100, &json) ||
-        !number(QStringLiteral("plain"), 0, 100, &plain) ||
+        !number(QStringLiteral("plain"), 0, 100, &plain) || !number(QStringLiteral("irc"), 0, 100, &irc) ||
         !number(QStringLiteral("seed"), 0, 4294967295.0, &seedValue))
         return false;
     loadMs = minutes > 0 ? qint64(minutes * 60000) : qint64(seconds * 1000);
@@ -85,6 +89,7 @@ bool ChaosOptions::parse(const QCoreApplication &application, QString *message, 
     servers = int(serverCount);
     jsonClients = int(json);
     plainClients = int(plain);
+    ircClients = int(irc);
     seed = seedValue >= 0 ? quint32(seedValue) : QRandomGenerator::system()->generate();
     QString error;
     if (!FaultSchedule::parseKinds(parser.isSet(QStringLiteral("faults"))
@@ -119,13 +124,14 @@ QString ChaosOptions::describe() const
         if (faults.contains(kind))
             kinds.append(FaultSchedule::name(kind));
     }
-    return QStringLiteral("seed %1, %2 s of load then %3 s quiet, %4 servers, %5 JSON and %6 plain clients, "
-                          "faults: %7")
+    return QStringLiteral("seed %1, %2 s of load then %3 s quiet, %4 servers, %5 JSON, %6 plain and %7 IRC "
+                          "clients, faults: %8")
             .arg(seed)
             .arg(loadMs / 1000.0)
             .arg(quietMs / 1000.0)
             .arg(servers)
             .arg(jsonClients)
             .arg(plainClients)
+            .arg(ircClients)
             .arg(kinds.isEmpty() ? QStringLiteral("none") : kinds.join(u','));
 }

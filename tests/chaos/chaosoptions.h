@@ -17,6 +17,7 @@ struct ChaosOptions
     int servers = 3;
     int jsonClients = 6;
     int plainClients = 3; // the first sends (without cid), the others only receive
+    int ircClients = 2; // each sends (without cid) and receives
     QSet<FaultKind> faults;
     QString serverBinary;
     QString redisBinary;

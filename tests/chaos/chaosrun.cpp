@@ -3,6 +3,7 @@
 #include "faultinjector.h"
 #include "faultproxy.h"
 #include "historyfetcher.h"
+#include "ircloadclient.h"
 #include "jsonloadclient.h"
 #include "plainloadclient.h"
 #include "redisprocess.h"
@@ -29,6 +30,7 @@ ChaosRun::~ChaosRun()
     // Clients first, then the servers (SIGTERM), Redis last.
     qDeleteAll(m_jsonClients);
     qDeleteAll(m_plainClients);
+    qDeleteAll(m_ircClients);
     for (ServerNode *server : std::as_const(m_servers))
         server->stop();
     qDeleteAll(m_servers);
@@ -63,6 +65,14 @@ QList<quint16> ChaosRun::serverPorts() const
     QList<quint16> ports;
     for (const ServerNode *server : m_servers)
         ports.append(server->port());
+    return ports;
+}
+
+QList<quint16> ChaosRun::serverIrcPorts() const
+{
+    QList<quint16> ports;
+    for (const ServerNode *server : m_servers)
+        ports.append(server->ircPort());
     return ports;
 }
 
@@ -122,20 +132,30 @@ bool ChaosRun::setUp()
         redisProxy->setTargetPort(redisPort);
         auto *clientProxy =
                 new FaultProxy(QStringLiteral("client proxy %1").arg(i + 1), m_options.seed + 200 + i, this);
-        if (!redisProxy->listen() || !clientProxy->listen()) {
+        const bool irc = m_options.ircClients > 0;
+        auto *ircProxy = irc ? new FaultProxy(QStringLiteral("IRC proxy %1").arg(i + 1),
+                                              m_options.seed + 300 + i, this)
+                             : nullptr;
+        if (!redisProxy->listen() || !clientProxy->listen() || (ircProxy && !ircProxy->listen())) {
             fail(QStringLiteral("no free loopback port for a proxy"));
             return false;
         }
         m_redisProxies.append(redisProxy);
         m_clientProxies.append(clientProxy);
+        if (ircProxy)
+            m_ircProxies.append(ircProxy);
         auto *server = new ServerNode(i, m_options.serverBinary,
                                       m_directory.path() + QStringLiteral("/server-%1").arg(i + 1),
-                                      redisProxy->port());
+                                      redisProxy->port(), irc);
         connect(server, &ServerNode::failed, this, &ChaosRun::fail);
-        connect(server, &ServerNode::ready, this, [this, server, clientProxy] {
+        connect(server, &ServerNode::ready, this, [this, server, clientProxy, ircProxy] {
             clientProxy->setTargetPort(server->port());
-            m_timeline.detail(
-                    QStringLiteral("%1 listens on port %2").arg(server->name()).arg(server->port()));
+            if (ircProxy)
+                ircProxy->setTargetPort(server->ircPort());
+            m_timeline.detail(QStringLiteral("%1 listens on port %2 (IRC: %3)")
+                                      .arg(server->name())
+                                      .arg(server->port())
+                                      .arg(server->ircPort()));
         });
         m_servers.append(server);
         server->start();
@@ -156,11 +176,16 @@ bool ChaosRun::setUp()
         return false;
     }
     for (const ServerNode *server : std::as_const(m_servers)) {
-        m_timeline.note(QStringLiteral("%1 on port %2 (clients through port %3, Redis through port %4)")
+        const QString irc = m_ircProxies.isEmpty() ? QString()
+                                                   : QStringLiteral("; IRC on port %1, through port %2")
+                                                             .arg(server->ircPort())
+                                                             .arg(m_ircProxies.at(server->index())->port());
+        m_timeline.note(QStringLiteral("%1 on port %2 (clients through port %3, Redis through port %4%5)")
                                 .arg(server->name())
                                 .arg(server->port())
                                 .arg(m_clientProxies.at(server->index())->port())
-                                .arg(m_redisProxies.at(server->index())->port()));
+                                .arg(m_redisProxies.at(server->index())->port())
+                                .arg(irc));
     }
     return true;
 }
@@ -182,14 +207,25 @@ void ChaosRun::startLoad()
         m_plainClients.append(client);
         client->start();
     }
+    QList<quint16> ircProxyPorts;
+    for (const FaultProxy *proxy : std::as_const(m_ircProxies))
+        ircProxyPorts.append(proxy->port());
+    for (int i = 1; i <= m_options.ircClients; ++i) {
+        auto *client = new IrcLoadClient(i, true, m_options.seed + 3000 + i, ircProxyPorts, randomDrops,
+                                         &m_timeline);
+        m_ircClients.append(client);
+        client->start();
+    }
     const FaultSchedule schedule =
             FaultSchedule::make(m_options.seed, m_options.loadMs, m_options.servers, m_options.faults);
-    m_timeline.note(QStringLiteral("load: %1 JSON and %2 plain clients for %3 s; %4 faults scheduled")
+    m_timeline.note(QStringLiteral("load: %1 JSON, %2 plain and %3 IRC clients for %4 s; %5 faults scheduled")
                             .arg(m_options.jsonClients)
                             .arg(m_options.plainClients)
+                            .arg(m_options.ircClients)
                             .arg(m_options.loadMs / 1000.0)
                             .arg(schedule.events().size()));
-    m_injector = new FaultInjector(&m_timeline, m_redis, m_servers, m_clientProxies, m_redisProxies, this);
+    m_injector = new FaultInjector(&m_timeline, m_options.seed + 400, m_redis, m_servers, m_clientProxies,
+                                   m_ircProxies, m_redisProxies, this);
     m_injector->run(schedule);
     QTimer::singleShot(int(m_options.loadMs), Qt::PreciseTimer, this, &ChaosRun::endLoad);
 }
@@ -202,6 +238,8 @@ void ChaosRun::endLoad()
     for (JsonLoadClient *client : std::as_const(m_jsonClients))
         client->stopSending();
     for (PlainLoadClient *client : std::as_const(m_plainClients))
+        client->stopSending();
+    for (IrcLoadClient *client : std::as_const(m_ircClients))
         client->stopSending();
     m_timeline.note(
             QStringLiteral("load over, every fault healed; quiet for %1 s").arg(m_options.quietMs / 1000.0));
@@ -229,19 +267,28 @@ void ChaosRun::finishClients()
     int unacknowledged = 0;
     for (const JsonLoadClient *client : std::as_const(m_jsonClients))
         unacknowledged += client->unacknowledged();
+    int ircUnacknowledged = 0;
+    for (const IrcLoadClient *client : std::as_const(m_ircClients))
+        ircUnacknowledged += client->unacknowledged();
     m_timeline.note(
-            QStringLiteral("final: every JSON client resumes once more and reads the whole history (%1 "
-                           "message(s) still unacknowledged)")
-                    .arg(unacknowledged));
+            QStringLiteral("final: every JSON and IRC client resumes once more and reads the whole "
+                           "history (%1 JSON message(s) still unacknowledged; %2 IRC, never sent again)")
+                    .arg(unacknowledged)
+                    .arg(ircUnacknowledged));
     for (PlainLoadClient *client : std::as_const(m_plainClients))
         client->finish();
-    m_waiting = int(m_jsonClients.size());
+    m_waiting = int(m_jsonClients.size() + m_ircClients.size());
+    const auto oneFinished = [this] {
+        if (--m_waiting == 0)
+            readServerHistories();
+    };
     for (JsonLoadClient *client : std::as_const(m_jsonClients)) {
-        connect(client, &JsonLoadClient::finished, this, [this] {
-            if (--m_waiting == 0)
-                readServerHistories();
-        });
+        connect(client, &JsonLoadClient::finished, this, oneFinished);
         client->finish(serverPorts());
+    }
+    for (IrcLoadClient *client : std::as_const(m_ircClients)) {
+        connect(client, &IrcLoadClient::finished, this, oneFinished);
+        client->finish(serverIrcPorts());
     }
 }
 
@@ -293,6 +340,8 @@ void ChaosRun::check()
     for (const JsonLoadClient *client : std::as_const(m_jsonClients))
         m_records.append(client->record());
     for (const PlainLoadClient *client : std::as_const(m_plainClients))
+        m_records.append(client->record());
+    for (const IrcLoadClient *client : std::as_const(m_ircClients))
         m_records.append(client->record());
     HistoryChecker checker(m_records, m_histories, m_timeline);
     const bool ok = checker.check();

@@ -7,14 +7,17 @@
 
 #include <QTimer>
 
-FaultInjector::FaultInjector(Timeline *timeline, RedisProcess *redis, const QList<ServerNode *> &servers,
-                             const QList<FaultProxy *> &clientProxies,
-                             const QList<FaultProxy *> &redisProxies, QObject *parent)
+FaultInjector::FaultInjector(Timeline *timeline, quint32 seed, RedisProcess *redis,
+                             const QList<ServerNode *> &servers, const QList<FaultProxy *> &clientProxies,
+                             const QList<FaultProxy *> &ircProxies, const QList<FaultProxy *> &redisProxies,
+                             QObject *parent)
     : QObject(parent),
       m_timeline(timeline),
+      m_random(seed),
       m_redis(redis),
       m_servers(servers),
       m_clientProxies(clientProxies),
+      m_ircProxies(ircProxies),
       m_redisProxies(redisProxies)
 { }
 
@@ -66,10 +69,13 @@ void FaultInjector::apply(const FaultEvent &event)
                 m_timeline->note(QStringLiteral("Redis does not start again"));
         });
         break;
-    case FaultKind::CutClients:
+    case FaultKind::CutClients: {
+        const int cut = m_clientProxies.at(event.target)->cutAll();
+        const int ircCut = m_ircProxies.isEmpty() ? 0 : m_ircProxies.at(event.target)->cutAll();
         m_timeline->note(
-                QStringLiteral("  %1 connection(s) cut").arg(m_clientProxies.at(event.target)->cutAll()));
+                QStringLiteral("  %1 connection(s) cut, %2 of them IRC").arg(cut + ircCut).arg(ircCut));
         break;
+    }
     case FaultKind::CutRedis: {
         FaultProxy *proxy = m_redisProxies.at(event.target);
         const int cut = proxy->cutAll();
@@ -82,16 +88,31 @@ void FaultInjector::apply(const FaultEvent &event)
         break;
     }
     case FaultKind::Refuse: {
-        FaultProxy *proxy = m_clientProxies.at(event.target);
-        proxy->refuseFor(0);
+        QList<FaultProxy *> proxies{ m_clientProxies.at(event.target) };
+        if (!m_ircProxies.isEmpty())
+            proxies.append(m_ircProxies.at(event.target));
+        for (FaultProxy *proxy : std::as_const(proxies))
+            proxy->refuseFor(0);
         later(event.durationMs, QStringLiteral("heal: %1 takes new connections again").arg(server->name()),
-              [proxy] { proxy->allow(); });
+              [proxies] {
+                  for (FaultProxy *proxy : proxies)
+                      proxy->allow();
+              });
         break;
     }
-    case FaultKind::Drop:
-        if (!m_clientProxies.at(event.target)->dropOne())
+    case FaultKind::Drop: {
+        // One connection of all the server's, whichever port it came through.
+        FaultProxy *clients = m_clientProxies.at(event.target);
+        FaultProxy *irc = m_ircProxies.isEmpty() ? nullptr : m_ircProxies.at(event.target);
+        const int total = clients->connectionCount() + (irc ? irc->connectionCount() : 0);
+        FaultProxy *proxy =
+                irc && total > 0 && m_random.bounded(total) >= clients->connectionCount() ? irc : clients;
+        if (!proxy->dropOne())
             m_timeline->note(QStringLiteral("  no connection to drop"));
+        else if (proxy == irc)
+            m_timeline->note(QStringLiteral("  an IRC connection dropped"));
         break;
+    }
     case FaultKind::Reconnect:
         break;
     }
@@ -110,7 +131,7 @@ void FaultInjector::healAll()
         if (!server->isRunning())
             server->start();
     }
-    for (FaultProxy *proxy : m_clientProxies + m_redisProxies) {
+    for (FaultProxy *proxy : m_clientProxies + m_ircProxies + m_redisProxies) {
         if (proxy->isRefusing())
             proxy->allow();
     }

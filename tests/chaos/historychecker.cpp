@@ -51,8 +51,8 @@ bool HistoryChecker::check()
     checkServers();
     for (const ClientRecord &client : m_clients) {
         m_deliveries += int(client.seen.size());
-        if (client.json) {
-            checkJsonClient(client);
+        if (client.json || client.irc) {
+            checkClientWithIds(client);
             checkFinalHistory(client);
         } else {
             checkPlainClient(client);
@@ -156,7 +156,7 @@ void HistoryChecker::checkServers()
     }
 }
 
-void HistoryChecker::checkJsonClient(const ClientRecord &client)
+void HistoryChecker::checkClientWithIds(const ClientRecord &client)
 {
     QHash<qint64, const ClientRecord::Seen *> byId;
     QHash<QString, qint64> idOf;
@@ -168,11 +168,12 @@ void HistoryChecker::checkJsonClient(const ClientRecord &client)
                                           .arg(seen.replay ? QStringLiteral(", in a replay") : QString());
         // A welcome that said historyComplete: false (for a since past the server's last id,
         // "forget old ids") explains a replay of what the client had, without excusing it.
-        bool warned = false;
-        for (const ClientRecord::Incomplete &incomplete : client.incomplete)
-            warned = warned || (incomplete.connection == seen.connection && seen.replay);
-        const QString where =
-                warned ? whereSeen + QStringLiteral(" whose welcome said historyComplete: false") : whereSeen;
+        QString warning;
+        for (const ClientRecord::Incomplete &incomplete : client.incomplete) {
+            if (incomplete.connection == seen.connection && seen.replay)
+                warning = u' ' + incomplete.why;
+        }
+        const QString where = whereSeen + warning;
         if (const auto *earlier = byId.value(seen.id)) {
             add(QStringLiteral("client-duplicate"), seen.atMs, client.name,
                 QStringLiteral("%1 received %2 twice: on connection %3 to server %4 at %5 and on %6")
@@ -235,12 +236,14 @@ void HistoryChecker::checkJsonClient(const ClientRecord &client)
     for (auto it = m_reference.lowerBound(first); it != m_reference.cend() && it.key() <= last; ++it) {
         if (byId.contains(it.key()))
             continue;
-        // Excused when a welcome said that messages after its since were no longer there.
+        // Excused when a welcome said that messages after its since were no longer there (or an
+        // IRC catch-up stopped before the end): up to the first id above since that the
+        // connection got.
         bool excused = false;
         for (const ClientRecord::Incomplete &incomplete : client.incomplete) {
             qint64 firstOfConnection = std::numeric_limits<qint64>::max();
             for (const ClientRecord::Seen &seen : client.seen) {
-                if (seen.connection == incomplete.connection)
+                if (seen.connection == incomplete.connection && seen.id > incomplete.since)
                     firstOfConnection = qMin(firstOfConnection, seen.id);
             }
             if (it.key() > incomplete.since && it.key() < firstOfConnection)
@@ -389,9 +392,18 @@ void HistoryChecker::checkAcknowledged(const ClientRecord &client)
 
 void HistoryChecker::report() const
 {
-    int sent = 0, acked = 0, bySent = 0, resent = 0, finals = 0, json = 0, cidRefused = 0;
+    int sent = 0, acked = 0, bySent = 0, resent = 0, finals = 0, json = 0, irc = 0, cidRefused = 0;
+    int overlaps = 0, ircUnacked = 0, ircUnackedPosted = 0;
     for (const ClientRecord &client : m_clients) {
         json += client.json ? 1 : 0;
+        irc += client.irc ? 1 : 0;
+        overlaps += client.overlaps;
+        for (const ClientRecord::Send &send : client.sent) {
+            if (!client.irc || send.acked)
+                continue;
+            ++ircUnacked;
+            ircUnackedPosted += m_referenceId.contains(send.key) ? 1 : 0;
+        }
         finals += client.finalFetched ? 1 : 0;
         cidRefused += client.cidRefused ? 1 : 0;
         for (const ClientRecord::Send &send : client.sent) {
@@ -404,14 +416,16 @@ void HistoryChecker::report() const
     QStringList histories;
     for (const ServerHistory &server : m_servers)
         histories.append(server.fetched ? QString::number(server.messages.size()) : QStringLiteral("unread"));
-    print(QStringLiteral("checked: %1 servers' histories (%2 messages), %3 clients (%4 JSON, %5 plain), %6 "
-                         "messages sent (%7 sent more than once), %8 acknowledged (%9 by `sent`), %10 "
-                         "deliveries, %11 final histories")
+    print(QStringLiteral(
+                  "checked: %1 servers' histories (%2 messages), %3 clients (%4 JSON, %5 plain, %6 IRC), "
+                  "%7 messages sent (%8 sent more than once), %9 acknowledged (%10 by `sent`), %11 "
+                  "deliveries, %12 final histories")
                   .arg(m_servers.size())
                   .arg(histories.join(u", "))
                   .arg(m_clients.size())
                   .arg(json)
-                  .arg(m_clients.size() - json)
+                  .arg(m_clients.size() - json - irc)
+                  .arg(irc)
                   .arg(sent)
                   .arg(resent)
                   .arg(acked)
@@ -435,6 +449,17 @@ void HistoryChecker::report() const
         print(QStringLiteral("note: %1 client(s) found a server that refuses cid and fell back to sending "
                              "without it (no exactly-once from the server)")
                       .arg(cidRefused));
+    if (ircUnacked > 0)
+        print(QStringLiteral(
+                      "note: %1 IRC message(s) were never acknowledged (the connection was lost before "
+                      "the echo, and no catch-up showed them); IRC clients do not send again, having "
+                      "no cid; %2 of them are in the servers' history")
+                      .arg(ircUnacked)
+                      .arg(ircUnackedPosted));
+    if (overlaps > 0)
+        print(QStringLiteral("note: %1 live IRC message(s) were left out as the overlap with the CHATHISTORY "
+                             "catch-up just before (a client removes it by msgid)")
+                      .arg(overlaps));
     int foreign = 0;
     for (const ServerHistory &server : m_servers)
         foreign = qMax(foreign, server.foreign);

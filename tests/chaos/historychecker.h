@@ -15,8 +15,9 @@ class Timeline;
 // - every server gives a message the same id, and an id the same message, and holds every
 //   message another server holds;
 // - every client received each message once, in id order, as the servers hold it, and (JSON
-//   clients, which resume with since) without a gap between the first and the last it saw,
-//   unless a welcome said it was incomplete; its final history is the servers' history;
+//   clients, which resume with since, and IRC clients, which catch up with CHATHISTORY AFTER)
+//   without a gap between the first and the last it saw, unless a welcome said it was
+//   incomplete (or an IRC catch-up stopped short); its final history is the servers' history;
 // - every acknowledged send is in every server's history exactly once, under the id it was
 //   acknowledged with.
 // It prints what it checked and the first violation (by time) with its context, and says
@@ -51,7 +52,8 @@ public:
 
 private:
     void checkServers();
-    void checkJsonClient(const ClientRecord &client);
+    // A JSON or IRC client: its messages carry ids.
+    void checkClientWithIds(const ClientRecord &client);
     void checkPlainClient(const ClientRecord &client);
     void checkFinalHistory(const ClientRecord &client);
     void checkAcknowledged(const ClientRecord &client);

@@ -6,8 +6,13 @@
 #include <csignal>
 
 ServerNode::ServerNode(int index, const QString &binary, const QString &directory, quint16 redisPort,
-                       QObject *parent)
-    : QObject(parent), m_index(index), m_binary(binary), m_directory(directory), m_redisPort(redisPort)
+                       bool irc, QObject *parent)
+    : QObject(parent),
+      m_index(index),
+      m_binary(binary),
+      m_directory(directory),
+      m_redisPort(redisPort),
+      m_irc(irc)
 {
     QDir().mkpath(directory);
     m_log.setFileName(logPath());
@@ -45,10 +50,17 @@ void ServerNode::start()
     if (isRunning())
         return;
     m_listening = false;
+    m_plainListening = false;
+    m_ircListening = false;
     m_clusterHealthy = false;
     m_paused = false;
     m_stopping = false;
     m_partial.clear();
+    // IRC on a free port the first time; the same port after a restart ("free" would move it
+    // away from the proxy in front of it).
+    const QString ircPort = !m_irc           ? QStringLiteral("0")
+                            : m_ircPort == 0 ? QStringLiteral("free")
+                                             : QString::number(m_ircPort);
     const QStringList arguments{
         QStringLiteral("--headless"),
         QStringLiteral("--bind"),
@@ -74,7 +86,7 @@ void ServerNode::start()
         QStringLiteral("--soft-sendq"),
         QString::number(32 << 20),
         QStringLiteral("--irc-port"),
-        QStringLiteral("0"),
+        ircPort,
         QStringLiteral("--tls-port"),
         QStringLiteral("0"),
         QStringLiteral("--announce"),
@@ -94,6 +106,7 @@ void ServerNode::readOutput()
     m_log.flush();
     m_partial += data;
     static const QRegularExpression listening(QStringLiteral("listening on [^ ]+ port (\\d+)"));
+    static const QRegularExpression ircListening(QStringLiteral("IRC on port (\\d+)"));
     qsizetype end;
     while ((end = m_partial.indexOf('\n')) >= 0) {
         const QString line = QString::fromUtf8(m_partial.left(end));
@@ -103,8 +116,18 @@ void ServerNode::readOutput()
         else if (line.contains(u"cluster degraded"))
             m_clusterHealthy = false;
         const QRegularExpressionMatch match = listening.match(line);
-        if (match.hasMatch() && !m_listening) {
+        if (match.hasMatch() && !m_plainListening) {
             m_port = match.captured(1).toUShort();
+            m_plainListening = true;
+        }
+        // The server says "IRC on port N" after its chat port, and listens on both before it
+        // says either.
+        const QRegularExpressionMatch ircMatch = ircListening.match(line);
+        if (ircMatch.hasMatch() && m_irc && !m_ircListening) {
+            m_ircPort = ircMatch.captured(1).toUShort();
+            m_ircListening = true;
+        }
+        if (m_plainListening && (m_ircListening || !m_irc) && !m_listening) {
             m_listening = true;
             m_startTries = 0;
             Q_EMIT ready();
@@ -115,6 +138,8 @@ void ServerNode::readOutput()
 void ServerNode::ended()
 {
     m_listening = false;
+    m_plainListening = false;
+    m_ircListening = false;
     m_clusterHealthy = false;
     m_paused = false;
     m_log.write("---- ended\n");

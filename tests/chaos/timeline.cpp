@@ -37,3 +37,25 @@ QString Timeline::stamp(qint64 ms)
 {
     return QStringLiteral("%1.%2").arg(ms / 1000, 4).arg(ms % 1000, 3, 10, QLatin1Char('0'));
 }
+
+QString Timeline::escaped(const QString &text)
+{
+    constexpr qsizetype maxLength = 200;
+    QString out;
+    for (qsizetype i = 0; i < text.size() && i < maxLength; ++i) {
+        const QChar c = text.at(i);
+        const char16_t u = c.unicode();
+        if (u < 0x20 || u == 0x7f)
+            out += QStringLiteral("\\x%1").arg(uint(u), 2, 16, QLatin1Char('0'));
+        else if (c == u'\\')
+            out += QStringLiteral("\\\\");
+        else if (c.category() == QChar::Other_Format || c.category() == QChar::Separator_Line ||
+                 c.category() == QChar::Separator_Paragraph || (u >= 0x80 && u < 0xa0))
+            out += QStringLiteral("\\u%1").arg(uint(u), 4, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    if (text.size() > maxLength)
+        out += QStringLiteral("...");
+    return out;
+}

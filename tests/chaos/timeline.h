@@ -30,6 +30,10 @@ public:
     // The entries from fromMs to toMs, in order.
     QList<Entry> between(qint64 fromMs, qint64 toMs) const;
     static QString stamp(qint64 ms);
+    // What a server sent, fit for one line of the timeline: control characters (line breaks
+    // included) and bidi controls as \xNN or \uNNNN, at most 200 characters, so that no
+    // server's text can forge or reorder the harness's lines.
+    static QString escaped(const QString &text);
 
 private:
     QElapsedTimer m_clock;
