@@ -78,6 +78,7 @@ private Q_SLOTS:
     void redisLostWhatAServerHadNotRead();
     void lostMessagesNobodyHasAreMarked();
     void republishedWithoutClientIdIsLeftOut();
+    void catchingUpWaitsForTheStream();
     void republishedMessageIsLeftOut();
     void deadServerIsNoticed();
     void nicksAndPeopleAreClusterWide();
@@ -528,6 +529,38 @@ void tst_Cluster::republishedWithoutClientIdIsLeftOut()
                                                       { 3, QStringLiteral("carol: next") } };
     QCOMPARE(messagesOf(*bob), expected);
     QCOMPARE(server->lastMessageId(), quint64(3));
+}
+
+void tst_Cluster::catchingUpWaitsForTheStream()
+{
+    // What a newcomer on a server that is behind waits for (an IRC client's welcome).
+    const QString redisCli = QStandardPaths::findExecutable(QStringLiteral("redis-cli"));
+    if (redisCli.isEmpty())
+        QSKIP("redis-cli is not installed (Debian: redis-tools, which redis-server brings)");
+    ChatServer *server = startServer();
+    QVERIFY(server);
+    QTRY_VERIFY_WITH_TIMEOUT(server->cluster()->isHealthy(), 5000);
+    // Three messages enter the stream while this process runs no event loop (QProcess::execute
+    // blocks): the server has not read them yet when it is asked.
+    for (int id = 1; id <= 3; ++id) {
+        const int exitCode = QProcess::execute(
+                redisCli,
+                { QStringLiteral("-p"), QString::number(m_redisPort), QStringLiteral("XADD"),
+                  QStringLiteral("groupchat:test:messages"), QStringLiteral("%1-0").arg(id),
+                  QStringLiteral("time"), QString::number(QDateTime::currentMSecsSinceEpoch()),
+                  QStringLiteral("from"), QStringLiteral("carol"), QStringLiteral("text"),
+                  QStringLiteral("m%1").arg(id), QStringLiteral("room"), QStringLiteral("#general") });
+        QCOMPARE(exitCode, 0);
+    }
+    QCOMPARE(server->lastMessageId(), quint64(0));
+    bool done = false;
+    quint64 deliveredWhenDone = 0;
+    server->cluster()->afterCatchingUp([&] {
+        done = true;
+        deliveredWhenDone = server->lastMessageId();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, ChatLimits::clusterServerTimeoutMs + 2000);
+    QCOMPARE(deliveredWhenDone, quint64(3));
 }
 
 void tst_Cluster::republishedMessageIsLeftOut()

@@ -239,6 +239,7 @@ void ClusterLink::start(quint64 lastDeliveredId)
 {
     m_lastDeliveredId = lastDeliveredId;
     m_lastStreamId = lastDeliveredId;
+    m_emittedId = lastDeliveredId;
     qCInfo(lcServer, "%s",
            qUtf8Printable(
                    ServerLog::tr("cluster: joining %1 as server %2").arg(m_address.toString(), m_serverId)));
@@ -502,6 +503,8 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
         }
         messages.append(entry.message);
     }
+    if (!entries.isEmpty())
+        m_emittedId = qMax(m_emittedId, entries.constLast().message.id);
     // One entry per server that ever published (a restarted server has a new id): those
     // no longer among the recent messages are forgotten now and then.
     if (m_originSeq.size() > 1024) {
@@ -512,6 +515,44 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
     }
     if (!messages.isEmpty())
         Q_EMIT messagesArrived(messages);
+    if (!m_catchUps.empty())
+        settleCatchUps();
+}
+
+void ClusterLink::afterCatchingUp(std::function<void()> done)
+{
+    if (!m_healthy) {
+        done();
+        return;
+    }
+    m_commands->command({ "XREVRANGE", key("messages"), "+", "-", "COUNT", "1" },
+                        [this, done = std::move(done)](const RedisReply &reply) mutable {
+                            CatchUp catchUp;
+                            if (reply.type == RedisReply::Type::Array && !reply.elements.isEmpty())
+                                catchUp.head =
+                                        streamNumber(reply.elements.constFirst().elements.value(0).string);
+                            catchUp.done = std::move(done);
+                            catchUp.clock.start();
+                            m_catchUps.push_back(std::move(catchUp));
+                            settleCatchUps();
+                        });
+}
+
+void ClusterLink::settleCatchUps()
+{
+    // Those whose head is reached, or that waited long enough (a hold, Redis gone meanwhile);
+    // done may ask again, so the list is taken first.
+    std::deque<CatchUp> waiting;
+    std::vector<std::function<void()>> ready;
+    for (CatchUp &catchUp : m_catchUps) {
+        if (catchUp.head <= m_emittedId || catchUp.clock.hasExpired(ChatLimits::clusterServerTimeoutMs))
+            ready.push_back(std::move(catchUp.done));
+        else
+            waiting.push_back(std::move(catchUp));
+    }
+    m_catchUps = std::move(waiting);
+    for (const std::function<void()> &done : ready)
+        done();
 }
 
 QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &entries, quint64 after) const
@@ -561,6 +602,8 @@ QStringList ClusterLink::liveServerNames() const
 
 void ClusterLink::heartbeat()
 {
+    if (!m_catchUps.empty())
+        settleCatchUps();
     if (!m_commands->isConnected() || !m_prepared)
         return;
     // While it repairs, what it lacks is being asked for, not lost (yet).

@@ -102,6 +102,10 @@ public:
     void publish(const ChatMessage &message, std::function<void(const PublishResult &)> done);
     // Messages waiting for Redis or for its answer.
     int backlogSize() const { return int(m_pending.size()); }
+    // Runs done once this server has delivered every message the stream holds now (at once
+    // when it has, or when Redis is away), or after ChatLimits::clusterServerTimeoutMs at
+    // the latest: for a newcomer that must not get older messages as new ones.
+    void afterCatchingUp(std::function<void()> done);
 
 Q_SIGNALS:
     // In stream order; ids strictly increasing.
@@ -225,4 +229,14 @@ private:
         quint64 seq = 0;
     };
     std::deque<Origin> m_recentOrigins;
+    quint64 m_emittedId = 0; // the last id delivered through messagesArrived
+    struct CatchUp
+    {
+        quint64 head = 0; // the stream's last id when it was asked for
+        std::function<void()> done;
+        QElapsedTimer clock;
+    };
+    std::deque<CatchUp> m_catchUps;
+    // Runs the catch-ups that are done (or waited long enough).
+    void settleCatchUps();
 };

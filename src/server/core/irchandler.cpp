@@ -13,6 +13,7 @@
 #include "textsanitizer.h"
 
 #include <QCoreApplication>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSet>
@@ -601,6 +602,21 @@ void IrcHandler::tryRegister(ClientSession *client)
         if (!m_server.checkPassword(client, irc.password, [this, client] { tryRegister(client); }))
             return;
         irc.password.clear();
+    }
+    // A server of a cluster that is behind (it was frozen, or has just started) would give a
+    // newcomer older messages as if they were new, among them some it may have had on another
+    // server before it came here: it gets its welcome once this server has read as far as
+    // the stream went. IRC has no "since" to leave them out by (JSON clients have).
+    if (m_server.m_cluster && !irc.caughtUp) {
+        m_server.m_cluster->afterCatchingUp([this, session = QPointer<ClientSession>(client)] {
+            ClientSession *waiting = session.data();
+            IrcState *state = waiting ? waiting->irc() : nullptr;
+            if (!state)
+                return;
+            state->caughtUp = true;
+            tryRegister(waiting);
+        });
+        return;
     }
     // Behind a password the default room is entered once it was given (PASS or SASL).
     if (client->rooms().isEmpty())

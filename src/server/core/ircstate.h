@@ -19,6 +19,9 @@ struct IrcState
     QString realName;
     bool passGiven = false;
     QString password; // PASS, until the registration checks it
+    // In a cluster: this server has delivered what the room's stream held when the client
+    // registered (ClusterLink::afterCatchingUp), so that nothing older reaches it as new.
+    bool caughtUp = false;
 
     unsigned caps = 0; // negotiated capabilities (IrcCodec::Cap and IrcHandler's bits)
     quint64 batches = 0; // batch references made for it so far (each is unique on its connection)
