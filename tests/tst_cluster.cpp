@@ -561,6 +561,19 @@ void tst_Cluster::catchingUpWaitsForTheStream()
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, ChatLimits::clusterServerTimeoutMs + 2000);
     QCOMPARE(deliveredWhenDone, quint64(3));
+    // While Redis is away, what the stream holds is not known: it waits for Redis.
+    stopRedis();
+    QTRY_VERIFY_WITH_TIMEOUT(!server->cluster()->isHealthy(), 5000);
+    done = false;
+    bool healthyWhenDone = false;
+    server->cluster()->afterCatchingUp([&] {
+        done = true;
+        healthyWhenDone = server->cluster()->isHealthy();
+    });
+    QVERIFY(!done);
+    QVERIFY(startRedis());
+    QTRY_VERIFY_WITH_TIMEOUT(done, ChatLimits::clusterCatchUpWaitMs);
+    QVERIFY(healthyWhenDone);
 }
 
 void tst_Cluster::republishedMessageIsLeftOut()

@@ -239,6 +239,10 @@ struct ChatLimits
     static constexpr int clusterRepairWaitMs = 10000;
     static constexpr int clusterRepairMax = 10000;
     static constexpr qint64 clusterRepairMaxBytes = 16 * 1024 * 1024;
+    // An IRC client's welcome waits until its server has read as far as the cluster's stream
+    // went (while Redis is away or a repair holds the stream back: until they end), at most
+    // this long.
+    static constexpr int clusterCatchUpWaitMs = clusterRepairWaitMs + clusterServerTimeoutMs;
 
     // Sending exactly once (docs/PROTOCOL.md, "Sending exactly once"): a client id ("cid") is
     // 1 to maxClientIdLength characters of [A-Za-z0-9_-]. The server posts one (identity,

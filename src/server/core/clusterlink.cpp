@@ -269,8 +269,10 @@ void ClusterLink::updateHealth()
                                         "say waits and is delivered when it is back")
                                   .arg(m_commands->address(), why)));
     Q_EMIT healthChanged(healthy, why);
-    if (healthy)
+    if (healthy) {
         scheduleSend();
+        askCatchUpHeads();
+    }
 }
 
 void ClusterLink::prepare()
@@ -521,31 +523,59 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
 
 void ClusterLink::afterCatchingUp(std::function<void()> done)
 {
-    if (!m_healthy) {
-        done();
+    CatchUp catchUp;
+    catchUp.done = std::move(done);
+    catchUp.clock.start();
+    m_catchUps.push_back(std::move(catchUp));
+    askCatchUpHeads();
+}
+
+void ClusterLink::askCatchUpHeads()
+{
+    // The stream's head is asked for when Redis is there and this server is not holding a new
+    // epoch back (its head then says nothing of what this server still lacks).
+    if (!m_healthy || m_holding || m_catchUpAsked)
         return;
+    bool unknown = false;
+    for (CatchUp &catchUp : m_catchUps) {
+        if (!catchUp.known && !catchUp.asked) {
+            catchUp.asked = true;
+            unknown = true;
+        }
     }
-    m_commands->command({ "XREVRANGE", key("messages"), "+", "-", "COUNT", "1" },
-                        [this, done = std::move(done)](const RedisReply &reply) mutable {
-                            CatchUp catchUp;
-                            if (reply.type == RedisReply::Type::Array && !reply.elements.isEmpty())
-                                catchUp.head =
-                                        streamNumber(reply.elements.constFirst().elements.value(0).string);
-                            catchUp.done = std::move(done);
-                            catchUp.clock.start();
-                            m_catchUps.push_back(std::move(catchUp));
-                            settleCatchUps();
-                        });
+    if (!unknown)
+        return;
+    m_catchUpAsked = true;
+    m_commands->command(
+            { "XREVRANGE", key("messages"), "+", "-", "COUNT", "1" }, [this](const RedisReply &reply) {
+                m_catchUpAsked = false;
+                const bool answered = reply.type == RedisReply::Type::Array;
+                // An empty stream: nothing to wait for (the head is "0", reached by everyone).
+                const quint64 head =
+                        answered && !reply.elements.isEmpty()
+                                ? streamNumber(reply.elements.constFirst().elements.value(0).string)
+                                : 0;
+                for (CatchUp &catchUp : m_catchUps) {
+                    if (!catchUp.asked || catchUp.known)
+                        continue;
+                    catchUp.asked = answered;
+                    catchUp.known = answered;
+                    catchUp.head = head;
+                }
+                settleCatchUps();
+                askCatchUpHeads();
+            });
 }
 
 void ClusterLink::settleCatchUps()
 {
-    // Those whose head is reached, or that waited long enough (a hold, Redis gone meanwhile);
-    // done may ask again, so the list is taken first.
+    // Those whose head is delivered, or that waited as long as they may (Redis away, a hold
+    // that does not end); done may ask again, so the list is taken first.
     std::deque<CatchUp> waiting;
     std::vector<std::function<void()>> ready;
     for (CatchUp &catchUp : m_catchUps) {
-        if (catchUp.head <= m_emittedId || catchUp.clock.hasExpired(ChatLimits::clusterServerTimeoutMs))
+        if ((catchUp.known && !m_holding && catchUp.head <= m_emittedId) ||
+            catchUp.clock.hasExpired(ChatLimits::clusterCatchUpWaitMs))
             ready.push_back(std::move(catchUp.done));
         else
             waiting.push_back(std::move(catchUp));
@@ -602,8 +632,10 @@ QStringList ClusterLink::liveServerNames() const
 
 void ClusterLink::heartbeat()
 {
-    if (!m_catchUps.empty())
+    if (!m_catchUps.empty()) {
         settleCatchUps();
+        askCatchUpHeads();
+    }
     if (!m_commands->isConnected() || !m_prepared)
         return;
     // While it repairs, what it lacks is being asked for, not lost (yet).
@@ -910,6 +942,7 @@ void ClusterLink::releaseHold(const QList<StreamEntry> &repaired, quint64 covere
     checkEpoch();
     readNext();
     scheduleSend();
+    askCatchUpHeads();
 }
 
 void ClusterLink::answerRepairs()

@@ -102,9 +102,10 @@ public:
     void publish(const ChatMessage &message, std::function<void(const PublishResult &)> done);
     // Messages waiting for Redis or for its answer.
     int backlogSize() const { return int(m_pending.size()); }
-    // Runs done once this server has delivered every message the stream holds now (at once
-    // when it has, or when Redis is away), or after ChatLimits::clusterServerTimeoutMs at
-    // the latest: for a newcomer that must not get older messages as new ones.
+    // Runs done once this server has delivered every message the stream holds now (asked as
+    // soon as Redis is there and no new epoch is held back), or after
+    // ChatLimits::clusterCatchUpWaitMs at the latest: for a newcomer that must not get older
+    // messages as new ones.
     void afterCatchingUp(std::function<void()> done);
 
 Q_SIGNALS:
@@ -232,11 +233,16 @@ private:
     quint64 m_emittedId = 0; // the last id delivered through messagesArrived
     struct CatchUp
     {
+        bool asked = false; // the head is being asked for
+        bool known = false;
         quint64 head = 0; // the stream's last id when it was asked for
         std::function<void()> done;
         QElapsedTimer clock;
     };
     std::deque<CatchUp> m_catchUps;
+    bool m_catchUpAsked = false;
+    // Asks Redis for the stream's head for the catch-ups that have none yet.
+    void askCatchUpHeads();
     // Runs the catch-ups that are done (or waited long enough).
     void settleCatchUps();
 };
