@@ -608,14 +608,17 @@ void IrcHandler::tryRegister(ClientSession *client)
     // server before it came here: it gets its welcome once this server has read as far as
     // the stream went. IRC has no "since" to leave them out by (JSON clients have).
     if (m_server.m_cluster && !irc.caughtUp) {
-        m_server.m_cluster->afterCatchingUp([this, session = QPointer<ClientSession>(client)] {
-            ClientSession *waiting = session.data();
-            IrcState *state = waiting ? waiting->irc() : nullptr;
-            if (!state)
-                return;
-            state->caughtUp = true;
-            tryRegister(waiting);
-        });
+        if (!irc.catchingUp) {
+            irc.catchingUp = true;
+            m_server.m_cluster->afterCatchingUp([this, session = QPointer<ClientSession>(client)] {
+                ClientSession *waiting = session.data();
+                IrcState *state = waiting ? waiting->irc() : nullptr;
+                if (!state)
+                    return;
+                state->caughtUp = true;
+                tryRegister(waiting);
+            });
+        }
         return;
     }
     // Behind a password the default room is entered once it was given (PASS or SASL).

@@ -22,6 +22,7 @@ struct IrcState
     // In a cluster: this server has delivered what the room's stream held when the client
     // registered (ClusterLink::afterCatchingUp), so that nothing older reaches it as new.
     bool caughtUp = false;
+    bool catchingUp = false; // asked, once however often the registration is tried meanwhile
 
     unsigned caps = 0; // negotiated capabilities (IrcCodec::Cap and IrcHandler's bits)
     quint64 batches = 0; // batch references made for it so far (each is unique on its connection)
