@@ -85,6 +85,7 @@ private Q_SLOTS:
     void roomsAcrossThreeServers();
     void clientMovesToTheNextServer();
     void ircAcrossServers();
+    void ircPipelinedRegistrationKeepsItsCommands();
     void serverListIsParsed();
 
 private:
@@ -757,6 +758,25 @@ void tst_Cluster::clientMovesToTheNextServer()
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 4, 5000);
     QCOMPARE(received, (QList<QString>{ QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"),
                                         QStringLiteral("four") }));
+}
+
+void tst_Cluster::ircPipelinedRegistrationKeepsItsCommands()
+{
+    ChatServer *server = startServer();
+    QVERIFY(server);
+    QTRY_VERIFY_WITH_TIMEOUT(server->cluster()->isHealthy(), 5000);
+    auto watcher = join(server, QStringLiteral("watcher"));
+    QVERIFY(watcher);
+    // A client that does not wait for its welcome (nc, a bot): what it sends while the welcome
+    // waits for the cluster is taken after it, not refused as unregistered (451).
+    TestClient pipe;
+    QVERIFY(pipe.connectTo(server->ircPort()));
+    pipe.sendLine("NICK pipe\r\nUSER z 0 * :x\r\nJOIN #foo\r\nPRIVMSG #general :pipelined-hi\r");
+    EXPECT_LINE(pipe, QRegularExpression(QStringLiteral("^:groupchat 001 pipe ")));
+    EXPECT_LINE(pipe, QStringLiteral(":pipe!~gc@groupchat JOIN #foo\r"));
+    EXPECT_JSON(watcher, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"pipelined-hi"; });
+    QVERIFY2(!pipe.lines().join(u'|').contains(QLatin1String(" 451 ")), qPrintable(pipe.lines().join(u'|')));
 }
 
 void tst_Cluster::ircAcrossServers()

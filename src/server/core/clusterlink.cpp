@@ -953,12 +953,15 @@ void ClusterLink::answerRepairs()
             { "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply &reply) {
                 if (reply.type != RedisReply::Type::Array)
                     return;
-                // Each request is answered once; those gone are forgotten.
+                // Each request is answered once; those gone are forgotten. Only live servers ask
+                // (a holding server goes on with its heartbeat), and at most one new answer per
+                // live server goes out per heartbeat.
                 QHash<QString, QByteArray> answered;
+                int newAnswers = 0;
                 for (const RedisReply &want : reply.elements) {
                     const QString id = QString::fromUtf8(want.elements.value(0).string);
                     const QByteArray request = want.elements.value(1).string;
-                    if (id == m_serverId)
+                    if (id == m_serverId || !m_liveServers.contains(id))
                         continue;
                     if (m_answered.value(id) == request) {
                         answered.insert(id, request);
@@ -977,8 +980,9 @@ void ClusterLink::answerRepairs()
                     const quint64 had = m_lastBeforeEpoch.value(
                             epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
                     const quint64 covered = qMin(had, upTo);
-                    if (covered <= after)
+                    if (covered <= after || newAnswers >= m_liveServers.size())
                         continue;
+                    ++newAnswers;
                     answered.insert(id, request);
                     const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
                     if (messages.isEmpty())

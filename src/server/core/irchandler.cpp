@@ -610,6 +610,9 @@ void IrcHandler::tryRegister(ClientSession *client)
     if (m_server.m_cluster && !irc.caughtUp) {
         if (!irc.catchingUp) {
             irc.catchingUp = true;
+            // What it sends meanwhile (a pipelining client's JOIN, PRIVMSG) waits for the
+            // welcome, as flood control holds lines, instead of being refused as unregistered.
+            client->pauseInput();
             m_server.m_cluster->afterCatchingUp([this, session = QPointer<ClientSession>(client)] {
                 ClientSession *waiting = session.data();
                 IrcState *state = waiting ? waiting->irc() : nullptr;
@@ -617,6 +620,7 @@ void IrcHandler::tryRegister(ClientSession *client)
                     return;
                 state->caughtUp = true;
                 tryRegister(waiting);
+                waiting->resumeInput();
             });
         }
         return;
