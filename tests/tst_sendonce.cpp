@@ -239,6 +239,15 @@ void tst_SendOnce::ledgerIsBounded()
     // A second copy (from the cluster) keeps the first id.
     ledger.posted(message(9, QStringLiteral("one")), 10);
     QCOMPARE(ledger.find(alice, QStringLiteral("one"), 10)->id, quint64(7));
+    QVERIFY(ledger.find(alice, QStringLiteral("one"), 10)->delivered);
+    // An id the cluster's sequencer answered with gives way to the copy that is delivered here
+    // (Redis lost the first before anyone read it, and the client sent it again elsewhere).
+    ledger.posted(message(20, QStringLiteral("lost")), 10, false);
+    QVERIFY(!ledger.find(alice, QStringLiteral("lost"), 10)->delivered);
+    ledger.posted(message(21, QStringLiteral("lost")), 10);
+    QCOMPARE(ledger.find(alice, QStringLiteral("lost"), 10)->id, quint64(21));
+    QVERIFY(ledger.find(alice, QStringLiteral("lost"), 10)->delivered);
+    ledger.forget(alice, QStringLiteral("lost"));
     // Without a client id nothing is kept.
     ledger.posted(message(8, QString()), 10);
     QCOMPARE(ledger.size(), 1);

@@ -960,14 +960,14 @@ void ChatServer::publish(ChatMessage message)
                 if (result.id != 0 && !message.clientId.isEmpty()) {
                     ChatMessage published = message;
                     published.id = result.id;
-                    m_sendLedger.posted(published, QDateTime::currentMSecsSinceEpoch());
+                    m_sendLedger.posted(published, QDateTime::currentMSecsSinceEpoch(), false);
                 }
                 break;
             case ClusterLink::PublishOutcome::Duplicate: {
                 // Resent through another server before this one heard of the first.
                 ChatMessage earlier = message;
                 earlier.id = result.id;
-                m_sendLedger.posted(earlier, QDateTime::currentMSecsSinceEpoch());
+                m_sendLedger.posted(earlier, QDateTime::currentMSecsSinceEpoch(), false);
                 tellSent(message, result.id);
                 break;
             }
@@ -1248,7 +1248,8 @@ void ChatServer::deliverClusterMessages(const QList<ChatMessage> &messages)
         if (!message.clientId.isEmpty()) {
             const SendLedger::Entry *earlier = m_sendLedger.find(message.fromIdentity, message.clientId,
                                                                  QDateTime::currentMSecsSinceEpoch());
-            if (earlier && earlier->id != 0 && earlier->id != message.id) {
+            // Only one delivered here: one the sequencer only answered for may be gone with Redis.
+            if (earlier && earlier->delivered && earlier->id != message.id) {
                 qCWarning(lcServer, "%s",
                           qUtf8Printable(ServerLog::tr("cluster: message %1 is message %2 again; left out")
                                                  .arg(message.id)

@@ -21,7 +21,7 @@ void SendLedger::begin(const QByteArray &identity, const QString &clientId, qint
     insert(key(identity, clientId), Entry{ 0, QString(), QString(), nowMs });
 }
 
-void SendLedger::posted(const ChatMessage &message, qint64 nowMs)
+void SendLedger::posted(const ChatMessage &message, qint64 nowMs, bool delivered)
 {
     if (message.clientId.isEmpty())
         return;
@@ -29,15 +29,17 @@ void SendLedger::posted(const ChatMessage &message, qint64 nowMs)
     const QByteArray k = key(message.fromIdentity, message.clientId);
     const auto it = m_entries.find(k);
     if (it != m_entries.end()) {
-        // Begun here, or seen before (a second copy from the cluster keeps the first id).
-        if (it->id == 0) {
+        // Begun here, or seen before: a second copy from the cluster keeps the first id, unless
+        // the first was only answered for (Redis then lost it) and this one is delivered.
+        if (it->id == 0 || (delivered && !it->delivered)) {
             it->id = message.id;
             it->room = message.room;
             it->to = message.to;
         }
+        it->delivered = it->delivered || (delivered && it->id == message.id);
         return;
     }
-    insert(k, Entry{ message.id, message.room, message.to, nowMs });
+    insert(k, Entry{ message.id, message.room, message.to, nowMs, delivered });
 }
 
 void SendLedger::forget(const QByteArray &identity, const QString &clientId)

@@ -28,6 +28,9 @@ public:
         QString room; // where it went: a room, or for a private message the nick in to
         QString to;
         qint64 madeMs = 0; // when the entry was made, ms since the epoch (UTC)
+        // Delivered here under id (not only answered for by the cluster's sequencer, whose
+        // Redis may have lost it before anyone read it).
+        bool delivered = false;
     };
 
     // limit: entries kept at most; windowMs: how long each is kept (ms).
@@ -40,8 +43,10 @@ public:
     // Notes that identity's clientId is being posted (its id is not known yet).
     void begin(const QByteArray &identity, const QString &clientId, qint64 nowMs);
     // Notes a message that was posted with its id; one without a client id is ignored. Made
-    // at nowMs (a message read back from the history database: its time).
-    void posted(const ChatMessage &message, qint64 nowMs);
+    // at nowMs (a message read back from the history database: its time). delivered: this
+    // server delivered it under that id (false: the cluster's sequencer answered with the id).
+    // A second copy keeps the first id, unless only the second was delivered here.
+    void posted(const ChatMessage &message, qint64 nowMs, bool delivered = true);
     // Forgets a pair whose message was refused after begin(), so that a resend is tried anew.
     void forget(const QByteArray &identity, const QString &clientId);
 
