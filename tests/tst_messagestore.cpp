@@ -62,6 +62,7 @@ private Q_SLOTS:
     void trimsByCount();
     void trimsByAge();
     void trimsPrivateMessagesWhileRunning();
+    void trimsByAgeWhenNothingIsYoungEnough();
     void keepsRoomsWithoutTopics();
     void onlyItsUserReadsIt();
     void bansPersist();
@@ -390,6 +391,36 @@ void tst_MessageStore::trimsPrivateMessagesWhileRunning()
     QVERIFY(store.commit());
     QCOMPARE(store.trim(5, 0, { QString() }), 1);
     QCOMPARE(ids(store.after(0, 100)), (QList<quint64>{ 10, 17, 18, 19, 20, 21 }));
+}
+
+void tst_MessageStore::trimsByAgeWhenNothingIsYoungEnough()
+{
+    // A conversation with nothing young enough loses all of it, and its mark says up to its
+    // newest message (not beyond: a later message elsewhere was not trimmed).
+    MessageStore store;
+    QVERIFY2(store.open(path()), qPrintable(store.errorString()));
+    const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-10);
+    store.add(makeMessage(1, QStringLiteral("old in the room"), old));
+    store.add(makeMessage(2, QStringLiteral("old in the room too"), old));
+    ChatMessage oldPrivate = privateMessage(3);
+    oldPrivate.time = QDateTime::fromMSecsSinceEpoch(old.toMSecsSinceEpoch(), Qt::UTC);
+    store.add(oldPrivate);
+    ChatMessage otherOld = privateMessage(4);
+    otherOld.time = oldPrivate.time;
+    otherOld.fromIdentity = QByteArray(32, 'c');
+    otherOld.toIdentity = QByteArray(32, 'd');
+    store.add(otherOld);
+    store.add(privateMessage(5)); // a-b, now
+    ChatMessage elsewhere = makeMessage(6, QStringLiteral("now, elsewhere"));
+    elsewhere.room = QStringLiteral("#other");
+    store.add(elsewhere);
+    QVERIFY2(store.commit(), qPrintable(store.errorString()));
+    QCOMPARE(store.trim(0, 7, { QStringLiteral("#general") }), 2);
+    QCOMPARE(store.trimmedUpTo().value(QStringLiteral("#general")), 2u);
+    // The pairs: a-b keeps message 5, c-d loses all it had (4).
+    QCOMPARE(store.trim(0, 7, { QString() }), 2);
+    QCOMPARE(ids(store.after(0, 100)), (QList<quint64>{ 5, 6 }));
+    QCOMPARE(store.trimmedUpTo().value(QString()), 4u);
 }
 
 void tst_MessageStore::keepsRoomsWithoutTopics()

@@ -488,49 +488,13 @@ int MessageStore::trim(int keepCount, int keepDays, const QStringList &conversat
             removed += gone;
             continue;
         }
-        quint64 keepFrom = 0;
-        QSqlQuery find(database());
-        if (keepCount > 0) {
-            find.prepare(QStringLiteral(
-                    "SELECT id FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1 OFFSET ?"));
-            find.addBindValue(text(room));
-            find.addBindValue(keepCount - 1);
-            if (!find.exec()) {
-                fail(find);
-                return -1;
-            }
-            if (find.next())
-                keepFrom = find.value(0).toULongLong();
-        }
-        if (keepDays > 0) {
-            find.prepare(QStringLiteral("SELECT coalesce((SELECT id FROM messages WHERE room = ? AND time >= "
-                                        "? ORDER BY id LIMIT 1), "
-                                        "(SELECT max(id) + 1 FROM messages WHERE room = ?))"));
-            find.addBindValue(text(room));
-            find.addBindValue(cutoff);
-            find.addBindValue(text(room));
-            if (!find.exec()) {
-                fail(find);
-                return -1;
-            }
-            if (find.next())
-                keepFrom = qMax(keepFrom, find.value(0).toULongLong());
-        }
-        if (keepFrom <= 1)
-            continue;
-        QSqlQuery remove(database());
-        remove.prepare(QStringLiteral("DELETE FROM messages WHERE room = ? AND id < ?"));
-        remove.addBindValue(text(room));
-        remove.addBindValue(qulonglong(keepFrom));
-        if (!remove.exec()) {
-            fail(remove);
+        quint64 through = 0;
+        const int gone = trimScope(
+                QStringLiteral("room = ?"), [&room](QSqlQuery &query) { query.addBindValue(text(room)); },
+                keepCount, keepDays > 0 ? cutoff : 0, &through);
+        if (gone < 0 || (gone > 0 && !noteTrimmed(room, through)))
             return -1;
-        }
-        if (remove.numRowsAffected() > 0) {
-            removed += remove.numRowsAffected();
-            if (!noteTrimmed(room, keepFrom - 1))
-                return -1;
-        }
+        removed += gone;
     }
     return removed;
 }
@@ -568,53 +532,70 @@ int MessageStore::trimPrivate(int keepCount, qint64 cutoff)
     int removed = 0;
     quint64 trimmedUpTo = 0;
     for (const auto &pair : std::as_const(conversations)) {
-        quint64 keepFrom = 0;
-        QSqlQuery find(database());
-        if (keepCount > 0) {
-            find.prepare(QStringLiteral("SELECT id FROM messages WHERE %1 ORDER BY id DESC LIMIT 1 OFFSET ?")
-                                 .arg(between));
-            bindPair(find, pair);
-            find.addBindValue(keepCount - 1);
-            if (!find.exec()) {
-                fail(find);
-                return -1;
-            }
-            if (find.next())
-                keepFrom = find.value(0).toULongLong();
-        }
-        if (cutoff > 0) {
-            find.prepare(QStringLiteral("SELECT id FROM messages WHERE %1 AND time >= ? ORDER BY id LIMIT 1")
-                                 .arg(between));
-            bindPair(find, pair);
-            find.addBindValue(cutoff);
-            if (!find.exec()) {
-                fail(find);
-                return -1;
-            }
-            // Nothing young enough: all of it goes.
-            keepFrom = qMax(keepFrom,
-                            find.next() ? find.value(0).toULongLong() : std::numeric_limits<quint64>::max());
-        }
-        if (keepFrom <= 1)
-            continue;
-        QSqlQuery remove(database());
-        remove.prepare(QStringLiteral("DELETE FROM messages WHERE %1 AND id < ?").arg(between));
-        bindPair(remove, pair);
-        remove.addBindValue(qulonglong(qMin<quint64>(keepFrom, quint64(std::numeric_limits<qint64>::max()))));
-        if (!remove.exec()) {
-            fail(remove);
+        quint64 through = 0;
+        const int gone = trimScope(
+                between, [&pair, &bindPair](QSqlQuery &query) { bindPair(query, pair); }, keepCount, cutoff,
+                &through);
+        if (gone < 0)
             return -1;
-        }
-        if (remove.numRowsAffected() > 0) {
-            removed += remove.numRowsAffected();
-            trimmedUpTo = qMax(trimmedUpTo, qMin(keepFrom - 1, lastId()));
-        }
+        removed += gone;
+        trimmedUpTo = qMax(trimmedUpTo, through);
     }
     // One mark for every private conversation: a resume may say "incomplete" for a pair whose
     // messages were all kept, never "complete" for one that lost some.
     if (trimmedUpTo > 0 && !noteTrimmed(QString(), trimmedUpTo))
         return -1;
     return removed;
+}
+
+int MessageStore::trimScope(const QString &where, const std::function<void(QSqlQuery &)> &bind, int keepCount,
+                            qint64 cutoff, quint64 *through)
+{
+    // Everything before the keepCount-th newest, and everything before the first young enough
+    // (ids grow with time; nothing young enough: all of it, up to the newest).
+    quint64 keepFrom = 0;
+    QSqlQuery find(database());
+    if (keepCount > 0) {
+        find.prepare(QStringLiteral("SELECT id FROM messages WHERE %1 ORDER BY id DESC LIMIT 1 OFFSET ?")
+                             .arg(where));
+        bind(find);
+        find.addBindValue(keepCount - 1);
+        if (!find.exec()) {
+            fail(find);
+            return -1;
+        }
+        if (find.next())
+            keepFrom = find.value(0).toULongLong();
+    }
+    if (cutoff > 0) {
+        find.prepare(
+                QStringLiteral("SELECT coalesce((SELECT id FROM messages WHERE %1 AND time >= ? ORDER BY id "
+                               "LIMIT 1), (SELECT max(id) + 1 FROM messages WHERE %1))")
+                        .arg(where));
+        bind(find);
+        find.addBindValue(cutoff);
+        bind(find);
+        if (!find.exec()) {
+            fail(find);
+            return -1;
+        }
+        if (find.next())
+            keepFrom = qMax(keepFrom, find.value(0).toULongLong());
+    }
+    if (keepFrom <= 1)
+        return 0;
+    QSqlQuery remove(database());
+    remove.prepare(QStringLiteral("DELETE FROM messages WHERE %1 AND id < ?").arg(where));
+    bind(remove);
+    remove.addBindValue(qulonglong(keepFrom));
+    if (!remove.exec()) {
+        fail(remove);
+        return -1;
+    }
+    const int gone = remove.numRowsAffected();
+    if (gone > 0)
+        *through = keepFrom - 1;
+    return qMax(gone, 0);
 }
 
 bool MessageStore::noteTrimmed(const QString &conversation, quint64 upTo)

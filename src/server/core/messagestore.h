@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -107,6 +108,12 @@ private:
     // trim() of the private messages: per pair of identities. cutoff: the oldest time kept
     // (ms since the epoch; 0: no age limit).
     int trimPrivate(int keepCount, qint64 cutoff);
+    // Deletes from one conversation (the rows matching where, an SQL condition whose ? bind()
+    // fills) what keepCount and cutoff (as for trimPrivate; 0: no such limit) leave out.
+    // Returns the rows deleted and sets *through to the highest id that went (untouched when
+    // none did), or -1 on a database error.
+    int trimScope(const QString &where, const std::function<void(QSqlQuery &)> &bind, int keepCount,
+                  qint64 cutoff, quint64 *through);
     bool exec(const QString &statement);
     bool fail(const QSqlQuery &query);
     QList<ChatMessage> readMessages(QSqlQuery &query, qint64 maxBytes = 0);
