@@ -7,6 +7,7 @@
 #include "discoverymessage.h"
 #include "discoveryprober.h"
 #include "discoveryresponder.h"
+#include "logcapture.h"
 #include "serverbrowser.h"
 #include "serverservice.h"
 
@@ -23,24 +24,6 @@
 namespace {
 
 const QHostAddress loopbackBroadcast(QStringLiteral("127.255.255.255"));
-
-// Log lines of the server and the client's discovery, for "logged once".
-QStringList capturedLog;
-QtMessageHandler previousHandler = nullptr;
-void captureLog(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    capturedLog.append(message);
-    if (previousHandler)
-        previousHandler(type, context, message);
-}
-
-int logLinesContaining(const QString &text)
-{
-    int n = 0;
-    for (const QString &line : std::as_const(capturedLog))
-        n += line.contains(text) ? 1 : 0;
-    return n;
-}
 
 // What the browser lists, for failure messages.
 QByteArray describe(const ServerBrowser &browser)
@@ -96,12 +79,12 @@ void tst_Discovery::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
-    previousHandler = qInstallMessageHandler(captureLog);
+    LogCapture::install();
 }
 
 void tst_Discovery::init()
 {
-    capturedLog.clear();
+    LogCapture::clear();
 }
 
 ServerConfig tst_Discovery::baseConfig(const QString &name) const
@@ -372,7 +355,7 @@ void tst_Discovery::announceOffAnswersNothing()
     QVERIFY(server);
     QVERIFY(!server->isAnnounced());
     QCOMPARE(server->discoveryPort(), quint16(0));
-    QCOMPARE(logLinesContaining(QStringLiteral("--announce off")), 1);
+    QCOMPARE(LogCapture::linesContaining(QStringLiteral("--announce off")), 1);
 }
 
 void tst_Discovery::rateLimitPerSource()
@@ -387,7 +370,7 @@ void tst_Discovery::rateLimitPerSource()
     QCOMPARE(answersTo(responder.get(), probes), 5);
     QCOMPARE(dropped.size(), 15);
     QCOMPARE(dropped.first().at(1).toString(), QStringLiteral("over the rate limit"));
-    QCOMPARE(logLinesContaining(QStringLiteral("over the rate limit")), 1);
+    QCOMPARE(LogCapture::linesContaining(QStringLiteral("over the rate limit")), 1);
 }
 
 void tst_Discovery::rateLimitInAll()
@@ -420,8 +403,8 @@ void tst_Discovery::malformedProbesAreIgnoredAndLoggedOnce()
     };
     QCOMPARE(answersTo(responder.get(), bad), 0);
     QCOMPARE(dropped.size(), bad.size());
-    QCOMPARE(logLinesContaining(QStringLiteral("ignored a probe")), 1);
-    for (const QString &line : std::as_const(capturedLog))
+    QCOMPARE(LogCapture::linesContaining(QStringLiteral("ignored a probe")), 1);
+    for (const QString &line : LogCapture::lines())
         QVERIFY2(!line.contains(QChar(0x1b)) && !line.contains(u'\n'), qPrintable(line.toHtmlEscaped()));
     // And it still answers a good one.
     QCOMPARE(answersTo(responder.get(), { DiscoveryMessage::probe() }), 1);
@@ -455,7 +438,7 @@ void tst_Discovery::hostileAnswersAreIgnored()
     QSignalSpy ignored(browser->prober(), &DiscoveryProber::ignored);
     QTRY_VERIFY_WITH_TIMEOUT(ignored.size() >= replies.size(), 10000);
     QVERIFY2(browser->rowCount() == 0, describe(*browser).constData());
-    QCOMPARE(logLinesContaining(QStringLiteral("ignored a datagram")), 1);
+    QCOMPARE(LogCapture::linesContaining(QStringLiteral("ignored a datagram")), 1);
 }
 
 void tst_Discovery::forgedAnswersCannotGrowTheList()

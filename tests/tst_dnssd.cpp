@@ -7,6 +7,7 @@
 #include "certificategenerator.h"
 #include "discoveryprober.h"
 #include "dnssdbrowser.h"
+#include "logcapture.h"
 #include "serverbrowser.h"
 #include "serverservice.h"
 
@@ -21,23 +22,6 @@
 #include <unistd.h>
 
 namespace {
-
-QStringList capturedLog;
-QtMessageHandler previousHandler = nullptr;
-void captureLog(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    capturedLog.append(message);
-    if (previousHandler)
-        previousHandler(type, context, message);
-}
-
-int logLinesContaining(const QString &text)
-{
-    int n = 0;
-    for (const QString &line : std::as_const(capturedLog))
-        n += line.contains(text) ? 1 : 0;
-    return n;
-}
 
 QByteArray describe(const ServerBrowser &browser)
 {
@@ -85,7 +69,7 @@ void tst_DnsSd::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("groupchat-test"));
-    previousHandler = qInstallMessageHandler(captureLog);
+    LogCapture::install();
     QVERIFY(m_dir.isValid());
     m_problem = startDaemon();
     if (!m_problem.isEmpty())
@@ -94,7 +78,7 @@ void tst_DnsSd::initTestCase()
 
 void tst_DnsSd::init()
 {
-    capturedLog.clear();
+    LogCapture::clear();
     if (!m_busAddress.isEmpty())
         qputenv("DBUS_SYSTEM_BUS_ADDRESS", m_busAddress);
 }
@@ -256,9 +240,10 @@ void tst_DnsSd::malformedTxtRecordIsIgnored()
     browser.setDnsSdEnabled(true); // the private daemon on lo
     browser.prober()->setTargets({});
     browser.start();
-    QTRY_VERIFY_WITH_TIMEOUT(logLinesContaining(QStringLiteral("ignored the DNS-SD service")) == 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(LogCapture::linesContaining(QStringLiteral("ignored the DNS-SD service")) == 1,
+                             10000);
     QVERIFY2(browser.rowCount() == 0, describe(browser).constData());
-    for (const QString &line : std::as_const(capturedLog))
+    for (const QString &line : LogCapture::lines())
         QVERIFY2(!line.contains(QChar(0x1b)), qPrintable(line.toHtmlEscaped()));
     publish.terminate();
     QVERIFY(publish.waitForFinished(5000));
