@@ -23,29 +23,12 @@ const QStringList wantedCaps{ QStringLiteral("message-tags"), QStringLiteral("se
 
 IrcLoadClient::IrcLoadClient(int index, bool sends, quint32 seed, const QList<quint16> &proxyPorts,
                              bool randomDrops, Timeline *timeline, QObject *parent)
-    : QObject(parent),
-      m_prefix(QStringLiteral("i%1-").arg(index)),
-      m_random(seed),
-      m_proxyPorts(proxyPorts),
-      m_randomDrops(randomDrops),
-      m_timeline(timeline)
+    : LoadConnection(u'i', index, sends, seed, proxyPorts, randomDrops, timeline, parent)
 {
-    m_record.name = QStringLiteral("i%1").arg(index);
     m_record.json = false;
     m_record.irc = true;
-    m_record.sends = sends;
-    m_sending = sends;
-    m_sendTimer.setSingleShot(true);
-    connect(&m_sendTimer, &QTimer::timeout, this, &IrcLoadClient::sendNext);
     m_keepAliveTimer.setInterval(1000);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &IrcLoadClient::keepAlive);
-    m_dropTimer.setSingleShot(true);
-    connect(&m_dropTimer, &QTimer::timeout, this, [this] { drop(QStringLiteral("a random drop")); });
-    m_reconnectTimer.setSingleShot(true);
-    connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
-        const int server = m_random.bounded(int(m_proxyPorts.size()));
-        connectTo(m_proxyPorts.at(server), server);
-    });
     m_finalDeadline.setSingleShot(true);
     connect(&m_finalDeadline, &QTimer::timeout, this,
             [this] { endFinal(false, QStringLiteral("not read within %1 s").arg(finalTimeoutMs / 1000)); });
@@ -55,34 +38,12 @@ IrcLoadClient::~IrcLoadClient() = default;
 
 void IrcLoadClient::start()
 {
-    const int server = m_random.bounded(int(m_proxyPorts.size()));
-    connectTo(m_proxyPorts.at(server), server);
+    LoadConnection::start();
     m_keepAliveTimer.start();
 }
 
-void IrcLoadClient::stopSending()
+void IrcLoadClient::beginConnection()
 {
-    m_sending = false;
-    m_sendTimer.stop();
-    m_dropTimer.stop();
-}
-
-int IrcLoadClient::unacknowledged() const
-{
-    int count = 0;
-    for (const ClientRecord::Send &send : m_record.sent)
-        count += send.acked ? 0 : 1;
-    return count;
-}
-
-void IrcLoadClient::connectTo(quint16 port, int server)
-{
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-    }
-    m_server = server;
     m_phase = Phase::Registering;
     m_nick = QStringLiteral("%1-c%2").arg(m_record.name).arg(m_record.connections + 1);
     m_nickTries = 0;
@@ -93,43 +54,24 @@ void IrcLoadClient::connectTo(quint16 port, int server)
     m_held.clear();
     m_inFlight.clear();
     m_lastHeard = m_timeline->now();
-    ++m_record.connections;
-    m_socket = new QTcpSocket(this);
-    QTcpSocket *socket = m_socket;
-    connect(socket, &QTcpSocket::connected, this, [this] {
-        // CAP LS first: the request names only what the server offers (a CAP REQ is all or
-        // nothing), and the welcome waits for CAP END.
-        write("CAP LS 302");
-        write("NICK " + m_nick.toUtf8());
-        write("USER " + m_record.name.toUtf8() + " 0 * :groupchat-chaos IRC client");
-    });
-    connect(socket, &QTcpSocket::readyRead, this, &IrcLoadClient::readLines);
-    connect(socket, &QTcpSocket::disconnected, this, [this] { drop(QStringLiteral("connection closed")); });
-    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket] {
-        if (socket->error() != QAbstractSocket::RemoteHostClosedError)
-            drop(socket->errorString());
-    });
-    m_timeline->detail(QStringLiteral("%1 connects to server %2 (IRC, connection %3, after msgid %4)")
-                               .arg(m_record.name)
-                               .arg(server + 1)
-                               .arg(m_record.connections)
-                               .arg(m_lastId),
-                       m_record.name);
-    socket->connectToHost(QHostAddress::LocalHost, port);
 }
 
-void IrcLoadClient::drop(const QString &why)
+QString IrcLoadClient::connectionDetail() const
 {
-    if (!m_socket || m_phase == Phase::Done)
-        return;
-    m_timeline->detail(QStringLiteral("%1 loses server %2: %3").arg(m_record.name).arg(m_server + 1).arg(why),
-                       m_record.name);
-    m_socket->disconnect(this);
-    m_socket->abort();
-    m_socket->deleteLater();
-    m_socket = nullptr;
-    m_sendTimer.stop();
-    m_dropTimer.stop();
+    return QStringLiteral("IRC, connection %1, after msgid %2").arg(m_record.connections).arg(m_lastId);
+}
+
+void IrcLoadClient::greet()
+{
+    // CAP LS first: the request names only what the server offers (a CAP REQ is all or
+    // nothing), and the welcome waits for CAP END.
+    write("CAP LS 302");
+    write("NICK " + m_nick.toUtf8());
+    write("USER " + m_record.name.toUtf8() + " 0 * :groupchat-chaos IRC client");
+}
+
+void IrcLoadClient::lost(const QString &why)
+{
     // What was sent and not acknowledged is not sent again (see the class comment); the next
     // catch-up may still show it.
     m_inFlight.clear();
@@ -137,27 +79,24 @@ void IrcLoadClient::drop(const QString &why)
         endFinal(false, QStringLiteral("lost the connection to server %1: %2").arg(m_server + 1).arg(why));
         return;
     }
-    m_reconnectTimer.start(200 + m_random.bounded(1000));
+    reconnectIn(200, 1000);
 }
 
 void IrcLoadClient::write(const QByteArray &line)
 {
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (isConnected())
         m_socket->write(line + "\r\n");
 }
 
-void IrcLoadClient::readLines()
+void IrcLoadClient::handleLine(const QByteArray &line)
 {
-    QTcpSocket *socket = m_socket;
-    while (socket && socket == m_socket && socket->canReadLine()) {
-        QByteArray line = socket->readLine();
-        while (line.endsWith('\n') || line.endsWith('\r'))
-            line.chop(1);
-        m_lastHeard = m_timeline->now();
-        const IrcLine parsed = IrcLine::parse(line);
-        if (!parsed.command.isEmpty())
-            handle(parsed);
-    }
+    QByteArray chopped = line;
+    while (chopped.endsWith('\n') || chopped.endsWith('\r'))
+        chopped.chop(1);
+    m_lastHeard = m_timeline->now();
+    const IrcLine parsed = IrcLine::parse(chopped);
+    if (!parsed.command.isEmpty())
+        handle(parsed);
 }
 
 void IrcLoadClient::handle(const IrcLine &line)
@@ -337,9 +276,8 @@ void IrcLoadClient::goLive()
     }
     m_phase = Phase::Live;
     if (m_sending) {
-        m_sendTimer.start(m_random.bounded(300));
-        if (m_randomDrops)
-            m_dropTimer.start(4000 + m_random.bounded(11000));
+        sendIn(0, 300);
+        dropIn(4000, 11000);
     }
 }
 
@@ -390,15 +328,9 @@ void IrcLoadClient::recordSeen(const ClientRecord::Seen &seen)
 void IrcLoadClient::acknowledge(const QString &key, qint64 id, const QString &by)
 {
     m_inFlight.remove(key);
-    auto it = m_record.sent.find(key);
-    if (it == m_record.sent.end() || it->acked)
-        return;
-    it->acked = true;
-    it->ackedBy = by;
-    it->ackedId = id;
-    it->ackedMs = m_timeline->now();
-    if (m_sending && m_phase == Phase::Live && !m_sendTimer.isActive())
-        m_sendTimer.start(100 + m_random.bounded(300));
+    if (markAcknowledged(key, id, by, m_timeline->now()) && m_sending && m_phase == Phase::Live &&
+        !m_sendTimer.isActive())
+        sendIn(100, 300);
 }
 
 void IrcLoadClient::sendNext()
@@ -406,18 +338,12 @@ void IrcLoadClient::sendNext()
     if (!m_sending || m_phase != Phase::Live)
         return;
     if (m_inFlight.size() < maxUnacknowledged) {
-        const QString key = m_prefix + QString::number(++m_counter);
-        ClientRecord::Send send;
-        send.key = key;
-        send.firstSentMs = m_timeline->now();
-        send.attempts = 1;
-        m_record.sent.insert(key, send);
-        m_record.sendOrder.append(key);
+        const QString key = addSend(1);
         m_inFlight.insert(key);
         // " end" as for plain lines: a line cut short by a drop fault is posted all the same.
         write(QStringLiteral("PRIVMSG %1 :%2 end").arg(room, key).toUtf8());
     }
-    m_sendTimer.start(100 + m_random.bounded(300));
+    sendIn(100, 300);
 }
 
 void IrcLoadClient::keepAlive()
@@ -437,14 +363,10 @@ void IrcLoadClient::keepAlive()
 
 void IrcLoadClient::finish(const QList<quint16> &directPorts)
 {
-    m_finishing = true;
-    m_sending = false;
-    m_sendTimer.stop();
-    m_dropTimer.stop();
-    m_reconnectTimer.stop();
+    stopForGood();
     m_finalDeadline.start(finalTimeoutMs);
     const int server = m_random.bounded(int(directPorts.size()));
-    connectTo(directPorts.at(server), server);
+    openConnection(directPorts.at(server), server);
 }
 
 void IrcLoadClient::endFinal(bool ok, const QString &problem)
@@ -456,11 +378,6 @@ void IrcLoadClient::endFinal(bool ok, const QString &problem)
     m_keepAliveTimer.stop();
     m_record.finalFetched = ok;
     m_record.finalProblem = problem;
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    closeSocket();
     Q_EMIT finished();
 }

@@ -1,15 +1,9 @@
 #pragma once
 
-#include "clientrecord.h"
+#include "loadconnection.h"
 
-#include <QObject>
-#include <QPointer>
-#include <QRandomGenerator>
 #include <QSet>
-#include <QTcpSocket>
-#include <QTimer>
 
-class Timeline;
 struct IrcLine;
 
 // A client in IRC's dialect, as a modern IRC client with IRCv3 runs: it asks for
@@ -23,7 +17,7 @@ struct IrcLine;
 // catch-up already gave is left out (IRCv3 chathistory: a client removes the overlap by
 // msgid). It never sends a line again: IRC has no client message id, and a resend would be
 // posted twice; what was not acknowledged stays so (unless the catch-up shows it).
-class IrcLoadClient : public QObject
+class IrcLoadClient : public LoadConnection
 {
     Q_OBJECT
 
@@ -33,13 +27,10 @@ public:
                   Timeline *timeline, QObject *parent = nullptr);
     ~IrcLoadClient() override;
 
-    void start();
-    void stopSending();
+    void start() override;
     // The last connection, straight to a random server's IRC port (directPorts): catch up
     // after the last msgid, then read the whole history with CHATHISTORY; finished() follows.
     void finish(const QList<quint16> &directPorts);
-    const ClientRecord &record() const { return m_record; }
-    int unacknowledged() const;
 
 Q_SIGNALS:
     void finished();
@@ -53,9 +44,12 @@ private:
         Done,
     };
 
-    void connectTo(quint16 port, int server);
-    void drop(const QString &why);
-    void readLines();
+    void beginConnection() override;
+    QString connectionDetail() const override;
+    void greet() override;
+    void handleLine(const QByteArray &line) override;
+    void sendNext() override;
+    void lost(const QString &why) override;
     void handle(const IrcLine &line);
     void handleCap(const IrcLine &line);
     void joined();
@@ -66,22 +60,11 @@ private:
     void recordSeen(const ClientRecord::Seen &seen);
     ClientRecord::Seen seenFrom(const IrcLine &line, bool replay) const;
     void acknowledge(const QString &key, qint64 id, const QString &by);
-    void sendNext();
     void keepAlive();
     void write(const QByteArray &line);
     void endFinal(bool ok, const QString &problem);
 
-    QString m_prefix; // "i1-"
-    QRandomGenerator m_random;
-    QList<quint16> m_proxyPorts;
-    bool m_randomDrops;
-    Timeline *m_timeline;
-    ClientRecord m_record;
-    QPointer<QTcpSocket> m_socket;
-    int m_server = -1;
     Phase m_phase = Phase::Registering;
-    bool m_sending = true;
-    bool m_finishing = false;
     QString m_nick; // as the server knows it (001, then NICK)
     int m_nickTries = 0;
     QStringList m_offered; // CAP LS
@@ -94,11 +77,7 @@ private:
     QSet<QString> m_inFlight; // sent on this connection, not acknowledged
     qint64 m_lastId = 0;
     qint64 m_lastHeard = 0;
-    int m_counter = 0;
     int m_pingCounter = 0;
-    QTimer m_sendTimer;
     QTimer m_keepAliveTimer;
-    QTimer m_dropTimer;
-    QTimer m_reconnectTimer;
     QTimer m_finalDeadline;
 };

@@ -15,24 +15,13 @@ constexpr int silenceLimitMs = 5000; // no pong this long: the server is gone, g
 
 JsonLoadClient::JsonLoadClient(int index, quint32 seed, const QList<quint16> &proxyPorts, bool randomDrops,
                                Timeline *timeline, QObject *parent)
-    : QObject(parent),
-      m_index(index),
-      m_prefix(QStringLiteral("c%1-").arg(index)),
-      m_random(seed),
-      m_proxyPorts(proxyPorts),
-      m_randomDrops(randomDrops),
-      m_timeline(timeline)
+    : LoadConnection(u'c', index, true, seed, proxyPorts, randomDrops, timeline, parent), m_index(index)
 {
-    m_record.name = QStringLiteral("c%1").arg(index);
     m_record.json = true;
     for (int i = 0; i < 4; ++i)
         m_identity += QString::number(m_random.generate64(), 16).rightJustified(16, u'0');
-    m_sendTimer.setSingleShot(true);
-    connect(&m_sendTimer, &QTimer::timeout, this, &JsonLoadClient::sendNext);
     m_keepAliveTimer.setInterval(1000);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &JsonLoadClient::keepAlive);
-    m_dropTimer.setSingleShot(true);
-    connect(&m_dropTimer, &QTimer::timeout, this, [this] { drop(QStringLiteral("a random drop")); });
     m_resendTimer.setSingleShot(true);
     connect(&m_resendTimer, &QTimer::timeout, this, [this] {
         for (const QString &key : std::as_const(m_record.sendOrder)) {
@@ -40,9 +29,6 @@ JsonLoadClient::JsonLoadClient(int index, quint32 seed, const QList<quint16> &pr
                 sendKey(key);
         }
     });
-    m_reconnectTimer.setSingleShot(true);
-    connect(&m_reconnectTimer, &QTimer::timeout, this,
-            [this] { connectTo(m_random.bounded(int(m_proxyPorts.size()))); });
 }
 
 JsonLoadClient::~JsonLoadClient() = default;
@@ -53,100 +39,51 @@ void JsonLoadClient::start()
     m_keepAliveTimer.start();
 }
 
-void JsonLoadClient::stopSending()
+void JsonLoadClient::beginConnection()
 {
-    m_sending = false;
-    m_dropTimer.stop();
-}
-
-int JsonLoadClient::unacknowledged() const
-{
-    int count = 0;
-    for (const ClientRecord::Send &send : m_record.sent)
-        count += send.acked ? 0 : 1;
-    return count;
-}
-
-void JsonLoadClient::connectTo(int server)
-{
-    if (m_finishing)
-        return;
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-    }
-    m_server = server;
     m_welcomed = false;
     m_connectedAt = m_timeline->now();
     m_lastHeard = m_connectedAt;
-    ++m_record.connections;
-    m_socket = new QTcpSocket(this);
-    QTcpSocket *socket = m_socket;
-    connect(socket, &QTcpSocket::connected, this, [this, socket] {
-        QJsonObject hello{ { QStringLiteral("type"), QStringLiteral("hello") },
-                           { QStringLiteral("version"), 2 },
-                           { QStringLiteral("identity"), m_identity } };
-        if (m_useNick)
-            hello.insert(QStringLiteral("nick"), m_record.name);
-        if (m_lastId > 0)
-            hello.insert(QStringLiteral("since"), m_lastId);
-        if (!m_token.isEmpty())
-            hello.insert(QStringLiteral("token"), m_token);
-        socket->write(QJsonDocument(hello).toJson(QJsonDocument::Compact) + '\n');
-    });
-    connect(socket, &QTcpSocket::readyRead, this, &JsonLoadClient::readLines);
-    connect(socket, &QTcpSocket::disconnected, this, [this] { drop(QStringLiteral("connection closed")); });
-    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket] {
-        if (socket->error() != QAbstractSocket::RemoteHostClosedError)
-            drop(socket->errorString());
-    });
-    m_timeline->detail(QStringLiteral("%1 connects to server %2 (connection %3, since %4)")
-                               .arg(m_record.name)
-                               .arg(server + 1)
-                               .arg(m_record.connections)
-                               .arg(m_lastId),
-                       m_record.name);
-    socket->connectToHost(QHostAddress::LocalHost, m_proxyPorts.at(server));
 }
 
-void JsonLoadClient::drop(const QString &why)
+QString JsonLoadClient::connectionDetail() const
 {
-    if (m_finishing || !m_socket)
-        return;
-    m_timeline->detail(QStringLiteral("%1 loses server %2: %3").arg(m_record.name).arg(m_server + 1).arg(why),
-                       m_record.name);
-    m_socket->disconnect(this);
-    m_socket->abort();
-    m_socket->deleteLater();
-    m_socket = nullptr;
+    return QStringLiteral("connection %1, since %2").arg(m_record.connections).arg(m_lastId);
+}
+
+void JsonLoadClient::greet()
+{
+    QJsonObject hello{ { QStringLiteral("type"), QStringLiteral("hello") },
+                       { QStringLiteral("version"), 2 },
+                       { QStringLiteral("identity"), m_identity } };
+    if (m_useNick)
+        hello.insert(QStringLiteral("nick"), m_record.name);
+    if (m_lastId > 0)
+        hello.insert(QStringLiteral("since"), m_lastId);
+    if (!m_token.isEmpty())
+        hello.insert(QStringLiteral("token"), m_token);
+    m_socket->write(QJsonDocument(hello).toJson(QJsonDocument::Compact) + '\n');
+}
+
+void JsonLoadClient::lost(const QString &)
+{
     m_welcomed = false;
-    m_sendTimer.stop();
-    m_dropTimer.stop();
     m_resendTimer.stop();
-    reconnectSoon();
-}
-
-void JsonLoadClient::reconnectSoon()
-{
-    m_reconnectTimer.start(200 + m_random.bounded(1000));
+    reconnectIn(200, 1000);
 }
 
 void JsonLoadClient::write(const QByteArray &line)
 {
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (isConnected())
         m_socket->write(line + '\n');
 }
 
-void JsonLoadClient::readLines()
+void JsonLoadClient::handleLine(const QByteArray &line)
 {
-    QTcpSocket *socket = m_socket;
-    while (socket && socket == m_socket && socket->canReadLine()) {
-        const QByteArray line = socket->readLine().trimmed();
-        m_lastHeard = m_timeline->now();
-        if (line.startsWith('{'))
-            handle(QJsonDocument::fromJson(line).object());
-    }
+    const QByteArray trimmed = line.trimmed();
+    m_lastHeard = m_timeline->now();
+    if (trimmed.startsWith('{'))
+        handle(QJsonDocument::fromJson(trimmed).object());
 }
 
 void JsonLoadClient::handle(const QJsonObject &object)
@@ -166,9 +103,8 @@ void JsonLoadClient::handle(const QJsonObject &object)
                 sendKey(key);
         }
         if (m_sending) {
-            m_sendTimer.start(m_random.bounded(300));
-            if (m_randomDrops)
-                m_dropTimer.start(4000 + m_random.bounded(11000));
+            sendIn(0, 300);
+            dropIn(4000, 11000);
         }
     } else if (type == u"message") {
         handleMessage(object, false);
@@ -240,31 +176,18 @@ void JsonLoadClient::handleMessage(const QJsonObject &message, bool replay)
 
 void JsonLoadClient::acknowledge(const QString &key, qint64 id, const QString &by)
 {
-    auto it = m_record.sent.find(key);
-    if (it == m_record.sent.end() || it->acked)
-        return;
-    it->acked = true;
-    it->ackedBy = by;
-    it->ackedId = id;
-    it->ackedMs = m_timeline->now();
-    if (m_sending && m_welcomed && !m_sendTimer.isActive())
-        m_sendTimer.start(100 + m_random.bounded(300));
+    if (markAcknowledged(key, id, by, m_timeline->now()) && m_sending && m_welcomed &&
+        !m_sendTimer.isActive())
+        sendIn(100, 300);
 }
 
 void JsonLoadClient::sendNext()
 {
     if (!m_sending || !m_welcomed)
         return;
-    if (unacknowledged() < maxUnacknowledged) {
-        const QString key = m_prefix + QString::number(++m_counter);
-        ClientRecord::Send send;
-        send.key = key;
-        send.firstSentMs = m_timeline->now();
-        m_record.sent.insert(key, send);
-        m_record.sendOrder.append(key);
-        sendKey(key);
-    }
-    m_sendTimer.start(100 + m_random.bounded(300));
+    if (unacknowledged() < maxUnacknowledged)
+        sendKey(addSend(0));
+    sendIn(100, 300);
 }
 
 void JsonLoadClient::sendKey(const QString &key)
@@ -294,19 +217,10 @@ void JsonLoadClient::keepAlive()
 
 void JsonLoadClient::finish(const QList<quint16> &directPorts)
 {
-    m_finishing = true;
-    m_sending = false;
-    m_sendTimer.stop();
+    stopForGood();
     m_keepAliveTimer.stop();
-    m_dropTimer.stop();
     m_resendTimer.stop();
-    m_reconnectTimer.stop();
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    closeSocket();
     m_server = m_random.bounded(int(directPorts.size()));
     ++m_record.connections;
     QJsonObject hello{ { QStringLiteral("type"), QStringLiteral("hello") },
