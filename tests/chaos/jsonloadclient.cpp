@@ -42,8 +42,7 @@ void JsonLoadClient::start()
 void JsonLoadClient::beginConnection()
 {
     m_welcomed = false;
-    m_connectedAt = m_timeline->now();
-    m_lastHeard = m_connectedAt;
+    m_lastHeard = m_timeline->now();
 }
 
 QString JsonLoadClient::connectionDetail() const

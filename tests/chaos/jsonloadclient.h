@@ -53,7 +53,6 @@ private:
     bool m_useNick = true;
     qint64 m_lastId = 0;
     qint64 m_lastHeard = 0;
-    qint64 m_connectedAt = 0;
     int m_pingCounter = 0;
     QTimer m_keepAliveTimer;
     QTimer m_resendTimer; // after an `unavailable` refusal
