@@ -77,6 +77,7 @@ private Q_SLOTS:
     void frozenRedisIsDegradedAndThenCaughtUp();
     void redisLostWhatAServerHadNotRead();
     void lostMessagesNobodyHasAreMarked();
+    void handWrittenEntriesAreNotDelivered();
     void republishedWithoutClientIdIsLeftOut();
     void catchingUpWaitsForTheStream();
     void republishedMessageIsLeftOut();
@@ -98,6 +99,9 @@ private:
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
     // Runs one command on the test's Redis; false when it did not answer (or with an error).
     bool redisCommand(const QList<QByteArray> &arguments);
+    // Appends an entry written by hand (fields: field, value, ...) to the room's stream under
+    // the cluster's next id, as whoever can write to Redis could; false as redisCommand.
+    bool addByHand(const QList<QByteArray> &fields);
 
     QString m_redisBinary;
     quint16 m_redisPort = 0;
@@ -503,6 +507,91 @@ bool tst_Cluster::redisCommand(const QList<QByteArray> &arguments)
         ok = !reply.isError();
     });
     return QTest::qWaitFor([&answered] { return answered; }, 5000) && ok;
+}
+
+bool tst_Cluster::addByHand(const QList<QByteArray> &fields)
+{
+    return redisCommand(QList<QByteArray>{ "EVAL",
+                                           "local id = redis.call('INCR', KEYS[1]) "
+                                           "return redis.call('XADD', KEYS[2], id .. '-0', unpack(ARGV))",
+                                           "2", "groupchat:test:nextid", "groupchat:test:messages" } +
+                        fields);
+}
+
+void tst_Cluster::handWrittenEntriesAreNotDelivered()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    bob->sendLine(R"({"type":"say","text":"before"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    QSignalSpy firstLost(first->cluster(), &ClusterLink::messagesLost);
+    QSignalSpy secondLost(second->cluster(), &ClusterLink::messagesLost);
+    // Entries 2 to 6, none of which a server could have published. The first also claims to be
+    // the second server's message 1000000: believed, it would pass for that server's "after"
+    // below, which would then never be published.
+    const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray general = "#general";
+    const QList<QList<QByteArray>> hostile{
+        { "time", now, "from", "mallory\r\n:evil PRIVMSG #general :pwned", "text", "hi", "room", general,
+          "origin", second->cluster()->serverId().toUtf8(), "seq", "1000000" },
+        { "time", now, "from", "mallory", "text", "hi", "room", "#gen eral" },
+        { "time", now, "from", "mallory", "text",
+          QByteArray(ChatLimits::maxLineBytesCeiling + ChatLimits::maxMessageLines + 1, 'x'), "room",
+          general },
+        { "time", now, "from", "mallory", "text", "look\x1b[2J here", "room", general },
+        { "time", now, "from", "mallory", "text", "hi", "room", general, "tags", "+a=b\r\nQUIT :bye" },
+    };
+    // Each is logged once on each server, escaped (one line), and only once.
+    for (qsizetype i = 0; i < hostile.size(); ++i) {
+        const QRegularExpression logged(
+                QStringLiteral(
+                        "^cluster: entry %1 of the room's stream is not a message \\([^\r\n]*\\); left "
+                        "out")
+                        .arg(i + 2));
+        QTest::ignoreMessage(QtWarningMsg, logged);
+        QTest::ignoreMessage(QtWarningMsg, logged);
+    }
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("of the room's stream is not a message")));
+    for (const QList<QByteArray> &fields : hostile)
+        QVERIFY(addByHand(fields));
+    // The next message of the room has the id after them, and nobody got any of them.
+    bob->sendLine(R"({"type":"say","text":"after"})");
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
+    EXPECT_JSON(bob, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
+    const QList<std::pair<qint64, QString>> expected{ { 1, QStringLiteral("bob: before") },
+                                                      { 7, QStringLiteral("bob: after") } };
+    QCOMPARE(messagesOf(*alice), expected);
+    QCOMPARE(messagesOf(*bob), expected);
+    QCOMPARE(first->lastMessageId(), quint64(7));
+    QCOMPARE(second->lastMessageId(), quint64(7));
+    // They are lost, as messages Redis lost are: a resume from before them is told that history
+    // is not complete, one from after them that it is.
+    QVERIFY2(!firstLost.isEmpty() && !secondLost.isEmpty(),
+             qPrintable(QStringLiteral("messagesLost was said %1 and %2 time(s)")
+                                .arg(firstLost.size())
+                                .arg(secondLost.size())));
+    QCOMPARE(firstLost.constLast().constFirst().toULongLong(), quint64(6));
+    QCOMPARE(secondLost.constLast().constFirst().toULongLong(), quint64(6));
+    for (ChatServer *server : { first, second }) {
+        const QString n = QString::number(server == first ? 1 : 2);
+        QJsonObject welcome;
+        auto over = joinJsonWith(server->serverPort(), hello(u"carol" + n, 2, 1), &welcome);
+        QVERIFY(over);
+        QVERIFY2(!welcome.value(u"historyComplete").toBool(true),
+                 QJsonDocument(welcome).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*over), expected.mid(1), 5000);
+        auto past = joinJsonWith(server->serverPort(), hello(u"dave" + n, 2, 6), &welcome);
+        QVERIFY(past);
+        QVERIFY2(welcome.value(u"historyComplete").toBool(false),
+                 QJsonDocument(welcome).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*past), expected.mid(1), 5000);
+    }
 }
 
 void tst_Cluster::republishedWithoutClientIdIsLeftOut()

@@ -3,9 +3,12 @@
 #include "hostport.h"
 
 #include "chatlimits.h"
+#include "irccodec.h"
 #include "nickrules.h"
 #include "redisclient.h"
+#include "roomname.h"
 #include "serverlog.h"
+#include "textsanitizer.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -203,6 +206,55 @@ QList<QByteArray> streamFields(const ChatMessage &message, const QString &origin
              "tid",    message.toIdentity.toHex(),
              "cid",    message.clientId.toLatin1(),
              "tags",   message.clientTags.toUtf8() };
+}
+
+// Whether field is an identity hash as the stream carries one: empty, or a SHA-256 in
+// lower-case hex (QByteArray::toHex).
+bool isIdentityHex(const QByteArray &field)
+{
+    return field.isEmpty() ||
+           (field.size() == 2 * QCryptographicHash::hashLength(QCryptographicHash::Sha256) &&
+            QByteArray::fromHex(field).toHex() == field);
+}
+
+// Why message, read from a stream entry whose cid, fid, tid and text fields were as given
+// (bytes, as Redis has them), is not one that a server of the cluster could have published
+// (empty: it is), in words for the log, quoting at most ChatLimits::maxQuotedCharacters
+// characters of a field (TextSanitizer::quoted). The rules are those the servers apply to
+// what their clients send: nicks and rooms of the identifier profile (NickRules, RoomName), a
+// text as the sanitiser leaves it (TextSanitizer::cleanLines), not blank and no longer than
+// any server takes (ChatLimits::maxLineBytesCeiling), a client id of
+// ChatMessage::isValidClientId, identity hashes of SHA-256, an IRC client's tags as the IRC
+// wire carries them. Deterministic: every server decides the same for the same entry.
+QString refusalOf(const ChatMessage &message, const QByteArray &cid, const QByteArray &fid,
+                  const QByteArray &tid, const QByteArray &textUtf8)
+{
+    if (NickRules::check(message.from) != NickRules::Problem::None)
+        return ServerLog::tr("its sender %1 is not a nick").arg(TextSanitizer::quoted(message.from));
+    if (!message.room.isEmpty() && !message.to.isEmpty())
+        return ServerLog::tr("it names both a room and a recipient");
+    if (!message.room.isEmpty() && RoomName::check(message.room) != NickRules::Problem::None)
+        return ServerLog::tr("its room %1 is not a room name").arg(TextSanitizer::quoted(message.room));
+    if (!message.to.isEmpty() && NickRules::check(message.to) != NickRules::Problem::None)
+        return ServerLog::tr("its recipient %1 is not a nick").arg(TextSanitizer::quoted(message.to));
+    if (textUtf8.size() > ChatLimits::maxLineBytesCeiling + ChatLimits::maxMessageLines)
+        return ServerLog::tr("its text has %1 bytes, more than any server takes").arg(textUtf8.size());
+    if (TextSanitizer::isBlank(message.text))
+        return ServerLog::tr("its text is blank");
+    if (TextSanitizer::cleanLines(message.text) != message.text)
+        return ServerLog::tr("its text %1 has what the sanitiser removes")
+                .arg(TextSanitizer::quoted(message.text));
+    if (!cid.isEmpty() && !ChatMessage::isValidClientId(QString::fromLatin1(cid)))
+        return ServerLog::tr("its client id %1 is not one")
+                .arg(TextSanitizer::quoted(QString::fromLatin1(cid)));
+    if (!isIdentityHex(fid) || !isIdentityHex(tid))
+        return ServerLog::tr("an identity hash of it is not a SHA-256 in hex");
+    const QByteArray tags = message.clientTags.toUtf8();
+    if (tags.size() > IrcCodec::maxClientTagBytes || tags.contains(' ') || tags.contains('\r') ||
+        tags.contains('\n') || tags.contains('\0'))
+        return ServerLog::tr("its IRC tags %1 are not as the IRC wire carries them")
+                .arg(TextSanitizer::quoted(message.clientTags));
+    return QString();
 }
 
 } // namespace
@@ -511,7 +563,18 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
 {
     QList<ChatMessage> messages;
     messages.reserve(entries.size());
+    quint64 refusedUpTo = 0;
     for (const StreamEntry &entry : entries) {
+        if (!entry.refusal.isEmpty()) {
+            // Lost, as if Redis had lost it: a resume from before it is told so.
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(ServerLog::tr("cluster: entry %1 of the room's stream is not a message "
+                                                   "(%2); left out, and a resume from before it is told "
+                                                   "that history is not complete")
+                                             .arg(QString::number(entry.message.id), entry.refusal)));
+            refusedUpTo = entry.message.id;
+            continue;
+        }
         if (entry.seq != 0 && !entry.origin.isEmpty()) {
             // Each server's numbers enter the stream once and in order, as long as Redis keeps
             // them: one at or below a number delivered here is a message published again
@@ -546,6 +609,10 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
     }
     if (!messages.isEmpty())
         Q_EMIT messagesArrived(messages);
+    if (refusedUpTo > m_missingUpTo) {
+        m_missingUpTo = refusedUpTo;
+        Q_EMIT messagesLost(refusedUpTo);
+    }
     if (!m_catchUps.empty())
         settleCatchUps();
 }
@@ -627,8 +694,6 @@ QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &
         for (qsizetype i = 0; i + 1 < values.size(); i += 2)
             fields.insert(values.at(i).string, values.at(i + 1).string);
         StreamEntry streamEntry;
-        streamEntry.origin = QString::fromUtf8(fields.value("origin"));
-        streamEntry.seq = fields.value("seq").toULongLong();
         ChatMessage &message = streamEntry.message;
         message.id = id;
         message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
@@ -646,6 +711,14 @@ QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &
         // A server of the one-room version: its messages are the default room's.
         if (message.room.isEmpty() && message.to.isEmpty())
             message.room = m_defaultRoom;
+        // Redis is trusted, but what was written into it by hand is not delivered: the id
+        // stays taken (every server skips it alike), and who published it is not believed.
+        streamEntry.refusal = refusalOf(message, fields.value("cid"), fields.value("fid"),
+                                        fields.value("tid"), fields.value("text"));
+        if (streamEntry.refusal.isEmpty()) {
+            streamEntry.origin = QString::fromUtf8(fields.value("origin"));
+            streamEntry.seq = fields.value("seq").toULongLong();
+        }
         messages.append(streamEntry);
     }
     return messages;
