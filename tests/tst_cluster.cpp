@@ -97,6 +97,19 @@ private:
     ChatServer *startServer(const QString &historyPath = QString());
     // A JSON client on server as nick, welcomed (since: resume after that id).
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
+    // What secondServerMisses leaves: bob, on the first server, and the second server's
+    // history database (to start that server again with).
+    struct Missed
+    {
+        QTemporaryDir dir;
+        std::unique_ptr<TestClient> bob;
+        QString secondHistory() const { return dir.filePath(QStringLiteral("second.sqlite")); }
+    };
+    // Two servers, the second keeping its history in a database: bob says "one", which both
+    // deliver; the second server stops, bob says each of missed, and Redis restarts empty, so
+    // that those are only on the first server (back in the cluster when this returns). On
+    // failure the test has failed (QTest::currentTestFailed).
+    void secondServerMisses(const QList<QByteArray> &missed, Missed *out);
     // Runs one command on the test's Redis; false when it did not answer (or with an error).
     bool redisCommand(const QList<QByteArray> &arguments);
     // Appends an entry written by hand (fields: field, value, ...) to the room's stream under
@@ -413,27 +426,34 @@ void tst_Cluster::frozenRedisIsDegradedAndThenCaughtUp()
     QCOMPARE(messagesOf(*alice), messagesOf(*bob));
 }
 
-void tst_Cluster::redisLostWhatAServerHadNotRead()
+void tst_Cluster::secondServerMisses(const QList<QByteArray> &missed, Missed *out)
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString secondHistory = dir.filePath(QStringLiteral("second.sqlite"));
+    QVERIFY(out->dir.isValid());
     ChatServer *first = startServer();
-    QVERIFY(first && startServer(secondHistory));
-    auto bob = join(first, QStringLiteral("bob"));
-    QVERIFY(bob);
-    bob->sendLine(R"({"type":"say","text":"one"})");
+    QVERIFY(first && startServer(out->secondHistory()));
+    out->bob = join(first, QStringLiteral("bob"));
+    QVERIFY(out->bob);
+    out->bob->sendLine(R"({"type":"say","text":"one"})");
     QTRY_COMPARE_WITH_TIMEOUT(m_servers.back()->lastMessageId(), quint64(1), 5000);
-    // The second server is away while two more are said; then Redis restarts empty, so they
+    // The second server is away while the others are said; then Redis restarts empty, so they
     // are nowhere but on the first server.
     m_servers.pop_back();
-    bob->sendLine(R"({"type":"say","text":"two"})");
-    bob->sendLine(R"({"type":"say","text":"three"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 3, 5000);
+    for (const QByteArray &text : missed)
+        out->bob->sendLine(R"({"type":"say","text":")" + text + "\"}");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*out->bob).size(), 1 + missed.size(), 5000);
     stopRedis();
     QVERIFY(startRedis());
     QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy(), 10000);
-    ChatServer *second = startServer(secondHistory);
+}
+
+void tst_Cluster::redisLostWhatAServerHadNotRead()
+{
+    Missed missed;
+    secondServerMisses({ "two", "three" }, &missed);
+    if (QTest::currentTestFailed())
+        return;
+    std::unique_ptr<TestClient> &bob = missed.bob;
+    ChatServer *second = startServer(missed.secondHistory());
     QVERIFY(second);
     QCOMPARE(second->lastMessageId(), quint64(1));
     // It asks the first server for what it lacks, and gets both, with their ids.
@@ -461,26 +481,15 @@ void tst_Cluster::redisLostWhatAServerHadNotRead()
 
 void tst_Cluster::lostMessagesNobodyHasAreMarked()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString secondHistory = dir.filePath(QStringLiteral("second.sqlite"));
-    ChatServer *first = startServer();
-    QVERIFY(first && startServer(secondHistory));
-    auto bob = join(first, QStringLiteral("bob"));
-    QVERIFY(bob);
-    bob->sendLine(R"({"type":"say","text":"one"})");
-    QTRY_COMPARE_WITH_TIMEOUT(m_servers.back()->lastMessageId(), quint64(1), 5000);
-    m_servers.pop_back();
-    bob->sendLine(R"({"type":"say","text":"two"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 2, 5000);
-    // Redis restarts empty, the first server comes back to it (raising "reached" to 2) and is
-    // gone: nobody has message 2 to give.
-    stopRedis();
-    QVERIFY(startRedis());
-    QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy(), 10000);
-    bob.reset();
+    // The first server comes back to the empty Redis (raising "reached" to 2) and is gone:
+    // nobody has message 2 to give.
+    Missed missed;
+    secondServerMisses({ "two" }, &missed);
+    if (QTest::currentTestFailed())
+        return;
+    missed.bob.reset();
     m_servers.clear();
-    ChatServer *second = startServer(secondHistory);
+    ChatServer *second = startServer(missed.secondHistory());
     QVERIFY(second);
     QSignalSpy lost(second->cluster(), &ClusterLink::messagesLost);
     QVERIFY(lost.wait(ChatLimits::clusterRepairWaitMs + 5000));
