@@ -77,6 +77,7 @@ private Q_SLOTS:
     void frozenRedisIsDegradedAndThenCaughtUp();
     void redisLostWhatAServerHadNotRead();
     void lostMessagesNobodyHasAreMarked();
+    void handWrittenEntriesAreNotDelivered();
     void republishedWithoutClientIdIsLeftOut();
     void catchingUpWaitsForTheStream();
     void republishedMessageIsLeftOut();
@@ -96,8 +97,24 @@ private:
     ChatServer *startServer(const QString &historyPath = QString());
     // A JSON client on server as nick, welcomed (since: resume after that id).
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
+    // What secondServerMisses leaves: bob, on the first server, and the second server's
+    // history database (to start that server again with).
+    struct Missed
+    {
+        QTemporaryDir dir;
+        std::unique_ptr<TestClient> bob;
+        QString secondHistory() const { return dir.filePath(QStringLiteral("second.sqlite")); }
+    };
+    // Two servers, the second keeping its history in a database: bob says "one", which both
+    // deliver; the second server stops, bob says each of missed, and Redis restarts empty, so
+    // that those are only on the first server (back in the cluster when this returns). On
+    // failure the test has failed (QTest::currentTestFailed).
+    void secondServerMisses(const QList<QByteArray> &missed, Missed *out);
     // Runs one command on the test's Redis; false when it did not answer (or with an error).
     bool redisCommand(const QList<QByteArray> &arguments);
+    // Appends an entry written by hand (fields: field, value, ...) to the room's stream under
+    // the cluster's next id, as whoever can write to Redis could; false as redisCommand.
+    bool addByHand(const QList<QByteArray> &fields);
 
     QString m_redisBinary;
     quint16 m_redisPort = 0;
@@ -409,27 +426,34 @@ void tst_Cluster::frozenRedisIsDegradedAndThenCaughtUp()
     QCOMPARE(messagesOf(*alice), messagesOf(*bob));
 }
 
-void tst_Cluster::redisLostWhatAServerHadNotRead()
+void tst_Cluster::secondServerMisses(const QList<QByteArray> &missed, Missed *out)
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString secondHistory = dir.filePath(QStringLiteral("second.sqlite"));
+    QVERIFY(out->dir.isValid());
     ChatServer *first = startServer();
-    QVERIFY(first && startServer(secondHistory));
-    auto bob = join(first, QStringLiteral("bob"));
-    QVERIFY(bob);
-    bob->sendLine(R"({"type":"say","text":"one"})");
+    QVERIFY(first && startServer(out->secondHistory()));
+    out->bob = join(first, QStringLiteral("bob"));
+    QVERIFY(out->bob);
+    out->bob->sendLine(R"({"type":"say","text":"one"})");
     QTRY_COMPARE_WITH_TIMEOUT(m_servers.back()->lastMessageId(), quint64(1), 5000);
-    // The second server is away while two more are said; then Redis restarts empty, so they
+    // The second server is away while the others are said; then Redis restarts empty, so they
     // are nowhere but on the first server.
     m_servers.pop_back();
-    bob->sendLine(R"({"type":"say","text":"two"})");
-    bob->sendLine(R"({"type":"say","text":"three"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 3, 5000);
+    for (const QByteArray &text : missed)
+        out->bob->sendLine(R"({"type":"say","text":")" + text + "\"}");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*out->bob).size(), 1 + missed.size(), 5000);
     stopRedis();
     QVERIFY(startRedis());
     QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy(), 10000);
-    ChatServer *second = startServer(secondHistory);
+}
+
+void tst_Cluster::redisLostWhatAServerHadNotRead()
+{
+    Missed missed;
+    secondServerMisses({ "two", "three" }, &missed);
+    if (QTest::currentTestFailed())
+        return;
+    std::unique_ptr<TestClient> &bob = missed.bob;
+    ChatServer *second = startServer(missed.secondHistory());
     QVERIFY(second);
     QCOMPARE(second->lastMessageId(), quint64(1));
     // It asks the first server for what it lacks, and gets both, with their ids.
@@ -457,26 +481,15 @@ void tst_Cluster::redisLostWhatAServerHadNotRead()
 
 void tst_Cluster::lostMessagesNobodyHasAreMarked()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString secondHistory = dir.filePath(QStringLiteral("second.sqlite"));
-    ChatServer *first = startServer();
-    QVERIFY(first && startServer(secondHistory));
-    auto bob = join(first, QStringLiteral("bob"));
-    QVERIFY(bob);
-    bob->sendLine(R"({"type":"say","text":"one"})");
-    QTRY_COMPARE_WITH_TIMEOUT(m_servers.back()->lastMessageId(), quint64(1), 5000);
-    m_servers.pop_back();
-    bob->sendLine(R"({"type":"say","text":"two"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*bob).size(), 2, 5000);
-    // Redis restarts empty, the first server comes back to it (raising "reached" to 2) and is
-    // gone: nobody has message 2 to give.
-    stopRedis();
-    QVERIFY(startRedis());
-    QTRY_VERIFY_WITH_TIMEOUT(first->cluster()->isHealthy(), 10000);
-    bob.reset();
+    // The first server comes back to the empty Redis (raising "reached" to 2) and is gone:
+    // nobody has message 2 to give.
+    Missed missed;
+    secondServerMisses({ "two" }, &missed);
+    if (QTest::currentTestFailed())
+        return;
+    missed.bob.reset();
     m_servers.clear();
-    ChatServer *second = startServer(secondHistory);
+    ChatServer *second = startServer(missed.secondHistory());
     QVERIFY(second);
     QSignalSpy lost(second->cluster(), &ClusterLink::messagesLost);
     QVERIFY(lost.wait(ChatLimits::clusterRepairWaitMs + 5000));
@@ -503,6 +516,91 @@ bool tst_Cluster::redisCommand(const QList<QByteArray> &arguments)
         ok = !reply.isError();
     });
     return QTest::qWaitFor([&answered] { return answered; }, 5000) && ok;
+}
+
+bool tst_Cluster::addByHand(const QList<QByteArray> &fields)
+{
+    return redisCommand(QList<QByteArray>{ "EVAL",
+                                           "local id = redis.call('INCR', KEYS[1]) "
+                                           "return redis.call('XADD', KEYS[2], id .. '-0', unpack(ARGV))",
+                                           "2", "groupchat:test:nextid", "groupchat:test:messages" } +
+                        fields);
+}
+
+void tst_Cluster::handWrittenEntriesAreNotDelivered()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    bob->sendLine(R"({"type":"say","text":"before"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    QSignalSpy firstLost(first->cluster(), &ClusterLink::messagesLost);
+    QSignalSpy secondLost(second->cluster(), &ClusterLink::messagesLost);
+    // Entries 2 to 6, none of which a server could have published. The first also claims to be
+    // the second server's message 1000000: believed, it would pass for that server's "after"
+    // below, which would then never be published.
+    const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray general = "#general";
+    const QList<QList<QByteArray>> hostile{
+        { "time", now, "from", "mallory\r\n:evil PRIVMSG #general :pwned", "text", "hi", "room", general,
+          "origin", second->cluster()->serverId().toUtf8(), "seq", "1000000" },
+        { "time", now, "from", "mallory", "text", "hi", "room", "#gen eral" },
+        { "time", now, "from", "mallory", "text",
+          QByteArray(ChatLimits::maxLineBytesCeiling + ChatLimits::maxMessageLines + 1, 'x'), "room",
+          general },
+        { "time", now, "from", "mallory", "text", "look\x1b[2J here", "room", general },
+        { "time", now, "from", "mallory", "text", "hi", "room", general, "tags", "+a=b\r\nQUIT :bye" },
+    };
+    // Each is logged once on each server, escaped (one line), and only once.
+    for (qsizetype i = 0; i < hostile.size(); ++i) {
+        const QRegularExpression logged(
+                QStringLiteral(
+                        "^cluster: entry %1 of the room's stream is not a message \\([^\r\n]*\\); left "
+                        "out")
+                        .arg(i + 2));
+        QTest::ignoreMessage(QtWarningMsg, logged);
+        QTest::ignoreMessage(QtWarningMsg, logged);
+    }
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("of the room's stream is not a message")));
+    for (const QList<QByteArray> &fields : hostile)
+        QVERIFY(addByHand(fields));
+    // The next message of the room has the id after them, and nobody got any of them.
+    bob->sendLine(R"({"type":"say","text":"after"})");
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
+    EXPECT_JSON(bob, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
+    const QList<std::pair<qint64, QString>> expected{ { 1, QStringLiteral("bob: before") },
+                                                      { 7, QStringLiteral("bob: after") } };
+    QCOMPARE(messagesOf(*alice), expected);
+    QCOMPARE(messagesOf(*bob), expected);
+    QCOMPARE(first->lastMessageId(), quint64(7));
+    QCOMPARE(second->lastMessageId(), quint64(7));
+    // They are lost, as messages Redis lost are: a resume from before them is told that history
+    // is not complete, one from after them that it is.
+    QVERIFY2(!firstLost.isEmpty() && !secondLost.isEmpty(),
+             qPrintable(QStringLiteral("messagesLost was said %1 and %2 time(s)")
+                                .arg(firstLost.size())
+                                .arg(secondLost.size())));
+    QCOMPARE(firstLost.constLast().constFirst().toULongLong(), quint64(6));
+    QCOMPARE(secondLost.constLast().constFirst().toULongLong(), quint64(6));
+    for (ChatServer *server : { first, second }) {
+        const QString n = QString::number(server == first ? 1 : 2);
+        QJsonObject welcome;
+        auto over = joinJsonWith(server->serverPort(), hello(u"carol" + n, 2, 1), &welcome);
+        QVERIFY(over);
+        QVERIFY2(!welcome.value(u"historyComplete").toBool(true),
+                 QJsonDocument(welcome).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*over), expected.mid(1), 5000);
+        auto past = joinJsonWith(server->serverPort(), hello(u"dave" + n, 2, 6), &welcome);
+        QVERIFY(past);
+        QVERIFY2(welcome.value(u"historyComplete").toBool(false),
+                 QJsonDocument(welcome).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*past), expected.mid(1), 5000);
+    }
 }
 
 void tst_Cluster::republishedWithoutClientIdIsLeftOut()

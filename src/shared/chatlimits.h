@@ -10,6 +10,11 @@ struct ChatLimits
     // Longest line a peer may send, in bytes, line terminator excluded. A longer line is
     // refused with an error and discarded up to its newline; it is never buffered whole.
     qsizetype maxLineBytes = 4096;
+    // The most maxLineBytes may be set to (--max-line). A message's text came in one line, or
+    // in one IRC draft/multiline batch of at most maxLineBytes bytes of text and its line
+    // feeds, so no server of a cluster publishes a longer text than this and
+    // maxMessageLines bytes more, whatever its own setting (ClusterLink refuses one from Redis).
+    static constexpr qsizetype maxLineBytesCeiling = qsizetype(1) << 20;
 
     // Bytes the server may hold for one client that is slow to read. Passing it disconnects
     // that client ("send queue exceeded") so one stuck reader cannot cost memory or other

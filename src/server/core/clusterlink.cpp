@@ -3,9 +3,12 @@
 #include "hostport.h"
 
 #include "chatlimits.h"
+#include "irccodec.h"
 #include "nickrules.h"
 #include "redisclient.h"
+#include "roomname.h"
 #include "serverlog.h"
+#include "textsanitizer.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -17,51 +20,63 @@ namespace {
 // Gives each message of a batch the cluster's next id and appends it to the one stream of every
 // room, in one step: ids and stream order cannot disagree, whichever server publishes. KEYS:
 // the id counter, the stream, this server's publish sequence, the prefix of client-id keys.
-// ARGV: the stream's length, this server's id, how long a client id is remembered (ms), then
-// per message (publishFields each): seq, time, from, text, kind, room, to, fid, tid, cid, tags
-// (an IRC client's client-only tags).
+// ARGV: the stream's length, how long a client id is remembered (ms), then per message: how
+// many values its fields take, and those values (streamFields: field, value, ...), which
+// the entry gets as they are; the script reads seq, fid and cid among them.
 // Returns one number per message: its new id; 0 when seq is not above the last this server
 // published (a batch sent again after its reply was lost); minus the id of the message that
 // carried the same sender and client id before (a client's resend). A batch that would leave
 // out some of this server's messages is refused ("GAP last").
 const QByteArray publishScript = QByteArrayLiteral(R"(
+-- The message whose count is at ARGV[i]: that count, and its fields by name.
+local function message(i)
+  local n = tonumber(ARGV[i])
+  local fields = {}
+  for j = i + 1, i + n - 1, 2 do
+    fields[ARGV[j]] = ARGV[j + 1]
+  end
+  return n, fields
+end
 local known = redis.call('GET', KEYS[3])
 local last = tonumber(known or '0')
 -- One server's messages are taken in its order, none skipped: a batch that starts past the
 -- next one is refused whole (its server sends everything unanswered again). A server whose
 -- sequence Redis no longer has (it came back empty, or the server was quiet for the window)
 -- starts anew.
-if #ARGV >= 4 and known and tonumber(ARGV[4]) > last + 1 then
-  return redis.error_reply('GAP ' .. last)
+if #ARGV >= 3 and known then
+  local _, first = message(3)
+  if tonumber(first.seq) > last + 1 then
+    return redis.error_reply('GAP ' .. last)
+  end
 end
 local result = {}
-for i = 4, #ARGV, 11 do
-  local seq = tonumber(ARGV[i])
+local i = 3
+while i <= #ARGV do
+  local n, fields = message(i)
+  local seq = tonumber(fields.seq)
   if seq <= last then
     table.insert(result, 0)
   else
     last = seq
-    local cid, fid = ARGV[i + 9], ARGV[i + 7]
+    local key = KEYS[4] .. fields.fid .. ':' .. fields.cid
     local earlier = false
-    if cid ~= '' then
-      earlier = redis.call('GET', KEYS[4] .. fid .. ':' .. cid)
+    if fields.cid ~= '' then
+      earlier = redis.call('GET', key)
     end
     if earlier then
       table.insert(result, -tonumber(earlier))
     else
       local id = redis.call('INCR', KEYS[1])
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'time', ARGV[i + 1],
-                 'from', ARGV[i + 2], 'text', ARGV[i + 3], 'kind', ARGV[i + 4], 'origin', ARGV[2],
-                 'seq', ARGV[i], 'room', ARGV[i + 5], 'to', ARGV[i + 6], 'fid', fid,
-                 'tid', ARGV[i + 8], 'cid', cid, 'tags', ARGV[i + 10])
-      if cid ~= '' then
-        redis.call('SET', KEYS[4] .. fid .. ':' .. cid, id, 'PX', ARGV[3])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', unpack(ARGV, i + 1, i + n))
+      if fields.cid ~= '' then
+        redis.call('SET', key, id, 'PX', ARGV[2])
       end
       table.insert(result, id)
     end
   end
+  i = i + 1 + n
 end
-redis.call('SET', KEYS[3], last, 'PX', ARGV[3])
+redis.call('SET', KEYS[3], last, 'PX', ARGV[2])
 return result)");
 const QByteArray publishSha = QCryptographicHash::hash(publishScript, QCryptographicHash::Sha1).toHex();
 
@@ -110,18 +125,19 @@ return out)");
 
 // Answers such a request with messages this server has, with their ids. KEYS[1]: the asking
 // server's repair stream; KEYS[2]: how far it is covered. ARGV[1]: how far this answer covers;
-// ARGV[2]: how long both are kept (ms); then per message (13 each): id, time, from, text, kind,
-// room, to, fid, tid, cid, tags, origin, seq (the server that published it, and its number). Another server's
-// answer may have covered some of it already: only ids above that are added, so the stream stays in id order.
+// ARGV[2]: how long both are kept (ms); then per message: its id, how many values its fields
+// take, and those values (streamFields), which the entry gets as they are. Another server's
+// answer may have covered some of it already: only ids above that are added, so the stream
+// stays in id order.
 const QByteArray repairScript = QByteArrayLiteral(R"(
 local top = tonumber(redis.call('GET', KEYS[2]) or '0')
-for i = 3, #ARGV, 13 do
+local i = 3
+while i <= #ARGV do
+  local n = tonumber(ARGV[i + 1])
   if tonumber(ARGV[i]) > top then
-    redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 'time', ARGV[i + 1], 'from', ARGV[i + 2],
-               'text', ARGV[i + 3], 'kind', ARGV[i + 4], 'room', ARGV[i + 5], 'to', ARGV[i + 6],
-               'fid', ARGV[i + 7], 'tid', ARGV[i + 8], 'cid', ARGV[i + 9], 'tags', ARGV[i + 10],
-               'origin', ARGV[i + 11], 'seq', ARGV[i + 12])
+    redis.call('XADD', KEYS[1], ARGV[i] .. '-0', unpack(ARGV, i + 2, i + 1 + n))
   end
+  i = i + 2 + n
 end
 if tonumber(ARGV[1]) > top then
   redis.call('SET', KEYS[2], ARGV[1])
@@ -169,6 +185,76 @@ constexpr int readBatch = 1000;
 quint64 streamNumber(const QByteArray &streamId)
 {
     return streamId.left(streamId.indexOf('-')).toULongLong();
+}
+
+// A message as the room's stream and the repair streams hold it: field, value, ... for
+// XADD, which entriesOf reads back by name. origin and seq: the server that published it and
+// its number for it (empty and 0: not known). The order is the one the room's stream always
+// had, so that the entries of old and new servers are alike during an upgrade; every field is
+// there, empty or not.
+QList<QByteArray> streamFields(const ChatMessage &message, const QString &origin, quint64 seq)
+{
+    return { "time",   QByteArray::number(message.time.toMSecsSinceEpoch()),
+             "from",   message.from.toUtf8(),
+             "text",   message.text.toUtf8(),
+             "kind",   QByteArray::number(ChatMessage::kindNumber(message.kind)),
+             "origin", origin.toUtf8(),
+             "seq",    QByteArray::number(seq),
+             "room",   message.room.toUtf8(),
+             "to",     message.to.toUtf8(),
+             "fid",    message.fromIdentity.toHex(),
+             "tid",    message.toIdentity.toHex(),
+             "cid",    message.clientId.toLatin1(),
+             "tags",   message.clientTags.toUtf8() };
+}
+
+// Whether field is an identity hash as the stream carries one: empty, or a SHA-256 in
+// lower-case hex (QByteArray::toHex).
+bool isIdentityHex(const QByteArray &field)
+{
+    return field.isEmpty() ||
+           (field.size() == 2 * QCryptographicHash::hashLength(QCryptographicHash::Sha256) &&
+            QByteArray::fromHex(field).toHex() == field);
+}
+
+// Why message, read from a stream entry whose cid, fid, tid and text fields were as given
+// (bytes, as Redis has them), is not one that a server of the cluster could have published
+// (empty: it is), in words for the log, quoting at most ChatLimits::maxQuotedCharacters
+// characters of a field (TextSanitizer::quoted). The rules are those the servers apply to
+// what their clients send: nicks and rooms of the identifier profile (NickRules, RoomName), a
+// text as the sanitiser leaves it (TextSanitizer::cleanLines), not blank and no longer than
+// any server takes (ChatLimits::maxLineBytesCeiling), a client id of
+// ChatMessage::isValidClientId, identity hashes of SHA-256, an IRC client's tags as the IRC
+// wire carries them. Deterministic: every server decides the same for the same entry.
+QString refusalOf(const ChatMessage &message, const QByteArray &cid, const QByteArray &fid,
+                  const QByteArray &tid, const QByteArray &textUtf8)
+{
+    if (NickRules::check(message.from) != NickRules::Problem::None)
+        return ServerLog::tr("its sender %1 is not a nick").arg(TextSanitizer::quoted(message.from));
+    if (!message.room.isEmpty() && !message.to.isEmpty())
+        return ServerLog::tr("it names both a room and a recipient");
+    if (!message.room.isEmpty() && RoomName::check(message.room) != NickRules::Problem::None)
+        return ServerLog::tr("its room %1 is not a room name").arg(TextSanitizer::quoted(message.room));
+    if (!message.to.isEmpty() && NickRules::check(message.to) != NickRules::Problem::None)
+        return ServerLog::tr("its recipient %1 is not a nick").arg(TextSanitizer::quoted(message.to));
+    if (textUtf8.size() > ChatLimits::maxLineBytesCeiling + ChatLimits::maxMessageLines)
+        return ServerLog::tr("its text has %1 bytes, more than any server takes").arg(textUtf8.size());
+    if (TextSanitizer::isBlank(message.text))
+        return ServerLog::tr("its text is blank");
+    if (TextSanitizer::cleanLines(message.text) != message.text)
+        return ServerLog::tr("its text %1 has what the sanitiser removes")
+                .arg(TextSanitizer::quoted(message.text));
+    if (!cid.isEmpty() && !ChatMessage::isValidClientId(QString::fromLatin1(cid)))
+        return ServerLog::tr("its client id %1 is not one")
+                .arg(TextSanitizer::quoted(QString::fromLatin1(cid)));
+    if (!isIdentityHex(fid) || !isIdentityHex(tid))
+        return ServerLog::tr("an identity hash of it is not a SHA-256 in hex");
+    const QByteArray tags = message.clientTags.toUtf8();
+    if (tags.size() > IrcCodec::maxClientTagBytes || tags.contains(' ') || tags.contains('\r') ||
+        tags.contains('\n') || tags.contains('\0'))
+        return ServerLog::tr("its IRC tags %1 are not as the IRC wire carries them")
+                .arg(TextSanitizer::quoted(message.clientTags));
+    return QString();
 }
 
 } // namespace
@@ -381,18 +467,13 @@ void ClusterLink::sendOutgoing()
                                    key("seq:") + m_serverId.toUtf8(),
                                    key("cid:"),
                                    QByteArray::number(ChatLimits::clusterStreamLength),
-                                   m_serverId.toUtf8(),
                                    QByteArray::number(ChatLimits::clientIdWindowMs) };
         const qsizetype first = m_inFlight;
         const qsizetype count = qMin<qsizetype>(publishBatch, qsizetype(m_pending.size()) - first);
         for (qsizetype i = first; i < first + count; ++i) {
             const Pending &pending = m_pending[size_t(i)];
-            const ChatMessage &message = pending.message;
-            command << QByteArray::number(pending.seq) << QByteArray::number(message.time.toMSecsSinceEpoch())
-                    << message.from.toUtf8() << message.text.toUtf8()
-                    << QByteArray::number(ChatMessage::kindNumber(message.kind)) << message.room.toUtf8()
-                    << message.to.toUtf8() << message.fromIdentity.toHex() << message.toIdentity.toHex()
-                    << message.clientId.toLatin1() << message.clientTags.toUtf8();
+            const QList<QByteArray> fields = streamFields(pending.message, m_serverId, pending.seq);
+            command << QByteArray::number(fields.size()) << fields;
         }
         m_inFlight += count;
         m_commands->command(command, [this, count, generation = m_sendGeneration](const RedisReply &reply) {
@@ -482,7 +563,18 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
 {
     QList<ChatMessage> messages;
     messages.reserve(entries.size());
+    quint64 refusedUpTo = 0;
     for (const StreamEntry &entry : entries) {
+        if (!entry.refusal.isEmpty()) {
+            // Lost, as if Redis had lost it: a resume from before it is told so.
+            qCWarning(lcServer, "%s",
+                      qUtf8Printable(ServerLog::tr("cluster: entry %1 of the room's stream is not a message "
+                                                   "(%2); left out, and a resume from before it is told "
+                                                   "that history is not complete")
+                                             .arg(QString::number(entry.message.id), entry.refusal)));
+            refusedUpTo = entry.message.id;
+            continue;
+        }
         if (entry.seq != 0 && !entry.origin.isEmpty()) {
             // Each server's numbers enter the stream once and in order, as long as Redis keeps
             // them: one at or below a number delivered here is a message published again
@@ -517,6 +609,10 @@ void ClusterLink::deliver(const QList<StreamEntry> &entries)
     }
     if (!messages.isEmpty())
         Q_EMIT messagesArrived(messages);
+    if (refusedUpTo > m_missingUpTo) {
+        m_missingUpTo = refusedUpTo;
+        Q_EMIT messagesLost(refusedUpTo);
+    }
     if (!m_catchUps.empty())
         settleCatchUps();
 }
@@ -598,8 +694,6 @@ QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &
         for (qsizetype i = 0; i + 1 < values.size(); i += 2)
             fields.insert(values.at(i).string, values.at(i + 1).string);
         StreamEntry streamEntry;
-        streamEntry.origin = QString::fromUtf8(fields.value("origin"));
-        streamEntry.seq = fields.value("seq").toULongLong();
         ChatMessage &message = streamEntry.message;
         message.id = id;
         message.time = QDateTime::fromMSecsSinceEpoch(fields.value("time").toLongLong(), Qt::UTC);
@@ -617,6 +711,14 @@ QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &
         // A server of the one-room version: its messages are the default room's.
         if (message.room.isEmpty() && message.to.isEmpty())
             message.room = m_defaultRoom;
+        // Redis is trusted, but what was written into it by hand is not delivered: the id
+        // stays taken (every server skips it alike), and who published it is not believed.
+        streamEntry.refusal = refusalOf(message, fields.value("cid"), fields.value("fid"),
+                                        fields.value("tid"), fields.value("text"));
+        if (streamEntry.refusal.isEmpty()) {
+            streamEntry.origin = QString::fromUtf8(fields.value("origin"));
+            streamEntry.seq = fields.value("seq").toULongLong();
+        }
         messages.append(streamEntry);
     }
     return messages;
@@ -949,87 +1051,79 @@ void ClusterLink::answerRepairs()
 {
     if (!m_historySource)
         return;
-    m_commands->command(
-            { "EVAL", wantsScript, "2", key("wants"), key("want:") }, [this](const RedisReply &reply) {
-                if (reply.type != RedisReply::Type::Array)
-                    return;
-                // Each request is answered once; those gone are forgotten. Only live servers ask
-                // (a holding server goes on with its heartbeat), and at most one new answer per
-                // live server goes out per heartbeat.
-                QHash<QString, QByteArray> answered;
-                int newAnswers = 0;
-                for (const RedisReply &want : reply.elements) {
-                    const QString id = QString::fromUtf8(want.elements.value(0).string);
-                    const QByteArray request = want.elements.value(1).string;
-                    if (id == m_serverId || !m_liveServers.contains(id))
-                        continue;
-                    if (m_answered.value(id) == request) {
-                        answered.insert(id, request);
-                        continue;
-                    }
-                    const QList<QByteArray> bounds = request.split(' ');
-                    const quint64 after = bounds.value(0).toULongLong();
-                    const quint64 upTo = bounds.value(1).toULongLong();
-                    const quint64 stride = ChatLimits::clusterIdEpochStride;
-                    if (bounds.size() != 2 || upTo <= after ||
-                        upTo - after > quint64(ChatLimits::clusterRepairMax) ||
-                        after / stride != upTo / stride)
-                        continue;
-                    // What this server had of that epoch: it read up to here before the next began.
-                    const quint64 epochIndex = upTo / stride + 1;
-                    const quint64 had = m_lastBeforeEpoch.value(
-                            epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
-                    const quint64 covered = qMin(had, upTo);
-                    if (covered <= after || newAnswers >= m_liveServers.size())
-                        continue;
-                    ++newAnswers;
-                    answered.insert(id, request);
-                    const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
-                    if (messages.isEmpty())
-                        continue;
-                    // In calls of publishBatch messages each, each saying how far it covers: up to its
-                    // last message (the asking server waits for the whole range, or takes what came).
-                    const QByteArray target = id.toUtf8();
-                    qsizetype sent = 0;
-                    do {
-                        const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
-                        QList<QByteArray> command{ "EVAL",
-                                                   repairScript,
-                                                   "2",
-                                                   key("repair:") + target,
-                                                   key("repaired:") + target,
-                                                   QByteArray::number(messages.at(sent + count - 1).id),
-                                                   QByteArray::number(repairKeepMs) };
-                        for (qsizetype i = sent; i < sent + count; ++i) {
-                            const ChatMessage &message = messages.at(i);
-                            // Who published it, while this server still knows (the recent ones).
-                            const auto origin = std::lower_bound(
-                                    m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
-                                    [](const Origin &known, quint64 wanted) { return known.id < wanted; });
-                            const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
-                            command << QByteArray::number(message.id)
-                                    << QByteArray::number(message.time.toMSecsSinceEpoch())
-                                    << message.from.toUtf8() << message.text.toUtf8()
-                                    << QByteArray::number(ChatMessage::kindNumber(message.kind))
-                                    << message.room.toUtf8() << message.to.toUtf8()
-                                    << message.fromIdentity.toHex() << message.toIdentity.toHex()
-                                    << message.clientId.toLatin1() << message.clientTags.toUtf8()
-                                    << (known ? origin->origin.toUtf8() : QByteArray())
-                                    << QByteArray::number(known ? origin->seq : 0);
-                        }
-                        m_commands->command(command);
-                        sent += count;
-                    } while (sent < messages.size());
-                    qCInfo(lcServer, "%s",
-                           qUtf8Printable(
-                                   ServerLog::tr(
-                                           "cluster: gave server %1 %n message(s) that Redis lost before it "
-                                           "had read them",
-                                           nullptr, int(messages.size()))
-                                           .arg(id)));
+    const auto answer = [this](const RedisReply &reply) {
+        if (reply.type != RedisReply::Type::Array)
+            return;
+        // Each request is answered once; those gone are forgotten. Only live servers ask
+        // (a holding server goes on with its heartbeat), and at most one new answer per
+        // live server goes out per heartbeat.
+        QHash<QString, QByteArray> answered;
+        int newAnswers = 0;
+        for (const RedisReply &want : reply.elements) {
+            const QString id = QString::fromUtf8(want.elements.value(0).string);
+            const QByteArray request = want.elements.value(1).string;
+            if (id == m_serverId || !m_liveServers.contains(id))
+                continue;
+            if (m_answered.value(id) == request) {
+                answered.insert(id, request);
+                continue;
+            }
+            const QList<QByteArray> bounds = request.split(' ');
+            const quint64 after = bounds.value(0).toULongLong();
+            const quint64 upTo = bounds.value(1).toULongLong();
+            const quint64 stride = ChatLimits::clusterIdEpochStride;
+            if (bounds.size() != 2 || upTo <= after || upTo - after > quint64(ChatLimits::clusterRepairMax) ||
+                after / stride != upTo / stride)
+                continue;
+            // What this server had of that epoch: it read up to here before the next began.
+            const quint64 epochIndex = upTo / stride + 1;
+            const quint64 had = m_lastBeforeEpoch.value(
+                    epochIndex, m_lastDeliveredId / stride < epochIndex ? m_lastDeliveredId : 0);
+            const quint64 covered = qMin(had, upTo);
+            if (covered <= after || newAnswers >= m_liveServers.size())
+                continue;
+            ++newAnswers;
+            answered.insert(id, request);
+            const QList<ChatMessage> messages = m_historySource(after, covered, int(covered - after));
+            if (messages.isEmpty())
+                continue;
+            // In calls of publishBatch messages each, each saying how far it covers: up to its
+            // last message (the asking server waits for the whole range, or takes what came).
+            const QByteArray target = id.toUtf8();
+            qsizetype sent = 0;
+            do {
+                const qsizetype count = qMin<qsizetype>(publishBatch, messages.size() - sent);
+                QList<QByteArray> command{ "EVAL",
+                                           repairScript,
+                                           "2",
+                                           key("repair:") + target,
+                                           key("repaired:") + target,
+                                           QByteArray::number(messages.at(sent + count - 1).id),
+                                           QByteArray::number(repairKeepMs) };
+                for (qsizetype i = sent; i < sent + count; ++i) {
+                    const ChatMessage &message = messages.at(i);
+                    // Who published it, while this server still knows (the recent ones).
+                    const auto origin = std::lower_bound(
+                            m_recentOrigins.cbegin(), m_recentOrigins.cend(), message.id,
+                            [](const Origin &known, quint64 wanted) { return known.id < wanted; });
+                    const bool known = origin != m_recentOrigins.cend() && origin->id == message.id;
+                    const QList<QByteArray> fields = streamFields(message, known ? origin->origin : QString(),
+                                                                  known ? origin->seq : 0);
+                    command << QByteArray::number(message.id) << QByteArray::number(fields.size()) << fields;
                 }
-                m_answered = answered;
-            });
+                m_commands->command(command);
+                sent += count;
+            } while (sent < messages.size());
+            qCInfo(lcServer, "%s",
+                   qUtf8Printable(
+                           ServerLog::tr("cluster: gave server %1 %n message(s) that Redis lost before it "
+                                         "had read them",
+                                         nullptr, int(messages.size()))
+                                   .arg(id)));
+        }
+        m_answered = answered;
+    };
+    m_commands->command({ "EVAL", wantsScript, "2", key("wants"), key("want:") }, answer);
 }
 
 const OnlineUser *ClusterLink::remoteHolder(const QString &nick) const

@@ -137,17 +137,22 @@ private:
     // than this one (messagesLost).
     void checkEpoch();
     // A message as the stream (or a repair) holds it: with the server that published it and
-    // that server's number for it (the publish script takes each number once).
+    // that server's number for it (the publish script takes each number once); or an entry
+    // that is not a message a server could have published (refusal: why, for the log; its
+    // origin and seq are then not believed: empty and 0).
     struct StreamEntry
     {
         ChatMessage message;
         QString origin;
         quint64 seq = 0;
+        QString refusal;
     };
-    // The entries of a stream reply ([[id, [field, value, ...]], ...]) with ids above after.
+    // The entries of a stream reply ([[id, [field, value, ...]], ...]) with ids above after,
+    // each checked against the rules the servers apply to what their clients send (refusal).
     QList<StreamEntry> entriesOf(const QList<RedisReply> &entries, quint64 after) const;
     // Delivers entries (messagesArrived), leaving out a message that its server published
-    // again after Redis came back empty (its number is not above one delivered here).
+    // again after Redis came back empty (its number is not above one delivered here), and an
+    // entry with a refusal, which is logged and lost (messagesLost up to its id).
     void deliver(const QList<StreamEntry> &entries);
     // In a new epoch that this server had not read up to: holds the stream back and repairs
     // what it lacks of the epoch before (repairStep, every clusterRepairPollMs), then lets go.

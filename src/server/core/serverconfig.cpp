@@ -41,7 +41,7 @@ const NumberSetting numberSettings[] = {
       [](const ServerConfig &c) { return qint64(c.limits.historyLines); },
       [](ServerConfig &c, qint64 v) { c.limits.historyLines = int(v); },
       "Replay the last <n> messages to a client that connects (default %1)." },
-    { "max-line", "limits/maxLineBytes", "bytes", 16, 1 << 20,
+    { "max-line", "limits/maxLineBytes", "bytes", 16, ChatLimits::maxLineBytesCeiling,
       [](const ServerConfig &c) { return qint64(c.limits.maxLineBytes); },
       [](ServerConfig &c, qint64 v) { c.limits.maxLineBytes = v; },
       "Refuse lines longer than <bytes> (default %1)." },
