@@ -271,8 +271,7 @@ def run_once(kind, options, build, workdir, timeout):
             # Everyone is in #general from registration on, as on the plain port.
             command += ["--channel", "#general"]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if os.environ.get("GEN_PIN") else None)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
             result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
             if not result:
                 result = {"error": done.stderr.strip()[-300:] or f"exit code {done.returncode}"}
