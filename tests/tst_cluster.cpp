@@ -78,6 +78,8 @@ private Q_SLOTS:
     void redisLostWhatAServerHadNotRead();
     void lostMessagesNobodyHasAreMarked();
     void handWrittenEntriesAreNotDelivered();
+    void unusualTextsCrossTheCluster_data();
+    void unusualTextsCrossTheCluster();
     void republishedWithoutClientIdIsLeftOut();
     void catchingUpWaitsForTheStream();
     void republishedMessageIsLeftOut();
@@ -601,6 +603,69 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
                  QJsonDocument(welcome).toJson().constData());
         QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*past), expected.mid(1), 5000);
     }
+}
+
+void tst_Cluster::unusualTextsCrossTheCluster_data()
+{
+    // What a client may send, as its server cleans it, is what the stream's check lets through
+    // (handWrittenEntriesAreNotDelivered is the other side): no legitimate message is left out.
+    QTest::addColumn<QByteArray>("line"); // a JSON client's say, or an IRC client's line
+    QTest::addColumn<bool>("irc");
+    QTest::newRow("right to left, isolated")
+            << QByteArray(R"({"type":"say","text":"\u2067שלום\u2069 world"})") << false;
+    QTest::newRow("isolate left open")
+            << QByteArray(R"({"type":"say","text":"\u2067open to the end"})") << false;
+    QTest::newRow("emoji sequence") << QByteArray(
+                                               R"({"type":"say","text":"👩‍👩‍👧 and 🇫🇷"})")
+                                    << false;
+    QTest::newRow("combining marks") << QByteArray(R"({"type":"say","text":"e\u0301 a\u0308\u0301"})")
+                                     << false;
+    QTest::newRow("lines") << QByteArray(R"({"type":"say","text":"one\n\n  two\r\nthree"})") << false;
+    QTest::newRow("control characters")
+            << QByteArray(R"({"type":"say","text":"a\u0007b\u001b[31mc\u0000d"})") << false;
+    QTest::newRow("irc formatting") << QByteArray("PRIVMSG #general :\x02"
+                                                  "bold\x02 \x03"
+                                                  "4red\x03\r")
+                                    << true;
+    QTest::newRow("irc action") << QByteArray("PRIVMSG #general :\x01"
+                                              "ACTION waves  \x01\r")
+                                << true;
+    QTest::newRow("irc tabs and spaces") << QByteArray("PRIVMSG #general :\t tab  and spaces  \r") << true;
+}
+
+void tst_Cluster::unusualTextsCrossTheCluster()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(bool, irc);
+    ChatServer *a = startServer();
+    ChatServer *b = startServer();
+    QVERIFY(a && b);
+    auto here = join(a, QStringLiteral("carol"));
+    auto there = join(b, QStringLiteral("bob"));
+    QVERIFY(here && there);
+    std::unique_ptr<TestClient> sender;
+    if (irc) {
+        sender = std::make_unique<TestClient>();
+        QVERIFY(sender->connectTo(a->ircPort()));
+        sender->sendLine("NICK alice\r\nUSER u 0 * :U\r");
+        QVERIFY(!sender->waitForLine(QRegularExpression(QStringLiteral("^:groupchat 366 "))).isNull());
+    } else {
+        sender = join(a, QStringLiteral("alice"));
+        QVERIFY(sender);
+    }
+    sender->sendLine(line);
+    // Delivered through the stream on both servers, the same.
+    const auto fromAlice = [](const TestClient &client) {
+        QList<std::pair<qint64, QString>> said;
+        for (const auto &message : messagesOf(client)) {
+            if (message.second.startsWith(u"alice: "))
+                said.append(message);
+        }
+        return said;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(fromAlice(*here).size(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(fromAlice(*there).size(), 1, 5000);
+    QCOMPARE(fromAlice(*there), fromAlice(*here));
 }
 
 void tst_Cluster::republishedWithoutClientIdIsLeftOut()
