@@ -80,6 +80,8 @@ private Q_SLOTS:
     void handWrittenEntriesAreNotDelivered();
     void unusualTextsCrossTheCluster_data();
     void unusualTextsCrossTheCluster();
+    void blankTextIsRefusedWhereItIsSent_data();
+    void blankTextIsRefusedWhereItIsSent();
     void republishedWithoutClientIdIsLeftOut();
     void catchingUpWaitsForTheStream();
     void republishedMessageIsLeftOut();
@@ -666,6 +668,42 @@ void tst_Cluster::unusualTextsCrossTheCluster()
     QTRY_COMPARE_WITH_TIMEOUT(fromAlice(*here).size(), 1, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(fromAlice(*there).size(), 1, 5000);
     QCOMPARE(fromAlice(*there), fromAlice(*here));
+}
+
+void tst_Cluster::blankTextIsRefusedWhereItIsSent_data()
+{
+    // A plain client's command whose text shows nothing (the line itself is not blank): its
+    // server refuses it, as it does an empty one. Published, every server would leave it out
+    // and tell every resume from before it that history is not complete.
+    QTest::addColumn<QByteArray>("line");
+    QTest::newRow("action of a zero-width space") << QByteArray("/me \xe2\x80\x8b");
+    QTest::newRow("private message of an isolate") << QByteArray("/msg bob \xe2\x81\xa7");
+}
+
+void tst_Cluster::blankTextIsRefusedWhereItIsSent()
+{
+    QFETCH(QByteArray, line);
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto bob = join(first, QStringLiteral("bob"));
+    auto alice = join(second, QStringLiteral("alice"));
+    QVERIFY(bob && alice);
+    QSignalSpy firstLost(first->cluster(), &ClusterLink::messagesLost);
+    QSignalSpy secondLost(second->cluster(), &ClusterLink::messagesLost);
+    TestClient carol;
+    QVERIFY(carol.connectTo(first->serverPort()));
+    carol.sendLine("/nick carol");
+    QVERIFY(!carol.waitForLine(QRegularExpression(QStringLiteral("now known as carol"))).isNull());
+    carol.sendLine(line);
+    QVERIFY(!carol.waitForLine(QRegularExpression(QStringLiteral("^! usage: "))).isNull());
+    carol.sendLine("after");
+    EXPECT_JSON(alice, QStringLiteral("message"),
+                [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
+    const QList<std::pair<qint64, QString>> expected{ { 1, QStringLiteral("carol: after") } };
+    QCOMPARE(messagesOf(*alice), expected);
+    QVERIFY(firstLost.isEmpty());
+    QVERIFY(secondLost.isEmpty());
 }
 
 void tst_Cluster::republishedWithoutClientIdIsLeftOut()

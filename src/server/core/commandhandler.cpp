@@ -131,7 +131,10 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
             m_server.postMessage(client, room, ChatMessage::Kind::Say, command.text, command.clientId);
         break;
     case Type::Action:
-        if (command.text.isEmpty())
+        // Blank, not only empty: a plain client's "/me " with only a zero-width space after it
+        // (ChatCommand::parse takes the rest of a line that was not blank as a whole) would be a
+        // blank line under someone's name, which every server of a cluster leaves out.
+        if (TextSanitizer::isBlank(command.text))
             client->sendError(ErrorCode::Usage, QStringLiteral("usage: /me ACTION"));
         else if (!command.target.isEmpty() && !RoomName::looksLikeRoom(command.target))
             sendPrivate(client, command.target, command.text, ChatMessage::Kind::Action, command.clientId);
@@ -139,7 +142,7 @@ void CommandHandler::carryOut(ClientSession *client, const ChatCommand &command)
             m_server.postMessage(client, room, ChatMessage::Kind::Action, command.text, command.clientId);
         break;
     case Type::Notice:
-        if (command.text.isEmpty())
+        if (TextSanitizer::isBlank(command.text))
             break;
         if (!RoomName::looksLikeRoom(command.target))
             sendPrivate(client, command.target, command.text, ChatMessage::Kind::Notice);
@@ -563,7 +566,8 @@ void CommandHandler::sendSearchResults(ClientSession *client, const ChatCommand 
 void CommandHandler::sendPrivate(ClientSession *from, const QString &to, const QString &text,
                                  ChatMessage::Kind kind, const QString &clientId)
 {
-    if (to.isEmpty() || text.isEmpty()) {
+    // Blank, not only empty, as for a /me (carryOut).
+    if (to.isEmpty() || TextSanitizer::isBlank(text)) {
         from->sendError(ErrorCode::Usage, QStringLiteral("usage: /msg NICK TEXT"));
         return;
     }
