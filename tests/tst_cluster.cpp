@@ -82,6 +82,8 @@ private Q_SLOTS:
     void unusualTextsCrossTheCluster();
     void blankTextIsRefusedWhereItIsSent_data();
     void blankTextIsRefusedWhereItIsSent();
+    void longestLinesCrossTheCluster_data();
+    void longestLinesCrossTheCluster();
     void republishedWithoutClientIdIsLeftOut();
     void catchingUpWaitsForTheStream();
     void republishedMessageIsLeftOut();
@@ -97,8 +99,8 @@ private:
     bool startRedis();
     void stopRedis();
     // A server of the cluster, listening on a free port (with a history database at
-    // historyPath when given).
-    ChatServer *startServer(const QString &historyPath = QString());
+    // historyPath when given), with limits (flood control off).
+    ChatServer *startServer(const QString &historyPath = QString(), ChatLimits limits = ChatLimits());
     // A JSON client on server as nick, welcomed (since: resume after that id).
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
     // What secondServerMisses leaves: bob, on the first server, and the second server's
@@ -179,9 +181,8 @@ void tst_Cluster::cleanup()
     stopRedis();
 }
 
-ChatServer *tst_Cluster::startServer(const QString &historyPath)
+ChatServer *tst_Cluster::startServer(const QString &historyPath, ChatLimits limits)
 {
-    ChatLimits limits;
     limits.floodControl = false; // the tests send in bursts
     auto server = std::make_unique<ChatServer>(limits);
     if (!historyPath.isEmpty() && !server->openHistory(historyPath))
@@ -552,9 +553,8 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
         { "time", now, "from", "mallory\r\n:evil PRIVMSG #general :pwned", "text", "hi", "room", general,
           "origin", second->cluster()->serverId().toUtf8(), "seq", "1000000" },
         { "time", now, "from", "mallory", "text", "hi", "room", "#gen eral" },
-        { "time", now, "from", "mallory", "text",
-          QByteArray(ChatLimits::maxLineBytesCeiling + ChatLimits::maxMessageLines + 1, 'x'), "room",
-          general },
+        { "time", now, "from", "mallory", "text", QByteArray(ChatLimits::maxTextBytesCeiling + 1, 'x'),
+          "room", general },
         { "time", now, "from", "mallory", "text", "look\x1b[2J here", "room", general },
         { "time", now, "from", "mallory", "text", "hi", "room", general, "tags", "+a=b\r\nQUIT :bye" },
     };
@@ -703,6 +703,43 @@ void tst_Cluster::blankTextIsRefusedWhereItIsSent()
     const QList<std::pair<qint64, QString>> expected{ { 1, QStringLiteral("carol: after") } };
     QCOMPARE(messagesOf(*alice), expected);
     QVERIFY(firstLost.isEmpty());
+    QVERIFY(secondLost.isEmpty());
+}
+
+void tst_Cluster::longestLinesCrossTheCluster_data()
+{
+    // Servers that take lines of up to the ceiling (--max-line 1048576): what such a line
+    // becomes, decoded and sanitised, is longer than the line, and still a message.
+    QTest::addColumn<QByteArray>("line"); // a plain client's first line
+    // Latin-1, not UTF-8: each byte is U+FFFD, three bytes.
+    QTest::newRow("latin-1") << QByteArray(ChatLimits::maxLineBytesCeiling / 2, '\xe9');
+    // Isolates left open, which the sanitiser closes at the end.
+    QTest::newRow("open isolates") << QByteArray(ChatLimits::maxLineBytesCeiling -
+                                                         3 * ChatLimits::maxBidiDepth,
+                                                 'x') +
+                                              QByteArray("\xe2\x81\xa7").repeated(ChatLimits::maxBidiDepth);
+}
+
+void tst_Cluster::longestLinesCrossTheCluster()
+{
+    QFETCH(QByteArray, line);
+    ChatLimits limits;
+    limits.maxLineBytes = ChatLimits::maxLineBytesCeiling;
+    limits.maxSendQueueBytes = 16 * ChatLimits::maxLineBytesCeiling;
+    ChatServer *first = startServer(QString(), limits);
+    ChatServer *second = startServer(QString(), limits);
+    QVERIFY(first && second);
+    QSignalSpy secondLost(second->cluster(), &ClusterLink::messagesLost);
+    qsizetype arrived = -1; // the size of the text that arrived on the second server
+    connect(second->cluster(), &ClusterLink::messagesArrived, this,
+            [&arrived](const QList<ChatMessage> &messages) {
+                for (const ChatMessage &message : messages)
+                    arrived = message.text.toUtf8().size();
+            });
+    TestClient sender;
+    QVERIFY(sender.connectTo(first->serverPort()));
+    sender.sendLine(line);
+    QTRY_VERIFY_WITH_TIMEOUT(arrived > line.size() || !secondLost.isEmpty(), 10000);
     QVERIFY(secondLost.isEmpty());
 }
 

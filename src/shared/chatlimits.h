@@ -12,9 +12,13 @@ struct ChatLimits
     qsizetype maxLineBytes = 4096;
     // The most maxLineBytes may be set to (--max-line). A message's text came in one line, or
     // in one IRC draft/multiline batch of at most maxLineBytes bytes of text and its line
-    // feeds, so no server of a cluster publishes a longer text than this and
-    // maxMessageLines bytes more, whatever its own setting (ClusterLink refuses one from Redis).
+    // feeds, so it is at most maxTextBytesCeiling bytes, whatever the server's own setting
+    // (ClusterLink refuses a longer one from Redis).
     static constexpr qsizetype maxLineBytesCeiling = qsizetype(1) << 20;
+    // Bidirectional embeddings, overrides and isolates nested deeper than this in one line of
+    // a text are dropped by the sanitiser (TextSanitizer::clean); UAX #9 itself stops at 125,
+    // and no honest text nests at all.
+    static constexpr int maxBidiDepth = 16;
 
     // Bytes the server may hold for one client that is slow to read. Passing it disconnects
     // that client ("send queue exceeded") so one stuck reader cannot cost memory or other
@@ -161,6 +165,14 @@ struct ChatLimits
     // MULTILINE_MAX_LINES). Each line is a line of its own for plain clients, so this bounds
     // how many lines one message makes them scroll. 32 is what Ergo offers and irctest expects.
     static constexpr int maxMessageLines = 32;
+    // The longest text, in bytes of UTF-8, that a line (or IRC batch) of maxLineBytesCeiling bytes can become
+    // once decoded and sanitised: each byte of invalid UTF-8 is U+FFFD, three bytes (a plain
+    // client's Latin-1 line is up to three times as long as it came), and each line of a
+    // message may end in maxBidiDepth closing bidirectional controls of three bytes, which the
+    // sanitiser adds to what was left open.
+    static constexpr qsizetype maxTextBytesCeiling =
+            3 * maxLineBytesCeiling + qsizetype(maxMessageLines) * 3 * maxBidiDepth;
+
     // An IRC client may hold this many draft/multiline batches open at once (each at most the
     // line limit, maxLineBytes, of text: max-bytes); another is refused with FAIL BATCH
     // MULTILINE_INVALID. What one client can make the server hold for its batches is so at

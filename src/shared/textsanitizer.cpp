@@ -13,9 +13,8 @@ constexpr char16_t replacementCharacter = 0xfffd;
 constexpr char16_t firstStrongIsolate = 0x2068;
 constexpr char32_t pdf = 0x202c; // POP DIRECTIONAL FORMATTING: ends an embedding or override
 constexpr char32_t pdi = 0x2069; // POP DIRECTIONAL ISOLATE: ends an isolate
-// Deeper nesting than this is not kept: UAX #9 itself stops at 125, and no honest text
-// nests at all.
-constexpr std::size_t maxBidiDepth = 16;
+// Deeper nesting than this is not kept (ChatLimits::maxBidiDepth).
+constexpr std::size_t maxBidiDepth = ChatLimits::maxBidiDepth;
 
 enum class Kind {
     Keep,

@@ -223,7 +223,7 @@ bool isIdentityHex(const QByteArray &field)
 // characters of a field (TextSanitizer::quoted). The rules are those the servers apply to
 // what their clients send: nicks and rooms of the identifier profile (NickRules, RoomName), a
 // text as the sanitiser leaves it (TextSanitizer::cleanLines), not blank and no longer than
-// any server takes (ChatLimits::maxLineBytesCeiling), a client id of
+// any server's line can become (ChatLimits::maxTextBytesCeiling), a client id of
 // ChatMessage::isValidClientId, identity hashes of SHA-256, an IRC client's tags as the IRC
 // wire carries them. Deterministic: every server decides the same for the same entry.
 QString refusalOf(const ChatMessage &message, const QByteArray &cid, const QByteArray &fid,
@@ -237,7 +237,7 @@ QString refusalOf(const ChatMessage &message, const QByteArray &cid, const QByte
         return ServerLog::tr("its room %1 is not a room name").arg(TextSanitizer::quoted(message.room));
     if (!message.to.isEmpty() && NickRules::check(message.to) != NickRules::Problem::None)
         return ServerLog::tr("its recipient %1 is not a nick").arg(TextSanitizer::quoted(message.to));
-    if (textUtf8.size() > ChatLimits::maxLineBytesCeiling + ChatLimits::maxMessageLines)
+    if (textUtf8.size() > ChatLimits::maxTextBytesCeiling)
         return ServerLog::tr("its text has %1 bytes, more than any server takes").arg(textUtf8.size());
     if (TextSanitizer::isBlank(message.text))
         return ServerLog::tr("its text is blank");
