@@ -544,7 +544,7 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
     QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
     QSignalSpy firstLost(first->cluster(), &ClusterLink::messagesLost);
     QSignalSpy secondLost(second->cluster(), &ClusterLink::messagesLost);
-    // Entries 2 to 6, none of which a server could have published. The first also claims to be
+    // Entries 2 to 8, none of which a server could have published. The first also claims to be
     // the second server's message 1000000: believed, it would pass for that server's "after"
     // below, which would then never be published.
     const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
@@ -557,6 +557,10 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
           "room", general },
         { "time", now, "from", "mallory", "text", "look\x1b[2J here", "room", general },
         { "time", now, "from", "mallory", "text", "hi", "room", general, "tags", "+a=b\r\nQUIT :bye" },
+        // Long before year 1: clients would get an empty time ("time":"", "@time=").
+        { "time", "-8640000000000001", "from", "mallory", "text", "hi", "room", general },
+        // No number: it would pass for 1970.
+        { "time", "soon", "from", "mallory", "text", "hi", "room", general },
     };
     // Each is logged once on each server, escaped (one line), and only once.
     for (qsizetype i = 0; i < hostile.size(); ++i) {
@@ -578,19 +582,19 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
     EXPECT_JSON(bob, QStringLiteral("message"),
                 [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
     const QList<std::pair<qint64, QString>> expected{ { 1, QStringLiteral("bob: before") },
-                                                      { 7, QStringLiteral("bob: after") } };
+                                                      { 9, QStringLiteral("bob: after") } };
     QCOMPARE(messagesOf(*alice), expected);
     QCOMPARE(messagesOf(*bob), expected);
-    QCOMPARE(first->lastMessageId(), quint64(7));
-    QCOMPARE(second->lastMessageId(), quint64(7));
+    QCOMPARE(first->lastMessageId(), quint64(9));
+    QCOMPARE(second->lastMessageId(), quint64(9));
     // They are lost, as messages Redis lost are: a resume from before them is told that history
     // is not complete, one from after them that it is.
     QVERIFY2(!firstLost.isEmpty() && !secondLost.isEmpty(),
              qPrintable(QStringLiteral("messagesLost was said %1 and %2 time(s)")
                                 .arg(firstLost.size())
                                 .arg(secondLost.size())));
-    QCOMPARE(firstLost.constLast().constFirst().toULongLong(), quint64(6));
-    QCOMPARE(secondLost.constLast().constFirst().toULongLong(), quint64(6));
+    QCOMPARE(firstLost.constLast().constFirst().toULongLong(), quint64(8));
+    QCOMPARE(secondLost.constLast().constFirst().toULongLong(), quint64(8));
     for (ChatServer *server : { first, second }) {
         const QString n = QString::number(server == first ? 1 : 2);
         QJsonObject welcome;
@@ -599,7 +603,7 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
         QVERIFY2(!welcome.value(u"historyComplete").toBool(true),
                  QJsonDocument(welcome).toJson().constData());
         QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*over), expected.mid(1), 5000);
-        auto past = joinJsonWith(server->serverPort(), hello(u"dave" + n, 2, 6), &welcome);
+        auto past = joinJsonWith(server->serverPort(), hello(u"dave" + n, 2, 8), &welcome);
         QVERIFY(past);
         QVERIFY2(welcome.value(u"historyComplete").toBool(false),
                  QJsonDocument(welcome).toJson().constData());

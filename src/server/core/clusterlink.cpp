@@ -217,18 +217,27 @@ bool isIdentityHex(const QByteArray &field)
             QByteArray::fromHex(field).toHex() == field);
 }
 
-// Why message, read from a stream entry whose cid, fid, tid and text fields were as given
-// (bytes, as Redis has them), is not one that a server of the cluster could have published
-// (empty: it is), in words for the log, quoting at most ChatLimits::maxQuotedCharacters
-// characters of a field (TextSanitizer::quoted). The rules are those the servers apply to
-// what their clients send: nicks and rooms of the identifier profile (NickRules, RoomName), a
-// text as the sanitiser leaves it (TextSanitizer::cleanLines), not blank and no longer than
-// any server's line can become (ChatLimits::maxTextBytesCeiling), a client id of
+// Why message, read from a stream entry whose time, cid, fid, tid and text fields were as
+// given (bytes, as Redis has them), is not one that a server of the cluster could have
+// published (empty: it is), in words for the log, quoting at most
+// ChatLimits::maxQuotedCharacters characters of a field (TextSanitizer::quoted). The rules are
+// those the servers apply to what their clients send: a time in milliseconds of the years 1
+// to 9999, nicks and rooms of the identifier profile (NickRules, RoomName), a text as the
+// sanitiser leaves it (TextSanitizer::cleanLines), not blank and no longer than any server's
+// line can become (ChatLimits::maxTextBytesCeiling), a client id of
 // ChatMessage::isValidClientId, identity hashes of SHA-256, an IRC client's tags as the IRC
 // wire carries them. Deterministic: every server decides the same for the same entry.
-QString refusalOf(const ChatMessage &message, const QByteArray &cid, const QByteArray &fid,
-                  const QByteArray &tid, const QByteArray &textUtf8)
+QString refusalOf(const ChatMessage &message, const QByteArray &time, const QByteArray &cid,
+                  const QByteArray &fid, const QByteArray &tid, const QByteArray &textUtf8)
 {
+    // A time that ISO 8601 cannot write (before year 1 or after 9999) is sent on by every
+    // dialect as an empty one ("time":"", IRC's "@time="); one that is no number would pass
+    // for 1970.
+    bool isNumber = false;
+    time.toLongLong(&isNumber);
+    const int year = message.time.date().year();
+    if (!isNumber || !message.time.isValid() || year < 1 || year > 9999)
+        return ServerLog::tr("its time %1 is not one").arg(TextSanitizer::quoted(QString::fromLatin1(time)));
     if (NickRules::check(message.from) != NickRules::Problem::None)
         return ServerLog::tr("its sender %1 is not a nick").arg(TextSanitizer::quoted(message.from));
     if (!message.room.isEmpty() && !message.to.isEmpty())
@@ -713,8 +722,8 @@ QList<ClusterLink::StreamEntry> ClusterLink::entriesOf(const QList<RedisReply> &
             message.room = m_defaultRoom;
         // Redis is trusted, but what was written into it by hand is not delivered: the id
         // stays taken (every server skips it alike), and who published it is not believed.
-        streamEntry.refusal = refusalOf(message, fields.value("cid"), fields.value("fid"),
-                                        fields.value("tid"), fields.value("text"));
+        streamEntry.refusal = refusalOf(message, fields.value("time"), fields.value("cid"),
+                                        fields.value("fid"), fields.value("tid"), fields.value("text"));
         if (streamEntry.refusal.isEmpty()) {
             streamEntry.origin = QString::fromUtf8(fields.value("origin"));
             streamEntry.seq = fields.value("seq").toULongLong();
