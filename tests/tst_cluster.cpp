@@ -78,6 +78,7 @@ private Q_SLOTS:
     void redisLostWhatAServerHadNotRead();
     void lostMessagesNobodyHasAreMarked();
     void handWrittenEntriesAreNotDelivered();
+    void handWrittenIdDoesNotStopPublishing();
     void unusualTextsCrossTheCluster_data();
     void unusualTextsCrossTheCluster();
     void blankTextIsRefusedWhereItIsSent_data();
@@ -609,6 +610,34 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
                  QJsonDocument(welcome).toJson().constData());
         QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*past), expected.mid(1), 5000);
     }
+}
+
+void tst_Cluster::handWrittenIdDoesNotStopPublishing()
+{
+    ChatServer *first = startServer();
+    ChatServer *second = startServer();
+    QVERIFY(first && second);
+    auto alice = join(first, QStringLiteral("alice"));
+    auto bob = join(second, QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    bob->sendLine(R"({"type":"say","text":"before"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    // As anyone would add an entry with redis-cli: XADD's own id (the time in milliseconds),
+    // far above the cluster's counter. Redis adds nothing below a stream's last id, so the
+    // servers' next ids go above it.
+    const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    QVERIFY(redisCommand({ "XADD", "groupchat:test:messages", "*", "time", now, "from", "mallory", "text",
+                           "hi", "room", "#general" }));
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("publishing failed")));
+    bob->sendLine(R"({"type":"say","text":"after"})");
+    for (TestClient *client : { alice.get(), bob.get() }) {
+        EXPECT_JSON(client, QStringLiteral("message"),
+                    [](const QJsonObject &m) { return m.value(u"text").toString() == u"after"; });
+    }
+    const auto afterId = [](const TestClient &client) { return messagesOf(client).constLast().first; };
+    QVERIFY(afterId(*alice) > now.toLongLong());
+    QCOMPARE(afterId(*bob), afterId(*alice));
+    QCOMPARE(messagesOf(*alice).constLast().second, QStringLiteral("bob: after"));
 }
 
 void tst_Cluster::unusualTextsCrossTheCluster_data()

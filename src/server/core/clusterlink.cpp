@@ -26,7 +26,8 @@ namespace {
 // Returns one number per message: its new id; 0 when seq is not above the last this server
 // published (a batch sent again after its reply was lost); minus the id of the message that
 // carried the same sender and client id before (a client's resend). A batch that would leave
-// out some of this server's messages is refused ("GAP last").
+// out some of this server's messages is refused ("GAP last"). An entry that stands above the
+// counter (written by hand under an id of its own) moves the counter above it.
 const QByteArray publishScript = QByteArrayLiteral(R"(
 -- The message whose count is at ARGV[i]: that count, and its fields by name.
 local function message(i)
@@ -36,6 +37,10 @@ local function message(i)
     fields[ARGV[j]] = ARGV[j + 1]
   end
   return n, fields
+end
+-- Appends the message whose count is at ARGV[i] under id; a reply with err when Redis refuses.
+local function append(id, i, n)
+  return redis.pcall('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', unpack(ARGV, i + 1, i + n))
 end
 local known = redis.call('GET', KEYS[3])
 local last = tonumber(known or '0')
@@ -67,7 +72,28 @@ while i <= #ARGV do
       table.insert(result, -tonumber(earlier))
     else
       local id = redis.call('INCR', KEYS[1])
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', unpack(ARGV, i + 1, i + n))
+      local added = append(id, i, n)
+      if type(added) == 'table' and added.err then
+        -- An entry above the counter, which no server added (one written by hand with an id
+        -- of its own, as XADD * gives): the ids go on above it, or no message could be added
+        -- again.
+        local top = nil
+        local info = redis.call('XINFO', 'STREAM', KEYS[2])
+        for k = 1, #info - 1, 2 do
+          if info[k] == 'last-generated-id' then
+            top = tonumber(string.match(info[k + 1], '^%d+'))
+          end
+        end
+        if not top or top < id or top >= 2 ^ 53 then
+          return redis.error_reply(added.err)
+        end
+        redis.call('SET', KEYS[1], string.format('%d', top))
+        id = redis.call('INCR', KEYS[1])
+        added = append(id, i, n)
+        if type(added) == 'table' and added.err then
+          return redis.error_reply(added.err)
+        end
+      end
       if fields.cid ~= '' then
         redis.call('SET', key, id, 'PX', ARGV[2])
       end
