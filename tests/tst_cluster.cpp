@@ -104,6 +104,16 @@ private:
     ChatServer *startServer(const QString &historyPath = QString(), ChatLimits limits = ChatLimits());
     // A JSON client on server as nick, welcomed (since: resume after that id).
     std::unique_ptr<TestClient> join(ChatServer *server, const QString &nick, qint64 since = -1);
+    // Two servers of the cluster, alice on the first and bob on the second, and bob's "before"
+    // delivered to alice. On failure the test has failed (QTest::currentTestFailed).
+    struct Pair
+    {
+        ChatServer *first = nullptr;
+        ChatServer *second = nullptr;
+        std::unique_ptr<TestClient> alice;
+        std::unique_ptr<TestClient> bob;
+    };
+    void aliceHearsBob(Pair *out);
     // What secondServerMisses leaves: bob, on the first server, and the second server's
     // history database (to start that server again with).
     struct Missed
@@ -243,14 +253,11 @@ void tst_Cluster::everyoneGetsEveryMessageInOneOrder()
 
 void tst_Cluster::resumeOnAnotherServer()
 {
-    ChatServer *first = startServer();
-    ChatServer *second = startServer();
-    QVERIFY(first && second);
-    auto alice = join(first, QStringLiteral("alice"));
-    auto bob = join(second, QStringLiteral("bob"));
-    QVERIFY(alice && bob);
-    bob->sendLine(R"({"type":"say","text":"before"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    Pair pair;
+    aliceHearsBob(&pair);
+    if (QTest::currentTestFailed())
+        return;
+    auto &[first, second, alice, bob] = pair;
     const qint64 lastSeen = messagesOf(*alice).constLast().first;
     // alice's server dies; the room goes on without her.
     alice.reset();
@@ -432,6 +439,18 @@ void tst_Cluster::frozenRedisIsDegradedAndThenCaughtUp()
     QCOMPARE(messagesOf(*alice), messagesOf(*bob));
 }
 
+void tst_Cluster::aliceHearsBob(Pair *out)
+{
+    out->first = startServer();
+    out->second = startServer();
+    QVERIFY(out->first && out->second);
+    out->alice = join(out->first, QStringLiteral("alice"));
+    out->bob = join(out->second, QStringLiteral("bob"));
+    QVERIFY(out->alice && out->bob);
+    out->bob->sendLine(R"({"type":"say","text":"before"})");
+    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*out->alice).size(), 1, 5000);
+}
+
 void tst_Cluster::secondServerMisses(const QList<QByteArray> &missed, Missed *out)
 {
     QVERIFY(out->dir.isValid());
@@ -535,14 +554,11 @@ bool tst_Cluster::addByHand(const QList<QByteArray> &fields)
 
 void tst_Cluster::handWrittenEntriesAreNotDelivered()
 {
-    ChatServer *first = startServer();
-    ChatServer *second = startServer();
-    QVERIFY(first && second);
-    auto alice = join(first, QStringLiteral("alice"));
-    auto bob = join(second, QStringLiteral("bob"));
-    QVERIFY(alice && bob);
-    bob->sendLine(R"({"type":"say","text":"before"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    Pair pair;
+    aliceHearsBob(&pair);
+    if (QTest::currentTestFailed())
+        return;
+    auto &[first, second, alice, bob] = pair;
     QSignalSpy firstLost(first->cluster(), &ClusterLink::messagesLost);
     QSignalSpy secondLost(second->cluster(), &ClusterLink::messagesLost);
     // Entries 2 to 8, none of which a server could have published. The first also claims to be
@@ -614,14 +630,11 @@ void tst_Cluster::handWrittenEntriesAreNotDelivered()
 
 void tst_Cluster::handWrittenIdDoesNotStopPublishing()
 {
-    ChatServer *first = startServer();
-    ChatServer *second = startServer();
-    QVERIFY(first && second);
-    auto alice = join(first, QStringLiteral("alice"));
-    auto bob = join(second, QStringLiteral("bob"));
-    QVERIFY(alice && bob);
-    bob->sendLine(R"({"type":"say","text":"before"})");
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(*alice).size(), 1, 5000);
+    Pair pair;
+    aliceHearsBob(&pair);
+    if (QTest::currentTestFailed())
+        return;
+    auto &[first, second, alice, bob] = pair;
     // As anyone would add an entry with redis-cli: XADD's own id (the time in milliseconds),
     // far above the cluster's counter. Redis adds nothing below a stream's last id, so the
     // servers' next ids go above it.
