@@ -130,6 +130,8 @@ void IrcLoadClient::handle(const IrcLine &line)
         if (reference.startsWith(u'+') && line.param(1) == u"chathistory") {
             m_historyBatch = reference.mid(1);
             m_page.clear();
+            m_pageLines = 0;
+            m_pageLastId = 0;
         } else if (reference.startsWith(u'-') && reference.mid(1) == m_historyBatch &&
                    !m_historyBatch.isEmpty()) {
             m_historyBatch.clear();
@@ -221,14 +223,17 @@ void IrcLoadClient::requestPage(const QString &reference)
 void IrcLoadClient::pageEnded()
 {
     const QList<ClientRecord::Seen> page = std::exchange(m_page, {});
-    const bool full = page.size() >= m_historyLimit;
+    // Counted in lines, not in the messages this client knows: a page whose last lines are
+    // foreign is full all the same, and the next page begins after them.
+    const bool full = m_pageLines >= m_historyLimit;
+    const QString next = QStringLiteral("msgid=%1").arg(m_pageLastId);
     if (m_phase == Phase::CatchingUp) {
         for (const ClientRecord::Seen &seen : page) {
             m_catchUpIds.insert(seen.id);
             recordSeen(seen);
         }
         if (full && m_pages < maxCatchUpPages) {
-            requestPage(QStringLiteral("msgid=%1").arg(page.constLast().id));
+            requestPage(next);
             return;
         }
         if (full) {
@@ -253,7 +258,7 @@ void IrcLoadClient::pageEnded()
         } else if (m_pages >= maxFinalPages) {
             endFinal(false, QStringLiteral("more than %1 pages of history").arg(maxFinalPages));
         } else {
-            requestPage(QStringLiteral("msgid=%1").arg(page.constLast().id));
+            requestPage(next);
         }
     }
 }
@@ -302,6 +307,10 @@ void IrcLoadClient::handleMessage(const IrcLine &line)
     const bool inHistory =
             !m_historyBatch.isEmpty() && line.tags.value(QStringLiteral("batch")) == m_historyBatch;
     const ClientRecord::Seen seen = seenFrom(line, inHistory);
+    if (inHistory) {
+        ++m_pageLines;
+        m_pageLastId = qMax(m_pageLastId, seen.id);
+    }
     if (seen.key.isEmpty()) {
         ++m_record.foreign;
         return;

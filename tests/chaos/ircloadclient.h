@@ -71,6 +71,10 @@ private:
     int m_historyLimit = 100; // ISUPPORT CHATHISTORY (IRCv3's default when it gives none)
     QString m_historyBatch; // the open chathistory batch's reference
     QList<ClientRecord::Seen> m_page; // what the open batch gave so far
+    // Every message line of the open batch, foreign ones too (a plain line cut short by a
+    // drop), and the msgid of the last: a page is full, and the next begins, by these.
+    int m_pageLines = 0;
+    qint64 m_pageLastId = 0;
     int m_pages = 0; // pages read by the catch-up or the final read
     QSet<qint64> m_catchUpIds; // what this connection's catch-up gave
     QList<ClientRecord::Seen> m_held; // live messages that came during the catch-up
