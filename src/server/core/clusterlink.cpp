@@ -868,6 +868,8 @@ void ClusterLink::heartbeat()
             m_liveServers = live;
             Q_EMIT liveServersChanged(live);
         }
+        if (m_holding)
+            m_holdHeard = true;
         QList<OnlineUser> joined, left;
         QList<RoomChange> moves;
         for (auto it = remote.cbegin(); it != remote.cend(); ++it) {
@@ -947,6 +949,7 @@ void ClusterLink::checkEpoch()
 void ClusterLink::startHold(const QStringList &peers)
 {
     m_holding = true;
+    m_holdHeard = false;
     m_holdClock.start();
     m_holdPeers = peers;
     m_holdPeers.removeAll(m_serverId);
@@ -970,7 +973,10 @@ void ClusterLink::repairStep()
     if (m_wantedUpTo == 0) {
         // First the servers that were there before come back (each raises "reached" as it
         // does), for at most a heartbeat timeout: then what the cluster had is known.
-        const bool peersBack = std::all_of(m_holdPeers.cbegin(), m_holdPeers.cend(),
+        // Back means in a heartbeat answer of the new Redis: before the first one, the live
+        // servers are still those of the old one, and "reached" does not have their part yet.
+        const bool peersBack =
+                m_holdHeard && std::all_of(m_holdPeers.cbegin(), m_holdPeers.cend(),
                                            [this](const QString &id) { return m_liveServers.contains(id); });
         if (!peersBack && !m_holdClock.hasExpired(ChatLimits::clusterServerTimeoutMs) && !late)
             return;

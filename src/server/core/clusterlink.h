@@ -216,6 +216,9 @@ private:
     // the last id this server had before it; what the stream brought meanwhile; the range it
     // asked the others for (0: not asked yet).
     bool m_holding = false;
+    // A heartbeat has been answered since the hold began: until then the live servers are
+    // those from before Redis went, not those back in it.
+    bool m_holdHeard = false;
     QElapsedTimer m_holdClock;
     QStringList m_holdPeers;
     quint64 m_holdHad = 0;
